@@ -1,0 +1,17 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	plugins: [sveltekit()],
+	ssr: {
+		// PGlite loads its WASM and extension tarballs from its own package folder at run time
+		external: ['@electric-sql/pglite', '@electric-sql/pglite-postgis', 'postgres']
+	},
+	test: {
+		include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+		testTimeout: 120_000,
+		hookTimeout: 300_000,
+		// PGlite is heavy; one file at a time keeps memory and timings predictable on 2 cores
+		fileParallelism: false
+	}
+});
