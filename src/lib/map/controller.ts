@@ -1,0 +1,190 @@
+// The map, browser-only: MapLibre for the base map and grids, one deck.gl MapboxOverlay (created
+// once, updated with setProps) for households, hazards and open requests. Created from onMount,
+// so nothing here runs during SSR. The Svelte component holds UI state and calls the setters.
+import type { Map as MlMap } from 'maplibre-gl';
+import type { MapboxOverlay } from '@deck.gl/mapbox';
+import { LAYERS, type PointLayer } from '$lib/domain/pointcodec';
+import type { MeasureKey } from '$lib/domain/measures';
+import type { BBox } from '$lib/domain/tiles';
+import { addGridLayers, applyGridTheme, setFocus, showMeasure, type GridFeatureCollection } from './gridLayers';
+import { pointLayer } from './pointLayers';
+import { locate, PointTileSet } from './pointTiles';
+import { boundaryLayers, BASEMAP_SOURCE, LOCAL_CJK_FONTS, labelLayers, offlineStyle, themePaint } from './style';
+import { PALETTES, type Theme } from './theme';
+import { fetchJson, type GridStatsDoc, type Versions } from './api';
+
+export type Visible = Record<'grids' | PointLayer, boolean>;
+
+export interface MapOptions {
+	container: HTMLElement;
+	styleUrl: string | null;
+	bbox: BBox;
+	versions: Versions;
+	theme: Theme;
+	measure: MeasureKey;
+	visible: Visible;
+	onSelect: (detail: Record<string, unknown> | null) => void;
+	onStats: (stats: GridStatsDoc) => void;
+	onStatus: (status: { loading: boolean; counts: Record<PointLayer, number> }) => void;
+}
+
+/** Point layers are fetched from this map zoom up: below it a tile could hold a whole city. */
+const MIN_POINT_ZOOM = 10;
+
+export class MapController {
+	map!: MlMap;
+	overlay!: MapboxOverlay;
+	grids: GridFeatureCollection | null = null;
+	stats: GridStatsDoc | null = null;
+	sets: Record<PointLayer, PointTileSet>;
+	private frame = 0;
+
+	constructor(private o: MapOptions) {
+		const changed = () => this.scheduleDeck();
+		this.sets = Object.fromEntries(LAYERS.map((l) => [l, new PointTileSet(l, changed)])) as Record<PointLayer, PointTileSet>;
+		for (const l of LAYERS) this.sets[l].setVersion(o.versions[l]);
+	}
+
+	async start(): Promise<void> {
+		const [maplibregl, { MapboxOverlay }, worker] = await Promise.all([
+			import('maplibre-gl'),
+			import('@deck.gl/mapbox'),
+			// MapLibre finds its worker next to its own module, which bundling breaks: name the emitted file
+			import('maplibre-gl/dist/maplibre-gl-worker.mjs?url')
+		]);
+		maplibregl.setWorkerUrl(worker.default);
+		const offline = !this.o.styleUrl;
+		this.map = new maplibregl.Map({
+			container: this.o.container,
+			style: this.o.styleUrl ?? offlineStyle(this.o.theme, `/api/map/basemap?v=${this.o.versions.basemap}`),
+			bounds: this.o.bbox,
+			fitBoundsOptions: { padding: 24 },
+			localIdeographFontFamily: LOCAL_CJK_FONTS,
+			attributionControl: false,
+			maxZoom: 19
+		});
+		this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
+		this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+		this.overlay = new MapboxOverlay({ interleaved: false, layers: [] });
+		this.map.addControl(this.overlay as any);
+		await new Promise<void>((resolve) => this.map.once('load', () => resolve()));
+		if (!offline) this.addAreaOverlay();
+		this.grids = await fetchJson<GridFeatureCollection>(`/api/map/grids?v=${this.o.versions.grids}`);
+		addGridLayers(this.map, this.grids, PALETTES[this.o.theme], offline ? 'road-local' : 'boundary-community');
+		this.setGridsVisible(this.o.visible.grids);
+		await this.setMeasure(this.o.measure);
+		this.map.on('moveend', () => this.loadPoints());
+		this.map.on('click', (e) => this.click(e.point.x, e.point.y));
+		await this.loadPoints();
+	}
+
+	/** Over a configured style: our area boundaries and labels from the base-map document. */
+	private addAreaOverlay(): void {
+		const p = PALETTES[this.o.theme];
+		this.map.addSource(BASEMAP_SOURCE, { type: 'geojson', data: `/api/map/basemap?v=${this.o.versions.basemap}` });
+		for (const layer of [...boundaryLayers(p), ...labelLayers(p, false)]) this.map.addLayer(layer);
+	}
+
+	async loadPoints(): Promise<void> {
+		if (this.map.getZoom() < MIN_POINT_ZOOM) return this.scheduleDeck();
+		const b = this.map.getBounds();
+		const bbox: BBox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+		const wanted = LAYERS.filter((l) => this.o.visible[l]);
+		this.report();
+		await Promise.all(wanted.map((l) => this.sets[l].load(bbox).catch((e) => console.error(e))));
+		this.report();
+	}
+
+	private report(): void {
+		const counts = Object.fromEntries(LAYERS.map((l) => [l, this.sets[l].combined().count])) as Record<PointLayer, number>;
+		this.o.onStatus({ loading: LAYERS.some((l) => this.sets[l].loading), counts });
+	}
+
+	private scheduleDeck(): void {
+		if (this.frame) return;
+		this.frame = requestAnimationFrame(() => {
+			this.frame = 0;
+			this.updateDeck();
+		});
+	}
+
+	updateDeck(): void {
+		const p = PALETTES[this.o.theme];
+		const show = this.map.getZoom() >= MIN_POINT_ZOOM;
+		this.overlay.setProps({ layers: LAYERS.map((l) => pointLayer(l, this.sets[l].combined(), p, show && this.o.visible[l])) });
+		this.report();
+	}
+
+	async setMeasure(measure: MeasureKey): Promise<void> {
+		this.o.measure = measure;
+		const stats = await fetchJson<GridStatsDoc>(`/api/map/grid-stats?measure=${measure}`);
+		if (this.o.measure !== measure || !this.grids) return; // a later choice won
+		this.stats = stats;
+		showMeasure(this.map, this.grids, new Map(stats.grids.map((g) => [g.code, g.value])), stats.legend);
+		this.o.onStats(stats);
+	}
+
+	setTheme(theme: Theme): void {
+		this.o.theme = theme;
+		for (const [id, paint] of Object.entries(themePaint(theme, !this.o.styleUrl))) {
+			if (!this.map.getLayer(id)) continue;
+			for (const [prop, value] of Object.entries(paint)) this.map.setPaintProperty(id, prop as any, value);
+		}
+		applyGridTheme(this.map, PALETTES[theme]);
+		this.updateDeck();
+	}
+
+	setVisible(visible: Visible): void {
+		this.o.visible = { ...visible };
+		this.setGridsVisible(visible.grids);
+		this.updateDeck();
+		this.loadPoints();
+	}
+
+	private setGridsVisible(on: boolean): void {
+		for (const id of ['grids-fill', 'grids-line', 'grids-label']) this.map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none');
+	}
+
+	focus(code: string, bbox: BBox): void {
+		setFocus(this.map, code);
+		this.map.fitBounds(bbox, { padding: 60, maxZoom: 17, duration: 600 });
+	}
+
+	/** Point under the cursor first (deck.gl picking), else the grid polygon. */
+	private async click(x: number, y: number): Promise<void> {
+		const hit = this.overlay.pickObject({ x, y, radius: 5 });
+		if (hit && hit.layer) return this.selectPoint(hit.layer.id as PointLayer, hit.index);
+		const grid = this.o.visible.grids ? this.map.queryRenderedFeatures([x, y], { layers: ['grids-fill'] })[0] : undefined;
+		if (!grid) return this.o.onSelect(null);
+		const code = grid.properties.code as string;
+		setFocus(this.map, code);
+		const s = this.stats?.grids.find((g) => g.code === code);
+		this.o.onSelect({ kind: 'grid', code, name: grid.properties.name, ...s });
+	}
+
+	async selectPoint(layer: PointLayer, index: number): Promise<void> {
+		const set = this.sets[layer];
+		const at = locate(set.combined(), index);
+		if (!at) return;
+		const { z, x, y } = at.tile;
+		const res = await fetch(`/api/map/features/${layer}/${z}/${x}/${y}/${at.index}?v=${encodeURIComponent(set.version)}`);
+		const body = await res.json();
+		if (res.status === 409) await this.refreshVersions();
+		this.o.onSelect(res.ok ? body : { kind: 'error', message: body?.error?.message ?? `HTTP ${res.status}` });
+	}
+
+	/** New data versions (someone wrote): drop stale tiles and fetch again. */
+	async refreshVersions(): Promise<void> {
+		const { versions } = await fetchJson<{ versions: Versions }>('/api/map/meta');
+		for (const l of LAYERS) this.sets[l].setVersion(versions[l]);
+		this.o.versions = versions;
+		this.scheduleDeck();
+		await Promise.all([this.setMeasure(this.o.measure), this.loadPoints()]);
+	}
+
+	destroy(): void {
+		cancelAnimationFrame(this.frame);
+		this.overlay?.finalize();
+		this.map?.remove();
+	}
+}

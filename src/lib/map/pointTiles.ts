@@ -1,0 +1,101 @@
+// Browser side of the binary point tiles: fetches the tiles covering the view (at most
+// `concurrency` at a time), keeps every tile it has loaded (the whole district is ~200 000
+// points, which deck.gl draws at once), and concatenates them into flat arrays for one layer.
+import { decodePoints, type DecodedTile, type PointLayer } from '$lib/domain/pointcodec';
+import { POINT_TILE_ZOOM, tileKey, tilesCovering, type BBox, type Tile } from '$lib/domain/tiles';
+
+export interface Combined {
+	count: number;
+	positions: Float64Array;
+	attrs: Uint8Array;
+	/** tiles in concatenation order, with the index of their first point */
+	parts: { tile: Tile; start: number; count: number }[];
+	version: string;
+}
+
+export class PointTileSet {
+	private tiles = new Map<string, DecodedTile>();
+	private pending = new Set<string>();
+	private combinedCache: Combined | null = null;
+	version = '';
+	/** bytes received over the wire so far (Content-Length when the server gives it) */
+	bytes = 0;
+
+	constructor(
+		readonly layer: PointLayer,
+		private onChange: () => void,
+		private concurrency = 4
+	) {}
+
+	/** Drops everything when the layer's data version changes. */
+	setVersion(version: string): void {
+		if (version === this.version) return;
+		this.version = version;
+		this.tiles.clear();
+		this.combinedCache = null;
+	}
+
+	/** Loads the tiles that cover bbox and are not loaded yet; resolves when all have arrived. */
+	async load(bbox: BBox): Promise<void> {
+		const wanted = tilesCovering(bbox, POINT_TILE_ZOOM, 400).filter((t) => !this.tiles.has(tileKey(t)) && !this.pending.has(tileKey(t)));
+		const queue = [...wanted];
+		const worker = async () => {
+			for (let t = queue.shift(); t; t = queue.shift()) await this.fetchTile(t);
+		};
+		await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker));
+	}
+
+	private async fetchTile(t: Tile): Promise<void> {
+		const key = tileKey(t);
+		const version = this.version;
+		this.pending.add(key);
+		try {
+			const res = await fetch(`/api/map/tiles/${this.layer}/${key}?v=${encodeURIComponent(version)}`);
+			if (!res.ok) throw new Error(`${this.layer} ${key}: HTTP ${res.status}`);
+			const buf = await res.arrayBuffer();
+			this.bytes += Number(res.headers.get('content-length')) || buf.byteLength;
+			if (version !== this.version) return; // a newer version arrived meanwhile
+			this.tiles.set(key, decodePoints(buf));
+			this.combinedCache = null;
+			this.onChange();
+		} finally {
+			this.pending.delete(key);
+		}
+	}
+
+	get loading(): boolean {
+		return this.pending.size > 0;
+	}
+
+	combined(): Combined {
+		if (this.combinedCache) return this.combinedCache;
+		const list = [...this.tiles.values()];
+		const count = list.reduce((n, t) => n + t.count, 0);
+		const positions = new Float64Array(2 * count);
+		const attrs = new Uint8Array(count);
+		const parts: Combined['parts'] = [];
+		let start = 0;
+		for (const t of list) {
+			positions.set(t.positions, 2 * start);
+			attrs.set(t.attrs, start);
+			parts.push({ tile: t.tile, start, count: t.count });
+			start += t.count;
+		}
+		this.combinedCache = { count, positions, attrs, parts, version: this.version };
+		return this.combinedCache;
+	}
+}
+
+/** The tile and the index inside it of the point at `index` in the combined arrays. */
+export function locate(c: Combined, index: number): { tile: Tile; index: number } | null {
+	let lo = 0;
+	let hi = c.parts.length - 1;
+	while (lo <= hi) {
+		const mid = (lo + hi) >> 1;
+		const p = c.parts[mid];
+		if (index < p.start) hi = mid - 1;
+		else if (index >= p.start + p.count) lo = mid + 1;
+		else return { tile: p.tile, index: index - p.start };
+	}
+	return null;
+}

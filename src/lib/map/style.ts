@@ -1,0 +1,85 @@
+// The offline base map: a MapLibre style drawn from the district's own data (/api/map/basemap),
+// with no tile server, no sprite and no glyphs. Without `glyphs`, MapLibre ≥ 5.11 draws text
+// with the browser's local fonts (text-font is read as a CSS font list; CJK uses
+// localIdeographFontFamily), so Chinese labels render offline.
+import type { LayerSpecification, StyleSpecification } from 'maplibre-gl';
+import { PALETTES, type Palette, type Theme } from './theme';
+
+export const BASEMAP_SOURCE = 'basemap';
+/** Font list for Latin digits and letters; CJK goes through the map's localIdeographFontFamily. */
+export const TEXT_FONT = ['Noto Sans CJK SC', 'WenQuanYi Zen Hei', 'sans-serif'];
+export const LOCAL_CJK_FONTS =
+	'"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "PingFang SC", "Microsoft YaHei", sans-serif';
+
+const kind = (...k: string[]) => ['in', ['get', 'kind'], ['literal', k]] as any;
+const byZoom = (...stops: number[]) => ['interpolate', ['exponential', 1.6], ['zoom'], ...stops] as any;
+
+/** Layers drawn under the grid fill: the ground, water and parks. Only in the offline style. */
+export function groundLayers(p: Palette): LayerSpecification[] {
+	const src = { source: BASEMAP_SOURCE };
+	return [
+		{ id: 'bg', type: 'background', paint: { 'background-color': p.background } },
+		{ id: 'land', type: 'fill', ...src, filter: kind('land'), paint: { 'fill-color': p.land } },
+		{ id: 'park', type: 'fill', ...src, filter: kind('park'), paint: { 'fill-color': p.park } },
+		{ id: 'water', type: 'fill', ...src, filter: kind('water'), paint: { 'fill-color': p.water } },
+		{ id: 'river', type: 'line', ...src, filter: kind('river'), layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': p.water, 'line-width': byZoom(10, 2, 16, 28) } }
+	];
+}
+
+/** Roads, drawn over the grid fill so streets stay readable through the colours. */
+export function roadLayers(p: Palette): LayerSpecification[] {
+	const src = { source: BASEMAP_SOURCE, layout: { 'line-cap': 'round', 'line-join': 'round' } as const };
+	return [
+		{ id: 'road-local', type: 'line', ...src, minzoom: 11.5, filter: kind('road_local'), paint: { 'line-color': p.roadLocal, 'line-width': byZoom(12, 0.6, 17, 8), 'line-opacity': 0.9 } },
+		{ id: 'road-arterial-casing', type: 'line', ...src, filter: kind('road_arterial'), paint: { 'line-color': p.roadCasing, 'line-width': byZoom(10, 1.8, 17, 16) } },
+		{ id: 'road-arterial', type: 'line', ...src, filter: kind('road_arterial'), paint: { 'line-color': p.roadArterial, 'line-width': byZoom(10, 1, 17, 13) } }
+	];
+}
+
+/** Area boundaries and the labels of the base map (also drawn over a configured style). */
+export function boundaryLayers(p: Palette): LayerSpecification[] {
+	const src = { source: BASEMAP_SOURCE };
+	return [
+		{ id: 'boundary-community', type: 'line', ...src, minzoom: 11.5, filter: kind('community'), paint: { 'line-color': p.boundaryCommunity, 'line-width': 1.2, 'line-dasharray': [3, 2] } },
+		{ id: 'boundary-street', type: 'line', ...src, filter: kind('street'), paint: { 'line-color': p.boundaryStreet, 'line-width': byZoom(10, 1.5, 16, 3.5), 'line-dasharray': [4, 2] } },
+		{ id: 'boundary-district', type: 'line', ...src, filter: kind('district'), paint: { 'line-color': p.boundaryDistrict, 'line-width': byZoom(9, 2, 16, 5) } }
+	];
+}
+
+export function labelLayers(p: Palette, offline: boolean): LayerSpecification[] {
+	const src = { source: BASEMAP_SOURCE };
+	const halo = { 'text-color': p.text, 'text-halo-color': p.textHalo, 'text-halo-width': 1.6 };
+	const text = (size: any, extra: Record<string, unknown> = {}) => ({ 'text-field': ['get', 'name'], 'text-font': TEXT_FONT, 'text-size': size, ...extra }) as any;
+	const layers: LayerSpecification[] = [
+		{ id: 'label-street', type: 'symbol', ...src, maxzoom: 13.5, filter: kind('label_street'), layout: text(byZoom(10, 13, 13, 17), { 'text-letter-spacing': 0.1 }), paint: { ...halo, 'text-halo-width': 2 } },
+		{ id: 'label-community', type: 'symbol', ...src, minzoom: 12.5, maxzoom: 16, filter: kind('label_community'), layout: text(byZoom(12, 11, 15, 14)), paint: halo }
+	];
+	if (!offline) return layers;
+	return [
+		{ id: 'label-water', type: 'symbol', ...src, minzoom: 12, filter: kind('water', 'park'), layout: text(12), paint: { ...halo, 'text-color': p.waterText } },
+		{ id: 'label-river', type: 'symbol', ...src, minzoom: 12, filter: kind('river'), layout: text(12, { 'symbol-placement': 'line', 'symbol-spacing': 500 }), paint: { ...halo, 'text-color': p.waterText } },
+		{ id: 'label-road', type: 'symbol', ...src, minzoom: 13, filter: kind('road_arterial'), layout: text(12, { 'symbol-placement': 'line', 'symbol-spacing': 400 }), paint: halo },
+		{ id: 'label-place', type: 'symbol', ...src, minzoom: 12, filter: kind('place'), layout: text(12), paint: halo },
+		...layers
+	];
+}
+
+/** A complete offline style; overlay layers (grids) are added by the map after load. */
+export function offlineStyle(theme: Theme, basemapUrl: string): StyleSpecification {
+	const p = PALETTES[theme];
+	return {
+		version: 8,
+		name: '网格治理离线底图',
+		sources: { [BASEMAP_SOURCE]: { type: 'geojson', data: basemapUrl, tolerance: 0.5 } },
+		layers: [...groundLayers(p), ...roadLayers(p), ...boundaryLayers(p), ...labelLayers(p, true)]
+	};
+}
+
+/** Paint values per layer id for a theme, to restyle in place without reloading sources. */
+export function themePaint(theme: Theme, offline: boolean): Record<string, Record<string, unknown>> {
+	const p = PALETTES[theme];
+	const layers = offline
+		? [...groundLayers(p), ...roadLayers(p), ...boundaryLayers(p), ...labelLayers(p, true)]
+		: [...boundaryLayers(p), ...labelLayers(p, false)];
+	return Object.fromEntries(layers.map((l) => [l.id, (l as { paint?: Record<string, unknown> }).paint ?? {}]));
+}

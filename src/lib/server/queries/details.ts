@@ -1,0 +1,88 @@
+// What the details panel shows for a clicked point. Personal data is masked here, on the server,
+// so whole names, phones and ID numbers never reach the browser from the map.
+import type { Db } from '../db';
+import { maskIdNumber, maskName, maskPhone } from '../../domain/mask';
+import { CHANNEL, HAZARD_SEVERITY, HAZARD_STATUS, HAZARD_TYPE, HOUSEHOLD_TAG, PRIORITY, REQUEST_STATUS } from '../../domain/labels';
+import type { PointLayer } from '../../domain/pointcodec';
+
+const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+
+export async function householdDetail(db: Db, id: number) {
+	const [h] = await db.sql`
+		SELECT h.id, h.address, h.head_name, h.phone, h.id_number, h.size, h.tags, h.last_visit_at,
+		       g.code AS grid_code, g.name AS grid_name, c.name AS community, b.name AS building,
+		       (SELECT count(*) FROM door_knocks k WHERE k.household_id = h.id)::int AS knocks
+		FROM households h JOIN grids g ON g.code = h.grid_code JOIN areas c ON c.code = g.community_code
+		JOIN buildings b ON b.id = h.building_id WHERE h.id = ${id}`;
+	if (!h) return null;
+	return {
+		kind: 'household' as const,
+		id: h.id,
+		name: maskName(h.head_name),
+		phone: maskPhone(h.phone),
+		idNumber: maskIdNumber(h.id_number),
+		address: h.address,
+		building: h.building,
+		size: h.size,
+		tags: (h.tags as string[]).map((t) => HOUSEHOLD_TAG[t] ?? t),
+		lastVisitAt: iso(h.last_visit_at),
+		knocks: h.knocks,
+		grid: { code: h.grid_code, name: h.grid_name, community: h.community }
+	};
+}
+
+export async function hazardDetail(db: Db, id: number) {
+	const [z] = await db.sql`
+		SELECT z.*, g.name AS grid_name, c.name AS community,
+		       CASE WHEN z.status IN ('open', 'rectifying') THEN z.rectify_deadline < now()
+		            WHEN z.status = 'rectified' THEN coalesce(z.reinspect_deadline < now(), false) ELSE false END AS overdue
+		FROM hazards z JOIN grids g ON g.code = z.grid_code JOIN areas c ON c.code = g.community_code WHERE z.id = ${id}`;
+	if (!z) return null;
+	return {
+		kind: 'hazard' as const,
+		id: z.id,
+		code: z.code,
+		title: z.title,
+		type: HAZARD_TYPE[z.type] ?? z.type,
+		severity: HAZARD_SEVERITY[z.severity] ?? String(z.severity),
+		status: HAZARD_STATUS[z.status] ?? z.status,
+		foundAt: iso(z.found_at),
+		rectifyDeadline: iso(z.rectify_deadline),
+		rectifiedAt: iso(z.rectified_at),
+		overdue: z.overdue as boolean,
+		grid: { code: z.grid_code, name: z.grid_name, community: z.community }
+	};
+}
+
+export async function requestDetail(db: Db, id: number) {
+	const [r] = await db.sql`
+		SELECT r.id, r.code, r.title, r.status, r.priority, r.channel, r.address, r.reported_at, r.resolve_deadline,
+		       r.grid_code, g.name AS grid_name, c.name AS community, k.name AS category, p.name AS parent_category,
+		       d.name AS department,
+		       (r.status NOT IN ('resolved', 'evaluated', 'closed') AND r.resolve_deadline < now()) AS overdue
+		FROM requests r JOIN grids g ON g.code = r.grid_code JOIN areas c ON c.code = g.community_code
+		JOIN categories k ON k.code = r.category_code LEFT JOIN categories p ON p.code = k.parent_code
+		LEFT JOIN departments d ON d.id = r.department_id WHERE r.id = ${id}`;
+	if (!r) return null;
+	return {
+		kind: 'request' as const,
+		id: r.id,
+		code: r.code,
+		title: r.title,
+		category: r.parent_category ? `${r.parent_category}/${r.category}` : r.category,
+		channel: CHANNEL[r.channel] ?? r.channel,
+		status: REQUEST_STATUS[r.status] ?? r.status,
+		statusCode: r.status,
+		priority: PRIORITY[r.priority] ?? r.priority,
+		reportedAt: iso(r.reported_at),
+		resolveDeadline: iso(r.resolve_deadline),
+		overdue: Boolean(r.overdue),
+		address: r.address,
+		department: r.department,
+		grid: { code: r.grid_code, name: r.grid_name, community: r.community }
+	};
+}
+
+export function featureDetail(db: Db, layer: PointLayer, id: number) {
+	return layer === 'households' ? householdDetail(db, id) : layer === 'hazards' ? hazardDetail(db, id) : requestDetail(db, id);
+}

@@ -1,0 +1,74 @@
+// Grid polygons (GeoJSON, built in SQL as text so 600 polygons never pass through JSON.parse)
+// and the per-grid counts behind the choropleth, computed against now() on every build.
+import type { Db } from '../db';
+import { legendFor, MEASURES, measureValue, type GridCounts, type Legend, type MeasureKey } from '../../domain/measures';
+import { makeCached, mapCache, type Cached } from './cache';
+import { versions } from './versions';
+
+// GeoJSON with 5 decimals (≈ 1 m): shared edges round identically on both sides.
+
+export async function gridsGeojson(db: Db): Promise<Cached> {
+	const v = (await versions(db)).grids;
+	return mapCache.get(`grids:${v}`, async () => {
+		const [r] = await db.sql<{ doc: string }>`
+			SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+				'type', 'Feature',
+				'properties', json_build_object('code', code, 'name', name, 'community', community_code),
+				'geometry', ST_AsGeoJSON(geom, 5)::json) ORDER BY code), '[]'::json))::text AS doc
+			FROM grids`;
+		return makeCached(r.doc, 'application/geo+json; charset=utf-8', null);
+	});
+}
+
+export interface GridStat extends GridCounts {
+	code: string;
+	value: number | null;
+	/** 未销号 hazards */
+	hazards: number;
+}
+
+export interface GridStats {
+	measure: MeasureKey;
+	label: string;
+	unit: string;
+	legend: Legend;
+	generatedAt: string;
+	grids: GridStat[];
+}
+
+/** Cache key bucket for now()-dependent counts, ms. */
+const STATS_BUCKET_MS = 60_000;
+
+export async function gridStats(db: Db, measure: MeasureKey): Promise<Cached<GridStats>> {
+	const v = await versions(db);
+	const bucket = Math.floor(Date.now() / STATS_BUCKET_MS);
+	const key = `gridstats:${measure}:${v.households}:${v.requests}:${v.hazards}:${v.grids}:${bucket}`;
+	return mapCache.get(key, async () => {
+		const counts = await gridCounts(db);
+		const grids = counts.map((c) => ({ ...c, value: measureValue(measure, c) }));
+		const legend = legendFor(measure, grids.map((g) => g.value));
+		const body: GridStats = { measure, ...pick(MEASURES[measure]), legend, generatedAt: new Date().toISOString(), grids };
+		return makeCached(JSON.stringify(body), 'application/json; charset=utf-8', body);
+	});
+}
+
+const pick = (m: { label: string; unit: string }) => ({ label: m.label, unit: m.unit });
+
+async function gridCounts(db: Db): Promise<Omit<GridStat, 'value'>[]> {
+	return db.sql`
+		WITH h AS (
+			SELECT grid_code, count(*) AS n,
+			       count(*) FILTER (WHERE last_visit_at >= now() - interval '90 days') AS visited
+			FROM households GROUP BY grid_code),
+		r AS (
+			SELECT grid_code, count(*) AS open, count(*) FILTER (WHERE resolve_deadline < now()) AS overdue
+			FROM requests WHERE status NOT IN ('resolved', 'evaluated', 'closed') GROUP BY grid_code),
+		z AS (SELECT grid_code, count(*) AS n FROM hazards WHERE status <> 'verified' GROUP BY grid_code)
+		SELECT g.code, coalesce(h.n, 0)::int AS households, coalesce(h.visited, 0)::int AS "visited90",
+		       coalesce(r.open, 0)::int AS open, coalesce(r.overdue, 0)::int AS overdue, coalesce(z.n, 0)::int AS hazards
+		FROM grids g
+		LEFT JOIN h ON h.grid_code = g.code
+		LEFT JOIN r ON r.grid_code = g.code
+		LEFT JOIN z ON z.grid_code = g.code
+		ORDER BY g.code`;
+}

@@ -1,0 +1,54 @@
+// The map API's answers: every error as {error: {code, message, field}} with a Chinese message,
+// cached bodies with ETag/304, gzip when the client takes it, and long caching when the request
+// names the current data version (the URL then changes whenever the data does).
+import type { RequestEvent } from '@sveltejs/kit';
+import { ApiError } from '../../domain/apierror';
+import { SeedingError } from '../database';
+import type { Cached } from './cache';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+	return new Response(JSON.stringify(body), { status, headers: { 'content-type': JSON_TYPE, ...headers } });
+}
+
+export function errorResponse(e: unknown): Response {
+	if (e instanceof ApiError) return jsonResponse(e.toJSON(), e.status);
+	if (e instanceof SeedingError) {
+		const { progress } = e;
+		return jsonResponse({ error: { code: 'seeding', message: e.message }, progress }, 503, { 'retry-after': '2' });
+	}
+	console.error('[api]', e);
+	return jsonResponse({ error: { code: 'internal', message: '服务器内部错误，请稍后重试' } }, 500);
+}
+
+/** Wraps an endpoint so nothing escapes as an HTML error page or a bare 500. */
+export function api<E extends RequestEvent>(fn: (event: E) => Promise<Response>): (event: E) => Promise<Response> {
+	return async (event) => {
+		try {
+			return await fn(event);
+		} catch (e) {
+			return errorResponse(e);
+		}
+	};
+}
+
+/**
+ * Sends a cached body. `versioned`: the URL carried the current data version, so the response
+ * may be kept for a day; otherwise the client must revalidate (cheap: ETag → 304).
+ */
+export function sendCached(request: Request, c: Cached, versioned: boolean): Response {
+	const headers: Record<string, string> = {
+		'content-type': c.type,
+		etag: c.etag,
+		vary: 'accept-encoding',
+		'cache-control': versioned ? 'public, max-age=86400, immutable' : 'no-cache'
+	};
+	const seen = (request.headers.get('if-none-match') ?? '').split(',').map((t) => t.trim().replace(/^W\//, ''));
+	if (seen.includes(c.etag)) return new Response(null, { status: 304, headers });
+	const gzip = /\bgzip\b/.test(request.headers.get('accept-encoding') ?? '') && c.gzip.byteLength < c.body.byteLength;
+	const body = gzip ? c.gzip : c.body;
+	if (gzip) headers['content-encoding'] = 'gzip';
+	headers['content-length'] = String(body.byteLength);
+	return new Response(body as BodyInit, { status: 200, headers });
+}

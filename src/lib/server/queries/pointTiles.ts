@@ -1,0 +1,69 @@
+// Households, hazards and open requests as binary point tiles (see domain/pointcodec.ts). One
+// query per tile, rows in id order so a (tile, index) pair names the same row until the layer's
+// data version changes.
+import type { Db } from '../db';
+import { encodePoints, type PointLayer } from '../../domain/pointcodec';
+import { packHazard, packHousehold, packRequest, visitClass } from '../../domain/pointattrs';
+import { tileBBox, type Tile } from '../../domain/tiles';
+import { makeCached, mapCache, type Cached } from './cache';
+import { versions } from './versions';
+
+export interface TileMeta {
+	ids: Int32Array;
+	count: number;
+}
+
+interface PointRow {
+	id: number;
+	x: number;
+	y: number;
+	a: number;
+}
+
+/** Rows inside the tile; edges are half-open so a point on a boundary belongs to exactly one tile. */
+async function rows(db: Db, layer: PointLayer, tile: Tile): Promise<PointRow[]> {
+	const [w, s, e, n] = tileBBox(tile);
+	const now = new Date();
+	if (layer === 'households') {
+		const r = await db.sql<{ id: number; x: number; y: number; tags: string[]; v: Date | null }>`
+			SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y, tags, last_visit_at AS v FROM households
+			WHERE geom && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326)
+			  AND ST_X(geom) >= ${w} AND ST_X(geom) < ${e} AND ST_Y(geom) > ${s} AND ST_Y(geom) <= ${n}
+			ORDER BY id`;
+		return r.map((h) => ({ id: h.id, x: h.x, y: h.y, a: packHousehold(h.tags, visitClass(h.v && new Date(h.v), now)) }));
+	}
+	if (layer === 'hazards') {
+		// 未销号 hazards only: verified ones are closed and would bury the live ones
+		const r = await db.sql<{ id: number; x: number; y: number; severity: number; status: string; overdue: boolean }>`
+			SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y, severity, status,
+			       CASE WHEN status IN ('open', 'rectifying') THEN rectify_deadline < now()
+			            ELSE coalesce(reinspect_deadline < now(), false) END AS overdue
+			FROM hazards
+			WHERE status <> 'verified' AND geom && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326)
+			  AND ST_X(geom) >= ${w} AND ST_X(geom) < ${e} AND ST_Y(geom) > ${s} AND ST_Y(geom) <= ${n}
+			ORDER BY id`;
+		return r.map((h) => ({ id: h.id, x: h.x, y: h.y, a: packHazard(h.severity, h.status, h.overdue) }));
+	}
+	const r = await db.sql<{ id: number; x: number; y: number; status: string; overdue: boolean; priority: string }>`
+		SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y, status, priority,
+		       coalesce(resolve_deadline < now(), false) AS overdue
+		FROM requests
+		WHERE status NOT IN ('resolved', 'evaluated', 'closed') AND geom && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326)
+		  AND ST_X(geom) >= ${w} AND ST_X(geom) < ${e} AND ST_Y(geom) > ${s} AND ST_Y(geom) <= ${n}
+		ORDER BY id`;
+	return r.map((q) => ({ id: q.id, x: q.x, y: q.y, a: packRequest(q.status, q.overdue, q.priority === 'urgent') }));
+}
+
+/** The encoded tile for the layer's current data version, from memory when built before. */
+export async function pointTile(db: Db, layer: PointLayer, tile: Tile): Promise<{ cached: Cached<TileMeta>; version: string }> {
+	const version = (await versions(db))[layer];
+	const key = `tile:${layer}:${tile.z}/${tile.x}/${tile.y}:${version}`;
+	const cached = await mapCache.get(key, async () => {
+		const r = await rows(db, layer, tile);
+		const n = r.length;
+		const [lons, lats, attrs, ids] = [new Float64Array(n), new Float64Array(n), new Uint8Array(n), new Int32Array(n)];
+		for (let i = 0; i < n; i++) [lons[i], lats[i], attrs[i], ids[i]] = [r[i].x, r[i].y, r[i].a, r[i].id];
+		return makeCached(encodePoints(layer, tile, lons, lats, attrs), 'application/octet-stream', { ids, count: n });
+	});
+	return { cached, version };
+}

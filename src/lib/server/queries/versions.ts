@@ -1,0 +1,54 @@
+// Data versions: cheap fingerprints of the tables behind each map layer, plus a time bucket for
+// what depends on now() (overdue flags, 90-day visit classes). Cache keys and ETags carry them,
+// so any write (new request, status change, door knock) yields new tiles without anyone having
+// to remember to invalidate a cache.
+import type { Db } from '../db';
+
+export interface Versions {
+	households: string;
+	hazards: string;
+	requests: string;
+	grids: string;
+	basemap: string;
+}
+
+/** How long a fingerprint is trusted before it is recomputed, ms. */
+const TTL_MS = 15_000;
+let last: { at: number; db: Db; value: Promise<Versions> } | null = null;
+
+export function versions(db: Db, now = Date.now()): Promise<Versions> {
+	if (last && last.db === db && now - last.at < TTL_MS) return last.value;
+	const value = fingerprint(db, now);
+	last = { at: now, db, value };
+	value.catch(() => (last = null));
+	return value;
+}
+
+async function fingerprint(db: Db, now: number): Promise<Versions> {
+	const [r] = await db.sql<Record<keyof Versions, string>>`SELECT
+		(SELECT concat_ws('.', count(*), max(id), extract(epoch FROM max(last_visit_at))::bigint) FROM households) AS households,
+		(SELECT concat_ws('.', count(*), max(id), sum(hashtext(status || coalesce(rectified_at::text, '') || coalesce(reinspected_at::text, '')))) FROM hazards) AS hazards,
+		(SELECT concat_ws('.', count(*), max(id), sum(version), sum(hashtext(status))) FROM requests) AS requests,
+		(SELECT concat_ws('.', count(*), sum(ST_NPoints(geom)), sum(hashtext(name))) FROM grids) AS grids,
+		(SELECT concat_ws('.', count(*), max(id), (SELECT count(*) FROM areas), (SELECT sum(hashtext(name)) FROM areas)) FROM basemap_features) AS basemap`;
+	const bucket = (ms: number) => Math.floor(now / ms).toString(36);
+	return {
+		households: `${hash(r.households)}-${bucket(3_600_000)}`,
+		hazards: `${hash(r.hazards)}-${bucket(600_000)}`,
+		requests: `${hash(r.requests)}-${bucket(600_000)}`,
+		grids: hash(r.grids),
+		basemap: hash(r.basemap)
+	};
+}
+
+/** Short, URL-safe stand-in for a fingerprint string (FNV-1a, 32 bit). */
+function hash(s: string): string {
+	let h = 0x811c9dc5;
+	for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+	return (h >>> 0).toString(36);
+}
+
+/** Forget the fingerprint (tests, or a writer that wants its change visible at once). */
+export function resetVersions(): void {
+	last = null;
+}

@@ -1,0 +1,21 @@
+// The map page: areas for the tree, data versions for cache-safe URLs, and the configured base
+// style (天地图 / an intranet tile server) when there is one. While the first start is still
+// seeding, only the progress is returned and the page shows the progress screen.
+import { env as publicEnv } from '$env/dynamic/public';
+import { env } from '$env/dynamic/private';
+import { ready, SeedingError } from '$lib/server/database';
+import { areaList } from '$lib/server/queries/areas';
+import { versions } from '$lib/server/queries/versions';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async () => {
+	try {
+		const db = await ready();
+		const [areas, v] = await Promise.all([areaList(db), versions(db)]);
+		const styleUrl = publicEnv.PUBLIC_MAP_STYLE_URL || env.MAP_STYLE_URL || null;
+		return { seeding: null, map: { areas, versions: v, styleUrl } };
+	} catch (e) {
+		if (e instanceof SeedingError) return { seeding: e.progress, map: null };
+		throw e;
+	}
+};

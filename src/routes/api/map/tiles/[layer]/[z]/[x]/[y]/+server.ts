@@ -1,0 +1,17 @@
+// A binary point tile (format: src/lib/domain/pointcodec.ts) of households, hazards (未销号) or
+// open requests. ?v= the layer's data version from /api/map/meta makes the response cacheable.
+import { ready } from '$lib/server/database';
+import { api, sendCached } from '$lib/server/queries/http';
+import { parseLayer, parseTile } from '$lib/server/queries/params';
+import { pointTile } from '$lib/server/queries/pointTiles';
+
+export const GET = api(async ({ params, request, url }) => {
+	const layer = parseLayer(params.layer);
+	const tile = parseTile(params);
+	const db = await ready();
+	const { cached, version } = await pointTile(db, layer, tile);
+	const res = sendCached(request, cached, url.searchParams.get('v') === version);
+	res.headers.set('x-data-version', version);
+	res.headers.set('x-point-count', String(cached.meta.count));
+	return res;
+});

@@ -1,0 +1,151 @@
+// The map API's queries against a real database (PGlite always, PostgreSQL with
+// TEST_DATABASE_URL): binary point tiles, grid measures, GeoJSON documents, masked details, and
+// the endpoints' 400 answers for bad parameters.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeBackends } from './helpers/backends';
+import { FIX, insertMapFixture } from './map-api.fixture';
+import { decodePoints } from '../../src/lib/domain/pointcodec';
+import { unpackHousehold, unpackRequest } from '../../src/lib/domain/pointattrs';
+import { tileBBox, tilesCovering, POINT_TILE_ZOOM } from '../../src/lib/domain/tiles';
+import { pointTile } from '../../src/lib/server/queries/pointTiles';
+import { gridStats, gridsGeojson } from '../../src/lib/server/queries/grids';
+import { basemapGeojson } from '../../src/lib/server/queries/basemap';
+import { areaList } from '../../src/lib/server/queries/areas';
+import { featureDetail } from '../../src/lib/server/queries/details';
+import { mapCache, makeCached } from '../../src/lib/server/queries/cache';
+import { resetVersions, versions } from '../../src/lib/server/queries/versions';
+import { sendCached } from '../../src/lib/server/queries/http';
+import { GET as tileGET } from '../../src/routes/api/map/tiles/[layer]/[z]/[x]/[y]/+server';
+import { GET as statsGET } from '../../src/routes/api/map/grid-stats/+server';
+
+const PER_GRID = 20;
+const json = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body));
+
+describeBackends('map api queries', (getDb) => {
+	let grids: string[] = [];
+	beforeAll(async () => {
+		mapCache.clear();
+		resetVersions();
+		grids = await insertMapFixture(getDb(), PER_GRID);
+	});
+
+	const allTiles = () => tilesCovering(FIX.bbox, POINT_TILE_ZOOM);
+
+	it('household tiles hold every household exactly once, inside their tile, in id order', async () => {
+		let total = 0;
+		for (const t of allTiles()) {
+			const { cached } = await pointTile(getDb(), 'households', t);
+			const d = decodePoints(cached.body);
+			const [w, s, e, n] = tileBBox(t);
+			for (let i = 0; i < d.count; i++) {
+				const [lon, lat] = [d.positions[2 * i], d.positions[2 * i + 1]];
+				expect(lon >= w && lon <= e && lat >= s && lat <= n).toBe(true);
+			}
+			expect([...cached.meta.ids]).toEqual([...cached.meta.ids].sort((a, b) => a - b));
+			total += d.count;
+		}
+		expect(total).toBe(grids.length * PER_GRID);
+	});
+
+	it('household attribute bytes carry the vulnerable tags', async () => {
+		const [{ n }] = await getDb().sql`SELECT count(*)::int AS n FROM households WHERE cardinality(tags) > 0`;
+		let vulnerable = 0;
+		for (const t of allTiles()) {
+			const d = decodePoints((await pointTile(getDb(), 'households', t)).cached.body);
+			for (const a of d.attrs) if (unpackHousehold(a).vulnerable) vulnerable++;
+		}
+		expect(vulnerable).toBe(n);
+	});
+
+	it('request tiles hold only open requests, flagged overdue from now()', async () => {
+		const [want] = await getDb().sql`SELECT count(*)::int AS open, count(*) FILTER (WHERE resolve_deadline < now())::int AS overdue
+			FROM requests WHERE status NOT IN ('resolved', 'evaluated', 'closed')`;
+		let open = 0;
+		let overdue = 0;
+		for (const t of allTiles()) {
+			const d = decodePoints((await pointTile(getDb(), 'requests', t)).cached.body);
+			open += d.count;
+			for (const a of d.attrs) if (unpackRequest(a).overdue) overdue++;
+		}
+		expect({ open, overdue }).toEqual(want);
+		expect(overdue).toBeGreaterThan(0);
+	});
+
+	it('hazard tiles leave out verified hazards', async () => {
+		const [{ n }] = await getDb().sql`SELECT count(*)::int AS n FROM hazards WHERE status <> 'verified'`;
+		let count = 0;
+		for (const t of allTiles()) count += decodePoints((await pointTile(getDb(), 'hazards', t)).cached.body).count;
+		expect(count).toBe(n);
+	});
+
+	it('grid stats compute each measure from counts', async () => {
+		const cov = (await gridStats(getDb(), 'coverage')).meta;
+		const g = cov.grids[0];
+		expect(cov.grids.length).toBe(grids.length);
+		expect(g.households).toBe(PER_GRID);
+		expect(g.value).toBe(Math.round((1000 * g.visited90) / g.households) / 10);
+		const over = (await gridStats(getDb(), 'overdue')).meta;
+		const [{ n }] = await getDb().sql`SELECT count(*)::int AS n FROM requests
+			WHERE status NOT IN ('resolved', 'evaluated', 'closed') AND resolve_deadline < now()`;
+		expect(over.grids.reduce((s, x) => s + (x.value ?? 0), 0)).toBe(n);
+		expect(over.legend.classes[0].label).toBe('0');
+	});
+
+	it('grid and base-map GeoJSON documents', async () => {
+		const doc = json((await gridsGeojson(getDb())).body);
+		expect(doc.features.length).toBe(grids.length);
+		expect(doc.features[0].properties).toMatchObject({ code: grids[0], community: grids[0].slice(0, 12) });
+		const base = json((await basemapGeojson(getDb())).body);
+		const kinds = new Set(base.features.map((f: any) => f.properties.kind));
+		expect([...kinds].sort()).toEqual(
+			['community', 'district', 'label_community', 'label_street', 'land', 'park', 'place', 'river', 'road_arterial', 'road_local', 'street', 'water'].sort()
+		);
+	});
+
+	it('areas come with their bounding boxes', async () => {
+		const district = (await areaList(getDb())).find((a) => a.level === 'district');
+		expect(district?.bbox).toEqual(FIX.bbox);
+	});
+
+	it('household details are masked', async () => {
+		const [{ id }] = await getDb().sql`SELECT min(id)::int AS id FROM households`;
+		const d = (await featureDetail(getDb(), 'households', id)) as any;
+		expect([d.name, d.phone, d.idNumber]).toEqual(['张*华', '138****1234', '4301**********123X']);
+		expect(JSON.stringify(d)).not.toContain('13812341234');
+	});
+
+	it('a write changes the data version', async () => {
+		resetVersions();
+		const before = await versions(getDb());
+		await getDb().sql`UPDATE requests SET status = 'closed', version = version + 1 WHERE id = (SELECT min(id) FROM requests)`;
+		resetVersions();
+		const after = await versions(getDb());
+		expect(after.requests).not.toBe(before.requests);
+		expect(after.households).toBe(before.households);
+	});
+});
+
+describe('map api http', () => {
+	const event = (params: Record<string, string>, query = '') =>
+		({ params, url: new URL(`http://t/x${query}`), request: new Request('http://t/x') }) as any;
+
+	it('a tile zoom out of range is a 400 naming z', async () => {
+		const res = await tileGET(event({ layer: 'households', z: '25', x: '0', y: '0' }));
+		expect(res.status).toBe(400);
+		expect((await res.json()).error).toMatchObject({ code: 'invalid_param', field: 'z' });
+	});
+
+	it('an unknown layer or measure is a 400 naming it', async () => {
+		expect((await (await tileGET(event({ layer: 'people', z: '12', x: '0', y: '0' }))).json()).error.field).toBe('layer');
+		const res = await statsGET(event({}, '?measure=happiness'));
+		expect([res.status, (await res.json()).error.field]).toEqual([400, 'measure']);
+	});
+
+	it('cached bodies: gzip on request, 304 on a matching ETag, long caching only when versioned', () => {
+		const c = makeCached('{"a":"' + 'x'.repeat(2000) + '"}', 'application/json', null);
+		const gz = sendCached(new Request('http://t', { headers: { 'accept-encoding': 'gzip, br' } }), c, true);
+		expect([gz.headers.get('content-encoding'), gz.headers.get('cache-control')]).toEqual(['gzip', 'public, max-age=86400, immutable']);
+		const again = sendCached(new Request('http://t', { headers: { 'if-none-match': c.etag } }), c, false);
+		expect([again.status, again.headers.get('cache-control')]).toEqual([304, 'no-cache']);
+	});
+});
