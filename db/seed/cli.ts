@@ -1,0 +1,27 @@
+// npm run seed -- [--households N] [--requests N] [--hazards N] [--seed N] [--force]
+// Seeds the configured database (DATABASE_URL, else ./data/pglite). --force reseeds a seeded one.
+import { parseArgs } from 'node:util';
+import { openConfigured } from '../../src/lib/server/db';
+import { migrate } from '../../src/lib/server/migrate';
+import { isSeeded, seedDemoDistrict, seedOptionsFromEnv } from './ensure';
+
+const { values } = parseArgs({
+	options: {
+		households: { type: 'string' }, requests: { type: 'string' }, hazards: { type: 'string' },
+		seed: { type: 'string' }, force: { type: 'boolean', default: false }
+	}
+});
+const options = seedOptionsFromEnv({
+	SEED: values.seed, SEED_HOUSEHOLDS: values.households, SEED_REQUESTS: values.requests, SEED_HAZARDS: values.hazards
+});
+const started = Date.now();
+const db = await openConfigured();
+await migrate(db);
+if ((await isSeeded(db)) && !values.force) {
+	console.log('already seeded (use --force to replace the demo district)');
+} else {
+	const result = await seedDemoDistrict(db, options, (p) => console.log(`[seed] ${p.done}/${p.total} ${p.message}`));
+	console.log(`[seed] ${db.kind}: generated in ${result.generatedMs} ms, total ${Date.now() - started} ms`);
+	console.table(result.counts);
+}
+await db.close();

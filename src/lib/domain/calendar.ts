@@ -1,0 +1,43 @@
+// Working-day arithmetic in China Standard Time (UTC+8, no daylight saving). Deadlines (时限) are
+// set in working days; weekends do not count. Statutory holidays are a configurable list of
+// local dates ('YYYY-MM-DD').
+
+const CST_OFFSET_MS = 8 * 3600_000;
+const DAY_MS = 86_400_000;
+
+function localDay(ms: number): { weekday: number; iso: string } {
+	const local = new Date(ms + CST_OFFSET_MS);
+	return { weekday: local.getUTCDay(), iso: local.toISOString().slice(0, 10) };
+}
+
+export function isWorkingDay(at: Date, holidays: ReadonlySet<string> = new Set()): boolean {
+	const { weekday, iso } = localDay(at.getTime());
+	return weekday !== 0 && weekday !== 6 && !holidays.has(iso);
+}
+
+/**
+ * Adds `days` working days (may be fractional: 0.5 = half a day) to `from`. Each whole working
+ * day moves to the same clock time on the next working day; the fraction is added as hours and
+ * rolls over non-working days.
+ */
+export function addWorkingDays(from: Date, days: number, holidays: ReadonlySet<string> = new Set()): Date {
+	if (!(days >= 0) || !Number.isFinite(days)) throw new RangeError(`days must be ≥ 0, got ${days}`);
+	let ms = from.getTime();
+	const whole = Math.floor(days);
+	for (let i = 0; i < whole; i++) {
+		do ms += DAY_MS;
+		while (!isWorkingDay(new Date(ms), holidays));
+	}
+	const fraction = days - whole;
+	if (fraction > 0) {
+		ms += fraction * DAY_MS;
+		while (!isWorkingDay(new Date(ms), holidays)) ms += DAY_MS;
+	}
+	return new Date(ms);
+}
+
+/** Start of the local (CST) day containing `at`, as an instant. */
+export function startOfLocalDay(at: Date): Date {
+	const local = at.getTime() + CST_OFFSET_MS;
+	return new Date(local - (local % DAY_MS) - CST_OFFSET_MS);
+}

@@ -1,0 +1,76 @@
+// Chinese labels for the codes stored in the database. One place, so the map, tables, exports
+// and the big screen all say the same thing.
+
+export const REQUEST_STATUS: Record<string, string> = {
+	reported: '已上报',
+	dispatched: '已派单',
+	accepted: '已接单',
+	resolved: '已办结',
+	evaluated: '已评价',
+	closed: '已销号',
+	returned: '已退单',
+	escalated: '吹哨中',
+	reopened: '返工'
+};
+
+export const OPEN_REQUEST_STATUSES = ['reported', 'dispatched', 'accepted', 'returned', 'escalated', 'reopened'] as const;
+
+export const CHANNEL: Record<string, string> = {
+	grid: '网格员上报',
+	door_knock: '敲门行动',
+	hotline_12345: '12345热线',
+	petition: '信访',
+	snapshot: '随手拍',
+	visit: '走访调研',
+	whistle: '吹哨'
+};
+
+export const REQUEST_KIND: Record<string, string> = {
+	request: '诉求',
+	petition: '信访件',
+	dispute: '矛盾纠纷',
+	wish: '微心愿'
+};
+
+export const SATISFACTION: Record<string, string> = {
+	satisfied: '满意',
+	basic: '基本满意',
+	unsatisfied: '不满意'
+};
+
+export const PRIORITY: Record<string, string> = { normal: '一般', urgent: '紧急' };
+
+export const HOUSEHOLD_TAG: Record<string, string> = {
+	elderly_alone: '独居老人',
+	low_income: '低保',
+	disabled: '残疾',
+	left_behind_child: '留守儿童'
+};
+
+export const HAZARD_TYPE: Record<string, string> = {
+	fire_access: '消防通道堵塞',
+	gas: '燃气安全',
+	e_bike: '电动车违规充电',
+	dilapidated: '危旧房屋',
+	flooding: '易涝积水点',
+	road: '道路破损',
+	other: '其他隐患'
+};
+
+export const HAZARD_STATUS: Record<string, string> = {
+	open: '待整改',
+	rectifying: '整改中',
+	rectified: '已整改待复查',
+	verified: '已复查销号'
+};
+
+export const HAZARD_SEVERITY: Record<number, string> = { 1: '一般', 2: '较大', 3: '重大', 4: '特别重大' };
+
+export const AREA_LEVEL: Record<string, string> = { district: '区', street: '街道/镇', community: '社区/村' };
+
+export const VISIT_TYPE: Record<string, string> = {
+	publicity: '宣讲',
+	research: '调研',
+	petition_reception: '接访',
+	onsite_office: '现场办公'
+};
