@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+// `npm test`: every suite this machine can run, and a plain account of the ones it cannot.
+//
+//   1. svelte-kit sync (writes .svelte-kit/tsconfig.json, which tsconfig.json extends)
+//   2. vitest: tests/unit/** and tests/integration/** in one run. Integration cases written with
+//      describeBackends run on PGlite always and on PostgreSQL when TEST_DATABASE_URL is set.
+//   3. browser: node tests/e2e/run.mjs when Chromium exists (/usr/bin/chromium or CHROMIUM_PATH).
+//
+// Usage: node scripts/test.mjs [vitest filters and options…]
+// With arguments the vitest run is filtered, so the browser suite is left out (and says so).
+// Exit status: 1 when anything that ran failed, else 0. A suite that did not run is reported as
+// NOT RUN with its reason, never as passed.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+
+const args = process.argv.slice(2);
+const filtered = args.length > 0;
+const pgUrl = process.env.TEST_DATABASE_URL || '';
+const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const NOT_RUN_EXIT = 77; // tests/e2e/run.mjs: nothing to run
+
+/** @type {{ name: string, state: 'PASSED' | 'FAILED' | 'NOT RUN', detail: string }[]} */
+const results = [];
+const report = (name, state, detail) => results.push({ name, state, detail });
+
+function banner(text) {
+	console.log(`\n━━━ ${text} ${'━'.repeat(Math.max(3, 72 - text.length))}`);
+}
+
+/** Runs a command with inherited output; resolves to { code, ms, stdout } (stdout only when captured). */
+function run(cmd, cmdArgs, { env = process.env, capture = false } = {}) {
+	const started = Date.now();
+	return new Promise((resolve) => {
+		const child = spawn(cmd, cmdArgs, { env, stdio: ['inherit', capture ? 'pipe' : 'inherit', 'inherit'] });
+		let stdout = '';
+		child.stdout?.on('data', (chunk) => {
+			stdout += chunk;
+			process.stdout.write(chunk);
+		});
+		child.on('error', (err) => resolve({ code: 127, ms: Date.now() - started, stdout: String(err) }));
+		child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), ms: Date.now() - started, stdout }));
+	});
+}
+
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const plural = (n, word) => `${n} ${word}`;
+
+if (!existsSync('node_modules/.bin/vitest')) {
+	console.error('node_modules/.bin/vitest is missing: run `npm ci` first.');
+	process.exit(1);
+}
+
+// ── 1. svelte-kit sync ──────────────────────────────────────────────────────────────────────
+banner('svelte-kit sync');
+const sync = await run('npx', ['svelte-kit', 'sync']);
+if (sync.code !== 0) {
+	report('svelte-kit sync', 'FAILED', `exit ${sync.code}: the app cannot build like this (see the message above)`);
+} else console.log('ok');
+
+// ── 2. vitest: unit + integration ───────────────────────────────────────────────────────────
+banner('unit + integration (vitest)');
+if (pgUrl) console.log(`PostgreSQL integration cases run against ${redact(pgUrl)} (a fresh database per block).`);
+else console.log('NOT RUN: PostgreSQL integration suite — TEST_DATABASE_URL is not set (.ci/run sets it)');
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'grid-test-'));
+const jsonFile = path.join(tmp, 'vitest.json');
+const vitest = await run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`, ...args]);
+summariseVitest(vitest, jsonFile);
+rmSync(tmp, { recursive: true, force: true });
+
+// ── 3. browser ──────────────────────────────────────────────────────────────────────────────
+banner('browser (tests/e2e)');
+if (filtered) {
+	report('browser', 'NOT RUN', 'vitest arguments were given (a filtered run); run `npm test` alone for everything');
+	console.log('NOT RUN: browser suite — filtered run');
+} else if (!existsSync(chromium)) {
+	const why = `Chromium not found at ${chromium} (apt-get install chromium; .ci/run does this)`;
+	report('browser', 'NOT RUN', why);
+	console.log(`NOT RUN: browser suite — ${why}`);
+} else {
+	const e2e = await run('node', ['tests/e2e/run.mjs'], { env: { ...process.env, CHROMIUM_PATH: chromium }, capture: true });
+	const counts = /(\d+) passed, (\d+) failed\s*$/m.exec(e2e.stdout);
+	const tally = counts ? `${counts[1]} passed, ${counts[2]} failed` : 'no tally printed';
+	if (e2e.code === NOT_RUN_EXIT) {
+		const reason = /^NOT RUN: (?:browser suite — )?(.*)$/m.exec(e2e.stdout)?.[1] ?? 'the runner found nothing to run';
+		report('browser', 'NOT RUN', reason);
+	} else if (e2e.code === 0 && counts && Number(counts[1]) > 0 && counts[2] === '0') {
+		report('browser', 'PASSED', `${tally} (${seconds(e2e.ms)})`);
+	} else {
+		report('browser', 'FAILED', `${tally}, exit ${e2e.code} (${seconds(e2e.ms)})`);
+	}
+}
+
+// ── summary ─────────────────────────────────────────────────────────────────────────────────
+banner('summary');
+const width = Math.max(...results.map((r) => r.name.length));
+for (const r of results) console.log(`${r.state.padEnd(8)} ${r.name.padEnd(width)}  ${r.detail}`);
+const failed = results.filter((r) => r.state === 'FAILED');
+const ran = results.filter((r) => r.state !== 'NOT RUN' && r.name !== 'svelte-kit sync');
+const notRun = results.filter((r) => r.state === 'NOT RUN');
+const verdict = failed.length ? 'FAILED' : 'PASSED';
+console.log(
+	`\n${verdict}: ${plural(ran.length, 'suite(s)')} ran, ${plural(failed.length, 'failed')}` +
+		(notRun.length ? `; NOT RUN: ${notRun.map((r) => r.name).join(', ')} (reasons above)` : '; nothing skipped')
+);
+process.exit(failed.length ? 1 : 0);
+
+// ────────────────────────────────────────────────────────────────────────────────────────────
+
+function redact(url) {
+	try {
+		const u = new URL(url);
+		if (u.password) u.password = '***';
+		return u.toString();
+	} catch {
+		return '(unparsable URL)';
+	}
+}
+
+/** Splits vitest's JSON report into unit / integration·pglite / integration·postgres and reports each. */
+function summariseVitest(vitest, file) {
+	/** @type {any} */
+	let json;
+	try {
+		json = JSON.parse(readFileSync(file, 'utf8'));
+	} catch {
+		report('vitest', 'FAILED', `exit ${vitest.code} and no JSON report: vitest did not finish (see above)`);
+		return;
+	}
+	const suites = new Map();
+	const suite = (name) => {
+		if (!suites.has(name)) suites.set(name, { passed: 0, failed: 0, skipped: 0, fileErrors: [], firstError: '' });
+		return suites.get(name);
+	};
+	const UNIT = 'unit';
+	const PGLITE = 'integration · pglite';
+	const POSTGRES = 'integration · postgres';
+	suite(UNIT);
+	suite(PGLITE);
+	suite(POSTGRES);
+	for (const t of json.testResults ?? []) {
+		const rel = path.relative(root, t.name);
+		const group = rel.startsWith('tests/unit/') ? UNIT : 'integration';
+		let fileFailures = 0;
+		for (const a of t.assertionResults ?? []) {
+			const backend = a.ancestorTitles.find((title) => title === 'pglite' || title === 'postgres');
+			const s = suite(group === UNIT ? UNIT : backend ? `integration · ${backend}` : 'integration · other');
+			if (a.status === 'passed') s.passed++;
+			else if (a.status === 'failed') {
+				s.failed++;
+				s.firstError ||= `${a.fullName}: ${String(a.failureMessages?.[0] ?? '').split('\n')[0]}`;
+				fileFailures++;
+			} else s.skipped++;
+		}
+		// a file that failed with no failed case: an import error, a failing hook, an unhandled error
+		if (t.status === 'failed' && fileFailures === 0) {
+			const first = String(t.message || '').split('\n')[0] || 'failed outside any case (a hook, an import or an unhandled error: see above)';
+			suite(group === UNIT ? UNIT : 'integration · other').fileErrors.push(`${rel}: ${first}`);
+		}
+	}
+	let anyFailure = false;
+	for (const [name, s] of suites) {
+		const counts = [`${s.passed} passed`, `${s.failed} failed`, s.skipped ? `${s.skipped} skipped` : ''].filter(Boolean).join(', ');
+		const errors =
+			(s.fileErrors.length ? `; file errors: ${s.fileErrors.join(' | ')}` : '') +
+			(s.firstError ? `\n${' '.repeat(9)}first failure: ${s.firstError.slice(0, 300)}` : '');
+		if (s.failed || s.fileErrors.length) {
+			anyFailure = true;
+			report(name, 'FAILED', counts + errors);
+		} else if (name === POSTGRES && !pgUrl) {
+			report(name, 'NOT RUN', `TEST_DATABASE_URL is not set (.ci/run sets it)${s.skipped ? `; its ${s.skipped} cases were skipped` : ''}`);
+		} else if (s.passed === 0) {
+			if (filtered) report(name, 'NOT RUN', `no case matched the filter (${counts})`);
+			else if (name === POSTGRES) report(name, 'FAILED', `TEST_DATABASE_URL is set but no PostgreSQL case ran (${counts})`);
+			else if (name === 'integration · other') continue;
+			else report(name, 'FAILED', `no case ran (${counts})`);
+		} else {
+			report(name, 'PASSED', counts);
+		}
+	}
+	if (vitest.code !== 0 && !anyFailure) {
+		report('vitest', 'FAILED', `exit ${vitest.code} although no case failed: unhandled error or crash (see above)`);
+	}
+	console.log(`vitest finished in ${seconds(vitest.ms)} (exit ${vitest.code})`);
+}
