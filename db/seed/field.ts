@@ -3,7 +3,7 @@
 import type { Random } from '../../src/lib/domain/random';
 import { distanceToRiver, type Geography, type XY } from './geography';
 import type { Hotspot } from './requests';
-import type { Building, Household } from './population';
+import { jitterWithin, type Building, type Household } from './population';
 
 const DAY = 86_400_000;
 
@@ -47,7 +47,7 @@ export function generateHazards(geo: Geography, buildings: Building[], hotspots:
 			status: verified ? 'verified' : rectified ? 'rectified' : now - foundAt > 2 * DAY ? 'rectifying' : 'open',
 			title: `${TITLES[type]}（${building.name}）`, grid: building.grid, building: building.id, foundAt, rectifyDeadline,
 			rectifiedAt: rectified ? rectifiedAt : null, reinspectDeadline: rectified ? reinspectDeadline : null, reinspectedAt: verified ? reinspectedAt : null,
-			p: [building.p[0] + rng.range(-8, 8), building.p[1] + rng.range(-8, 8)]
+			p: jitterWithin(geo, building.grid, building.p, 8, rng)
 		});
 	}
 	return out;

@@ -43,7 +43,7 @@ export function populate(geo: Geography, total: number, rng: Random) {
 					for (let u = 0; u < units; u++, left--) {
 						const room = `${Math.floor(u / 2) % floors + 1}${String((u % 4) + 1).padStart(2, '0')}`;
 						const address = `${street.name}${community.name}${building.name}${Math.floor(u / (2 * floors)) + 1}单元${room}室`;
-						households.push(household(households.length + 1, building, address, jitter(p, 6, rng), 'urban', rng));
+						households.push(household(households.length + 1, building, address, jitterWithin(geo, grid.index, p, 6, rng), 'urban', rng));
 					}
 				}
 			} else {
@@ -58,7 +58,7 @@ export function populate(geo: Geography, total: number, rng: Random) {
 					buildings.push(building);
 					const families = rng.chance(0.12) ? 2 : 1;
 					for (let f = 0; f < families && left > 0; f++, left--) {
-						households.push(household(households.length + 1, building, `${street.name}${building.name}`, jitter(p, 4, rng), 'rural', rng));
+						households.push(household(households.length + 1, building, `${street.name}${building.name}`, jitterWithin(geo, grid.index, p, 4, rng), 'rural', rng));
 					}
 				}
 			}
@@ -93,8 +93,10 @@ function pointIn(geo: Geography, grid: GridCell, rng: Random, around: XY, radius
 	return grid.seed; // a cell drowned entirely is impossible with our river widths; seed is inside
 }
 
-function jitter(p: XY, metres: number, rng: Random): XY {
-	return [p[0] + rng.range(-metres, metres), p[1] + rng.range(-metres, metres)];
+/** p moved by up to `metres`, staying inside its grid cell (points keep the grid they are filed under). */
+export function jitterWithin(geo: Geography, grid: number, p: XY, metres: number, rng: Random): XY {
+	const q: XY = [p[0] + rng.range(-metres, metres), p[1] + rng.range(-metres, metres)];
+	return geo.gridAt(q, grid) === grid ? q : p;
 }
 
 const PHASES = ['', '', '二', '三', '四', '五', '六', '七', '八', '九'];

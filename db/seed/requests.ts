@@ -6,7 +6,7 @@ import type { Random } from '../../src/lib/domain/random';
 import { nextStatus, type RequestAction, type RequestStatus } from '../../src/lib/domain/workflow';
 import { CATEGORIES, DEPARTMENTS, defaultDeadlines, type CategorySpec } from './catalog';
 import type { Geography, XY } from './geography';
-import type { Household } from './population';
+import { jitterWithin, type Household } from './population';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -97,7 +97,7 @@ export function makeRequest(ctx: RequestContext, id: number, opts: { at: number;
 	const kind = category.kind ?? (channel === 'petition' ? 'petition' : 'request');
 	const priority = rng.chance(category.parent === 'safety' ? 0.25 : 0.06) ? 'urgent' : 'normal';
 	const department = DEPARTMENTS.findIndex((d) => d.code === category.dept) + 1;
-	const p: XY = [household.p[0] + rng.range(-15, 15), household.p[1] + rng.range(-15, 15)];
+	const p = jitterWithin(geo, grid, household.p, 15, rng);
 	const perf = ctx.gridPerformance[grid] * (hotspot ? 1.4 : 1);
 	const req: GenRequest = {
 		id, code: requestCode(opts.at, id), kind, category: category.code, channel, status: 'reported', priority,
@@ -135,7 +135,10 @@ function playLifecycle(ctx: RequestContext, req: GenRequest, category: CategoryS
 		t = step('redispatch', t + rng.exponential(2 * HOUR), ctx.people.dispatcher, req.department, '改派责任部门');
 	}
 	const lateAccept = rng.chance(0.05 * perf);
-	t = step('accept', lateAccept ? req.acceptDeadline + rng.exponential(DAY) : t + Math.min(rng.logNormal(4 * HOUR, 0.8), 0.9 * (req.acceptDeadline - t)), staff(req.department), req.department);
+	// after a 退单 the accept deadline may already have passed: every stage still follows the last
+	const acceptRoom = req.acceptDeadline - t;
+	const acceptAt = lateAccept || acceptRoom < HOUR ? Math.max(t, req.acceptDeadline) + rng.exponential(DAY) : t + Math.min(rng.logNormal(4 * HOUR, 0.8), 0.9 * acceptRoom);
+	t = step('accept', acceptAt, staff(req.department), req.department);
 	if (rng.chance(0.005 * perf)) return finish(ctx, req, events); // stuck: never resolved, overdue today
 	if (rng.chance(category.parent === 'safety' || category.parent === 'property' ? 0.06 : 0.02)) {
 		t = step('escalate', t + rng.exponential(DAY), staff(req.department), req.department, '社区无法单独解决，吹哨');
@@ -149,7 +152,9 @@ function playLifecycle(ctx: RequestContext, req: GenRequest, category: CategoryS
 		t = Math.max(...req.summons.map((s) => s.reportedAt!)) + rng.exponential(2 * DAY);
 	}
 	const lateResolve = rng.chance(0.07 * perf);
-	const resolveAt = lateResolve ? req.resolveDeadline + rng.exponential(4 * DAY) : t + rng.range(0.1, 0.95) * Math.max(HOUR, req.resolveDeadline - t);
+	const resolveAt = lateResolve || req.resolveDeadline - t < HOUR
+		? Math.max(t, req.resolveDeadline) + rng.exponential(4 * DAY)
+		: t + rng.range(0.1, 0.95) * (req.resolveDeadline - t);
 	t = step('resolve', resolveAt, staff(req.department), req.department, null);
 	for (let round = 0; round < 2; round++) {
 		const pUnsat = Math.min(0.5, 0.035 * perf * perf + (lateResolve ? 0.06 : 0));

@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// npm start: build the app when the build is missing or older than the sources, then serve it on
+// PORT (3000) with the embedded database under ./data (or DATABASE_URL). The first start seeds the
+// demo district and the page shows its progress.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const SOURCES = ['src', 'static', 'db', 'svelte.config.js', 'vite.config.ts', 'package.json'];
+const BUILT = 'build/index.js';
+
+function newest(p) {
+	const s = statSync(p);
+	if (!s.isDirectory()) return s.mtimeMs;
+	return readdirSync(p).reduce((m, f) => Math.max(m, newest(path.join(p, f))), s.mtimeMs);
+}
+
+const t0 = Date.now();
+if (!existsSync(BUILT) || SOURCES.some((p) => existsSync(p) && newest(p) > statSync(BUILT).mtimeMs)) {
+	console.log('[start] 正在构建应用 (vite build)…');
+	const built = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+	if (built.status !== 0) process.exit(built.status ?? 1);
+	console.log(`[start] 构建完成，用时 ${((Date.now() - t0) / 1000).toFixed(1)} 秒`);
+}
+const port = process.env.PORT ?? '3000';
+console.log(`[start] 网格治理地图 → http://localhost:${port}/  (数据库：${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : '内置 PGlite ./data/pglite'})`);
+const server = spawn(process.execPath, ['build/index.js'], { stdio: 'inherit', env: { ...process.env, PORT: port } });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+server.on('exit', (code) => process.exit(code ?? 0));

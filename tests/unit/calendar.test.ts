@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { addWorkingDays, isWorkingDay, startOfLocalDay } from '../../src/lib/domain/calendar';
+
+// 2026-11-20 is a Friday in China Standard Time.
+const friday10 = new Date('2026-11-20T10:00:00+08:00');
+
+describe('working days (CST)', () => {
+	it('skips the weekend', () => {
+		expect(addWorkingDays(friday10, 1).toISOString()).toBe(new Date('2026-11-23T10:00:00+08:00').toISOString());
+		expect(addWorkingDays(friday10, 7).toISOString()).toBe(new Date('2026-12-01T10:00:00+08:00').toISOString());
+	});
+	it('counts a Friday late evening by the local date, not UTC', () => {
+		// 2026-11-20 23:30 CST is still Friday locally although it is Friday 15:30 UTC
+		expect(isWorkingDay(new Date('2026-11-20T23:30:00+08:00'))).toBe(true);
+		expect(isWorkingDay(new Date('2026-11-21T00:30:00+08:00'))).toBe(false);
+	});
+	it('adds half days as hours and rolls off the weekend', () => {
+		const fridayEvening = new Date('2026-11-20T20:00:00+08:00');
+		expect(addWorkingDays(fridayEvening, 0.5).toISOString()).toBe(new Date('2026-11-23T08:00:00+08:00').toISOString());
+	});
+	it('honours configured holidays', () => {
+		const holidays = new Set(['2026-11-23']);
+		expect(addWorkingDays(friday10, 1, holidays).toISOString()).toBe(new Date('2026-11-24T10:00:00+08:00').toISOString());
+	});
+	it('refuses negative days', () => {
+		expect(() => addWorkingDays(friday10, -1)).toThrow(/days must be ≥ 0/);
+	});
+	it('finds the local start of day', () => {
+		expect(startOfLocalDay(friday10).toISOString()).toBe('2026-11-19T16:00:00.000Z');
+	});
+});
