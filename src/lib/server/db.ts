@@ -85,10 +85,15 @@ export async function openPglite(dataDir?: string): Promise<Db> {
 export async function openPostgres(url: string): Promise<Db> {
 	const { default: postgres } = await import('postgres');
 	const number = { to: 0, from: [INT8, NUMERIC], serialize: String, parse: Number };
+	// A JSON text bound to json/jsonb goes in as that JSON, as PGlite does; by default postgres.js
+	// stringifies strings a second time and stores a jsonb string.
+	const asJson = (x: unknown) => (typeof x === 'string' ? x : JSON.stringify(x));
+	const json = { to: 114, from: [114], serialize: asJson, parse: JSON.parse };
+	const jsonb = { to: 3802, from: [3802], serialize: asJson, parse: JSON.parse };
 	const sql = postgres(url, {
 		max: Number(process.env.DATABASE_POOL_MAX ?? 10),
 		onnotice: () => {},
-		types: { number } as any
+		types: { number, json, jsonb } as any
 	});
 	const run = async <T extends Row>(target: any, text: string, params?: unknown[]) =>
 		[...(await target.unsafe(text, params ?? []))] as T[];
