@@ -1,10 +1,16 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
+import type { SessionUser } from '$lib/server/auth';
+
 declare global {
 	namespace App {
 		interface Error {
 			message: string;
 			code?: string;
 			field?: string;
+		}
+		interface Locals {
+			/** who is signed in (hooks.server.ts), or null for an anonymous visitor */
+			user: SessionUser | null;
 		}
 	}
 }

@@ -1,8 +1,23 @@
-import type { ServerInit } from '@sveltejs/kit';
-import { open } from '$lib/server/database';
+import type { Handle, ServerInit } from '@sveltejs/kit';
+import { SESSION_COOKIE, userFromToken } from '$lib/server/auth';
+import { open, ready, SeedingError } from '$lib/server/database';
 
 // Open the database (and, on a fresh machine, start seeding the demo district) as the server
 // starts, not on the first request, so the progress screen has something to show at once.
 export const init: ServerInit = async () => {
 	open().catch((e) => console.error('[db] could not open the database:', e));
+};
+
+/** Identifies the request's user from the session cookie; nothing else. */
+export const handle: Handle = async ({ event, resolve }) => {
+	event.locals.user = null;
+	const token = event.cookies.get(SESSION_COOKIE);
+	if (token) {
+		try {
+			event.locals.user = await userFromToken(await ready(), token);
+		} catch (e) {
+			if (!(e instanceof SeedingError)) throw e;
+		}
+	}
+	return resolve(event);
 };
