@@ -1,20 +1,30 @@
 // The request loop of domain.md as data: which status may follow which, by which action.
 // 点单 reported → 派单 dispatched → 接单 accepted → 办结 resolved → 评单 evaluated → 销号 closed,
-// with the side paths 退单 returned, 吹哨 escalated and 返工 reopened.
+// with the side paths 退单 returned, 吹哨 escalated (each summoned department 报到 before the joint
+// resolution) and 返工 reopened. TRANSITIONS is the single source: the demo seed walks it, the
+// server checks it, and migration 0003 copies it into request_transitions (a test keeps them equal).
 
 export type RequestStatus =
 	| 'reported' | 'dispatched' | 'accepted' | 'resolved' | 'evaluated' | 'closed'
 	| 'returned' | 'escalated' | 'reopened';
 
 export type RequestAction =
-	| 'dispatch' | 'accept' | 'return' | 'redispatch' | 'escalate' | 'resolve' | 'evaluate' | 'close' | 'reopen';
+	| 'dispatch' | 'accept' | 'return' | 'redispatch' | 'escalate' | 'checkin' | 'resolve' | 'evaluate' | 'close' | 'reopen';
+
+export const ALL_STATUSES: readonly RequestStatus[] = [
+	'reported', 'dispatched', 'accepted', 'resolved', 'evaluated', 'closed', 'returned', 'escalated', 'reopened'
+];
+export const ALL_ACTIONS: readonly RequestAction[] = [
+	'dispatch', 'accept', 'return', 'redispatch', 'escalate', 'checkin', 'resolve', 'evaluate', 'close', 'reopen'
+];
 
 export const TRANSITIONS: Record<RequestStatus, Partial<Record<RequestAction, RequestStatus>>> = {
 	reported: { dispatch: 'dispatched' },
 	dispatched: { accept: 'accepted', return: 'returned' },
 	returned: { redispatch: 'dispatched' },
 	accepted: { resolve: 'resolved', escalate: 'escalated' },
-	escalated: { resolve: 'resolved' },
+	// 报到 keeps the request escalated; it is recorded like any other move (who, when)
+	escalated: { checkin: 'escalated', resolve: 'resolved' },
 	resolved: { evaluate: 'evaluated' },
 	evaluated: { close: 'closed', reopen: 'reopened' },
 	reopened: { accept: 'accepted' },
@@ -23,7 +33,96 @@ export const TRANSITIONS: Record<RequestStatus, Partial<Record<RequestAction, Re
 
 export const OPEN_STATUSES: readonly RequestStatus[] = ['reported', 'dispatched', 'accepted', 'returned', 'escalated', 'reopened'];
 
+export const ACTION_LABEL: Record<RequestAction | 'report', string> = {
+	report: '上报（点单）',
+	dispatch: '派单',
+	accept: '接单',
+	return: '退单',
+	redispatch: '改派',
+	escalate: '吹哨',
+	checkin: '报到',
+	resolve: '办结',
+	evaluate: '评单',
+	close: '销号',
+	reopen: '返工'
+};
+
+export const STATUS_LABEL: Record<RequestStatus, string> = {
+	reported: '已上报', dispatched: '已派单', accepted: '已接单', resolved: '已办结', evaluated: '已评价',
+	closed: '已销号', returned: '已退单', escalated: '吹哨中', reopened: '返工'
+};
+
 /** The status `action` leads to from `from`, or null when the move is not allowed. */
 export function nextStatus(from: RequestStatus, action: RequestAction): RequestStatus | null {
 	return TRANSITIONS[from]?.[action] ?? null;
+}
+
+export function allowedActions(from: RequestStatus): RequestAction[] {
+	return Object.keys(TRANSITIONS[from] ?? {}) as RequestAction[];
+}
+
+/** What the guards need to know besides the status. */
+export interface TransitionContext {
+	/** summoned departments that have not yet 报到 (吹哨) */
+	pendingSummons: number;
+	/** the latest evaluation, for 返工 */
+	satisfaction: 'satisfied' | 'basic' | 'unsatisfied' | null;
+	solved: boolean | null;
+}
+
+export type TransitionCheck = { ok: true; to: RequestStatus } | { ok: false; code: 'illegal_transition' | 'guard'; message: string };
+
+const listActions = (from: RequestStatus) => {
+	const acts = allowedActions(from);
+	return acts.length ? acts.map((a) => `${ACTION_LABEL[a]}（${a}）`).join('、') : '无（已结束）';
+};
+
+/**
+ * Whether `action` may happen now. Messages name the current state and what is allowed, in
+ * Chinese, because they reach the person who pressed the button.
+ */
+export function checkTransition(from: RequestStatus, action: string, ctx: TransitionContext): TransitionCheck {
+	const state = `${STATUS_LABEL[from] ?? from}（${from}）`;
+	if (!(ALL_ACTIONS as readonly string[]).includes(action)) {
+		return { ok: false, code: 'illegal_transition', message: `未知操作“${action}”。当前状态${state}，允许的操作：${listActions(from)}` };
+	}
+	const to = nextStatus(from, action as RequestAction);
+	if (!to) {
+		const label = ACTION_LABEL[action as RequestAction];
+		return { ok: false, code: 'illegal_transition', message: `当前状态${state}不能${label}（${action}）。允许的操作：${listActions(from)}` };
+	}
+	if (action === 'resolve' && from === 'escalated' && ctx.pendingSummons > 0) {
+		return { ok: false, code: 'guard', message: `吹哨中，还有 ${ctx.pendingSummons} 个部门未报到，全部报到后才能办结` };
+	}
+	if (action === 'reopen' && ctx.satisfaction !== 'unsatisfied' && ctx.solved !== false) {
+		return { ok: false, code: 'guard', message: '只有评价为“不满意”或“未解决”的诉求才能返工' };
+	}
+	return { ok: true, to };
+}
+
+/** Who may press which button. `request` carries the assignment the check needs. */
+export interface Actor { id: number; role: string; departmentId: number | null }
+export interface Assignment {
+	departmentId: number | null; gridManagerIds: number[]; leaderId: number | null; mediatorId: number | null;
+	summonedDepartmentIds: number[];
+}
+
+/** null when allowed, else the reason (Chinese). Admins (指挥中心) may do everything. */
+export function authorityProblem(action: RequestAction, actor: Actor, a: Assignment): string | null {
+	if (actor.role === 'admin') return null;
+	const assignee =
+		(actor.role === 'department_staff' && actor.departmentId !== null && actor.departmentId === a.departmentId) ||
+		(actor.role === 'mediator' && actor.id === a.mediatorId) ||
+		(actor.role === 'leader' && actor.id === a.leaderId);
+	const gridManager = actor.role === 'grid_manager' && a.gridManagerIds.includes(actor.id);
+	let ok: boolean;
+	switch (action) {
+		case 'dispatch': case 'redispatch': ok = false; break; // 派单 is the command centre's
+		case 'accept': case 'return': case 'resolve': ok = assignee; break;
+		case 'escalate': ok = assignee || gridManager; break; // the community blows the whistle
+		case 'checkin': ok = actor.role === 'department_staff' && a.summonedDepartmentIds.includes(actor.departmentId ?? -1); break;
+		case 'evaluate': case 'close': case 'reopen': ok = gridManager || (actor.role === 'leader' && actor.id === a.leaderId); break;
+		default: ok = false;
+	}
+	return ok ? null : `当前账号无权对此诉求执行“${ACTION_LABEL[action]}”`;
 }

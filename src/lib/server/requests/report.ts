@@ -1,0 +1,121 @@
+// 点单: a new request at a point on the map. The grid is found from the point; 信访 need a 包案
+// leader; 矛盾纠纷 go to the least-loaded mediator of the pool (群英库) unless one is named. The
+// request row and its 'report' event are written together; a retried submission with the same
+// idempotency key returns the first request.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ApiError, badParam } from '../../domain/apierror';
+import type { NewRequest } from '../../domain/requestinput';
+import type { Actor } from '../../domain/workflow';
+import type { Db, Queryable } from '../db';
+import { isUniqueViolation } from './errors';
+
+export interface Photo { bytes: Uint8Array; type: string }
+export interface Reported { id: number; code: string; status: 'reported'; version: number; gridCode: string; replayed: boolean }
+
+const PHOTO_TYPES: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
+export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
+
+export const photoDir = () => path.resolve(process.env.DATA_DIR ?? 'data', 'photos');
+
+export function checkPhoto(photo: Photo | null): void {
+	if (!photo) return;
+	if (!PHOTO_TYPES[photo.type]) throw badParam('photo', `照片（photo）只能是 JPG、PNG 或 WebP，收到 ${photo.type || '未知类型'}`);
+	if (photo.bytes.byteLength > PHOTO_MAX_BYTES) throw badParam('photo', `照片（photo）不能超过 5 MB，现在 ${(photo.bytes.byteLength / 1048576).toFixed(1)} MB`);
+}
+
+/** The grid containing the point, or a 400 naming lon/lat. */
+export async function gridAt(db: Queryable, lon: number, lat: number): Promise<{ code: string; name: string } | null> {
+	const [g] = await db.sql<{ code: string; name: string }>`
+		SELECT code, name FROM grids WHERE ST_Covers(geom, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)) ORDER BY code LIMIT 1`;
+	return g ?? null;
+}
+
+export async function reportRequest(db: Db, actor: Actor, input: NewRequest, photo: Photo | null, key: string | null, now = new Date()): Promise<Reported> {
+	if (key) {
+		const seen = await replayReport(db, key);
+		if (seen) return seen;
+	}
+	checkPhoto(photo);
+	const photoPath = photo ? `${randomUUID()}.${PHOTO_TYPES[photo.type]}` : null;
+	if (photo && photoPath) {
+		mkdirSync(photoDir(), { recursive: true });
+		writeFileSync(path.join(photoDir(), photoPath), photo.bytes);
+	}
+	try {
+		return await db.transaction((tx) => insertRequest(tx, actor, input, photoPath, key, now));
+	} catch (e) {
+		if (photoPath) rmSync(path.join(photoDir(), photoPath), { force: true });
+		if (key && isUniqueViolation(e, 'idempotency_key')) {
+			const seen = await replayReport(db, key);
+			if (seen) return seen;
+		}
+		throw e;
+	}
+}
+
+async function replayReport(db: Queryable, key: string): Promise<Reported | null> {
+	const [e] = await db.sql<{ action: string; id: number; code: string; version: number; status: string; grid_code: string }>`
+		SELECT e.action, r.id, r.code, r.version, r.status, r.grid_code FROM request_events e JOIN requests r ON r.id = e.request_id
+		WHERE e.idempotency_key = ${key}`;
+	if (!e) return null;
+	if (e.action !== 'report') throw new ApiError(422, 'idempotency_key_reused', '幂等键已用于另一次提交，请换一个键', 'Idempotency-Key');
+	return { id: e.id, code: e.code, status: 'reported', version: e.version, gridCode: e.grid_code, replayed: true };
+}
+
+async function insertRequest(tx: Queryable, actor: Actor, input: NewRequest, photoPath: string | null, key: string | null, now: Date): Promise<Reported> {
+	const grid = await gridAt(tx, input.lon, input.lat);
+	if (!grid) throw badParam('lon', `所选位置（${input.lon.toFixed(5)}, ${input.lat.toFixed(5)}）不在任何网格内，请在辖区范围内选点`);
+	const [category] = await tx.sql<{ code: string; leaf: boolean }>`
+		SELECT code, NOT EXISTS (SELECT 1 FROM categories k WHERE k.parent_code = c.code) AS leaf FROM categories c WHERE code = ${input.categoryCode}`;
+	if (!category) throw badParam('categoryCode', `没有这个诉求类别（categoryCode）：“${input.categoryCode}”`);
+	if (!category.leaf) throw badParam('categoryCode', `请选择具体的小类，“${input.categoryCode}”是大类`);
+	if (input.leaderId !== null) await requireRole(tx, input.leaderId, 'leader', 'leaderId', '包案领导');
+	const mediatorId = input.kind === 'dispute' ? (input.mediatorId ?? (await leastLoadedMediator(tx))) : null;
+	if (input.mediatorId !== null) await requireRole(tx, input.mediatorId, 'mediator', 'mediatorId', '调解员');
+	if (input.householdId !== null) {
+		const [h] = await tx.sql`SELECT 1 FROM households WHERE id = ${input.householdId}`;
+		if (!h) throw badParam('householdId', `住户（householdId）${input.householdId} 不存在`);
+	}
+	const [{ id }] = await tx.sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('requests', 'id')) AS id`;
+	const code = `SQ${new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '')}${String(id).padStart(6, '0')}`;
+	await tx.sql`
+		INSERT INTO requests (id, code, kind, category_code, channel, status, priority, title, description, grid_code, household_id,
+		  reporter_name, reporter_phone, address, photo_path, reported_at, leader_id, mediator_id, details, created_by, geom)
+		VALUES (${id}, ${code}, ${input.kind}, ${input.categoryCode}, ${input.channel}, 'reported', ${input.priority}, ${input.title},
+		  ${input.description}, ${grid.code}, ${input.householdId}, ${input.reporterName}, ${input.reporterPhone}, ${input.address},
+		  ${photoPath}, ${now}, ${input.leaderId}, ${mediatorId}, ${JSON.stringify(input.details)}, ${actor.id},
+		  ST_SetSRID(ST_MakePoint(${input.lon}, ${input.lat}), 4326))`;
+	await tx.sql`
+		INSERT INTO request_events (request_id, from_status, to_status, action, actor_id, at, reason, idempotency_key, payload)
+		VALUES (${id}, NULL, 'reported', 'report', ${actor.id}, ${now}, '上报', ${key}, ${JSON.stringify({ channel: input.channel })})`;
+	return { id, code, status: 'reported', version: 1, gridCode: grid.code, replayed: false };
+}
+
+async function requireRole(tx: Queryable, id: number, role: string, field: string, label: string) {
+	const [u] = await tx.sql`SELECT 1 FROM users WHERE id = ${id} AND role = ${role} AND active`;
+	if (!u) throw badParam(field, `${label}（${field}）${id} 不存在或不是${label}`);
+}
+
+/** 矛调 routing: the pool's mediator with the fewest open disputes (ties: lowest id). */
+async function leastLoadedMediator(tx: Queryable): Promise<number | null> {
+	const [m] = await tx.sql<{ id: number }>`
+		SELECT u.id FROM users u
+		LEFT JOIN requests r ON r.mediator_id = u.id AND r.status NOT IN ('resolved', 'evaluated', 'closed')
+		WHERE u.role = 'mediator' AND u.active GROUP BY u.id ORDER BY count(r.id), u.id LIMIT 1`;
+	return m?.id ?? null;
+}
+
+/** 可能重复: open requests of the same category within `metres` of the point, nearest first. */
+export async function nearbyDuplicates(db: Queryable, lon: number, lat: number, categoryCode: string, metres = 300) {
+	return db.sql<{ id: number; code: string; title: string; status: string; distance: number; reported_at: Date }>`
+		SELECT id, code, title, status, reported_at,
+		       round(ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)::geography))::int AS distance
+		FROM requests
+		WHERE category_code = ${categoryCode} AND status NOT IN ('resolved', 'evaluated', 'closed')
+		  -- a degree box around the point first, so the GiST index does the work (≥ 50 km per degree below 63°N)
+		  AND geom && ST_Expand(ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326), ${metres / 50_000})
+		  AND ST_DWithin(geom::geography, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)::geography, ${metres})
+		ORDER BY distance LIMIT 10`;
+}

@@ -1,0 +1,229 @@
+// The request loop on both back ends: every legal and illegal move, the database's own
+// enforcement, version conflicts, idempotent retries, guards and authority.
+import { beforeAll, expect, it } from 'vitest';
+import { ApiError } from '../../src/lib/domain/apierror';
+import { parseNewRequest } from '../../src/lib/domain/requestinput';
+import { ALL_ACTIONS, ALL_STATUSES, TRANSITIONS, type Actor, type RequestAction, type RequestStatus } from '../../src/lib/domain/workflow';
+import type { Db } from '../../src/lib/server/db';
+import { reportRequest, nearbyDuplicates } from '../../src/lib/server/requests/report';
+import { moveRequest, type MoveInput } from '../../src/lib/server/requests/transition';
+import { describeBackends, unique } from './helpers/backends';
+import { insertLoopFixture, RL, type People } from './requests.fixture';
+
+const NOW = new Date('2025-06-02T02:00:00Z'); // a Monday, 10:00 CST
+
+describeBackends('request loop', (getDb) => {
+	let p: People;
+	let admin: Actor, zj: Actor, cg: Actor, xf: Actor, gmA: Actor, gmB: Actor;
+	beforeAll(async () => {
+		p = await insertLoopFixture(getDb(), NOW);
+		admin = { id: p.admin, role: 'admin', departmentId: null };
+		zj = { id: p.zj, role: 'department_staff', departmentId: p.zhujian };
+		cg = { id: p.cg, role: 'department_staff', departmentId: p.chengguan };
+		xf = { id: p.xf, role: 'department_staff', departmentId: p.xiaofang };
+		gmA = { id: p.gmA, role: 'grid_manager', departmentId: null };
+		gmB = { id: p.gmB, role: 'grid_manager', departmentId: null };
+	});
+
+	const report = async (db: Db, extra: Record<string, unknown> = {}, key: string | null = null) =>
+		reportRequest(db, gmA, parseNewRequest({ categoryCode: 'property.elevator', description: '3栋电梯停运', lon: RL.pointA[0], lat: RL.pointA[1], ...extra }), null, key, NOW);
+
+	async function move(id: number, actor: Actor, action: string, extra: Partial<MoveInput> = {}) {
+		const [{ version }] = await getDb().sql<{ version: number }>`SELECT version FROM requests WHERE id = ${id}`;
+		return moveRequest(getDb(), actor, { requestId: id, action, version, reason: '测试原因', now: NOW, ...extra });
+	}
+
+	type Step = [RequestAction, () => Actor, () => Partial<MoveInput>];
+	const none = () => ({});
+	/** The shortest legal walk from reported to each status, with the actor of each step. */
+	const d: Step = ['dispatch', () => admin, () => ({ departmentId: p.zhujian })];
+	const a: Step = ['accept', () => zj, none];
+	const r: Step = ['resolve', () => zj, none];
+	const unsat: Step = ['evaluate', () => gmA, () => ({ satisfaction: 'unsatisfied', solved: false })];
+	const PATHS: Record<RequestStatus, Step[]> = {
+		reported: [], dispatched: [d], returned: [d, ['return', () => zj, none]], accepted: [d, a],
+		escalated: [d, a, ['escalate', () => zj, () => ({ departments: [p.chengguan, p.xiaofang] })]], resolved: [d, a, r],
+		evaluated: [d, a, r, unsat], reopened: [d, a, r, unsat, ['reopen', () => gmA, none]], closed: [d, a, r, unsat, ['close', () => gmA, none]]
+	};
+
+	async function requestIn(status: RequestStatus): Promise<number> {
+		const { id } = await report(getDb());
+		for (const [action, actor, extra] of PATHS[status]) await move(id, actor(), action, extra());
+		const [row] = await getDb().sql`SELECT status FROM requests WHERE id = ${id}`;
+		expect(row.status).toBe(status);
+		return id;
+	}
+
+	it('walks the whole loop with 退单, 吹哨 to two departments, 返工, and records who/when/why for every move', async () => {
+		const db = getDb();
+		const r = await report(db);
+		expect(r).toMatchObject({ status: 'reported', version: 1, gridCode: RL.gridA });
+		const steps: [Actor, string, Partial<MoveInput>][] = [
+			[admin, 'dispatch', { departmentId: p.chengguan }], [cg, 'return', { reason: '非本部门职责' }],
+			[admin, 'redispatch', { departmentId: p.zhujian }], [zj, 'accept', {}],
+			[zj, 'escalate', { departments: [p.chengguan, p.xiaofang], reason: '需多部门联合处置' }],
+			[cg, 'checkin', {}], [xf, 'checkin', {}], [zj, 'resolve', {}],
+			[gmA, 'evaluate', { satisfaction: 'unsatisfied', solved: false }], [gmA, 'reopen', { reason: '群众不满意' }],
+			[zj, 'accept', {}], [zj, 'resolve', {}], [gmA, 'evaluate', { satisfaction: 'satisfied', solved: true }], [gmA, 'close', {}]
+		];
+		for (const [actor, action, extra] of steps) await move(r.id, actor, action, extra);
+		const [req] = await db.sql`SELECT * FROM requests WHERE id = ${r.id}`;
+		expect(req).toMatchObject({ status: 'closed', version: 15, department_id: p.zhujian, satisfaction: 'satisfied', solved: true, reopen_count: 1 });
+		// deadlines from the rule (1 and 7 working days after 派单 on a Monday)
+		expect(new Date(req.accept_deadline).toISOString()).toBe('2025-06-03T02:00:00.000Z');
+		expect(new Date(req.resolve_deadline).toISOString()).toBe('2025-06-11T02:00:00.000Z');
+		const events = await db.sql`SELECT action, from_status, to_status, actor_id, reason, at FROM request_events WHERE request_id = ${r.id} ORDER BY id`;
+		expect(events.map((e) => e.action)).toEqual(['report', ...steps.map((s) => s[1])]);
+		expect(events.every((e) => e.actor_id && e.reason && e.at)).toBe(true);
+		const summons = await db.sql`SELECT department_id, reported_by FROM whistle_summons WHERE request_id = ${r.id} ORDER BY department_id`;
+		expect(summons).toEqual([{ department_id: p.chengguan, reported_by: p.cg }, { department_id: p.xiaofang, reported_by: p.xf }]);
+	});
+
+	it('allows every legal move in TRANSITIONS', async () => {
+		for (const from of ALL_STATUSES) {
+			for (const [action, to] of Object.entries(TRANSITIONS[from])) {
+				const id = await requestIn(from);
+				const actor = { dispatch: admin, redispatch: admin, accept: zj, return: zj, resolve: zj, escalate: zj, checkin: cg, evaluate: gmA, close: gmA, reopen: gmA }[action]!;
+				const extra: Partial<MoveInput> = action === 'escalate' ? { departments: [p.chengguan] } : action === 'redispatch' || action === 'dispatch' ? { departmentId: p.zhujian } : action === 'evaluate' ? { satisfaction: 'basic', solved: true } : {};
+				if (from === 'escalated' && action === 'resolve') {
+					await move(id, cg, 'checkin');
+					await move(id, xf, 'checkin');
+				}
+				const res = await move(id, actor, action, extra);
+				expect(res.status, `${from} --${action}→`).toBe(to);
+			}
+		}
+	});
+
+	it('refuses every illegal move with a message naming the state and what is allowed, and writes nothing', async () => {
+		let refused = 0;
+		for (const from of ALL_STATUSES) {
+			const id = await requestIn(from);
+			const before = await getDb().sql`SELECT count(*)::int AS n FROM request_events WHERE request_id = ${id}`;
+			for (const action of ALL_ACTIONS.filter((a) => !(a in TRANSITIONS[from]))) {
+				const err = await move(id, admin, action).catch((e) => e);
+				expect(err, `${from} --${action}→`).toBeInstanceOf(ApiError);
+				expect(err.status).toBe(422);
+				expect(err.message).toContain(`（${from}）`);
+				expect(err.message).toContain('允许的操作');
+				refused++;
+			}
+			const after = await getDb().sql`SELECT count(*)::int AS n FROM request_events WHERE request_id = ${id}`;
+			expect(after).toEqual(before);
+		}
+		expect(refused).toBe(ALL_STATUSES.length * ALL_ACTIONS.length - 12);
+	});
+
+	it('enforces the loop in the database itself, bypassing the application', async () => {
+		const db = getDb();
+		const id = await requestIn('dispatched');
+		await expect(db.sql`UPDATE requests SET status = 'closed' WHERE id = ${id}`).rejects.toThrow(/request_transition/);
+		await expect(db.sql`SELECT request_transition(${id}, 'close', NULL, ${p.admin}, NULL, now(), 'x', NULL, '{}')`).rejects.toThrow(/当前状态 dispatched 不允许 close；允许：accept、return/);
+		await expect(db.sql`INSERT INTO request_events (request_id, from_status, to_status, action, at) VALUES (${id}, 'dispatched', 'closed', 'accept', now())`).rejects.toThrow();
+		await expect(db.sql`SELECT request_transition(${id}, 'accept', 99, ${p.zj}, NULL, now(), 'x', NULL, '{}')`).rejects.toThrow(/已被他人更新/);
+		const [row] = await db.sql`SELECT status, version FROM requests WHERE id = ${id}`;
+		expect(row).toEqual({ status: 'dispatched', version: 2 });
+		// a move that fails after its event row was written leaves neither behind
+		const esc = await requestIn('accepted');
+		await expect(db.sql`SELECT request_transition(${esc}, 'escalate', NULL, ${p.zj}, NULL, now(), 'x', NULL, ${JSON.stringify({ departments: [999999], whistle_deadline: NOW })})`).rejects.toThrow();
+		const [n] = await db.sql`SELECT count(*)::int AS n FROM whistle_summons WHERE request_id = ${esc}`;
+		expect(n.n).toBe(0);
+	});
+
+	it('guards: no joint 办结 before every summoned department has reported, no 返工 after a satisfied rating', async () => {
+		const id = await requestIn('escalated');
+		await move(id, cg, 'checkin');
+		await expect(move(id, zj, 'resolve')).rejects.toMatchObject({ status: 422, message: expect.stringContaining('1 个部门未报到') });
+		await expect(move(id, cg, 'checkin')).rejects.toMatchObject({ status: 422, message: expect.stringContaining('已经报到') });
+		await expect(move(id, zj, 'checkin')).rejects.toMatchObject({ status: 403 }); // 住建 was not summoned
+		const ok = await requestIn('resolved');
+		await move(ok, gmA, 'evaluate', { satisfaction: 'satisfied', solved: true });
+		await expect(move(ok, gmA, 'reopen')).rejects.toMatchObject({ status: 422, message: expect.stringContaining('不满意') });
+	});
+
+	it('checks who may act: another department cannot accept, another grid manager cannot evaluate', async () => {
+		const id = await requestIn('dispatched');
+		await expect(move(id, cg, 'accept')).rejects.toMatchObject({ status: 403, code: 'forbidden' });
+		const res = await requestIn('resolved');
+		await expect(move(res, gmB, 'evaluate', { satisfaction: 'satisfied', solved: true })).rejects.toMatchObject({ status: 403 });
+	});
+
+	it('bad input names the field: missing version, missing rating, missing reason, unknown department', async () => {
+		const id = await requestIn('dispatched');
+		await expect(moveRequest(getDb(), zj, { requestId: id, action: 'accept', version: null })).rejects.toMatchObject({ status: 428, field: 'version' });
+		await expect(move(id, zj, 'return', { reason: '' })).rejects.toMatchObject({ status: 400, field: 'reason' });
+		const r = await requestIn('resolved');
+		await expect(move(r, gmA, 'evaluate', {})).rejects.toMatchObject({ status: 400, field: 'satisfaction' });
+		const q = await requestIn('reported');
+		await expect(move(q, admin, 'dispatch', { departmentId: 424242 })).rejects.toMatchObject({ status: 400, field: 'departmentId' });
+		await expect(report(getDb(), { lon: 100, lat: 20 })).rejects.toMatchObject({ status: 400, field: 'lon' });
+		await expect(report(getDb(), { categoryCode: 'property' })).rejects.toMatchObject({ status: 400, field: 'categoryCode' });
+	});
+
+	it('two people acting on the same version at once: exactly one wins, the other gets a conflict', async () => {
+		const id = await requestIn('dispatched');
+		const [{ version }] = await getDb().sql`SELECT version FROM requests WHERE id = ${id}`;
+		const results = await Promise.allSettled([
+			moveRequest(getDb(), zj, { requestId: id, action: 'accept', version, now: NOW }),
+			moveRequest(getDb(), zj, { requestId: id, action: 'return', version, reason: '不归我们管', now: NOW })
+		]);
+		const won = results.filter((r) => r.status === 'fulfilled');
+		const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+		expect(won).toHaveLength(1);
+		expect(lost).toHaveLength(1);
+		expect(lost[0].reason).toMatchObject({ status: 409, code: 'conflict' });
+		expect(lost[0].reason.message).toContain('请刷新');
+		const [n] = await getDb().sql`SELECT count(*)::int AS n FROM request_events WHERE request_id = ${id}`;
+		expect(n.n).toBe(3);
+	});
+
+	it('a retried move or report with the same idempotency key creates nothing twice (in sequence and at once)', async () => {
+		const db = getDb();
+		const key = unique('report-');
+		const [first, again] = [await report(db, {}, key), await report(db, {}, key)];
+		expect(again).toEqual({ ...first, replayed: true });
+		const both = await Promise.all([report(db, {}, unique('r2-')), report(db, {}, unique('r3-'))]);
+		expect(new Set(both.map((b) => b.id)).size).toBe(2);
+		const id = await requestIn('dispatched');
+		const [{ version }] = await db.sql`SELECT version FROM requests WHERE id = ${id}`;
+		const k = unique('accept-');
+		const input = { requestId: id, action: 'accept', version, idempotencyKey: k, now: NOW };
+		const concurrent = await Promise.all([moveRequest(db, zj, input), moveRequest(db, zj, input)]);
+		expect(concurrent.map((c) => c.status)).toEqual(['accepted', 'accepted']);
+		expect(concurrent.filter((c) => c.replayed)).toHaveLength(1);
+		const later = await moveRequest(db, zj, input);
+		expect(later).toMatchObject({ replayed: true, version: version + 1 });
+		const [n] = await db.sql`SELECT count(*)::int AS n FROM request_events WHERE request_id = ${id} AND action = 'accept'`;
+		expect(n.n).toBe(1);
+		await expect(moveRequest(db, zj, { ...input, action: 'return', reason: 'x' })).rejects.toMatchObject({ status: 422, code: 'idempotency_key_reused' });
+	});
+
+	it('offers nearby open requests of the same category as possible duplicates', async () => {
+		const db = getDb();
+		const dup = await nearbyDuplicates(db, RL.pointA[0] + 0.0005, RL.pointA[1], 'property.elevator', 100);
+		expect(dup.length).toBeGreaterThan(0);
+		expect(dup[0].distance).toBeLessThanOrEqual(100);
+		expect(await nearbyDuplicates(db, RL.pointB[0], RL.pointB[1], 'property.elevator', 100)).toEqual([]);
+	});
+
+	it('petitions need a 包案 leader; disputes go to the least-loaded mediator; wishes are claimed by name', async () => {
+		const db = getDb();
+		await expect(report(db, { kind: 'petition' })).rejects.toMatchObject({ status: 400, field: 'leaderId' });
+		const pet = await report(db, { kind: 'petition', leaderId: p.leader, petitioners: 5 });
+		const [row] = await db.sql`SELECT kind, channel, leader_id, details FROM requests WHERE id = ${pet.id}`;
+		expect(row).toEqual({ kind: 'petition', channel: 'petition', leader_id: p.leader, details: { petitioners: 5 } });
+		const d1 = await report(db, { kind: 'dispute', categoryCode: 'dispute.neighbour' });
+		const d2 = await report(db, { kind: 'dispute', categoryCode: 'dispute.neighbour' });
+		const ms = await db.sql`SELECT mediator_id FROM requests WHERE id IN (${d1.id}, ${d2.id}) ORDER BY id`;
+		expect(ms.map((m) => m.mediator_id)).toEqual([p.mediator1, p.mediator2]);
+		const med = { id: p.mediator1, role: 'mediator', departmentId: null };
+		await move(d1.id, admin, 'dispatch', { departmentId: p.chengguan });
+		await move(d1.id, med, 'accept'); // the assigned mediator takes it
+		const wish = await report(db, { kind: 'wish', categoryCode: 'wish.help' });
+		await move(wish.id, admin, 'dispatch', { departmentId: p.chengguan });
+		await expect(move(wish.id, cg, 'accept')).rejects.toMatchObject({ field: 'claimedBy' });
+		await move(wish.id, cg, 'accept', { claimedBy: '青年志愿者协会' });
+		const [w] = await db.sql`SELECT claimed_by, status FROM requests WHERE id = ${wish.id}`;
+		expect(w).toEqual({ claimed_by: '青年志愿者协会', status: 'accepted' });
+	});
+});
