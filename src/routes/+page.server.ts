@@ -6,12 +6,15 @@ import { env } from '$env/dynamic/private';
 import { ready, SeedingError } from '$lib/server/database';
 import { areaList } from '$lib/server/queries/areas';
 import { versions } from '$lib/server/queries/versions';
+import { warmPointTiles } from '$lib/server/queries/pointTiles';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {
 	try {
 		const db = await ready();
 		const [areas, v] = await Promise.all([areaList(db), versions(db)]);
+		const district = areas.find((a) => a.level === 'district');
+		if (district) warmPointTiles(db, district.bbox);
 		const styleUrl = publicEnv.PUBLIC_MAP_STYLE_URL || env.MAP_STYLE_URL || null;
 		return { seeding: null, map: { areas, versions: v, styleUrl } };
 	} catch (e) {

@@ -1,23 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { decodePoints, encodePoints, HEADER_BYTES } from '../../src/lib/domain/pointcodec';
+import { decodePoints, encodePoints, HEADER_BYTES, morton } from '../../src/lib/domain/pointcodec';
 import { packHazard, packHousehold, packRequest, unpackHazard, unpackHousehold, unpackRequest, VISIT_CLASS, visitClass } from '../../src/lib/domain/pointattrs';
 
 const tile = { z: 12, x: 3332, y: 1712 };
 
 describe('pointcodec', () => {
-	it('round-trips positions and attributes in 5 bytes a point', () => {
-		const bytes = encodePoints('hazards', tile, [112.93, 112.935], [28.25, 28.26], [7, 200]);
-		expect(bytes.byteLength).toBe(HEADER_BYTES + 10);
+	it('round-trips positions and attributes in the order it reports', () => {
+		const [lons, lats, attrs] = [[112.935, 112.93, 112.938], [28.26, 28.25, 28.23], [7, 200, 9]];
+		const { bytes, order } = encodePoints('hazards', tile, lons, lats, attrs);
 		const d = decodePoints(bytes.buffer);
-		expect([d.layer, d.count, d.tile, [...d.attrs]]).toEqual(['hazards', 2, tile, [7, 200]]);
-		expect(Math.abs(d.positions[2] - 112.935)).toBeLessThan(1e-5);
-		expect(Math.abs(d.positions[3] - 28.26)).toBeLessThan(1e-5);
+		expect([d.layer, d.count, d.tile, [...order].sort()]).toEqual(['hazards', 3, tile, [0, 1, 2]]);
+		for (let i = 0; i < 3; i++) {
+			expect(d.attrs[i]).toBe(attrs[order[i]]);
+			expect(Math.abs(d.positions[2 * i] - lons[order[i]]) + Math.abs(d.positions[2 * i + 1] - lats[order[i]])).toBeLessThan(1e-5);
+		}
 	});
-	it('an empty tile is just the header', () => expect(decodePoints(encodePoints('households', tile, [], [], [])).count).toBe(0));
+	it('equal positions keep input order and cost one byte each', () => {
+		const { bytes, order } = encodePoints('households', tile, [112.93, 112.93, 112.93], [28.25, 28.25, 28.25], [1, 2, 3]);
+		expect([...order]).toEqual([0, 1, 2]);
+		expect(bytes.byteLength - HEADER_BYTES).toBe(5 + 1 + 1 + 3); // first code 5 bytes, then zero deltas, then attrs
+	});
+	it('morton interleaves x into even bits and y into odd bits', () => {
+		expect([morton(1, 0), morton(0, 1), morton(0xffff, 0xffff), morton(3, 5)]).toEqual([1, 2, 2 ** 32 - 1, 0b100111]);
+	});
+	it('an empty tile is just the header', () => expect(decodePoints(encodePoints('households', tile, [], [], []).bytes).count).toBe(0));
 	it('rejects garbage', () => expect(() => decodePoints(new Uint8Array(30))).toThrow(/bad magic/));
 	it('rejects a truncated body', () => {
-		const bytes = encodePoints('requests', tile, [112.93], [28.25], [1]);
-		expect(() => decodePoints(bytes.slice(0, bytes.length - 1))).toThrow(/expected 29/);
+		const { bytes } = encodePoints('requests', tile, [112.93], [28.25], [1]);
+		expect(() => decodePoints(bytes.slice(0, bytes.length - 1))).toThrow(/expected 30/);
 	});
 });
 

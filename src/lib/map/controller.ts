@@ -9,7 +9,7 @@ import type { BBox } from '$lib/domain/tiles';
 import { addGridLayers, applyGridTheme, setFocus, showMeasure, type GridFeatureCollection } from './gridLayers';
 import { pointLayer } from './pointLayers';
 import { locate, PointTileSet } from './pointTiles';
-import { boundaryLayers, BASEMAP_SOURCE, LOCAL_CJK_FONTS, labelLayers, offlineStyle, themePaint } from './style';
+import { boundaryLayers, BASEMAP_SOURCE, FIRST_OVER_GRIDS, LOCAL_CJK_FONTS, labelLayers, offlineStyle, themePaint } from './style';
 import { PALETTES, type Theme } from './theme';
 import { fetchJson, type GridStatsDoc, type Versions } from './api';
 
@@ -65,15 +65,18 @@ export class MapController {
 		});
 		this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
 		this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+		// not interleaved: with maplibre-gl 6.17 the interleaved mode throws in deck.gl 9.4's render
+		// hook ("reading 'height'") and blanks the map; a separate canvas over the map works
 		this.overlay = new MapboxOverlay({ interleaved: false, layers: [] });
 		this.map.addControl(this.overlay as any);
 		await new Promise<void>((resolve) => this.map.once('load', () => resolve()));
 		if (!offline) this.addAreaOverlay();
 		this.grids = await fetchJson<GridFeatureCollection>(`/api/map/grids?v=${this.o.versions.grids}`);
-		addGridLayers(this.map, this.grids, PALETTES[this.o.theme], offline ? 'road-local' : 'boundary-community');
+		addGridLayers(this.map, this.grids, PALETTES[this.o.theme], offline ? FIRST_OVER_GRIDS : 'boundary-community');
 		this.setGridsVisible(this.o.visible.grids);
 		await this.setMeasure(this.o.measure);
 		this.map.on('moveend', () => this.loadPoints());
+		this.map.on('zoomend', () => this.scheduleDeck()); // marker size and the minimum zoom for points
 		this.map.on('click', (e) => this.click(e.point.x, e.point.y));
 		await this.loadPoints();
 	}
@@ -111,7 +114,8 @@ export class MapController {
 	updateDeck(): void {
 		const p = PALETTES[this.o.theme];
 		const show = this.map.getZoom() >= MIN_POINT_ZOOM;
-		this.overlay.setProps({ layers: LAYERS.map((l) => pointLayer(l, this.sets[l].combined(), p, show && this.o.visible[l])) });
+		const zoom = this.map.getZoom();
+		this.overlay.setProps({ layers: LAYERS.map((l) => pointLayer(l, this.sets[l].combined(), p, show && this.o.visible[l], zoom)) });
 		this.report();
 	}
 

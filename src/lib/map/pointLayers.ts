@@ -35,7 +35,12 @@ function radius(layer: PointLayer, a: number): number {
 	return unpackRequest(a).urgent ? 5.5 : 4.5;
 }
 
-export function pointLayer(layer: PointLayer, c: Combined, p: Palette, visible: boolean) {
+/** Marker size factor by map zoom: small at the district view so street names stay legible. */
+export function markerScale(zoom: number): number {
+	return zoom < 12 ? 0.6 : zoom < 13.5 ? 0.8 : 1;
+}
+
+export function pointLayer(layer: PointLayer, c: Combined, p: Palette, visible: boolean, zoom: number) {
 	const data = {
 		length: c.count,
 		attributes: {
@@ -57,6 +62,7 @@ export function pointLayer(layer: PointLayer, c: Combined, p: Palette, visible: 
 	return new ScatterplotLayer({
 		...common,
 		radiusUnits: 'pixels',
+		radiusScale: markerScale(zoom),
 		getRadius: (_: unknown, { index }: { index: number }) => radius(layer, c.attrs[index]),
 		stroked: true,
 		getLineColor: p.pointOutline,

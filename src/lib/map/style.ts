@@ -14,18 +14,26 @@ export const LOCAL_CJK_FONTS =
 const kind = (...k: string[]) => ['in', ['get', 'kind'], ['literal', k]] as any;
 const byZoom = (...stops: number[]) => ['interpolate', ['exponential', 1.6], ['zoom'], ...stops] as any;
 
-/** Layers drawn under the grid fill: the ground, water and parks. Only in the offline style. */
+/** Layers drawn under the grid fill: the ground. Only in the offline style. */
 export function groundLayers(p: Palette): LayerSpecification[] {
-	const src = { source: BASEMAP_SOURCE };
 	return [
 		{ id: 'bg', type: 'background', paint: { 'background-color': p.background } },
-		{ id: 'land', type: 'fill', ...src, filter: kind('land'), paint: { 'fill-color': p.land } },
-		{ id: 'park', type: 'fill', ...src, filter: kind('park'), paint: { 'fill-color': p.park } },
+		{ id: 'land', type: 'fill', source: BASEMAP_SOURCE, filter: kind('land'), paint: { 'fill-color': p.land } }
+	];
+}
+
+/** Parks and water, over the grid fill: nobody lives there, so they interrupt the colours. */
+export function waterLayers(p: Palette): LayerSpecification[] {
+	const src = { source: BASEMAP_SOURCE };
+	return [
+		{ id: 'park', type: 'fill', ...src, filter: kind('park'), paint: { 'fill-color': p.park, 'fill-opacity': 0.85 } },
 		{ id: 'water', type: 'fill', ...src, filter: kind('water'), paint: { 'fill-color': p.water } },
 		{ id: 'river', type: 'line', ...src, filter: kind('river'), layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': p.water, 'line-width': byZoom(10, 2, 16, 28) } }
 	];
 }
 
+/** The first layer drawn over the grid fill in the offline style. */
+export const FIRST_OVER_GRIDS = 'park';
 /** Roads, drawn over the grid fill so streets stay readable through the colours. */
 export function roadLayers(p: Palette): LayerSpecification[] {
 	const src = { source: BASEMAP_SOURCE, layout: { 'line-cap': 'round', 'line-join': 'round' } as const };
@@ -51,7 +59,8 @@ export function labelLayers(p: Palette, offline: boolean): LayerSpecification[] 
 	const halo = { 'text-color': p.text, 'text-halo-color': p.textHalo, 'text-halo-width': 1.6 };
 	const text = (size: any, extra: Record<string, unknown> = {}) => ({ 'text-field': ['get', 'name'], 'text-font': TEXT_FONT, 'text-size': size, ...extra }) as any;
 	const layers: LayerSpecification[] = [
-		{ id: 'label-street', type: 'symbol', ...src, maxzoom: 13.5, filter: kind('label_street'), layout: text(byZoom(10, 13, 13, 17), { 'text-letter-spacing': 0.1 }), paint: { ...halo, 'text-halo-width': 2 } },
+		// 'Bold' in the font name sets the weight of locally drawn CJK glyphs too
+		{ id: 'label-street', type: 'symbol', ...src, maxzoom: 13.5, filter: kind('label_street'), layout: text(byZoom(10, 14, 13, 18), { 'text-letter-spacing': 0.15, 'text-font': ['Noto Sans CJK SC Bold', 'WenQuanYi Zen Hei Bold', 'sans-serif'] }), paint: { ...halo, 'text-halo-width': 2.4 } },
 		{ id: 'label-community', type: 'symbol', ...src, minzoom: 12.5, maxzoom: 16, filter: kind('label_community'), layout: text(byZoom(12, 11, 15, 14)), paint: halo }
 	];
 	if (!offline) return layers;
@@ -71,7 +80,7 @@ export function offlineStyle(theme: Theme, basemapUrl: string): StyleSpecificati
 		version: 8,
 		name: '网格治理离线底图',
 		sources: { [BASEMAP_SOURCE]: { type: 'geojson', data: basemapUrl, tolerance: 0.5 } },
-		layers: [...groundLayers(p), ...roadLayers(p), ...boundaryLayers(p), ...labelLayers(p, true)]
+		layers: [...groundLayers(p), ...waterLayers(p), ...roadLayers(p), ...boundaryLayers(p), ...labelLayers(p, true)]
 	};
 }
 
@@ -79,7 +88,7 @@ export function offlineStyle(theme: Theme, basemapUrl: string): StyleSpecificati
 export function themePaint(theme: Theme, offline: boolean): Record<string, Record<string, unknown>> {
 	const p = PALETTES[theme];
 	const layers = offline
-		? [...groundLayers(p), ...roadLayers(p), ...boundaryLayers(p), ...labelLayers(p, true)]
+		? [...groundLayers(p), ...waterLayers(p), ...roadLayers(p), ...boundaryLayers(p), ...labelLayers(p, true)]
 		: [...boundaryLayers(p), ...labelLayers(p, false)];
 	return Object.fromEntries(layers.map((l) => [l.id, (l as { paint?: Record<string, unknown> }).paint ?? {}]));
 }

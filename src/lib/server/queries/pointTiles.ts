@@ -1,10 +1,10 @@
 // Households, hazards and open requests as binary point tiles (see domain/pointcodec.ts). One
-// query per tile, rows in id order so a (tile, index) pair names the same row until the layer's
-// data version changes.
+// query per tile, rows in id order and the codec's sort is deterministic, so a (tile, index)
+// pair names the same row until the layer's data version changes.
 import type { Db } from '../db';
 import { encodePoints, type PointLayer } from '../../domain/pointcodec';
 import { packHazard, packHousehold, packRequest, visitClass } from '../../domain/pointattrs';
-import { tileBBox, type Tile } from '../../domain/tiles';
+import { POINT_TILE_ZOOM, tileBBox, tilesCovering, type BBox, type Tile } from '../../domain/tiles';
 import { makeCached, mapCache, type Cached } from './cache';
 import { versions } from './versions';
 
@@ -61,9 +61,22 @@ export async function pointTile(db: Db, layer: PointLayer, tile: Tile): Promise<
 	const cached = await mapCache.get(key, async () => {
 		const r = await rows(db, layer, tile);
 		const n = r.length;
-		const [lons, lats, attrs, ids] = [new Float64Array(n), new Float64Array(n), new Uint8Array(n), new Int32Array(n)];
-		for (let i = 0; i < n; i++) [lons[i], lats[i], attrs[i], ids[i]] = [r[i].x, r[i].y, r[i].a, r[i].id];
-		return makeCached(encodePoints(layer, tile, lons, lats, attrs), 'application/octet-stream', { ids, count: n });
+		const [lons, lats, attrs] = [new Float64Array(n), new Float64Array(n), new Uint8Array(n)];
+		for (let i = 0; i < n; i++) [lons[i], lats[i], attrs[i]] = [r[i].x, r[i].y, r[i].a];
+		const { bytes, order } = encodePoints(layer, tile, lons, lats, attrs);
+		const ids = Int32Array.from(order, (i) => r[i].id);
+		return makeCached(bytes, 'application/octet-stream', { ids, count: n });
 	});
 	return { cached, version };
+}
+
+/**
+ * Starts building the tiles that cover bbox (the district view) without waiting for them: the
+ * page's own tile requests then join builds already under way instead of queueing ~4 s of
+ * PGlite work behind the page load. Small layers first, so their points show early.
+ */
+export function warmPointTiles(db: Db, bbox: BBox): void {
+	const tiles = tilesCovering(bbox, POINT_TILE_ZOOM, 64);
+	for (const layer of ['requests', 'hazards', 'households'] as const)
+		for (const t of tiles) pointTile(db, layer, t).catch((e) => console.error('[tiles] warm-up failed:', e));
 }

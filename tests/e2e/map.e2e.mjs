@@ -1,0 +1,247 @@
+#!/usr/bin/env node
+// Browser check of the map page against a running server on the seeded demo district.
+//   BASE_URL=http://127.0.0.1:3123 node tests/e2e/map.e2e.mjs
+// Checks that grids, households, hazards and open requests are really drawn (MapLibre rendered
+// features, deck.gl GPU picking, screenshot pixels that change when a layer is switched off),
+// that clicks open masked details, that search zooms, that bad API parameters give 400, and
+// reports the bytes the initial district view transfers. Exits 1 on any failed check.
+import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { inflateSync } from 'node:zlib';
+
+const require = createRequire(path.join(process.cwd(), 'package.json'));
+const { chromium } = require('playwright-core');
+const BASE = (process.env.BASE_URL || 'http://127.0.0.1:3123').replace(/\/$/, '');
+const OUT = 'test-results';
+const W = 1600, H = 1000;
+let failures = 0;
+
+function check(name, ok, detail = '') {
+	console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
+	if (!ok) failures++;
+}
+
+// ── PNG pixels (8-bit RGB/RGBA, as Chromium writes them) ───────────────────────────────────
+function readPng(buf) {
+	let pos = 8, width = 0, height = 0, ch = 0;
+	const idat = [];
+	while (pos < buf.length) {
+		const len = buf.readUInt32BE(pos), type = buf.toString('ascii', pos + 4, pos + 8), body = buf.subarray(pos + 8, pos + 8 + len);
+		if (type === 'IHDR') [width, height, ch] = [body.readUInt32BE(0), body.readUInt32BE(4), body[9] === 6 ? 4 : 3];
+		else if (type === 'IDAT') idat.push(body);
+		pos += 12 + len;
+	}
+	const raw = inflateSync(Buffer.concat(idat)), stride = width * ch, data = new Uint8Array(height * stride);
+	for (let y = 0; y < height; y++) {
+		const f = raw[y * (stride + 1)], line = raw.subarray(y * (stride + 1) + 1);
+		for (let x = 0; x < stride; x++) {
+			const a = x >= ch ? data[y * stride + x - ch] : 0, b = y ? data[(y - 1) * stride + x] : 0, c = x >= ch && y ? data[(y - 1) * stride + x - ch] : 0;
+			const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+			const pred = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][f];
+			data[y * stride + x] = (line[x] + pred) & 255;
+		}
+	}
+	return { width, height, ch, data };
+}
+
+/** Pixels whose colour changed by more than `tol` in any channel. */
+function countDiff(a, b, tol = 24) {
+	let n = 0;
+	for (let i = 0; i < a.width * a.height; i++) {
+		let d = 0;
+		for (let k = 0; k < 3; k++) d = Math.max(d, Math.abs(a.data[i * a.ch + k] - b.data[i * b.ch + k]));
+		if (d > tol) n++;
+	}
+	return n;
+}
+
+// ── browser ─────────────────────────────────────────────────────────────────────────────────
+const browser = await chromium.launch({
+	executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+	args: ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
+		'--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
+});
+const page = await browser.newPage({ viewport: { width: W, height: H } });
+page.on('pageerror', (e) => console.log('page error:', e.message));
+const bytes = trackBytes(page);
+
+try {
+	await run();
+} catch (e) {
+	check('map e2e ran to the end', false, e.stack || e.message);
+} finally {
+	await browser.close();
+}
+console.log(failures ? `\nmap e2e: ${failures} check(s) FAILED` : '\nmap e2e: all checks passed');
+process.exit(failures ? 1 : 0);
+
+/**
+ * Sums on-the-wire bytes (headers + encoded body) per URL class. Playwright also sees the
+ * requests of MapLibre's worker (the base-map GeoJSON), which page-level timing APIs miss.
+ */
+function trackBytes(p) {
+	const sums = {};
+	const pending = [];
+	p.on('requestfinished', (r) => {
+		const u = new URL(r.url());
+		const key = u.pathname.startsWith('/api/map/tiles/') ? `tiles/${u.pathname.split('/')[4]}`
+			: u.pathname.startsWith('/api/') ? u.pathname.slice(5) : u.pathname.startsWith('/_app/') ? 'app code (js/css)' : 'page';
+		pending.push(r.sizes().then((z) => (sums[key] = (sums[key] ?? 0) + z.responseBodySize + z.responseHeadersSize), () => {}));
+	});
+	return { sums, settle: () => Promise.all(pending) };
+}
+
+async function waitForMap() {
+	await page.goto(BASE + '/', { waitUntil: 'load', timeout: 120_000 });
+	if (await page.locator('[data-testid=seeding]').count()) console.log('… database still seeding, waiting for the map');
+	await page.waitForFunction(() => window.__gridmapReady === true, null, { timeout: 900_000, polling: 500 });
+	await page.waitForFunction(() => {
+		const c = window.__gridmap;
+		return !Object.values(c.sets).some((s) => s.loading) && c.map.loaded();
+	}, null, { timeout: 120_000, polling: 250 });
+	await idle();
+}
+
+async function idle() {
+	await page.evaluate(() => new Promise((r) => (window.__gridmap.map.loaded() && !window.__gridmap.map.isMoving() ? r() : window.__gridmap.map.once('idle', r))));
+	await page.waitForTimeout(400); // deck.gl draws on the next animation frame
+}
+
+async function mapShot() {
+	const box = await page.locator('[data-testid=map]').boundingBox();
+	return readPng(await page.screenshot({ clip: box }));
+}
+
+async function setLayer(layer, on) {
+	const box = page.locator(`input[data-layer=${layer}]`);
+	if ((await box.isChecked()) !== on) await box.click();
+	await idle();
+}
+
+async function run() {
+	await waitForMap();
+	await bytes.settle();
+	const sums = { ...bytes.sums };
+	const total = Object.values(sums).reduce((a, b) => a + b, 0);
+	const apiTotal = Object.entries(sums).filter(([k]) => k !== 'app code (js/css)' && k !== 'page').reduce((a, [, b]) => a + b, 0);
+	console.log(`bytes transferred for the initial district view, ${W}×${H}, cold cache (headers + encoded bodies):`);
+	for (const [k, v] of Object.entries(sums).sort()) console.log(`  ${k.padEnd(24)} ${v.toLocaleString('en')} B`);
+	console.log(`  ${'map data (all /api)'.padEnd(24)} ${apiTotal.toLocaleString('en')} B`);
+	console.log(`  ${'total'.padEnd(24)} ${total.toLocaleString('en')} B`);
+	mkdirSync(OUT, { recursive: true });
+	writeFileSync(path.join(OUT, 'map-bytes.json'), JSON.stringify({ sums, apiTotal, total, viewport: [W, H] }, null, 2));
+	await page.screenshot({ path: path.join(OUT, 'map.png') });
+
+	check('page says the data is synthetic', (await page.getByText('演示数据（虚构）').count()) > 0);
+	await checkGrids();
+	await checkPoints();
+	await checkClicks();
+	await checkSearchAndTheme();
+	await checkApiErrors();
+	await page.screenshot({ path: path.join(OUT, 'map-after.png') });
+	console.log(`screenshots: ${OUT}/map.png (district view), ${OUT}/map-after.png (after the checks)`);
+}
+
+async function checkGrids() {
+	const r = await page.evaluate(() => {
+		const c = window.__gridmap;
+		const drawn = c.map.queryRenderedFeatures({ layers: ['grids-fill'] });
+		const codes = new Set(drawn.map((f) => f.properties.code));
+		const valued = drawn.filter((f) => typeof f.properties.value === 'number').length;
+		return { total: c.grids.features.length, drawn: codes.size, valued, legend: document.querySelectorAll('[data-testid=legend] li i').length };
+	});
+	check('grid polygons are drawn', r.drawn > 0 && r.drawn >= 0.9 * r.total, `${r.drawn} of ${r.total} grids rendered`);
+	check('grid fills carry the measure value', r.valued > 0, `${r.valued} rendered pieces with a value`);
+	check('legend shows the colour classes', r.legend >= 3, `${r.legend} swatches`);
+}
+
+async function checkPoints() {
+	const r = await page.evaluate(() => {
+		const c = window.__gridmap;
+		const counts = Object.fromEntries(Object.entries(c.sets).map(([k, s]) => [k, s.combined().count]));
+		const households = c.stats.grids.reduce((s, g) => s + g.households, 0);
+		const canvas = c.map.getCanvas();
+		const picked = {};
+		for (const id of ['households', 'hazards', 'requests'])
+			picked[id] = new Set(c.overlay.pickObjects({ x: 0, y: 0, width: canvas.clientWidth, height: canvas.clientHeight, layerIds: [id], maxObjects: 5000 }).map((o) => o.index)).size;
+		return { counts, households, picked };
+	});
+	check('all households of the district are loaded', r.counts.households === r.households, `${r.counts.households} loaded, ${r.households} in grid stats`);
+	check('hazards and open requests are loaded', r.counts.hazards > 0 && r.counts.requests > 0, `${r.counts.hazards} hazards, ${r.counts.requests} requests`);
+	for (const id of ['households', 'hazards', 'requests']) check(`deck.gl picks ${id} on screen`, r.picked[id] > 0, `${r.picked[id]} distinct points picked`);
+	const all = await mapShot();
+	for (const id of ['households', 'hazards', 'requests']) {
+		await setLayer(id, false);
+		const without = await mapShot();
+		await setLayer(id, true);
+		const changed = countDiff(all, without);
+		check(`${id} visibly change the map pixels`, changed > 50, `${changed} pixels differ with the layer off`);
+	}
+	await setLayer('grids', false);
+	const noGrids = countDiff(all, await mapShot());
+	await setLayer('grids', true);
+	check('grid fill visibly changes the map pixels', noGrids > 10_000, `${noGrids} pixels differ with grids off`);
+}
+
+/** Clicks the first point of a layer whose screen position is inside the map, returns the panel text. */
+async function clickPoint(layer) {
+	const at = await page.evaluate((layer) => {
+		const c = window.__gridmap;
+		const d = c.sets[layer].combined();
+		const canvas = c.map.getCanvas();
+		for (let i = 0; i < d.count; i += 7) {
+			const p = c.map.project([d.positions[2 * i], d.positions[2 * i + 1]]);
+			if (p.x > 320 && p.y > 60 && p.x < canvas.clientWidth - 80 && p.y < canvas.clientHeight - 60) {
+				const hit = c.overlay.pickObject({ x: p.x, y: p.y, radius: 2 });
+				if (hit && hit.layer.id === layer) return { x: p.x, y: p.y };
+			}
+		}
+		return null;
+	}, layer);
+	if (!at) return null;
+	const box = await page.locator('[data-testid=map]').boundingBox();
+	await page.mouse.click(box.x + at.x, box.y + at.y);
+	const panel = page.locator(`[data-testid=details][data-kind=${layer.replace(/s$/, '')}]`);
+	await panel.waitFor({ timeout: 15_000 });
+	return panel.innerText();
+}
+
+async function checkClicks() {
+	const hazard = await clickPoint('hazards');
+	check('click on a hazard shows its details', !!hazard && /状态/.test(hazard) && /整改期限/.test(hazard), hazard?.split('\n').slice(0, 3).join(' | '));
+	const request = await clickPoint('requests');
+	const statuses = ['已上报', '已派单', '已接单', '已退单', '吹哨中', '返工'];
+	check('click on a request shows its Chinese status', !!request && statuses.some((s) => request.includes(s)), request?.split('\n').slice(0, 3).join(' | '));
+	const household = await clickPoint('households');
+	const masked = !!household && /\d{3}\*{4}\d{4}/.test(household) && /\S\*+\S? 户|\S\* 户/.test(household) && /\d{4}\*{10}[\dX]{4}/.test(household);
+	check('click on a household shows masked name, phone and ID', masked, household?.split('\n').slice(0, 4).join(' | '));
+}
+
+async function checkSearchAndTheme() {
+	const grid = await page.evaluate(() => window.__gridmap.grids.features[0].properties);
+	const before = await page.evaluate(() => window.__gridmap.map.getZoom());
+	await page.getByLabel('搜索区域').fill(grid.code);
+	await page.keyboard.press('Enter');
+	await page.waitForTimeout(900);
+	await idle();
+	const after = await page.evaluate(() => window.__gridmap.map.getZoom());
+	const focus = await page.evaluate(() => JSON.stringify(window.__gridmap.map.getFilter('grids-focus')));
+	check('search by grid code zooms to the grid', after > before + 1 && focus.includes(grid.code), `zoom ${before.toFixed(1)} → ${after.toFixed(1)}`);
+	const bg = () => page.evaluate(() => window.__gridmap.map.getPaintProperty('grids-line', 'line-color'));
+	const light = await bg();
+	await page.getByRole('button', { name: /深色主题/ }).click();
+	await idle();
+	await page.screenshot({ path: path.join(OUT, 'map-dark.png') });
+	check('theme toggle restyles the map', (await bg()) !== light);
+	await page.getByRole('button', { name: /浅色主题/ }).click();
+}
+
+async function checkApiErrors() {
+	const r = await page.evaluate(async () => {
+		const get = async (u) => { const res = await fetch(u); return { status: res.status, body: await res.json() }; };
+		return [await get('/api/map/tiles/households/30/0/0'), await get('/api/map/grid-stats?measure=nope')];
+	});
+	check('tile z out of range is a 400 naming z', r[0].status === 400 && r[0].body.error.field === 'z', r[0].body.error.message);
+	check('unknown measure is a 400 naming measure', r[1].status === 400 && r[1].body.error.field === 'measure', r[1].body.error.message);
+}
