@@ -1,0 +1,113 @@
+// Saved visits: create from a plan, read with the 四不两直 rule, re-time after a drag or a lock.
+// An unannounced visit that is not done is seen only by its leader and admins: never by the grids,
+// communities or departments on its route.
+import { ApiError, badParam, notFound } from '../../domain/apierror';
+import type { SessionUser } from '../auth';
+import type { Db, Queryable } from '../db';
+import { planDay, VISIT_TYPES, type PlanRequest, type PlanResult } from './plan';
+
+export interface VisitMeta { title: string; visitType: (typeof VISIT_TYPES)[number]; unannounced: boolean; planId: number | null; leaderId: number }
+
+export function parseVisitMeta(body: any, user: SessionUser): VisitMeta {
+	const title = typeof body?.title === 'string' ? body.title.trim() : '';
+	if (!title || title.length > 100) throw badParam('title', '请填写走访标题（title），不超过 100 字');
+	if (!VISIT_TYPES.includes(body?.visitType)) throw badParam('visitType', `走访类型（visitType）须是 宣讲 publicity、调研 research、接访 petition_reception、现场办公 onsite_office 之一，收到“${body?.visitType ?? ''}”`);
+	const planId = body?.planId == null || body.planId === '' ? null : Number(body.planId);
+	if (planId !== null && !Number.isSafeInteger(planId)) throw badParam('planId', '调研课题编号（planId）须是整数');
+	return { title, visitType: body.visitType, unannounced: body?.unannounced === true, planId, leaderId: user.id };
+}
+
+/** SQL-side visibility of visits to `user` (alias v). */
+export function canSee(user: SessionUser, v: { leader_id: number; unannounced: boolean; status: string }): boolean {
+	if (user.role === 'admin' || v.leader_id === user.id) return true;
+	if (user.role === 'screen') return false;
+	return !v.unannounced || v.status === 'done';
+}
+
+const at = (date: string, min: number) => new Date(Date.parse(`${date}T00:00:00+08:00`) + Math.round(min) * 60_000);
+
+async function writeStops(tx: Queryable, visitId: number, req: PlanRequest, plan: PlanResult) {
+	await tx.sql`DELETE FROM visit_stops WHERE visit_id = ${visitId}`;
+	const byId = new Map(req.stops.map((s) => [s.id, s]));
+	for (const row of plan.view.rows) {
+		const s = byId.get(row.id)!;
+		await tx.sql`
+			INSERT INTO visit_stops (visit_id, seq, grid_code, name, purpose, must_visit, dwell_min, window_start, window_end, arrive_at, depart_at, geom, locked, source, address)
+			SELECT ${visitId}, ${row.seq}, g.code, ${s.name}, ${s.purpose}, ${s.mustVisit}, ${s.dwellMin},
+			  ${s.window ? at(req.date, s.window.start) : null}, ${s.window ? at(req.date, s.window.end) : null},
+			  ${at(req.date, minutesOf(row.start))}, ${at(req.date, minutesOf(row.depart))}, ST_SetSRID(ST_MakePoint(${s.lon}, ${s.lat}), 4326),
+			  ${s.lockedSeq != null}, ${s.source}, ${s.address}
+			FROM (SELECT 1) one LEFT JOIN grids g ON g.code = coalesce(${s.gridCode},
+			  (SELECT code FROM grids WHERE ST_Covers(geom, ST_SetSRID(ST_MakePoint(${s.lon}, ${s.lat}), 4326)) ORDER BY code LIMIT 1))`;
+	}
+	const line = [req.start, ...plan.view.rows.map((r) => byId.get(r.id)!), req.end].map((p) => `${p.lon} ${p.lat}`).join(',');
+	await tx.sql`UPDATE visits SET route = ST_GeomFromText(${`LINESTRING(${line})`}, 4326), plan = ${JSON.stringify({ request: req, result: plan })} WHERE id = ${visitId}`;
+}
+
+/** "09:05" or "00:05+1" back to minutes after the plan day's midnight. */
+function minutesOf(text: string): number {
+	const [hm, day] = text.split('+');
+	const [h, m] = hm.split(':').map(Number);
+	return (Number(day) || 0) * 1440 + h * 60 + m;
+}
+
+export async function createVisit(db: Db, user: SessionUser, meta: VisitMeta, req: PlanRequest): Promise<{ id: number; plan: PlanResult }> {
+	const plan = await planDay(req);
+	const id = await db.transaction(async (tx) => {
+		if (meta.planId !== null) {
+			const [p] = await tx.sql`SELECT 1 FROM research_plans WHERE id = ${meta.planId}`;
+			if (!p) throw badParam('planId', `调研课题 ${meta.planId} 不存在`);
+		}
+		const [{ id }] = await tx.sql<{ id: number }>`
+			INSERT INTO visits (leader_id, plan_id, title, visit_type, unannounced, status, planned_date)
+			VALUES (${meta.leaderId}, ${meta.planId}, ${meta.title}, ${meta.visitType}, ${meta.unannounced}, 'planned', ${req.date}) RETURNING id`;
+		await writeStops(tx, id, req, plan);
+		return id;
+	});
+	return { id, plan };
+}
+
+export interface VisitRow { id: number; leader_id: number; leader_name: string; title: string; visit_type: string; unannounced: boolean; status: string; planned_date: string; plan: any; findings: string; decisions: string; finished_at: Date | null }
+
+/** The visit if `user` may see it; 404 otherwise (an unannounced plan does not admit it exists). */
+export async function getVisit(db: Queryable, user: SessionUser, id: number): Promise<VisitRow> {
+	const [v] = await db.sql<VisitRow>`
+		SELECT v.id, v.leader_id, u.display_name AS leader_name, v.title, v.visit_type, v.unannounced, v.status,
+		  to_char(v.planned_date, 'YYYY-MM-DD') AS planned_date, v.plan, v.findings, v.decisions, v.finished_at
+		FROM visits v JOIN users u ON u.id = v.leader_id WHERE v.id = ${id}`;
+	if (!v || !canSee(user, v)) throw notFound(`走访 ${id} 不存在或无权查看`, 'id');
+	return v;
+}
+
+export function requireOwner(user: SessionUser, v: VisitRow): void {
+	if (user.role !== 'admin' && v.leader_id !== user.id) throw new ApiError(403, 'forbidden', '只有本人或管理员可以修改这次走访');
+}
+
+/** Re-times a planned visit in the order the leader arranged (drag, lock), and saves it. */
+export async function reorderVisit(db: Db, user: SessionUser, id: number, order: string[], locked: string[]): Promise<PlanResult> {
+	const v = await getVisit(db, user, id);
+	requireOwner(user, v);
+	if (v.status !== 'planned') throw new ApiError(409, 'visit_closed', '走访已结束或取消，路线不能再调整');
+	const req: PlanRequest = v.plan.request;
+	const known = new Set(req.stops.map((s) => s.id));
+	const bad = order.find((x) => !known.has(x));
+	if (bad) throw badParam('order', `顺序（order）中有未知的走访点：${bad}`);
+	const lockSet = new Set(locked);
+	const stops = req.stops.map((s) => ({ ...s, lockedSeq: lockSet.has(s.id) ? order.indexOf(s.id) + 1 || null : null }));
+	const next: PlanRequest = { ...req, stops, order };
+	const plan = await planDay(next);
+	await db.transaction((tx) => writeStops(tx, id, { ...next, order: null }, plan));
+	return plan;
+}
+
+export async function listVisits(db: Queryable, user: SessionUser) {
+	const rows = await db.sql<VisitRow & { stops: number; requests: number }>`
+		SELECT v.id, v.leader_id, u.display_name AS leader_name, v.title, v.visit_type, v.unannounced, v.status,
+		  to_char(v.planned_date, 'YYYY-MM-DD') AS planned_date,
+		  (SELECT count(*) FROM visit_stops s WHERE s.visit_id = v.id) AS stops,
+		  (SELECT count(*) FROM requests r WHERE r.visit_id = v.id) AS requests
+		FROM visits v JOIN users u ON u.id = v.leader_id
+		WHERE ${user.role === 'admin'} OR v.leader_id = ${user.id} OR (${user.role !== 'screen'} AND (NOT v.unannounced OR v.status = 'done'))
+		ORDER BY (v.leader_id = ${user.id}) DESC, v.planned_date DESC, v.id DESC LIMIT 100`;
+	return rows;
+}

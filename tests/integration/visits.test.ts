@@ -1,0 +1,103 @@
+import { expect, it } from 'vitest';
+import { describeBackends } from './helpers/backends';
+import type { Db } from '../../src/lib/server/db';
+import type { SessionUser } from '../../src/lib/server/auth';
+import { parsePlanRequest } from '../../src/lib/server/visits/plan';
+import { createVisit, getVisit, listVisits, parseVisitMeta, reorderVisit } from '../../src/lib/server/visits/store';
+import { parseOutcome, recordOutcome, visitOutcome } from '../../src/lib/server/visits/outcome';
+import { sheetStops } from '../../src/lib/server/visits/sheet';
+import { leaderPairings } from '../../src/lib/server/visits/pairings';
+
+// One community with two grids side by side: 112.90–112.95 and 112.95–113.00 E, 28.20–28.25 N.
+const box = (x0: number, x1: number) => `MULTIPOLYGON(((${x0} 28.2, ${x1} 28.2, ${x1} 28.25, ${x0} 28.25, ${x0} 28.2)))`;
+async function fixture(db: Db) {
+	await db.exec(`
+		INSERT INTO areas (code, level, name, parent_code, setting, geom, label_point) VALUES
+		  ('990101', 'district', '测试区', NULL, 'urban', ST_GeomFromText('${box(112.9, 113)}', 4326), ST_SetSRID(ST_MakePoint(112.95, 28.22), 4326)),
+		  ('990101001', 'street', '测试街道', '990101', 'urban', ST_GeomFromText('${box(112.9, 113)}', 4326), ST_SetSRID(ST_MakePoint(112.95, 28.22), 4326)),
+		  ('990101001001', 'community', '幸福社区', '990101001', 'urban', ST_GeomFromText('${box(112.9, 113)}', 4326), ST_SetSRID(ST_MakePoint(112.95, 28.22), 4326));
+		INSERT INTO grids (code, community_code, name, geom, label_point) VALUES
+		  ('990101001001001', '990101001001', '第一网格', ST_GeomFromText('${box(112.9, 112.95)}', 4326), ST_SetSRID(ST_MakePoint(112.92, 28.22), 4326)),
+		  ('990101001001002', '990101001001', '第二网格', ST_GeomFromText('${box(112.95, 113)}', 4326), ST_SetSRID(ST_MakePoint(112.97, 28.22), 4326));
+		INSERT INTO users (id, username, display_name, role) VALUES (9001, 'vt_leader', '李书记', 'leader'), (9002, 'vt_admin', '管理员', 'admin'),
+		  (9003, 'vt_grid', '王网格', 'grid_manager'), (9004, 'vt_leader2', '赵区长', 'leader');
+		INSERT INTO categories (code, name) VALUES ('vt', '测试大类');
+		INSERT INTO categories (code, parent_code, name) VALUES ('vt.road', 'vt', '道路破损');
+		INSERT INTO leader_pairings (leader_id, target_kind, area_code, name) VALUES (9001, 'area', '990101001001', '幸福社区');`);
+}
+const user = (id: number, role: SessionUser['role']): SessionUser => ({ id, username: `u${id}`, displayName: `u${id}`, role, departmentId: null, title: null });
+const leader = user(9001, 'leader');
+const body = {
+	title: '物业管理调研', visitType: 'research', unannounced: true, date: '2025-06-12', depart: '08:30', budgetMin: 480,
+	start: { name: '区委', lon: 112.91, lat: 28.21 }, lunch: { earliest: '11:30', latest: '13:00', durationMin: 60 },
+	stops: [
+		{ id: 'a', name: '幸福小区', lon: 112.92, lat: 28.22, dwellMin: 45, purpose: '物业座谈' },
+		{ id: 'b', name: '第二网格活动室', lon: 112.97, lat: 28.23, dwellMin: 30, window: { start: '14:00', end: '14:30' } },
+		{ id: 'c', name: '远处工地', lon: 112.99, lat: 28.245, dwellMin: 400, mustVisit: false }
+	]
+};
+
+describeBackends('visits', (getDb) => {
+	let id = 0;
+	it('plans, saves and times a day; leaves out what does not fit', async () => {
+		await fixture(getDb());
+		const saved = await createVisit(getDb(), leader, parseVisitMeta(body, leader), parsePlanRequest(body));
+		id = saved.id;
+		expect(saved.plan.order).toEqual(['a', 'b']);
+		expect(saved.plan.leftOut.map((l) => l.id)).toEqual(['c']);
+		expect(saved.plan.travel.source).toBe('straight_line');
+		const stops = await getDb().sql`SELECT seq, grid_code, to_char(arrive_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI') AS t FROM visit_stops WHERE visit_id = ${id} ORDER BY seq`;
+		expect(stops.map((s) => s.grid_code)).toEqual(['990101001001001', '990101001001002']);
+		expect(stops[1].t).toBe('14:00');
+	});
+	it('四不两直: an unannounced plan is hidden from grids and other leaders, seen by its leader and admins', async () => {
+		const db = getDb();
+		await expect(getVisit(db, user(9003, 'grid_manager'), id)).rejects.toThrow(`走访 ${id} 不存在或无权查看`);
+		await expect(getVisit(db, user(9004, 'leader'), id)).rejects.toThrow('无权查看');
+		expect((await getVisit(db, user(9002, 'admin'), id)).id).toBe(id);
+		expect((await listVisits(db, user(9003, 'grid_manager'))).map((v) => v.id)).not.toContain(id);
+		expect((await listVisits(db, leader)).map((v) => v.id)).toContain(id);
+	});
+	it('reorders and locks, re-timing the stops', async () => {
+		const plan = await reorderVisit(getDb(), leader, id, ['b', 'a'], ['b']);
+		expect(plan.order).toEqual(['b', 'a']);
+		expect(plan.view.rows[0].locked).toBe(true);
+		const [s] = await getDb().sql`SELECT name, locked FROM visit_stops WHERE visit_id = ${id} AND seq = 1`;
+		expect(s).toEqual({ name: '第二网格活动室', locked: true });
+		await reorderVisit(getDb(), leader, id, ['a', 'b'], []);
+	});
+	it('the sheet lists each stop with its grid', async () => {
+		const stops = await sheetStops(getDb(), id);
+		expect(stops.map((s) => s.address)).toEqual(['测试街道 · 幸福社区 · 第一网格', '测试街道 · 幸福社区 · 第二网格']);
+	});
+	it('a bad finding writes nothing', async () => {
+		const o = parseOutcome({ findings: [{ title: '路面坑洼', categoryCode: 'vt.road', stopSeq: 1 }, { title: '井盖', categoryCode: 'vt', stopSeq: 2 }] });
+		await expect(recordOutcome(getDb(), leader, id, o)).rejects.toThrow('第 2 条发现的问题：请选择具体的小类，“vt”是大类');
+		expect(await getDb().sql`SELECT id FROM requests WHERE visit_id = ${id}`).toEqual([]);
+		expect((await getVisit(getDb(), leader, id)).status).toBe('planned');
+	});
+	it('records findings as requests linked to the visit, decisions with follow-up, then measures the loop', async () => {
+		const o = parseOutcome({ findingsText: '物业费争议', decisionsText: '住建局牵头', findings: [{ title: '路面坑洼', categoryCode: 'vt.road', stopSeq: 2 }],
+			decisions: [{ decision: '两周内修复道路', followUpUserId: 9004, dueDate: '2025-06-26' }] });
+		const r = await recordOutcome(getDb(), leader, id, o);
+		const [req] = await getDb().sql`SELECT status, channel, grid_code, visit_id FROM requests WHERE id = ${r.requests[0].id}`;
+		expect(req).toEqual({ status: 'reported', channel: 'visit', grid_code: '990101001001002', visit_id: id });
+		const events = await getDb().sql`SELECT action, to_status FROM request_events WHERE request_id = ${r.requests[0].id}`;
+		expect(events).toEqual([{ action: 'report', to_status: 'reported' }]);
+		const out = await visitOutcome(getDb(), id);
+		expect([out.total, out.resolved, out.open, out.resolvedRate, out.satisfactionRate]).toEqual([1, 0, 1, 0, null]);
+		expect(out.decisions[0]).toMatchObject({ decision: '两周内修复道路', follow_up_user: '赵区长', due_date: '2025-06-26' });
+		// done: now visible to the places visited
+		expect((await getVisit(getDb(), user(9003, 'grid_manager'), id)).status).toBe('done');
+		await expect(recordOutcome(getDb(), leader, id, o)).rejects.toThrow('这次走访的结果已经记录过了');
+	});
+	it('包联 places carry open items and the last visit date', async () => {
+		const rows = await leaderPairings(getDb(), 9001);
+		expect(rows).toHaveLength(1);
+		expect(rows[0]).toMatchObject({ name: '幸福社区', open_requests: 1, last_visit: '2025-06-12' });
+	});
+	it('bad input names the field', () => {
+		expect(() => parsePlanRequest({ ...body, depart: '25:00' })).toThrow('出发时间（depart）须是 HH:MM 格式的时间，收到“25:00”');
+		expect(() => parseVisitMeta({ ...body, visitType: 'party' }, leader)).toThrow(/走访类型（visitType）/);
+	});
+});
