@@ -1,0 +1,106 @@
+// Every KPI of domain.md counted in SQL for a scope (area, department, a leader's 包联 set) and a
+// period, optionally grouped by the child areas of the scope for the red/amber/green ranking.
+import { kpiValue, overallRag, rankScore, type KpiValue, type Rag } from '../../domain/kpi';
+import type { RequestFilter } from '../../domain/requestfilter';
+import type { Queryable } from '../db';
+import { OPEN_SQL, REQUEST_KPIS, requestKpiSql, scope, Where } from './sql';
+
+export type KpiScope = Pick<RequestFilter, 'area' | 'department' | 'leader' | 'from' | 'to'>;
+export interface KpiOptions { now?: Date; visitDays?: number }
+type Counts = Record<string, number>;
+
+/** GROUP BY key for child areas, or '' for one total. */
+const groupKey = (len: number | null, col: string) => (len ? `left(${col}, ${len})` : `''`);
+
+async function requestCounts(db: Queryable, s: KpiScope, now: Date, len: number | null): Promise<Map<string, Counts>> {
+	const w = scope(new Where(), s);
+	const p = (v: unknown) => w.param(v);
+	const cols = REQUEST_KPIS.flatMap((k) => {
+		const [den, num] = requestKpiSql(k, p, s.from, s.to, now);
+		return [`count(*) FILTER (WHERE ${den}) AS "${k}_den"`, `count(*) FILTER (WHERE ${den} AND ${num}) AS "${k}_num"`];
+	});
+	const text = `SELECT ${groupKey(len, 'r.grid_code')} AS code, ${cols.join(', ')},
+		count(*) FILTER (WHERE r.status IN ${OPEN_SQL}) AS open
+		FROM requests r WHERE ${w.text} GROUP BY 1`;
+	return byCode(await db.query(text, w.params));
+}
+
+async function whistleCounts(db: Queryable, s: KpiScope, len: number | null): Promise<Map<string, Counts>> {
+	const w = scope(new Where(), { area: s.area, leader: s.leader, department: null });
+	if (s.department) w.add('s.department_id = ?', s.department);
+	w.add('s.summoned_at >= ? AND s.summoned_at < ?', s.from, s.to);
+	const text = `SELECT ${groupKey(len, 'r.grid_code')} AS code, count(*) AS whistle_rate_den,
+		count(*) FILTER (WHERE s.reported_at <= s.deadline) AS whistle_rate_num
+		FROM whistle_summons s JOIN requests r ON r.id = s.request_id WHERE ${w.text} GROUP BY 1`;
+	return byCode(await db.query(text, w.params));
+}
+
+async function householdCounts(db: Queryable, s: KpiScope, now: Date, days: number, len: number | null): Promise<Map<string, Counts>> {
+	const w = scope(new Where(), { area: s.area, leader: s.leader, department: null }, 'h');
+	const asOf = s.to < now ? s.to : now;
+	const since = new Date(asOf.getTime() - days * 86_400_000);
+	// at the present moment households.last_visit_at answers without touching door_knocks
+	const visited = now.getTime() - asOf.getTime() < 3600_000
+		? `h.last_visit_at > ${w.param(since)}`
+		: `EXISTS (SELECT 1 FROM door_knocks k WHERE k.household_id = h.id AND k.visited_at > ${w.param(since)} AND k.visited_at <= ${w.param(asOf)})`;
+	const text = `SELECT ${groupKey(len, 'h.grid_code')} AS code, count(*) AS visit_coverage_den,
+		count(*) FILTER (WHERE ${visited}) AS visit_coverage_num FROM households h WHERE ${w.text} GROUP BY 1`;
+	return byCode(await db.query(text, w.params));
+}
+
+async function hazardCounts(db: Queryable, s: KpiScope, now: Date, len: number | null): Promise<Map<string, Counts>> {
+	const w = scope(new Where(), { area: s.area, leader: s.leader, department: null }, 'h');
+	w.add('h.rectify_deadline >= ? AND h.rectify_deadline < ?', s.from, s.to < now ? s.to : now);
+	const text = `SELECT ${groupKey(len, 'h.grid_code')} AS code, count(*) AS hazard_rate_den,
+		count(*) FILTER (WHERE h.status = 'verified') AS hazard_rate_num FROM hazards h WHERE ${w.text} GROUP BY 1`;
+	return byCode(await db.query(text, w.params));
+}
+
+function byCode(rows: Counts[]): Map<string, Counts> {
+	return new Map(rows.map((r) => [String(r.code), r]));
+}
+
+function values(c: Counts, department: boolean): KpiValue[] {
+	const n = (k: string) => Number(c[k] ?? 0);
+	const out: KpiValue[] = [...REQUEST_KPIS, 'whistle_rate' as const].map((k) => kpiValue(k, n(`${k}_num`), n(`${k}_den`)));
+	// households and hazards belong to places, not departments: nothing to say for a department
+	for (const k of ['visit_coverage', 'hazard_rate'] as const) out.push(department ? kpiValue(k, 0, 0) : kpiValue(k, n(`${k}_num`), n(`${k}_den`)));
+	return out;
+}
+
+async function countAll(db: Queryable, s: KpiScope, o: KpiOptions, len: number | null) {
+	const now = o.now ?? new Date();
+	const parts = [
+		await requestCounts(db, s, now, len), await whistleCounts(db, s, len),
+		await householdCounts(db, s, now, o.visitDays ?? 30, len), await hazardCounts(db, s, now, len)
+	];
+	const merged = new Map<string, Counts>();
+	for (const part of parts) for (const [code, c] of part) merged.set(code, { ...merged.get(code), ...c });
+	return merged;
+}
+
+export async function computeKpis(db: Queryable, s: KpiScope, o: KpiOptions = {}): Promise<{ values: KpiValue[]; open: number; rag: Rag }> {
+	const c = (await countAll(db, s, o, null)).get('') ?? {};
+	const v = values(c, s.department !== null);
+	return { values: v, open: Number(c.open ?? 0), rag: overallRag(v) };
+}
+
+export interface RankedArea { code: string; name: string; values: KpiValue[]; open: number; rag: Rag; score: number }
+
+/** The child areas of the scope (district → streets → communities → grids), best first. */
+export async function rankChildren(db: Queryable, s: KpiScope, o: KpiOptions = {}): Promise<RankedArea[]> {
+	const len = s.area ? { 6: 9, 9: 12, 12: 15 }[s.area.length] ?? null : 6;
+	if (!len) return [];
+	const counts = await countAll(db, s, o, len);
+	const names = await db.query<{ code: string; name: string }>(
+		len === 15 ? `SELECT code, name FROM grids WHERE code LIKE $1` : `SELECT code, name FROM areas WHERE length(code) = $2 AND code LIKE $1`,
+		len === 15 ? [`${s.area ?? ''}%`] : [`${s.area ?? ''}%`, len]);
+	return names
+		.map(({ code, name }) => {
+			const c = counts.get(code) ?? {};
+			const v = values(c, s.department !== null);
+			const open = Number(c.open ?? 0);
+			return { code, name, values: v, open, rag: overallRag(v), score: rankScore(v, open) };
+		})
+		.sort((a, b) => b.score - a.score || a.code.localeCompare(b.code));
+}

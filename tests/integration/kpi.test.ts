@@ -1,0 +1,111 @@
+// KPIs on a hand-checked fixture: five requests walked through the loop at known times in June
+// 2025, three hazards and four households. Every expected number below is worked out by hand in
+// the comments, from domain.md's definitions.
+import { beforeAll, expect, it } from 'vitest';
+import { formatKpi, type KpiKey } from '../../src/lib/domain/kpi';
+import { parseNewRequest } from '../../src/lib/domain/requestinput';
+import { parseRequestFilter } from '../../src/lib/domain/requestfilter';
+import type { Actor } from '../../src/lib/domain/workflow';
+import { computeKpis, rankChildren } from '../../src/lib/server/kpi/kpi';
+import { listRequests } from '../../src/lib/server/requests/list';
+import { reportRequest } from '../../src/lib/server/requests/report';
+import { moveRequest, type MoveInput } from '../../src/lib/server/requests/transition';
+import { describeBackends } from './helpers/backends';
+import { insertLoopFixture, RL, type People } from './requests.fixture';
+
+/** '06-02 10:00' → that CST time in 2025 */
+const t = (s: string) => new Date(`2025-${s.replace(' ', 'T')}:00+08:00`);
+const NOW = t('06-30 10:00');
+const JUNE = { area: RL.district, department: null, leader: null, from: t('06-01 00:00'), to: t('07-01 00:00') };
+
+describeBackends('kpi', (getDb) => {
+	let p: People;
+	const codes: Record<string, string> = {};
+	beforeAll(async () => {
+		const db = getDb();
+		p = await insertLoopFixture(db, NOW);
+		const admin: Actor = { id: p.admin, role: 'admin', departmentId: null };
+		const zj: Actor = { id: p.zj, role: 'department_staff', departmentId: p.zhujian };
+		const cg: Actor = { id: p.cg, role: 'department_staff', departmentId: p.chengguan };
+		const xf: Actor = { id: p.xf, role: 'department_staff', departmentId: p.xiaofang };
+		const gm: Actor = { id: p.gmA, role: 'grid_manager', departmentId: null };
+		const gmB: Actor = { id: p.gmB, role: 'grid_manager', departmentId: null };
+		const walk = async (name: string, point: [number, number], at: string, steps: [Actor, string, string, Partial<MoveInput>?][]) => {
+			const r = await reportRequest(db, gm, parseNewRequest({ categoryCode: 'property.elevator', description: name, lon: point[0], lat: point[1] }), null, null, t(at));
+			codes[name] = r.code;
+			for (const [actor, action, when, extra] of steps) {
+				const [{ version }] = await db.sql`SELECT version FROM requests WHERE id = ${r.id}`;
+				await moveRequest(db, actor, { requestId: r.id, action, version, reason: '测试', now: t(when), ...extra });
+			}
+		};
+		// 派单 Mon 06-02 10:00 → accept by Tue 06-03 10:00, resolve by Wed 06-11 10:00 (1 and 7 working days)
+		const dispatch: [Actor, string, string, Partial<MoveInput>] = [admin, 'dispatch', '06-02 10:00', { departmentId: p.zhujian }];
+		await walk('R1', RL.pointA, '06-02 09:00', [dispatch, [zj, 'accept', '06-02 12:00'], [zj, 'resolve', '06-05 10:00'],
+			[gm, 'evaluate', '06-06 10:00', { satisfaction: 'satisfied', solved: true }], [gm, 'close', '06-07 10:00']]);
+		await walk('R2', RL.pointA, '06-02 09:00', [dispatch, [zj, 'accept', '06-04 10:00'], [zj, 'resolve', '06-12 10:00'],
+			[gm, 'evaluate', '06-13 10:00', { satisfaction: 'unsatisfied', solved: false }]]);
+		// 吹哨 06-03 10:00 → 报到 due 06-04 10:00: 城管 on time, 消防 late
+		await walk('R3', RL.pointB, '06-02 09:00', [dispatch, [zj, 'accept', '06-02 12:00'],
+			[zj, 'escalate', '06-03 10:00', { departments: [p.chengguan, p.xiaofang] }], [cg, 'checkin', '06-03 15:00'],
+			[xf, 'checkin', '06-05 10:00'], [zj, 'resolve', '06-06 10:00'], [gmB, 'evaluate', '06-07 10:00', { satisfaction: 'basic', solved: true }]]);
+		await walk('R4', RL.pointB, '06-02 09:00', [dispatch, [zj, 'accept', '06-02 12:00']]);
+		// 派单 Wed 06-25 → accept due Thu 06-26 (missed), resolve due Fri 07-04 (not yet due)
+		await walk('R5', RL.pointA, '06-25 09:00', [[admin, 'dispatch', '06-25 10:00', { departmentId: p.zhujian }]]);
+		await walk('R6', RL.pointA, '06-28 09:00', []);
+		const hazard = (code: string, grid: string, deadline: string, status: string, rectified: string | null, reinspected: string | null) => db.sql`
+			INSERT INTO hazards (code, type, severity, status, title, grid_code, found_at, rectify_deadline, rectified_at, reinspected_at, geom)
+			VALUES (${code}, 'gas', 2, ${status}, '燃气隐患', ${grid}, ${t('05-20 10:00')}, ${t(deadline)}, ${rectified && t(rectified)}, ${reinspected && t(reinspected)}, 'SRID=4326;POINT(113.005 28.205)')`;
+		await hazard('H1', RL.gridA, '06-10 18:00', 'verified', '06-08 10:00', '06-09 10:00');
+		await hazard('H2', RL.gridB, '06-15 18:00', 'rectified', '06-14 10:00', null);
+		await hazard('H3', RL.gridB, '07-10 18:00', 'open', null, null);
+	});
+
+	const pick = (vals: { key: KpiKey; num: number; den: number | null }[]) =>
+		Object.fromEntries(vals.map((v) => [v.key, v.den === null ? v.num : `${v.num}/${v.den}`]));
+
+	it('counts every KPI of domain.md for the district in June', async () => {
+		const k = await computeKpis(getDb(), JUNE, { now: NOW, visitDays: 30 });
+		expect(pick(k.values)).toEqual({
+			accept_rate: '3/5',       // dispatched R1–R5; accepted in time R1, R3, R4 (R2 late, R5 never)
+			close_rate: '3/4',        // due by now: R1–R4 (R5 due 07-04); done: R1, R2, R3
+			ontime_rate: '2/3',       // resolved R1, R2, R3; R2 after its deadline
+			solved_rate: '2/3',       // evaluated R1, R2, R3; R2 unsolved
+			satisfaction_rate: '2/3', // R1 满意, R3 基本满意, R2 不满意
+			overdue: 2,               // R4 past resolve deadline, R5 past accept deadline
+			whistle_rate: '1/2',      // 城管 on time, 消防 late
+			visit_coverage: '2/4',    // visited 5 and 20 days ago; 100 days ago and never do not count
+			hazard_rate: '1/2'        // due in June: H1 verified, H2 rectified but not re-inspected
+		});
+		expect(k.open).toBe(3); // R4, R5, R6
+		expect(k.rag).toBe('red');
+		expect(formatKpi(k.values[0])).toBe('60.0%');
+	});
+
+	it('ranks the grids of the community red/amber/green, best first', async () => {
+		const ranked = await rankChildren(getDb(), { ...JUNE, area: RL.community }, { now: NOW });
+		expect(ranked.map((r) => [r.code, r.rag])).toEqual([[RL.gridA, 'red'], [RL.gridB, 'red']]);
+		expect(pick(ranked[0].values)).toMatchObject({ accept_rate: '1/3', close_rate: '2/2', overdue: 1, visit_coverage: '2/4', hazard_rate: '1/1' });
+		expect(pick(ranked[1].values)).toMatchObject({ accept_rate: '2/2', close_rate: '1/2', overdue: 1, whistle_rate: '1/2', hazard_rate: '0/1' });
+	});
+
+	it('scopes by department, by a leader’s 包联 set, and by a past period (door-knock history)', async () => {
+		const db = getDb();
+		const cg = await computeKpis(db, { ...JUNE, area: null, department: p.chengguan }, { now: NOW });
+		expect(pick(cg.values)).toMatchObject({ accept_rate: '0/0', whistle_rate: '1/1', visit_coverage: '0/0' });
+		const leader = await computeKpis(db, { ...JUNE, area: null, leader: p.leader }, { now: NOW });
+		expect(pick(leader.values)).toEqual(pick((await computeKpis(db, JUNE, { now: NOW })).values));
+		const may = await computeKpis(db, { ...JUNE, from: t('05-01 00:00'), to: t('06-01 00:00') }, { now: NOW, visitDays: 90 });
+		expect(pick(may.values)).toMatchObject({ accept_rate: '0/0', visit_coverage: '1/4' }); // only the visit 100 days before 06-30 falls in 03-02…05-31
+	});
+
+	it('drills down to exactly the requests behind a number', async () => {
+		const q = (s: string) => parseRequestFilter(new URLSearchParams(`area=${RL.district}&from=2025-06-01&to=2025-06-30&${s}`), NOW);
+		const names = async (s: string) => (await listRequests(getDb(), q(s), null, NOW)).rows.map((r) => Object.keys(codes).find((k) => codes[k] === r.code)).sort();
+		expect(await names('kpi=accept_rate&part=num')).toEqual(['R1', 'R3', 'R4']);
+		expect(await names('kpi=accept_rate')).toEqual(['R1', 'R2', 'R3', 'R4', 'R5']);
+		expect(await names('kpi=overdue')).toEqual(['R4', 'R5']);
+		expect(await names('kpi=satisfaction_rate&part=num')).toEqual(['R1', 'R3']);
+		const queue = await listRequests(getDb(), q('status=open'), [RL.gridA], NOW);
+		expect(queue.rows.map((r) => [r.code === codes.R5, r.overdue])).toEqual([[true, true], [false, false]]); // overdue first
+	});
+});
