@@ -51,7 +51,7 @@ function parseStop(v: unknown, i: number): StopInput {
 	const window = w ? { start: clock(w.start, `${f}.window.start`, `「${name}」预约开始`), end: clock(w.end, `${f}.window.end`, `「${name}」预约结束`) } : null;
 	const source = STOP_SOURCES.includes(s.source) ? s.source : 'map';
 	return {
-		id: typeof s.id === 'string' && s.id ? s.id.slice(0, 64) : `s${i + 1}`, name, ...place(s, f, `「${name}」`),
+		id: typeof s.id === 'string' && s.id ? s.id.slice(0, 64) : `s${i + 1}`, ...place(s, f, `「${name}」`), name,
 		dwellMin: num(s.dwellMin ?? 30, `${f}.dwellMin`, `「${name}」停留分钟`, 0, 600), mustVisit: s.mustVisit !== false, window,
 		lockedSeq: s.lockedSeq == null || s.lockedSeq === '' ? null : num(s.lockedSeq, `${f}.lockedSeq`, `「${name}」锁定顺序`, 1, 60),
 		purpose: typeof s.purpose === 'string' ? s.purpose.slice(0, 200) : '', gridCode: typeof s.gridCode === 'string' && /^\d{15}$/.test(s.gridCode) ? s.gridCode : null,

@@ -95,7 +95,7 @@ export async function reorderVisit(db: Db, user: SessionUser, id: number, order:
 	const lockSet = new Set(locked);
 	const stops = req.stops.map((s) => ({ ...s, lockedSeq: lockSet.has(s.id) ? order.indexOf(s.id) + 1 || null : null }));
 	const next: PlanRequest = { ...req, stops, order };
-	const plan = await planDay(next);
+	const plan = { ...(await planDay(next)), leftOut: v.plan.result?.leftOut ?? [] };
 	await db.transaction((tx) => writeStops(tx, id, { ...next, order: null }, plan));
 	return plan;
 }

@@ -1,0 +1,19 @@
+// Where a new visit's stops come from: the leader's saved 解剖麻雀 research plans (their sites,
+// at each grid's label point), the leader's 包联 places, and the default start (区人民政府).
+import type { Queryable } from '../db';
+import { leaderPairings } from './pairings';
+
+export async function stopSources(db: Queryable, leaderId: number) {
+	const sites = await db.sql<{ plan_id: number; topic: string; seq: number; grid_code: string; grid_name: string; role: string; reason: string; lon: number; lat: number }>`
+		SELECT p.id AS plan_id, p.topic, s.seq, s.grid_code, g.name AS grid_name, s.role, s.reason, ST_X(g.label_point) AS lon, ST_Y(g.label_point) AS lat
+		FROM research_plans p JOIN research_plan_sites s ON s.plan_id = p.id JOIN grids g ON g.code = s.grid_code
+		WHERE p.leader_id = ${leaderId} ORDER BY p.created_at DESC, p.id DESC, s.seq LIMIT 200`;
+	const plans = [...new Map(sites.map((s) => [s.plan_id, { id: s.plan_id, topic: s.topic, sites: sites.filter((x) => x.plan_id === s.plan_id) }])).values()];
+	const pairings = (await leaderPairings(db, leaderId)).filter((p) => p.lon !== null);
+	const [start] = await db.sql<{ name: string; lon: number; lat: number }>`
+		SELECT name, lon, lat FROM (
+		  SELECT name, ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat, 0 AS k FROM basemap_features WHERE kind = 'place' AND name = '区人民政府'
+		  UNION ALL SELECT name || '（中心）', ST_X(label_point), ST_Y(label_point), 1 FROM areas WHERE level = 'district') x
+		ORDER BY k LIMIT 1`;
+	return { plans, pairings, start: start ?? { name: '出发点', lon: 112.95, lat: 28.23 } };
+}

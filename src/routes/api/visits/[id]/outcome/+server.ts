@@ -1,0 +1,22 @@
+// GET /api/visits/:id/outcome — the 走找想促 loop measured. POST — record findings and decisions.
+import { intParam } from '$lib/domain/apierror';
+import { requireUser } from '$lib/server/auth';
+import { ready } from '$lib/server/database';
+import { api, jsonResponse } from '$lib/server/queries/http';
+import { parseOutcome, recordOutcome, visitOutcome } from '$lib/server/visits/outcome';
+import { getVisit } from '$lib/server/visits/store';
+
+export const GET = api(async (event) => {
+	const user = requireUser(event);
+	const id = intParam(event.params.id, 'id', '走访编号', 1, 2 ** 31);
+	const db = await ready();
+	await getVisit(db, user, id);
+	return jsonResponse(await visitOutcome(db, id));
+});
+
+export const POST = api(async (event) => {
+	const user = requireUser(event, 'leader', 'admin');
+	const id = intParam(event.params.id, 'id', '走访编号', 1, 2 ** 31);
+	const body = await event.request.json().catch(() => null);
+	return jsonResponse(await recordOutcome(await ready(), user, id, parseOutcome(body)), 201);
+});
