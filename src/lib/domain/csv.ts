@@ -1,0 +1,28 @@
+// Spreadsheet-safe cells for CSV and .xlsx exports. A text cell that starts with = + - @ or a
+// tab/CR is a formula to Excel (CSV injection, OWASP): it gets a leading apostrophe so it shows
+// as typed and never runs.
+
+export type Cell = string | number | boolean | Date | null | undefined;
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Neutralises a text cell; numbers, booleans and dates pass unchanged. */
+export function safeText(value: string): string {
+	return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+function csvCell(v: Cell): string {
+	if (v === null || v === undefined) return '';
+	const s = v instanceof Date ? formatCst(v) : typeof v === 'string' ? safeText(v) : String(v);
+	return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** RFC 4180 CSV with a UTF-8 BOM (so Excel reads Chinese) and CRLF line ends. */
+export function toCsv(header: string[], rows: Cell[][]): string {
+	return '\uFEFF' + [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** 'YYYY-MM-DD HH:mm' in CST, the way a district office writes a time. */
+export function formatCst(at: Date): string {
+	return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}

@@ -1,0 +1,15 @@
+// POST {householdId, note}: record a 敲门行动 visit now.
+import { intParam } from '$lib/domain/apierror';
+import { requireUser } from '$lib/server/auth';
+import { ready } from '$lib/server/database';
+import { api, jsonResponse } from '$lib/server/queries/http';
+import { recordDoorKnock } from '$lib/server/requests/households';
+import { readJson } from '$lib/server/requests/http';
+
+export const POST = api(async (event) => {
+	const user = requireUser(event, 'admin', 'grid_manager', 'leader');
+	const b = await readJson(event.request);
+	const id = intParam(b.householdId == null ? null : String(b.householdId), 'householdId', '住户编号', 1, Number.MAX_SAFE_INTEGER);
+	const note = typeof b.note === 'string' ? b.note.trim() || null : null;
+	return jsonResponse(await recordDoorKnock(await ready(), user, id, note), 201);
+});

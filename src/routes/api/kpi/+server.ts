@@ -1,0 +1,28 @@
+// GET ?area&department&leader&from&to&days: every KPI for the scope and period, and the child
+// areas ranked red/amber/green. Each number carries the drill-down URL of the requests behind it.
+import { intParam } from '$lib/domain/apierror';
+import { KPI_BY_KEY } from '$lib/domain/kpi';
+import { filterQuery, parseRequestFilter } from '$lib/domain/requestfilter';
+import { requireUser } from '$lib/server/auth';
+import { ready } from '$lib/server/database';
+import { computeKpis, rankChildren } from '$lib/server/kpi/kpi';
+import { api, jsonResponse } from '$lib/server/queries/http';
+
+export const GET = api(async (event) => {
+	requireUser(event);
+	const q = event.url.searchParams;
+	const f = parseRequestFilter(q);
+	const visitDays = q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : 30;
+	const db = await ready();
+	const s = { area: f.area, department: f.department, leader: f.leader, from: f.from, to: f.to };
+	const [total, ranking] = [await computeKpis(db, s, { visitDays }), await rankChildren(db, s, { visitDays })];
+	const base = { area: f.area, department: f.department, leader: f.leader, from: q.get('from'), to: q.get('to') };
+	const drill = (key: string, part: string) => KPI_BY_KEY[key as keyof typeof KPI_BY_KEY].subject === 'requests'
+		? `/api/requests?${filterQuery({ ...base, kpi: key, part })}` : null;
+	return jsonResponse({
+		scope: { ...base, from: f.from, to: f.to, visitDays },
+		kpis: total.values.map((v) => ({ ...v, label: KPI_BY_KEY[v.key].label, drill: drill(v.key, 'num'), drillAll: drill(v.key, 'den') })),
+		rag: total.rag,
+		ranking
+	});
+});

@@ -1,0 +1,25 @@
+// GET: the filtered request list (JSON). POST: 点单 — a new request; Idempotency-Key makes a retry safe.
+import { parseIdempotencyKey, parseNewRequest } from '$lib/domain/requestinput';
+import { parseRequestFilter } from '$lib/domain/requestfilter';
+import { requireUser, visibleGridCodes } from '$lib/server/auth';
+import { ready } from '$lib/server/database';
+import { api, jsonResponse } from '$lib/server/queries/http';
+import { listRequests } from '$lib/server/requests/list';
+import { photoFromDataUrl, readJson } from '$lib/server/requests/http';
+import { reportRequest } from '$lib/server/requests/report';
+
+export const GET = api(async (event) => {
+	const user = requireUser(event);
+	const db = await ready();
+	const filter = parseRequestFilter(event.url.searchParams);
+	return jsonResponse(await listRequests(db, filter, await visibleGridCodes(db, user)));
+});
+
+export const POST = api(async (event) => {
+	const user = requireUser(event, 'admin', 'grid_manager', 'leader', 'department_staff', 'mediator');
+	const body = await readJson(event.request);
+	const input = parseNewRequest(body);
+	const key = parseIdempotencyKey(event.request.headers.get('idempotency-key'));
+	const created = await reportRequest(await ready(), user, input, photoFromDataUrl(body.photo), key);
+	return jsonResponse(created, created.replayed ? 200 : 201, { etag: `"${created.version}"`, location: `/api/requests/${created.id}` });
+});
