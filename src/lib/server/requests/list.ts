@@ -42,8 +42,9 @@ const COLUMNS = (now: string) => `r.id, r.code, r.kind, r.category_code AS categ
  * Rows sorted by urgency: overdue first, then the nearest deadline, urgent before normal, then
  * the oldest. Reporter names leave masked.
  */
-export async function listRequests(db: Queryable, f: RequestFilter, grids: string[] | null, now = new Date()) {
+export async function listRequests(db: Queryable, f: RequestFilter, grids: string[] | null, now = new Date(), extra?: (w: Where) => void) {
 	const w = requestWhere(f, grids, now);
+	extra?.(w);
 	const nowP = w.param(now);
 	const from = `FROM requests r JOIN categories c ON c.code = r.category_code JOIN grids g ON g.code = r.grid_code
 		LEFT JOIN departments d ON d.id = r.department_id WHERE ${w.text}`;
@@ -53,6 +54,7 @@ export async function listRequests(db: Queryable, f: RequestFilter, grids: strin
 		ORDER BY overdue DESC, "hoursLeft" ASC NULLS LAST, (r.priority = 'urgent') DESC, r.reported_at DESC, r.id
 		LIMIT ${limit} OFFSET ${offset}`, w.params);
 	const c = requestWhere(f, grids, now);
+	extra?.(c);
 	const [{ total }] = await db.query<{ total: number }>(`SELECT count(*) AS total FROM requests r WHERE ${c.text}`, c.params);
 	for (const r of rows) r.reporter = maskName(r.reporter);
 	return { rows, total };

@@ -1,0 +1,42 @@
+// Each role's workspace: what is waiting for me, most urgent first.
+import { parseRequestFilter } from '../../domain/requestfilter';
+import type { SessionUser } from '../auth';
+import type { Queryable } from '../db';
+import { householdsInGrids } from './households';
+import { listRequests } from './list';
+
+const open = () => parseRequestFilter(new URLSearchParams('status=open&limit=200'));
+
+export async function pendingWhistles(db: Queryable, departmentId: number) {
+	return db.sql<{ id: number; code: string; title: string; deadline: Date; overdue: boolean; version: number }>`
+		SELECT r.id, r.code, r.title, s.deadline, s.deadline < now() AS overdue, r.version
+		FROM whistle_summons s JOIN requests r ON r.id = s.request_id
+		WHERE s.department_id = ${departmentId} AND s.reported_at IS NULL AND r.status = 'escalated'
+		ORDER BY s.deadline LIMIT 200`;
+}
+
+export async function workspace(db: Queryable, user: SessionUser, visitDays: number) {
+	switch (user.role) {
+		case 'grid_manager': {
+			const grids = (await db.sql<{ grid_code: string }>`SELECT grid_code FROM user_grids WHERE user_id = ${user.id} ORDER BY 1`).map((g) => g.grid_code);
+			const queue = await listRequests(db, open(), grids);
+			const toClose = await listRequests(db, { ...open(), open: false, statuses: ['resolved', 'evaluated'] }, grids);
+			return { kind: 'grid' as const, grids, queue, toClose, households: await householdsInGrids(db, grids, visitDays) };
+		}
+		case 'department_staff': {
+			const dept = user.departmentId ?? -1;
+			const queue = await listRequests(db, { ...open(), department: dept }, null);
+			return { kind: 'department' as const, queue, whistles: await pendingWhistles(db, dept) };
+		}
+		case 'leader':
+		case 'mediator': {
+			const col = user.role === 'leader' ? 'r.leader_id' : 'r.mediator_id';
+			const queue = await listRequests(db, open(), null, undefined, (w) => w.add(`${col} = ?`, user.id));
+			return { kind: user.role, queue };
+		}
+		default: {
+			const f = { ...open(), open: false, statuses: ['reported', 'returned'] as ('reported' | 'returned')[] };
+			return { kind: 'dispatch' as const, queue: await listRequests(db, f, null), overdue: await listRequests(db, { ...open(), overdue: true, limit: 50 }, null) };
+		}
+	}
+}

@@ -1,0 +1,35 @@
+// 点单 from the map: pick a place, the grid is found from the point; category, description,
+// optional photo. The idempotency key is made when the form is shown, so a double submit or a
+// retried POST creates one request.
+import { randomUUID } from 'node:crypto';
+import { redirect } from '@sveltejs/kit';
+import { parseIdempotencyKey, parseNewRequest } from '$lib/domain/requestinput';
+import { ready } from '$lib/server/database';
+import { formFailure, pageUser, referenceLists } from '$lib/server/requests/pages';
+import { reportRequest, type Photo } from '$lib/server/requests/report';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const user = pageUser(event);
+	const q = event.url.searchParams;
+	const lists = await referenceLists(await ready());
+	return { user, ...lists, lon: Number(q.get('lon')) || null, lat: Number(q.get('lat')) || null, key: randomUUID() };
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const user = pageUser(event);
+		const form = await event.request.formData();
+		const values = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string'));
+		let id: number;
+		try {
+			const file = form.get('photo');
+			const photo: Photo | null = file instanceof File && file.size > 0 ? { type: file.type, bytes: new Uint8Array(await file.arrayBuffer()) } : null;
+			const created = await reportRequest(await ready(), user, parseNewRequest(values), photo, parseIdempotencyKey(String(values.key ?? '')));
+			id = created.id;
+		} catch (e) {
+			return formFailure(e, values);
+		}
+		redirect(303, `/requests/${id}?reported=1`);
+	}
+};
