@@ -7,7 +7,7 @@ import { overdueSql } from '../kpi/sql';
 export async function requestDetail(db: Queryable, id: number, now = new Date()) {
 	const [r] = await db.query(`
 		SELECT r.id, r.code, r.kind, r.category_code AS category, c.name AS "categoryName", r.channel, r.status, r.priority, r.title,
-		       r.description, r.grid_code AS "gridCode", g.name AS "gridName", r.department_id AS "departmentId", d.name AS department,
+		       r.description, r.grid_code AS "gridCode", g.name AS "gridName", r.department_id AS "departmentId", d.name AS department, c.department_id AS "categoryDepartmentId",
 		       r.reporter_name AS reporter, r.reporter_phone AS phone, r.address, r.photo_path IS NOT NULL AS "hasPhoto",
 		       r.reported_at AS "reportedAt", r.dispatched_at AS "dispatchedAt", r.accepted_at AS "acceptedAt", r.resolved_at AS "resolvedAt",
 		       r.evaluated_at AS "evaluatedAt", r.closed_at AS "closedAt", r.accept_deadline AS "acceptDeadline",
