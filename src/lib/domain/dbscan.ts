@@ -1,0 +1,204 @@
+// DBSCAN density clusters on points in metres ("where exactly" problems concentrate).
+//
+// Points are projected from lon/lat to a local equirectangular plane (metres; error < 0.1 % over
+// a district of 50 km), indexed in a uniform grid of cells ≥ eps, and clustered in two passes over
+// flat typed arrays: O(N · neighbours), not O(N²).
+//
+// Labels match PostGIS ST_ClusterDBSCAN(geom, eps, minpoints) OVER (ORDER BY index) as a partition:
+// - a point is core when at least `minPoints` points (itself included) lie within `eps` (≤, like
+//   ST_DWithin);
+// - core points within eps of each other share a cluster (the same on both: order-free);
+// - a border point (not core, within eps of a core point) joins the cluster of the lowest-indexed
+//   core point within eps. PostGIS walks the points in window order and a border point stays with
+//   the first core point that claims it, i.e. the lowest index: the same rule. The DBSCAN paper
+//   leaves this choice open (either assignment is "correct"), so both must fix one;
+// - everything else is noise, label -1 (NULL in PostGIS).
+// Cluster ids are numbered 0, 1, … in order of each cluster's lowest point index.
+
+export interface DbscanOptions {
+	/** neighbourhood radius, metres (> 0) */
+	eps?: number;
+	/** points within eps, the point itself included, that make a core point (integer ≥ 1) */
+	minPoints?: number;
+}
+
+export const DBSCAN_DEFAULTS: Required<DbscanOptions> = { eps: 60, minPoints: 8 };
+
+export interface DbscanResult {
+	/** cluster id per point, -1 for noise */
+	labels: Int32Array;
+	/** 1 for core points, 0 otherwise */
+	core: Uint8Array;
+	clusters: number;
+}
+
+const EARTH_RADIUS_M = 6_371_008.8;
+
+/** Projects lon/lat (degrees, interleaved [lon0, lat0, lon1, …]) to metres around their mean latitude. */
+export function projectLocal(lonLat: ArrayLike<number>): Float64Array {
+	const n = lonLat.length >> 1;
+	let latSum = 0, lonSum = 0;
+	for (let i = 0; i < n; i++) { lonSum += lonLat[2 * i]; latSum += lonLat[2 * i + 1]; }
+	const lon0 = n ? lonSum / n : 0, lat0 = n ? latSum / n : 0;
+	const k = (Math.PI / 180) * EARTH_RADIUS_M;
+	const kx = k * Math.cos((lat0 * Math.PI) / 180);
+	const xy = new Float64Array(2 * n);
+	for (let i = 0; i < n; i++) {
+		xy[2 * i] = (lonLat[2 * i] - lon0) * kx;
+		xy[2 * i + 1] = (lonLat[2 * i + 1] - lat0) * k;
+	}
+	return xy;
+}
+
+/** A uniform grid over the points: cells of side ≥ eps, point indices sorted by cell (counting sort). */
+class CellIndex {
+	readonly cols: number;
+	readonly rows: number;
+	readonly size: number;
+	readonly minX: number;
+	readonly minY: number;
+	readonly start: Int32Array; // cell c holds ids[start[c] .. start[c+1])
+	readonly ids: Int32Array;
+	constructor(xy: Float64Array, eps: number) {
+		const n = xy.length >> 1;
+		let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+		for (let i = 0; i < n; i++) {
+			const x = xy[2 * i], y = xy[2 * i + 1];
+			if (x < minX) minX = x; if (x > maxX) maxX = x;
+			if (y < minY) minY = y; if (y > maxY) maxY = y;
+		}
+		if (!n) minX = minY = maxX = maxY = 0;
+		// cells never outnumber 4 N (+1024): a tiny eps over a wide extent gets bigger cells, still ≥ eps
+		let size = eps;
+		const cap = 4 * n + 1024;
+		while ((Math.floor((maxX - minX) / size) + 1) * (Math.floor((maxY - minY) / size) + 1) > cap) size *= 2;
+		this.size = size; this.minX = minX; this.minY = minY;
+		this.cols = Math.floor((maxX - minX) / size) + 1;
+		this.rows = Math.floor((maxY - minY) / size) + 1;
+		const cellOf = new Int32Array(n);
+		const start = new Int32Array(this.cols * this.rows + 1);
+		for (let i = 0; i < n; i++) {
+			const c = this.cell(xy[2 * i], xy[2 * i + 1]);
+			cellOf[i] = c;
+			start[c + 1]++;
+		}
+		for (let c = 0; c < this.cols * this.rows; c++) start[c + 1] += start[c];
+		const fill = start.slice(0, -1);
+		const ids = new Int32Array(n);
+		for (let i = 0; i < n; i++) ids[fill[cellOf[i]]++] = i;
+		this.start = start; this.ids = ids;
+	}
+	cell(x: number, y: number): number {
+		return Math.floor((y - this.minY) / this.size) * this.cols + Math.floor((x - this.minX) / this.size);
+	}
+}
+
+export function dbscan(xy: Float64Array, options: DbscanOptions = {}): DbscanResult {
+	const { eps, minPoints } = { ...DBSCAN_DEFAULTS, ...options };
+	if (!(eps > 0) || !Number.isFinite(eps)) throw new Error(`dbscan: eps must be a positive number of metres, got ${eps}`);
+	if (!Number.isInteger(minPoints) || minPoints < 1) throw new Error(`dbscan: minPoints must be an integer ≥ 1, got ${minPoints}`);
+	if (xy.length % 2) throw new Error(`dbscan: xy must hold x,y pairs, got ${xy.length} numbers`);
+	const n = xy.length >> 1;
+	for (let i = 0; i < 2 * n; i++) if (!Number.isFinite(xy[i])) throw new Error(`dbscan: coordinate ${i >> 1} is not finite`);
+	const index = new CellIndex(xy, eps);
+	const { cols, rows, start, ids } = index;
+	const eps2 = eps * eps;
+
+	// Visits every j within eps of i (i itself included); stops early when visit returns true.
+	const around = (i: number, visit: (j: number) => boolean | void) => {
+		const x = xy[2 * i], y = xy[2 * i + 1];
+		const cx = Math.floor((x - index.minX) / index.size), cy = Math.floor((y - index.minY) / index.size);
+		for (let gy = Math.max(0, cy - 1); gy <= Math.min(rows - 1, cy + 1); gy++) {
+			for (let gx = Math.max(0, cx - 1); gx <= Math.min(cols - 1, cx + 1); gx++) {
+				const c = gy * cols + gx;
+				for (let k = start[c]; k < start[c + 1]; k++) {
+					const j = ids[k];
+					const dx = xy[2 * j] - x, dy = xy[2 * j + 1] - y;
+					if (dx * dx + dy * dy <= eps2 && visit(j)) return;
+				}
+			}
+		}
+	};
+
+	// pass 1: core flags
+	const core = new Uint8Array(n);
+	for (let i = 0; i < n; i++) {
+		let count = 0;
+		around(i, () => ++count >= minPoints);
+		if (count >= minPoints) core[i] = 1;
+	}
+
+	// pass 2: union core neighbours; border points remember their lowest-indexed core neighbour
+	const parent = new Int32Array(n);
+	for (let i = 0; i < n; i++) parent[i] = i;
+	const find = (a: number) => {
+		while (parent[a] !== a) { parent[a] = parent[parent[a]]; a = parent[a]; }
+		return a;
+	};
+	const borderOf = new Int32Array(n).fill(-1);
+	for (let i = 0; i < n; i++) {
+		if (core[i]) {
+			around(i, (j) => {
+				if (j < i && core[j]) {
+					const a = find(i), b = find(j);
+					if (a !== b) parent[a < b ? b : a] = a < b ? a : b; // the root is the lowest index
+				}
+			});
+		} else {
+			let best = -1;
+			around(i, (j) => { if (core[j] && (best < 0 || j < best)) best = j; });
+			borderOf[i] = best;
+		}
+	}
+
+	// labels in order of each cluster's lowest point index
+	const labels = new Int32Array(n).fill(-1);
+	const idOfRoot = new Int32Array(n).fill(-1);
+	let clusters = 0;
+	for (let i = 0; i < n; i++) {
+		const anchor = core[i] ? i : borderOf[i];
+		if (anchor < 0) continue;
+		const r = find(anchor);
+		if (idOfRoot[r] < 0) idOfRoot[r] = clusters++;
+		labels[i] = idOfRoot[r];
+	}
+	return { labels, core, clusters };
+}
+
+/** Renumbers labels 0, 1, … by first appearance (noise stays -1): equal partitions give equal arrays. */
+export function canonicalLabels(labels: ArrayLike<number | null>): Int32Array {
+	const out = new Int32Array(labels.length);
+	const seen = new Map<number, number>();
+	for (let i = 0; i < labels.length; i++) {
+		const l = labels[i];
+		if (l === null || l < 0) { out[i] = -1; continue; }
+		if (!seen.has(l)) seen.set(l, seen.size);
+		out[i] = seen.get(l)!;
+	}
+	return out;
+}
+
+export interface ClusterSummary { id: number; count: number; lon: number; lat: number; radiusM: number }
+
+/** Centre (mean lon/lat) and radius (farthest member from the centre, metres) of each cluster. */
+export function summarizeClusters(lonLat: ArrayLike<number>, xy: Float64Array, labels: Int32Array, clusters: number): ClusterSummary[] {
+	const sum = new Float64Array(clusters * 4);
+	const count = new Int32Array(clusters);
+	for (let i = 0; i < labels.length; i++) {
+		const c = labels[i];
+		if (c < 0) continue;
+		count[c]++;
+		sum[4 * c] += lonLat[2 * i]; sum[4 * c + 1] += lonLat[2 * i + 1];
+		sum[4 * c + 2] += xy[2 * i]; sum[4 * c + 3] += xy[2 * i + 1];
+	}
+	const radius = new Float64Array(clusters);
+	for (let i = 0; i < labels.length; i++) {
+		const c = labels[i];
+		if (c < 0) continue;
+		const d = Math.hypot(xy[2 * i] - sum[4 * c + 2] / count[c], xy[2 * i + 1] - sum[4 * c + 3] / count[c]);
+		if (d > radius[c]) radius[c] = d;
+	}
+	return Array.from({ length: clusters }, (_, c) => ({
+		id: c, count: count[c], lon: sum[4 * c] / count[c], lat: sum[4 * c + 1] / count[c], radiusM: Math.round(radius[c])
+	}));
+}
