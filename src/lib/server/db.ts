@@ -24,6 +24,12 @@ export interface Db extends Queryable {
 	transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
 	/** Bulk load with COPY … FROM in text format; `text` is tab-separated lines ending in \n. */
 	copyIn(table: string, columns: string[], text: string): Promise<void>;
+	/**
+	 * LISTEN on `channel`: `onNotify` gets each NOTIFY payload; `onListen` runs once listening
+	 * starts and again after the PostgreSQL client re-listens on a new connection (notifications
+	 * sent in between are lost: catch up from the database there). Resolves to the unlisten.
+	 */
+	listen(channel: string, onNotify: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
 	close(): Promise<void>;
 }
 
@@ -78,6 +84,11 @@ export async function openPglite(dataDir?: string): Promise<Db> {
 			const statement = copyStatement(table, columns).replace('STDIN', `'/dev/blob'`);
 			await pg.query(statement, [], { blob: new Blob([text]) });
 		},
+		listen: async (channel: string, onNotify: (payload: string) => void, onListen?: () => void) => {
+			const unlisten = await pg.listen(channel, onNotify);
+			onListen?.();
+			return () => unlisten();
+		},
 		close: () => pg.close()
 	});
 }
@@ -110,6 +121,10 @@ export async function openPostgres(url: string): Promise<Db> {
 		copyIn: async (table: string, columns: string[], text: string) => {
 			const writable = await sql.unsafe(copyStatement(table, columns)).writable();
 			await pipeline(Readable.from([text]), writable);
+		},
+		listen: async (channel: string, onNotify: (payload: string) => void, onListen?: () => void) => {
+			const { unlisten } = await sql.listen(channel, onNotify, onListen);
+			return unlisten;
 		},
 		close: () => sql.end({ timeout: 5 })
 	});

@@ -1,0 +1,95 @@
+// Server-sent events for the big screen. Each event carries `id:` (live_events.id), so a browser
+// that reconnects sends Last-Event-ID and gets what it missed replayed from the database before
+// the live stream resumes; the page also dedupes by id, so an overlap is harmless.
+import type { Queryable } from '../db';
+import { eventsAfter, type LiveEvent, type LiveHub } from './hub';
+
+export interface SseOptions {
+	/** ms between `ping` events: the page treats 3 missed pings as a dead connection */
+	pingMs?: number;
+	/** most events replayed on reconnect; beyond that the page is told to reload its snapshot */
+	replayLimit?: number;
+}
+
+const enc = new TextEncoder();
+
+export function frame(e: LiveEvent): string {
+	return `id: ${e.id}\nevent: live\ndata: ${JSON.stringify(e)}\n\n`;
+}
+
+/** The id a client last saw: Last-Event-ID header first (browser reconnect), else ?after=. */
+export function resumeId(request: Request, url: URL): number | null {
+	const raw = request.headers.get('last-event-id') ?? url.searchParams.get('after');
+	if (raw === null || raw === '') return null;
+	const n = Number(raw);
+	return Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
+export function sseResponse(db: Queryable, hub: LiveHub, after: number | null, o: SseOptions = {}): Response {
+	const pingMs = o.pingMs ?? 15_000;
+	const replayLimit = o.replayLimit ?? 1000;
+	let cleanup = () => {};
+	const stream = new ReadableStream<Uint8Array>({
+		async start(controller) {
+			let open = true;
+			let sentId = after ?? hub.latest;
+			const send = (text: string) => {
+				if (!open) return;
+				try {
+					controller.enqueue(enc.encode(text));
+				} catch {
+					cleanup();
+				}
+			};
+			// live events that arrive while the replay query runs wait here, then go out in order
+			let pending: LiveEvent[] | null = [];
+			const unsubscribe = hub.subscribe((e) => {
+				if (pending) pending.push(e);
+				else if (e.id > sentId) {
+					sentId = e.id;
+					send(frame(e));
+				}
+			});
+			const ping = setInterval(() => send(`event: ping\ndata: {"t":${Date.now()},"last":${sentId}}\n\n`), pingMs);
+			cleanup = () => {
+				if (!open) return;
+				open = false;
+				clearInterval(ping);
+				unsubscribe();
+				try {
+					controller.close();
+				} catch {
+					// already closed by the client
+				}
+			};
+			send(`retry: 2000\n\n`);
+			if (after !== null && after < hub.latest) {
+				const missed = await eventsAfter(db, after, replayLimit + 1).catch(() => []);
+				if (missed.length > replayLimit) send(`event: resync\ndata: {"reason":"too_many_missed"}\n\n`);
+				for (const e of missed.slice(0, replayLimit)) {
+					sentId = Math.max(sentId, e.id);
+					send(frame(e));
+				}
+			}
+			for (const e of pending) {
+				if (e.id > sentId) {
+					sentId = e.id;
+					send(frame(e));
+				}
+			}
+			pending = null;
+			send(`event: hello\ndata: {"t":${Date.now()},"last":${sentId}}\n\n`);
+		},
+		cancel() {
+			cleanup();
+		}
+	});
+	return new Response(stream, {
+		headers: {
+			'content-type': 'text/event-stream; charset=utf-8',
+			'cache-control': 'no-cache, no-transform',
+			connection: 'keep-alive',
+			'x-accel-buffering': 'no'
+		}
+	});
+}

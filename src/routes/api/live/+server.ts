@@ -1,0 +1,13 @@
+// GET: the big screen's live stream (text/event-stream). Last-Event-ID or ?after=<id> replays what
+// the client missed. Events carry codes, categories, grids and points only (0006_live.sql).
+import { requireUser } from '$lib/server/auth';
+import { ready } from '$lib/server/database';
+import { liveHub } from '$lib/server/live';
+import { resumeId, sseResponse } from '$lib/server/live/sse';
+import { api } from '$lib/server/queries/http';
+
+export const GET = api(async (event) => {
+	requireUser(event);
+	const db = await ready();
+	return sseResponse(db, await liveHub(), resumeId(event.request, event.url));
+});
