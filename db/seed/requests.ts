@@ -149,7 +149,11 @@ function playLifecycle(ctx: RequestContext, req: GenRequest, category: CategoryS
 			const reportAt = t + (late ? deadlines.whistleHours * HOUR + rng.exponential(12 * HOUR) : rng.range(1, deadlines.whistleHours - 1) * HOUR);
 			req.summons.push({ department: dept, summonedAt: t, deadline: t + deadlines.whistleHours * HOUR, reportedAt: reportAt });
 		}
-		t = Math.max(...req.summons.map((s) => s.reportedAt!)) + rng.exponential(2 * DAY);
+		// each summoned department 报到 (checkin) before the joint resolution
+		for (const s of [...req.summons].sort((a, b) => a.reportedAt! - b.reportedAt!)) {
+			t = step('checkin', s.reportedAt!, staff(s.department), s.department, '报到');
+		}
+		t += rng.exponential(2 * DAY);
 	}
 	const lateResolve = rng.chance(0.07 * perf);
 	const resolveAt = lateResolve || req.resolveDeadline - t < HOUR

@@ -5,6 +5,9 @@ export type KpiKey =
 	| 'accept_rate' | 'close_rate' | 'ontime_rate' | 'solved_rate' | 'satisfaction_rate'
 	| 'overdue' | 'whistle_rate' | 'visit_coverage' | 'hazard_rate';
 
+/** 入户走访覆盖率 looks back this many days unless asked otherwise: one 敲门 round a quarter. */
+export const DEFAULT_VISIT_DAYS = 90;
+
 export type Rag = 'green' | 'amber' | 'red' | 'none';
 
 export interface KpiDef {

@@ -2,6 +2,7 @@
 // red/amber/green. Each number links to the requests behind it.
 import { error } from '@sveltejs/kit';
 import { ApiError, intParam } from '$lib/domain/apierror';
+import { DEFAULT_VISIT_DAYS } from '$lib/domain/kpi';
 import { parseRequestFilter } from '$lib/domain/requestfilter';
 import { ready } from '$lib/server/database';
 import { computeKpis, rankChildren } from '$lib/server/kpi/kpi';
@@ -15,7 +16,7 @@ export const load: PageServerLoad = async (event) => {
 	let f, days: number;
 	try {
 		f = parseRequestFilter(q);
-		days = q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : 30;
+		days = q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : DEFAULT_VISIT_DAYS;
 	} catch (e) {
 		if (e instanceof ApiError) error(400, { message: e.message, field: e.field });
 		throw e;

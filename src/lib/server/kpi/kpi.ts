@@ -1,6 +1,6 @@
 // Every KPI of domain.md counted in SQL for a scope (area, department, a leader's 包联 set) and a
 // period, optionally grouped by the child areas of the scope for the red/amber/green ranking.
-import { kpiValue, overallRag, rankScore, type KpiValue, type Rag } from '../../domain/kpi';
+import { DEFAULT_VISIT_DAYS, kpiValue, overallRag, rankScore, type KpiValue, type Rag } from '../../domain/kpi';
 import type { RequestFilter } from '../../domain/requestfilter';
 import type { Queryable } from '../db';
 import { OPEN_SQL, REQUEST_KPIS, requestKpiSql, scope, Where } from './sql';
@@ -72,7 +72,7 @@ async function countAll(db: Queryable, s: KpiScope, o: KpiOptions, len: number |
 	const now = o.now ?? new Date();
 	const parts = [
 		await requestCounts(db, s, now, len), await whistleCounts(db, s, len),
-		await householdCounts(db, s, now, o.visitDays ?? 30, len), await hazardCounts(db, s, now, len)
+		await householdCounts(db, s, now, o.visitDays ?? DEFAULT_VISIT_DAYS, len), await hazardCounts(db, s, now, len)
 	];
 	const merged = new Map<string, Counts>();
 	for (const part of parts) for (const [code, c] of part) merged.set(code, { ...merged.get(code), ...c });

@@ -1,7 +1,7 @@
 // GET ?area&department&leader&from&to&days: every KPI for the scope and period, and the child
 // areas ranked red/amber/green. Each number carries the drill-down URL of the requests behind it.
 import { intParam } from '$lib/domain/apierror';
-import { KPI_BY_KEY } from '$lib/domain/kpi';
+import { DEFAULT_VISIT_DAYS, KPI_BY_KEY } from '$lib/domain/kpi';
 import { filterQuery, parseRequestFilter } from '$lib/domain/requestfilter';
 import { requireUser } from '$lib/server/auth';
 import { ready } from '$lib/server/database';
@@ -12,7 +12,7 @@ export const GET = api(async (event) => {
 	requireUser(event);
 	const q = event.url.searchParams;
 	const f = parseRequestFilter(q);
-	const visitDays = q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : 30;
+	const visitDays = q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : DEFAULT_VISIT_DAYS;
 	const db = await ready();
 	const s = { area: f.area, department: f.department, leader: f.leader, from: f.from, to: f.to };
 	const [total, ranking] = [await computeKpis(db, s, { visitDays }), await rankChildren(db, s, { visitDays })];
