@@ -1,0 +1,84 @@
+// One hotspot analysis for a filter: DBSCAN clusters of the points ("where exactly"), Gi* per
+// grid on the rate per 100 households with FDR-corrected bins ("which grids are hot"), emerging
+// patterns over the last periods, and co-location with hazard hotspots.
+import { colocatedAreas, colocatedClusters } from '../../domain/colocation';
+import { dbscan, projectLocal, summarizeClusters, type ClusterSummary } from '../../domain/dbscan';
+import { emergingPatterns, type EmergingPattern } from '../../domain/emerging';
+import { distanceBandWeights, giStar, weightsFromNeighbours, type Weights } from '../../domain/gistar';
+import type { Queryable } from '../db';
+import { gridSet, loadPoints, periodCounts, type GridSet } from './data';
+import type { HotspotFilter } from './filters';
+
+export interface GridResult { code: string; count: number; rate: number; z: number; p: number; bin: number; pattern: EmergingPattern; hazardBin: number }
+
+export interface Analysis {
+	filter: HotspotFilter;
+	generatedAt: string;
+	points: { lon: number[]; lat: number[]; cluster: number[] };
+	clusters: (ClusterSummary & { grid: string | null; hazardNear: boolean })[];
+	grids: GridResult[];
+	/** grids hot (≥ 95 %) for both these points and hazards */
+	colocated: string[];
+	timings: Record<string, number>;
+}
+
+export function gridWeights(set: GridSet, f: Pick<HotspotFilter, 'weighting' | 'band'>): Weights {
+	if (f.weighting === 'contiguity') return weightsFromNeighbours(set.neighbours);
+	const lonLat = new Float64Array(set.grids.length * 2);
+	set.grids.forEach((g, i) => { lonLat[2 * i] = g.lon; lonLat[2 * i + 1] = g.lat; });
+	return distanceBandWeights(projectLocal(lonLat), f.band);
+}
+
+/** Requests (or hazards) per 100 households per grid; grids without households count per 100 as if they had 100. */
+export function rates(counts: ArrayLike<number>, set: GridSet): Float64Array {
+	return Float64Array.from(set.grids, (g, i) => (100 * counts[i]) / Math.max(100, g.households));
+}
+
+export async function analyze(db: Queryable, f: HotspotFilter, now = new Date()): Promise<Analysis> {
+	const t: Record<string, number> = {};
+	let t0 = performance.now();
+	const lap = (k: string) => { const t1 = performance.now(); t[k] = Math.round(t1 - t0); t0 = t1; };
+	const set = await gridSet(db);
+	const points = await loadPoints(db, f, set, now);
+	const series = await periodCounts(db, f, set, now);
+	const hazardFilter: HotspotFilter = { ...f, source: 'hazards', category: null, status: 'open', days: 365 };
+	const hazardPoints = f.source === 'hazards' ? points : await loadPoints(db, hazardFilter, set, now);
+	lap('sql');
+
+	const xy = projectLocal(points.lonLat);
+	const db1 = dbscan(xy, { eps: f.eps, minPoints: f.minPoints });
+	const hxy = projectLocal(hazardPoints.lonLat);
+	const hz = f.source === 'hazards' ? db1 : dbscan(hxy, { eps: Math.max(f.eps, 100), minPoints: 3 });
+	lap('dbscan');
+
+	const w = gridWeights(set, f);
+	const counts = new Float64Array(set.grids.length);
+	for (let i = 0; i < points.grid.length; i++) if (points.grid[i] >= 0) counts[points.grid[i]]++;
+	const rate = rates(counts, set);
+	const gi = giStar(rate, w, { fdr: f.fdr });
+	const hazardCounts = new Float64Array(set.grids.length);
+	for (let i = 0; i < hazardPoints.grid.length; i++) if (hazardPoints.grid[i] >= 0) hazardCounts[hazardPoints.grid[i]]++;
+	const hgi = giStar(rates(hazardCounts, set), w, { fdr: f.fdr });
+	const patterns = emergingPatterns(series.map((c) => giStar(rates(c, set), w).z));
+	lap('gistar');
+
+	const summaries = summarizeClusters(points.lonLat, xy, db1.labels, db1.clusters);
+	// request and hazard cluster centres projected together, into one plane
+	const centres = (s: ClusterSummary[]) => { const p = projectLocal(s.flatMap((c) => [c.lon, c.lat])); return s.map((c, i) => ({ id: c.id, x: p[2 * i], y: p[2 * i + 1], radiusM: c.radiusM })); };
+	const both = centres([...summaries, ...summarizeClusters(hazardPoints.lonLat, hxy, hz.labels, hz.clusters).map((c) => ({ ...c, id: c.id + 1e6 }))]);
+	const near = new Set(colocatedClusters(both.filter((c) => c.id < 1e6), both.filter((c) => c.id >= 1e6)).map(([r]) => r));
+	const gridOf = new Int32Array(db1.clusters).fill(-1);
+	for (let i = 0; i < db1.labels.length; i++) if (db1.labels[i] >= 0 && gridOf[db1.labels[i]] < 0) gridOf[db1.labels[i]] = points.grid[i];
+	lap('summary');
+
+	return {
+		filter: f, generatedAt: now.toISOString(),
+		points: { lon: Array.from(points.lonLat.filter((_, i) => i % 2 === 0), r6), lat: Array.from(points.lonLat.filter((_, i) => i % 2 === 1), r6), cluster: Array.from(db1.labels) },
+		clusters: summaries.sort((a, b) => b.count - a.count).map((c) => ({ ...c, lon: r6(c.lon), lat: r6(c.lat), grid: set.grids[gridOf[c.id]]?.code ?? null, hazardNear: f.source === 'requests' && near.has(c.id) })),
+		grids: set.grids.map((g, i) => ({ code: g.code, count: counts[i], rate: rate[i], z: gi.z[i], p: gi.p[i], bin: gi.bin[i], pattern: patterns[i], hazardBin: hgi.bin[i] })),
+		colocated: f.source === 'requests' ? colocatedAreas(gi.bin, hgi.bin).map((i) => set.grids[i].code) : [],
+		timings: t
+	};
+}
+
+const r6 = (x: number) => Math.round(x * 1e6) / 1e6;

@@ -1,0 +1,90 @@
+// What the hotspot analyses read: grids with their households and neighbours (cached per grid
+// version), the filtered points, and per-grid counts per period. Plain SQL on both back ends.
+import type { Queryable } from '../db';
+import type { HotspotFilter } from './filters';
+
+export interface GridInfo {
+	code: string; name: string; street: string; streetName: string; community: string; setting: 'urban' | 'rural';
+	households: number; lon: number; lat: number;
+}
+export interface GridSet { grids: GridInfo[]; index: Map<string, number>; neighbours: number[][] }
+
+let cached: { key: string; value: Promise<GridSet> } | null = null;
+
+export function gridSet(db: Queryable): Promise<GridSet> {
+	// grids change only on a reseed/import: the count and a code checksum identify the set
+	return (async () => {
+		const [k] = await db.sql<{ n: number; h: string }>`SELECT count(*) AS n, md5(string_agg(code, ',' ORDER BY code)) AS h FROM grids`;
+		const key = `${k.n}:${k.h}`;
+		if (cached?.key !== key) cached = { key, value: loadGridSet(db) };
+		return cached.value;
+	})();
+}
+
+async function loadGridSet(db: Queryable): Promise<GridSet> {
+	const grids = await db.sql<GridInfo>`
+		SELECT g.code, g.name, s.code AS street, s.name AS "streetName", c.name AS community, c.setting,
+		       (SELECT count(*) FROM households h WHERE h.grid_code = g.code) AS households,
+		       ST_X(g.label_point) AS lon, ST_Y(g.label_point) AS lat
+		FROM grids g JOIN areas c ON c.code = g.community_code JOIN areas s ON s.code = c.parent_code ORDER BY g.code`;
+	const index = new Map(grids.map((g, i) => [g.code, i]));
+	// queen contiguity: grids sharing an edge or a corner
+	const pairs = await db.sql<{ a: string; b: string }>`
+		SELECT a.code AS a, b.code AS b FROM grids a JOIN grids b ON a.code < b.code AND a.geom && b.geom AND ST_Intersects(a.geom, b.geom)`;
+	const neighbours: number[][] = grids.map(() => []);
+	for (const { a, b } of pairs) {
+		const i = index.get(a)!, j = index.get(b)!;
+		neighbours[i].push(j); neighbours[j].push(i);
+	}
+	return { grids, index, neighbours };
+}
+
+/** The SQL predicate and parameters for the filter's rows (requests r or hazards h), with `$n` numbering from `first`. */
+function where(f: HotspotFilter, from: Date, to: Date): [string, unknown[]] {
+	const params: unknown[] = [from, to];
+	const parts: string[] = [];
+	if (f.source === 'requests') {
+		parts.push('t.reported_at >= $1 AND t.reported_at < $2');
+		if (f.category) { params.push(f.category); parts.push(`(t.category_code = $${params.length} OR t.category_code LIKE $${params.length} || '.%')`); }
+		if (f.status === 'open') parts.push(`t.status NOT IN ('resolved', 'evaluated', 'closed')`);
+		if (f.status === 'closed') parts.push(`t.status IN ('resolved', 'evaluated', 'closed')`);
+	} else {
+		parts.push('t.found_at >= $1 AND t.found_at < $2');
+		if (f.category) { params.push(f.category); parts.push(`t.type = $${params.length}`); }
+		if (f.status === 'open') parts.push(`t.status IN ('open', 'rectifying')`);
+		if (f.status === 'closed') parts.push(`t.status IN ('rectified', 'verified')`);
+	}
+	return [parts.join(' AND '), params];
+}
+
+const table = (f: HotspotFilter) => (f.source === 'requests' ? 'requests' : 'hazards');
+
+export interface Points { lonLat: Float64Array; grid: Int32Array; ids: number[] }
+
+export async function loadPoints(db: Queryable, f: HotspotFilter, set: GridSet, now: Date): Promise<Points> {
+	const [w, params] = where(f, new Date(now.getTime() - f.days * 86_400_000), now);
+	const rows = await db.query<{ id: number; x: number; y: number; g: string }>(
+		`SELECT t.id, ST_X(t.geom) AS x, ST_Y(t.geom) AS y, t.grid_code AS g FROM ${table(f)} t WHERE ${w} ORDER BY t.id`, params);
+	const lonLat = new Float64Array(rows.length * 2);
+	const grid = new Int32Array(rows.length);
+	rows.forEach((r, i) => { lonLat[2 * i] = r.x; lonLat[2 * i + 1] = r.y; grid[i] = set.index.get(r.g) ?? -1; });
+	return { lonLat, grid, ids: rows.map((r) => r.id) };
+}
+
+/** Counts per grid for each of `f.periods` periods of `f.days` days ending now: result[p][i], oldest period first. */
+export async function periodCounts(db: Queryable, f: HotspotFilter, set: GridSet, now: Date): Promise<Float64Array[]> {
+	const span = f.days * 86_400_000;
+	const [w, params] = where(f, new Date(now.getTime() - f.periods * span), now);
+	const col = f.source === 'requests' ? 't.reported_at' : 't.found_at';
+	params.push(now, f.days * 86400);
+	const rows = await db.query<{ g: string; k: number; n: number }>(
+		`SELECT t.grid_code AS g, floor(extract(epoch FROM ($${params.length - 1}::timestamptz - ${col})) / $${params.length})::int AS k, count(*) AS n
+		 FROM ${table(f)} t WHERE ${w} GROUP BY 1, 2`, params);
+	const out = Array.from({ length: f.periods }, () => new Float64Array(set.grids.length));
+	for (const r of rows) {
+		const i = set.index.get(r.g);
+		const p = f.periods - 1 - r.k;
+		if (i !== undefined && p >= 0 && p < f.periods) out[p][i] += r.n;
+	}
+	return out;
+}

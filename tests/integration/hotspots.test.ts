@@ -1,0 +1,127 @@
+// Hotspots on a seeded district, on both back ends: DBSCAN labels against PostGIS
+// ST_ClusterDBSCAN on the same projected points, Gi* against an independent computation written
+// entirely in SQL (counts, rates, ST_DWithin neighbours, sums), planted hotspots found, 解剖麻雀
+// selection, recurrence and saved research plans with refused bad input.
+import { beforeAll, expect, it } from 'vitest';
+import { generateDistrict } from '../../db/seed/generate';
+import { seedDemoDistrict } from '../../db/seed/ensure';
+import { canonicalLabels, dbscan, projectLocal } from '../../src/lib/domain/dbscan';
+import { giStar, distanceBandWeights } from '../../src/lib/domain/gistar';
+import { analyze, rates } from '../../src/lib/server/hotspots/analysis';
+import { gridSet, loadPoints } from '../../src/lib/server/hotspots/data';
+import { parseHotspotFilter } from '../../src/lib/server/hotspots/filters';
+import { parsePlanInput, savePlan, getPlan } from '../../src/lib/server/hotspots/plans';
+import { recurrences } from '../../src/lib/server/hotspots/recurrence';
+import { chooseSites } from '../../src/lib/server/hotspots/sites';
+import { ApiError } from '../../src/lib/domain/apierror';
+import { describeBackends } from './helpers/backends';
+
+const NOW = new Date('2026-11-21T00:00:00+08:00');
+const HOUSEHOLDS = 12000;
+const district = generateDistrict({ households: HOUSEHOLDS, now: NOW });
+const CATEGORIES = new Set(['property', 'property.elevator', 'safety']);
+const filter = (q: Record<string, string>) => parseHotspotFilter(new URLSearchParams(q), CATEGORIES);
+
+describeBackends('hotspots', (getDb) => {
+	beforeAll(async () => {
+		await seedDemoDistrict(getDb(), { households: HOUSEHOLDS, now: NOW });
+	}, 240_000);
+
+	it('DBSCAN labels equal ST_ClusterDBSCAN on the same points, border points included', async () => {
+		const db = getDb();
+		const set = await gridSet(db);
+		const pts = await loadPoints(db, filter({ days: '730' }), set, NOW);
+		const xy = projectLocal(pts.lonLat);
+		const x = Array.from(xy.filter((_, i) => i % 2 === 0)), y = Array.from(xy.filter((_, i) => i % 2 === 1));
+		expect(x.length).toBeGreaterThan(2000);
+		for (const [eps, minPoints] of [[40, 4], [80, 10], [150, 25]]) {
+			const rows = await db.sql<{ c: number | null }>`
+				SELECT ST_ClusterDBSCAN(ST_MakePoint(x, y), ${eps}::float8, ${minPoints}::int) OVER (ORDER BY i) AS c
+				FROM unnest(${x}::float8[], ${y}::float8[]) WITH ORDINALITY AS t(x, y, i) ORDER BY i`;
+			const ours = dbscan(xy, { eps, minPoints });
+			expect(ours.clusters).toBeGreaterThan(0);
+			expect(ours.labels).toEqual(canonicalLabels(rows.map((r) => r.c)));
+		}
+	});
+
+	it('Gi* per grid equals an independent SQL computation (distance band, ST_DWithin)', async () => {
+		const db = getDb();
+		const f = filter({ category: 'property', days: '365', weighting: 'distance', band: '1500' });
+		const a = await analyze(db, f, NOW);
+		const set = await gridSet(db);
+		const ll = new Float64Array(set.grids.flatMap((g) => [g.lon, g.lat]));
+		const xy = projectLocal(ll);
+		const codes = set.grids.map((g) => g.code);
+		const x = codes.map((_, i) => xy[2 * i]), y = codes.map((_, i) => xy[2 * i + 1]);
+		const from = new Date(NOW.getTime() - 365 * 86_400_000);
+		const rows = await db.sql<{ code: string; z: number }>`
+			WITH g AS (SELECT code, x, y FROM unnest(${codes}::text[], ${x}::float8[], ${y}::float8[]) AS t(code, x, y)),
+			hh AS (SELECT grid_code, count(*) AS n FROM households GROUP BY 1),
+			rq AS (SELECT grid_code, count(*) AS n FROM requests WHERE reported_at >= ${from} AND reported_at < ${NOW}
+			         AND (category_code = 'property' OR category_code LIKE 'property.%') GROUP BY 1),
+			v AS (SELECT g.code, ST_MakePoint(g.x, g.y) AS pt, 100.0 * coalesce(rq.n, 0) / greatest(100, coalesce(hh.n, 0)) AS val
+			      FROM g LEFT JOIN hh ON hh.grid_code = g.code LEFT JOIN rq ON rq.grid_code = g.code),
+			s AS (SELECT count(*)::float8 AS n, avg(val)::float8 AS m, sqrt(sum(val * val)::float8 / count(*) - avg(val)::float8 ^ 2) AS sd FROM v),
+			w AS (SELECT a.code, sum(b.val)::float8 AS wx, count(*)::float8 AS wi FROM v a JOIN v b ON ST_DWithin(a.pt, b.pt, 1500) GROUP BY a.code)
+			SELECT w.code, (w.wx - s.m * w.wi) / (s.sd * sqrt((s.n * w.wi - w.wi * w.wi) / (s.n - 1))) AS z FROM w, s ORDER BY w.code`;
+		expect(rows.length).toBe(a.grids.length);
+		rows.forEach((r, i) => {
+			expect(r.code).toBe(a.grids[i].code);
+			expect(a.grids[i].z).toBeCloseTo(r.z, 9);
+		});
+		// and the pure function on the same rates gives the same (no hidden state in analyze)
+		const counts = a.grids.map((g) => g.count);
+		expect(giStar(rates(counts, set), distanceBandWeights(xy, 1500)).z[5]).toBe(a.grids[5].z);
+	});
+
+	it('finds the planted property hotspots: 99 % grids inside them, FDR keeps fewer or equal', async () => {
+		const db = getDb();
+		const a = await analyze(db, filter({ category: 'property', days: '365' }), NOW);
+		const planted = new Set(district.hotspots.filter((h) => h.categories.some((c) => c.startsWith('property'))).flatMap((h) => [...h.grids].map((g) => district.geo.grids[g].code)));
+		const hot = a.grids.filter((g) => g.bin === 3);
+		expect(hot.length).toBeGreaterThan(3);
+		expect(hot.filter((g) => planted.has(g.code)).length / hot.length).toBeGreaterThan(0.6);
+		const raw = await analyze(db, filter({ category: 'property', days: '365', fdr: '0' }), NOW);
+		expect(a.grids.filter((g) => g.bin > 0).length).toBeLessThanOrEqual(raw.grids.filter((g) => g.bin > 0).length);
+		expect(a.clusters.length).toBeGreaterThan(0);
+		expect(new Set(a.grids.map((g) => g.pattern)).size).toBeGreaterThan(1);
+	});
+
+	it('chooses 5 物业管理 sites with reasons and a contrast, and saves them as a plan', async () => {
+		const db = getDb();
+		// a small district (12 000 households): a year of data and ≥ 3 requests make a candidate
+		const r = await chooseSites(db, filter({ category: 'property', days: '365' }), { k: 5, minCount: 3 }, NOW);
+		expect(r.selection.picks.length).toBe(5);
+		expect(r.selection.picks[0].reason).toMatch(/^近365天物业管理诉求\d+件（每百户[\d.]+件），全区第\d+；超期\d+件/);
+		expect(r.selection.contrast?.reason).toMatch(/^对照点：/);
+		const [leader] = await db.sql<{ id: number }>`SELECT id FROM users WHERE role = 'leader' ORDER BY id LIMIT 1`;
+		const sites = [...r.selection.picks, r.selection.contrast!].map((p) => ({ gridCode: p.code, role: p.role, reason: p.reason }));
+		const id = await savePlan(db, leader.id, parsePlanInput({ topic: '物业管理调研', notes: '', settings: { k: 5 }, sites }));
+		const plan = await getPlan(db, id, { id: leader.id, role: 'leader' });
+		expect(plan.sites.map((s) => s.role)).toEqual(['study', 'study', 'study', 'study', 'study', 'contrast']);
+		expect(plan.settings).toEqual({ k: 5 });
+	});
+
+	it('refuses bad plans naming the field and writes nothing', async () => {
+		const db = getDb();
+		const [before] = await db.sql<{ n: number }>`SELECT count(*) AS n FROM research_plans`;
+		const err = (fn: () => unknown) => { try { fn(); } catch (e) { return e as ApiError; } return null; };
+		expect(err(() => parsePlanInput({ topic: '', sites: [] }))?.field).toBe('topic');
+		expect(err(() => parsePlanInput({ topic: 'x', sites: [{ gridCode: '12', reason: 'r' }] }))?.field).toBe('sites[0].gridCode');
+		const [leader] = await db.sql<{ id: number }>`SELECT id FROM users WHERE role = 'leader' ORDER BY id LIMIT 1`;
+		const [g] = await db.sql<{ code: string }>`SELECT code FROM grids LIMIT 1`;
+		await expect(savePlan(db, leader.id, parsePlanInput({ topic: 'x', sites: [{ gridCode: g.code, reason: 'a' }, { gridCode: '999999999999999', reason: 'b' }] })))
+			.rejects.toMatchObject({ field: 'sites[1].gridCode', message: '网格 999999999999999 不存在' });
+		const [after] = await db.sql<{ n: number }>`SELECT count(*) AS n FROM research_plans`;
+		expect(after.n).toBe(before.n);
+		expect(() => filter({ days: '3' })).toThrow('统计天数 days 必须在 7–730 之间，收到 3');
+		expect(() => filter({ category: 'nope' })).toThrow('未知的诉求类别 category：“nope”');
+	});
+
+	it('lists recurring households/places with the expected next report', async () => {
+		const rows = await recurrences(getDb(), { days: 730, minCount: 3, category: null, limit: 50 }, NOW);
+		expect(rows.length).toBeGreaterThan(0);
+		expect(rows[0].count).toBeGreaterThanOrEqual(3);
+		expect(rows.every((r) => r.lon > 100 && r.categoryName.length > 0)).toBe(true);
+	});
+});
