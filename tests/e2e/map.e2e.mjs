@@ -93,6 +93,7 @@ function trackBytes(p) {
 }
 
 async function waitForMap() {
+	const t0 = Date.now();
 	await page.goto(BASE + '/', { waitUntil: 'load', timeout: 120_000 });
 	if (await page.locator('[data-testid=seeding]').count()) console.log('… database still seeding, waiting for the map');
 	await page.waitForFunction(() => window.__gridmapReady === true, null, { timeout: 900_000, polling: 500 });
@@ -101,6 +102,7 @@ async function waitForMap() {
 		return !Object.values(c.sets).some((s) => s.loading) && c.map.loaded();
 	}, null, { timeout: 120_000, polling: 250 });
 	await idle();
+	console.log(`district view loaded and drawn ${((Date.now() - t0) / 1000).toFixed(1)} s after navigation`);
 }
 
 async function idle() {
@@ -149,11 +151,18 @@ async function checkGrids() {
 		const drawn = c.map.queryRenderedFeatures({ layers: ['grids-fill'] });
 		const codes = new Set(drawn.map((f) => f.properties.code));
 		const valued = drawn.filter((f) => typeof f.properties.value === 'number').length;
-		return { total: c.grids.features.length, drawn: codes.size, valued, legend: document.querySelectorAll('[data-testid=legend] li i').length };
+		const paint = JSON.stringify(c.map.getPaintProperty('grids-fill', 'fill-color'));
+		const colours = c.stats.legend.classes.map((k) => k.color);
+		return {
+			total: c.grids.features.length, drawn: codes.size, valued, colours,
+			painted: colours.every((col) => paint.includes(col)),
+			legend: document.querySelectorAll('[data-testid=legend] li i').length
+		};
 	});
 	check('grid polygons are drawn', r.drawn > 0 && r.drawn >= 0.9 * r.total, `${r.drawn} of ${r.total} grids rendered`);
 	check('grid fills carry the measure value', r.valued > 0, `${r.valued} rendered pieces with a value`);
-	check('legend shows the colour classes', r.legend >= 3, `${r.legend} swatches`);
+	check('legend shows the colour classes', r.legend >= r.colours.length && r.colours.length >= 3, `${r.legend} swatches`);
+	check('the map fill uses the legend colours', r.painted, r.colours.join(' '));
 }
 
 async function checkPoints() {
@@ -193,7 +202,7 @@ async function clickPoint(layer) {
 		for (let i = 0; i < d.count; i += 7) {
 			const p = c.map.project([d.positions[2 * i], d.positions[2 * i + 1]]);
 			if (p.x > 320 && p.y > 60 && p.x < canvas.clientWidth - 80 && p.y < canvas.clientHeight - 60) {
-				const hit = c.overlay.pickObject({ x: p.x, y: p.y, radius: 2 });
+				const hit = c.overlay.pickObject({ x: p.x, y: p.y, radius: 5 }); // the radius the map's click handler uses
 				if (hit && hit.layer.id === layer) return { x: p.x, y: p.y };
 			}
 		}
@@ -202,9 +211,11 @@ async function clickPoint(layer) {
 	if (!at) return null;
 	const box = await page.locator('[data-testid=map]').boundingBox();
 	await page.mouse.click(box.x + at.x, box.y + at.y);
-	const panel = page.locator(`[data-testid=details][data-kind=${layer.replace(/s$/, '')}]`);
-	await panel.waitFor({ timeout: 15_000 });
-	return panel.innerText();
+	const panel = page.locator('[data-testid=details]');
+	await panel.waitFor({ timeout: 15_000 }).catch(() => {});
+	const kind = await panel.getAttribute('data-kind').catch(() => null);
+	if (kind !== layer.replace(/s$/, '')) console.log(`  clicked a ${layer} point at ${at.x.toFixed(0)},${at.y.toFixed(0)}: panel kind ${kind}`);
+	return kind === layer.replace(/s$/, '') ? panel.innerText() : null;
 }
 
 async function checkClicks() {
