@@ -51,7 +51,8 @@ export async function seedDemoDistrict(db: Db, options: Partial<SeedOptions>, on
 	await new Promise((r) => setTimeout(r, 0)); // let the progress page render before the CPU-bound part
 	const district = generateDistrict(options);
 	const generatedMs = Date.now() - started;
-	await db.exec(`DROP TABLE IF EXISTS seed_grids; DROP TABLE IF EXISTS seed_areas;
+	// the marker goes first and comes back last: a reseed cut short reads as "not seeded"
+	await db.exec(`DELETE FROM app_meta WHERE key = 'seed'; DROP TABLE IF EXISTS seed_grids; DROP TABLE IF EXISTS seed_areas;
 		TRUNCATE ${DATA_TABLES.filter((t) => !t.startsWith('seed_')).join(', ')} RESTART IDENTITY CASCADE`);
 	const steps = loadSteps(db, district);
 	await withBulkLoad(db, async () => {

@@ -107,10 +107,10 @@ export function loadSteps(db: Db, d: DemoDistrict): [string, () => Promise<unkno
 		}],
 		['诉求与流转记录', async () => {
 			await db.copyIn('requests', ['id', 'code', 'kind', 'category_code', 'channel', 'status', 'priority', 'title', 'description', 'grid_code', 'department_id', 'household_id', 'reporter_name', 'address',
-				'reported_at', 'dispatched_at', 'accepted_at', 'resolved_at', 'evaluated_at', 'closed_at', 'accept_deadline', 'resolve_deadline', 'satisfaction', 'solved', 'reopen_count', 'leader_id', 'mediator_id', 'visit_id', 'version', 'geom'],
+				'reported_at', 'dispatched_at', 'accepted_at', 'resolved_at', 'evaluated_at', 'closed_at', 'accept_deadline', 'resolve_deadline', 'satisfaction', 'solved', 'reopen_count', 'leader_id', 'mediator_id', 'visit_id', 'claimed_by', 'version', 'geom'],
 				tsv(d.requests.map((r) => [r.id, r.code, r.kind, r.category, r.channel, r.status, r.priority, r.title, r.description, geo.grids[r.grid].code, r.department, r.household, r.reporterName, r.address,
 					iso(r.stamps.reported), iso(r.stamps.dispatched), iso(r.stamps.accepted), iso(r.stamps.resolved), iso(r.stamps.evaluated), iso(r.stamps.closed), iso(r.acceptDeadline), iso(r.resolveDeadline),
-					r.satisfaction, r.solved, r.reopenCount, r.leader, r.mediator, r.visit, r.events.length, pt(r.p)])));
+					r.satisfaction, r.solved, r.reopenCount, r.leader, r.mediator, r.visit, r.claimedBy, r.events.length, pt(r.p)])));
 			await db.copyIn('request_events', ['request_id', 'from_status', 'to_status', 'action', 'actor_id', 'department_id', 'at', 'reason', 'payload'],
 				tsv(d.requests.flatMap((r) => r.events.map((e) => [r.id, e.from, e.to, e.action, e.actor, e.department, iso(e.at), e.reason, e.payload]))));
 			await db.copyIn('whistle_summons', ['request_id', 'department_id', 'summoned_at', 'deadline', 'reported_at'],

@@ -20,6 +20,8 @@ export interface GenRequest {
 	address: string; p: XY; stamps: Partial<Record<RequestStatus, number>>; acceptDeadline: number; resolveDeadline: number;
 	satisfaction: string | null; solved: boolean | null; reopenCount: number; leader: number | null; mediator: number | null;
 	visit: number | null; events: RequestEvent[]; summons: Summons[];
+	/** 微心愿: the volunteer or unit that claimed it */
+	claimedBy: string | null;
 }
 
 export interface RequestContext {
@@ -53,6 +55,8 @@ export function makeHotspots(geo: Geography, rng: Random): Hotspot[] {
 		return { grids, categories: t.categories, weight: rng.range(0.6, 1.4), profile: t.profile, severity: rng.range(1, 2) };
 	});
 }
+
+const VOLUNTEERS = ['区团委青年志愿服务队', '社区党员志愿者', '爱心企业（演示）', '巾帼志愿服务队', '退役军人志愿服务队', '在职党员进社区'];
 
 const CHANNELS = ['hotline_12345', 'grid', 'snapshot', 'door_knock', 'petition', 'visit', 'whistle'];
 const CHANNEL_WEIGHTS = [36, 30, 12, 10, 4, 5, 3];
@@ -105,9 +109,10 @@ export function makeRequest(ctx: RequestContext, id: number, opts: { at: number;
 		grid, department, household: rng.chance(0.6) ? household.id : null, reporterName: channel === 'hotline_12345' ? household.headName : null,
 		address: household.address, p, stamps: {}, acceptDeadline: 0, resolveDeadline: 0, satisfaction: null, solved: null,
 		reopenCount: 0, leader: kind === 'petition' ? rng.pick(ctx.people.leaders) : null,
-		mediator: kind === 'dispute' ? rng.pick(ctx.people.mediators) : null, visit: opts.visit ?? null, events: [], summons: []
+		mediator: kind === 'dispute' ? rng.pick(ctx.people.mediators) : null, visit: opts.visit ?? null, events: [], summons: [], claimedBy: null
 	};
 	playLifecycle(ctx, req, category, opts.at, perf);
+	if (kind === 'wish' && req.stamps.accepted) req.claimedBy = rng.pick(VOLUNTEERS);
 	return req;
 }
 

@@ -5,7 +5,7 @@ import { ApiError, intParam } from '$lib/domain/apierror';
 import { DEFAULT_VISIT_DAYS } from '$lib/domain/kpi';
 import { parseRequestFilter } from '$lib/domain/requestfilter';
 import { ready } from '$lib/server/database';
-import { computeKpis, rankChildren } from '$lib/server/kpi/kpi';
+import { computeKpis, rankChildren, wishCounts } from '$lib/server/kpi/kpi';
 import { pageUser, referenceLists } from '$lib/server/requests/pages';
 import type { PageServerLoad } from './$types';
 
@@ -22,10 +22,10 @@ export const load: PageServerLoad = async (event) => {
 		throw e;
 	}
 	const s = { area: f.area, department: f.department, leader: f.leader, from: f.from, to: f.to };
-	const [total, ranking, lists, areas] = await Promise.all([
-		computeKpis(db, s, { visitDays: days }), rankChildren(db, s, { visitDays: days }), referenceLists(db),
+	const [total, ranking, lists, wishes, areas] = await Promise.all([
+		computeKpis(db, s, { visitDays: days }), rankChildren(db, s, { visitDays: days }), referenceLists(db), wishCounts(db, s),
 		db.sql<{ code: string; name: string; level: string }>`SELECT code, name, level FROM areas ORDER BY code`
 	]);
 	const period = { from: new Date(f.from.getTime() + 8 * 3600_000).toISOString().slice(0, 10), to: new Date(f.to.getTime() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10) };
-	return { user, total, ranking, departments: lists.departments, leaders: lists.leaders, areas, days, period, scope: { area: f.area, department: f.department, leader: f.leader } };
+	return { user, total, ranking, wishes, departments: lists.departments, leaders: lists.leaders, areas, days, period, scope: { area: f.area, department: f.department, leader: f.leader } };
 };

@@ -104,3 +104,14 @@ export async function rankChildren(db: Queryable, s: KpiScope, o: KpiOptions = {
 		})
 		.sort((a, b) => b.score - a.score || a.code.localeCompare(b.code));
 }
+
+export interface WishCounts { posted: number; claimed: number; fulfilled: number }
+
+/** 微心愿 of the scope posted in the period: how many were claimed (认领 = 接单) and fulfilled (办结). */
+export async function wishCounts(db: Queryable, s: KpiScope): Promise<WishCounts> {
+	const w = scope(new Where(), s);
+	w.add(`r.kind = 'wish'`).add('r.reported_at >= ? AND r.reported_at < ?', s.from, s.to);
+	const [row] = await db.query<WishCounts>(`SELECT count(*) AS posted, count(r.accepted_at) AS claimed,
+		count(r.resolved_at) AS fulfilled FROM requests r WHERE ${w.text}`, w.params);
+	return row;
+}
