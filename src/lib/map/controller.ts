@@ -26,6 +26,18 @@ export interface MapOptions {
 	onSelect: (detail: Record<string, unknown> | null) => void;
 	onStats: (stats: GridStatsDoc) => void;
 	onStatus: (status: { loading: boolean; counts: Record<PointLayer, number> }) => void;
+	/** a message for the user that is not an error (e.g. fell back to the offline base map) */
+	onNotice?: (message: string) => void;
+}
+
+/** Whether a configured style answers within `ms`; an unreachable one would leave the map blank. */
+async function reachable(url: string, ms = 5000): Promise<boolean> {
+	try {
+		const res = await fetch(url, { signal: AbortSignal.timeout(ms) });
+		return res.ok;
+	} catch {
+		return false;
+	}
 }
 
 /** Point layers are fetched from this map zoom up: below it a tile could hold a whole city. */
@@ -53,6 +65,10 @@ export class MapController {
 			import('maplibre-gl/dist/maplibre-gl-worker.mjs?url')
 		]);
 		maplibregl.setWorkerUrl(worker.default);
+		if (this.o.styleUrl && !(await reachable(this.o.styleUrl))) {
+			this.o.onNotice?.('配置的底图样式无法访问，已改用离线底图');
+			this.o.styleUrl = null;
+		}
 		const offline = !this.o.styleUrl;
 		this.map = new maplibregl.Map({
 			container: this.o.container,
