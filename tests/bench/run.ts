@@ -1,6 +1,7 @@
 // npm run bench [-- --households N] : prints the project's performance figures. Figures, not
 // pass/fail: timed assertions do not belong in tests.
 import { parseArgs } from 'node:util';
+import { benchHotspots } from './hotspots.bench';
 import { benchSeed } from './seed.bench';
 
 const { values } = parseArgs({ options: { households: { type: 'string', default: '200000' }, only: { type: 'string' } } });
@@ -8,7 +9,10 @@ const households = Number(values.households);
 if (!Number.isInteger(households) || households < 100) throw new Error(`--households must be a whole number ≥ 100, got ${values.households}`);
 
 const print = (line: string) => console.log(line);
-const sections: [string, () => Promise<void>][] = [['seed', () => benchSeed(households, print)]];
+const sections: [string, () => Promise<void>][] = [
+	['seed', () => benchSeed(households, print)],
+	['hotspots', () => benchHotspots(households, print)]
+];
 for (const [name, run] of sections) {
 	if (values.only && values.only !== name) continue;
 	console.log(`\n## ${name}`);

@@ -88,6 +88,7 @@ async function run() {
 	check('bad filter → 400 naming days', badQ.status() === 400 && (await badQ.json()).error?.field === 'days');
 	await page.goto(`${BASE}/research/${planId}`);
 	await page.waitForSelector('[data-testid=to-visits]');
+	await page.waitForFunction(() => window.__routeMapReady === true, null, { timeout: 60_000 });
 	await page.screenshot({ path: path.join(OUT, 'research-plan.png') });
 	check('plan page shows 6 sites', (await page.$$('li')).length >= 6);
 }

@@ -1,8 +1,8 @@
 // DBSCAN density clusters on points in metres ("where exactly" problems concentrate).
 //
 // Points are projected from lon/lat to a local equirectangular plane (metres; error < 0.1 % over
-// a district of 50 km), indexed in a uniform grid of cells ≥ eps, and clustered in two passes over
-// flat typed arrays: O(N · neighbours), not O(N²).
+// a district of 50 km), indexed in a uniform grid of cells of side eps/√2 and clustered over flat
+// typed arrays (grid DBSCAN, below): never O(N²), even where thousands of points share a building.
 //
 // Labels match PostGIS ST_ClusterDBSCAN(geom, eps, minpoints) OVER (ORDER BY index) as a partition:
 // - a point is core when at least `minPoints` points (itself included) lie within `eps` (≤, like
@@ -50,16 +50,17 @@ export function projectLocal(lonLat: ArrayLike<number>): Float64Array {
 	return xy;
 }
 
-/** A uniform grid over the points: cells of side ≥ eps, point indices sorted by cell (counting sort). */
+/** A uniform grid over the points, point indices sorted by cell (counting sort). */
 class CellIndex {
 	readonly cols: number;
 	readonly rows: number;
 	readonly size: number;
 	readonly minX: number;
 	readonly minY: number;
-	readonly start: Int32Array; // cell c holds ids[start[c] .. start[c+1])
+	readonly cellOf: Int32Array;
+	readonly start: Int32Array; // cell c holds ids[start[c] .. start[c+1]), ascending
 	readonly ids: Int32Array;
-	constructor(xy: Float64Array, eps: number) {
+	constructor(xy: Float64Array, side: number) {
 		const n = xy.length >> 1;
 		let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
 		for (let i = 0; i < n; i++) {
@@ -68,8 +69,8 @@ class CellIndex {
 			if (y < minY) minY = y; if (y > maxY) maxY = y;
 		}
 		if (!n) minX = minY = maxX = maxY = 0;
-		// cells never outnumber 4 N (+1024): a tiny eps over a wide extent gets bigger cells, still ≥ eps
-		let size = eps;
+		// cells never outnumber 4 N (+1024): a tiny eps over a wide extent gets bigger cells
+		let size = side;
 		const cap = 4 * n + 1024;
 		while ((Math.floor((maxX - minX) / size) + 1) * (Math.floor((maxY - minY) / size) + 1) > cap) size *= 2;
 		this.size = size; this.minX = minX; this.minY = minY;
@@ -78,7 +79,7 @@ class CellIndex {
 		const cellOf = new Int32Array(n);
 		const start = new Int32Array(this.cols * this.rows + 1);
 		for (let i = 0; i < n; i++) {
-			const c = this.cell(xy[2 * i], xy[2 * i + 1]);
+			const c = Math.floor((xy[2 * i + 1] - minY) / size) * this.cols + Math.floor((xy[2 * i] - minX) / size);
 			cellOf[i] = c;
 			start[c + 1]++;
 		}
@@ -86,13 +87,14 @@ class CellIndex {
 		const fill = start.slice(0, -1);
 		const ids = new Int32Array(n);
 		for (let i = 0; i < n; i++) ids[fill[cellOf[i]]++] = i;
-		this.start = start; this.ids = ids;
-	}
-	cell(x: number, y: number): number {
-		return Math.floor((y - this.minY) / this.size) * this.cols + Math.floor((x - this.minX) / this.size);
+		this.cellOf = cellOf; this.start = start; this.ids = ids;
 	}
 }
 
+// Grid DBSCAN (Gunawan 2013): cells of side eps/√2, so any two points in one cell are within eps.
+// A cell holding ≥ minPoints points is all core; core points of one cell are one cluster; two
+// cells join when any pair of their core points is within eps (first pair found ends the search).
+// The result is the same partition as point-by-point DBSCAN, at a cost that dense data cannot blow up.
 export function dbscan(xy: Float64Array, options: DbscanOptions = {}): DbscanResult {
 	const { eps, minPoints } = { ...DBSCAN_DEFAULTS, ...options };
 	if (!(eps > 0) || !Number.isFinite(eps)) throw new Error(`dbscan: eps must be a positive number of metres, got ${eps}`);
@@ -100,55 +102,93 @@ export function dbscan(xy: Float64Array, options: DbscanOptions = {}): DbscanRes
 	if (xy.length % 2) throw new Error(`dbscan: xy must hold x,y pairs, got ${xy.length} numbers`);
 	const n = xy.length >> 1;
 	for (let i = 0; i < 2 * n; i++) if (!Number.isFinite(xy[i])) throw new Error(`dbscan: coordinate ${i >> 1} is not finite`);
-	const index = new CellIndex(xy, eps);
-	const { cols, rows, start, ids } = index;
+	const index = new CellIndex(xy, eps / Math.SQRT2);
+	const { cols, rows, start, ids, cellOf, size } = index;
+	const compact = size * Math.SQRT2 <= eps; // false only when the cell cap forced bigger cells
+	const reach = Math.ceil(eps / size); // cells to search on each side
 	const eps2 = eps * eps;
-
-	// Visits every j within eps of i (i itself included); stops early when visit returns true.
-	const around = (i: number, visit: (j: number) => boolean | void) => {
-		const x = xy[2 * i], y = xy[2 * i + 1];
-		const cx = Math.floor((x - index.minX) / index.size), cy = Math.floor((y - index.minY) / index.size);
-		for (let gy = Math.max(0, cy - 1); gy <= Math.min(rows - 1, cy + 1); gy++) {
-			for (let gx = Math.max(0, cx - 1); gx <= Math.min(cols - 1, cx + 1); gx++) {
-				const c = gy * cols + gx;
-				for (let k = start[c]; k < start[c + 1]; k++) {
-					const j = ids[k];
-					const dx = xy[2 * j] - x, dy = xy[2 * j + 1] - y;
-					if (dx * dx + dy * dy <= eps2 && visit(j)) return;
-				}
-			}
-		}
+	const within = (i: number, j: number) => {
+		const dx = xy[2 * j] - xy[2 * i], dy = xy[2 * j + 1] - xy[2 * i + 1];
+		return dx * dx + dy * dy <= eps2;
 	};
 
 	// pass 1: core flags
 	const core = new Uint8Array(n);
-	for (let i = 0; i < n; i++) {
-		let count = 0;
-		around(i, () => ++count >= minPoints);
-		if (count >= minPoints) core[i] = 1;
+	for (let c = 0; c < cols * rows; c++) {
+		const count = start[c + 1] - start[c];
+		if (!count) continue;
+		if (compact && count >= minPoints) { for (let k = start[c]; k < start[c + 1]; k++) core[ids[k]] = 1; continue; }
+		const cx = c % cols, cy = (c / cols) | 0;
+		for (let k = start[c]; k < start[c + 1]; k++) {
+			const i = ids[k];
+			let found = 0;
+			search: for (let gy = Math.max(0, cy - reach); gy <= Math.min(rows - 1, cy + reach); gy++) {
+				for (let gx = Math.max(0, cx - reach); gx <= Math.min(cols - 1, cx + reach); gx++) {
+					const d = gy * cols + gx;
+					if (compact && d === c) { found += count; if (found >= minPoints) break search; continue; }
+					for (let m = start[d]; m < start[d + 1]; m++) if (within(i, ids[m]) && ++found >= minPoints) break search;
+				}
+			}
+			if (found >= minPoints) core[i] = 1;
+		}
 	}
 
-	// pass 2: union core neighbours; border points remember their lowest-indexed core neighbour
+	// pass 2: union-find over points; the root is the lowest index
 	const parent = new Int32Array(n);
 	for (let i = 0; i < n; i++) parent[i] = i;
 	const find = (a: number) => {
 		while (parent[a] !== a) { parent[a] = parent[parent[a]]; a = parent[a]; }
 		return a;
 	};
+	const union = (a: number, b: number) => {
+		a = find(a); b = find(b);
+		if (a !== b) parent[a < b ? b : a] = a < b ? a : b;
+	};
+	const firstCore = new Int32Array(cols * rows).fill(-1);
+	for (let c = 0; c < cols * rows; c++) {
+		for (let k = start[c]; k < start[c + 1]; k++) {
+			const i = ids[k];
+			if (!core[i]) continue;
+			if (firstCore[c] < 0) firstCore[c] = i;
+			else if (compact) union(firstCore[c], i);
+		}
+	}
+	for (let c = 0; c < cols * rows; c++) {
+		if (firstCore[c] < 0) continue;
+		const cx = c % cols, cy = (c / cols) | 0;
+		for (let gy = cy; gy <= Math.min(rows - 1, cy + reach); gy++) {
+			for (let gx = Math.max(0, cx - reach); gx <= Math.min(cols - 1, cx + reach); gx++) {
+				const d = gy * cols + gx;
+				if (d < c || firstCore[d] < 0 || (d === c && compact)) continue;
+				if (compact && find(firstCore[c]) === find(firstCore[d])) continue;
+				pairs: for (let k = start[c]; k < start[c + 1]; k++) {
+					const i = ids[k];
+					if (!core[i]) continue;
+					for (let m = start[d]; m < start[d + 1]; m++) {
+						const j = ids[m];
+						if (j !== i && core[j] && within(i, j)) { union(i, j); if (compact) break pairs; }
+					}
+				}
+			}
+		}
+	}
+
+	// border points: the cluster of their lowest-indexed core neighbour
 	const borderOf = new Int32Array(n).fill(-1);
 	for (let i = 0; i < n; i++) {
-		if (core[i]) {
-			around(i, (j) => {
-				if (j < i && core[j]) {
-					const a = find(i), b = find(j);
-					if (a !== b) parent[a < b ? b : a] = a < b ? a : b; // the root is the lowest index
+		if (core[i]) continue;
+		const c = cellOf[i], cx = c % cols, cy = (c / cols) | 0;
+		let best = -1;
+		for (let gy = Math.max(0, cy - reach); gy <= Math.min(rows - 1, cy + reach); gy++) {
+			for (let gx = Math.max(0, cx - reach); gx <= Math.min(cols - 1, cx + reach); gx++) {
+				const d = gy * cols + gx;
+				for (let m = start[d]; m < start[d + 1]; m++) {
+					const j = ids[m];
+					if (core[j] && (best < 0 || j < best) && within(i, j)) best = j;
 				}
-			});
-		} else {
-			let best = -1;
-			around(i, (j) => { if (core[j] && (best < 0 || j < best)) best = j; });
-			borderOf[i] = best;
+			}
 		}
+		borderOf[i] = best;
 	}
 
 	// labels in order of each cluster's lowest point index

@@ -75,7 +75,7 @@ export async function analyze(db: Queryable, f: HotspotFilter, now = new Date())
 		filter: f, generatedAt: now.toISOString(),
 		points: { lon: Array.from(points.lonLat.filter((_, i) => i % 2 === 0), r6), lat: Array.from(points.lonLat.filter((_, i) => i % 2 === 1), r6), cluster: Array.from(db1.labels) },
 		clusters: summaries.sort((a, b) => b.count - a.count).map((c) => ({ ...c, lon: r6(c.lon), lat: r6(c.lat), grid: set.grids[gridOf[c.id]]?.code ?? null, hazardNear: f.source === 'requests' && near.has(c.id) })),
-		grids: set.grids.map((g, i) => ({ code: g.code, name: `${g.community}${g.name}`, count: counts[i], rate: rate[i], z: gi.z[i], p: gi.p[i], bin: gi.bin[i], pattern: patterns[i], hazardBin: hgi.bin[i] })),
+		grids: set.grids.map((g, i) => ({ code: g.code, name: g.name, count: counts[i], rate: rate[i], z: gi.z[i], p: gi.p[i], bin: gi.bin[i], pattern: patterns[i], hazardBin: hgi.bin[i] })),
 		colocated: f.source === 'requests' ? colocatedAreas(gi.bin, hgi.bin).map((i) => set.grids[i].code) : [],
 		timings: t
 	};

@@ -60,7 +60,7 @@ export async function getPlan(db: Queryable, id: number, viewer: { id: number; r
 	if (!plan) throw notFound(`调研课题 ${id} 不存在`, 'id');
 	if (viewer.role !== 'admin' && viewer.role !== 'leader') throw new ApiError(403, 'forbidden', '只有领导和管理员可以查看调研课题');
 	const sites = await db.sql<{ seq: number; gridCode: string; name: string; role: string; reason: string; lon: number; lat: number }>`
-		SELECT s.seq, s.grid_code AS "gridCode", c.name || g.name AS name, s.role, s.reason, ST_X(g.label_point) AS lon, ST_Y(g.label_point) AS lat
+		SELECT s.seq, s.grid_code AS "gridCode", g.name AS name, s.role, s.reason, ST_X(g.label_point) AS lon, ST_Y(g.label_point) AS lat
 		FROM research_plan_sites s JOIN grids g ON g.code = s.grid_code JOIN areas c ON c.code = g.community_code WHERE s.plan_id = ${id} ORDER BY s.seq`;
 	return { ...plan, settings: typeof plan.settings === 'string' ? JSON.parse(plan.settings) : plan.settings, sites };
 }

@@ -60,7 +60,7 @@ export async function siteData(db: Queryable, f: HotspotFilter, now = new Date()
 		const g = set.grids[i], a = acc[i], gr = analysis.grids[i];
 		if (!a.count) continue;
 		candidates.push({
-			code: g.code, name: `${g.community}${g.name}`, street: g.street, streetName: g.streetName, setting: g.setting, lon: g.lon, lat: g.lat,
+			code: g.code, name: g.name, street: g.street, streetName: g.streetName, setting: g.setting, lon: g.lon, lat: g.lat,
 			households: g.households, count: a.count, overdue: a.overdue, repeat: rep.get(g.code)?.n ?? 0, evaluated: a.evaluated, unsatisfied: a.unsatisfied,
 			hazards: haz.get(g.code)?.n ?? 0, z: gr.z, bin: gr.bin, mix: a.mix, lastVisitDays: vis.get(g.code)?.days ?? null
 		});
