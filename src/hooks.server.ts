@@ -1,6 +1,7 @@
 import type { Handle, ServerInit } from '@sveltejs/kit';
 import { SESSION_COOKIE, userFromToken } from '$lib/server/auth';
 import { open, ready, SeedingError } from '$lib/server/database';
+import { screenMayOpen } from '$lib/server/screen/access';
 
 // Open the database (and, on a fresh machine, start seeding the demo district) as the server
 // starts, not on the first request, so the progress screen has something to show at once.
@@ -18,6 +19,13 @@ export const handle: Handle = async ({ event, resolve }) => {
 		} catch (e) {
 			if (!(e instanceof SeedingError)) throw e;
 		}
+	}
+	// the wall display's credential sees aggregates only (src/lib/server/screen/access.ts)
+	if (event.locals.user?.role === 'screen' && !screenMayOpen(event.url.pathname)) {
+		if (event.url.pathname.startsWith('/api/')) {
+			return Response.json({ error: { code: 'forbidden', message: '大屏账号只能查看汇总数据' } }, { status: 403 });
+		}
+		return new Response(null, { status: 303, headers: { location: '/screen' } });
 	}
 	return resolve(event);
 };

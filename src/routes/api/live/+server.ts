@@ -9,5 +9,7 @@ import { api } from '$lib/server/queries/http';
 export const GET = api(async (event) => {
 	requireUser(event);
 	const db = await ready();
-	return sseResponse(db, await liveHub(), resumeId(event.request, event.url));
+	// ?ping=<ms> (1000–60000): how often the page hears from an idle stream
+	const ping = Math.min(60_000, Math.max(1000, Number(event.url.searchParams.get('ping')) || 15_000));
+	return sseResponse(db, await liveHub(), resumeId(event.request, event.url), { pingMs: ping });
 });

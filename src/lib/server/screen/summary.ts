@@ -1,0 +1,145 @@
+// What the big screen shows, as aggregates only: KPIs (now and the previous period), a 14-day trend,
+// street and department rankings, alert lists, open-request density per grid. Every query here
+// selects counts, codes, category/area/department names, deadlines and statuses; none reads a
+// household, a reporter, an address, a title or a description, so no personal field can leak.
+import { HAZARD_TYPE } from '../../domain/labels';
+import { KPI_BY_KEY, kpiValue, rankScore, type KpiValue } from '../../domain/kpi';
+import type { Queryable } from '../db';
+import { computeKpis, rankChildren } from '../kpi/kpi';
+import { overdueSql, REQUEST_KPIS, requestKpiSql, scope, Where } from '../kpi/sql';
+import { latestEventId } from '../live/hub';
+
+const DAY = 86_400_000;
+/** KPIs look back this many days; the trend compares with the period before */
+export const PERIOD_DAYS = 30;
+export const TREND_DAYS = 14;
+const ALERTS = 12;
+
+export interface ScreenKpi { key: string; label: string; kind: 'rate' | 'count'; value: number | null; prev: number | null; rag: string; num: number; den: number | null }
+export interface RankRow { code: string; name: string; score: number; rag: string; open: number; overdue: number; close: number | null; satisfaction: number | null; whistle: number | null; ontime: number | null }
+export interface Alert { kind: 'overdue' | 'whistle' | 'hazard'; code: string; text: string; place: string; hours: number }
+export interface ScreenSummary {
+	area: { code: string; name: string; level: string };
+	generatedAt: string;
+	/** live_events id the figures include: the page's SSE stream starts after it */
+	lastEventId: number;
+	kpis: ScreenKpi[];
+	open: number;
+	today: { reported: number; resolved: number };
+	trend: { day: string; reported: number; resolved: number }[];
+	streets: RankRow[];
+	departments: RankRow[];
+	alerts: { overdue: number; whistle: number; hazard: number; items: Alert[] };
+}
+
+const val = (vs: KpiValue[], k: string) => vs.find((v) => v.key === k)?.value ?? null;
+
+function rankRow(code: string, name: string, vs: KpiValue[], open: number, rag: string): RankRow {
+	return {
+		code, name, rag, open, score: rankScore(vs, open),
+		overdue: vs.find((v) => v.key === 'overdue')?.num ?? 0,
+		close: val(vs, 'close_rate'), satisfaction: val(vs, 'satisfaction_rate'), whistle: val(vs, 'whistle_rate'), ontime: val(vs, 'ontime_rate')
+	};
+}
+
+export async function screenSummary(db: Queryable, areaCode: string | null, now = new Date()): Promise<ScreenSummary> {
+	const lastEventId = await latestEventId(db);
+	const [area] = areaCode
+		? await db.sql<{ code: string; name: string; level: string }>`SELECT code, name, level FROM areas WHERE code = ${areaCode}`
+		: await db.sql<{ code: string; name: string; level: string }>`SELECT code, name, level FROM areas WHERE level = 'district' ORDER BY code LIMIT 1`;
+	if (!area) throw new Error(`screenSummary: no area ${areaCode ?? '(district)'}`);
+	const from = new Date(now.getTime() - PERIOD_DAYS * DAY);
+	const s = { area: area.code, department: null, leader: null, from, to: now };
+	const cur = await computeKpis(db, s, { now });
+	const prev = await computeKpis(db, { ...s, from: new Date(from.getTime() - PERIOD_DAYS * DAY), to: from }, { now });
+	const kpis = cur.values.map((v) => ({
+		key: v.key, label: KPI_BY_KEY[v.key].label, kind: KPI_BY_KEY[v.key].kind, value: v.value, num: v.num, den: v.den, rag: v.rag,
+		prev: v.key === 'overdue' ? null : val(prev.values, v.key)
+	}));
+	const streets = area.level === 'community' ? [] : (await rankChildren(db, s, { now })).map((r) => rankRow(r.code, r.name, r.values, r.open, r.rag));
+	return {
+		area, generatedAt: now.toISOString(), lastEventId, kpis, open: cur.open,
+		...(await trend(db, area.code, now)),
+		streets,
+		departments: await departmentRanking(db, area.code, from, now),
+		alerts: await alerts(db, area.code, now)
+	};
+}
+
+async function trend(db: Queryable, area: string, now: Date) {
+	// days in China Standard Time: a command centre's "today" starts at local midnight
+	const rows = await db.sql<{ day: string; reported: number; resolved: number }>`
+		WITH days AS (SELECT generate_series(0, ${TREND_DAYS - 1}) AS n),
+		bounds AS (SELECT n, (date_trunc('day', ${now}::timestamptz AT TIME ZONE 'Asia/Shanghai') - make_interval(days => n)) AT TIME ZONE 'Asia/Shanghai' AS d0 FROM days)
+		SELECT to_char(b.d0 AT TIME ZONE 'Asia/Shanghai', 'MM-DD') AS day,
+			(SELECT count(*) FROM requests r WHERE r.grid_code LIKE ${area + '%'} AND r.reported_at >= b.d0 AND r.reported_at < b.d0 + interval '1 day') AS reported,
+			(SELECT count(*) FROM requests r WHERE r.grid_code LIKE ${area + '%'} AND r.resolved_at >= b.d0 AND r.resolved_at < b.d0 + interval '1 day') AS resolved
+		FROM bounds b ORDER BY b.d0`;
+	const last = rows[rows.length - 1] ?? { reported: 0, resolved: 0 };
+	return { trend: rows, today: { reported: Number(last.reported), resolved: Number(last.resolved) } };
+}
+
+/** Departments ranked by the request KPIs of kpi/sql.ts, grouped by the responsible department. */
+async function departmentRanking(db: Queryable, area: string, from: Date, now: Date): Promise<RankRow[]> {
+	const w = scope(new Where(), { area, department: null, leader: null });
+	const p = (v: unknown) => w.param(v);
+	const cols = REQUEST_KPIS.flatMap((k) => {
+		const [den, num] = requestKpiSql(k, p, from, now, now);
+		return [`count(*) FILTER (WHERE ${den}) AS "${k}_den"`, `count(*) FILTER (WHERE ${den} AND ${num}) AS "${k}_num"`];
+	});
+	const rows = await db.query(`SELECT d.id, d.name, ${cols.join(', ')}, count(*) FILTER (WHERE r.status IN ('reported','dispatched','accepted','returned','escalated','reopened')) AS open,
+		(SELECT count(*) FROM whistle_summons s JOIN requests r2 ON r2.id = s.request_id WHERE s.department_id = d.id AND r2.grid_code LIKE ${p(area + '%')}
+			AND s.summoned_at >= ${p(from)} AND s.summoned_at < ${p(now)}) AS whistle_rate_den,
+		(SELECT count(*) FROM whistle_summons s JOIN requests r2 ON r2.id = s.request_id WHERE s.department_id = d.id AND r2.grid_code LIKE ${p(area + '%')}
+			AND s.summoned_at >= ${p(from)} AND s.summoned_at < ${p(now)} AND s.reported_at <= s.deadline) AS whistle_rate_num
+		FROM departments d JOIN requests r ON r.department_id = d.id WHERE ${w.text} GROUP BY d.id, d.name`, w.params);
+	return rows
+		.map((c) => {
+			const vs = [...REQUEST_KPIS, 'whistle_rate' as const].map((k) => kpiValue(k, Number(c[`${k}_num`] ?? 0), Number(c[`${k}_den`] ?? 0)));
+			const worst = vs.some((v) => v.rag === 'red') ? 'red' : vs.some((v) => v.rag === 'amber') ? 'amber' : 'green';
+			return rankRow(String(c.id), c.name, vs, Number(c.open), worst);
+		})
+		.filter((r) => r.open > 0 || r.close !== null)
+		.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
+}
+
+async function alerts(db: Queryable, area: string, now: Date) {
+	const like = area + '%';
+	const overdue = await db.query<{ code: string; cat: string; place: string; hours: number; n: number }>(`
+		SELECT r.code, c.name AS cat, g.name AS place,
+			extract(epoch FROM ($1::timestamptz - coalesce(CASE WHEN r.status IN ('dispatched','reopened') AND r.accept_deadline < $1 THEN r.accept_deadline END, r.resolve_deadline))) / 3600 AS hours,
+			count(*) OVER () AS n
+		FROM requests r JOIN categories c ON c.code = r.category_code JOIN grids g ON g.code = r.grid_code
+		WHERE r.grid_code LIKE $2 AND ${overdueSql('$1')}
+		ORDER BY hours DESC LIMIT ${ALERTS}`, [now, like]);
+	const whistles = await db.sql<{ code: string; dept: string; place: string; hours: number; n: number }>`
+		SELECT r.code, d.name AS dept, g.name AS place, extract(epoch FROM ${now}::timestamptz - s.deadline) / 3600 AS hours, count(*) OVER () AS n
+		FROM whistle_summons s JOIN requests r ON r.id = s.request_id JOIN departments d ON d.id = s.department_id JOIN grids g ON g.code = r.grid_code
+		WHERE s.reported_at IS NULL AND r.status = 'escalated' AND r.grid_code LIKE ${like}
+		ORDER BY s.deadline LIMIT ${ALERTS}`;
+	const hazards = await db.sql<{ code: string; type: string; severity: number; place: string; hours: number; n: number }>`
+		SELECT h.code, h.type, h.severity, g.name AS place, extract(epoch FROM ${now}::timestamptz - h.rectify_deadline) / 3600 AS hours, count(*) OVER () AS n
+		FROM hazards h JOIN grids g ON g.code = h.grid_code
+		WHERE h.severity >= 3 AND h.status IN ('open', 'rectifying') AND h.grid_code LIKE ${like}
+		ORDER BY h.severity DESC, h.rectify_deadline LIMIT ${ALERTS}`;
+	const items: Alert[] = [];
+	const h = (x: number) => Math.round(Number(x));
+	// interleave the three lists so each kind reaches the ticker
+	for (let i = 0; i < ALERTS; i++) {
+		const o = overdue[i], wh = whistles[i], hz = hazards[i];
+		if (o) items.push({ kind: 'overdue', code: o.code, text: `${o.cat} 超期`, place: o.place, hours: h(o.hours) });
+		if (wh) items.push({ kind: 'whistle', code: wh.code, text: `吹哨待报到：${wh.dept}`, place: wh.place, hours: h(wh.hours) });
+		if (hz) items.push({ kind: 'hazard', code: hz.code, text: `${hz.severity >= 4 ? '特别重大' : '重大'}隐患：${HAZARD_TYPE[hz.type] ?? hz.type}`, place: hz.place, hours: h(hz.hours) });
+	}
+	return { overdue: Number(overdue[0]?.n ?? 0), whistle: Number(whistles[0]?.n ?? 0), hazard: Number(hazards[0]?.n ?? 0), items };
+}
+
+/** Open requests per grid and per 100 households: the map's choropleth until hotspots land. */
+export async function gridDensity(db: Queryable): Promise<{ code: string; open: number; per100: number | null }[]> {
+	const rows = await db.sql<{ code: string; open: number; households: number }>`
+		SELECT g.code,
+			(SELECT count(*) FROM requests r WHERE r.grid_code = g.code AND r.status IN ('reported','dispatched','accepted','returned','escalated','reopened')) AS open,
+			(SELECT count(*) FROM households h WHERE h.grid_code = g.code) AS households
+		FROM grids g ORDER BY g.code`;
+	return rows.map((r) => ({ code: r.code, open: Number(r.open), per100: Number(r.households) > 0 ? Math.round((Number(r.open) / Number(r.households)) * 10000) / 100 : null }));
+}

@@ -1,0 +1,224 @@
+// The command-centre big screen (大屏), signed in with the read-only screen credential:
+// 1. screenshots at 1920×1080 and 3840×2160 (no scroll bars, map drawn, text crisp);
+// 2. a request reported by a 网格员 (another browser context) shows on the screen within 5 s;
+// 3. with the screen offline, the stale banner "数据更新于 HH:MM" appears; a request made meanwhile
+//    shows exactly once after it reconnects by itself;
+// 4. no personal data: the page HTML and every /api/screen and /api/live payload carry no
+//    household name or phone, and the screen credential is refused personal endpoints;
+// 5. the tour moves district → street → community.
+//   BASE_URL=http://127.0.0.1:3123 node tests/e2e/screen.e2e.mjs
+import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+const require = createRequire(path.join(process.cwd(), 'package.json'));
+const { chromium } = require('playwright-core');
+const BASE = (process.env.BASE_URL || 'http://127.0.0.1:3123').replace(/\/$/, '');
+const OUT = process.env.E2E_ARTIFACTS || 'test-results/e2e/screen';
+mkdirSync(OUT, { recursive: true });
+let failures = 0;
+
+const started = Date.now();
+function check(name, ok, detail = '') {
+	console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''} [${((Date.now() - started) / 1000).toFixed(0)} s]`);
+	if (!ok) failures++;
+}
+
+async function waitReady() {
+	for (let i = 0; i < 300; i++) {
+		const s = await fetch(`${BASE}/api/status`).then((r) => r.json()).catch(() => null);
+		if (s?.ready) return;
+		await new Promise((r) => setTimeout(r, 1000));
+	}
+	throw new Error('the demo district was not ready after 300 s');
+}
+
+/**
+ * A TCP proxy in front of the app for the screen's browser: `down()` cuts every open connection
+ * (the SSE stream included) and refuses new ones, as a network or server drop would; `up()` heals.
+ */
+async function dropProxy(target) {
+	const { hostname, port } = new URL(target);
+	const sockets = new Set();
+	let isDown = false;
+	const server = net.createServer((client) => {
+		if (isDown) return client.destroy();
+		const upstream = net.connect(Number(port), hostname);
+		sockets.add(client).add(upstream);
+		const close = () => { client.destroy(); upstream.destroy(); sockets.delete(client); sockets.delete(upstream); };
+		client.on('error', close).on('close', close);
+		upstream.on('error', close).on('close', close);
+		client.pipe(upstream).pipe(client);
+	});
+	await new Promise((r) => server.listen(0, '127.0.0.1', r));
+	return {
+		url: `http://127.0.0.1:${server.address().port}`,
+		down() { isDown = true; for (const s of sockets) s.destroy(); sockets.clear(); },
+		up() { isDown = false; },
+		close: () => new Promise((r) => server.close(r))
+	};
+}
+const proxy = await dropProxy(BASE);
+
+const browser = await chromium.launch({
+	executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+	args: (process.env.CHROMIUM_ARGS || '--headless --no-sandbox --use-angle=swiftshader --enable-unsafe-swiftshader').split(' ')
+});
+
+/** Opens the screen in a fresh context of the given size, signed in as the demo `screen` user. */
+async function openScreen(width, height, query = '', base = BASE) {
+	const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+	const page = await context.newPage();
+	page.on('pageerror', (e) => console.log('page error:', e.message));
+	const payloads = [];
+	page.on('response', async (res) => {
+		const u = res.url();
+		if (u.includes('/api/screen/') || (u.includes('/screen') && res.request().resourceType() === 'document')) {
+			payloads.push({ url: u, body: await res.text().catch(() => '') });
+		}
+	});
+	await page.goto(`${base}/login/demo?user=screen&redirect=${encodeURIComponent('/screen' + query)}`);
+	await page.waitForSelector('[data-testid=screen-map][data-ready=true]', { timeout: 90_000 });
+	await page.waitForSelector('[data-testid=live-ok]', { timeout: 30_000 });
+	return { context, page, payloads };
+}
+
+async function settle(page) {
+	// let the map finish its fly-to and tiles: idle twice in a row
+	await page.evaluate(() => new Promise((resolve) => {
+		const m = window.__screenMap;
+		if (!m) return resolve();
+		const done = () => (m.loaded() && !m.isMoving() ? resolve() : m.once('idle', done));
+		setTimeout(done, 200);
+	}));
+	await page.waitForTimeout(500);
+}
+
+async function noScrollbars(page) {
+	return page.evaluate(() => ({
+		x: document.documentElement.scrollWidth <= window.innerWidth, y: document.documentElement.scrollHeight <= window.innerHeight
+	}));
+}
+
+try {
+	await waitReady();
+	// someone to report requests: the 网格员 of a grid that has an open request
+	const reporter = await browser.newContext({ locale: 'zh-CN' });
+	const rp = await reporter.newPage();
+	await rp.goto(`${BASE}/login/demo?user=admin&redirect=/`);
+	const [seed] = (await (await rp.request.get(`${BASE}/api/requests?status=open&limit=1`)).json()).rows;
+	await rp.goto(`${BASE}/login/demo?user=wg${seed.gridCode}&redirect=/`);
+	let n = 0;
+	async function report(note) {
+		const res = await rp.request.post(`${BASE}/api/requests`, {
+			data: { categoryCode: 'property.elevator', description: `${note}（大屏浏览器测试 ${++n}）`, lon: seed.lon, lat: seed.lat },
+			headers: { 'idempotency-key': `screen-e2e-${Date.now()}-${n}` }
+		});
+		if (!res.ok()) throw new Error(`report failed: HTTP ${res.status()} ${await res.text()}`);
+		return (await res.json()).code;
+	}
+
+	// 1. 1920×1080
+	const hd = await openScreen(1920, 1080, '?tour=600&ping=2000', proxy.url);
+	await settle(hd.page);
+	const sb = await noScrollbars(hd.page);
+	check('1920×1080: no scroll bars', sb.x && sb.y, JSON.stringify(sb));
+	const kpiCount = await hd.page.locator('[data-testid^=kpi-]').count();
+	check('1920×1080: KPI tiles shown', kpiCount >= 8, `${kpiCount} tiles`);
+	check('1920×1080: street and department rankings have rows',
+		(await hd.page.locator('[data-testid=rank-streets] tbody tr').count()) >= 3 && (await hd.page.locator('[data-testid=rank-departments] tbody tr').count()) >= 3);
+	check('1920×1080: the ticker lists alerts', (await hd.page.locator('[data-testid=ticker] .item').count()) > 0);
+	await hd.page.screenshot({ path: `${OUT}/screen-1920x1080.png` });
+
+	// 2. a new request appears within five seconds
+	const code = await report('电梯停运');
+	const t0 = Date.now();
+	await hd.page.waitForSelector(`[data-testid=feed-item][data-code="${code}"]`, { timeout: 5_000 }).catch(() => null);
+	const took = Date.now() - t0;
+	check('a reported request shows on the screen within 5 s', took < 5_000 && (await hd.page.locator(`[data-code="${code}"]`).count()) === 1, `${code} after ${took} ms`);
+	check('…and as a dot on the map', (await hd.page.evaluate(() => window.__screen.points())) >= 1);
+	await hd.page.waitForTimeout(600);
+	await hd.page.screenshot({ path: `${OUT}/screen-1920x1080-new-request.png` });
+
+	// 3. the network drops: stale banner, then it reconnects by itself, the missed request exactly once
+	proxy.down();
+	await hd.page.waitForSelector('[data-testid=stale]', { timeout: 15_000 }).catch(() => null);
+	const banner = await hd.page.locator('[data-testid=stale]').innerText().catch(() => '');
+	check('offline: the stale banner says since when', /数据更新于 \d\d:\d\d/.test(banner), banner);
+	await hd.page.screenshot({ path: `${OUT}/screen-offline.png` });
+	const missed = await report('停电');
+	await hd.page.waitForTimeout(1500);
+	check('offline: the request made meanwhile is not shown yet', (await hd.page.locator(`[data-code="${missed}"]`).count()) === 0);
+	proxy.up();
+	await hd.page.waitForSelector('[data-testid=live-ok]', { timeout: 30_000 }).catch(() => null);
+	await hd.page.waitForSelector(`[data-code="${missed}"]`, { timeout: 10_000 }).catch(() => null);
+	check('back online: reconnected by itself', (await hd.page.evaluate(() => window.__screen.reconnects())) >= 1 && (await hd.page.locator('[data-testid=stale]').count()) === 0);
+	check('back online: the missed request shows exactly once', (await hd.page.locator(`[data-code="${missed}"]`).count()) === 1, missed);
+	check('back online: the earlier request is still shown exactly once', (await hd.page.locator(`[data-code="${code}"]`).count()) === 1, code);
+	const codes = await hd.page.evaluate(() => window.__screen.feedCodes());
+	check('the feed holds no duplicate', new Set(codes).size === codes.length, codes.join(','));
+
+	// 4. no personal data anywhere the screen reads
+	const live = await hd.page.evaluate(async (u) => {
+		const ctl = new AbortController();
+		const r = await fetch(u, { signal: ctl.signal });
+		const reader = r.body.getReader();
+		let text = '';
+		const until = Date.now() + 1500;
+		while (Date.now() < until) {
+			const { value, done } = await Promise.race([reader.read(), new Promise((res) => setTimeout(() => res({ value: null, done: false }), 300))]);
+			if (done) break;
+			if (value) text += new TextDecoder().decode(value);
+		}
+		ctl.abort();
+		return text;
+	}, `${proxy.url}/api/live?after=0`);
+	const bodies = [...hd.payloads.map((p) => p.body), live, await hd.page.content()];
+	const everything = bodies.join('\n');
+	// exact seeded names are checked against the database in tests/integration/screen.test.ts; here:
+	// any phone number, masked or not, and any masked name (张*华) would mean personal data leaked
+	const masked = /[\u4e00-\u9fff]\*+[\u4e00-\u9fff]?/;
+	check('no masked name in the page or its payloads', !masked.test(everything), masked.exec(everything)?.[0] ?? '');
+	const phone = /(?<![\d.])1[3-9]\d(\d{4}|\*{4})\d{4}(?![\d.])/;
+	check('no phone number in the page or its payloads', !phone.test(everything), phone.exec(everything)?.[0] ?? `${bodies.length} bodies, ${everything.length} chars`);
+	const scr = hd.page.request;
+	const refused = await Promise.all(['/api/requests?limit=1', '/api/requests/export?format=csv', `/api/map/features/households/14/0/0/0`].map(async (u) => (await scr.get(`${BASE}${u}`)).status()));
+	check('the screen credential is refused personal endpoints', refused.every((s) => s === 403), refused.join(','));
+
+	// 5. 3840×2160: the same layout, scaled crisply
+	const uhd = await openScreen(3840, 2160, '?tour=600');
+	await settle(uhd.page);
+	const sb4 = await noScrollbars(uhd.page);
+	check('3840×2160: no scroll bars', sb4.x && sb4.y, JSON.stringify(sb4));
+	const h1 = await uhd.page.locator('h1').boundingBox();
+	check('3840×2160: the design is scaled ×2 (title box twice as tall)', h1 && h1.height > 80, JSON.stringify(h1));
+	const ratio = await uhd.page.evaluate(() => window.__screenMap.getPixelRatio());
+	check('3840×2160: the map draws at pixel ratio 2', Math.abs(ratio - 2) < 0.01, String(ratio));
+	await uhd.page.screenshot({ path: `${OUT}/screen-3840x2160.png` });
+	await uhd.context.close();
+
+	// 6. the tour: district → street → community → district, 3 s a stop here
+	const tour = await openScreen(1920, 1080, '?tour=3');
+	const seen = [];
+	const cycle = () => seen.some((_, i) => seen.slice(i, i + 4).map((c) => c.length).join() === '6,9,12,6');
+	for (let i = 0; i < 30 && !cycle(); i++) {
+		const s = await tour.page.evaluate(() => window.__screen.stop());
+		if (s && s !== seen[seen.length - 1]) seen.push(s);
+		await tour.page.waitForTimeout(500);
+	}
+	check('the tour goes district → street → community → district', cycle(), seen.join(' → '));
+	await settle(tour.page);
+	await tour.page.screenshot({ path: `${OUT}/screen-tour.png` });
+	await tour.context.close();
+	await hd.context.close();
+	await reporter.close();
+} catch (e) {
+	console.log('FAIL', e.stack ?? e);
+	failures++;
+} finally {
+	await browser.close();
+	await proxy.close();
+}
+console.log(failures ? `${failures} check(s) failed` : 'all screen checks passed');
+process.exit(failures ? 1 : 0);
