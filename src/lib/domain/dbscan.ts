@@ -112,6 +112,13 @@ export function dbscan(xy: Float64Array, options: DbscanOptions = {}): DbscanRes
 		return dx * dx + dy * dy <= eps2;
 	};
 
+	// squared distance from point i to cell (gx, gy): cells out of reach are skipped without a look at their points
+	const toCell = (i: number, gx: number, gy: number) => {
+		const x = xy[2 * i] - index.minX, y = xy[2 * i + 1] - index.minY;
+		const dx = Math.max(gx * size - x, 0, x - (gx + 1) * size), dy = Math.max(gy * size - y, 0, y - (gy + 1) * size);
+		return dx * dx + dy * dy;
+	};
+
 	// pass 1: core flags
 	const core = new Uint8Array(n);
 	for (let c = 0; c < cols * rows; c++) {
@@ -126,6 +133,7 @@ export function dbscan(xy: Float64Array, options: DbscanOptions = {}): DbscanRes
 				for (let gx = Math.max(0, cx - reach); gx <= Math.min(cols - 1, cx + reach); gx++) {
 					const d = gy * cols + gx;
 					if (compact && d === c) { found += count; if (found >= minPoints) break search; continue; }
+					if (toCell(i, gx, gy) > eps2) continue;
 					for (let m = start[d]; m < start[d + 1]; m++) if (within(i, ids[m]) && ++found >= minPoints) break search;
 				}
 			}
@@ -163,7 +171,7 @@ export function dbscan(xy: Float64Array, options: DbscanOptions = {}): DbscanRes
 				if (compact && find(firstCore[c]) === find(firstCore[d])) continue;
 				pairs: for (let k = start[c]; k < start[c + 1]; k++) {
 					const i = ids[k];
-					if (!core[i]) continue;
+					if (!core[i] || toCell(i, gx, gy) > eps2) continue;
 					for (let m = start[d]; m < start[d + 1]; m++) {
 						const j = ids[m];
 						if (j !== i && core[j] && within(i, j)) { union(i, j); if (compact) break pairs; }
@@ -182,6 +190,7 @@ export function dbscan(xy: Float64Array, options: DbscanOptions = {}): DbscanRes
 		for (let gy = Math.max(0, cy - reach); gy <= Math.min(rows - 1, cy + reach); gy++) {
 			for (let gx = Math.max(0, cx - reach); gx <= Math.min(cols - 1, cx + reach); gx++) {
 				const d = gy * cols + gx;
+				if (firstCore[d] < 0 || toCell(i, gx, gy) > eps2) continue;
 				for (let m = start[d]; m < start[d + 1]; m++) {
 					const j = ids[m];
 					if (core[j] && (best < 0 || j < best) && within(i, j)) best = j;

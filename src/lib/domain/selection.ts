@@ -21,7 +21,7 @@ export interface SelectionWeights {
 	typical: number;
 	/** 未走访: 1 when no leader visited within freshDays, less when visited more recently */
 	fresh: number;
-	/** 分散: penalty for resembling an earlier pick (same street .4, setting .2, main sub-type .2, < 1.5 km .2), halved */
+	/** 分散: penalty for resembling an earlier pick: same street .35, setting .1, main sub-type .15, within 1.5 km .4 */
 	diversity: number;
 }
 
@@ -135,8 +135,8 @@ export function selectSites(candidates: readonly SiteCandidate[], ctx: TopicCont
 		let best: (typeof scored)[number] | null = null, bestValue = -Infinity;
 		for (const s of eligible) {
 			if (picked.includes(s)) continue;
-			const sim = picked.reduce((m, p) => Math.max(m, 0.4 * +(p.c.street === s.c.street) + 0.2 * +(p.c.setting === s.c.setting) + 0.2 * +(dominant(p.c.mix) === dominant(s.c.mix)) + 0.2 * +(km(p.c, s.c) < DAY_KM)), 0);
-			const value = s.score - (w.diversity * sim) / 2;
+			const sim = picked.reduce((m, p) => Math.max(m, 0.35 * +(p.c.street === s.c.street) + 0.1 * +(p.c.setting === s.c.setting) + 0.15 * +(dominant(p.c.mix) === dominant(s.c.mix)) + 0.4 * +(km(p.c, s.c) < DAY_KM)), 0);
+			const value = s.score - w.diversity * sim;
 			if (value > bestValue || (value === bestValue && best && s.c.code < best.c.code)) { best = s; bestValue = value; }
 		}
 		if (!best) break;
