@@ -111,10 +111,12 @@ try {
 	await rp.goto(`${BASE}/login/demo?user=wg${seed.gridCode}&redirect=/`);
 	let n = 0;
 	async function report(note) {
-		const res = await rp.request.post(`${BASE}/api/requests`, {
+		const options = {
 			data: { categoryCode: 'property.elevator', description: `${note}（大屏浏览器测试 ${++n}）`, lon: seed.lon, lat: seed.lat },
 			headers: { 'idempotency-key': `screen-e2e-${Date.now()}-${n}` }
-		});
+		};
+		// a kept-alive socket the server has just closed gives ECONNRESET: the key makes a retry safe
+		const res = await rp.request.post(`${BASE}/api/requests`, options).catch(() => rp.request.post(`${BASE}/api/requests`, options));
 		if (!res.ok()) throw new Error(`report failed: HTTP ${res.status()} ${await res.text()}`);
 		return (await res.json()).code;
 	}
@@ -196,6 +198,8 @@ try {
 	const ratio = await uhd.page.evaluate(() => window.__screenMap.getPixelRatio());
 	check('3840×2160: the map draws at pixel ratio 2', Math.abs(ratio - 2) < 0.01, String(ratio));
 	await uhd.page.screenshot({ path: `${OUT}/screen-3840x2160.png` });
+	// a 1:1 crop to judge sharpness: KPI numerals and the map's labels at real 4K pixels
+	await uhd.page.screenshot({ path: `${OUT}/screen-3840x2160-detail.png`, clip: { x: 0, y: 160, width: 1800, height: 1000 } });
 	await uhd.context.close();
 
 	// 6. the tour: district → street → community → district, 3 s a stop here
@@ -208,7 +212,9 @@ try {
 		await tour.page.waitForTimeout(500);
 	}
 	check('the tour goes district → street → community → district', cycle(), seen.join(' → '));
-	await settle(tour.page);
+	// the map is always flying at 3 s a stop: wait for a community stop to be reached and drawn
+	await tour.page.waitForFunction(() => window.__screen.stop()?.length === 12, null, { timeout: 15_000 }).catch(() => null);
+	await tour.page.waitForTimeout(4000);
 	await tour.page.screenshot({ path: `${OUT}/screen-tour.png` });
 	await tour.context.close();
 	await hd.context.close();
