@@ -2,6 +2,7 @@
 // pass/fail: timed assertions do not belong in tests.
 import { parseArgs } from 'node:util';
 import { benchHotspots } from './hotspots.bench';
+import { benchScreen } from './screen.bench';
 import { benchSeed } from './seed.bench';
 
 const { values } = parseArgs({ options: { households: { type: 'string', default: '200000' }, only: { type: 'string' } } });
@@ -11,7 +12,8 @@ if (!Number.isInteger(households) || households < 100) throw new Error(`--househ
 const print = (line: string) => console.log(line);
 const sections: [string, () => Promise<void>][] = [
 	['seed', () => benchSeed(households, print)],
-	['hotspots', () => benchHotspots(households, print)]
+	['hotspots', () => benchHotspots(households, print)],
+	['screen', () => benchScreen(print)]
 ];
 for (const [name, run] of sections) {
 	if (values.only && values.only !== name) continue;
