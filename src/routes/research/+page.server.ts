@@ -6,5 +6,5 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = pageUser(locals, url, true);
-	return { plans: await listPlans(await ready(), user.role === 'admin' ? null : user.id) };
+	return { user, plans: await listPlans(await ready(), user.role === 'admin' ? null : user.id) };
 };
