@@ -1,0 +1,64 @@
+// The big screen's aggregates on the seeded demo district, on both back ends: they agree with the
+// KPI module, and nothing personal is in them — no household head name, no phone, no user name.
+import { beforeAll, expect, it } from 'vitest';
+import { seedDemoDistrict } from '../../db/seed/ensure';
+import { computeKpis } from '../../src/lib/server/kpi/kpi';
+import { screenMayOpen } from '../../src/lib/server/screen/access';
+import { gridDensity, PERIOD_DAYS, screenSummary, type ScreenSummary } from '../../src/lib/server/screen/summary';
+import { describeBackends } from './helpers/backends';
+
+const NOW = new Date();
+
+describeBackends('screen aggregates', (getDb) => {
+	let district: ScreenSummary;
+	let street: ScreenSummary;
+	let text: string;
+	beforeAll(async () => {
+		const db = getDb();
+		await seedDemoDistrict(db, { households: 3000, now: NOW });
+		district = await screenSummary(db, null, NOW);
+		street = await screenSummary(db, district.streets[0].code, NOW);
+		text = JSON.stringify([district, street, await gridDensity(db)]);
+	}, 240_000);
+
+	it('shows the district KPIs of the KPI module, with the previous period beside them', async () => {
+		const from = new Date(NOW.getTime() - PERIOD_DAYS * 86_400_000);
+		const k = await computeKpis(getDb(), { area: district.area.code, department: null, leader: null, from, to: NOW }, { now: NOW });
+		expect(district.kpis.map((x) => [x.key, x.value])).toEqual(k.values.map((v) => [v.key, v.value]));
+		expect(district.open).toBe(k.open);
+		expect(district.kpis.find((x) => x.key === 'satisfaction_rate')!.prev).not.toBeNull();
+		expect(district.trend).toHaveLength(14);
+	});
+
+	it('ranks streets and departments and lists each kind of alert that exists', () => {
+		expect(district.streets.length).toBeGreaterThan(2);
+		expect(district.departments.length).toBeGreaterThan(2);
+		expect(street.streets.every((s) => s.code.length === 12)).toBe(true);
+		const kinds = new Set(district.alerts.items.map((a) => a.kind));
+		expect([...kinds].every((k) => ['overdue', 'whistle', 'hazard'].includes(k))).toBe(true);
+		expect(kinds.has('overdue')).toBe(district.alerts.overdue > 0);
+		expect(kinds.has('whistle')).toBe(district.alerts.whistle > 0);
+		expect(kinds.has('hazard')).toBe(district.alerts.hazard > 0);
+	});
+
+	it('carries no household name, phone or ID number, and no user name', async () => {
+		const db = getDb();
+		// a name that is also a place, category or department name is not personal
+		const [{ places }] = await db.sql<{ places: string }>`SELECT string_agg(name, '|') AS places FROM
+			(SELECT name FROM areas UNION ALL SELECT name FROM grids UNION ALL SELECT name FROM categories UNION ALL SELECT name FROM departments) x`;
+		const people = await db.sql<{ v: string }>`
+			SELECT DISTINCT v FROM (SELECT head_name AS v FROM households UNION ALL SELECT phone FROM households
+				UNION ALL SELECT id_number FROM households UNION ALL SELECT display_name FROM users UNION ALL SELECT phone FROM users
+				UNION ALL SELECT reporter_name FROM requests UNION ALL SELECT reporter_phone FROM requests) x WHERE v IS NOT NULL AND length(v) >= 2`;
+		expect(people.length).toBeGreaterThan(1000);
+		const leaked = people.map((p) => p.v).filter((v) => text.includes(v) && !places.includes(v));
+		expect(leaked).toEqual([]);
+		expect(text).not.toMatch(/(?<!\d)1[3-9]\d{9}(?!\d)/);
+	});
+});
+
+it('the screen credential may open the screen, its aggregates and the map geometry only', () => {
+	for (const ok of ['/screen', '/api/screen/summary', '/api/live', '/api/map/grids', '/api/map/basemap', '/_app/immutable/x.js', '/logout']) expect(screenMayOpen(ok), ok).toBe(true);
+	for (const no of ['/', '/api/requests', '/api/requests/1', '/api/map/features/households/1/2/3/4', '/api/map/tiles/households/1/2/3', '/kpi', '/api/kpi', '/workspace', '/api/screenx', '/screenx'])
+		expect(screenMayOpen(no), no).toBe(false);
+});
