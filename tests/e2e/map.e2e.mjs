@@ -14,11 +14,15 @@ const require = createRequire(path.join(process.cwd(), 'package.json'));
 const { chromium } = require('playwright-core');
 const BASE = (process.env.BASE_URL || 'http://127.0.0.1:3123').replace(/\/$/, '');
 const OUT = 'test-results';
+// tests/e2e/run.mjs also hands each file a folder of its own: the screenshots go there as well
+const ARTIFACTS = process.env.E2E_ARTIFACTS;
 const W = 1600, H = 1000;
 let failures = 0;
+const started = Date.now();
 
 function check(name, ok, detail = '') {
-	console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
+	const at = `[${((Date.now() - started) / 1000).toFixed(0)} s]`;
+	console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''} ${at}`);
 	if (!ok) failures++;
 }
 
@@ -59,8 +63,8 @@ function countDiff(a, b, tol = 24) {
 // ── browser ─────────────────────────────────────────────────────────────────────────────────
 const browser = await chromium.launch({
 	executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-	args: ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
-		'--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
+	args: process.env.CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+		'--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
 });
 const page = await browser.newPage({ viewport: { width: W, height: H } });
 page.on('pageerror', (e) => console.log('page error:', e.message));
@@ -110,6 +114,14 @@ async function idle() {
 	await page.waitForTimeout(400); // deck.gl draws on the next animation frame
 }
 
+async function shot(name) {
+	const png = await page.screenshot({ path: path.join(OUT, name) });
+	if (ARTIFACTS) {
+		mkdirSync(ARTIFACTS, { recursive: true });
+		writeFileSync(path.join(ARTIFACTS, name), png);
+	}
+}
+
 async function mapShot() {
 	const box = await page.locator('[data-testid=map]').boundingBox();
 	return readPng(await page.screenshot({ clip: box }));
@@ -132,8 +144,13 @@ async function run() {
 	console.log(`  ${'map data (all /api)'.padEnd(24)} ${apiTotal.toLocaleString('en')} B`);
 	console.log(`  ${'total'.padEnd(24)} ${total.toLocaleString('en')} B`);
 	mkdirSync(OUT, { recursive: true });
-	writeFileSync(path.join(OUT, 'map-bytes.json'), JSON.stringify({ sums, apiTotal, total, viewport: [W, H] }, null, 2));
-	await page.screenshot({ path: path.join(OUT, 'map.png') });
+	const report = JSON.stringify({ sums, apiTotal, total, viewport: [W, H] }, null, 2);
+	writeFileSync(path.join(OUT, 'map-bytes.json'), report);
+	if (ARTIFACTS) {
+		mkdirSync(ARTIFACTS, { recursive: true });
+		writeFileSync(path.join(ARTIFACTS, 'map-bytes.json'), report);
+	}
+	await shot('map.png');
 
 	check('page says the data is synthetic', (await page.getByText('演示数据（虚构）').count()) > 0);
 	await checkGrids();
@@ -141,7 +158,7 @@ async function run() {
 	await checkClicks();
 	await checkSearchAndTheme();
 	await checkApiErrors();
-	await page.screenshot({ path: path.join(OUT, 'map-after.png') });
+	await shot('map-after.png');
 	console.log(`screenshots: ${OUT}/map.png (district view), ${OUT}/map-after.png (after the checks)`);
 }
 
@@ -193,18 +210,19 @@ async function checkPoints() {
 	check('grid fill visibly changes the map pixels', noGrids > 10_000, `${noGrids} pixels differ with grids off`);
 }
 
-/** Clicks the first point of a layer whose screen position is inside the map, returns the panel text. */
+/** Clicks a visible point of a layer (clear of the legend and the details panel), returns the panel text. */
 async function clickPoint(layer) {
 	const at = await page.evaluate((layer) => {
 		const c = window.__gridmap;
-		const d = c.sets[layer].combined();
 		const canvas = c.map.getCanvas();
-		for (let i = 0; i < d.count; i += 7) {
-			const p = c.map.project([d.positions[2 * i], d.positions[2 * i + 1]]);
-			if (p.x > 320 && p.y > 60 && p.x < canvas.clientWidth - 80 && p.y < canvas.clientHeight - 60) {
-				const hit = c.overlay.pickObject({ x: p.x, y: p.y, radius: 5 }); // the radius the map's click handler uses
-				if (hit && hit.layer.id === layer) return { x: p.x, y: p.y };
-			}
+		const [w, h] = [canvas.clientWidth, canvas.clientHeight];
+		// one picking pass finds points that are really on top; then confirm with the click's own radius
+		const seen = c.overlay.pickObjects({ x: 220, y: 60, width: w - 560, height: h - 120, layerIds: [layer], maxObjects: 40 });
+		const d = c.sets[layer].combined();
+		for (const o of seen) {
+			const p = c.map.project([d.positions[2 * o.index], d.positions[2 * o.index + 1]]);
+			const hit = c.overlay.pickObject({ x: p.x, y: p.y, radius: 5 }); // the radius the map's click handler uses
+			if (hit && hit.layer.id === layer) return { x: p.x, y: p.y };
 		}
 		return null;
 	}, layer);
@@ -243,7 +261,7 @@ async function checkSearchAndTheme() {
 	const light = await bg();
 	await page.getByRole('button', { name: /深色主题/ }).click();
 	await idle();
-	await page.screenshot({ path: path.join(OUT, 'map-dark.png') });
+	await shot('map-dark.png');
 	check('theme toggle restyles the map', (await bg()) !== light);
 	await page.getByRole('button', { name: /浅色主题/ }).click();
 }

@@ -126,7 +126,9 @@ describeBackends('map api queries', (getDb) => {
 	it('a write changes the data version', async () => {
 		resetVersions();
 		const before = await versions(getDb());
-		await getDb().sql`UPDATE requests SET status = 'closed', version = version + 1 WHERE id = (SELECT min(id) FROM requests)`;
+		await getDb().sql`INSERT INTO requests (code, category_code, channel, status, title, grid_code, reported_at, resolve_deadline, geom)
+			SELECT 'SQNEW1', category_code, channel, 'reported', '新上报', grid_code, now(), now() + interval '7 days', geom
+			FROM requests ORDER BY id LIMIT 1`;
 		resetVersions();
 		const after = await versions(getDb());
 		expect(after.requests).not.toBe(before.requests);
@@ -156,5 +158,12 @@ describe('map api http', () => {
 		expect([gz.headers.get('content-encoding'), gz.headers.get('cache-control')]).toEqual(['gzip', 'public, max-age=86400, immutable']);
 		const again = sendCached(new Request('http://t', { headers: { 'if-none-match': c.etag } }), c, false);
 		expect([again.status, again.headers.get('cache-control')]).toEqual([304, 'no-cache']);
+	});
+});
+
+describe('data versions', () => {
+	it('a new time bucket keeps the rows, a new fingerprint does not', async () => {
+		const { sameRows } = await import('../../src/lib/server/queries/versions');
+		expect([sameRows('abc-k1', 'abc-k2'), sameRows('abc-k1', 'abd-k1'), sameRows('abc', 'abc')]).toEqual([true, false, true]);
 	});
 });

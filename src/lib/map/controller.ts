@@ -50,6 +50,7 @@ export class MapController {
 	stats: GridStatsDoc | null = null;
 	sets: Record<PointLayer, PointTileSet>;
 	private frame = 0;
+	private poll: ReturnType<typeof setInterval> | undefined;
 
 	constructor(private o: MapOptions) {
 		const changed = () => this.scheduleDeck();
@@ -95,6 +96,8 @@ export class MapController {
 		this.map.on('zoomend', () => this.scheduleDeck()); // marker size and the minimum zoom for points
 		this.map.on('click', (e) => this.click(e.point.x, e.point.y));
 		await this.loadPoints();
+		// overdue flags and 90-day visit classes age with the clock, and others write: re-check versions
+		this.poll = setInterval(() => this.refreshVersions().catch(() => {}), 5 * 60_000);
 	}
 
 	/** Over a configured style: our area boundaries and labels from the base-map document. */
@@ -203,6 +206,7 @@ export class MapController {
 	}
 
 	destroy(): void {
+		clearInterval(this.poll);
 		cancelAnimationFrame(this.frame);
 		this.overlay?.finalize();
 		this.map?.remove();

@@ -48,6 +48,15 @@ function hash(s: string): string {
 	return (h >>> 0).toString(36);
 }
 
+/**
+ * Whether two versions of a layer describe the same rows. They may still differ in their time
+ * bucket (overdue flags, visit classes), which changes attribute bytes but not which row sits at
+ * which index of a tile, so a click on an older tile still names the right row.
+ */
+export function sameRows(a: string, b: string): boolean {
+	return a.split('-')[0] === b.split('-')[0];
+}
+
 /** Forget the fingerprint (tests, or a writer that wants its change visible at once). */
 export function resetVersions(): void {
 	last = null;
