@@ -188,6 +188,32 @@ try {
 	const refused = await Promise.all(['/api/requests?limit=1', '/api/requests/export?format=csv', `/api/map/features/households/14/0/0/0`].map(async (u) => (await scr.get(`${BASE}${u}`)).status()));
 	check('the screen credential is refused personal endpoints', refused.every((s) => s === 403), refused.join(','));
 
+	// soak in the page: 2000 events (a day) through the page's event handler, DOM nodes and JS heap
+	// before and after (after a forced GC); the lists and map points are bounded, so neither grows
+	const cdp = await hd.context.newCDPSession(hd.page);
+	await cdp.send('Performance.enable');
+	const metrics = async () => {
+		await cdp.send('HeapProfiler.collectGarbage');
+		const m = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]));
+		return { nodes: m.Nodes, heap: m.JSHeapUsedSize, listeners: m.JSEventListeners };
+	};
+	const m0 = await metrics();
+	const days = [];
+	for (let day = 0; day < 2; day++) {
+		for (let i = 0; i < 20; i++) {
+			await hd.page.evaluate((k) => window.__screen.inject(100, k), day * 100 + i);
+			await hd.page.waitForTimeout(50);
+		}
+		await hd.page.waitForTimeout(1500);
+		days.push(await metrics());
+	}
+	// the first day fills the bounded lists (feed 6, live alerts 6, map 300 points); the second must not add
+	const [d1, m1] = days;
+	const mb = (b) => `${(b / 1048576).toFixed(1)} MB`;
+	console.log(`page soak: start → day 1 → day 2 (2000 events a day): DOM nodes ${m0.nodes} → ${d1.nodes} → ${m1.nodes}, JS heap ${mb(m0.heap)} → ${mb(d1.heap)} → ${mb(m1.heap)}, listeners ${m0.listeners} → ${d1.listeners} → ${m1.listeners}, map points ${await hd.page.evaluate(() => window.__screen.points())}`);
+	check('page soak: DOM nodes do not grow on the second day', m1.nodes <= d1.nodes + 20, `${d1.nodes} → ${m1.nodes}`);
+	check('page soak: JS heap does not grow on the second day', m1.heap <= d1.heap * 1.2 + 1048576, `${mb(d1.heap)} → ${mb(m1.heap)}`);
+
 	// 5. 3840×2160: the same layout, scaled crisply
 	const uhd = await openScreen(3840, 2160, '?tour=600');
 	await settle(uhd.page);
