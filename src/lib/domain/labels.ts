@@ -1,19 +1,10 @@
 // Chinese labels for the codes stored in the database. One place, so the map, tables, exports
 // and the big screen all say the same thing.
 
-export const REQUEST_STATUS: Record<string, string> = {
-	reported: '已上报',
-	dispatched: '已派单',
-	accepted: '已接单',
-	resolved: '已办结',
-	evaluated: '已评价',
-	closed: '已销号',
-	returned: '已退单',
-	escalated: '吹哨中',
-	reopened: '返工'
-};
+import { STATUS_LABEL } from './workflow';
 
-export const OPEN_REQUEST_STATUSES = ['reported', 'dispatched', 'accepted', 'returned', 'escalated', 'reopened'] as const;
+/** Request statuses are labelled next to the state machine that defines them; looked up by any string here. */
+export const REQUEST_STATUS: Readonly<Record<string, string>> = STATUS_LABEL;
 
 export const CHANNEL: Record<string, string> = {
 	grid: '网格员上报',
