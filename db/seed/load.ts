@@ -40,6 +40,19 @@ function pointHex([x, y]: XY): string {
 	return ewkb.toString('hex');
 }
 
+const CHUNK_ROWS = 20_000;
+
+/**
+ * COPY in chunks, giving the event loop a turn between them: on a first start the server keeps
+ * answering the progress screen while PGlite (which runs on this thread) loads the district.
+ */
+async function copyMany<T>(db: Db, table: string, columns: string[], items: readonly T[], toRow: (item: T) => Cell[]) {
+	for (let i = 0; i < items.length; i += CHUNK_ROWS) {
+		await db.copyIn(table, columns, tsv(items.slice(i, i + CHUNK_ROWS).map(toRow)));
+		await new Promise((resolve) => setImmediate(resolve));
+	}
+}
+
 const iso = (ms: number | null | undefined) => (ms ? new Date(Math.round(ms)).toISOString() : null);
 
 /** The load, as named steps, so the caller can report progress between them. */
@@ -91,14 +104,14 @@ export function loadSteps(db: Db, d: DemoDistrict): [string, () => Promise<unkno
 				tsv(people.pairings.map((p) => [p.leader, p.kind, p.areaCode, p.name, p.p && pt(p.p)])));
 		}],
 		['居民楼与住户', async () => {
-			await db.copyIn('buildings', ['id', 'grid_code', 'name', 'kind', 'floors', 'geom'],
-				tsv(d.buildings.map((b) => [b.id, geo.grids[b.grid].code, b.name, b.kind, b.floors, pt(b.p)])));
-			await db.copyIn('households', ['id', 'building_id', 'grid_code', 'address', 'head_name', 'phone', 'id_number', 'size', 'tags', 'last_visit_at', 'geom'],
-				tsv(d.households.map((h) => [h.id, h.building, geo.grids[h.grid].code, h.address, h.headName, h.phone, h.idNumber, h.size, h.tags, iso(d.lastVisit[h.id]), pt(h.p)])));
+			await copyMany(db, 'buildings', ['id', 'grid_code', 'name', 'kind', 'floors', 'geom'], d.buildings,
+				(b) => [b.id, geo.grids[b.grid].code, b.name, b.kind, b.floors, pt(b.p)]);
+			await copyMany(db, 'households', ['id', 'building_id', 'grid_code', 'address', 'head_name', 'phone', 'id_number', 'size', 'tags', 'last_visit_at', 'geom'], d.households,
+				(h) => [h.id, h.building, geo.grids[h.grid].code, h.address, h.headName, h.phone, h.idNumber, h.size, h.tags, iso(d.lastVisit[h.id]), pt(h.p)]);
 		}],
-		['敲门走访记录', () => db.copyIn('door_knocks', ['household_id', 'visitor_id', 'visited_at'], tsv(d.knocks.map((k) => [k.household, k.visitor, iso(k.at)])))],
-		['隐患', () => db.copyIn('hazards', ['id', 'code', 'type', 'severity', 'status', 'title', 'grid_code', 'building_id', 'found_at', 'rectify_deadline', 'rectified_at', 'reinspect_deadline', 'reinspected_at', 'geom'],
-			tsv(d.hazards.map((h) => [h.id, h.code, h.type, h.severity, h.status, h.title, geo.grids[h.grid].code, h.building, iso(h.foundAt), iso(h.rectifyDeadline), iso(h.rectifiedAt), iso(h.reinspectDeadline), iso(h.reinspectedAt), pt(h.p)])))],
+		['敲门走访记录', () => copyMany(db, 'door_knocks', ['household_id', 'visitor_id', 'visited_at'], d.knocks, (k) => [k.household, k.visitor, iso(k.at)])],
+		['隐患', () => copyMany(db, 'hazards', ['id', 'code', 'type', 'severity', 'status', 'title', 'grid_code', 'building_id', 'found_at', 'rectify_deadline', 'rectified_at', 'reinspect_deadline', 'reinspected_at', 'geom'],
+			d.hazards, (h) => [h.id, h.code, h.type, h.severity, h.status, h.title, geo.grids[h.grid].code, h.building, iso(h.foundAt), iso(h.rectifyDeadline), iso(h.rectifiedAt), iso(h.reinspectDeadline), iso(h.reinspectedAt), pt(h.p)])],
 		['领导走访', async () => {
 			await db.copyIn('visits', ['id', 'leader_id', 'title', 'visit_type', 'unannounced', 'status', 'planned_date', 'started_at', 'finished_at', 'route', 'findings', 'decisions'],
 				tsv(d.visits.map((v) => [v.id, v.leader, v.title, v.type, v.unannounced, 'done', iso(v.date)!.slice(0, 10), iso(v.startedAt), iso(v.finishedAt), v.stops.length > 1 ? line(v.stops.map((s) => s.p)) : null, v.findings, v.decisions])));
@@ -106,13 +119,13 @@ export function loadSteps(db: Db, d: DemoDistrict): [string, () => Promise<unkno
 				tsv(d.visits.flatMap((v) => v.stops.map((s, i) => [v.id, i + 1, geo.grids[s.grid].code, s.name, s.purpose, iso(s.arrive), iso(s.depart), pt(s.p)]))));
 		}],
 		['诉求与流转记录', async () => {
-			await db.copyIn('requests', ['id', 'code', 'kind', 'category_code', 'channel', 'status', 'priority', 'title', 'description', 'grid_code', 'department_id', 'household_id', 'reporter_name', 'address',
+			await copyMany(db, 'requests', ['id', 'code', 'kind', 'category_code', 'channel', 'status', 'priority', 'title', 'description', 'grid_code', 'department_id', 'household_id', 'reporter_name', 'address',
 				'reported_at', 'dispatched_at', 'accepted_at', 'resolved_at', 'evaluated_at', 'closed_at', 'accept_deadline', 'resolve_deadline', 'satisfaction', 'solved', 'reopen_count', 'leader_id', 'mediator_id', 'visit_id', 'claimed_by', 'version', 'geom'],
-				tsv(d.requests.map((r) => [r.id, r.code, r.kind, r.category, r.channel, r.status, r.priority, r.title, r.description, geo.grids[r.grid].code, r.department, r.household, r.reporterName, r.address,
+				d.requests, (r) => [r.id, r.code, r.kind, r.category, r.channel, r.status, r.priority, r.title, r.description, geo.grids[r.grid].code, r.department, r.household, r.reporterName, r.address,
 					iso(r.stamps.reported), iso(r.stamps.dispatched), iso(r.stamps.accepted), iso(r.stamps.resolved), iso(r.stamps.evaluated), iso(r.stamps.closed), iso(r.acceptDeadline), iso(r.resolveDeadline),
-					r.satisfaction, r.solved, r.reopenCount, r.leader, r.mediator, r.visit, r.claimedBy, r.events.length, pt(r.p)])));
-			await db.copyIn('request_events', ['request_id', 'from_status', 'to_status', 'action', 'actor_id', 'department_id', 'at', 'reason', 'payload'],
-				tsv(d.requests.flatMap((r) => r.events.map((e) => [r.id, e.from, e.to, e.action, e.actor, e.department, iso(e.at), e.reason, e.payload]))));
+					r.satisfaction, r.solved, r.reopenCount, r.leader, r.mediator, r.visit, r.claimedBy, r.events.length, pt(r.p)]);
+			await copyMany(db, 'request_events', ['request_id', 'from_status', 'to_status', 'action', 'actor_id', 'department_id', 'at', 'reason', 'payload'],
+				d.requests.flatMap((r) => r.events.map((e) => [r.id, e] as const)), ([id, e]) => [id, e.from, e.to, e.action, e.actor, e.department, iso(e.at), e.reason, e.payload]);
 			await db.copyIn('whistle_summons', ['request_id', 'department_id', 'summoned_at', 'deadline', 'reported_at'],
 				tsv(d.requests.flatMap((r) => r.summons.map((s) => [r.id, s.department, iso(s.summonedAt), iso(s.deadline), iso(s.reportedAt)]))));
 		}],

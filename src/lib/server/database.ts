@@ -5,10 +5,20 @@ import { openConfigured, type Db } from './db';
 import { migrate } from './migrate';
 import { ensureDemoDistrict, type SeedProgress } from '../../../db/seed/ensure';
 
-let opening: Promise<Db> | null = null;
-let seeding: Promise<void> | null = null;
-let current: SeedProgress = { phase: 'opening', done: 0, total: 1, message: '正在打开数据库…' };
-let failure: Error | null = null;
+interface State {
+	opening: Promise<Db> | null;
+	seeding: Promise<void> | null;
+	current: SeedProgress;
+	failure: Error | null;
+}
+// On globalThis, not in module scope: `vite dev` re-evaluates server modules after an edit, and a
+// second PGlite opened on the same ./data folder would corrupt it.
+const state: State = ((globalThis as { __gridDatabase?: State }).__gridDatabase ??= {
+	opening: null,
+	seeding: null,
+	current: { phase: 'opening', done: 0, total: 1, message: '正在打开数据库…' },
+	failure: null
+});
 
 export class SeedingError extends Error {
 	constructor(public progress: SeedProgress) {
@@ -18,39 +28,31 @@ export class SeedingError extends Error {
 
 /** Opens and migrates the database; starts seeding in the background when it is empty. */
 export function open(): Promise<Db> {
-	opening ??= (async () => {
+	state.opening ??= (async () => {
 		const db = await openConfigured();
 		await migrate(db);
-		seeding = ensureDemoDistrict(db, (p) => (current = p)).then(
+		state.seeding = ensureDemoDistrict(db, (p) => (state.current = p)).then(
 			() => {
-				current = { phase: 'ready', done: 1, total: 1, message: '就绪' };
+				state.current = { phase: 'ready', done: 1, total: 1, message: '就绪' };
 			},
 			(e: Error) => {
-				failure = e;
-				current = { phase: 'failed', done: 0, total: 1, message: `演示数据生成失败：${e.message}` };
+				state.failure = e;
+				state.current = { phase: 'failed', done: 0, total: 1, message: `演示数据生成失败：${e.message}` };
 				console.error('[seed] failed:', e);
 			}
 		);
 		return db;
 	})();
-	return opening;
+	return state.opening;
 }
 
 /** The database once the demo district is in place; throws SeedingError before that. */
 export async function ready(): Promise<Db> {
 	const db = await open();
-	if (current.phase !== 'ready') throw new SeedingError(current);
-	return db;
-}
-
-/** Waits for seeding to finish (CLI and tests). */
-export async function whenSeeded(): Promise<Db> {
-	const db = await open();
-	await seeding;
-	if (failure) throw failure;
+	if (state.current.phase !== 'ready') throw new SeedingError(state.current);
 	return db;
 }
 
 export function progress(): SeedProgress {
-	return current;
+	return state.current;
 }
