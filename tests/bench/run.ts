@@ -3,7 +3,9 @@
 import { parseArgs } from 'node:util';
 import { benchHotspots } from './hotspots.bench';
 import { benchScreen } from './screen.bench';
+import { benchPlanner } from './planner.bench';
 import { benchSeed } from './seed.bench';
+import { benchTiles } from './tiles.bench';
 
 const { values } = parseArgs({ options: { households: { type: 'string', default: '200000' }, only: { type: 'string' } } });
 const households = Number(values.households);
@@ -12,7 +14,9 @@ if (!Number.isInteger(households) || households < 100) throw new Error(`--househ
 const print = (line: string) => console.log(line);
 const sections: [string, () => Promise<void>][] = [
 	['seed', () => benchSeed(households, print)],
+	['tiles', () => benchTiles(households, print)],
 	['hotspots', () => benchHotspots(households, print)],
+	['planner', () => benchPlanner(print)],
 	['screen', () => benchScreen(print)]
 ];
 for (const [name, run] of sections) {

@@ -103,11 +103,14 @@ describe('planner behaviour', () => {
 		expect(parseHhmm('25:00')).toBeNull();
 		expect(hhmm(1445)).toBe('00:05+1');
 	});
-	it('plans 25 stops in well under a second', () => {
+	// its speed is a figure for `npm run bench -- --only planner`, not a timed assertion
+	it('plans 25 stops with the heuristic, each visited exactly once, times non-decreasing', () => {
 		const day = randomDay(new Random(3), 25);
 		day.budgetMin = 1440;
-		const plan = solveDay(day, { timeLimitMs: 800 });
-		console.log(`[planner] 25 stops: ${plan.ms} ms, ${plan.evaluations} schedules, feasible ${plan.feasible}`);
-		expect(plan.ms).toBeLessThan(1500);
+		const plan = solveDay(day, { timeLimitMs: 300 });
+		expect(plan.method).toBe('heuristic');
+		expect(new Set(plan.schedule.order).size).toBe(plan.schedule.order.length);
+		expect(plan.schedule.order.length + plan.leftOut.length).toBe(25);
+		for (let i = 1; i < plan.schedule.order.length; i++) expect(plan.schedule.arrive[i]).toBeGreaterThanOrEqual(plan.schedule.depart[i - 1]);
 	});
 });
