@@ -79,7 +79,7 @@ async function run() {
 	const option = await page.$(`option[value="${planId}"]`);
 	check('the visit planner lists the saved plan', !!option, (await option?.textContent()) ?? '');
 	await page.waitForSelector('[data-stop-input]', { timeout: 30_000 });
-	const handed = await page.$$eval('[data-stop-input] input:first-child', (xs) => xs.map((x) => x.value));
+	const handed = await page.$$eval('[data-stop-input] td:first-child input', (xs) => xs.map((x) => x.value));
 	check('the visit planner starts with the plan\'s 6 sites as stops', handed.length === 6 && handed.some((n) => n.includes('（对照）')), handed.join('、'));
 	const plan = await (await page.request.get(`${BASE}/api/research-plans/${planId}`)).json();
 	check('the plan keeps 6 sites with roles and reasons', plan.sites?.length === 6 && plan.sites[5].role === 'contrast' && plan.sites.every((s) => s.reason.length > 20));
