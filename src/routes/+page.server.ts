@@ -9,16 +9,16 @@ import { versions } from '$lib/server/queries/versions';
 import { warmPointTiles } from '$lib/server/queries/pointTiles';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async () => {
+export const load: PageServerLoad = async ({ locals }) => {
 	try {
 		const db = await ready();
 		const [areas, v] = await Promise.all([areaList(db), versions(db)]);
 		const district = areas.find((a) => a.level === 'district');
 		if (district) warmPointTiles(db, district.bbox);
 		const styleUrl = publicEnv.PUBLIC_MAP_STYLE_URL || env.MAP_STYLE_URL || null;
-		return { seeding: null, map: { areas, versions: v, styleUrl } };
+		return { seeding: null, user: locals.user && { displayName: locals.user.displayName, title: locals.user.title }, map: { areas, versions: v, styleUrl } };
 	} catch (e) {
-		if (e instanceof SeedingError) return { seeding: e.progress, map: null };
+		if (e instanceof SeedingError) return { seeding: e.progress, user: null, map: null };
 		throw e;
 	}
 };
