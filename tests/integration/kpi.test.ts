@@ -88,6 +88,12 @@ describeBackends('kpi', (getDb) => {
 		expect(pick(ranked[1].values)).toMatchObject({ accept_rate: '2/2', close_rate: '1/2', overdue: 1, whistle_rate: '1/2', hazard_rate: '0/1' });
 	});
 
+	it('ranks the streets when no area is chosen (the district is the scope, not a row of its own)', async () => {
+		const ranked = await rankChildren(getDb(), { ...JUNE, area: null }, { now: NOW });
+		expect(ranked.length).toBeGreaterThan(0);
+		for (const r of ranked) expect(r.code).toMatch(/^\d{9}$/);
+	});
+
 	it('scopes by department, by a leader’s 包联 set, and by a past period (door-knock history)', async () => {
 		const db = getDb();
 		const cg = await computeKpis(db, { ...JUNE, area: null, department: p.chengguan }, { now: NOW });

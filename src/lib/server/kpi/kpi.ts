@@ -89,7 +89,8 @@ export interface RankedArea { code: string; name: string; values: KpiValue[]; op
 
 /** The child areas of the scope (district → streets → communities → grids), best first. */
 export async function rankChildren(db: Queryable, s: KpiScope, o: KpiOptions = {}): Promise<RankedArea[]> {
-	const len = s.area ? { 6: 9, 9: 12, 12: 15 }[s.area.length] ?? null : 6;
+	// the children of the scope: the district's streets when no area is chosen
+	const len = s.area ? { 6: 9, 9: 12, 12: 15 }[s.area.length] ?? null : 9;
 	if (!len) return [];
 	const counts = await countAll(db, s, o, len);
 	const names = await db.query<{ code: string; name: string }>(
