@@ -105,3 +105,28 @@ function niceRound(v: number): number {
 	const p = 10 ** (Math.floor(Math.log10(v)) - 1);
 	return Number((Math.round(v / p) * p).toPrecision(2));
 }
+
+/** The map API's documents, as the server builds them and the browser reads them. */
+export interface Versions {
+	households: string;
+	hazards: string;
+	requests: string;
+	grids: string;
+	basemap: string;
+}
+
+export interface GridStat extends GridCounts {
+	code: string;
+	value: number | null;
+	/** 未销号 hazards */
+	hazards: number;
+}
+
+export interface GridStats {
+	measure: MeasureKey;
+	label: string;
+	unit: string;
+	legend: Legend;
+	generatedAt: string;
+	grids: GridStat[];
+}

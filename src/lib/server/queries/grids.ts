@@ -1,7 +1,7 @@
 // Grid polygons (GeoJSON, built in SQL as text so 600 polygons never pass through JSON.parse)
 // and the per-grid counts behind the choropleth, computed against now() on every build.
 import type { Db } from '../db';
-import { legendFor, MEASURES, measureValue, type GridCounts, type Legend, type MeasureKey } from '../../domain/measures';
+import { legendFor, MEASURES, measureValue, type GridStat, type GridStats, type MeasureKey } from '../../domain/measures';
 import { makeCached, mapCache, type Cached } from './cache';
 import { versions } from './versions';
 
@@ -18,22 +18,6 @@ export async function gridsGeojson(db: Db): Promise<Cached> {
 			FROM grids`;
 		return makeCached(r.doc, 'application/geo+json; charset=utf-8', null);
 	});
-}
-
-export interface GridStat extends GridCounts {
-	code: string;
-	value: number | null;
-	/** 未销号 hazards */
-	hazards: number;
-}
-
-export interface GridStats {
-	measure: MeasureKey;
-	label: string;
-	unit: string;
-	legend: Legend;
-	generatedAt: string;
-	grids: GridStat[];
 }
 
 /** Cache key bucket for now()-dependent counts, ms. */

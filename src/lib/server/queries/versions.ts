@@ -3,14 +3,8 @@
 // so any write (new request, status change, door knock) yields new tiles without anyone having
 // to remember to invalidate a cache.
 import type { Db } from '../db';
+import type { Versions } from '../../domain/measures';
 
-export interface Versions {
-	households: string;
-	hazards: string;
-	requests: string;
-	grids: string;
-	basemap: string;
-}
 
 /** How long a fingerprint is trusted before it is recomputed, ms. */
 const TTL_MS = 15_000;
