@@ -4,7 +4,9 @@ import { beforeAll, expect, it } from 'vitest';
 import { seedDemoDistrict } from '../../db/seed/ensure';
 import { computeKpis } from '../../src/lib/server/kpi/kpi';
 import { screenMayOpen } from '../../src/lib/server/screen/access';
-import { gridDensity, PERIOD_DAYS, screenSummary, type ScreenSummary } from '../../src/lib/server/screen/summary';
+import { gridDensity, gridHotspots, PERIOD_DAYS, screenSummary, type ScreenSummary } from '../../src/lib/server/screen/summary';
+import { analyze } from '../../src/lib/server/hotspots/analysis';
+import { parseHotspotFilter } from '../../src/lib/server/hotspots/filters';
 import { describeBackends } from './helpers/backends';
 
 const NOW = new Date();
@@ -28,6 +30,14 @@ describeBackends('screen aggregates', (getDb) => {
 		expect(district.open).toBe(k.open);
 		expect(district.kpis.find((x) => x.key === 'satisfaction_rate')!.prev).not.toBeNull();
 		expect(district.trend).toHaveLength(14);
+	});
+
+	it('outlines exactly the grids the hotspot analysis finds hot (Gi* ≥ 95 % after FDR), codes only', async () => {
+		const hot = await gridHotspots(getDb(), NOW);
+		const a = await analyze(getDb(), parseHotspotFilter(new URLSearchParams(), new Set()), NOW);
+		expect(hot).toEqual(a.grids.filter((g) => g.bin >= 2).map((g) => g.code));
+		expect(hot.length).toBeGreaterThan(0);
+		for (const code of hot) expect(code).toMatch(/^\d{15}$/);
 	});
 
 	it('ranks streets and departments and lists each kind of alert that exists', () => {

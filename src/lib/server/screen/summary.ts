@@ -2,6 +2,8 @@
 // street and department rankings, alert lists, open-request density per grid. Every query here
 // selects counts, codes, category/area/department names, deadlines and statuses; none reads a
 // household, a reporter, an address, a title or a description, so no personal field can leak.
+import { analyze } from '../hotspots/analysis';
+import { parseHotspotFilter } from '../hotspots/filters';
 import { HAZARD_TYPE } from '../../domain/labels';
 import { KPI_BY_KEY, kpiValue, rankScore, type KpiValue } from '../../domain/kpi';
 import type { Queryable } from '../db';
@@ -134,7 +136,7 @@ async function alerts(db: Queryable, area: string, now: Date) {
 	return { overdue: Number(overdue[0]?.n ?? 0), whistle: Number(whistles[0]?.n ?? 0), hazard: Number(hazards[0]?.n ?? 0), items };
 }
 
-/** Open requests per grid and per 100 households: the map's choropleth until hotspots land. */
+/** Open requests per grid and per 100 households: the map's choropleth. */
 export async function gridDensity(db: Queryable): Promise<{ code: string; open: number; per100: number | null }[]> {
 	const rows = await db.sql<{ code: string; open: number; households: number }>`
 		SELECT g.code,
@@ -142,4 +144,13 @@ export async function gridDensity(db: Queryable): Promise<{ code: string; open: 
 			(SELECT count(*) FROM households h WHERE h.grid_code = g.code) AS households
 		FROM grids g ORDER BY g.code`;
 	return rows.map((r) => ({ code: r.code, open: Number(r.open), per100: Number(r.households) > 0 ? Math.round((Number(r.open) / Number(r.households)) * 10000) / 100 : null }));
+}
+
+/**
+ * Grids that are statistically hot for requests of the last 90 days (Gi*, 95 % or more after FDR
+ * correction): the hotspot analysis of /hotspots with its default settings. Codes only.
+ */
+export async function gridHotspots(db: Queryable, now = new Date()): Promise<string[]> {
+	const analysis = await analyze(db, parseHotspotFilter(new URLSearchParams(), new Set()), now);
+	return analysis.grids.filter((g) => g.bin >= 2).map((g) => g.code);
 }

@@ -1,10 +1,13 @@
-// GET: open requests per grid (count and per 100 households): the big screen's choropleth.
+// GET: open requests per grid (count and per 100 households), the big screen's choropleth, and the
+// codes of the grids that are Gi* hotspots.
 import { requireUser } from '$lib/server/auth';
 import { ready } from '$lib/server/database';
 import { api, jsonResponse } from '$lib/server/queries/http';
-import { cachedDensity } from '$lib/server/screen/cache';
+import { cachedDensity, cachedHotspots } from '$lib/server/screen/cache';
 
 export const GET = api(async (event) => {
 	requireUser(event);
-	return jsonResponse({ grids: await cachedDensity(await ready()) }, 200, { 'cache-control': 'no-store' });
+	const db = await ready();
+	const [grids, hot] = await Promise.all([cachedDensity(db), cachedHotspots(db)]);
+	return jsonResponse({ grids, hot }, 200, { 'cache-control': 'no-store' });
 });
