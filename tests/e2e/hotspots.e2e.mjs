@@ -3,41 +3,19 @@
 // 热点分析, sees Gi* hot grids and DBSCAN clusters, picks "物业管理, 5 处", moves a weight and sees
 // the choice change, saves the 调研课题 and hands it to the visit planner, all within a minute.
 // Also: bad input answers {error:{field}} with 400, never 500.
-import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { BASE, artifacts, createChecks, launchBrowser, openPage, waitReady } from './harness.mjs';
 
-const require = createRequire(path.join(process.cwd(), 'package.json'));
-const { chromium } = require('playwright-core');
-const BASE = (process.env.BASE_URL || 'http://127.0.0.1:3123').replace(/\/$/, '');
-const OUT = process.env.E2E_ARTIFACTS || 'test-results/e2e/hotspots';
-mkdirSync(OUT, { recursive: true });
-let failures = 0;
-const check = (name, ok, detail = '') => {
-	console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
-	if (!ok) failures++;
-};
+const OUT = artifacts('hotspots');
+const checks = createChecks('hotspots');
+const { check } = checks;
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: (process.env.CHROMIUM_ARGS || '--headless --no-sandbox --use-angle=swiftshader --enable-unsafe-swiftshader').split(' ') });
-try {
-	await run();
-} catch (e) {
-	check('hotspots e2e ran to the end', false, e.stack || e.message);
-} finally {
-	await browser.close();
-}
-console.log(failures ? `\nhotspots e2e: ${failures} check(s) FAILED` : '\nhotspots e2e: all checks passed');
-process.exit(failures ? 1 : 0);
+const browser = await launchBrowser();
+await checks.runToEnd(browser, run);
 
 async function run() {
-	for (let i = 0; i < 240; i++) {
-		const s = await (await fetch(`${BASE}/api/status`)).json();
-		if (s.ready) break;
-		await new Promise((r) => setTimeout(r, 1000));
-	}
-	const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-	const page = await ctx.newPage();
-	page.on('pageerror', (e) => console.log('page error:', e.message));
+	await waitReady(240);
+	const { context: ctx, page } = await openPage(browser, { viewport: { width: 1600, height: 1000 } });
 	const started = Date.now();
 	await page.goto(`${BASE}/login/demo?user=leader1&redirect=/hotspots`);
 	await page.waitForSelector('[data-testid=summary]', { timeout: 60_000 });

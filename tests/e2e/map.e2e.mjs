@@ -5,26 +5,17 @@
 // features, deck.gl GPU picking, screenshot pixels that change when a layer is switched off),
 // that clicks open masked details, that search zooms, that bad API parameters give 400, and
 // reports the bytes the initial district view transfers. Exits 1 on any failed check.
-import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
+import { BASE, createChecks, launchBrowser, openPage } from './harness.mjs';
 
-const require = createRequire(path.join(process.cwd(), 'package.json'));
-const { chromium } = require('playwright-core');
-const BASE = (process.env.BASE_URL || 'http://127.0.0.1:3123').replace(/\/$/, '');
 const OUT = 'test-results';
 // tests/e2e/run.mjs also hands each file a folder of its own: the screenshots go there as well
 const ARTIFACTS = process.env.E2E_ARTIFACTS;
 const W = 1280, H = 800; // software WebGL cost grows with pixels; the whole district still fits
-let failures = 0;
-const started = Date.now();
-
-function check(name, ok, detail = '') {
-	const at = `[${((Date.now() - started) / 1000).toFixed(0)} s]`;
-	console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''} ${at}`);
-	if (!ok) failures++;
-}
+const checks = createChecks('map', { timed: true });
+const { check } = checks;
 
 // ── PNG pixels (8-bit RGB/RGBA, as Chromium writes them) ───────────────────────────────────
 function readPng(buf) {
@@ -61,24 +52,10 @@ function countDiff(a, b, tol = 24) {
 }
 
 // ── browser ─────────────────────────────────────────────────────────────────────────────────
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-	args: process.env.CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic']
-});
-const page = await browser.newPage({ viewport: { width: W, height: H } });
-page.on('pageerror', (e) => console.log('page error:', e.message));
+const browser = await launchBrowser();
+const { page } = await openPage(browser, { viewport: { width: W, height: H } });
 const bytes = trackBytes(page);
-
-try {
-	await run();
-} catch (e) {
-	check('map e2e ran to the end', false, e.stack || e.message);
-} finally {
-	await browser.close();
-}
-console.log(failures ? `\nmap e2e: ${failures} check(s) FAILED` : '\nmap e2e: all checks passed');
-process.exit(failures ? 1 : 0);
+await checks.runToEnd(browser, run);
 
 /**
  * Sums on-the-wire bytes (headers + encoded body) per URL class. Playwright also sees the

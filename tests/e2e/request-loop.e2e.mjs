@@ -3,40 +3,15 @@
 // whistle (吹哨) to 城管 and 消防, a joint 办结 is refused until both have 报到, each reports from
 // its workspace, 住建 resolves, the 网格员 evaluates and closes it. Then the timeline is checked.
 //   BASE_URL=http://127.0.0.1:3123 node tests/e2e/request-loop.e2e.mjs
-import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
+import { BASE, artifacts, createChecks, launchBrowser, openPage, waitReady } from './harness.mjs';
 
-const require = createRequire(path.join(process.cwd(), 'package.json'));
-const { chromium } = require('playwright-core');
-const BASE = (process.env.BASE_URL || 'http://127.0.0.1:3123').replace(/\/$/, '');
-const OUT = process.env.E2E_ARTIFACTS || 'test-results/e2e/request-loop';
-mkdirSync(OUT, { recursive: true });
-let failures = 0;
+const OUT = artifacts('request-loop');
+const { check, finish } = createChecks('request-loop', { passed: 'all checks passed', failed: (n) => `${n} check(s) failed` });
 
-function check(name, ok, detail = '') {
-	console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
-	if (!ok) failures++;
-}
-
-async function waitReady() {
-	for (let i = 0; i < 300; i++) {
-		const s = await fetch(`${BASE}/api/status`).then((r) => r.json()).catch(() => null);
-		if (s?.ready) return;
-		await new Promise((r) => setTimeout(r, 1000));
-	}
-	throw new Error('the demo district was not ready after 300 s');
-}
-
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-	args: (process.env.CHROMIUM_ARGS || '--headless --no-sandbox --use-angle=swiftshader --enable-unsafe-swiftshader').split(' ')
-});
+const browser = await launchBrowser();
 try {
-	await waitReady();
-	const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'zh-CN' });
-	const page = await context.newPage();
-	page.on('pageerror', (e) => console.log('page error:', e.message));
+	await waitReady(300);
+	const { page } = await openPage(browser, { viewport: { width: 1600, height: 1000 }, locale: 'zh-CN' });
 	const as = (user, to) => page.goto(`${BASE}/login/demo?user=${user}&redirect=${encodeURIComponent(to)}`);
 	const status = () => page.locator('[data-testid=status]').innerText();
 	async function move(action, fill = async () => {}) {
@@ -130,5 +105,4 @@ try {
 } finally {
 	await browser.close();
 }
-console.log(failures ? `${failures} check(s) failed` : 'all checks passed');
-process.exit(failures ? 1 : 0);
+finish();

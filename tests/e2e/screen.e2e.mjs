@@ -7,32 +7,15 @@
 //    household name or phone, and the screen credential is refused personal endpoints;
 // 5. the tour moves district → street → community.
 //   BASE_URL=http://127.0.0.1:3123 node tests/e2e/screen.e2e.mjs
-import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
+import { BASE, artifacts, createChecks, launchBrowser, openPage, waitReady } from './harness.mjs';
 
-const require = createRequire(path.join(process.cwd(), 'package.json'));
-const { chromium } = require('playwright-core');
-const BASE = (process.env.BASE_URL || 'http://127.0.0.1:3123').replace(/\/$/, '');
-const OUT = process.env.E2E_ARTIFACTS || 'test-results/e2e/screen';
-mkdirSync(OUT, { recursive: true });
-let failures = 0;
-
-const started = Date.now();
-function check(name, ok, detail = '') {
-	console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''} [${((Date.now() - started) / 1000).toFixed(0)} s]`);
-	if (!ok) failures++;
-}
-
-async function waitReady() {
-	for (let i = 0; i < 300; i++) {
-		const s = await fetch(`${BASE}/api/status`).then((r) => r.json()).catch(() => null);
-		if (s?.ready) return;
-		await new Promise((r) => setTimeout(r, 1000));
-	}
-	throw new Error('the demo district was not ready after 300 s');
-}
+const OUT = artifacts('screen');
+const { check, fail, finish } = createChecks('screen', {
+	timed: true,
+	passed: 'all screen checks passed',
+	failed: (n) => `${n} check(s) failed`
+});
 
 /**
  * A TCP proxy in front of the app for the screen's browser: `down()` cuts every open connection
@@ -61,16 +44,11 @@ async function dropProxy(target) {
 }
 const proxy = await dropProxy(BASE);
 
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-	args: (process.env.CHROMIUM_ARGS || '--headless --no-sandbox --use-angle=swiftshader --enable-unsafe-swiftshader').split(' ')
-});
+const browser = await launchBrowser();
 
 /** Opens the screen in a fresh context of the given size, signed in as the demo `screen` user. */
 async function openScreen(width, height, query = '', base = BASE) {
-	const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-	const page = await context.newPage();
-	page.on('pageerror', (e) => console.log('page error:', e.message));
+	const { context, page } = await openPage(browser, { viewport: { width, height }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
 	const payloads = [];
 	page.on('response', async (res) => {
 		const u = res.url();
@@ -102,7 +80,7 @@ async function noScrollbars(page) {
 }
 
 try {
-	await waitReady();
+	await waitReady(300);
 	// someone to report requests: the 网格员 of a grid that has an open request
 	const reporter = await browser.newContext({ locale: 'zh-CN' });
 	const rp = await reporter.newPage();
@@ -246,11 +224,9 @@ try {
 	await hd.context.close();
 	await reporter.close();
 } catch (e) {
-	console.log('FAIL', e.stack ?? e);
-	failures++;
+	fail(e.stack ?? e);
 } finally {
 	await browser.close();
 	await proxy.close();
 }
-console.log(failures ? `${failures} check(s) failed` : 'all screen checks passed');
-process.exit(failures ? 1 : 0);
+finish();

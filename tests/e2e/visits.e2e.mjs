@@ -2,42 +2,21 @@
 // Browser check of visit planning on the seeded demo district (BASE_URL): a leader plans a day
 // from 包联 places and a map pick, reorders a stop (times recompute), saves, prints the A4 sheet,
 // records the visit with a finding, and sees the finding as a request. Also 四不两直 hiding.
-import { createRequire } from 'node:module';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { BASE, artifacts, createChecks, launchBrowser, openPage, waitReady } from './harness.mjs';
 
-const require = createRequire(path.join(process.cwd(), 'package.json'));
-const { chromium } = require('playwright-core');
-const BASE = (process.env.BASE_URL || 'http://127.0.0.1:3123').replace(/\/$/, '');
-const OUT = process.env.E2E_ARTIFACTS || 'test-results/e2e/visits';
-mkdirSync(OUT, { recursive: true });
-let failures = 0;
-const check = (name, ok, detail = '') => {
-	console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`);
-	if (!ok) failures++;
-};
+const OUT = artifacts('visits');
+const checks = createChecks('visits');
+const { check } = checks;
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: (process.env.CHROMIUM_ARGS || '--headless --no-sandbox --use-angle=swiftshader --enable-unsafe-swiftshader').split(' ') });
-try {
-	await run();
-} catch (e) {
-	check('visits e2e ran to the end', false, e.stack || e.message);
-} finally {
-	await browser.close();
-}
-console.log(failures ? `\nvisits e2e: ${failures} check(s) FAILED` : '\nvisits e2e: all checks passed');
-process.exit(failures ? 1 : 0);
+const browser = await launchBrowser();
+await checks.runToEnd(browser, run);
 
 async function run() {
 	// wait for the demo district
-	for (let i = 0; i < 240; i++) {
-		const s = await (await fetch(`${BASE}/api/status`)).json();
-		if (s.ready) break;
-		await new Promise((r) => setTimeout(r, 1000));
-	}
-	const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-	const page = await ctx.newPage();
-	page.on('pageerror', (e) => console.log('page error:', e.message));
+	await waitReady(240);
+	const { context: ctx, page } = await openPage(browser, { viewport: { width: 1600, height: 1000 } });
 	await page.goto(`${BASE}/login/demo?user=leader1&redirect=/visits/new`);
 	await page.waitForSelector('select[name=pairing]');
 	await page.fill('input[name=title]', '端到端测试走访');

@@ -1,0 +1,97 @@
+// Shared pieces of the browser-suite files (tests/e2e/*.e2e.mjs). This file is not a test itself:
+// tests/e2e/run.mjs runs only files whose names end in ".e2e.mjs".
+//
+// What run.mjs hands each file in its environment: BASE_URL, CHROMIUM_PATH, CHROMIUM_ARGS and
+// E2E_ARTIFACTS (see run.mjs). The defaults below let a file also run by hand against a server
+// that is already up:   BASE_URL=http://127.0.0.1:3123 node tests/e2e/<name>.e2e.mjs
+import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+// playwright-core is resolved from the project (the e2e files run with the repository root as cwd)
+const require = createRequire(path.join(process.cwd(), 'package.json'));
+export const { chromium } = require('playwright-core');
+
+/** The app under test, without a trailing slash. */
+export const BASE = (process.env.BASE_URL || 'http://127.0.0.1:3123').replace(/\/$/, '');
+
+const DEFAULT_CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+	'--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+/** The folder for a file's screenshots and traces (E2E_ARTIFACTS, else test-results/e2e/<name>), created. */
+export function artifacts(name) {
+	const dir = process.env.E2E_ARTIFACTS || `test-results/e2e/${name}`;
+	mkdirSync(dir, { recursive: true });
+	return dir;
+}
+
+/**
+ * A check counter. `check(name, ok, detail)` prints "ok   name — detail" or "FAIL name — detail"
+ * (with `timed`, followed by "[N s]" since the counter was made); `fail(...parts)` prints
+ * "FAIL …parts" and counts a failure; `finish()` prints the summary line and exits 1 if anything
+ * failed, else 0. `runToEnd(browser, body)` runs `body`, counts a throw as the failed check
+ * "<name> e2e ran to the end", closes the browser and finishes.
+ *
+ * The summary reads "\n<name> e2e: all checks passed" / "\n<name> e2e: N check(s) FAILED" unless
+ * `passed` (a string) and `failed` (n => string) are given.
+ */
+export function createChecks(name, { timed = false, passed, failed } = {}) {
+	const started = Date.now();
+	let failures = 0;
+	const passedLine = passed ?? `\n${name} e2e: all checks passed`;
+	const failedLine = failed ?? ((n) => `\n${name} e2e: ${n} check(s) FAILED`);
+	return {
+		check(checkName, ok, detail = '') {
+			const at = timed ? ` [${((Date.now() - started) / 1000).toFixed(0)} s]` : '';
+			console.log(`${ok ? 'ok  ' : 'FAIL'} ${checkName}${detail ? ` — ${detail}` : ''}${at}`);
+			if (!ok) failures++;
+		},
+		fail(...parts) {
+			console.log('FAIL', ...parts);
+			failures++;
+		},
+		get failures() {
+			return failures;
+		},
+		finish() {
+			console.log(failures ? failedLine(failures) : passedLine);
+			process.exit(failures ? 1 : 0);
+		},
+		async runToEnd(browser, body) {
+			try {
+				await body();
+			} catch (e) {
+				this.check(`${name} e2e ran to the end`, false, e.stack || e.message);
+			} finally {
+				await browser.close();
+			}
+			this.finish();
+		}
+	};
+}
+
+/** Chromium from CHROMIUM_PATH with the flags in CHROMIUM_ARGS (headless software WebGL). */
+export function launchBrowser() {
+	return chromium.launch({
+		executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+		args: process.env.CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? DEFAULT_CHROMIUM_ARGS
+	});
+}
+
+/** Waits until /api/status says the demo district is ready; throws after `timeoutS` tries a second apart. */
+export async function waitReady(timeoutS = 300) {
+	for (let i = 0; i < timeoutS; i++) {
+		const s = await fetch(`${BASE}/api/status`).then((r) => r.json()).catch(() => null);
+		if (s?.ready) return;
+		await new Promise((r) => setTimeout(r, 1000));
+	}
+	throw new Error(`the demo district was not ready after ${timeoutS} s`);
+}
+
+/** A page in a fresh browser context (`options` as for browser.newContext) that logs its uncaught errors. */
+export async function openPage(browser, options = {}) {
+	const context = await browser.newContext(options);
+	const page = await context.newPage();
+	page.on('pageerror', (e) => console.log('page error:', e.message));
+	return { context, page };
+}
