@@ -222,6 +222,23 @@ async function checkClicks() {
 	const household = await clickPoint('households');
 	const masked = !!household && /\d{3}\*{4}\d{4}/.test(household) && /\S\*+\S? 户|\S\* 户/.test(household) && /\d{4}\*{10}[\dX]{4}/.test(household);
 	check('click on a household shows masked name, phone and ID', masked, household?.split('\n').slice(0, 4).join(' | '));
+	if (household) await checkUnmask();
+}
+
+/** 查看完整信息: refused while anonymous; shown to an admin with a reason, and the read is logged. */
+async function checkUnmask() {
+	const panel = page.locator('[data-testid=details]');
+	await panel.getByRole('button', { name: /查看完整信息/ }).click();
+	await panel.locator('input[name=reason]').fill('入户走访核实联系方式');
+	await panel.getByRole('button', { name: '查看', exact: true }).click();
+	const refused = await panel.getByRole('alert').innerText({ timeout: 10_000 }).catch(() => '');
+	check('unmasking is refused without signing in', refused.includes('请先登录') && (await panel.locator('[data-testid=unmasked]').count()) === 0, refused);
+	await page.request.get(`${BASE}/login/demo?user=admin&redirect=/`);
+	await panel.getByRole('button', { name: '查看', exact: true }).click();
+	const shown = await panel.locator('[data-testid=unmasked]').innerText({ timeout: 10_000 }).catch(() => '');
+	const note = await panel.innerText();
+	check('an admin sees the whole name, phone and ID after giving a reason, and is told the read is logged',
+		/1\d{10}/.test(shown) && /\d{17}[\dX]/.test(shown) && !shown.includes('*') && note.includes('已留痕'), shown.replace(/\d{7}(?=\d{4})/g, '…').split('\n').join(' '));
 }
 
 async function checkSearchAndTheme() {
