@@ -9,6 +9,7 @@ import {
 	ACTION_LABEL, STATUS_LABEL, authorityProblem, checkTransition, type Actor, type RequestAction, type RequestStatus
 } from '../../domain/workflow';
 import type { Db, Queryable } from '../db';
+import { holidays } from './deadlineRules';
 import { fromDatabase, isUniqueViolation } from './errors';
 
 export interface MoveInput {
@@ -178,8 +179,3 @@ export async function ruleFor(db: Queryable, category: string, priority: string)
 	return rule ?? DEFAULT_RULE;
 }
 
-/** Statutory holidays ('YYYY-MM-DD', CST) from app_meta 'holidays', when configured. */
-async function holidays(db: Queryable): Promise<Set<string>> {
-	const [row] = await db.sql<{ value: unknown }>`SELECT value FROM app_meta WHERE key = 'holidays'`;
-	return new Set(Array.isArray(row?.value) ? (row.value as string[]) : []);
-}

@@ -1,0 +1,48 @@
+// 时限设置 (admins): deadline rules per category and priority, and the statutory holidays that
+// working-day deadlines skip. Changes apply from the next 派单.
+import { error } from '@sveltejs/kit';
+import { ready } from '$lib/server/database';
+import { holidays, listRules, parseHolidays, saveHolidays, saveRule } from '$lib/server/requests/deadlineRules';
+import { formFailure, pageUser } from '$lib/server/requests/pages';
+import type { Actions, PageServerLoad } from './$types';
+
+function adminOnly(event: Parameters<typeof pageUser>[0]) {
+	const user = pageUser(event);
+	if (user.role !== 'admin') error(403, { message: '只有管理员可以修改时限设置' });
+	return user;
+}
+
+export const load: PageServerLoad = async (event) => {
+	const user = adminOnly(event);
+	const db = await ready();
+	return { user, rules: await listRules(db), holidays: [...(await holidays(db))] };
+};
+
+const num = (v: FormDataEntryValue | null) => (v === null || v === '' ? null : Number(v));
+
+export const actions: Actions = {
+	rule: async (event) => {
+		adminOnly(event);
+		const f = await event.request.formData();
+		const values = Object.fromEntries(f);
+		try {
+			const rule = { categoryCode: f.get('categoryCode'), priority: f.get('priority'), acceptWorkingDays: num(f.get('acceptWorkingDays')),
+				resolveWorkingDays: num(f.get('resolveWorkingDays')), whistleReportHours: num(f.get('whistleReportHours')) };
+			const saved = await saveRule(await ready(), rule);
+			return { saved: `${saved.categoryCode}/${saved.priority}` };
+		} catch (e) {
+			return formFailure(e, values);
+		}
+	},
+	holidays: async (event) => {
+		adminOnly(event);
+		const text = String((await event.request.formData()).get('holidays') ?? '');
+		try {
+			const days = parseHolidays(text);
+			await saveHolidays(await ready(), days);
+			return { savedHolidays: days.length };
+		} catch (e) {
+			return formFailure(e, { holidays: text });
+		}
+	}
+};
