@@ -187,30 +187,38 @@ async function checkPoints() {
 	await idle();
 }
 
-/** Clicks a visible point of a layer (clear of the legend and the details panel), returns the panel text. */
+/**
+ * Clicks a visible point of a layer (clear of the legend and the details panel), returns the panel
+ * text. Waits for the panel of that kind: the previous click's panel stays open until the new
+ * details arrive. Tries a few points, as a point can be covered by another layer's by click time.
+ */
 async function clickPoint(layer) {
-	const at = await page.evaluate((layer) => {
+	const candidates = await page.evaluate((layer) => {
 		const c = window.__gridmap;
 		const canvas = c.map.getCanvas();
 		const [w, h] = [canvas.clientWidth, canvas.clientHeight];
 		// one picking pass finds points that are really on top; then confirm with the click's own radius
 		const seen = c.overlay.pickObjects({ x: 220, y: 60, width: w - 560, height: h - 120, layerIds: [layer], maxObjects: 40 });
 		const d = c.sets[layer].combined();
+		const out = [];
 		for (const o of seen) {
 			const p = c.map.project([d.positions[2 * o.index], d.positions[2 * o.index + 1]]);
 			const hit = c.overlay.pickObject({ x: p.x, y: p.y, radius: 5 }); // the radius the map's click handler uses
-			if (hit && hit.layer.id === layer) return { x: p.x, y: p.y };
+			if (hit && hit.layer.id === layer) out.push({ x: p.x, y: p.y });
+			if (out.length === 3) break;
 		}
-		return null;
+		return out;
 	}, layer);
-	if (!at) return null;
+	const kind = layer.replace(/s$/, '');
 	const box = await page.locator('[data-testid=map]').boundingBox();
-	await page.mouse.click(box.x + at.x, box.y + at.y);
-	const panel = page.locator('[data-testid=details]');
-	await panel.waitFor({ timeout: 15_000 }).catch(() => {});
-	const kind = await panel.getAttribute('data-kind').catch(() => null);
-	if (kind !== layer.replace(/s$/, '')) console.log(`  clicked a ${layer} point at ${at.x.toFixed(0)},${at.y.toFixed(0)}: panel kind ${kind}`);
-	return kind === layer.replace(/s$/, '') ? panel.innerText() : null;
+	for (const at of candidates) {
+		await page.mouse.click(box.x + at.x, box.y + at.y);
+		const panel = page.locator(`[data-testid=details][data-kind=${kind}]`);
+		if (await panel.waitFor({ timeout: 15_000 }).then(() => true, () => false)) return panel.innerText();
+		const shown = await page.locator('[data-testid=details]').getAttribute('data-kind').catch(() => null);
+		console.log(`  clicked a ${layer} point at ${at.x.toFixed(0)},${at.y.toFixed(0)}: panel kind ${shown}`);
+	}
+	return null;
 }
 
 async function checkClicks() {
