@@ -1,6 +1,18 @@
 // The sidebar tree: district → streets → communities → grids, built from the flat area list and
 // the grid codes (a grid's community is its first 12 digits).
 
+export type AreaLevel = 'district' | 'street' | 'community';
+
+/** An area as the API and pages pass it around: its place in the hierarchy and its bounds. */
+export interface AreaNode {
+	code: string;
+	name: string;
+	level: AreaLevel;
+	parent: string | null;
+	/** [west, south, east, north] */
+	bbox: [number, number, number, number];
+}
+
 export interface TreeNode {
 	code: string;
 	name: string;
@@ -9,7 +21,7 @@ export interface TreeNode {
 }
 
 export function buildTree(
-	areas: readonly { code: string; name: string; level: 'district' | 'street' | 'community'; parent: string | null }[],
+	areas: readonly Pick<AreaNode, 'code' | 'name' | 'level' | 'parent'>[],
 	grids: readonly { code: string; name: string }[]
 ): TreeNode[] {
 	const nodes = new Map<string, TreeNode>();

@@ -2,14 +2,10 @@
 // its communities, then the district again; each round visits the next street, worst-ranked first,
 // so the places that need attention come up first and every street comes up in turn.
 
-export interface TourArea {
-	code: string;
-	name: string;
-	level: 'district' | 'street' | 'community';
-	parent: string | null;
-	/** [west, south, east, north] */
-	bbox: [number, number, number, number];
-}
+import type { AreaNode } from '../../domain/areatree';
+
+/** The tour visits the areas of the sidebar tree. */
+export type TourArea = AreaNode;
 
 export interface TourStop { area: TourArea; seconds: number }
 

@@ -1,15 +1,9 @@
 // The administrative tree the sidebar shows (district → streets → communities) with each area's
 // bounding box, so a click can fit the map to it. Grids come from the grid GeoJSON.
+import type { AreaNode } from '../../domain/areatree';
 import type { Db } from '../db';
 
-export interface AreaNode {
-	code: string;
-	name: string;
-	level: 'district' | 'street' | 'community';
-	parent: string | null;
-	/** [west, south, east, north] */
-	bbox: [number, number, number, number];
-}
+export type { AreaNode };
 
 export async function areaList(db: Db): Promise<AreaNode[]> {
 	const rows = await db.sql<{ code: string; name: string; level: AreaNode['level']; parent: string | null; w: number; s: number; e: number; n: number }>`
