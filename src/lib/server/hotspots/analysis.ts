@@ -34,6 +34,22 @@ export function rates(counts: ArrayLike<number>, set: GridSet): Float64Array {
 	return Float64Array.from(set.grids, (g, i) => (100 * counts[i]) / Math.max(100, g.households));
 }
 
+/** Points per grid, their rate per 100 households, and Gi* of that rate: "which grids are hot". */
+export function gridGiStar(set: GridSet, pointGrid: ArrayLike<number>, w: Weights, fdr: boolean) {
+	const counts = new Float64Array(set.grids.length);
+	for (let i = 0; i < pointGrid.length; i++) if (pointGrid[i] >= 0) counts[pointGrid[i]]++;
+	const rate = rates(counts, set);
+	return { counts, rate, gi: giStar(rate, w, { fdr }) };
+}
+
+/** Codes of the grids hot at 95 % or more for the filter: the Gi* part of analyze alone. */
+export async function hotGridCodes(db: Queryable, f: HotspotFilter, now = new Date()): Promise<string[]> {
+	const set = await gridSet(db);
+	const points = await loadPoints(db, f, set, now);
+	const { gi } = gridGiStar(set, points.grid, gridWeights(set, f), f.fdr);
+	return set.grids.filter((_, i) => gi.bin[i] >= 2).map((g) => g.code);
+}
+
 export async function analyze(db: Queryable, f: HotspotFilter, now = new Date()): Promise<Analysis> {
 	const t: Record<string, number> = {};
 	let t0 = performance.now();
@@ -52,13 +68,8 @@ export async function analyze(db: Queryable, f: HotspotFilter, now = new Date())
 	lap('dbscan');
 
 	const w = gridWeights(set, f);
-	const counts = new Float64Array(set.grids.length);
-	for (let i = 0; i < points.grid.length; i++) if (points.grid[i] >= 0) counts[points.grid[i]]++;
-	const rate = rates(counts, set);
-	const gi = giStar(rate, w, { fdr: f.fdr });
-	const hazardCounts = new Float64Array(set.grids.length);
-	for (let i = 0; i < hazardPoints.grid.length; i++) if (hazardPoints.grid[i] >= 0) hazardCounts[hazardPoints.grid[i]]++;
-	const hgi = giStar(rates(hazardCounts, set), w, { fdr: f.fdr });
+	const { counts, rate, gi } = gridGiStar(set, points.grid, w, f.fdr);
+	const hgi = gridGiStar(set, hazardPoints.grid, w, f.fdr).gi;
 	const patterns = emergingPatterns(series.map((c) => giStar(rates(c, set), w).z));
 	lap('gistar');
 

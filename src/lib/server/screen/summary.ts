@@ -2,7 +2,7 @@
 // street and department rankings, alert lists, open-request density per grid. Every query here
 // selects counts, codes, category/area/department names, deadlines and statuses; none reads a
 // household, a reporter, an address, a title or a description, so no personal field can leak.
-import { analyze } from '../hotspots/analysis';
+import { hotGridCodes } from '../hotspots/analysis';
 import { parseHotspotFilter } from '../hotspots/filters';
 import { HAZARD_TYPE } from '../../domain/labels';
 import { KPI_BY_KEY, kpiValue, rankScore, type KpiValue } from '../../domain/kpi';
@@ -148,9 +148,8 @@ export async function gridDensity(db: Queryable): Promise<{ code: string; open: 
 
 /**
  * Grids that are statistically hot for requests of the last 90 days (Gi*, 95 % or more after FDR
- * correction): the hotspot analysis of /hotspots with its default settings. Codes only.
+ * correction), as /hotspots finds them with its default settings; without its clusters and trends.
  */
 export async function gridHotspots(db: Queryable, now = new Date()): Promise<string[]> {
-	const analysis = await analyze(db, parseHotspotFilter(new URLSearchParams(), new Set()), now);
-	return analysis.grids.filter((g) => g.bin >= 2).map((g) => g.code);
+	return hotGridCodes(db, parseHotspotFilter(new URLSearchParams(), new Set()), now);
 }
