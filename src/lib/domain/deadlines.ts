@@ -1,6 +1,7 @@
 // 时限 and 超期: deadlines are set at 派单 from the category's rule (working days, CST), and
 // overdue is always computed from the clock at read time, never stored.
 import { addWorkingDays } from './calendar';
+import { OPEN_STATUSES } from './workflow';
 
 export interface DeadlineRule {
 	/** 接单时限, working days (may be fractional: 0.5 = half a day) */
@@ -28,7 +29,7 @@ export interface DeadlineState {
 	resolveDeadline: Date | null;
 }
 
-const OPEN = new Set(['reported', 'dispatched', 'accepted', 'returned', 'escalated', 'reopened']);
+const OPEN = new Set<string>(OPEN_STATUSES);
 const AWAITING_ACCEPT = new Set(['dispatched', 'reopened']);
 
 /** 超期: open past the resolve deadline, or waiting for 接单 past the accept deadline. */

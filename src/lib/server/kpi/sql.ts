@@ -3,6 +3,7 @@
 // parameters; Where numbers them.
 import type { KpiKey } from '../../domain/kpi';
 import type { RequestFilter } from '../../domain/requestfilter';
+import { OPEN_STATUSES } from '../../domain/workflow';
 
 export class Where {
 	readonly parts: string[] = [];
@@ -23,7 +24,8 @@ export class Where {
 	}
 }
 
-export const OPEN_SQL = `('reported','dispatched','accepted','returned','escalated','reopened')`;
+/** The open statuses of the state machine as an SQL list, for queries built as text. */
+export const OPEN_SQL = `(${OPEN_STATUSES.map((s) => `'${s}'`).join(',')})`;
 export const DONE_SQL = `('resolved','evaluated','closed')`;
 
 /** 超期 at $now: open past the resolve deadline, or waiting for 接单 past the accept deadline. */

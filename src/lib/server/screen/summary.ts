@@ -8,7 +8,8 @@ import { HAZARD_TYPE } from '../../domain/labels';
 import { KPI_BY_KEY, kpiValue, rankScore, type KpiValue } from '../../domain/kpi';
 import type { Queryable } from '../db';
 import { computeKpis, rankChildren } from '../kpi/kpi';
-import { overdueSql, REQUEST_KPIS, requestKpiSql, scope, Where } from '../kpi/sql';
+import { OPEN_SQL, overdueSql, REQUEST_KPIS, requestKpiSql, scope, Where } from '../kpi/sql';
+import { OPEN_STATUSES } from '../../domain/workflow';
 import { latestEventId } from '../live/hub';
 
 const DAY = 86_400_000;
@@ -89,7 +90,7 @@ async function departmentRanking(db: Queryable, area: string, from: Date, now: D
 		const [den, num] = requestKpiSql(k, p, from, now, now);
 		return [`count(*) FILTER (WHERE ${den}) AS "${k}_den"`, `count(*) FILTER (WHERE ${den} AND ${num}) AS "${k}_num"`];
 	});
-	const rows = await db.query(`SELECT d.id, d.name, ${cols.join(', ')}, count(*) FILTER (WHERE r.status IN ('reported','dispatched','accepted','returned','escalated','reopened')) AS open,
+	const rows = await db.query(`SELECT d.id, d.name, ${cols.join(', ')}, count(*) FILTER (WHERE r.status IN ${OPEN_SQL}) AS open,
 		(SELECT count(*) FROM whistle_summons s JOIN requests r2 ON r2.id = s.request_id WHERE s.department_id = d.id AND r2.grid_code LIKE ${p(area + '%')}
 			AND s.summoned_at >= ${p(from)} AND s.summoned_at < ${p(now)}) AS whistle_rate_den,
 		(SELECT count(*) FROM whistle_summons s JOIN requests r2 ON r2.id = s.request_id WHERE s.department_id = d.id AND r2.grid_code LIKE ${p(area + '%')}
@@ -140,7 +141,7 @@ async function alerts(db: Queryable, area: string, now: Date) {
 export async function gridDensity(db: Queryable): Promise<{ code: string; open: number; per100: number | null }[]> {
 	const rows = await db.sql<{ code: string; open: number; households: number }>`
 		SELECT g.code,
-			(SELECT count(*) FROM requests r WHERE r.grid_code = g.code AND r.status IN ('reported','dispatched','accepted','returned','escalated','reopened')) AS open,
+			(SELECT count(*) FROM requests r WHERE r.grid_code = g.code AND r.status = ANY(${[...OPEN_STATUSES]})) AS open,
 			(SELECT count(*) FROM households h WHERE h.grid_code = g.code) AS households
 		FROM grids g ORDER BY g.code`;
 	return rows.map((r) => ({ code: r.code, open: Number(r.open), per100: Number(r.households) > 0 ? Math.round((Number(r.open) / Number(r.households)) * 10000) / 100 : null }));

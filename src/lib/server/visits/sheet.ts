@@ -3,6 +3,7 @@
 // masked: the sheet is paper and leaves the building.
 import { maskName } from '../../domain/mask';
 import type { Queryable } from '../db';
+import { OPEN_STATUSES } from '../../domain/workflow';
 
 export async function sheetStops(db: Queryable, visitId: number) {
 	const stops = await db.sql<{ seq: number; name: string; purpose: string; grid_code: string | null; address: string | null; grid_name: string | null; community: string | null; street: string | null; arrive: string; depart: string; must_visit: boolean; dwell_min: number; lon: number; lat: number }>`
@@ -16,7 +17,7 @@ export async function sheetStops(db: Queryable, visitId: number) {
 		SELECT grid_code, code, title, status, overdue FROM (
 		  SELECT grid_code, code, title, status, coalesce(resolve_deadline < now(), false) AS overdue,
 		    row_number() OVER (PARTITION BY grid_code ORDER BY resolve_deadline NULLS LAST, id) AS k
-		  FROM requests WHERE grid_code = ANY(${codes}) AND status IN ('reported', 'dispatched', 'accepted', 'returned', 'escalated', 'reopened')) x
+		  FROM requests WHERE grid_code = ANY(${codes}) AND status = ANY(${[...OPEN_STATUSES]})) x
 		WHERE k <= 5 ORDER BY grid_code, k`;
 	const hazards = await db.sql<{ grid_code: string; code: string; title: string; severity: number; overdue: boolean }>`
 		SELECT grid_code, code, title, severity, overdue FROM (
