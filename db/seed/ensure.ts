@@ -18,7 +18,7 @@ export type OnProgress = (p: SeedProgress) => void;
 const DATA_TABLES = [
 	'pii_access_log', 'whistle_summons', 'request_events', 'requests', 'visit_stops', 'visits', 'research_plan_sites',
 	'research_plans', 'door_knocks', 'hazards', 'households', 'buildings', 'user_grids', 'leader_pairings', 'grids',
-	'deadline_rules', 'categories', 'users', 'departments', 'areas', 'basemap_features', 'seed_grids', 'seed_areas'
+	'deadline_rules', 'categories', 'users', 'departments', 'areas', 'basemap_features'
 ];
 
 /** Seed options from the environment: SEED, SEED_HOUSEHOLDS, SEED_REQUESTS, SEED_HAZARDS. */
@@ -53,7 +53,7 @@ export async function seedDemoDistrict(db: Db, options: Partial<SeedOptions>, on
 	const generatedMs = Date.now() - started;
 	// the marker goes first and comes back last: a reseed cut short reads as "not seeded"
 	await db.exec(`DELETE FROM app_meta WHERE key = 'seed'; DROP TABLE IF EXISTS seed_grids; DROP TABLE IF EXISTS seed_areas;
-		TRUNCATE ${DATA_TABLES.filter((t) => !t.startsWith('seed_')).join(', ')} RESTART IDENTITY CASCADE`);
+		TRUNCATE ${DATA_TABLES.join(', ')} RESTART IDENTITY CASCADE`);
 	const steps = loadSteps(db, district);
 	await withBulkLoad(db, async () => {
 		for (const [i, [message, run]] of steps.entries()) {
