@@ -4,5 +4,27 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 /** @type {import('@sveltejs/kit').Config} */
 export default {
 	preprocess: vitePreprocess(),
-	kit: { adapter: adapter({ out: 'build' }) }
+	kit: {
+		adapter: adapter({ out: 'build' }),
+		// Content-Security-Policy: scripts only from this server (SvelteKit adds hashes for its own
+		// inline start-up script); MapLibre runs its workers from blob: URLs; styles may be inline
+		// because Svelte's style: directives write style attributes.
+		csp: {
+			mode: 'hash',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:', 'blob:'],
+				'font-src': ['self', 'data:'],
+				'connect-src': ['self'],
+				'worker-src': ['self', 'blob:'],
+				'child-src': ['self', 'blob:'],
+				'object-src': ['none'],
+				'base-uri': ['self'],
+				'form-action': ['self'],
+				'frame-ancestors': ['none']
+			}
+		}
+	}
 };

@@ -1,7 +1,10 @@
-import type { Handle, ServerInit } from '@sveltejs/kit';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { SESSION_COOKIE, userFromToken } from '$lib/server/auth';
 import { open, ready, SeedingError } from '$lib/server/database';
+import { installLogRedaction } from '$lib/server/logging';
 import { screenMayOpen } from '$lib/server/screen/access';
+
+installLogRedaction();
 
 // Open the database (and, on a fresh machine, start seeding the demo district) as the server
 // starts, not on the first request, so the progress screen has something to show at once.
@@ -9,8 +12,41 @@ export const init: ServerInit = async () => {
 	open().catch((e) => console.error('[db] could not open the database:', e));
 };
 
-/** Identifies the request's user from the session cookie; nothing else. */
+/** What anyone may open without signing in: the sign-in itself and the health check. */
+const PUBLIC = [/^\/login(\/|$)/, /^\/logout$/, /^\/api\/status$/];
+const isPublicPath = (path: string) => PUBLIC.some((p) => p.test(path));
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const SECURITY_HEADERS: Record<string, string> = {
+	'x-content-type-options': 'nosniff',
+	'x-frame-options': 'DENY',
+	'referrer-policy': 'same-origin',
+	'permissions-policy': 'camera=(), microphone=(), payment=(), usb=(), geolocation=(self)',
+	'cross-origin-opener-policy': 'same-origin',
+	'cross-origin-resource-policy': 'same-origin'
+};
+
+const refuse = (status: number, code: string, message: string) =>
+	Response.json({ error: { code, message } }, { status, headers: SECURITY_HEADERS });
+
+/**
+ * A state-changing request from another site is refused whatever its content type (SvelteKit's
+ * own check covers forms only, not JSON): browsers name the sending page in Origin and
+ * Sec-Fetch-Site on every cross-origin POST. Clients that are not browsers send neither.
+ */
+function crossSite(request: Request, url: URL): boolean {
+	if (!UNSAFE.has(request.method)) return false;
+	const origin = request.headers.get('origin');
+	if (origin && origin !== url.origin) return true;
+	const site = request.headers.get('sec-fetch-site');
+	return site === 'cross-site' || site === 'same-site';
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
+	const { url, request } = event;
+	if (crossSite(request, url)) return refuse(403, 'csrf', '拒绝来自其他站点的请求（跨站请求伪造防护）');
+
 	event.locals.user = null;
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (token) {
@@ -20,12 +56,30 @@ export const handle: Handle = async ({ event, resolve }) => {
 			if (!(e instanceof SeedingError)) throw e;
 		}
 	}
+	const path = url.pathname;
+	const api = path.startsWith('/api/');
+	if (!event.locals.user && !isPublicPath(path)) {
+		if (api) return refuse(401, 'unauthenticated', '请先登录');
+		return new Response(null, { status: 303, headers: { location: `/login?redirect=${encodeURIComponent(path + url.search)}` } });
+	}
 	// the wall display's credential sees aggregates only (src/lib/server/screen/access.ts)
-	if (event.locals.user?.role === 'screen' && !screenMayOpen(event.url.pathname)) {
-		if (event.url.pathname.startsWith('/api/')) {
-			return Response.json({ error: { code: 'forbidden', message: '大屏账号只能查看汇总数据' } }, { status: 403 });
-		}
+	if (event.locals.user?.role === 'screen' && !screenMayOpen(path)) {
+		if (api) return refuse(403, 'forbidden', '大屏账号只能查看汇总数据');
 		return new Response(null, { status: 303, headers: { location: '/screen' } });
 	}
-	return resolve(event);
+	const response = await resolve(event);
+	for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!response.headers.has(k)) response.headers.set(k, v);
+	if (url.protocol === 'https:') response.headers.set('strict-transport-security', 'max-age=31536000');
+	// signed-in answers carry someone's view of the data: never kept by a shared cache
+	if (event.locals.user && !response.headers.get('cache-control')?.includes('private')) {
+		const cc = response.headers.get('cache-control');
+		response.headers.set('cache-control', cc ? `private, ${cc.replace(/\bpublic,?\s*/, '')}` : 'private, no-cache');
+	}
+	return response;
+};
+
+/** Unexpected errors: logged (redacted), answered with a message that gives nothing away. */
+export const handleError: HandleServerError = ({ error, event }) => {
+	console.error(`[server] ${event.request.method} ${event.url.pathname}:`, error);
+	return { message: '服务器内部错误，请稍后重试' };
 };

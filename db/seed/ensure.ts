@@ -4,6 +4,19 @@
 import type { Db } from '../../src/lib/server/db';
 import { generateDistrict, type SeedOptions } from './generate';
 import { loadSteps } from './load';
+import { hashPassword } from '../../src/lib/server/auth';
+
+/** The demo district's sign-in password for the accounts of DEMO_PASSWORD_USERS (README). */
+export const DEMO_PASSWORD = 'Demo-2026-grid';
+/** One account per role (and a street leader) that can sign in with DEMO_PASSWORD; the rest use 演示登录. */
+const DEMO_PASSWORD_USERS = `SELECT id, username FROM users WHERE username IN ('admin', 'dispatcher', 'screen', 'leader1', 'leader_street', 'mediator1')
+	OR id = (SELECT min(id) FROM users WHERE role = 'grid_manager') OR id = (SELECT min(id) FROM users WHERE role = 'department_staff')`;
+
+async function setDemoPasswords(db: Db): Promise<void> {
+	for (const u of await db.query<{ id: number; username: string }>(DEMO_PASSWORD_USERS)) {
+		await db.sql`UPDATE users SET password_hash = ${await hashPassword(DEMO_PASSWORD)} WHERE id = ${u.id}`;
+	}
+}
 
 export interface SeedProgress {
 	phase: 'opening' | 'generating' | 'loading' | 'ready' | 'failed';
@@ -16,7 +29,7 @@ export type OnProgress = (p: SeedProgress) => void;
 
 /** Tables the seed fills, children first. */
 const DATA_TABLES = [
-	'pii_access_log', 'whistle_summons', 'request_events', 'requests', 'visit_stops', 'visits', 'research_plan_sites',
+	'audit_log', 'login_attempts', 'sessions', 'whistle_summons', 'request_events', 'requests', 'visit_stops', 'visits', 'research_plan_sites',
 	'research_plans', 'door_knocks', 'hazards', 'households', 'buildings', 'user_grids', 'leader_pairings', 'grids',
 	'deadline_rules', 'categories', 'users', 'departments', 'areas', 'basemap_features'
 ];
@@ -52,8 +65,11 @@ export async function seedDemoDistrict(db: Db, options: Partial<SeedOptions>, on
 	const district = generateDistrict(options);
 	const generatedMs = Date.now() - started;
 	// the marker goes first and comes back last: a reseed cut short reads as "not seeded"
+	// audit_log refuses TRUNCATE to everyone; a demo reseed is the one case where the owner lifts that
 	await db.exec(`DELETE FROM app_meta WHERE key = 'seed'; DROP TABLE IF EXISTS seed_grids; DROP TABLE IF EXISTS seed_areas;
-		TRUNCATE ${DATA_TABLES.join(', ')} RESTART IDENTITY CASCADE`);
+		ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_truncate;
+		TRUNCATE ${DATA_TABLES.join(', ')} RESTART IDENTITY CASCADE;
+		ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_truncate`);
 	const steps = loadSteps(db, district);
 	await withBulkLoad(db, async () => {
 		for (const [i, [message, run]] of steps.entries()) {
@@ -62,6 +78,8 @@ export async function seedDemoDistrict(db: Db, options: Partial<SeedOptions>, on
 		}
 		onProgress({ phase: 'loading', done: steps.length, total: steps.length, message: '正在建立索引…' });
 	});
+	onProgress({ phase: 'loading', done: steps.length, total: steps.length, message: '正在设置演示账号密码…' });
+	await setDemoPasswords(db);
 	const counts = await rowCounts(db);
 	const o = district.options;
 	await db.sql`INSERT INTO app_meta (key, value) VALUES ('seed', ${JSON.stringify({

@@ -87,6 +87,11 @@ export function loadSteps(db: Db, d: DemoDistrict): [string, () => Promise<unkno
 			await db.copyIn('departments', ['id', 'code', 'name'], tsv(DEPARTMENTS.map((dep, i) => [i + 1, dep.code, dep.name])));
 			await db.copyIn('users', ['id', 'username', 'display_name', 'role', 'title', 'department_id', 'phone'],
 				tsv(people.users.map((u) => [u.id, u.username, u.displayName, u.role, u.title, u.department, u.phone])));
+			// the district's leaders see the whole district; one street leader (街道书记) sees only their street
+			await db.query(`UPDATE users SET jurisdiction_code = $1 WHERE role = 'leader'`, [DISTRICT.code]);
+			await db.exec(`INSERT INTO users (id, username, display_name, role, title, jurisdiction_code)
+				SELECT (SELECT max(id) + 1 FROM users), 'leader_street', '罗建平', 'leader', name || '党工委书记', code
+				  FROM areas WHERE level = 'street' ORDER BY code LIMIT 1`);
 			await db.exec(`INSERT INTO grids (code, community_code, name, manager_id, geom, label_point)
 				SELECT g.code, g.community_code, g.name, u.id, g.geom, ST_PointOnSurface(g.geom) FROM seed_grids g JOIN users u ON u.username = 'wg' || g.code;
 				INSERT INTO user_grids (user_id, grid_code) SELECT manager_id, code FROM grids;

@@ -3,7 +3,8 @@
 // seeding, only the progress is returned and the page shows the progress screen.
 import { env as publicEnv } from '$env/dynamic/public';
 import { env } from '$env/dynamic/private';
-import { ready, SeedingError } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
+import { SeedingError } from '$lib/server/database';
 import { areaList } from '$lib/server/queries/areas';
 import { versions } from '$lib/server/queries/versions';
 import { warmPointTiles } from '$lib/server/queries/pointTiles';
@@ -11,7 +12,7 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	try {
-		const db = await ready();
+		const db = await dbFor({ locals });
 		const [areas, v] = await Promise.all([areaList(db), versions(db)]);
 		const district = areas.find((a) => a.level === 'district');
 		if (district) warmPointTiles(db, district.bbox);

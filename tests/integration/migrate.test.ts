@@ -8,7 +8,7 @@ const TABLES = [
 	'app_meta', 'areas', 'departments', 'users', 'grids', 'buildings', 'households', 'door_knocks',
 	'hazards', 'categories', 'deadline_rules', 'requests', 'request_events', 'whistle_summons',
 	'leader_pairings', 'user_grids', 'research_plans', 'research_plan_sites', 'visits', 'visit_stops',
-	'pii_access_log', 'basemap_features', 'schema_migrations'
+	'audit_log', 'login_attempts', 'basemap_features', 'schema_migrations'
 ];
 
 const GIST_TABLES = ['areas', 'grids', 'households', 'hazards', 'requests'];

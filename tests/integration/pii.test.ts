@@ -1,15 +1,18 @@
-// Unmasking personal data: only the grid's own 网格员 and admins, with a reason, always logged;
-// a refused or bad request reveals nothing and logs nothing.
+// Unmasking personal data: only the grid's own 网格员 and admins, with a reason, always logged in
+// audit_log; a refused or bad request reveals nothing and logs nothing. Calls run as the user
+// (asUser: the app role under row-level security), as the server runs them.
 import { beforeAll, expect, it } from 'vitest';
 import type { SessionUser } from '../../src/lib/server/auth';
 import { parseReason, unmaskHousehold } from '../../src/lib/server/pii/unmask';
+import { asUser } from '../../src/lib/server/access/userdb';
 import { describeBackends, unique } from './helpers/backends';
 import { ensurePlace } from './helpers/fixtures';
 
 describeBackends('unmasking personal data', (getDb) => {
 	let household: number;
 	const users: Record<string, SessionUser> = {};
-	const logCount = async () => (await getDb().sql`SELECT count(*) AS n FROM pii_access_log WHERE household_id = ${household}`)[0].n;
+	const logCount = async () => (await getDb().sql`SELECT count(*) AS n FROM audit_log WHERE action = 'unmask' AND subject = ${'household:' + household}`)[0].n;
+	const as = (key: string) => asUser(getDb(), users[key]);
 
 	beforeAll(async () => {
 		const db = getDb();
@@ -19,7 +22,7 @@ describeBackends('unmasking personal data', (getDb) => {
 			VALUES (${b.id}, ${place.grid}, '测试地址', '张三华', '13812341234', '430199199001011234', 3, 'SRID=4326;POINT(112.905 28.205)') RETURNING id`;
 		household = h.id;
 		for (const [key, role] of [['own', 'grid_manager'], ['other', 'grid_manager'], ['leader', 'leader'], ['admin', 'admin']] as const) {
-			const [u] = await db.sql`INSERT INTO users (username, display_name, role) VALUES (${unique(key)}, ${key}, ${role}) RETURNING id`;
+			const [u] = await db.sql`INSERT INTO users (username, display_name, role, jurisdiction_code) VALUES (${unique(key)}, ${key}, ${role}, ${role === 'leader' ? place.district : null}) RETURNING id`;
 			users[key] = { id: u.id, username: key, displayName: key, role, departmentId: null, title: null };
 		}
 		await db.sql`INSERT INTO user_grids (user_id, grid_code) VALUES (${users.own.id}, ${place.grid})`;
@@ -27,28 +30,28 @@ describeBackends('unmasking personal data', (getDb) => {
 
 	it("shows the grid's own 网格员 the whole record and logs who, what and why", async () => {
 		const before = await logCount();
-		const r = await unmaskHousehold(getDb(), users.own, household, '入户走访核实联系方式');
+		const r = await unmaskHousehold(as('own'), users.own, household, '入户走访核实联系方式');
 		expect(r).toMatchObject({ name: '张三华', phone: '13812341234', idNumber: '430199199001011234' });
 		expect(await logCount()).toBe(before + 1);
-		const [log] = await getDb().sql`SELECT user_id, fields, reason FROM pii_access_log WHERE household_id = ${household} ORDER BY id DESC LIMIT 1`;
+		const [log] = await getDb().sql`SELECT user_id, detail->'fields' AS fields, reason FROM audit_log WHERE subject = ${'household:' + household} ORDER BY id DESC LIMIT 1`;
 		expect(log).toEqual({ user_id: users.own.id, fields: ['head_name', 'phone', 'id_number'], reason: '入户走访核实联系方式' });
 	});
 
 	it('lets an admin see it too, logged', async () => {
 		const before = await logCount();
-		expect((await unmaskHousehold(getDb(), users.admin, household, '核查数据质量问题')).phone).toBe('13812341234');
+		expect((await unmaskHousehold(as('admin'), users.admin, household, '核查数据质量问题')).phone).toBe('13812341234');
 		expect(await logCount()).toBe(before + 1);
 	});
 
-	it("refuses another grid's 网格员 and a leader, and logs nothing", async () => {
+	it("refuses another grid's 网格员 (who cannot even see the household) and a leader, and logs nothing", async () => {
 		const before = await logCount();
-		await expect(unmaskHousehold(getDb(), users.other, household, '入户走访核实联系方式')).rejects.toThrow('只能查看本人负责网格内住户的完整信息');
-		await expect(unmaskHousehold(getDb(), users.leader, household, '入户走访核实联系方式')).rejects.toThrow(/只有该网格的网格员和管理员/);
+		await expect(unmaskHousehold(as('other'), users.other, household, '入户走访核实联系方式')).rejects.toThrow(/没有编号为/);
+		await expect(unmaskHousehold(as('leader'), users.leader, household, '入户走访核实联系方式')).rejects.toThrow(/只有该网格的网格员和管理员/);
 		expect(await logCount()).toBe(before);
 	});
 
 	it('answers a missing household with not found', async () => {
-		await expect(unmaskHousehold(getDb(), users.admin, 2 ** 31 - 2, '核查数据质量问题')).rejects.toThrow(/没有编号为/);
+		await expect(unmaskHousehold(as('admin'), users.admin, 2 ** 31 - 2, '核查数据质量问题')).rejects.toThrow(/没有编号为/);
 	});
 });
 

@@ -52,7 +52,7 @@ END $$`;
 		for (const m of readMigrations()) {
 			const statements = splitStatements(m.sql);
 			expect(statements.length, m.version).toBeGreaterThan(0);
-			for (const s of statements) expect(s, m.version).toMatch(/^(CREATE|ALTER|INSERT|UPDATE|DELETE|DROP|COMMENT|SELECT|DO|GRANT)\b/);
+			for (const s of statements) expect(s, m.version).toMatch(/^(CREATE|ALTER|INSERT|UPDATE|DELETE|DROP|COMMENT|SELECT|DO|GRANT|REVOKE)\b/);
 		}
 	});
 });

@@ -1,11 +1,13 @@
-// Who is asking. A session is a random token in an HttpOnly cookie; the database keeps its SHA-256.
-// On the synthetic demo district anyone may sign in as a demo account (演示登录); on real data
-// only with a password.
+// Who is asking. A session is a random token in an HttpOnly cookie; the database keeps its SHA-256,
+// an absolute expiry and an idle timeout. Passwords are argon2id. Repeated failures slow the answer
+// down and then lock the account for a while. On the synthetic demo district anyone may also sign in
+// as a demo account (演示登录); on real data only with a password.
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import argon2 from 'argon2';
 import type { Cookies } from '@sveltejs/kit';
-import { ApiError } from '../domain/apierror';
-import type { Db, Queryable } from './db';
+import { ApiError, badParam } from '../domain/apierror';
+import type { Database, Db, Queryable } from './db';
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 
@@ -18,12 +20,22 @@ export interface SessionUser {
 	role: Role;
 	departmentId: number | null;
 	title: string | null;
+	/** a leader's area (a prefix of the grid codes they see); null for other roles */
+	jurisdiction?: string | null;
 }
 
 export const SESSION_COOKIE = 'gg_session';
+/** Absolute lifetime of a session, and how long it may sit unused. */
 export const SESSION_HOURS = 12;
-/** The big screen runs for days on one sign-in. */
+export const SESSION_IDLE_MINUTES = 30;
+/** The big screen runs for days on one sign-in, untouched. */
 export const SCREEN_SESSION_HOURS = 24 * 90;
+
+/** After this many failures in a row each answer waits longer (250 ms doubling, at most 8 s)… */
+export const SLOWDOWN_AFTER = 3;
+/** …and after this many the account is locked for LOCK_MINUTES. */
+export const LOCK_AFTER = 10;
+export const LOCK_MINUTES = 15;
 
 export const ROLE_LABEL: Record<Role, string> = {
 	admin: '管理员', leader: '领导', grid_manager: '网格员', department_staff: '部门人员', mediator: '调解员', screen: '大屏'
@@ -31,20 +43,28 @@ export const ROLE_LABEL: Record<Role, string> = {
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-const USER_COLUMNS = `u.id, u.username, u.display_name AS "displayName", u.role, u.department_id AS "departmentId", u.title`;
+const USER_COLUMNS = `u.id, u.username, u.display_name AS "displayName", u.role, u.department_id AS "departmentId", u.title,
+	u.jurisdiction_code AS jurisdiction`;
 
-export async function createSession(db: Queryable, userId: number, hours = SESSION_HOURS): Promise<{ token: string; expires: Date }> {
+export async function createSession(db: Queryable, userId: number, hours = SESSION_HOURS, idleMinutes = SESSION_IDLE_MINUTES, ip: string | null = null): Promise<{ token: string; expires: Date }> {
 	const token = randomBytes(32).toString('base64url');
 	const expires = new Date(Date.now() + hours * 3600_000);
-	await db.sql`INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (${hashToken(token)}, ${userId}, ${expires})`;
+	await db.sql`INSERT INTO sessions (token_hash, user_id, expires_at, idle_minutes, ip)
+		VALUES (${hashToken(token)}, ${userId}, ${expires}, ${Math.max(1, Math.round(idleMinutes))}, ${ip})`;
 	return { token, expires };
 }
 
+/** The session's user while it is neither expired nor idle too long; marks it used (at most once a minute). */
 export async function userFromToken(db: Queryable, token: string | undefined): Promise<SessionUser | null> {
 	if (!token) return null;
 	const rows = await db.query<SessionUser>(
-		`SELECT ${USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id
-		 WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active`, [hashToken(token)]);
+		`WITH s AS (
+		   SELECT user_id, last_seen_at FROM sessions
+		    WHERE token_hash = $1 AND expires_at > now() AND last_seen_at > now() - make_interval(mins => idle_minutes)),
+		 touch AS (
+		   UPDATE sessions SET last_seen_at = now()
+		    WHERE token_hash = $1 AND (SELECT last_seen_at FROM s) < now() - interval '1 minute')
+		 SELECT ${USER_COLUMNS} FROM s JOIN users u ON u.id = s.user_id WHERE u.active`, [hashToken(token)]);
 	return rows[0] ?? null;
 }
 
@@ -52,23 +72,126 @@ export async function endSession(db: Queryable, token: string | undefined): Prom
 	if (token) await db.sql`DELETE FROM sessions WHERE token_hash = ${hashToken(token)}`;
 }
 
-export async function findUser(db: Queryable, username: string): Promise<(SessionUser & { passwordHash: string | null }) | null> {
-	const rows = await db.query<SessionUser & { passwordHash: string | null }>(
-		`SELECT ${USER_COLUMNS}, u.password_hash AS "passwordHash" FROM users u WHERE u.username = $1 AND u.active`, [username]);
+/** 退出所有设备: every session of the user ends; returns how many there were. */
+export async function endAllSessions(db: Queryable, userId: number): Promise<number> {
+	const rows = await db.sql`DELETE FROM sessions WHERE user_id = ${userId} RETURNING 1`;
+	return rows.length;
+}
+
+interface Account extends SessionUser {
+	passwordHash: string | null;
+	failedLogins: number;
+	lockedUntil: Date | null;
+}
+
+export async function findUser(db: Queryable, username: string): Promise<Account | null> {
+	const rows = await db.query<Account>(
+		`SELECT ${USER_COLUMNS}, u.password_hash AS "passwordHash", u.failed_logins AS "failedLogins", u.locked_until AS "lockedUntil"
+		 FROM users u WHERE u.username = $1 AND u.active`, [username]);
 	return rows[0] ?? null;
 }
 
-export async function hashPassword(password: string): Promise<string> {
-	const salt = randomBytes(16);
-	return `${salt.toString('hex')}:${(await scrypt(password, salt, 32)).toString('hex')}`;
+// OWASP's argon2id baseline (19 MiB, 2 passes): ~40 ms here, and a stolen table costs as much per guess.
+const ARGON2 = { type: argon2.argon2id as 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+/** Verified against when the user does not exist, so that an unknown name takes as long as a wrong password. */
+let dummyHash: Promise<string> | null = null;
+
+export function hashPassword(password: string): Promise<string> {
+	return argon2.hash(password, ARGON2);
 }
 
+/** argon2id hashes; also the scrypt `salt:hash` hashes of 0002, which signIn replaces on success. */
 export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
-	if (!stored) return false;
+	if (!stored) {
+		dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+		await argon2.verify(await dummyHash, password);
+		return false;
+	}
+	if (stored.startsWith('$argon2')) return argon2.verify(stored, password).catch(() => false);
 	const [salt, hash] = stored.split(':');
 	if (!salt || !hash) return false;
 	const got = await scrypt(password, Buffer.from(salt, 'hex'), 32);
-	return timingSafeEqual(got, Buffer.from(hash, 'hex'));
+	const want = Buffer.from(hash, 'hex');
+	return got.length === want.length && timingSafeEqual(got, want);
+}
+
+/** A password a district's accounts may use: 10+ characters with letters and digits, not the username. */
+export function checkNewPassword(password: string, username: string, field = 'password'): string {
+	if (password.length < 10) throw badParam(field, `新密码至少 10 个字符，当前 ${password.length} 个`);
+	if (password.length > 200) throw badParam(field, '新密码不能超过 200 个字符');
+	if (!/[A-Za-z]/.test(password) || !/\d/.test(password)) throw badParam(field, '新密码须同时包含字母和数字');
+	if (password.toLowerCase().includes(username.toLowerCase())) throw badParam(field, '新密码不能包含用户名');
+	return password;
+}
+
+export type SignIn =
+	| { ok: true; user: SessionUser; token: string; expires: Date }
+	| { ok: false; code: 'bad_credentials' | 'locked'; message: string; retryAfterS?: number };
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** How long the answer to the n-th failure in a row waits. */
+export const slowdownMs = (failures: number) => (failures < SLOWDOWN_AFTER ? 0 : Math.min(8000, 250 * 2 ** (failures - SLOWDOWN_AFTER)));
+
+/**
+ * 账号密码登录. Every attempt is recorded (login_attempts, and audit_log for the account); the
+ * message never tells a wrong name from a wrong password. `delay` is how the slowdown waits
+ * (tests pass a recorder instead of sleeping).
+ */
+export async function signIn(db: Db, username: string, password: string, ip: string | null, delay: (ms: number) => Promise<void> = sleep): Promise<SignIn> {
+	const account = await findUser(db, username);
+	const now = new Date();
+	if (account?.lockedUntil && new Date(account.lockedUntil) > now) {
+		const retryAfterS = Math.ceil((new Date(account.lockedUntil).getTime() - now.getTime()) / 1000);
+		await db.transaction(async (tx) => {
+			await tx.sql`INSERT INTO login_attempts (username, ip, ok) VALUES (${username}, ${ip}, false)`;
+			await tx.sql`INSERT INTO audit_log (user_id, action, subject, ip) VALUES (${account.id}, 'login_locked', ${'user:' + account.id}, ${ip})`;
+		});
+		return { ok: false, code: 'locked', message: `连续登录失败次数过多，账号已临时锁定，请 ${Math.ceil(retryAfterS / 60)} 分钟后再试或联系管理员`, retryAfterS };
+	}
+	const good = await verifyPassword(password, account?.passwordHash ?? null);
+	if (!good || !account) {
+		let failures = 0;
+		await db.transaction(async (tx) => {
+			await tx.sql`INSERT INTO login_attempts (username, ip, ok) VALUES (${username}, ${ip}, false)`;
+			if (!account) return;
+			const [u] = await tx.sql<{ failed: number }>`
+				UPDATE users SET failed_logins = CASE WHEN failed_logins + 1 >= ${LOCK_AFTER} THEN 0 ELSE failed_logins + 1 END,
+				       locked_until = CASE WHEN failed_logins + 1 >= ${LOCK_AFTER} THEN now() + make_interval(mins => ${LOCK_MINUTES}) ELSE locked_until END
+				 WHERE id = ${account.id} RETURNING failed_logins + 0 AS failed, locked_until IS NOT NULL AND locked_until > now() AS locked`;
+			failures = u.failed === 0 ? LOCK_AFTER : u.failed;
+			await tx.sql`INSERT INTO audit_log (user_id, action, subject, ip, detail)
+				VALUES (${account.id}, 'login_failed', ${'user:' + account.id}, ${ip}, ${JSON.stringify({ failures })}::jsonb)`;
+		});
+		await delay(slowdownMs(failures));
+		if (failures >= LOCK_AFTER) {
+			return { ok: false, code: 'locked', message: `连续 ${LOCK_AFTER} 次登录失败，账号已锁定 ${LOCK_MINUTES} 分钟`, retryAfterS: LOCK_MINUTES * 60 };
+		}
+		return { ok: false, code: 'bad_credentials', message: '用户名或密码不正确' };
+	}
+	const screen = account.role === 'screen';
+	const session = await db.transaction(async (tx) => {
+		await tx.sql`INSERT INTO login_attempts (username, ip, ok) VALUES (${username}, ${ip}, true)`;
+		const rehash = account.passwordHash?.startsWith('$argon2') ? null : await hashPassword(password);
+		await tx.sql`UPDATE users SET failed_logins = 0, locked_until = NULL, password_hash = coalesce(${rehash}, password_hash) WHERE id = ${account.id}`;
+		await tx.sql`INSERT INTO audit_log (user_id, action, subject, ip) VALUES (${account.id}, 'login', ${'user:' + account.id}, ${ip})`;
+		return createSession(tx, account.id, screen ? SCREEN_SESSION_HOURS : SESSION_HOURS, screen ? SCREEN_SESSION_HOURS * 60 : SESSION_IDLE_MINUTES, ip);
+	});
+	const { passwordHash: _h, failedLogins: _f, lockedUntil: _l, ...user } = account;
+	return { ok: true, user, ...session };
+}
+
+/** 修改密码: checks the current one, stores the new one, ends every other session of the user. */
+export async function changePassword(db: Db, user: SessionUser, current: string, next: string, keepToken: string | undefined, ip: string | null): Promise<void> {
+	const account = await findUser(db, user.username);
+	if (!account || !(await verifyPassword(current, account.passwordHash))) throw badParam('current', '当前密码不正确');
+	checkNewPassword(next, user.username, 'password');
+	if (next === current) throw badParam('password', '新密码不能与当前密码相同');
+	const hash = await hashPassword(next);
+	await db.transaction(async (tx) => {
+		await tx.sql`UPDATE users SET password_hash = ${hash}, password_changed_at = now() WHERE id = ${user.id}`;
+		await tx.sql`DELETE FROM sessions WHERE user_id = ${user.id} AND token_hash <> ${keepToken ? hashToken(keepToken) : ''}`;
+		await tx.sql`INSERT INTO audit_log (user_id, action, subject, ip) VALUES (${user.id}, 'password_change', ${'user:' + user.id}, ${ip})`;
+	});
 }
 
 /** True only on the generated demo district: demo sign-in must never open real data. */
@@ -92,7 +215,7 @@ export function requireUser(event: { locals: App.Locals }, ...roles: Role[]): Se
 }
 
 /** Grids a user may see in detail: null means all (admins, leaders, departments, the screen's aggregates). */
-export async function visibleGridCodes(db: Db | Queryable, user: SessionUser | null): Promise<string[] | null> {
+export async function visibleGridCodes(db: Database | Queryable, user: SessionUser | null): Promise<string[] | null> {
 	if (!user || user.role !== 'grid_manager') return null;
 	const rows = await db.sql<{ grid_code: string }>`SELECT grid_code FROM user_grids WHERE user_id = ${user.id} ORDER BY grid_code`;
 	return rows.map((r) => r.grid_code);

@@ -16,12 +16,16 @@ export interface Queryable {
 	sql<T extends Row = Row>(strings: TemplateStringsArray, ...values: unknown[]): Promise<T[]>;
 }
 
-export interface Db extends Queryable {
+/** Queries and transactions: what page and endpoint code needs (a UserDb, or the Db itself). */
+export interface Database extends Queryable {
 	readonly kind: 'pglite' | 'postgres';
-	/** Several statements, no parameters (migrations). */
-	exec(text: string): Promise<void>;
 	/** Runs fn in a transaction: all of it commits, or none of it. */
 	transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+}
+
+export interface Db extends Database {
+	/** Several statements, no parameters (migrations). */
+	exec(text: string): Promise<void>;
 	/** Bulk load with COPY … FROM in text format; `text` is tab-separated lines ending in \n. */
 	copyIn(table: string, columns: string[], text: string): Promise<void>;
 	/**

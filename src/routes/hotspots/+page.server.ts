@@ -1,6 +1,6 @@
 // 热点分析 and 解剖麻雀 选点: the page renders filters and panels; the analyses come from
 // /api/hotspots* so that a changed filter never reloads the page.
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { categoryCodes } from '$lib/server/hotspots/http';
 import { versions } from '$lib/server/queries/versions';
 import { pageUser } from '$lib/server/visits/page';
@@ -8,7 +8,7 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = pageUser(locals, url);
-	const db = await ready();
+	const db = await dbFor({ locals });
 	const [{ list }, v] = await Promise.all([categoryCodes(db), versions(db)]);
 	return {
 		user: { name: user.displayName, role: user.role },

@@ -4,14 +4,14 @@ import { error } from '@sveltejs/kit';
 import { ApiError, intParam } from '$lib/domain/apierror';
 import { DEFAULT_VISIT_DAYS } from '$lib/domain/kpi';
 import { parseRequestFilter } from '$lib/domain/requestfilter';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { computeKpis, rankChildren, wishCounts } from '$lib/server/kpi/kpi';
 import { pageUser, referenceLists } from '$lib/server/requests/pages';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = pageUser(event);
-	const db = await ready();
+	const db = await dbFor(event);
 	const q = event.url.searchParams;
 	let f, days: number;
 	try {

@@ -1,30 +1,42 @@
 // 登录: a password form, and on the synthetic demo district one-click demo accounts per role.
+// Attempts are limited per address (20 in 10 minutes); failures per account slow down and then
+// lock the account (auth.ts signIn).
 import { fail, redirect } from '@sveltejs/kit';
-import { createSession, findUser, isDemoDatabase, setSessionCookie, verifyPassword } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { isDemoDatabase, setSessionCookie, signIn } from '$lib/server/auth';
+import { loginLimiter } from '$lib/server/access/limits';
+import { ready, SeedingError } from '$lib/server/database';
 import { demoAccounts, safeRedirect } from '$lib/server/demoAccounts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, locals }) => {
-	const db = await ready();
-	const demo = await isDemoDatabase(db);
-	return { user: locals.user, redirectTo: safeRedirect(url.searchParams.get('redirect')), demo: demo ? await demoAccounts(db) : [] };
+	const redirectTo = safeRedirect(url.searchParams.get('redirect'));
+	try {
+		const db = await ready();
+		const demo = await isDemoDatabase(db);
+		return { user: locals.user, redirectTo, demo: demo ? await demoAccounts(db) : [], seeding: null };
+	} catch (e) {
+		if (!(e instanceof SeedingError)) throw e;
+		return { user: null, redirectTo, demo: [], seeding: e.progress };
+	}
 };
 
 export const actions: Actions = {
-	default: async ({ request, cookies, url }) => {
+	default: async ({ request, cookies, url, getClientAddress, setHeaders }) => {
 		const form = await request.formData();
-		const username = String(form.get('username') ?? '').trim();
+		const username = String(form.get('username') ?? '').trim().slice(0, 64);
 		const password = String(form.get('password') ?? '');
 		if (!username) return fail(400, { field: 'username', message: '请输入用户名', username });
 		if (!password) return fail(400, { field: 'password', message: '请输入密码', username });
-		const db = await ready();
-		const user = await findUser(db, username);
-		if (!user || !(await verifyPassword(password, user.passwordHash))) {
-			return fail(400, { field: 'password', message: '用户名或密码不正确', username });
+		if (password.length > 200) return fail(400, { field: 'password', message: '密码不能超过 200 个字符', username });
+		const ip = getClientAddress();
+		const limit = loginLimiter.hit(ip);
+		if (!limit.ok) {
+			setHeaders({ 'retry-after': String(limit.retryAfterS) });
+			return fail(429, { field: 'username', message: `登录尝试过于频繁，请 ${Math.ceil(limit.retryAfterS / 60)} 分钟后再试`, username });
 		}
-		const { token, expires } = await createSession(db, user.id);
-		setSessionCookie(cookies, token, expires, url.protocol === 'https:');
+		const result = await signIn(await ready(), username, password, ip);
+		if (!result.ok) return fail(result.code === 'locked' ? 423 : 400, { field: 'password', message: result.message, username });
+		setSessionCookie(cookies, result.token, result.expires, url.protocol === 'https:');
 		redirect(303, safeRedirect(url.searchParams.get('redirect')));
 	}
 };

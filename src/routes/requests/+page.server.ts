@@ -4,14 +4,14 @@ import { ApiError } from '$lib/domain/apierror';
 import { KPI_BY_KEY } from '$lib/domain/kpi';
 import { parseRequestFilter } from '$lib/domain/requestfilter';
 import { visibleGridCodes } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { listRequests } from '$lib/server/requests/list';
 import { pageUser, referenceLists } from '$lib/server/requests/pages';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = pageUser(event);
-	const db = await ready();
+	const db = await dbFor(event);
 	let filter;
 	try {
 		filter = parseRequestFilter(event.url.searchParams);

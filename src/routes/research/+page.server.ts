@@ -1,10 +1,10 @@
 // 调研课题: the leader's saved 解剖麻雀 selections (admins see all).
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { listPlans } from '$lib/server/hotspots/plans';
 import { pageUser } from '$lib/server/visits/page';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = pageUser(locals, url, true);
-	return { user, plans: await listPlans(await ready(), user.role === 'admin' ? null : user.id) };
+	return { user, plans: await listPlans(await dbFor({ locals }), user.role === 'admin' ? null : user.id) };
 };

@@ -1,7 +1,8 @@
 // 大屏: the command centre's wall display. Aggregates only (src/lib/server/screen); the page then
 // keeps itself current from /api/live and /api/screen/*. ?tour=<s> shortens the tour (tests),
 // ?ping=<ms> the stream's heartbeat.
-import { ready, SeedingError } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
+import { SeedingError } from '$lib/server/database';
 import { areaList } from '$lib/server/queries/areas';
 import { pageUser } from '$lib/server/requests/pages';
 import { cachedSummary } from '$lib/server/screen/cache';
@@ -14,7 +15,7 @@ export const load: PageServerLoad = async (event) => {
 	const q = event.url.searchParams;
 	const options = { tourSeconds: num(q.get('tour'), 2, 600), pingMs: num(q.get('ping'), 1000, 60_000) ?? 15_000 };
 	try {
-		const db = await ready();
+		const db = await dbFor(event);
 		const summary = await cachedSummary(db, null);
 		const areas = await areaList(db);
 		return { seeding: null, summary, areas, options };

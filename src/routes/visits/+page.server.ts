@@ -1,10 +1,10 @@
 // 走访: the visits this user may see (own first), with their request counts.
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { listVisits } from '$lib/server/visits/store';
 import { pageUser } from '$lib/server/visits/page';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = pageUser(locals, url);
-	return { user, visits: await listVisits(await ready(), user) };
+	return { user, visits: await listVisits(await dbFor({ locals }), user) };
 };

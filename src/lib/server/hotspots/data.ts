@@ -1,6 +1,7 @@
 // What the hotspot analyses read: grids with their households and neighbours (cached per grid
 // version), the filtered points, and per-grid counts per period. Plain SQL on both back ends.
 import type { Queryable } from '../db';
+import { systemOf } from '../access/userdb';
 import type { HotspotFilter } from './filters';
 
 export interface GridInfo {
@@ -16,7 +17,8 @@ export function gridSet(db: Queryable): Promise<GridSet> {
 	return (async () => {
 		const [k] = await db.sql<{ n: number; h: string }>`SELECT count(*) AS n, md5(string_agg(code, ',' ORDER BY code)) AS h FROM grids`;
 		const key = `${k.n}:${k.h}`;
-		if (cached?.key !== key) cached = { key, value: loadGridSet(db) };
+		// population denominators are not anyone's personal data: counted over every grid
+		if (cached?.key !== key) cached = { key, value: loadGridSet(systemOf(db)) };
 		return cached.value;
 	})();
 }

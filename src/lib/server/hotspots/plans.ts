@@ -2,7 +2,7 @@
 // filter that chose them), listed for its leader and handed to the visit planner
 // (/visits/new lists the leader's plans and imports their sites as stops).
 import { ApiError, badParam, notFound } from '../../domain/apierror';
-import type { Db, Queryable } from '../db';
+import type { Database, Queryable } from '../db';
 
 export interface PlanInput { topic: string; notes: string; settings: Record<string, unknown>; sites: { gridCode: string; role: 'study' | 'contrast'; reason: string }[] }
 
@@ -31,7 +31,7 @@ export function parsePlanInput(body: unknown): PlanInput {
 	return { topic, notes, settings: settings as Record<string, unknown>, sites };
 }
 
-export async function savePlan(db: Db, leaderId: number, p: PlanInput): Promise<number> {
+export async function savePlan(db: Database, leaderId: number, p: PlanInput): Promise<number> {
 	return db.transaction(async (tx) => {
 		const known = await tx.sql<{ code: string }>`SELECT code FROM grids WHERE code = ANY(${p.sites.map((s) => s.gridCode)}::text[])`;
 		const missing = p.sites.findIndex((s) => !known.some((k) => k.code === s.gridCode));

@@ -3,7 +3,7 @@
 // all (domain.md: every unmasking is logged).
 import { ApiError, badParam, notFound } from '../../domain/apierror';
 import type { SessionUser } from '../auth';
-import type { Db } from '../db';
+import type { Database } from '../db';
 
 export interface Unmasked {
 	id: number;
@@ -21,10 +21,9 @@ export function parseReason(body: unknown): string {
 	return reason;
 }
 
-export async function unmaskHousehold(db: Db, user: SessionUser, householdId: number, reason: string): Promise<Unmasked> {
+export async function unmaskHousehold(db: Database, user: SessionUser, householdId: number, reason: string): Promise<Unmasked> {
 	return db.transaction(async (tx) => {
-		const [h] = await tx.sql<{ id: number; head_name: string; phone: string | null; id_number: string | null; grid_code: string }>`
-			SELECT id, head_name, phone, id_number, grid_code FROM households WHERE id = ${householdId}`;
+		const [h] = await tx.sql<{ id: number; grid_code: string }>`SELECT id, grid_code FROM households WHERE id = ${householdId}`;
 		if (!h) throw notFound(`没有编号为 ${householdId} 的住户`, 'id');
 		if (user.role === 'grid_manager') {
 			const [own] = await tx.sql`SELECT 1 FROM user_grids WHERE user_id = ${user.id} AND grid_code = ${h.grid_code}`;
@@ -32,9 +31,10 @@ export async function unmaskHousehold(db: Db, user: SessionUser, householdId: nu
 		} else if (user.role !== 'admin') {
 			throw new ApiError(403, 'forbidden', '只有该网格的网格员和管理员可以查看完整个人信息');
 		}
-		const [log] = await tx.sql<{ at: Date }>`
-			INSERT INTO pii_access_log (user_id, household_id, fields, reason)
-			VALUES (${user.id}, ${h.id}, ${['head_name', 'phone', 'id_number']}, ${reason}) RETURNING at`;
-		return { id: h.id, name: h.head_name, phone: h.phone, idNumber: h.id_number, loggedAt: new Date(log.at).toISOString() };
+		// the checks above give the messages; the database function enforces the same rule and writes
+		// the audit row in the same statement (0007_access.sql)
+		const [u] = await tx.sql<{ name: string; phone: string | null; id_number: string | null; logged_at: Date }>`
+			SELECT * FROM pii_unmask_household(${h.id}, ${reason})`;
+		return { id: h.id, name: u.name, phone: u.phone, idNumber: u.id_number, loggedAt: new Date(u.logged_at).toISOString() };
 	});
 }

@@ -1,11 +1,11 @@
 // The administrative tree the sidebar shows (district → streets → communities) with each area's
 // bounding box, so a click can fit the map to it. Grids come from the grid GeoJSON.
 import type { AreaNode } from '../../domain/areatree';
-import type { Db } from '../db';
+import type { Database } from '../db';
 
 export type { AreaNode };
 
-export async function areaList(db: Db): Promise<AreaNode[]> {
+export async function areaList(db: Database): Promise<AreaNode[]> {
 	const rows = await db.sql<{ code: string; name: string; level: AreaNode['level']; parent: string | null; w: number; s: number; e: number; n: number }>`
 		SELECT code, name, level, parent_code AS parent,
 		       ST_XMin(geom) AS w, ST_YMin(geom) AS s, ST_XMax(geom) AS e, ST_YMax(geom) AS n

@@ -1,12 +1,13 @@
 // The offline base map's data: the district's own land, water, roads, parks and place names from
 // basemap_features, plus the street and community polygons and label points from areas. One
 // GeoJSON document (MapLibre tiles it in a worker), built in SQL as text and cached per version.
-import type { Db } from '../db';
+import type { Database } from '../db';
 import { makeCached, mapCache, type Cached } from './cache';
+import { systemOf } from '../access/userdb';
 import { versions } from './versions';
 
-export async function basemapGeojson(db: Db): Promise<Cached> {
-	const v = (await versions(db)).basemap;
+export async function basemapGeojson(db: Database): Promise<Cached> {
+	const v = (await versions(systemOf(db))).basemap;
 	return mapCache.get(`basemap:${v}`, async () => {
 		const [r] = await db.sql<{ doc: string }>`
 			WITH f AS (

@@ -1,26 +1,26 @@
 // What the details panel shows for a clicked point. Personal data is masked here, on the server,
 // so whole names, phones and ID numbers never reach the browser from the map.
-import type { Db } from '../db';
-import { maskIdNumber, maskName, maskPhone } from '../../domain/mask';
+import type { Database } from '../db';
 import { CHANNEL, HAZARD_SEVERITY, HAZARD_STATUS, HAZARD_TYPE, HOUSEHOLD_TAG, PRIORITY, REQUEST_STATUS } from '../../domain/labels';
 import type { PointLayer } from '../../domain/pointcodec';
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
-export async function householdDetail(db: Db, id: number) {
+export async function householdDetail(db: Database, id: number) {
 	const [h] = await db.sql`
-		SELECT h.id, h.address, h.head_name, h.phone, h.id_number, h.size, h.tags, h.last_visit_at,
+		SELECT h.id, h.address, p.name, p.phone, p.id_number, h.size, h.tags, h.last_visit_at,
 		       g.code AS grid_code, g.name AS grid_name, c.name AS community, b.name AS building,
 		       (SELECT count(*) FROM door_knocks k WHERE k.household_id = h.id)::int AS knocks
 		FROM households h JOIN grids g ON g.code = h.grid_code JOIN areas c ON c.code = g.community_code
-		JOIN buildings b ON b.id = h.building_id WHERE h.id = ${id}`;
+		JOIN buildings b ON b.id = h.building_id CROSS JOIN LATERAL pii_household(h.id) p WHERE h.id = ${id}`;
 	if (!h) return null;
 	return {
 		kind: 'household' as const,
 		id: h.id,
-		name: maskName(h.head_name),
-		phone: maskPhone(h.phone),
-		idNumber: maskIdNumber(h.id_number),
+		// masked by the database (pii_household, 0007): the app role cannot read them whole
+		name: h.name as string,
+		phone: h.phone as string,
+		idNumber: h.id_number as string,
 		address: h.address,
 		building: h.building,
 		size: h.size,
@@ -31,7 +31,7 @@ export async function householdDetail(db: Db, id: number) {
 	};
 }
 
-export async function hazardDetail(db: Db, id: number) {
+export async function hazardDetail(db: Database, id: number) {
 	const [z] = await db.sql`
 		SELECT z.*, g.name AS grid_name, c.name AS community,
 		       CASE WHEN z.status IN ('open', 'rectifying') THEN z.rectify_deadline < now()
@@ -54,7 +54,7 @@ export async function hazardDetail(db: Db, id: number) {
 	};
 }
 
-export async function requestDetail(db: Db, id: number) {
+export async function requestDetail(db: Database, id: number) {
 	const [r] = await db.sql`
 		SELECT r.id, r.code, r.title, r.status, r.priority, r.channel, r.address, r.reported_at, r.resolve_deadline,
 		       r.grid_code, g.name AS grid_name, c.name AS community, k.name AS category, p.name AS parent_category,
@@ -83,6 +83,6 @@ export async function requestDetail(db: Db, id: number) {
 	};
 }
 
-export function featureDetail(db: Db, layer: PointLayer, id: number) {
+export function featureDetail(db: Database, layer: PointLayer, id: number) {
 	return layer === 'households' ? householdDetail(db, id) : layer === 'hazards' ? hazardDetail(db, id) : requestDetail(db, id);
 }

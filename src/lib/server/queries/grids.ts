@@ -1,14 +1,15 @@
 // Grid polygons (GeoJSON, built in SQL as text so 600 polygons never pass through JSON.parse)
 // and the per-grid counts behind the choropleth, computed against now() on every build.
-import type { Db } from '../db';
+import type { Database } from '../db';
 import { legendFor, MEASURES, measureValue, type GridStat, type GridStats, type MeasureKey } from '../../domain/measures';
 import { makeCached, mapCache, type Cached } from './cache';
+import { scopeOf, systemOf } from '../access/userdb';
 import { versions } from './versions';
 
 // GeoJSON with 5 decimals (≈ 1 m): shared edges round identically on both sides.
 
-export async function gridsGeojson(db: Db): Promise<Cached> {
-	const v = (await versions(db)).grids;
+export async function gridsGeojson(db: Database): Promise<Cached> {
+	const v = (await versions(systemOf(db))).grids;
 	return mapCache.get(`grids:${v}`, async () => {
 		const [r] = await db.sql<{ doc: string }>`
 			SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
@@ -23,10 +24,10 @@ export async function gridsGeojson(db: Db): Promise<Cached> {
 /** Cache key bucket for now()-dependent counts, ms. */
 const STATS_BUCKET_MS = 60_000;
 
-export async function gridStats(db: Db, measure: MeasureKey): Promise<Cached<GridStats>> {
-	const v = await versions(db);
+export async function gridStats(db: Database, measure: MeasureKey): Promise<Cached<GridStats>> {
+	const v = await versions(systemOf(db));
 	const bucket = Math.floor(Date.now() / STATS_BUCKET_MS);
-	const key = `gridstats:${measure}:${v.households}:${v.requests}:${v.hazards}:${v.grids}:${bucket}`;
+	const key = `gridstats:${scopeOf(db)}:${measure}:${v.households}:${v.requests}:${v.hazards}:${v.grids}:${bucket}`;
 	return mapCache.get(key, async () => {
 		const counts = await gridCounts(db);
 		const grids = counts.map((c) => ({ ...c, value: measureValue(measure, c) }));
@@ -38,7 +39,7 @@ export async function gridStats(db: Db, measure: MeasureKey): Promise<Cached<Gri
 
 const pick = (m: { label: string; unit: string }) => ({ label: m.label, unit: m.unit });
 
-async function gridCounts(db: Db): Promise<Omit<GridStat, 'value'>[]> {
+async function gridCounts(db: Database): Promise<Omit<GridStat, 'value'>[]> {
 	return db.sql`
 		WITH h AS (
 			SELECT grid_code, count(*) AS n,

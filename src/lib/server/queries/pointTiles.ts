@@ -1,11 +1,12 @@
 // Households, hazards and open requests as binary point tiles (see domain/pointcodec.ts). One
 // query per tile, rows in id order and the codec's sort is deterministic, so a (tile, index)
 // pair names the same row until the layer's data version changes.
-import type { Db } from '../db';
+import type { Database } from '../db';
 import { encodePoints, type PointLayer } from '../../domain/pointcodec';
 import { packHazard, packHousehold, packRequest, visitClass } from '../../domain/pointattrs';
 import { POINT_TILE_ZOOM, tileBBox, tilesCovering, type BBox, type Tile } from '../../domain/tiles';
 import { makeCached, mapCache, type Cached } from './cache';
+import { scopeOf, systemOf } from '../access/userdb';
 import { versions } from './versions';
 
 export interface TileMeta {
@@ -21,7 +22,7 @@ interface PointRow {
 }
 
 /** Rows inside the tile; edges are half-open so a point on a boundary belongs to exactly one tile. */
-async function rows(db: Db, layer: PointLayer, tile: Tile): Promise<PointRow[]> {
+async function rows(db: Database, layer: PointLayer, tile: Tile): Promise<PointRow[]> {
 	const [w, s, e, n] = tileBBox(tile);
 	const now = new Date();
 	if (layer === 'households') {
@@ -55,9 +56,9 @@ async function rows(db: Db, layer: PointLayer, tile: Tile): Promise<PointRow[]> 
 }
 
 /** The encoded tile for the layer's current data version, from memory when built before. */
-export async function pointTile(db: Db, layer: PointLayer, tile: Tile): Promise<{ cached: Cached<TileMeta>; version: string }> {
-	const version = (await versions(db))[layer];
-	const key = `tile:${layer}:${tile.z}/${tile.x}/${tile.y}:${version}`;
+export async function pointTile(db: Database, layer: PointLayer, tile: Tile): Promise<{ cached: Cached<TileMeta>; version: string }> {
+	const version = (await versions(systemOf(db)))[layer];
+	const key = `tile:${scopeOf(db)}:${layer}:${tile.z}/${tile.x}/${tile.y}:${version}`;
 	const cached = await mapCache.get(key, async () => {
 		const r = await rows(db, layer, tile);
 		const n = r.length;
@@ -75,7 +76,7 @@ export async function pointTile(db: Db, layer: PointLayer, tile: Tile): Promise<
  * page's own tile requests then join builds already under way instead of queueing ~4 s of
  * PGlite work behind the page load. Small layers first, so their points show early.
  */
-export function warmPointTiles(db: Db, bbox: BBox): void {
+export function warmPointTiles(db: Database, bbox: BBox): void {
 	const tiles = tilesCovering(bbox, POINT_TILE_ZOOM, 64);
 	for (const layer of ['requests', 'hazards', 'households'] as const)
 		for (const t of tiles) pointTile(db, layer, t).catch((e) => console.error('[tiles] warm-up failed:', e));

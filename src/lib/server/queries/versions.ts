@@ -2,7 +2,8 @@
 // what depends on now() (overdue flags, 90-day visit classes). Cache keys and ETags carry them,
 // so any write (new request, status change, door knock) yields new tiles without anyone having
 // to remember to invalidate a cache.
-import type { Db } from '../db';
+import type { Db, Queryable } from '../db';
+import { systemOf } from '../access/userdb';
 import type { Versions } from '../../domain/measures';
 
 
@@ -10,7 +11,9 @@ import type { Versions } from '../../domain/measures';
 const TTL_MS = 15_000;
 let last: { at: number; db: Db; value: Promise<Versions> } | null = null;
 
-export function versions(db: Db, now = Date.now()): Promise<Versions> {
+/** Fingerprints of whole tables, whoever asks: counted on the server's own connection. */
+export function versions(asker: Queryable, now = Date.now()): Promise<Versions> {
+	const db = systemOf(asker);
 	if (last && last.db === db && now - last.at < TTL_MS) return last.value;
 	const value = fingerprint(db, now);
 	last = { at: now, db, value };

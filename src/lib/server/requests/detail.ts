@@ -1,6 +1,5 @@
 // One request with its whole history (who, when, why) and its 吹哨 summons, for the detail page
 // and the API. The reporter's name and phone leave masked.
-import { maskName, maskPhone } from '../../domain/mask';
 import type { Queryable, Row } from '../db';
 import { overdueSql } from '../kpi/sql';
 
@@ -8,7 +7,7 @@ export async function requestDetail(db: Queryable, id: number, now = new Date())
 	const [r] = await db.query(`
 		SELECT r.id, r.code, r.kind, r.category_code AS category, c.name AS "categoryName", r.channel, r.status, r.priority, r.title,
 		       r.description, r.grid_code AS "gridCode", g.name AS "gridName", r.department_id AS "departmentId", d.name AS department, c.department_id AS "categoryDepartmentId",
-		       r.reporter_name AS reporter, r.reporter_phone AS phone, r.address, r.photo_path IS NOT NULL AS "hasPhoto",
+		       p.name AS reporter, p.phone, r.address, r.photo_path IS NOT NULL AS "hasPhoto",
 		       r.reported_at AS "reportedAt", r.dispatched_at AS "dispatchedAt", r.accepted_at AS "acceptedAt", r.resolved_at AS "resolvedAt",
 		       r.evaluated_at AS "evaluatedAt", r.closed_at AS "closedAt", r.accept_deadline AS "acceptDeadline",
 		       r.resolve_deadline AS "resolveDeadline", r.satisfaction, r.solved, r.reopen_count AS "reopenCount",
@@ -17,10 +16,9 @@ export async function requestDetail(db: Queryable, id: number, now = new Date())
 		       ${overdueSql('$2')} AS overdue
 		FROM requests r JOIN categories c ON c.code = r.category_code JOIN grids g ON g.code = r.grid_code
 		LEFT JOIN departments d ON d.id = r.department_id LEFT JOIN users lu ON lu.id = r.leader_id LEFT JOIN users mu ON mu.id = r.mediator_id
+		CROSS JOIN LATERAL pii_request_reporter(r.id) p
 		WHERE r.id = $1`, [id, now]);
 	if (!r) return null;
-	r.reporter = maskName(r.reporter);
-	r.phone = maskPhone(r.phone);
 	const events = await db.sql`
 		SELECT e.id, e.action, e.from_status AS "from", e.to_status AS "to", e.at, e.reason, e.payload,
 		       u.display_name AS actor, u.title AS "actorTitle", d.name AS department

@@ -1,9 +1,8 @@
 // 敲门行动 in a grid manager's grids: households with their last visit, who has not been visited
 // in N days, and recording a visit (door_knocks row + households.last_visit_at, together).
 import { ApiError, badParam } from '../../domain/apierror';
-import { maskName } from '../../domain/mask';
 import type { Actor } from '../../domain/workflow';
-import type { Db, Queryable } from '../db';
+import type { Database, Queryable } from '../db';
 
 export interface HouseholdRow { id: number; gridCode: string; address: string; head: string; tags: string[]; lastVisitAt: Date | null; due: boolean; lon: number; lat: number }
 
@@ -11,18 +10,17 @@ export interface HouseholdRow { id: number; gridCode: string; address: string; h
 export async function householdsInGrids(db: Queryable, grids: string[], days: number, now = new Date(), limit = 2000) {
 	const since = new Date(now.getTime() - days * 86_400_000);
 	const rows = await db.sql<HouseholdRow>`
-		SELECT id, grid_code AS "gridCode", address, head_name AS head, tags, last_visit_at AS "lastVisitAt",
+		SELECT id, grid_code AS "gridCode", address, (pii_household(id)).name AS head, tags, last_visit_at AS "lastVisitAt",
 		       (last_visit_at IS NULL OR last_visit_at <= ${since}) AS due, ST_X(geom) AS lon, ST_Y(geom) AS lat
 		FROM households WHERE grid_code = ANY(${grids}::text[])
 		ORDER BY due DESC, last_visit_at ASC NULLS FIRST, id LIMIT ${limit}`;
 	const [c] = await db.sql<{ total: number; visited: number }>`
 		SELECT count(*) AS total, count(*) FILTER (WHERE last_visit_at > ${since}) AS visited
 		FROM households WHERE grid_code = ANY(${grids}::text[])`;
-	for (const r of rows) r.head = maskName(r.head);
 	return { rows, total: Number(c.total), visited: Number(c.visited) };
 }
 
-export async function recordDoorKnock(db: Db, actor: Actor, householdId: number, note: string | null, at = new Date()) {
+export async function recordDoorKnock(db: Database, actor: Actor, householdId: number, note: string | null, at = new Date()) {
 	if (note && note.length > 500) throw badParam('note', '走访记录（note）不能超过 500 个字');
 	return db.transaction(async (tx) => {
 		const [h] = await tx.sql<{ grid_code: string }>`SELECT grid_code FROM households WHERE id = ${householdId} FOR UPDATE`;

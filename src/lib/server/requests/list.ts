@@ -1,6 +1,5 @@
 // The filtered request list behind tables, queues, KPI drill-downs, the map overlay and exports.
 // Overdue is computed here from the clock, never read from a stored flag.
-import { maskName } from '../../domain/mask';
 import type { RequestFilter } from '../../domain/requestfilter';
 import type { Queryable } from '../db';
 import { overdueSql, OPEN_SQL, requestKpiSql, scope, Where, type RequestKpi } from '../kpi/sql';
@@ -36,7 +35,7 @@ const COLUMNS = (now: string) => `r.id, r.code, r.kind, r.category_code AS categ
 	r.accept_deadline AS "acceptDeadline", r.resolve_deadline AS "resolveDeadline", ${overdueSql(now)} AS overdue,
 	CASE WHEN r.status IN ${OPEN_SQL} THEN extract(epoch FROM (CASE WHEN r.status IN ('dispatched','reopened')
 	  THEN r.accept_deadline ELSE r.resolve_deadline END) - ${now}) / 3600 END AS "hoursLeft",
-	ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat, r.reporter_name AS reporter, r.satisfaction, r.version, r.claimed_by AS "claimedBy"`;
+	ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat, (pii_request_reporter(r.id)).name AS reporter, r.satisfaction, r.version, r.claimed_by AS "claimedBy"`;
 
 /**
  * Rows sorted by urgency: overdue first, then the nearest deadline, urgent before normal, then
@@ -56,6 +55,5 @@ export async function listRequests(db: Queryable, f: RequestFilter, grids: strin
 	const c = requestWhere(f, grids, now);
 	extra?.(c);
 	const [{ total }] = await db.query<{ total: number }>(`SELECT count(*) AS total FROM requests r WHERE ${c.text}`, c.params);
-	for (const r of rows) r.reporter = maskName(r.reporter);
 	return { rows, total };
 }

@@ -1,5 +1,6 @@
 // What the request-loop pages share on the server: sign-in redirect, reference lists, and
 // turning an ApiError into a form failure that names the field.
+import { fromDatabaseError } from '../queries/http';
 import { fail, redirect } from '@sveltejs/kit';
 import { ApiError } from '../../domain/apierror';
 import type { SessionUser } from '../auth';
@@ -13,7 +14,8 @@ export function pageUser(event: { locals: App.Locals; url: URL }): SessionUser {
 
 /** fail() with {message, field} for an ApiError; anything else is a real bug and rethrown. */
 export function formFailure(e: unknown, values: Record<string, unknown> = {}) {
-	if (e instanceof ApiError) return fail(e.status >= 400 && e.status < 500 ? e.status : 400, { message: e.message, field: e.field ?? null, code: e.code, values });
+	const err = e instanceof ApiError ? e : fromDatabaseError(e);
+	if (err) return fail(err.status >= 400 && err.status < 500 ? err.status : 400, { message: err.message, field: err.field ?? null, code: err.code, values });
 	throw e;
 }
 

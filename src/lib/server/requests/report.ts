@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ApiError, badParam } from '../../domain/apierror';
 import type { NewRequest } from '../../domain/requestinput';
 import type { Actor } from '../../domain/workflow';
-import type { Db, Queryable } from '../db';
+import type { Database, Queryable } from '../db';
 import { isUniqueViolation } from './errors';
 
 export interface Photo { bytes: Uint8Array; type: string }
@@ -32,7 +32,7 @@ export async function gridAt(db: Queryable, lon: number, lat: number): Promise<{
 	return g ?? null;
 }
 
-export async function reportRequest(db: Db, actor: Actor, input: NewRequest, photo: Photo | null, key: string | null, now = new Date()): Promise<Reported> {
+export async function reportRequest(db: Database, actor: Actor, input: NewRequest, photo: Photo | null, key: string | null, now = new Date()): Promise<Reported> {
 	if (key) {
 		const seen = await replayReport(db, key);
 		if (seen) return seen;

@@ -8,7 +8,7 @@ import { deadlinesFrom, whistleDeadline, type DeadlineRule } from '../../domain/
 import {
 	ACTION_LABEL, STATUS_LABEL, authorityProblem, checkTransition, type Actor, type RequestAction, type RequestStatus
 } from '../../domain/workflow';
-import type { Db, Queryable } from '../db';
+import type { Database, Queryable } from '../db';
 import { holidays } from './deadlineRules';
 import { fromDatabase, isUniqueViolation } from './errors';
 
@@ -43,7 +43,7 @@ export interface MoveResult {
 const NEEDS_REASON: ReadonlySet<string> = new Set(['return', 'redispatch', 'escalate', 'reopen']);
 const DEFAULT_RULE: DeadlineRule = { acceptWorkingDays: 1, resolveWorkingDays: 7, whistleReportHours: 24 };
 
-export async function moveRequest(db: Db, actor: Actor, input: MoveInput): Promise<MoveResult> {
+export async function moveRequest(db: Database, actor: Actor, input: MoveInput): Promise<MoveResult> {
 	if (input.idempotencyKey) {
 		const seen = await replay(db, input.idempotencyKey, input.requestId, input.action);
 		if (seen) return seen;

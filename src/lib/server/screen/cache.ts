@@ -2,6 +2,7 @@
 // `ttlMs` (and once at a time), whatever the number of screens. On a deployment with read replicas
 // these are the queries to send there.
 import type { Queryable } from '../db';
+import { scopeOf } from '../access/userdb';
 import { gridDensity, gridHotspots, screenSummary, type ScreenSummary } from './summary';
 
 interface Entry<T> { at: number; value: Promise<T> }
@@ -24,10 +25,10 @@ export class TtlCache<T> {
 }
 
 const summaries = new TtlCache<ScreenSummary>(10_000);
-const densities = new TtlCache<Awaited<ReturnType<typeof gridDensity>>>(15_000, 1);
+const densities = new TtlCache<Awaited<ReturnType<typeof gridDensity>>>(15_000, 8);
 
-export const cachedSummary = (db: Queryable, area: string | null) => summaries.get(area ?? '', () => screenSummary(db, area));
-export const cachedDensity = (db: Queryable) => densities.get('', () => gridDensity(db));
+export const cachedSummary = (db: Queryable, area: string | null) => summaries.get(`${scopeOf(db)}:${area ?? ''}`, () => screenSummary(db, area));
+export const cachedDensity = (db: Queryable) => densities.get(scopeOf(db), () => gridDensity(db));
 // Gi* over 90 days moves slowly and costs a second or two on PGlite: five minutes is fresh enough
-const hotspots = new TtlCache<string[]>(300_000, 1);
-export const cachedHotspots = (db: Queryable) => hotspots.get('', () => gridHotspots(db));
+const hotspots = new TtlCache<string[]>(300_000, 8);
+export const cachedHotspots = (db: Queryable) => hotspots.get(scopeOf(db), () => gridHotspots(db));

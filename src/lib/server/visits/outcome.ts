@@ -5,7 +5,7 @@
 // visit's own update, so an outcome is recorded whole or not at all.
 import { ApiError, badParam } from '../../domain/apierror';
 import type { SessionUser } from '../auth';
-import type { Db, Queryable } from '../db';
+import type { Database, Queryable } from '../db';
 import { getVisit, requireOwner } from './store';
 
 export interface Finding { title: string; categoryCode: string; description: string; priority: 'normal' | 'urgent'; stopSeq: number | null; lon: number | null; lat: number | null }
@@ -69,7 +69,7 @@ async function insertFinding(tx: Queryable, user: SessionUser, visitId: number, 
 }
 
 /** Records the outcome and closes the visit as done: all of it, or (on any bad field) none of it. */
-export async function recordOutcome(db: Db, user: SessionUser, visitId: number, o: Outcome, now = new Date()) {
+export async function recordOutcome(db: Database, user: SessionUser, visitId: number, o: Outcome, now = new Date()) {
 	const v = await getVisit(db, user, visitId);
 	requireOwner(user, v);
 	if (v.status !== 'planned') throw new ApiError(409, 'visit_closed', '这次走访的结果已经记录过了');

@@ -1,7 +1,6 @@
 // The printable 走访路线单: for each stop, where it is, why we go, the open requests and hazards of
 // its grid, and the households to knock on (vulnerable, or longest without a visit). Names are
 // masked: the sheet is paper and leaves the building.
-import { maskName } from '../../domain/mask';
 import type { Queryable } from '../db';
 import { OPEN_STATUSES } from '../../domain/workflow';
 
@@ -25,8 +24,8 @@ export async function sheetStops(db: Queryable, visitId: number) {
 		  FROM hazards WHERE grid_code = ANY(${codes}) AND status IN ('open', 'rectifying')) x
 		WHERE k <= 5 ORDER BY grid_code, k`;
 	const households = await db.sql<{ grid_code: string; address: string; head_name: string; tags: string[]; last_visit: string | null }>`
-		SELECT grid_code, address, head_name, tags, last_visit FROM (
-		  SELECT grid_code, address, head_name, tags, to_char(last_visit_at, 'YYYY-MM-DD') AS last_visit,
+		SELECT grid_code, address, (pii_household(id)).name AS head_name, tags, last_visit FROM (
+		  SELECT id, grid_code, address, tags, to_char(last_visit_at, 'YYYY-MM-DD') AS last_visit,
 		    row_number() OVER (PARTITION BY grid_code ORDER BY (cardinality(tags) > 0) DESC, last_visit_at NULLS FIRST, id) AS k
 		  FROM households WHERE grid_code = ANY(${codes})) x
 		WHERE k <= 5 ORDER BY grid_code, k`;
@@ -34,6 +33,6 @@ export async function sheetStops(db: Queryable, visitId: number) {
 	return stops.map((s) => ({
 		...s, address: s.address ?? [s.street, s.community, s.grid_name].filter(Boolean).join(' · '),
 		requests: by(requests, s.grid_code), hazards: by(hazards, s.grid_code),
-		households: by(households, s.grid_code).map((h) => ({ ...h, head_name: maskName(h.head_name) }))
+		households: by(households, s.grid_code)
 	}));
 }

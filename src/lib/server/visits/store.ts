@@ -3,7 +3,7 @@
 // communities or departments on its route.
 import { ApiError, badParam, notFound } from '../../domain/apierror';
 import type { SessionUser } from '../auth';
-import type { Db, Queryable } from '../db';
+import type { Database, Queryable } from '../db';
 import { planDay, VISIT_TYPES, type PlanRequest, type PlanResult } from './plan';
 
 export interface VisitMeta { title: string; visitType: (typeof VISIT_TYPES)[number]; unannounced: boolean; planId: number | null; leaderId: number }
@@ -51,7 +51,7 @@ function minutesOf(text: string): number {
 	return (Number(day) || 0) * 1440 + h * 60 + m;
 }
 
-export async function createVisit(db: Db, user: SessionUser, meta: VisitMeta, req: PlanRequest): Promise<{ id: number; plan: PlanResult }> {
+export async function createVisit(db: Database, user: SessionUser, meta: VisitMeta, req: PlanRequest): Promise<{ id: number; plan: PlanResult }> {
 	const plan = await planDay(req);
 	const id = await db.transaction(async (tx) => {
 		if (meta.planId !== null) {
@@ -84,7 +84,7 @@ export function requireOwner(user: SessionUser, v: VisitRow): void {
 }
 
 /** Re-times a planned visit in the order the leader arranged (drag, lock), and saves it. */
-export async function reorderVisit(db: Db, user: SessionUser, id: number, order: string[], locked: string[]): Promise<PlanResult> {
+export async function reorderVisit(db: Database, user: SessionUser, id: number, order: string[], locked: string[]): Promise<PlanResult> {
 	const v = await getVisit(db, user, id);
 	requireOwner(user, v);
 	if (v.status !== 'planned') throw new ApiError(409, 'visit_closed', '走访已结束或取消，路线不能再调整');

@@ -1,7 +1,7 @@
 // 时限设置 (admins): deadline rules per category and priority, and the statutory holidays that
 // working-day deadlines skip. Changes apply from the next 派单.
 import { error } from '@sveltejs/kit';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { holidays, listRules, parseHolidays, saveHolidays, saveRule } from '$lib/server/requests/deadlineRules';
 import { formFailure, pageUser } from '$lib/server/requests/pages';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,7 +14,7 @@ function adminOnly(event: Parameters<typeof pageUser>[0]) {
 
 export const load: PageServerLoad = async (event) => {
 	const user = adminOnly(event);
-	const db = await ready();
+	const db = await dbFor(event);
 	return { user, rules: await listRules(db), holidays: [...(await holidays(db))] };
 };
 
@@ -28,7 +28,7 @@ export const actions: Actions = {
 		try {
 			const rule = { categoryCode: f.get('categoryCode'), priority: f.get('priority'), acceptWorkingDays: num(f.get('acceptWorkingDays')),
 				resolveWorkingDays: num(f.get('resolveWorkingDays')), whistleReportHours: num(f.get('whistleReportHours')) };
-			const saved = await saveRule(await ready(), rule);
+			const saved = await saveRule(await dbFor(event), rule);
 			return { saved: `${saved.categoryCode}/${saved.priority}` };
 		} catch (e) {
 			return formFailure(e, values);
@@ -39,7 +39,7 @@ export const actions: Actions = {
 		const text = String((await event.request.formData()).get('holidays') ?? '');
 		try {
 			const days = parseHolidays(text);
-			await saveHolidays(await ready(), days);
+			await saveHolidays(await dbFor(event), days);
 			return { savedHolidays: days.length };
 		} catch (e) {
 			return formFailure(e, { holidays: text });

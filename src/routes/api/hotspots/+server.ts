@@ -2,13 +2,13 @@
 //   &weighting=contiguity|distance&band=1200&periods=6&fdr=1
 // DBSCAN clusters, Gi* per grid with FDR bins, emerging patterns and co-location.
 import { requireUser } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { analyze } from '$lib/server/hotspots/analysis';
 import { filterFrom } from '$lib/server/hotspots/http';
 import { api, jsonResponse } from '$lib/server/queries/http';
 
 export const GET = api(async (event) => {
 	requireUser(event);
-	const db = await ready();
+	const db = await dbFor(event);
 	return jsonResponse(await analyze(db, await filterFrom(db, event.url)));
 });

@@ -4,7 +4,7 @@ import { intParam } from '$lib/domain/apierror';
 import { DEFAULT_VISIT_DAYS, KPI_BY_KEY } from '$lib/domain/kpi';
 import { filterQuery, parseRequestFilter } from '$lib/domain/requestfilter';
 import { requireUser } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { computeKpis, rankChildren } from '$lib/server/kpi/kpi';
 import { api, jsonResponse } from '$lib/server/queries/http';
 
@@ -13,7 +13,7 @@ export const GET = api(async (event) => {
 	const q = event.url.searchParams;
 	const f = parseRequestFilter(q);
 	const visitDays = q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : DEFAULT_VISIT_DAYS;
-	const db = await ready();
+	const db = await dbFor(event);
 	const s = { area: f.area, department: f.department, leader: f.leader, from: f.from, to: f.to };
 	const [total, ranking] = [await computeKpis(db, s, { visitDays }), await rankChildren(db, s, { visitDays })];
 	const base = { area: f.area, department: f.department, leader: f.leader, from: q.get('from'), to: q.get('to') };

@@ -2,7 +2,8 @@
 import { parseIdempotencyKey, parseNewRequest } from '$lib/domain/requestinput';
 import { parseRequestFilter } from '$lib/domain/requestfilter';
 import { requireUser, visibleGridCodes } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
+import { checkReportRate } from '$lib/server/access/limits';
 import { api, jsonResponse } from '$lib/server/queries/http';
 import { listRequests } from '$lib/server/requests/list';
 import { photoFromDataUrl, readJson } from '$lib/server/requests/http';
@@ -10,16 +11,17 @@ import { reportRequest } from '$lib/server/requests/report';
 
 export const GET = api(async (event) => {
 	const user = requireUser(event);
-	const db = await ready();
+	const db = await dbFor(event);
 	const filter = parseRequestFilter(event.url.searchParams);
 	return jsonResponse(await listRequests(db, filter, await visibleGridCodes(db, user)));
 });
 
 export const POST = api(async (event) => {
 	const user = requireUser(event, 'admin', 'grid_manager', 'leader', 'department_staff', 'mediator');
+	checkReportRate(user.id, event.getClientAddress());
 	const body = await readJson(event.request);
 	const input = parseNewRequest(body);
 	const key = parseIdempotencyKey(event.request.headers.get('idempotency-key'));
-	const created = await reportRequest(await ready(), user, input, photoFromDataUrl(body.photo), key);
+	const created = await reportRequest(await dbFor(event), user, input, photoFromDataUrl(body.photo), key);
 	return jsonResponse(created, created.replayed ? 200 : 201, { etag: `"${created.version}"`, location: `/api/requests/${created.id}` });
 });

@@ -4,7 +4,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { intParam } from '$lib/domain/apierror';
 import { allowedActions, authorityProblem, type RequestStatus } from '$lib/domain/workflow';
 import { visibleGridCodes } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { requestDetail } from '$lib/server/requests/detail';
 import { parseMove } from '$lib/server/requests/http';
 import { formFailure, pageUser, referenceLists } from '$lib/server/requests/pages';
@@ -13,7 +13,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = pageUser(event);
-	const db = await ready();
+	const db = await dbFor(event);
 	const id = Number(event.params.id);
 	const r = Number.isSafeInteger(id) && id > 0 ? await requestDetail(db, id) : null;
 	const grids = await visibleGridCodes(db, user);
@@ -36,7 +36,7 @@ export const actions: Actions = {
 		body.departments = form.getAll('departments').map(String);
 		let done: string;
 		try {
-			done = (await moveRequest(await ready(), user, parseMove(id, body, new Headers()))).status;
+			done = (await moveRequest(await dbFor(event), user, parseMove(id, body, new Headers()))).status;
 		} catch (e) {
 			return formFailure(e, { action: body.action });
 		}

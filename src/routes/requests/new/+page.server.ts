@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { redirect } from '@sveltejs/kit';
 import { parseIdempotencyKey, parseNewRequest } from '$lib/domain/requestinput';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
+import { checkReportRate } from '$lib/server/access/limits';
 import { formFailure, pageUser, referenceLists } from '$lib/server/requests/pages';
 import { reportRequest, type Photo } from '$lib/server/requests/report';
 import type { Actions, PageServerLoad } from './$types';
@@ -12,7 +13,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	const user = pageUser(event);
 	const q = event.url.searchParams;
-	const lists = await referenceLists(await ready());
+	const lists = await referenceLists(await dbFor(event));
 	return { user, ...lists, lon: Number(q.get('lon')) || null, lat: Number(q.get('lat')) || null, key: randomUUID() };
 };
 
@@ -23,9 +24,10 @@ export const actions: Actions = {
 		const values = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string'));
 		let id: number;
 		try {
+			checkReportRate(user.id, event.getClientAddress());
 			const file = form.get('photo');
 			const photo: Photo | null = file instanceof File && file.size > 0 ? { type: file.type, bytes: new Uint8Array(await file.arrayBuffer()) } : null;
-			const created = await reportRequest(await ready(), user, parseNewRequest(values), photo, parseIdempotencyKey(String(values.key ?? '')));
+			const created = await reportRequest(await dbFor(event), user, parseNewRequest(values), photo, parseIdempotencyKey(String(values.key ?? '')));
 			id = created.id;
 		} catch (e) {
 			return formFailure(e, values);

@@ -1,7 +1,7 @@
 // One 调研课题: sites with role and reason on a map, notes, the settings that chose them, and
 // the hand-over to the visit planner (/visits/new lists this plan and imports its sites).
 import { intParam } from '$lib/domain/apierror';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { getPlan } from '$lib/server/hotspots/plans';
 import { versions } from '$lib/server/queries/versions';
 import { pageCall, pageUser } from '$lib/server/visits/page';
@@ -9,7 +9,7 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const user = pageUser(locals, url, true);
-	const db = await ready();
+	const db = await dbFor({ locals });
 	const plan = await pageCall(() => getPlan(db, intParam(params.id, 'id', '调研课题编号', 1, 2 ** 31 - 1), user));
 	return { plan, basemap: `/api/map/basemap?v=${(await versions(db)).basemap}` };
 };

@@ -1,6 +1,6 @@
 // One visit: the timed route on a map, adjustments while planned, exports, and the 走找想促 outcome.
 import { intParam } from '$lib/domain/apierror';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { versions } from '$lib/server/queries/versions';
 import { visitOutcome } from '$lib/server/visits/outcome';
 import { pageCall, pageUser } from '$lib/server/visits/page';
@@ -9,7 +9,7 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const user = pageUser(locals, url);
-	const db = await ready();
+	const db = await dbFor({ locals });
 	const visit = await pageCall(async () => getVisit(db, user, intParam(params.id, 'id', '走访编号', 1, 2 ** 31)));
 	const [outcome, categories, people, v] = await Promise.all([
 		visitOutcome(db, visit.id),

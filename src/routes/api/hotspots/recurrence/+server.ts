@@ -2,14 +2,14 @@
 // Households and places with repeated requests of the same kind (未诉先办).
 import { badParam, intParam } from '$lib/domain/apierror';
 import { requireUser } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { categoryCodes } from '$lib/server/hotspots/http';
 import { recurrences } from '$lib/server/hotspots/recurrence';
 import { api, jsonResponse } from '$lib/server/queries/http';
 
 export const GET = api(async (event) => {
 	requireUser(event);
-	const db = await ready();
+	const db = await dbFor(event);
 	const q = event.url.searchParams;
 	const category = q.get('category') && q.get('category') !== 'all' ? q.get('category')! : null;
 	if (category && !(await categoryCodes(db)).codes.has(category)) throw badParam('category', `未知的诉求类别 category：“${category}”`);

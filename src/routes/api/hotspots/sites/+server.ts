@@ -3,14 +3,14 @@
 // selection in the browser when the leader moves a weight.
 import { badParam, intParam } from '$lib/domain/apierror';
 import { requireUser } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { filterFrom } from '$lib/server/hotspots/http';
 import { chooseSites } from '$lib/server/hotspots/sites';
 import { api, jsonResponse } from '$lib/server/queries/http';
 
 export const GET = api(async (event) => {
 	requireUser(event, 'leader', 'admin');
-	const db = await ready();
+	const db = await dbFor(event);
 	const q = event.url.searchParams;
 	const k = intParam(q.get('k') ?? '5', 'k', '选点个数', 1, 20);
 	let weights = {};

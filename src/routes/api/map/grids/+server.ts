@@ -1,11 +1,11 @@
 // Grid polygons: GeoJSON FeatureCollection, properties {code, name, community}.
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { gridsGeojson } from '$lib/server/queries/grids';
 import { api, sendCached } from '$lib/server/queries/http';
 import { versions } from '$lib/server/queries/versions';
 
-export const GET = api(async ({ request, url }) => {
-	const db = await ready();
+export const GET = api(async ({ request, url, locals }) => {
+	const db = await dbFor({ locals });
 	const current = (await versions(db)).grids;
 	return sendCached(request, await gridsGeojson(db), url.searchParams.get('v') === current);
 });

@@ -1,13 +1,13 @@
 // One request with its history and 吹哨 summons; the ETag is its version, for If-Match on moves.
 import { intParam, notFound } from '$lib/domain/apierror';
 import { requireUser, visibleGridCodes } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { api, jsonResponse } from '$lib/server/queries/http';
 import { requestDetail } from '$lib/server/requests/detail';
 
 export const GET = api(async (event) => {
 	const user = requireUser(event);
-	const db = await ready();
+	const db = await dbFor(event);
 	const id = intParam(event.params.id, 'id', '诉求编号', 1, Number.MAX_SAFE_INTEGER);
 	const r = await requestDetail(db, id);
 	const grids = await visibleGridCodes(db, user);

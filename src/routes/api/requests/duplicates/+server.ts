@@ -1,7 +1,7 @@
 // GET ?lon&lat&category: the grid at the point and nearby open requests of that category (可能重复).
 import { badParam } from '$lib/domain/apierror';
 import { requireUser } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { api, jsonResponse } from '$lib/server/queries/http';
 import { gridAt, nearbyDuplicates } from '$lib/server/requests/report';
 
@@ -16,7 +16,7 @@ export const GET = api(async (event) => {
 	const q = event.url.searchParams;
 	const lon = coord(q.get('lon'), 'lon', -180, 180);
 	const lat = coord(q.get('lat'), 'lat', -90, 90);
-	const db = await ready();
+	const db = await dbFor(event);
 	const category = q.get('category');
 	return jsonResponse({
 		grid: await gridAt(db, lon, lat),

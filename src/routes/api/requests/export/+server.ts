@@ -2,7 +2,7 @@
 import { enumParam } from '$lib/domain/apierror';
 import { cstDay, parseRequestFilter } from '$lib/domain/requestfilter';
 import { requireUser, visibleGridCodes } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { api } from '$lib/server/queries/http';
 import { csvBody, xlsxBody } from '$lib/server/requests/export';
 import { listRequests } from '$lib/server/requests/list';
@@ -11,7 +11,7 @@ const MAX_ROWS = 10_000;
 
 export const GET = api(async (event) => {
 	const user = requireUser(event);
-	const db = await ready();
+	const db = await dbFor(event);
 	const format = enumParam(event.url.searchParams.get('format') ?? 'xlsx', 'format', '导出格式', ['xlsx', 'csv'] as const);
 	const filter = { ...parseRequestFilter(event.url.searchParams), limit: MAX_ROWS, offset: 0 };
 	const { rows } = await listRequests(db, filter, await visibleGridCodes(db, user));

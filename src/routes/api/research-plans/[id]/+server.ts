@@ -1,11 +1,11 @@
 // GET /api/research-plans/:id: one 调研课题 with its sites, roles and reasons.
 import { intParam } from '$lib/domain/apierror';
 import { requireUser } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { getPlan } from '$lib/server/hotspots/plans';
 import { api, jsonResponse } from '$lib/server/queries/http';
 
 export const GET = api(async (event) => {
 	const user = requireUser(event, 'leader', 'admin');
-	return jsonResponse(await getPlan(await ready(), intParam(event.params.id, 'id', '调研课题编号', 1, 2 ** 31 - 1), user));
+	return jsonResponse(await getPlan(await dbFor(event), intParam(event.params.id, 'id', '调研课题编号', 1, 2 ** 31 - 1), user));
 });

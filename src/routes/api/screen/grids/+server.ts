@@ -1,13 +1,13 @@
 // GET: open requests per grid (count and per 100 households), the big screen's choropleth, and the
 // codes of the grids that are Gi* hotspots.
 import { requireUser } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { api, jsonResponse } from '$lib/server/queries/http';
 import { cachedDensity, cachedHotspots } from '$lib/server/screen/cache';
 
 export const GET = api(async (event) => {
 	requireUser(event);
-	const db = await ready();
+	const db = await dbFor(event);
 	const [grids, hot] = await Promise.all([cachedDensity(db), cachedHotspots(db)]);
 	return jsonResponse({ grids, hot }, 200, { 'cache-control': 'no-store' });
 });

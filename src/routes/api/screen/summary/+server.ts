@@ -1,7 +1,7 @@
 // GET ?area=<6|9|12-digit code>: the big screen's aggregates for an area (default: the district).
 import { badParam } from '$lib/domain/apierror';
 import { requireUser } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { api, jsonResponse } from '$lib/server/queries/http';
 import { cachedSummary } from '$lib/server/screen/cache';
 
@@ -9,7 +9,7 @@ export const GET = api(async (event) => {
 	requireUser(event);
 	const area = event.url.searchParams.get('area') || null;
 	if (area !== null && !/^[0-9]{6}([0-9]{3}){0,2}$/.test(area)) throw badParam('area', `区域代码（area）应为 6、9 或 12 位数字，收到“${area}”`);
-	const db = await ready();
+	const db = await dbFor(event);
 	const [known] = area ? await db.sql`SELECT 1 FROM areas WHERE code = ${area}` : [true];
 	if (!known) throw badParam('area', `没有代码为 ${area} 的区域`);
 	return jsonResponse(await cachedSummary(db, area), 200, { 'cache-control': 'no-store' });

@@ -1,12 +1,12 @@
 // GET /api/visits/:id — the visit, its plan and stops (四不两直: 404 for those who may not see it).
 import { intParam } from '$lib/domain/apierror';
 import { requireUser } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { api, jsonResponse } from '$lib/server/queries/http';
 import { getVisit } from '$lib/server/visits/store';
 
 export const GET = api(async (event) => {
 	const user = requireUser(event);
 	const id = intParam(event.params.id, 'id', '走访编号', 1, 2 ** 31);
-	return jsonResponse({ visit: await getVisit(await ready(), user, id) });
+	return jsonResponse({ visit: await getVisit(await dbFor(event), user, id) });
 });

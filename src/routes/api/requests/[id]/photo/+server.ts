@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { intParam, notFound } from '$lib/domain/apierror';
 import { requireUser } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { api } from '$lib/server/queries/http';
 import { photoDir } from '$lib/server/requests/report';
 
@@ -12,7 +12,7 @@ const TYPES: Record<string, string> = { jpg: 'image/jpeg', png: 'image/png', web
 export const GET = api(async (event) => {
 	requireUser(event);
 	const id = intParam(event.params.id, 'id', '诉求编号', 1, Number.MAX_SAFE_INTEGER);
-	const [r] = await (await ready()).sql<{ photo_path: string | null }>`SELECT photo_path FROM requests WHERE id = ${id}`;
+	const [r] = await (await dbFor(event)).sql<{ photo_path: string | null }>`SELECT photo_path FROM requests WHERE id = ${id}`;
 	if (!r?.photo_path || !/^[\w-]+\.(jpg|png|webp)$/.test(r.photo_path)) throw notFound('该诉求没有照片');
 	const bytes = readFileSync(path.join(photoDir(), r.photo_path));
 	return new Response(bytes, { headers: { 'content-type': TYPES[r.photo_path.split('.').pop()!], 'cache-control': 'private, max-age=86400' } });

@@ -1,7 +1,7 @@
 // POST /api/visits/:id/order {order: [stop ids], locked: [stop ids]} — save a hand-arranged route.
 import { badParam, intParam } from '$lib/domain/apierror';
 import { requireUser } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { api, jsonResponse } from '$lib/server/queries/http';
 import { reorderVisit } from '$lib/server/visits/store';
 
@@ -11,5 +11,5 @@ export const POST = api(async (event) => {
 	const body = await event.request.json().catch(() => null);
 	if (!Array.isArray(body?.order) || !body.order.length) throw badParam('order', '请给出走访点顺序（order）');
 	const locked = Array.isArray(body.locked) ? body.locked.map(String) : [];
-	return jsonResponse(await reorderVisit(await ready(), user, id, body.order.map(String), locked));
+	return jsonResponse(await reorderVisit(await dbFor(event), user, id, body.order.map(String), locked));
 });

@@ -1,7 +1,7 @@
 // GET /api/visits/:id/outcome — the 走找想促 loop measured. POST — record findings and decisions.
 import { intParam } from '$lib/domain/apierror';
 import { requireUser } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { api, jsonResponse } from '$lib/server/queries/http';
 import { parseOutcome, recordOutcome, visitOutcome } from '$lib/server/visits/outcome';
 import { getVisit } from '$lib/server/visits/store';
@@ -9,7 +9,7 @@ import { getVisit } from '$lib/server/visits/store';
 export const GET = api(async (event) => {
 	const user = requireUser(event);
 	const id = intParam(event.params.id, 'id', '走访编号', 1, 2 ** 31);
-	const db = await ready();
+	const db = await dbFor(event);
 	await getVisit(db, user, id);
 	return jsonResponse(await visitOutcome(db, id));
 });
@@ -18,5 +18,5 @@ export const POST = api(async (event) => {
 	const user = requireUser(event, 'leader', 'admin');
 	const id = intParam(event.params.id, 'id', '走访编号', 1, 2 ** 31);
 	const body = await event.request.json().catch(() => null);
-	return jsonResponse(await recordOutcome(await ready(), user, id, parseOutcome(body)), 201);
+	return jsonResponse(await recordOutcome(await dbFor(event), user, id, parseOutcome(body)), 201);
 });

@@ -2,7 +2,7 @@
 import { enumParam, intParam } from '$lib/domain/apierror';
 import { toGpx, toKml } from '$lib/domain/routeexport';
 import { requireUser } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { api } from '$lib/server/queries/http';
 import { sheetStops } from '$lib/server/visits/sheet';
 import { getVisit } from '$lib/server/visits/store';
@@ -11,7 +11,7 @@ export const GET = api(async (event) => {
 	const user = requireUser(event);
 	const id = intParam(event.params.id, 'id', '走访编号', 1, 2 ** 31);
 	const format = enumParam(event.params.format, 'format', '导出格式', ['gpx', 'kml'] as const);
-	const db = await ready();
+	const db = await dbFor(event);
 	const v = await getVisit(db, user, id);
 	const req = v.plan.request;
 	const stops = await sheetStops(db, id);

@@ -1,14 +1,14 @@
 // A binary point tile (format: src/lib/domain/pointcodec.ts) of households, hazards (未销号) or
 // open requests. ?v= the layer's data version from /api/map/meta makes the response cacheable.
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { api, sendCached } from '$lib/server/queries/http';
 import { parseLayer, parseTile } from '$lib/server/queries/params';
 import { pointTile } from '$lib/server/queries/pointTiles';
 
-export const GET = api(async ({ params, request, url }) => {
+export const GET = api(async ({ params, request, url, locals }) => {
 	const layer = parseLayer(params.layer);
 	const tile = parseTile(params);
-	const db = await ready();
+	const db = await dbFor({ locals });
 	const { cached, version } = await pointTile(db, layer, tile);
 	const res = sendCached(request, cached, url.searchParams.get('v') === version);
 	res.headers.set('x-data-version', version);

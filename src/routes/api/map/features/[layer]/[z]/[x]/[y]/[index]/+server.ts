@@ -1,7 +1,7 @@
 // Details of the point at `index` in a point tile, as the details panel shows them (personal
 // data masked). ?v= is the data version the tile was drawn from; if the rows changed since, 409:
 // the index could now name another row.
-import { ready } from '$lib/server/database';
+import { dbFor } from '$lib/server/access/request';
 import { ApiError, intParam, notFound } from '$lib/domain/apierror';
 import { featureDetail } from '$lib/server/queries/details';
 import { api, jsonResponse } from '$lib/server/queries/http';
@@ -9,11 +9,11 @@ import { parseLayer, parseTile } from '$lib/server/queries/params';
 import { pointTile } from '$lib/server/queries/pointTiles';
 import { sameRows } from '$lib/server/queries/versions';
 
-export const GET = api(async ({ params, url }) => {
+export const GET = api(async ({ params, url, locals }) => {
 	const layer = parseLayer(params.layer);
 	const tile = parseTile(params);
 	const index = intParam(params.index, 'index', '点序号', 0, 10_000_000);
-	const db = await ready();
+	const db = await dbFor({ locals });
 	const { cached, version } = await pointTile(db, layer, tile);
 	const v = url.searchParams.get('v');
 	if (v && !sameRows(v, version)) throw new ApiError(409, 'stale', '地图数据已更新，请重新点击', 'v');

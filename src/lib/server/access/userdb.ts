@@ -1,0 +1,54 @@
+// The database as one signed-in user sees it. Every statement runs in a transaction that first
+// switches to the non-owner role `grid_app` and names the user (`app.user_id`), so the row-level
+// security and column grants of db/migrations/0007_access.sql decide what comes back, whatever
+// the SQL above them forgot. The connection's own role is kept for the server's own work:
+// migrations, seeding, sign-in, the live feed.
+import type { Database, Db, Queryable, Row } from '../db';
+import { toParams } from '../db';
+
+/** What page and endpoint code gets: queries and transactions, always as one user. */
+export interface UserDb extends Database {
+	/** null for a visitor who is not signed in (row-level security then shows nothing). */
+	readonly userId: number | null;
+	/**
+	 * Names what this user sees, for cache keys: users with the same scope see the same rows.
+	 * 'all' for admins and the big screen, `u<id>` for everyone else, 'none' when signed out.
+	 */
+	readonly scope: string;
+	/**
+	 * The server's own connection. Only for what is not any user's data: fingerprints of tables
+	 * (cache versions) and the like. Never for rows shown to the user.
+	 */
+	readonly system: Db;
+}
+
+export const APP_ROLE = 'grid_app';
+
+/** Makes the open transaction `tx` run as the app role on behalf of `userId`, until it ends. */
+export async function enterUser(tx: Queryable, userId: number | null): Promise<void> {
+	await tx.query(`SELECT set_config('role', $1, true), set_config('app.user_id', $2, true)`, [APP_ROLE, userId == null ? '' : String(userId)]);
+}
+
+export function asUser(db: Db, user: { id: number; role: string } | null): UserDb {
+	const userId = user?.id ?? null;
+	const transaction = <T>(fn: (tx: Queryable) => Promise<T>) =>
+		db.transaction(async (tx) => {
+			await enterUser(tx, userId);
+			return fn(tx);
+		});
+	const query = <T extends Row = Row>(text: string, params?: unknown[]) => transaction((tx) => tx.query<T>(text, params));
+	return {
+		kind: db.kind,
+		userId,
+		scope: user == null ? 'none' : user.role === 'admin' || user.role === 'screen' ? 'all' : `u${user.id}`,
+		system: db,
+		transaction,
+		query,
+		sql: <T extends Row = Row>(strings: TemplateStringsArray, ...values: unknown[]) => query<T>(...toParams(strings, values))
+	};
+}
+
+/** A Database of either kind as the map's caches see it: a UserDb's scope, or 'all' for the server's own. */
+export const scopeOf = (db: Queryable): string => ('scope' in db ? (db as UserDb).scope : 'all');
+/** The server's own connection behind db (db itself when it is one). */
+export const systemOf = (db: Queryable): Db => ('system' in db ? (db as UserDb).system : (db as Db));
