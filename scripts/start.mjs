@@ -24,6 +24,7 @@ if (!existsSync(BUILT) || SOURCES.some((p) => existsSync(p) && newest(p) > statS
 }
 const port = process.env.PORT ?? '3000';
 console.log(`[start] 网格治理地图 → http://localhost:${port}/  (数据库：${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : '内置 PGlite ./data/pglite'})`);
-const server = spawn(process.execPath, ['build/index.js'], { stdio: 'inherit', env: { ...process.env, PORT: port } });
+// 64 MB: district imports upload files this large; each endpoint sets its own, smaller limit
+const server = spawn(process.execPath, ['build/index.js'], { stdio: 'inherit', env: { BODY_SIZE_LIMIT: '64M', ...process.env, PORT: port } });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code) => process.exit(code ?? 0));

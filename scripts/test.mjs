@@ -15,6 +15,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ID_NUMBER, MOBILE } from '../src/lib/domain/piipatterns.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -37,11 +38,15 @@ function banner(text) {
 function run(cmd, cmdArgs, { env = process.env, capture = false } = {}) {
 	const started = Date.now();
 	return new Promise((resolve) => {
-		const child = spawn(cmd, cmdArgs, { env, stdio: ['inherit', capture ? 'pipe' : 'inherit', 'inherit'] });
+		const child = spawn(cmd, cmdArgs, { env, stdio: ['inherit', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'] });
 		let stdout = '';
 		child.stdout?.on('data', (chunk) => {
 			stdout += chunk;
 			process.stdout.write(chunk);
+		});
+		child.stderr?.on('data', (chunk) => {
+			stdout += chunk;
+			process.stderr.write(chunk);
 		});
 		child.on('error', (err) => resolve({ code: 127, ms: Date.now() - started, stdout: String(err) }));
 		child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), ms: Date.now() - started, stdout }));
@@ -70,7 +75,8 @@ else console.log('NOT RUN: PostgreSQL integration suite — TEST_DATABASE_URL is
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'grid-test-'));
 const jsonFile = path.join(tmp, 'vitest.json');
-const vitest = await run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`, ...args]);
+const vitest = await run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`, ...args], { capture: true });
+const logs = [['vitest output', vitest.stdout]];
 summariseVitest(vitest, jsonFile);
 rmSync(tmp, { recursive: true, force: true });
 
@@ -85,6 +91,9 @@ if (filtered) {
 	console.log(`NOT RUN: browser suite — ${why}`);
 } else {
 	const e2e = await run('node', ['tests/e2e/run.mjs'], { env: { ...process.env, CHROMIUM_PATH: chromium }, capture: true });
+	logs.push(['browser suite output', e2e.stdout]);
+	const serverLog = 'test-results/e2e/server.log';
+	if (existsSync(serverLog)) logs.push(['app server log of the browser suite', readFileSync(serverLog, 'utf8')]);
 	const counts = /(\d+) passed, (\d+) failed\s*$/m.exec(e2e.stdout);
 	const tally = counts ? `${counts[1]} passed, ${counts[2]} failed` : 'no tally printed';
 	if (e2e.code === NOT_RUN_EXIT) {
@@ -95,6 +104,16 @@ if (filtered) {
 	} else {
 		report('browser', 'FAILED', `${tally}, exit ${e2e.code} (${seconds(e2e.ms)})`);
 	}
+}
+
+// ── 4. the logs of this run: no whole phone or ID number anywhere ──────────────────────────
+banner('log check (personal data)');
+{
+	const found = logs.flatMap(([name, text]) => [...text.matchAll(ID_NUMBER), ...text.matchAll(MOBILE)].map((m) => `${name}: ${m[1]}…${m[2]}`));
+	const scanned = logs.map(([name, text]) => `${name} ${(text.length / 1024).toFixed(0)} KiB`).join(', ');
+	if (found.length) report('log check', 'FAILED', `${found.length} whole phone/ID number(s) in the logs, e.g. ${found.slice(0, 3).join('; ')}`);
+	else report('log check', 'PASSED', `no whole phone or ID number in ${scanned}`);
+	console.log(found.length ? `FOUND ${found.length}` : `ok — scanned ${scanned}`);
 }
 
 // ── summary ─────────────────────────────────────────────────────────────────────────────────

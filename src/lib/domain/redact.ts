@@ -2,8 +2,7 @@
 // number (11 digits from 13–19) or a 居民身份证号 (18 characters, 17 digits and a digit or X) is
 // masked the way the UI masks it. Applied to every console line of the server (logging.ts).
 
-const ID_NUMBER = /(?<![0-9A-Za-z])(\d{4})\d{10}(\d{3}[\dXx])(?![0-9A-Za-z])/g;
-const MOBILE = /(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g;
+import { ID_NUMBER, MOBILE } from './piipatterns.js';
 
 export function redactPii(text: string): string {
 	return text.replace(ID_NUMBER, '$1**********$2').replace(MOBILE, '$1****$2');

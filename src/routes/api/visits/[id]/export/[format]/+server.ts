@@ -3,6 +3,7 @@ import { enumParam, intParam } from '$lib/domain/apierror';
 import { toGpx, toKml } from '$lib/domain/routeexport';
 import { requireUser } from '$lib/server/auth';
 import { dbFor } from '$lib/server/access/request';
+import { recordExport } from '$lib/server/access/audit';
 import { api } from '$lib/server/queries/http';
 import { sheetStops } from '$lib/server/visits/sheet';
 import { getVisit } from '$lib/server/visits/store';
@@ -17,6 +18,7 @@ export const GET = api(async (event) => {
 	const stops = await sheetStops(db, id);
 	const points = [req.start, ...stops.map((s) => ({ name: `${s.seq}. ${s.name}`, lon: s.lon, lat: s.lat, note: [s.arrive && `${s.arrive} 到达`, s.purpose].filter(Boolean).join('，') })), req.end];
 	const route = { title: `${v.planned_date} ${v.title}`, points };
+	await recordExport(db, user.id, `visit-${id}.${format}`, points.length);
 	const text = format === 'gpx' ? toGpx(route) : toKml(route);
 	const type = format === 'gpx' ? 'application/gpx+xml' : 'application/vnd.google-earth.kml+xml';
 	return new Response(text, { headers: { 'content-type': `${type}; charset=utf-8`, 'content-disposition': `attachment; filename="visit-${id}.${format}"` } });

@@ -1,0 +1,31 @@
+// 审计日志: reading it (admins only: row-level security decides, 0007) and writing an export row.
+import { badParam, enumParam, intParam } from '../../domain/apierror';
+import type { Queryable } from '../db';
+
+export const AUDIT_ACTIONS = ['unmask', 'export', 'login', 'login_failed', 'login_locked', 'logout', 'logout_all', 'password_change', 'user_admin'] as const;
+export const AUDIT_LABEL: Record<(typeof AUDIT_ACTIONS)[number], string> = {
+	unmask: '查看完整信息', export: '导出', login: '登录', login_failed: '登录失败', login_locked: '锁定期间登录',
+	logout: '退出', logout_all: '退出所有设备', password_change: '修改密码', user_admin: '账号管理'
+};
+
+export interface AuditFilter { action: (typeof AUDIT_ACTIONS)[number] | null; user: string | null; limit: number }
+
+export function parseAuditFilter(q: URLSearchParams): AuditFilter {
+	const action = q.get('action') ? enumParam(q.get('action'), 'action', '操作', AUDIT_ACTIONS) : null;
+	const user = q.get('user')?.trim() || null;
+	if (user && user.length > 64) throw badParam('user', '用户名（user）不能超过 64 个字符');
+	return { action, user, limit: q.get('limit') ? intParam(q.get('limit'), 'limit', '条数', 1, 1000) : 200 };
+}
+
+export function auditRows(db: Queryable, f: AuditFilter) {
+	return db.sql<{ id: number; at: Date; username: string | null; displayName: string | null; action: string; subject: string | null; rows: number | null; reason: string | null; ip: string | null }>`
+		SELECT a.id, a.at, u.username, u.display_name AS "displayName", a.action, a.subject, a.rows, a.reason, a.ip
+		  FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+		 WHERE (${f.action}::text IS NULL OR a.action = ${f.action}) AND (${f.user}::text IS NULL OR u.username = ${f.user})
+		 ORDER BY a.id DESC LIMIT ${f.limit}`;
+}
+
+/** One export, in the name of the user whose database handle `db` is (the audit log checks that). */
+export async function recordExport(db: Queryable, userId: number, subject: string, rows: number, detail: Record<string, unknown> = {}) {
+	await db.sql`INSERT INTO audit_log (user_id, action, subject, rows, detail) VALUES (${userId}, 'export', ${subject}, ${rows}, ${JSON.stringify(detail)}::jsonb)`;
+}

@@ -1,0 +1,59 @@
+// 账号管理 (admins): the accounts, a new account, and per account 重置密码 / 解锁 / 停用 / 启用.
+import { error, fail } from '@sveltejs/kit';
+import { ApiError, enumParam } from '$lib/domain/apierror';
+import { ROLE_LABEL, type Role } from '$lib/server/auth';
+import { changeUser, createUser, listUsers, parseNewUser, parseUserChange, ROLES } from '$lib/server/access/users';
+import { ready } from '$lib/server/database';
+import { pageUser } from '$lib/server/requests/pages';
+import type { Actions, PageServerLoad } from './$types';
+
+function adminOnly(event: Parameters<typeof pageUser>[0]) {
+	const user = pageUser(event);
+	if (user.role !== 'admin') error(403, { message: '只有管理员可以管理账号' });
+	return user;
+}
+
+export const load: PageServerLoad = async (event) => {
+	const user = adminOnly(event);
+	const q = event.url.searchParams;
+	const role = q.get('role') ? (enumParam(q.get('role'), 'role', '角色', ROLES) as Role) : null;
+	const text = q.get('q')?.trim().slice(0, 50) || null;
+	const db = await ready();
+	const [users, departments] = await Promise.all([
+		listUsers(db, { role, text, limit: 300 }),
+		db.sql<{ id: number; name: string }>`SELECT id, name FROM departments ORDER BY id`
+	]);
+	return { user, users, departments, roles: ROLES.map((r) => [r, ROLE_LABEL[r]]), role, text };
+};
+
+const fields = async (request: Request) => Object.fromEntries([...(await request.formData()).entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+const failure = (e: unknown, values: Record<string, string> = {}) => {
+	if (e instanceof ApiError) return fail(e.status, { message: e.message, field: e.field ?? null, values: { ...values, password: '' } });
+	throw e;
+};
+
+export const actions: Actions = {
+	create: async (event) => {
+		const admin = adminOnly(event);
+		const values = await fields(event.request);
+		try {
+			const id = await createUser(await ready(), admin, parseNewUser(values));
+			return { done: `已创建账号 ${values.username}（编号 ${id}）` };
+		} catch (e) {
+			return failure(e, values);
+		}
+	},
+	change: async (event) => {
+		const admin = adminOnly(event);
+		const values = await fields(event.request);
+		try {
+			const id = Number(values.id);
+			const change = parseUserChange(values);
+			await changeUser(await ready(), admin, id, change);
+			const said = { password: '密码已重置，原有登录已退出', unlock: '已解锁', deactivate: '已停用，原有登录已退出', activate: '已启用' }[change.op];
+			return { done: `账号 ${id}：${said}` };
+		} catch (e) {
+			return failure(e);
+		}
+	}
+};
