@@ -217,6 +217,97 @@ CREATE POLICY audit_log_read ON audit_log FOR SELECT
 CREATE POLICY audit_log_write ON audit_log FOR INSERT
   WITH CHECK (user_id = (SELECT app_user_id()));
 
+-- ── moves ───────────────────────────────────────────────────────────────────────────────────
+-- request_transition() of 0003, unchanged but for its first statement: it read the whole row
+-- (SELECT *), reporter columns included, which grid_app may not. It reads the columns it uses.
+-- It still runs as the caller, so row-level security decides which requests one may move: a
+-- request outside the caller's reach is "不存在" (GL404), as for anyone who cannot see it.
+CREATE OR REPLACE FUNCTION request_transition(
+  p_id bigint, p_action text, p_version int, p_actor int, p_department int,
+  p_at timestamptz, p_reason text, p_key text, p_payload jsonb
+) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+  r requests%ROWTYPE;
+  v_to text;
+  v_allowed text;
+  v_dept int;
+BEGIN
+  SELECT id, code, status, version, satisfaction, solved INTO r.id, r.code, r.status, r.version, r.satisfaction, r.solved
+    FROM requests WHERE id = p_id FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'GL404', MESSAGE = format('诉求 %s 不存在', p_id);
+  END IF;
+  IF p_version IS NOT NULL AND r.version <> p_version THEN
+    RAISE EXCEPTION USING ERRCODE = 'GL409',
+      MESSAGE = format('诉求 %s 已被他人更新：当前状态 %s，版本 %s（提交的版本 %s）', r.code, r.status, r.version, p_version);
+  END IF;
+  SELECT to_status INTO v_to FROM request_transitions WHERE from_status = r.status AND action = p_action;
+  IF v_to IS NULL THEN
+    SELECT string_agg(action, '、' ORDER BY action) INTO v_allowed FROM request_transitions WHERE from_status = r.status;
+    RAISE EXCEPTION USING ERRCODE = 'GL422',
+      MESSAGE = format('当前状态 %s 不允许 %s；允许：%s', r.status, p_action, coalesce(v_allowed, '无'));
+  END IF;
+
+  IF p_action IN ('dispatch', 'redispatch') AND p_department IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'GL422', MESSAGE = '派单必须指定责任部门';
+  END IF;
+  IF p_action = 'resolve' AND r.status = 'escalated'
+     AND EXISTS (SELECT 1 FROM whistle_summons WHERE request_id = p_id AND reported_at IS NULL) THEN
+    RAISE EXCEPTION USING ERRCODE = 'GL422', MESSAGE = '吹哨中，尚有部门未报到，不能办结';
+  END IF;
+  IF p_action = 'reopen' AND NOT (r.satisfaction = 'unsatisfied' OR r.solved = false) THEN
+    RAISE EXCEPTION USING ERRCODE = 'GL422', MESSAGE = '只有评价为不满意或未解决的诉求才能返工';
+  END IF;
+  IF p_action = 'evaluate' AND (p_payload->>'satisfaction') IS DISTINCT FROM 'satisfied'
+     AND (p_payload->>'satisfaction') IS DISTINCT FROM 'basic' AND (p_payload->>'satisfaction') IS DISTINCT FROM 'unsatisfied' THEN
+    RAISE EXCEPTION USING ERRCODE = 'GL422', MESSAGE = '评单必须给出满意度（满意/基本满意/不满意）';
+  END IF;
+  IF p_action = 'escalate' THEN
+    IF jsonb_typeof(p_payload->'departments') IS DISTINCT FROM 'array' OR jsonb_array_length(p_payload->'departments') = 0 THEN
+      RAISE EXCEPTION USING ERRCODE = 'GL422', MESSAGE = '吹哨必须指定至少一个报到部门';
+    END IF;
+    FOR v_dept IN SELECT (jsonb_array_elements_text(p_payload->'departments'))::int LOOP
+      INSERT INTO whistle_summons (request_id, department_id, summoned_at, deadline)
+      VALUES (p_id, v_dept, p_at, (p_payload->>'whistle_deadline')::timestamptz)
+      ON CONFLICT (request_id, department_id) DO UPDATE
+        SET summoned_at = EXCLUDED.summoned_at, deadline = EXCLUDED.deadline, reported_at = NULL, reported_by = NULL;
+    END LOOP;
+  END IF;
+  IF p_action = 'checkin' THEN
+    UPDATE whistle_summons SET reported_at = p_at, reported_by = p_actor
+     WHERE request_id = p_id AND department_id = p_department AND reported_at IS NULL;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION USING ERRCODE = 'GL422', MESSAGE = '该部门未被吹哨，或已经报到';
+    END IF;
+  END IF;
+
+  INSERT INTO request_events (request_id, from_status, to_status, action, actor_id, department_id, at, reason, idempotency_key, payload)
+  VALUES (p_id, r.status, v_to, p_action, p_actor, p_department, p_at, p_reason, p_key, coalesce(p_payload, '{}'));
+
+  PERFORM set_config('app.request_transition', p_id::text, true);
+  UPDATE requests SET
+    status = v_to,
+    version = version + 1,
+    department_id = CASE WHEN p_action IN ('dispatch', 'redispatch') THEN p_department ELSE department_id END,
+    dispatched_at = CASE WHEN p_action = 'dispatch' THEN p_at ELSE dispatched_at END,
+    accept_deadline = coalesce((p_payload->>'accept_deadline')::timestamptz, accept_deadline),
+    resolve_deadline = coalesce((p_payload->>'resolve_deadline')::timestamptz, resolve_deadline),
+    accepted_at = CASE WHEN v_to = 'accepted' THEN p_at ELSE accepted_at END,
+    resolved_at = CASE WHEN v_to = 'resolved' THEN p_at WHEN v_to = 'reopened' THEN NULL ELSE resolved_at END,
+    evaluated_at = CASE WHEN v_to = 'evaluated' THEN p_at ELSE evaluated_at END,
+    satisfaction = CASE WHEN v_to = 'evaluated' THEN p_payload->>'satisfaction' ELSE satisfaction END,
+    solved = CASE WHEN v_to = 'evaluated' THEN (p_payload->>'solved')::boolean ELSE solved END,
+    closed_at = CASE WHEN v_to = 'closed' THEN p_at ELSE closed_at END,
+    reopen_count = reopen_count + CASE WHEN v_to = 'reopened' THEN 1 ELSE 0 END,
+    claimed_by = CASE WHEN kind = 'wish' AND v_to = 'accepted' THEN coalesce(p_payload->>'claimed_by', claimed_by) ELSE claimed_by END,
+    mediator_id = coalesce((p_payload->>'mediator_id')::int, mediator_id),
+    leader_id = coalesce((p_payload->>'leader_id')::int, leader_id)
+  WHERE id = p_id;
+  PERFORM set_config('app.request_transition', '', true);
+  RETURN r.version + 1;
+END $$;
+
+
 -- ── personal data ───────────────────────────────────────────────────────────────────────────
 -- The same masks as src/lib/domain/mask.ts (tests compare the two).
 CREATE FUNCTION pii_mask_name(p text) RETURNS text LANGUAGE sql IMMUTABLE AS $$

@@ -56,7 +56,8 @@ async function openScreen(width, height, query = '', base = BASE) {
 			payloads.push({ url: u, body: await res.text().catch(() => '') });
 		}
 	});
-	await page.goto(`${base}/login/demo?user=screen&redirect=${encodeURIComponent('/screen' + query)}`);
+	// a 4K page on software WebGL can take a while on a busy 2-core machine
+	await page.goto(`${base}/login/demo?user=screen&redirect=${encodeURIComponent('/screen' + query)}`, { timeout: 90_000 });
 	await page.waitForSelector('[data-testid=screen-map][data-ready=true]', { timeout: 90_000 });
 	await page.waitForSelector('[data-testid=live-ok]', { timeout: 30_000 });
 	return { context, page, payloads };

@@ -1,5 +1,6 @@
 // The request loop on both back ends: every legal and illegal move, the database's own
 // enforcement, version conflicts, idempotent retries, guards and authority.
+import { asUser } from '../../src/lib/server/access/userdb';
 import { beforeAll, expect, it } from 'vitest';
 import { ApiError } from '../../src/lib/domain/apierror';
 import { parseNewRequest } from '../../src/lib/domain/requestinput';
@@ -26,11 +27,12 @@ describeBackends('request loop', (getDb) => {
 	});
 
 	const report = async (db: Db, extra: Record<string, unknown> = {}, key: string | null = null) =>
-		reportRequest(db, gmA, parseNewRequest({ categoryCode: 'property.elevator', description: '3栋电梯停运', lon: RL.pointA[0], lat: RL.pointA[1], ...extra }), null, key, NOW);
+		reportRequest(asUser(db, { ...gmA, role: gmA.role }), gmA, parseNewRequest({ categoryCode: 'property.elevator', description: '3栋电梯停运', lon: RL.pointA[0], lat: RL.pointA[1], ...extra }), null, key, NOW);
 
 	async function move(id: number, actor: Actor, action: string, extra: Partial<MoveInput> = {}) {
 		const [{ version }] = await getDb().sql<{ version: number }>`SELECT version FROM requests WHERE id = ${id}`;
-		return moveRequest(getDb(), actor, { requestId: id, action, version, reason: '测试原因', now: NOW, ...extra });
+		// as the server runs it: as the actor, under row-level security
+		return moveRequest(asUser(getDb(), actor), actor, { requestId: id, action, version, reason: '测试原因', now: NOW, ...extra });
 	}
 
 	type Step = [RequestAction, () => Actor, () => Partial<MoveInput>];
@@ -142,15 +144,16 @@ describeBackends('request loop', (getDb) => {
 	});
 
 	it('checks who may act: another department cannot accept, another grid manager cannot evaluate', async () => {
+		// they cannot even see the request (row-level security): "not found", not "forbidden"
 		const id = await requestIn('dispatched');
-		await expect(move(id, cg, 'accept')).rejects.toMatchObject({ status: 403, code: 'forbidden' });
+		await expect(move(id, cg, 'accept')).rejects.toMatchObject({ status: 404 });
 		const res = await requestIn('resolved');
-		await expect(move(res, gmB, 'evaluate', { satisfaction: 'satisfied', solved: true })).rejects.toMatchObject({ status: 403 });
+		await expect(move(res, gmB, 'evaluate', { satisfaction: 'satisfied', solved: true })).rejects.toMatchObject({ status: 404 });
 	});
 
 	it('bad input names the field: missing version, missing rating, missing reason, unknown department', async () => {
 		const id = await requestIn('dispatched');
-		await expect(moveRequest(getDb(), zj, { requestId: id, action: 'accept', version: null })).rejects.toMatchObject({ status: 428, field: 'version' });
+		await expect(moveRequest(asUser(getDb(), zj), zj, { requestId: id, action: 'accept', version: null })).rejects.toMatchObject({ status: 428, field: 'version' });
 		await expect(move(id, zj, 'return', { reason: '' })).rejects.toMatchObject({ status: 400, field: 'reason' });
 		const r = await requestIn('resolved');
 		await expect(move(r, gmA, 'evaluate', {})).rejects.toMatchObject({ status: 400, field: 'satisfaction' });
@@ -164,8 +167,8 @@ describeBackends('request loop', (getDb) => {
 		const id = await requestIn('dispatched');
 		const [{ version }] = await getDb().sql`SELECT version FROM requests WHERE id = ${id}`;
 		const results = await Promise.allSettled([
-			moveRequest(getDb(), zj, { requestId: id, action: 'accept', version, now: NOW }),
-			moveRequest(getDb(), zj, { requestId: id, action: 'return', version, reason: '不归我们管', now: NOW })
+			moveRequest(asUser(getDb(), zj), zj, { requestId: id, action: 'accept', version, now: NOW }),
+			moveRequest(asUser(getDb(), zj), zj, { requestId: id, action: 'return', version, reason: '不归我们管', now: NOW })
 		]);
 		const won = results.filter((r) => r.status === 'fulfilled');
 		const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
