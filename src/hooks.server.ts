@@ -2,6 +2,7 @@ import type { Handle, ServerInit } from '@sveltejs/kit';
 import { SESSION_COOKIE, userFromToken } from '$lib/server/auth';
 import { open, ready, SeedingError } from '$lib/server/database';
 import { screenMayOpen } from '$lib/server/screen/access';
+import { crossSiteFormBlocked } from '$lib/server/csrf';
 
 // Open the database (and, on a fresh machine, start seeding the demo district) as the server
 // starts, not on the first request, so the progress screen has something to show at once.
@@ -11,6 +12,9 @@ export const init: ServerInit = async () => {
 
 /** Identifies the request's user from the session cookie; nothing else. */
 export const handle: Handle = async ({ event, resolve }) => {
+	if (crossSiteFormBlocked(event.request, event.url)) {
+		return new Response(`Cross-site ${event.request.method} form submissions are forbidden`, { status: 403 });
+	}
 	event.locals.user = null;
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (token) {
