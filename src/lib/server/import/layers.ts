@@ -121,6 +121,11 @@ async function tiling(tx: Queryable, issues: IssueRow[]): Promise<Feature[]> {
 		SELECT a.code, a.name, ST_AsGeoJSON(a.geom, 6) AS geom FROM areas a
 		WHERE a.code IN (SELECT v->>'community_code' FROM import_stage) AND a.level = 'community'`;
 	for (const f of frames) features.unshift({ type: 'Feature', properties: { kind: 'community', label: f.name }, geometry: JSON.parse(f.geom) });
+	// and the grids already there, which the new ones must fit between
+	const existing = await tx.query<{ name: string; geom: string }>(`
+		SELECT g.name, ST_AsGeoJSON(g.geom, 6) AS geom FROM grids g
+		WHERE g.community_code IN (SELECT v->>'community_code' FROM import_stage) ORDER BY g.code LIMIT 300`);
+	for (const g of existing) features.unshift({ type: 'Feature', properties: { kind: 'grid', label: g.name }, geometry: JSON.parse(g.geom) });
 	return features;
 }
 
