@@ -69,7 +69,7 @@ let current; // the e2e file now running
 let dataDir;
 let failed = 0;
 let passed = 0;
-const notRun = [];
+const notRunFiles = [];
 const cleanup = async () => {
 	await Promise.all([stop(current), stop(server)]);
 	if (dataDir && !process.env.E2E_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
@@ -84,17 +84,17 @@ try {
 		const outcome = await runFile(file, baseUrl);
 		if (outcome === 'passed') passed++;
 		else if (outcome === 'failed') failed++;
-		else notRun.push(outcome);
+		else notRunFiles.push(outcome);
 	}
 } catch (err) {
 	console.log(`FAILED before the e2e files could run: ${err.message}`);
-	failed = files.length - passed - notRun.length;
+	failed = files.length - passed - notRunFiles.length;
 } finally {
 	await cleanup();
 }
-for (const n of notRun) console.log(`NOT RUN: e2e ${n.name} — ${n.why}`);
+for (const n of notRunFiles) console.log(`NOT RUN: e2e ${n.name} — ${n.why}`);
 console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : passed === 0 && notRun.length ? NOT_RUN : 0);
+process.exit(failed ? 1 : passed === 0 && notRunFiles.length ? NOT_RUN : 0);
 
 // ────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -239,7 +239,7 @@ function runFile(file, baseUrl) {
 			if (code === 0) console.log(`✓ ${name} (${took})`);
 			else if (code === NOT_RUN) console.log(`- ${name}: not run (${lastLine})`);
 			else console.log(`✗ ${name}: ${timedOut ? `timed out after ${seconds(fileTimeout)}` : `exit ${code ?? signal}`} (${took})`);
-			resolve(code === 0 ? 'passed' : code === NOT_RUN ? { name, why: lastLine } : 'failed');
+			resolve(code === 0 ? 'passed' : code === NOT_RUN ? { name, why: lastLine.replace(/^NOT RUN: /, '') } : 'failed');
 		});
 	});
 }
