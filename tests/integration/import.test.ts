@@ -128,6 +128,21 @@ describeBackends('import', (getDb) => {
 		expect((await getDb().sql`SELECT status FROM requests WHERE id = ${id}`)[0].status).toBe('dispatched');
 	});
 
+	it('reads an Excel sheet: dates as 北京时间 wall clock, numbers and rich text as values', async () => {
+		const { default: ExcelJS } = await import('exceljs');
+		const wb = new ExcelJS.Workbook();
+		const ws = wb.addWorksheet('隐患台账');
+		ws.addRow(['隐患编号', '隐患描述', '隐患类型', '等级', '发现时间', '整改期限', '经度', '纬度']);
+		// Excel keeps no zone: a cell showing 2026-03-01 09:30 is that wall-clock time in Beijing
+		ws.addRow(['YH-XLSX-1', { richText: [{ text: '楼道' }, { text: '堆物', font: { bold: true } }] }, '燃气安全', 2, new Date(Date.UTC(2026, 2, 1, 9, 30)), '2026-03-08', 113.2052, 28.2052]);
+		const bytes = new Uint8Array(await wb.xlsx.writeBuffer());
+		const r = await runImport(getDb(), null, { layer: 'hazards', fileName: '隐患.xlsx', bytes, crs: 'wgs84' }, { commit: false });
+		expect(r.errors).toEqual([]);
+		expect(r.format).toBe('xlsx');
+		expect(r.preview[0].values).toMatchObject({ code: 'YH-XLSX-1', title: '楼道堆物', type: 'gas', severity: 2, found_at: '2026-03-01T01:30:00.000Z' });
+		expect(r.preview[0].gridCode).toBe('430188001001001');
+	});
+
 	it('records each commit in import_jobs', async () => {
 		const jobs = await getDb().sql`SELECT layer, mode, rows FROM import_jobs ORDER BY id`;
 		expect(jobs).toEqual([
@@ -193,7 +208,7 @@ const CORPUS: [string, Layer, RegExp][] = [
 	['broken/zip-path-traversal.zip', 'grids', /上级目录或绝对路径.*路径穿越/],
 	['broken/zip-missing-shp.zip', 'grids', /压缩包中没有 \.shp 文件/],
 	['broken/zip-corrupt.zip', 'grids', /不是有效的 \.zip/],
-	['good/households.csv', 'grids', /不支持的文件类型“\.csv”/]
+	['good/households.csv', 'grids', /表格中没有几何列/]
 ];
 
 describeBackends('import: the broken corpus', (getDb) => {

@@ -114,7 +114,7 @@ function checkVertices(records: SourceRecord[], limits: ImportLimits) {
 }
 
 function polygonOf(rec: SourceRecord, crs: Crs, problem: (field: string, message: string) => void): Geometry | null {
-	const why = polygonProblem(rec.geometry);
+	const why = rec.geometryError ?? polygonProblem(rec.geometry);
 	if (why) {
 		problem('geometry', why);
 		return null;

@@ -30,6 +30,8 @@ export interface SourceRecord {
 	where: string;
 	props: Record<string, unknown>;
 	geometry: Geometry | null;
+	/** why the row's geometry could not be read (a bad WKT cell) */
+	geometryError?: string;
 }
 
 export interface RowIssue {

@@ -9,6 +9,8 @@ import iconv from 'iconv-lite';
 import { parseDbf, parseShp } from 'shpjs';
 import type { Feature, Geometry } from 'geojson';
 import { ImportFileError, POLYGON_LAYERS, mb, type ImportLimits, type Layer, type SourceRecord } from '../../domain/import/types';
+import { normalizeHeader } from '../../domain/import/fields';
+import { parseWkt, WktError } from '../../domain/import/wkt';
 import { listZip, readEntry } from './zip';
 
 export type Format = 'geojson' | 'kml' | 'shapefile' | 'csv' | 'xlsx';
@@ -25,7 +27,8 @@ const FORMAT_BY_EXT: Record<string, Format> = { geojson: 'geojson', json: 'geojs
 const FORMAT_LABEL: Record<Format, string> = { geojson: 'GeoJSON', kml: 'KML', shapefile: 'Shapefile（.zip）', csv: 'CSV', xlsx: 'Excel（.xlsx）' };
 
 export function formatsFor(layer: Layer): Format[] {
-	return POLYGON_LAYERS.includes(layer) ? ['geojson', 'shapefile', 'kml'] : ['csv', 'xlsx', 'geojson'];
+	// polygons in CSV/XLSX come as a WKT column (what the export and QGIS write)
+	return POLYGON_LAYERS.includes(layer) ? ['geojson', 'shapefile', 'kml', 'csv', 'xlsx'] : ['csv', 'xlsx', 'geojson'];
 }
 
 export async function readSource(bytes: Uint8Array, fileName: string, layer: Layer, limits: ImportLimits, encoding: Encoding = 'auto'): Promise<Source> {
@@ -44,9 +47,9 @@ export async function readSource(bytes: Uint8Array, fileName: string, layer: Lay
 		case 'shapefile': return readShapefile(buf, limits, encoding);
 		case 'csv': {
 			const { text, used } = decodeText(buf, encoding);
-			return { format, encoding: used, records: tableRecords(csvRows(text)) };
+			return { format, encoding: used, records: withWkt(tableRecords(csvRows(text)), layer) };
 		}
-		case 'xlsx': return { format, encoding: null, records: tableRecords(await xlsxRows(buf, limits)) };
+		case 'xlsx': return { format, encoding: null, records: withWkt(tableRecords(await xlsxRows(buf, limits)), layer) };
 	}
 }
 
@@ -187,6 +190,31 @@ function cellValue(v: unknown): unknown {
 	return v;
 }
 
+const WKT_HEADERS = ['wkt', '几何', 'geometry', 'geom', 'the_geom', 'shape'];
+
+/** Polygon layers from a table: the WKT column becomes each row's geometry. */
+function withWkt(records: SourceRecord[], layer: Layer): SourceRecord[] {
+	if (!POLYGON_LAYERS.includes(layer)) return records;
+	const headers = Object.keys(records[0]?.props ?? {});
+	const column = headers.find((h) => WKT_HEADERS.includes(normalizeHeader(h)));
+	if (!column) throw new ImportFileError('no_geometry', `表格中没有几何列：面图层的 CSV/Excel 需要一列 WKT（列名 wkt），例如 POLYGON((113.2 28.2, …))。文件中的列：${headers.join('、')}`);
+	for (const r of records) {
+		const cell = r.props[column];
+		delete r.props[column];
+		if (cell === null || cell === undefined || String(cell).trim() === '') continue;
+		try {
+			r.geometry = parseWkt(String(cell));
+		} catch (e) {
+			if (!(e instanceof WktError)) throw e;
+			r.geometryError = e.message;
+		}
+	}
+	return records;
+}
+
+/** The export writes text that starts like a formula with a leading apostrophe (domain/csv.ts): undo it. */
+const unsafeTextBack = (v: string) => (/^'[=+\-@\t\r]/.test(v) ? v.slice(1) : v);
+
 function tableRecords(rows: TableRow[]): SourceRecord[] {
 	if (rows.length === 0) throw new ImportFileError('empty', '文件中没有表头');
 	const [head, ...body] = rows;
@@ -194,7 +222,7 @@ function tableRecords(rows: TableRow[]): SourceRecord[] {
 	return body.map((r) => ({
 		row: r.line,
 		where: `第 ${r.line} 行`,
-		props: Object.fromEntries(headers.map((h, i) => [h, typeof r.cells[i] === 'string' ? (r.cells[i] as string).trim() : r.cells[i]])),
+		props: Object.fromEntries(headers.map((h, i) => [h, typeof r.cells[i] === 'string' ? unsafeTextBack((r.cells[i] as string).trim()) : r.cells[i]])),
 		geometry: null
 	}));
 }
