@@ -91,3 +91,51 @@ describeBackends('import → export → import', (getDb) => {
 		expect(r.errors.map((e) => e.message).join(' ')).toMatch(/不是有效的电话号码：“138\*\*\*\*1234”.*身份证号必须是 18 位/);
 	});
 });
+
+describeBackends('import: replacing the demo district', (getDb) => {
+	const areas = () => new Uint8Array(readFileSync(path.join(FIX, 'areas.geojson')));
+	beforeAll(async () => {
+		const db = getDb();
+		await emptyDistrict(db);
+		await db.exec(`INSERT INTO categories (code, parent_code, name) VALUES ('import', NULL, '导入测试大类') ON CONFLICT DO NOTHING;
+			INSERT INTO categories (code, parent_code, name) VALUES ('import.elevator', 'import', '电梯故障'), ('import.noise', 'import', '噪音扰民') ON CONFLICT DO NOTHING`);
+		// a "demo district": the fixture district, flagged synthetic as the seed flags it
+		for (const [layer, name] of ORDER) await runImport(db, null, { layer, fileName: name, bytes: new Uint8Array(readFileSync(path.join(FIX, name))), crs: 'wgs84' }, { commit: true });
+		await db.exec(`INSERT INTO app_meta (key, value) VALUES ('seed', '{"synthetic": true}') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value;
+			UPDATE users SET password_hash = NULL WHERE role = 'admin'`);
+	});
+
+	it('is refused while no admin has a password (demo sign-in closes with it), and nothing changes', async () => {
+		const db = getDb();
+		const before = await snapshot(db);
+		const err = await runImport(db, null, { layer: 'areas', fileName: 'a.geojson', bytes: areas(), crs: 'wgs84', replaceDemo: true }, { commit: true }).catch((e) => e);
+		expect(err.message).toMatch(/请先为至少一个管理员设置密码/);
+		expect(await snapshot(db)).toEqual(before);
+	});
+
+	it('is refused for any layer but areas', async () => {
+		const err = await runImport(getDb(), null, { layer: 'grids', fileName: 'g.geojson', bytes: areas(), crs: 'wgs84', replaceDemo: true }, { commit: true }).catch((e) => e);
+		expect(err.message).toMatch(/只适用于行政区划图层/);
+	});
+
+	it('removes the demo district whole, loads the new areas, and closes demo sign-in', async () => {
+		const db = getDb();
+		await db.exec(`INSERT INTO users (username, display_name, role, password_hash) VALUES ('replace_admin', '替换管理员', 'admin', 'x:y') ON CONFLICT (username) DO UPDATE SET password_hash = 'x:y'`);
+		const preview = await runImport(db, null, { layer: 'areas', fileName: 'a.geojson', bytes: areas(), crs: 'wgs84', replaceDemo: true }, { commit: false });
+		expect(preview.errors).toEqual([]); // the codes the demo holds do not count as taken
+		expect((await db.sql`SELECT count(*)::int AS n FROM households`)[0].n).toBe(3); // a preview removes nothing
+		const r = await runImport(db, null, { layer: 'areas', fileName: 'a.geojson', bytes: areas(), crs: 'wgs84', replaceDemo: true }, { commit: true });
+		expect(r.committed).toBe(true);
+		const counts = await db.query(`SELECT (SELECT count(*)::int FROM areas) AS areas, (SELECT count(*)::int FROM grids) AS grids, (SELECT count(*)::int FROM households) AS households,
+			(SELECT count(*)::int FROM requests) AS requests, (SELECT count(*)::int FROM request_events) AS events,
+			(SELECT count(*)::int FROM basemap_features WHERE kind = 'land') AS land,
+			(SELECT (value->>'synthetic')::boolean FROM app_meta WHERE key = 'seed') AS synthetic,
+			(SELECT mode FROM import_jobs ORDER BY id DESC LIMIT 1) AS mode`);
+		expect(counts[0]).toEqual({ areas: 3, grids: 0, households: 0, requests: 0, events: 0, land: 1, synthetic: false, mode: 'replace_demo' });
+	});
+
+	it('is refused once the data are real', async () => {
+		const err = await runImport(getDb(), null, { layer: 'areas', fileName: 'a.geojson', bytes: areas(), crs: 'wgs84', replaceDemo: true }, { commit: true }).catch((e) => e);
+		expect(err.message).toMatch(/不是演示辖区.*真实数据不会被删除/);
+	});
+});
