@@ -205,7 +205,9 @@ export async function writeLayer(tx: Queryable, layer: Layer, user: SessionUser 
 				FROM (SELECT rn, grid_code, ${buildingName} AS bname, geom FROM import_stage) s
 				WHERE NOT EXISTS (SELECT 1 FROM buildings b WHERE b.grid_code = s.grid_code AND b.name = s.bname)
 				GROUP BY grid_code, bname`);
-			await tx.query(`UPDATE import_stage s SET building_id = (SELECT min(b.id) FROM buildings b WHERE b.grid_code = s.grid_code AND b.name = ${buildingName})`);
+			await tx.query(`UPDATE import_stage s SET building_id = b.id
+				FROM (SELECT grid_code, name, min(id) AS id FROM buildings WHERE grid_code IN (SELECT DISTINCT grid_code FROM import_stage) GROUP BY grid_code, name) b
+				WHERE b.grid_code = s.grid_code AND b.name = ${buildingName.replaceAll('v->>', 's.v->>')}`);
 			const households = await count(`INSERT INTO households (building_id, grid_code, address, head_name, phone, id_number, size, tags, geom)
 				SELECT building_id, grid_code, v->>'address', v->>'head_name', v->>'phone', v->>'id_number', (v->>'size')::smallint,
 				       ARRAY(SELECT jsonb_array_elements_text(coalesce(v->'tags', '[]'))), geom
