@@ -65,7 +65,7 @@ try {
 	});
 	if (values.json) console.log(JSON.stringify(report, null, 1));
 	else {
-		for (const i of [...report.errors, ...report.warnings]) console.log(`${i.level === 'error' ? '错误' : '提示'}  ${i.where}  ${i.field ?? ''}  ${i.message}`);
+		for (const i of [...report.errors, ...report.warnings]) console.log(`${i.level === 'error' ? '错误' : '提示'}  ${i.where}  ${i.field === 'geometry' ? '几何' : (i.field ?? '')}  ${i.message}`);
 		console.log(`${report.fileName}：${report.total} 行，可导入 ${report.valid} 行，错误 ${report.errorCount} 处，提示 ${report.warningCount} 条（格式 ${report.format}${report.encoding ? `，编码 ${report.encoding}` : ''}）`);
 		if (report.committed) console.log(`已提交（第 ${report.jobId} 次导入）：${Object.entries(report.inserted).map(([t, n]) => `${t} ${n}`).join('，')}`);
 		else if (report.errorCount) console.log('有错误：未写入任何数据');
