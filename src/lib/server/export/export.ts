@@ -144,8 +144,19 @@ async function* csvChunks(layer: ExportLayer, batches: AsyncGenerator<OutRow[]>)
 	for await (const batch of batches) yield batch.map((r) => csvLine(flat(layer, r)) + '\r\n').join('');
 }
 
+/** Pull-driven: the next batch is read only when the client has taken the last one; a client that goes away stops the reads. */
 function textStream(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
-	return Readable.toWeb(Readable.from(chunks, { objectMode: false })) as ReadableStream<Uint8Array>;
+	const utf8 = new TextEncoder();
+	return new ReadableStream<Uint8Array>({
+		async pull(controller) {
+			const { value, done } = await chunks.next();
+			if (done) controller.close();
+			else controller.enqueue(utf8.encode(value));
+		},
+		async cancel() {
+			await chunks.return(undefined);
+		}
+	});
 }
 
 /** exceljs's streaming writer: each row is committed (written and dropped) as it is added. */
