@@ -124,11 +124,11 @@ const SPECS: Record<Layer, FieldSpec[]> = {
 	households: [
 		{ key: 'head_name', label: '户主姓名', aliases: ['户主姓名', '户主', '姓名', 'head_name', 'name'], required: true, parse: text(40) },
 		{ ...address, required: true },
-		{ key: 'building', label: '楼栋', aliases: ['楼栋', '小区楼栋', '院落', 'building'], required: false, parse: text(100) },
+		{ key: 'building', label: '楼栋', aliases: ['楼栋', '楼栋/院落', '小区楼栋', '院落', 'building'], required: false, parse: text(100) },
 		{ key: 'phone', label: '电话', aliases: ['电话', '联系电话', '手机', '手机号', 'phone'], required: false, parse: phone },
 		{ key: 'id_number', label: '身份证号', aliases: ['身份证号', '身份证', '证件号码', 'id_number', 'idnumber'], required: false, parse: idNumber },
 		{ key: 'size', label: '家庭人口', aliases: ['家庭人口', '人口', '户人数', '人数', 'size'], required: false, parse: number(1, 20, true), fallback: 1 },
-		{ key: 'tags', label: '人群标签', aliases: ['人群标签', '标签', '特殊人群', 'tags'], required: false, parse: tags, fallback: [] },
+		{ key: 'tags', label: '人群标签', aliases: ['人群标签', '重点人群标签', '标签', '特殊人群', 'tags'], required: false, parse: tags, fallback: [] },
 		gridCode, lng, lat
 	],
 	hazards: [
@@ -140,7 +140,7 @@ const SPECS: Record<Layer, FieldSpec[]> = {
 		{ key: 'found_at', label: '发现时间', aliases: ['发现时间', '发现日期', 'found_at'], required: true, parse: time },
 		{ key: 'rectify_deadline', label: '整改期限', aliases: ['整改期限', '整改时限', 'rectify_deadline'], required: true, parse: time },
 		{ key: 'rectified_at', label: '整改时间', aliases: ['整改时间', '整改完成时间', 'rectified_at'], required: false, parse: time },
-		{ key: 'reinspect_deadline', label: '复查期限', aliases: ['复查期限', 'reinspect_deadline'], required: false, parse: time },
+		{ key: 'reinspect_deadline', label: '复查期限', aliases: ['复查期限', '复查时限', 'reinspect_deadline'], required: false, parse: time },
 		{ key: 'reinspected_at', label: '复查时间', aliases: ['复查时间', 'reinspected_at'], required: false, parse: time },
 		gridCode, lng, lat
 	],
@@ -148,14 +148,14 @@ const SPECS: Record<Layer, FieldSpec[]> = {
 		{ key: 'code', label: '诉求编号', aliases: ['诉求编号', '编号', '工单号', 'code'], required: true, parse: text(40) },
 		{ key: 'title', label: '标题', aliases: ['标题', '诉求标题', '事项', 'title'], required: true, parse: text(200) },
 		{ key: 'description', label: '诉求内容', aliases: ['诉求内容', '内容', '描述', 'description'], required: false, parse: text(2000), fallback: '' },
-		{ key: 'category', label: '类别', aliases: ['类别', '小类', '诉求类别', 'category', 'category_code'], required: true, parse: text(60) },
+		{ key: 'category', label: '类别', aliases: ['类别', '小类', '诉求类别', '类别编码', 'category', 'category_code'], required: true, parse: text(60) },
 		{ key: 'channel', label: '渠道', aliases: ['渠道', '来源', '来源渠道', 'channel'], required: true, parse: oneOf(CHANNEL, { 网格员: 'grid', '12345': 'hotline_12345', 热线: 'hotline_12345' }) },
 		{ key: 'kind', label: '类型', aliases: ['类型', '诉求类型', 'kind'], required: false, parse: oneOf(REQUEST_KIND), fallback: 'request' },
 		{ key: 'priority', label: '紧急程度', aliases: ['紧急程度', '优先级', 'priority'], required: false, parse: oneOf(PRIORITY), fallback: 'normal' },
 		{ key: 'reported_at', label: '上报时间', aliases: ['上报时间', '受理时间', '反映时间', 'reported_at'], required: true, parse: time },
 		{ key: 'status', label: '状态', aliases: ['状态', '办理状态', 'status'], required: false, parse: (raw) => { const v = str(raw); return v === '已上报' || v === '上报' || v === 'reported' ? 'reported' : v; } },
 		{ key: 'reporter_name', label: '反映人', aliases: ['反映人', '上报人', '诉求人', 'reporter_name', 'reporter'], required: false, parse: text(40) },
-		{ key: 'reporter_phone', label: '联系电话', aliases: ['联系电话', '电话', 'reporter_phone', 'phone'], required: false, parse: phone },
+		{ key: 'reporter_phone', label: '联系电话', aliases: ['联系电话', '反映人电话', '电话', 'reporter_phone', 'phone'], required: false, parse: phone },
 		address, gridCode, lng, lat
 	]
 };
