@@ -21,6 +21,7 @@ async function run() {
 	check('a leader may not open 数据导入', refused.status() === 403, `HTTP ${refused.status()}`);
 
 	await page.goto(`${BASE}/login/demo?user=admin&redirect=/admin/import`);
+	await page.locator('form[data-hydrated=true]').waitFor({ timeout: 60_000 });
 	check('the admin sees 数据导入 in the navigation', await page.locator('nav.app-nav a[href="/admin/import"]').isVisible());
 
 	// a demo grid, and a new grid in its community shifted onto it
@@ -45,11 +46,15 @@ async function run() {
 	const stamp = Date.now().toString(36);
 	const rows = [`户主姓名,电话,经度,纬度,地址,家庭人口`, `导入甲${stamp},13812340001,${cx},${cy},导入测试楼1号,2`, `导入乙${stamp},,${cx + 0.0001},${cy},导入测试楼2号,3`];
 	await page.selectOption('select[name=layer]', 'households');
-	await page.setInputFiles('input[type=file]', { name: 'households-bad.csv', mimeType: 'text/csv', buffer: Buffer.from([...rows, `导入丙${stamp},,${cx},${cy},导入测试楼3号,三口`].join('\n')) });
+	await page.setInputFiles('input[type=file]', { name: 'households-bad.csv', mimeType: 'text/csv', buffer: Buffer.from([...rows, `导入丙${stamp},,${cx},${cy},导入测试楼3号,三口`, `导入丁${stamp},,${cx + 0.05},${cy + 0.05},辖区外,2`].join('\n')) });
 	await page.getByRole('button', { name: '预览检查' }).click();
 	const alert = await page.locator('[data-testid=import-report] [role=alert]').innerText({ timeout: 30_000 });
 	const bad = await page.locator('[data-testid=import-issues]').innerText();
 	check('the bad row is named with its column and problem', bad.includes('第 4 行') && bad.includes('家庭人口') && bad.includes('必须是数字'), bad.split('\n').slice(0, 2).join(' | '));
+	check('a point outside every grid is named too', bad.includes('第 5 行') && bad.includes('不在任何网格内'), bad.split('\n').slice(2, 3).join(' | '));
+	await page.waitForFunction(() => window.__importMapReady === true, null, { timeout: 30_000 });
+	await page.waitForTimeout(800);
+	await page.screenshot({ path: path.join(OUT, 'import-households-errors.png'), fullPage: true });
 	check('nothing can be committed while a row has an error', alert.includes('没有写入任何数据') && (await page.getByRole('button', { name: '提交导入' }).isDisabled()), alert);
 
 	await page.setInputFiles('input[type=file]', { name: 'households.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
@@ -67,6 +72,7 @@ async function run() {
 	check('progress is shown while it commits', await sawProgress);
 	check('the commit reports two households written', done.includes('住户 2 条'), done);
 	await page.reload();
+	await page.locator('form[data-hydrated=true]').waitFor({ timeout: 60_000 });
 	const jobs = await page.locator('[data-testid=import-jobs]').innerText();
 	check('the import is recorded in 导入记录', jobs.includes('households.csv') && jobs.includes('追加'), jobs.split('\n').slice(0, 2).join(' | '));
 	const status = (await page.request.post(`${BASE}/api/import`, { headers: { origin: BASE }, multipart: { layer: 'grids', crs: 'wgs84', file: { name: 'x.geojson', mimeType: 'application/json', buffer: Buffer.from('{"type":"Feature"}') } } }));
