@@ -130,6 +130,22 @@ describeBackends('export', (getDb) => {
 		expect(log).toEqual({ fields: [], reason: '导出 areas.geojson：3 行；个人信息已脱敏；条件：无' });
 	});
 
+	it('exports visits with the /visits rule: a 四不两直 plan only to its leader and admins; routes as LineStrings', async () => {
+		const db = getDb();
+		const visit = async (title: string, unannounced: boolean, route: string | null) =>
+			(await db.sql<{ id: number }>`INSERT INTO visits (leader_id, title, visit_type, unannounced, status, planned_date, route)
+				VALUES (${people.leader.id}, ${title}, 'research', ${unannounced}, 'planned', '2026-11-25', ${route}) RETURNING id`)[0].id;
+		const open = await visit('物业调研', false, 'SRID=4326;LINESTRING(113.001 28.201,113.015 28.205)');
+		const secret = await visit('暗访燃气', true, null);
+		const seen = async (user: SessionUser) => JSON.parse(text((await run(user, 'visits.geojson')).bytes)).features;
+		expect((await seen(people.gmA)).map((f: any) => f.id)).toEqual([open]);
+		const mine = await seen(people.leader);
+		expect(mine.map((f: any) => f.id)).toEqual([open, secret]);
+		expect(mine[0].geometry.type).toBe('LineString');
+		expect(mine[1]).toMatchObject({ geometry: null, properties: { title: '暗访燃气', unannounced: 'true', planned_date: '2026-11-25', stops: 0 } });
+		expect((await seen(people.admin)).length).toBe(2);
+	});
+
 	it('names a bad layer, format, bbox or status', () => {
 		expect(() => parseExportTarget('people.csv')).toThrow(expect.objectContaining({ field: 'layer' }));
 		expect(() => parseExportTarget('grids.shp')).toThrow(expect.objectContaining({ field: 'format' }));

@@ -3,14 +3,14 @@
 // labels are the documented aliases) and the docs. No database, no framework.
 import { badParam, enumParam } from './apierror';
 
-export const EXPORT_LAYERS = ['grids', 'areas', 'households', 'hazards', 'requests'] as const;
+export const EXPORT_LAYERS = ['grids', 'areas', 'households', 'hazards', 'requests', 'visits'] as const;
 export type ExportLayer = (typeof EXPORT_LAYERS)[number];
 
 export const EXPORT_FORMATS = ['geojson', 'csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const LAYER_LABEL: Record<ExportLayer, string> = {
-	grids: '网格', areas: '行政区划', households: '住户台账', hazards: '隐患台账', requests: '诉求清单'
+	grids: '网格', areas: '行政区划', households: '住户台账', hazards: '隐患台账', requests: '诉求清单', visits: '走访记录'
 };
 
 export const FORMAT_TYPE: Record<ExportFormat, string> = {
@@ -31,7 +31,8 @@ export const COLUMN_ALIAS: Record<string, string> = {
 	reinspect_deadline: '复查时限', reinspected_at: '复查时间', kind: '诉求类型', category_code: '类别编码', channel: '来源渠道',
 	priority: '紧急程度', description: '描述', department: '责任部门', reporter_name: '反映人', reporter_phone: '反映人电话',
 	reported_at: '上报时间', accept_deadline: '接单时限', resolve_deadline: '办结时限', resolved_at: '办结时间',
-	satisfaction: '满意度', lon: '经度', lat: '纬度', wkt: '几何(WKT)'
+	satisfaction: '满意度', visit_type: '走访类型', unannounced: '四不两直', planned_date: '计划日期', leader: '领导',
+	stops: '站点数', requests: '发现诉求数', findings: '发现问题', decisions: '决定事项', lon: '经度', lat: '纬度', wkt: '几何(WKT)'
 };
 
 /** `grids.csv` → ['grids', 'csv'], or a 400 naming `layer` / `format`. */

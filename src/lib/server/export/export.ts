@@ -47,11 +47,11 @@ export async function exportLayer(db: Queryable, user: SessionUser, layer: Expor
 	if (reason !== null && reason.length < 4) throw badParam('reason', '导出完整个人信息需填写原因（reason），至少 4 个字');
 	const unmasked = reason !== null && piiColumns(layer).length > 0;
 	if (unmasked && !mayUnmaskExport(user)) throw new ApiError(403, 'forbidden', '只有网格员（本人网格）和管理员可以导出完整个人信息');
-	const rows = await countRows(db, layer, query);
+	const rows = await countRows(db, layer, query, user);
 	const fields = unmasked ? piiColumns(layer) : [];
 	await recordExport(db, user, `${layer}.${format}`, rows, fields,
 		`${unmasked ? `含完整个人信息，原因：${reason}` : '个人信息已脱敏'}；条件：${options.describe || '无'}`);
-	const batches = readBatches(db, layer, query, format, unmasked, options.batchSize ?? EXPORT_BATCH);
+	const batches = readBatches(db, layer, query, user, format, unmasked, options.batchSize ?? EXPORT_BATCH);
 	const body = format === 'geojson' ? textStream(geojsonChunks(layer, batches)) : format === 'csv' ? textStream(csvChunks(layer, batches)) : xlsxStream(layer, batches);
 	const day = isoCst(query.now).slice(0, 10);
 	return {
@@ -65,10 +65,10 @@ export async function exportLayer(db: Queryable, user: SessionUser, layer: Expor
 	};
 }
 
-async function countRows(db: Queryable, layer: ExportLayer, query: ExportQuery): Promise<number> {
+async function countRows(db: Queryable, layer: ExportLayer, query: ExportQuery, user: SessionUser): Promise<number> {
 	const def = LAYERS[layer];
 	const w = new Where();
-	def.where(w, query);
+	def.where(w, query, user);
 	const [{ n }] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${def.from} WHERE ${w.text}`, w.params);
 	return n;
 }
@@ -76,8 +76,8 @@ async function countRows(db: Queryable, layer: ExportLayer, query: ExportQuery):
 interface OutRow { id: string | number; values: Cell[]; geometry: string; lon: number | null; lat: number | null; wkt: string | null }
 
 /** Rows in key order, a batch at a time, with values formatted and personal data masked. */
-async function* readBatches(db: Queryable, layer: ExportLayer, query: ExportQuery, format: ExportFormat, unmasked: boolean,
-	batchSize: number): AsyncGenerator<OutRow[]> {
+async function* readBatches(db: Queryable, layer: ExportLayer, query: ExportQuery, user: SessionUser, format: ExportFormat,
+	unmasked: boolean, batchSize: number): AsyncGenerator<OutRow[]> {
 	const def = LAYERS[layer];
 	const geom = def.point ? def.geom : `ST_ForcePolygonCCW(${def.geom})`; // RFC 7946: outer rings counter-clockwise
 	const shape = format === 'geojson' ? `ST_AsGeoJSON(${geom}, 7) AS "_geometry"`
@@ -86,7 +86,7 @@ async function* readBatches(db: Queryable, layer: ExportLayer, query: ExportQuer
 	let last: unknown = null;
 	for (;;) {
 		const w = new Where();
-		def.where(w, query);
+		def.where(w, query, user);
 		if (last !== null) w.add(`${def.key} > ?`, last);
 		const rows = await db.query(`SELECT ${select}, ${def.key} AS "_key", ${shape} FROM ${def.from} WHERE ${w.text}
 			ORDER BY ${def.key} LIMIT ${Number(batchSize)}`, w.params);
@@ -105,6 +105,7 @@ function cell(c: Column, v: unknown, unmasked: boolean): Cell {
 	switch (c.kind) {
 		case 'time': return isoCst(new Date(v as string));
 		case 'number': return Number(v);
+		case 'bool': return v ? 'true' : 'false';
 		case 'tags': return (v as string[]).join(';');
 		case 'pii_name': return unmasked ? String(v) : maskName(String(v));
 		case 'pii_phone': return unmasked ? String(v) : maskPhone(String(v));

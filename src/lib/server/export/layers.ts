@@ -8,8 +8,8 @@ import { parseRequestFilter, type RequestFilter } from '../../domain/requestfilt
 import { requestWhere } from '../requests/list';
 import { Where } from '../kpi/sql';
 
-/** text: as is; number; time: timestamptz; tags: text[]; pii_*: masked unless unmasked */
-export type ColumnKind = 'text' | 'number' | 'time' | 'tags' | 'pii_name' | 'pii_phone' | 'pii_id';
+/** text: as is; number; bool: true/false; time: timestamptz; tags: text[]; pii_*: masked unless unmasked */
+export type ColumnKind = 'text' | 'number' | 'bool' | 'time' | 'tags' | 'pii_name' | 'pii_phone' | 'pii_id';
 export interface Column { name: string; sql: string; kind: ColumnKind }
 
 export interface LayerSql {
@@ -17,12 +17,15 @@ export interface LayerSql {
 	/** unique, indexed sort key: batches are read as `key > last ORDER BY key` */
 	key: string;
 	geom: string;
-	/** points get lon/lat columns in CSV/XLSX; polygons a WKT column */
+	/** points get lon/lat columns in CSV/XLSX; polygons and routes a WKT column */
 	point: boolean;
 	columns: Column[];
-	/** the layer's filters and the user's visible grids, added to `w` */
-	where(w: Where, q: ExportQuery): void;
+	/** the layer's filters and the user's visible grids, added to `w`; `viewer` exports */
+	where(w: Where, q: ExportQuery, viewer: Viewer): void;
 }
+
+/** who exports: visits follow the /visits list's rule (四不两直 plans stay with their leader) */
+export interface Viewer { id: number; role: string }
 
 export interface ExportQuery {
 	area: string | null;
@@ -131,6 +134,25 @@ export const LAYERS: Record<ExportLayer, LayerSql> = {
 			w.parts.push(list.text.replace(/\$(\d+)/g, (_, n) => `$${Number(n) + shift}`));
 			w.params.push(...list.params);
 			if (q.bbox) envelope(w, 'r.geom', q.bbox);
+		}
+	},
+	visits: {
+		from: 'visits v JOIN users u ON u.id = v.leader_id', key: 'v.id', geom: 'v.route', point: false,
+		columns: [
+			...cols('number', ['id', 'v.id']),
+			...cols('text', ['title', 'v.title'], ['visit_type', 'v.visit_type']),
+			...cols('bool', ['unannounced', 'v.unannounced']),
+			...cols('text', ['status', 'v.status'], ['planned_date', `to_char(v.planned_date, 'YYYY-MM-DD')`], ['leader', 'u.display_name']),
+			...cols('number', ['stops', '(SELECT count(*) FROM visit_stops s WHERE s.visit_id = v.id)'],
+				['requests', '(SELECT count(*) FROM requests r WHERE r.visit_id = v.id)']),
+			...cols('text', ['findings', 'v.findings'], ['decisions', 'v.decisions'])
+		],
+		// the /visits list's rule (visits/store.ts listVisits): admins all, a leader their own, others
+		// every announced plan and every visit already done
+		where: (w, q, viewer) => {
+			w.add(`(? OR v.leader_id = ? OR (? AND (NOT v.unannounced OR v.status = 'done')))`, viewer.role === 'admin', viewer.id, viewer.role !== 'screen');
+			if (q.area) w.add('EXISTS (SELECT 1 FROM visit_stops s WHERE s.visit_id = v.id AND s.grid_code LIKE ?)', `${q.area}%`);
+			if (q.bbox) envelope(w, 'v.route', q.bbox);
 		}
 	}
 };
