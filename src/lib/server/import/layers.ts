@@ -170,7 +170,8 @@ async function stagedFeatures(tx: Queryable, layer: Layer, issues: IssueRow[]): 
 	const repaired = new Set(issues.filter((i) => i.level === 'warning' && i.message.includes('ST_MakeValid')).map((i) => i.rn));
 	const polygons = layer === 'areas' || layer === 'grids';
 	const rows = await tx.query<{ rn: number; label: string; geom: string }>(`
-		SELECT rn, coalesce(v->>'name', v->>'code', v->>'head_name', '') AS label, ST_AsGeoJSON(geom, 6) AS geom
+		SELECT rn, coalesce(v->>'name', v->>'code', v->>'head_name', '') AS label,
+		       ST_AsGeoJSON(CASE WHEN ST_NPoints(geom) > 500 THEN ST_SimplifyPreserveTopology(geom, 0.00001) ELSE geom END, 6) AS geom
 		FROM import_stage ORDER BY rn LIMIT ${MAP_FEATURES}`);
 	const features: Feature[] = rows.map((r) => ({
 		type: 'Feature',

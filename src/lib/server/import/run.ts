@@ -6,6 +6,7 @@
 // so a file goes in whole or not at all.
 import type { FeatureCollection } from 'geojson';
 import { cleanRecords, type CleanRow } from '../../domain/import/clean';
+import { countVertices } from '../../domain/import/geometry';
 import { CRS_LABEL, DEFAULT_LIMITS, ImportFileError, POLYGON_LAYERS, type Crs, type ImportLimits, type Layer, type RowIssue } from '../../domain/import/types';
 import { isDemoDatabase, type SessionUser } from '../auth';
 import type { Db, Queryable } from '../db';
@@ -59,6 +60,7 @@ class Rollback extends Error {
 }
 
 const CHUNK = 1000;
+const CHUNK_VERTICES = 200_000;
 const SHOWN = 500;
 
 export async function runImport(db: Db, user: SessionUser | null, input: ImportInput, opts: { commit: boolean; onProgress?: OnImportProgress }): Promise<ImportReport> {
@@ -124,9 +126,14 @@ async function stage(tx: Queryable, rows: CleanRow[], progress: OnImportProgress
 		rn int PRIMARY KEY, where_ text NOT NULL, v jsonb NOT NULL, geom geometry(Geometry, 4326) NOT NULL,
 		invalid_reason text, grid_code text, category_code text, building_id int, new_id bigint
 	) ON COMMIT DROP`);
-	for (let i = 0; i < rows.length; i += CHUNK) {
+	for (let i = 0; i < rows.length; ) {
 		progress({ phase: '写入暂存表', done: i, total: rows.length });
-		const chunk = rows.slice(i, i + CHUNK).map((r) => ({ row: r.row, where: r.where, v: r.values, g: JSON.stringify(r.geometry) }));
+		// at most CHUNK rows or CHUNK_VERTICES positions per statement: detailed boundaries stay small
+		const chunk = [];
+		for (let vertices = 0; i < rows.length && chunk.length < CHUNK && vertices < CHUNK_VERTICES; i++) {
+			vertices += countVertices(rows[i].geometry);
+			chunk.push({ row: rows[i].row, where: rows[i].where, v: rows[i].values, g: JSON.stringify(rows[i].geometry) });
+		}
 		await tx.query(`INSERT INTO import_stage (rn, where_, v, geom)
 			SELECT (e->>'row')::int, e->>'where', e->'v', ST_SetSRID(ST_GeomFromGeoJSON(e->>'g'), 4326)
 			FROM jsonb_array_elements($1::jsonb) e`, [JSON.stringify(chunk)]);
