@@ -20,15 +20,17 @@ export const GET: RequestHandler = ({ params, url }) => {
 	});
 };
 
-export const POST: RequestHandler = ({ params, request }) => {
+export const POST: RequestHandler = ({ params, request, url }) => {
 	const format = () => splitFormat(params.resource)[1];
 	return open311(format, async () => {
 		const [resource, f] = splitFormat(params.resource);
 		if (resource !== 'requests') throw new Open311Error(405, 'only requests accepts POST');
 		const fields = await open311Fields(request);
 		const db = await ready();
-		const user = await userFromApiKey(db, fields.api_key);
-		if (!user) throw new Open311Error(fields.api_key ? 403 : 401, fields.api_key ? 'this api_key is unknown or revoked' : 'an api_key is required to submit', 'api_key');
+		// the standard puts api_key among the fields; some clients send it in the query string
+		const key = fields.api_key || url.searchParams.get('api_key');
+		const user = await userFromApiKey(db, key);
+		if (!user) throw new Open311Error(key ? 403 : 401, key ? 'this api_key is unknown or revoked' : 'an api_key is required to submit', 'api_key');
 		const receipt = await postOpen311Request(db, user, parseOpen311Post(fields));
 		return open311Response(f, 'service_requests', 'request', receipt, 201);
 	});
