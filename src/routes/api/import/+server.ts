@@ -11,7 +11,9 @@ import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = api(async (event) => {
 	const user = requireUser(event, 'admin');
-	const form = await event.request.formData().catch(() => {
+	const form = await event.request.formData().catch((e: { status?: number }) => {
+		// adapter-node refuses bodies over BODY_SIZE_LIMIT (512 KB unless configured) while they are read
+		if (e?.status === 413) throw new ApiError(413, 'too_large', '文件超过服务器允许的上传大小：请管理员把 BODY_SIZE_LIMIT 设为 64M（见 docs/import.md）', 'file');
 		throw badParam('file', '请用 multipart/form-data 上传文件（file）');
 	});
 	const file = form.get('file');
