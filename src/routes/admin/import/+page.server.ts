@@ -1,5 +1,6 @@
 // 数据导入 (admins): the page itself; uploads go to POST /api/import, which streams progress.
 import { error } from '@sveltejs/kit';
+import { dev } from '$app/environment';
 import { ApiError } from '$lib/domain/apierror';
 import { DEFAULT_LIMITS } from '$lib/domain/import/types';
 import { isDemoDatabase, requireUser } from '$lib/server/auth';
@@ -19,5 +20,13 @@ export const load: PageServerLoad = async (event) => {
 	}
 	const db = await ready();
 	const [demo, v, jobs] = await Promise.all([isDemoDatabase(db), versions(db), recentImports(db, user)]);
-	return { user, demo, jobs, maxBytes: DEFAULT_LIMITS.maxBytes, basemap: `/api/map/basemap?v=${v.basemap}` };
+	return { user, demo, jobs, maxBytes: Math.min(DEFAULT_LIMITS.maxBytes, serverBodyLimit()), basemap: `/api/map/basemap?v=${v.basemap}` };
 };
+
+/** What adapter-node accepts as a request body (BODY_SIZE_LIMIT, 512K by default), bytes; Vite's dev server has no limit. */
+function serverBodyLimit(raw = process.env.BODY_SIZE_LIMIT): number {
+	if (dev) return Infinity;
+	const m = /^(\d+(?:\.\d+)?)\s*([KMG]?)$/i.exec((raw ?? '512K').trim());
+	if (!m) return raw === 'Infinity' ? Infinity : 512 * 1024;
+	return Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] || ' ').toUpperCase());
+}
