@@ -23,6 +23,15 @@ function ogr(args, key) {
 	if (r.status !== 0) fail(`ogrinfo ${args.join(' ')}`, `exit ${r.status}: ${r.stderr.slice(0, 500)}`);
 	return r.stdout;
 }
+// undici may reuse a keep-alive socket that the server closed while ogrinfo ran (seconds idle):
+// that is "fetch failed" before anything was sent, so a GET is retried once
+async function get(url, init) {
+	try {
+		return await fetch(url, init);
+	} catch {
+		return fetch(url, init);
+	}
+}
 const layers = (out) => [...out.matchAll(/^\d+: (\w+)/gm)].map((m) => m[1]);
 const featureCount = (out) => Number(/^Feature Count: (\d+)/m.exec(out)?.[1] ?? NaN);
 
@@ -36,7 +45,7 @@ try {
 	const made = await fetch(`${BASE}/api/api-keys`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'e2e ogrinfo' }) });
 	const { key } = await made.json();
 	check('an admin makes an API key', made.status === 201 && /^gg_/.test(key ?? ''), `HTTP ${made.status}`);
-	const json = async (path, withKey = true) => (await fetch(`${BASE}${path}`, { headers: withKey ? { authorization: `Bearer ${key}` } : {} })).json();
+	const json = async (path, withKey = true) => (await get(`${BASE}${path}`, { headers: withKey ? { authorization: `Bearer ${key}` } : {} })).json();
 
 	// ── OGC API – Features through GDAL ──
 	const anonymous = layers(ogr(['-so', OGC]));
@@ -61,25 +70,25 @@ try {
 	const inBox = featureCount(ogr(['-al', '-so', '-spat', ...quarter.map(String), OGC, 'grids']));
 	const byHttp = (await json(`/ogc/collections/grids/items?limit=1&bbox=${quarter.join(',')}`, false)).numberMatched;
 	check('ogrinfo -spat reads the grids in a bbox', inBox === byHttp && inBox > 0, `${inBox} vs ${byHttp}`);
-	const grid = await (await fetch(`${BASE}/ogc/collections/grids/items?limit=1`)).json();
-	const one = await fetch(`${BASE}/ogc/collections/grids/items/${grid.features[0].id}`);
+	const grid = await (await get(`${BASE}/ogc/collections/grids/items?limit=1`)).json();
+	const one = await get(`${BASE}/ogc/collections/grids/items/${grid.features[0].id}`);
 	check('an item by id answers as application/geo+json', one.status === 200 && one.headers.get('content-type') === 'application/geo+json', `${one.status} ${one.headers.get('content-type')}`);
-	const bad = await fetch(`${BASE}/ogc/collections/grids/items?limit=100000`);
+	const bad = await get(`${BASE}/ogc/collections/grids/items?limit=100000`);
 	check('a too-large limit is a 400 naming limit', bad.status === 400 && (await bad.json()).parameter === 'limit', `HTTP ${bad.status}`);
-	const hidden = await fetch(`${BASE}/ogc/collections/hazards/items`);
+	const hidden = await get(`${BASE}/ogc/collections/hazards/items`);
 	check('hazards without a key are 401', hidden.status === 401, `HTTP ${hidden.status}`);
 
 	// ── Open311 GeoReport v2 as a client does it ──
-	const services = await (await fetch(`${BASE}/open311/v2/services.json`)).json();
+	const services = await (await get(`${BASE}/open311/v2/services.json`)).json();
 	check('Open311 lists services', Array.isArray(services) && services.length > 5, `${services.length} services`);
-	const [sample] = await (await fetch(`${BASE}/open311/v2/requests.json?status=open&page_size=50`)).json().then((rows) => rows.filter((r) => r.address));
+	const [sample] = await (await get(`${BASE}/open311/v2/requests.json?status=open&page_size=50`)).json().then((rows) => rows.filter((r) => r.address));
 	const form = new URLSearchParams({ api_key: key, service_code: services[0].service_code, lat: String(sample.lat), long: String(sample.long), description: 'e2e：路灯不亮', first_name: '小明', last_name: '赵' });
 	const posted = await fetch(`${BASE}/open311/v2/requests.json`, { method: 'POST', headers: { origin: 'https://some-open311-app.example' }, body: form });
 	const receipt = await posted.json();
 	check('a cross-origin form POST with an api_key creates a request', posted.status === 201 && /^SQ/.test(receipt[0]?.service_request_id ?? ''), `HTTP ${posted.status} ${JSON.stringify(receipt)}`);
-	const back = await (await fetch(`${BASE}/open311/v2/requests/${receipt[0]?.service_request_id}.json`)).json();
+	const back = await (await get(`${BASE}/open311/v2/requests/${receipt[0]?.service_request_id}.json`)).json();
 	check('the new request reads back open, without the reporter', back[0]?.status === 'open' && !JSON.stringify(back).includes('赵小明'), JSON.stringify(back[0]));
-	const xml = await (await fetch(`${BASE}/open311/v2/requests/${receipt[0]?.service_request_id}.xml`)).text();
+	const xml = await (await get(`${BASE}/open311/v2/requests/${receipt[0]?.service_request_id}.xml`)).text();
 	check('and as XML', xml.includes(`<service_request_id>${receipt[0]?.service_request_id}</service_request_id>`), xml.slice(0, 120));
 	const nokey = await fetch(`${BASE}/open311/v2/requests.json`, { method: 'POST', body: new URLSearchParams({ service_code: services[0].service_code, lat: '28.2', long: '113', description: 'x' }) });
 	const nokeyBody = await nokey.json();
