@@ -104,6 +104,8 @@ if (filtered) {
 	} else {
 		report('browser', 'FAILED', `${tally}, exit ${e2e.code} (${seconds(e2e.ms)})`);
 	}
+	// e2e files that could not run here (exit 77), e.g. the OGC API check without GDAL's ogrinfo
+	for (const m of e2e.stdout.matchAll(/^NOT RUN: e2e (\S+) — (.*)$/gm)) report(`browser: ${m[1]}`, 'NOT RUN', m[2]);
 }
 
 // ── 4. the logs of this run: no whole phone or ID number anywhere ──────────────────────────

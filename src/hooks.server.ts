@@ -3,6 +3,7 @@ import { SESSION_COOKIE, userFromToken } from '$lib/server/auth';
 import { open, ready, SeedingError } from '$lib/server/database';
 import { installLogRedaction } from '$lib/server/logging';
 import { screenMayOpen } from '$lib/server/screen/access';
+import { crossSiteFormBlocked, KEYED_FORM_PATHS } from '$lib/server/csrf';
 
 installLogRedaction();
 
@@ -12,8 +13,11 @@ export const init: ServerInit = async () => {
 	open().catch((e) => console.error('[db] could not open the database:', e));
 };
 
-/** What anyone may open without signing in: the sign-in itself and the health check. */
-const PUBLIC = [/^\/login(\/|$)/, /^\/logout$/, /^\/api\/status$/];
+/**
+ * What anyone may open without signing in: the sign-in itself, the health check, and the open
+ * standards (Open311, OGC API), which check their own API keys and publish only public views.
+ */
+const PUBLIC = [/^\/login(\/|$)/, /^\/logout$/, /^\/api\/status$/, /^\/open311\//, /^\/ogc(\/|$)/];
 const isPublicPath = (path: string) => PUBLIC.some((p) => p.test(path));
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -45,7 +49,10 @@ function crossSite(request: Request, url: URL): boolean {
 
 export const handle: Handle = async ({ event, resolve }) => {
 	const { url, request } = event;
-	if (crossSite(request, url)) return refuse(403, 'csrf', '拒绝来自其他站点的请求（跨站请求伪造防护）');
+	const keyed = KEYED_FORM_PATHS.some((p) => url.pathname.startsWith(p));
+	if (crossSiteFormBlocked(request, url) || (!keyed && crossSite(request, url))) {
+		return refuse(403, 'csrf', '拒绝来自其他站点的请求（跨站请求伪造防护）');
+	}
 
 	event.locals.user = null;
 	const token = event.cookies.get(SESSION_COOKIE);

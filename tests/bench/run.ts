@@ -6,6 +6,7 @@ import { benchScreen } from './screen.bench';
 import { benchPlanner } from './planner.bench';
 import { benchSeed } from './seed.bench';
 import { benchTiles } from './tiles.bench';
+import { benchExport } from './export.bench';
 
 const { values } = parseArgs({ options: { households: { type: 'string', default: '200000' }, only: { type: 'string' } } });
 const households = Number(values.households);
@@ -17,7 +18,8 @@ const sections: [string, () => Promise<void>][] = [
 	['tiles', () => benchTiles(households, print)],
 	['hotspots', () => benchHotspots(households, print)],
 	['planner', () => benchPlanner(print)],
-	['screen', () => benchScreen(print)]
+	['screen', () => benchScreen(print)],
+	['export', () => benchExport(households, print)]
 ];
 for (const [name, run] of sections) {
 	if (values.only && values.only !== name) continue;

@@ -23,6 +23,8 @@
 //
 // Exit status: 0 all passed; 1 something failed (build, server, or a file); 77 nothing was run
 // (no e2e files or no Chromium), after a line starting "NOT RUN:".
+// A file that exits 77 could not run here (a tool it drives is missing, e.g. GDAL's ogrinfo): it
+// counts neither as passed nor failed, and is named in a line "NOT RUN: e2e <name> — <its last line>".
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -67,6 +69,7 @@ let current; // the e2e file now running
 let dataDir;
 let failed = 0;
 let passed = 0;
+const notRunFiles = [];
 const cleanup = async () => {
 	await Promise.all([stop(current), stop(server)]);
 	if (dataDir && !process.env.E2E_DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
@@ -78,18 +81,20 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
 try {
 	const baseUrl = process.env.E2E_BASE_URL?.replace(/\/$/, '') || (await startApp());
 	for (const file of files) {
-		const ok = await runFile(file, baseUrl);
-		if (ok) passed++;
-		else failed++;
+		const outcome = await runFile(file, baseUrl);
+		if (outcome === 'passed') passed++;
+		else if (outcome === 'failed') failed++;
+		else notRunFiles.push(outcome);
 	}
 } catch (err) {
 	console.log(`FAILED before the e2e files could run: ${err.message}`);
-	failed = files.length - passed;
+	failed = files.length - passed - notRunFiles.length;
 } finally {
 	await cleanup();
 }
+for (const n of notRunFiles) console.log(`NOT RUN: e2e ${n.name} — ${n.why}`);
 console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+process.exit(failed ? 1 : passed === 0 && notRunFiles.length ? NOT_RUN : 0);
 
 // ────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -212,11 +217,17 @@ function runFile(file, baseUrl) {
 	console.log(`\n▶ ${path.relative(root, file)}`);
 	const started = Date.now();
 	return new Promise((resolve) => {
+		let lastLine = '';
 		const child = (current = spawn(process.execPath, [file], {
 			detached: true,
-			stdio: 'inherit',
+			stdio: ['inherit', 'pipe', 'inherit'],
 			env: { ...process.env, BASE_URL: baseUrl, CHROMIUM_PATH: chromium, CHROMIUM_ARGS: CHROMIUM_ARGS.join(' '), E2E_ARTIFACTS: artifacts }
 		}));
+		// echoed as it comes; the last line is kept as the reason when the file could not run
+		child.stdout.on('data', (chunk) => {
+			process.stdout.write(chunk);
+			lastLine = `${lastLine}${chunk}`.trim().split('\n').pop() ?? '';
+		});
 		let timedOut = false;
 		const timer = setTimeout(() => {
 			timedOut = true;
@@ -226,8 +237,9 @@ function runFile(file, baseUrl) {
 			clearTimeout(timer);
 			const took = seconds(Date.now() - started);
 			if (code === 0) console.log(`✓ ${name} (${took})`);
+			else if (code === NOT_RUN) console.log(`- ${name}: not run (${lastLine})`);
 			else console.log(`✗ ${name}: ${timedOut ? `timed out after ${seconds(fileTimeout)}` : `exit ${code ?? signal}`} (${took})`);
-			resolve(code === 0);
+			resolve(code === 0 ? 'passed' : code === NOT_RUN ? { name, why: lastLine.replace(/^NOT RUN: /, '') } : 'failed');
 		});
 	});
 }

@@ -17,6 +17,19 @@ function csvCell(v: Cell): string {
 	return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** One RFC 4180 line (no line end): for exports written a batch at a time. */
+export function csvLine(cells: Cell[]): string {
+	return cells.map(csvCell).join(',');
+}
+
+/**
+ * Undoes safeText for an import: "'=SUM(A1)" → "=SUM(A1)". Only an apostrophe in front of a
+ * formula start is ours; any other leading apostrophe was typed by a person and stays.
+ */
+export function restoreText(value: string): string {
+	return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+}
+
 /** RFC 4180 CSV with a UTF-8 BOM (so Excel reads Chinese) and CRLF line ends. */
 export function toCsv(header: string[], rows: Cell[][]): string {
 	return '\uFEFF' + [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';

@@ -13,7 +13,8 @@ export const CHANNEL: Record<string, string> = {
 	petition: '信访',
 	snapshot: '随手拍',
 	visit: '走访调研',
-	whistle: '吹哨'
+	whistle: '吹哨',
+	open311: 'Open311 接口'
 };
 
 export const REQUEST_KIND: Record<string, string> = {

@@ -1,0 +1,148 @@
+// Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2): the query parameters, the
+// open/closed status mapping, the error shape [{code, description}] and the XML bodies. Pure, so
+// every rule is testable without a server.
+import { OPEN_STATUSES, type RequestStatus } from './workflow';
+
+/** An error as Open311 clients expect it: HTTP status, and [{code, description}] in the body. */
+export class Open311Error extends Error {
+	constructor(public readonly status: number, message: string, public readonly field?: string) {
+		super(message);
+	}
+	body(): { code: number; description: string }[] {
+		return [{ code: this.status, description: this.field ? `${this.field}: ${this.message}` : this.message }];
+	}
+}
+
+export type Open311Format = 'json' | 'xml';
+export type Open311Status = 'open' | 'closed';
+
+export const openOrClosed = (s: string): Open311Status => ((OPEN_STATUSES as readonly string[]).includes(s as RequestStatus) ? 'open' : 'closed');
+
+/** 'services.json' → ['services', 'json']; the last dot splits, since service codes hold dots. */
+export function splitFormat(raw: string): [string, Open311Format] {
+	const i = raw.lastIndexOf('.');
+	const format = i < 0 ? '' : raw.slice(i + 1);
+	if (format !== 'json' && format !== 'xml') throw new Open311Error(404, `unknown format "${format || raw}": use .json or .xml`, 'format');
+	return [raw.slice(0, i), format];
+}
+
+export interface Open311Query {
+	ids: string[] | null;
+	serviceCodes: string[] | null;
+	start: Date;
+	end: Date;
+	statuses: Open311Status[] | null;
+	page: number;
+	pageSize: number;
+}
+
+const DAY = 86_400_000;
+export const MAX_PAGE_SIZE = 1000;
+
+function isoDate(raw: string, field: string): Date {
+	// ISO 8601 with a date at least; a bare date or a time without offset is read as UTC+8 (district time)
+	if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw)) {
+		throw new Open311Error(400, `must be an ISO 8601 date-time such as 2026-11-21T08:00:00+08:00, got "${raw}"`, field);
+	}
+	const zoned = /(Z|[+-]\d{2}:?\d{2})$/.test(raw) ? raw : raw.length === 10 ? `${raw}T00:00:00+08:00` : `${raw.replace(' ', 'T')}+08:00`;
+	const t = Date.parse(zoned);
+	if (Number.isNaN(t)) throw new Open311Error(400, `is not a real date: "${raw}"`, field);
+	return new Date(t);
+}
+
+function positive(raw: string | null, field: string, fallback: number, max: number): number {
+	if (raw === null || raw === '') return fallback;
+	const n = Number(raw);
+	if (!/^\d+$/.test(raw) || n < 1 || n > max) throw new Open311Error(400, `must be an integer from 1 to ${max}, got "${raw}"`, field);
+	return n;
+}
+
+const list = (raw: string | null) => (raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : null);
+
+/**
+ * GET requests filters. As the standard says: without dates the last 90 days; a start date alone
+ * runs 90 days forward, an end date alone 90 days back; service_request_id overrides the rest.
+ */
+export function parseOpen311Query(p: URLSearchParams, now = new Date()): Open311Query {
+	const ids = list(p.get('service_request_id'));
+	const startRaw = p.get('start_date');
+	const endRaw = p.get('end_date');
+	let start = startRaw ? isoDate(startRaw, 'start_date') : null;
+	let end = endRaw ? isoDate(endRaw, 'end_date') : null;
+	if (start && end && start > end) throw new Open311Error(400, 'must not be after end_date', 'start_date');
+	end ??= start ? new Date(start.getTime() + 90 * DAY) : now;
+	start ??= new Date(end.getTime() - 90 * DAY);
+	const statuses = list(p.get('status'))?.map((s) => {
+		if (s !== 'open' && s !== 'closed') throw new Open311Error(400, `must be open or closed, got "${s}"`, 'status');
+		return s as Open311Status;
+	}) ?? null;
+	return {
+		ids, serviceCodes: list(p.get('service_code')), start, end, statuses,
+		page: positive(p.get('page'), 'page', 1, 1_000_000),
+		pageSize: positive(p.get('page_size'), 'page_size', 100, MAX_PAGE_SIZE)
+	};
+}
+
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]);
+
+/** One XML element per key; arrays repeat `item`; null/undefined become empty elements. */
+function xmlValue(tag: string, v: unknown, item: string): string {
+	if (v === null || v === undefined) return `<${tag}/>`;
+	if (Array.isArray(v)) return `<${tag}>${v.map((x) => xmlValue(item, x, item)).join('')}</${tag}>`;
+	if (typeof v === 'object') return `<${tag}>${Object.entries(v).map(([k, x]) => xmlValue(k, x, 'value')).join('')}</${tag}>`;
+	return `<${tag}>${esc(String(v))}</${tag}>`;
+}
+
+/** <root><item>…</item>…</root> as GeoReport v2's XML responses are shaped. */
+export function toXml(root: string, item: string, rows: Record<string, unknown>[]): string {
+	return `<?xml version="1.0" encoding="utf-8"?>\n<${root}>${rows.map((r) => xmlValue(item, r, item)).join('')}</${root}>\n`;
+}
+
+export interface Open311Post {
+	serviceCode: string;
+	lon: number | null;
+	lat: number | null;
+	addressString: string | null;
+	description: string;
+	reporterName: string | null;
+	phone: string | null;
+	extra: Record<string, unknown>;
+}
+
+/** POST requests fields (form or JSON, already flattened to strings); attribute[x] go to extra.attributes. */
+export function parseOpen311Post(f: Record<string, string>): Open311Post {
+	const text = (field: string, max: number) => {
+		const v = (f[field] ?? '').trim();
+		if (v.length > max) throw new Open311Error(400, `must be at most ${max} characters, got ${v.length}`, field);
+		return v || null;
+	};
+	const serviceCode = text('service_code', 64);
+	if (!serviceCode) throw new Open311Error(400, 'is required (see GET services.json)', 'service_code');
+	const coord = (field: 'lat' | 'long', limit: number) => {
+		const raw = text(field, 32);
+		if (raw === null) return null;
+		const n = Number(raw);
+		if (!Number.isFinite(n) || Math.abs(n) > limit) throw new Open311Error(400, `must be a WGS84 degree within ±${limit}, got "${raw}"`, field);
+		return n;
+	};
+	const lat = coord('lat', 90);
+	const lon = coord('long', 180);
+	if ((lat === null) !== (lon === null)) throw new Open311Error(400, 'lat and long must come together', lat === null ? 'lat' : 'long');
+	const addressString = text('address_string', 200);
+	if (lat === null && !addressString) throw new Open311Error(400, 'a location is required: lat and long, or address_string', 'lat');
+	const description = text('description', 4000);
+	if (!description) throw new Open311Error(400, 'is required: what is the problem?', 'description');
+	const phone = text('phone', 20);
+	if (phone && !/^[0-9+\-\s()]{5,20}$/.test(phone)) throw new Open311Error(400, `is not a phone number: "${phone}"`, 'phone');
+	const name = [text('last_name', 25), text('first_name', 25)].filter(Boolean).join('');
+	const attributes: Record<string, string> = {};
+	for (const [k, v] of Object.entries(f)) {
+		const m = /^attribute\[(.{1,64})\]$/.exec(k);
+		if (m) attributes[m[1]] = v;
+	}
+	const extra: Record<string, unknown> = {};
+	for (const k of ['email', 'device_id', 'account_id', 'media_url'] as const) if (text(k, 300)) extra[k] = text(k, 300);
+	if (Object.keys(attributes).length) extra.attributes = attributes;
+	return { serviceCode, lon, lat, addressString, description, reporterName: name || null, phone, extra };
+}

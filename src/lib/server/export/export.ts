@@ -1,0 +1,183 @@
+// 导出: any layer or filtered list as GeoJSON (RFC 7946, WGS84), CSV (UTF-8 with BOM) or .xlsx.
+// Rows are read in keyset batches and written as they come, so 200 000 households never sit in
+// memory at once and the one PGlite connection is free between batches. Personal data leaves
+// masked unless the user may unmask and gives a reason; every export writes one audit row first.
+import { PassThrough, Readable } from 'node:stream';
+import { ApiError, badParam } from '../../domain/apierror';
+import { csvLine, safeText, type Cell } from '../../domain/csv';
+import { contentDisposition, FORMAT_TYPE, isoCst, LAYER_LABEL, type ExportFormat, type ExportLayer } from '../../domain/exportspec';
+import { recordExport as auditExport } from '../access/audit';
+import type { SessionUser } from '../auth';
+import type { Queryable } from '../db';
+import { Where } from '../kpi/sql';
+import { LAYERS, piiColumns, type Column, type ExportQuery } from './layers';
+
+export const EXPORT_BATCH = 5000;
+
+export interface ExportOptions {
+	/** the stated reason for an unmasked export; null/undefined = masked */
+	unmaskReason?: string | null;
+	/** rows per database round trip */
+	batchSize?: number;
+	/** what the audit row says the filter was (the URL's query string) */
+	describe?: string;
+}
+
+export interface ExportFile {
+	body: ReadableStream<Uint8Array>;
+	rows: number;
+	unmasked: boolean;
+	headers: Record<string, string>;
+}
+
+/** 查看完整信息 in bulk: admins, and grid managers (whose exports hold only their own grids). */
+export function mayUnmaskExport(user: SessionUser): boolean {
+	return user.role === 'admin' || user.role === 'grid_manager';
+}
+
+/** The one place an export is recorded: audit_log (0007), in the exporting user's name. */
+export async function recordExport(db: Queryable, user: SessionUser, what: string, rows: number, fields: string[], note: string): Promise<void> {
+	await auditExport(db, user.id, what, rows, { fields, note });
+}
+
+export async function exportLayer(db: Queryable, user: SessionUser, layer: ExportLayer, query: ExportQuery, format: ExportFormat,
+	options: ExportOptions = {}): Promise<ExportFile> {
+	const reason = options.unmaskReason?.trim() || null;
+	if (reason !== null && reason.length < 4) throw badParam('reason', '导出完整个人信息需填写原因（reason），至少 4 个字');
+	const unmasked = reason !== null && piiColumns(layer).length > 0;
+	if (unmasked && !mayUnmaskExport(user)) throw new ApiError(403, 'forbidden', '只有网格员（本人网格）和管理员可以导出完整个人信息');
+	const rows = await countRows(db, layer, query, user);
+	const fields = unmasked ? piiColumns(layer) : [];
+	await recordExport(db, user, `${layer}.${format}`, rows, fields,
+		`${unmasked ? `含完整个人信息，原因：${reason}` : '个人信息已脱敏'}；条件：${options.describe || '无'}`);
+	const batches = readBatches(db, layer, query, user, format, unmasked, options.batchSize ?? EXPORT_BATCH);
+	const body = format === 'geojson' ? textStream(geojsonChunks(layer, batches)) : format === 'csv' ? textStream(csvChunks(layer, batches)) : xlsxStream(layer, batches);
+	const day = isoCst(query.now).slice(0, 10);
+	return {
+		body, rows, unmasked,
+		headers: {
+			'content-type': FORMAT_TYPE[format],
+			'content-disposition': contentDisposition(`${layer}-${day}.${format}`, `${LAYER_LABEL[layer]}-${day}.${format}`),
+			'cache-control': 'no-store',
+			'x-export-rows': String(rows)
+		}
+	};
+}
+
+async function countRows(db: Queryable, layer: ExportLayer, query: ExportQuery, user: SessionUser): Promise<number> {
+	const def = LAYERS[layer];
+	const w = new Where();
+	def.where(w, query, user);
+	const [{ n }] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${fromOf(def, false)} WHERE ${w.text}`, w.params);
+	return n;
+}
+
+interface OutRow { id: string | number; values: Cell[]; geometry: string; lon: number | null; lat: number | null; wkt: string | null }
+
+/** Rows in key order, a batch at a time, with values formatted and personal data masked. */
+async function* readBatches(db: Queryable, layer: ExportLayer, query: ExportQuery, user: SessionUser, format: ExportFormat,
+	unmasked: boolean, batchSize: number): AsyncGenerator<OutRow[]> {
+	const def = LAYERS[layer];
+	const geom = def.point ? def.geom : `ST_ForcePolygonCCW(${def.geom})`; // RFC 7946: outer rings counter-clockwise
+	const shape = format === 'geojson' ? `ST_AsGeoJSON(${geom}, 7) AS "_geometry"`
+		: def.point ? `ST_X(${def.geom}) AS "_lon", ST_Y(${def.geom}) AS "_lat"` : `ST_AsText(${def.geom}, 7) AS "_wkt"`;
+	const select = def.columns.map((c) => `${c.sql} AS "${c.name}"`).join(', ');
+	let last: unknown = null;
+	for (;;) {
+		const w = new Where();
+		def.where(w, query, user);
+		if (last !== null) w.add(`${def.key} > ?`, last);
+		const rows = await db.query(`SELECT ${select}, ${def.key} AS "_key", ${shape} FROM ${fromOf(def, unmasked)} WHERE ${w.text}
+			ORDER BY ${def.key} LIMIT ${Number(batchSize)}`, w.params);
+		if (rows.length === 0) return;
+		yield rows.map((r) => ({
+			id: r._key, values: def.columns.map((c) => cell(c, r[c.name], unmasked)), geometry: r._geometry,
+			lon: r._lon ?? null, lat: r._lat ?? null, wkt: r._wkt ?? null
+		}));
+		if (rows.length < batchSize) return;
+		last = rows[rows.length - 1]._key;
+	}
+}
+
+/** The layer's FROM with its personal-data functions asked for whole or masked values. */
+const fromOf = (def: { from: string }, whole: boolean) => def.from.replaceAll(':whole', whole ? 'true' : 'false');
+
+function cell(c: Column, v: unknown, _unmasked: boolean): Cell {
+	if (v === null || v === undefined) return null;
+	switch (c.kind) {
+		case 'time': return isoCst(new Date(v as string));
+		case 'number': return Number(v);
+		case 'bool': return v ? 'true' : 'false';
+		case 'tags': return (v as string[]).join(';');
+		// pii_*: masked (or whole) by the database already
+		default: return String(v);
+	}
+}
+
+const round7 = (x: number) => Math.round(x * 1e7) / 1e7;
+
+/** CSV/XLSX columns: the layer's, then lon/lat for points or wkt for polygons. */
+function header(layer: ExportLayer): string[] {
+	return [...LAYERS[layer].columns.map((c) => c.name), ...(LAYERS[layer].point ? ['lon', 'lat'] : ['wkt'])];
+}
+const flat = (layer: ExportLayer, r: OutRow): Cell[] =>
+	[...r.values, ...(LAYERS[layer].point ? [round7(r.lon!), round7(r.lat!)] : [r.wkt])];
+
+async function* geojsonChunks(layer: ExportLayer, batches: AsyncGenerator<OutRow[]>): AsyncGenerator<string> {
+	const cols = LAYERS[layer].columns;
+	yield `{"type":"FeatureCollection","name":${JSON.stringify(layer)},"features":[`;
+	let first = true;
+	for await (const batch of batches) {
+		const features = batch.map((r) => {
+			const props: Record<string, unknown> = {};
+			// tags stay an array in GeoJSON
+			cols.forEach((c, i) => (props[c.name] = c.kind === 'tags' && typeof r.values[i] === 'string' ? (r.values[i] as string).split(';').filter(Boolean) : r.values[i]));
+			return `{"type":"Feature","id":${JSON.stringify(r.id)},"geometry":${r.geometry},"properties":${JSON.stringify(props)}}`;
+		});
+		yield (first ? '\n' : ',\n') + features.join(',\n');
+		first = false;
+	}
+	yield '\n]}\n';
+}
+
+async function* csvChunks(layer: ExportLayer, batches: AsyncGenerator<OutRow[]>): AsyncGenerator<string> {
+	yield '\uFEFF' + csvLine(header(layer)) + '\r\n';
+	for await (const batch of batches) yield batch.map((r) => csvLine(flat(layer, r)) + '\r\n').join('');
+}
+
+/** Pull-driven: the next batch is read only when the client has taken the last one; a client that goes away stops the reads. */
+function textStream(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+	const utf8 = new TextEncoder();
+	return new ReadableStream<Uint8Array>({
+		async pull(controller) {
+			const { value, done } = await chunks.next();
+			if (done) controller.close();
+			else controller.enqueue(utf8.encode(value));
+		},
+		async cancel() {
+			await chunks.return(undefined);
+		}
+	});
+}
+
+/** exceljs's streaming writer: each row is committed (written and dropped) as it is added. */
+function xlsxStream(layer: ExportLayer, batches: AsyncGenerator<OutRow[]>): ReadableStream<Uint8Array> {
+	const out = new PassThrough();
+	(async () => {
+		const { default: ExcelJS } = await import('exceljs');
+		const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+		const ws = wb.addWorksheet(LAYER_LABEL[layer], { views: [{ state: 'frozen', ySplit: 1 }] });
+		const head = ws.addRow(header(layer));
+		head.font = { bold: true };
+		head.commit();
+		for await (const batch of batches) {
+			for (const r of batch) ws.addRow(flat(layer, r).map((c) => (typeof c === 'string' ? safeText(c) : (c ?? null)))).commit();
+		}
+		ws.commit();
+		await wb.commit();
+	})().catch((e) => {
+		console.error('[export] xlsx failed:', e);
+		out.destroy(e);
+	});
+	return Readable.toWeb(out) as ReadableStream<Uint8Array>;
+}

@@ -1,0 +1,170 @@
+// An import, previewed or committed. The file is read and cleaned in Node, then staged into a
+// temporary table inside ONE transaction where PostGIS checks what needs the database: validity
+// (ST_IsValid → ST_MakeValid), ring orientation, codes already taken, parents and communities
+// that exist, grids tiling their community (gaps, overlaps, overflow), points matched to grids
+// with ST_Covers. A preview rolls that transaction back; a commit writes the real tables in it,
+// so a file goes in whole or not at all.
+import type { FeatureCollection } from 'geojson';
+import { cleanRecords, type CleanRow } from '../../domain/import/clean';
+import { countVertices } from '../../domain/import/geometry';
+import { CRS_LABEL, DEFAULT_LIMITS, ImportFileError, POLYGON_LAYERS, type Crs, type ImportLimits, type Layer, type RowIssue } from '../../domain/import/types';
+import { isDemoDatabase, type SessionUser } from '../auth';
+import type { Db, Queryable } from '../db';
+import { resetVersions } from '../queries/versions';
+import { readSource, type Encoding, type Format } from './read';
+import { checkLayer, writeLayer } from './layers';
+
+export interface ImportInput {
+	layer: Layer;
+	fileName: string;
+	bytes: Uint8Array;
+	crs: Crs;
+	encoding?: Encoding;
+	/** areas only: remove the synthetic demo district first (refused on real data) */
+	replaceDemo?: boolean;
+	limits?: Partial<ImportLimits>;
+}
+
+export interface ImportProgress { phase: string; done: number; total: number }
+export type OnImportProgress = (p: ImportProgress) => void;
+
+export interface ImportReport {
+	layer: Layer;
+	fileName: string;
+	format: Format;
+	encoding: string | null;
+	crs: Crs;
+	replaceDemo: boolean;
+	/** records in the file */
+	total: number;
+	/** records with no error */
+	valid: number;
+	errorCount: number;
+	warningCount: number;
+	/** the first 500 of each, by row */
+	errors: RowIssue[];
+	warnings: RowIssue[];
+	columns: Record<string, string>;
+	preview: { row: number; where: string; values: Record<string, unknown>; gridCode: string | null }[];
+	/** staged geometry, gaps/overlaps/outside parts and nearby grids, for the preview map */
+	map: FeatureCollection;
+	committed: boolean;
+	inserted: Record<string, number>;
+	jobId: number | null;
+}
+
+class Rollback extends Error {
+	constructor(public report: ImportReport) {
+		super('preview');
+	}
+}
+
+const CHUNK = 1000;
+const CHUNK_VERTICES = 200_000;
+const SHOWN = 500;
+
+export async function runImport(db: Db, user: SessionUser | null, input: ImportInput, opts: { commit: boolean; onProgress?: OnImportProgress }): Promise<ImportReport> {
+	const progress = opts.onProgress ?? (() => {});
+	const limits = { ...DEFAULT_LIMITS, ...input.limits };
+	const replaceDemo = !!input.replaceDemo;
+	if (replaceDemo && input.layer !== 'areas') throw new ImportFileError('bad_mode', '“替换演示辖区”只适用于行政区划图层：网格、住户、隐患、诉求都追加到已有网格中', 'replaceDemo');
+	if (replaceDemo && !(await isDemoDatabase(db))) {
+		throw new ImportFileError('not_demo', '当前数据库不是演示辖区，不能“替换演示辖区”：真实数据不会被删除。请取消该选项，以追加方式导入', 'replaceDemo');
+	}
+	progress({ phase: '读取文件', done: 0, total: 1 });
+	const source = await readSource(input.bytes, input.fileName, input.layer, limits, input.encoding);
+	progress({ phase: '检查字段与坐标', done: 0, total: 1 });
+	const cleaned = cleanRecords(input.layer, source.records, input.crs, limits);
+
+	const report: ImportReport = {
+		layer: input.layer, fileName: input.fileName, format: source.format, encoding: source.encoding, crs: input.crs, replaceDemo,
+		total: source.records.length, valid: 0, errorCount: 0, warningCount: 0, errors: [], warnings: [], columns: cleaned.columns,
+		preview: [], map: { type: 'FeatureCollection', features: [] }, committed: false, inserted: {}, jobId: null
+	};
+	try {
+		return await db.transaction(async (tx) => {
+			await stage(tx, cleaned.rows, progress);
+			progress({ phase: '数据库校验（几何、编码、网格匹配）', done: 0, total: 1 });
+			const checked = await checkLayer(tx, input.layer, { replaceDemo, crsLabel: CRS_LABEL[input.crs] });
+			const issues = [...cleaned.issues, ...checked.issues].sort((a, b) => a.row - b.row);
+			const errors = issues.filter((i) => i.level === 'error');
+			const warnings = issues.filter((i) => i.level === 'warning');
+			const badRows = new Set(errors.map((e) => e.row));
+			Object.assign(report, {
+				valid: source.records.filter((r) => !badRows.has(r.row)).length,
+				errorCount: errors.length, warningCount: warnings.length,
+				errors: errors.slice(0, SHOWN), warnings: warnings.slice(0, SHOWN),
+				preview: await previewRows(tx, cleaned.rows), map: checked.map
+			});
+			if (!opts.commit || errors.length) throw new Rollback(report);
+			progress({ phase: '写入正式数据', done: 0, total: 1 });
+			if (replaceDemo) await removeDemoDistrict(tx);
+			report.inserted = await writeLayer(tx, input.layer, user);
+			if (replaceDemo) await afterReplace(tx);
+			const [job] = await tx.sql<{ id: number }>`
+				INSERT INTO import_jobs (user_id, layer, file_name, format, crs, mode, rows, warnings, inserted)
+				VALUES (${user?.id ?? null}, ${input.layer}, ${input.fileName}, ${source.format}, ${input.crs},
+				        ${replaceDemo ? 'replace_demo' : 'append'}, ${cleaned.rows.length}, ${warnings.length}, ${JSON.stringify(report.inserted)})
+				RETURNING id`;
+			report.jobId = job.id;
+			report.committed = true;
+			await tx.query('DROP TABLE import_stage');
+			return report;
+		});
+	} catch (e) {
+		if (e instanceof Rollback) return e.report;
+		throw e;
+	} finally {
+		if (report.committed) resetVersions();
+		progress({ phase: report.committed ? '已提交' : '完成', done: 1, total: 1 });
+	}
+}
+
+/** Clean rows into import_stage, a temporary table gone with the transaction. */
+async function stage(tx: Queryable, rows: CleanRow[], progress: OnImportProgress) {
+	await tx.query(`CREATE TEMP TABLE import_stage (
+		rn int PRIMARY KEY, where_ text NOT NULL, v jsonb NOT NULL, geom geometry(Geometry, 4326) NOT NULL,
+		invalid_reason text, grid_code text, category_code text, building_id int, new_id bigint
+	) ON COMMIT DROP`);
+	for (let i = 0; i < rows.length; ) {
+		progress({ phase: '写入暂存表', done: i, total: rows.length });
+		// at most CHUNK rows or CHUNK_VERTICES positions per statement: detailed boundaries stay small
+		const chunk = [];
+		for (let vertices = 0; i < rows.length && chunk.length < CHUNK && vertices < CHUNK_VERTICES; i++) {
+			vertices += countVertices(rows[i].geometry);
+			chunk.push({ row: rows[i].row, where: rows[i].where, v: rows[i].values, g: JSON.stringify(rows[i].geometry) });
+		}
+		await tx.query(`INSERT INTO import_stage (rn, where_, v, geom)
+			SELECT (e->>'row')::int, e->>'where', e->'v', ST_SetSRID(ST_GeomFromGeoJSON(e->>'g'), 4326)
+			FROM jsonb_array_elements($1::jsonb) e`, [JSON.stringify(chunk)]);
+	}
+	progress({ phase: '写入暂存表', done: rows.length, total: rows.length });
+}
+
+async function previewRows(tx: Queryable, rows: CleanRow[]) {
+	const grids = new Map((await tx.sql<{ rn: number; grid_code: string | null }>`SELECT rn, grid_code FROM import_stage ORDER BY rn LIMIT 50`).map((r) => [r.rn, r.grid_code]));
+	return rows.slice(0, 50).map((r) => ({ row: r.row, where: r.where, values: r.values, gridCode: grids.get(r.row) ?? null }));
+}
+
+/**
+ * The synthetic demo district goes: every table that hangs off its areas (grids, buildings,
+ * households, hazards, requests and their history, visits, plans, pairings) and its base map.
+ * Users and sessions stay, so the admin doing this is still signed in.
+ */
+async function removeDemoDistrict(tx: Queryable) {
+	if (!(await isDemoDatabase(tx))) throw new ImportFileError('not_demo', '当前数据库不是演示辖区，不能替换：真实数据不会被删除');
+	const [admin] = await tx.sql`SELECT 1 FROM users WHERE role = 'admin' AND active AND password_hash IS NOT NULL LIMIT 1`;
+	if (!admin) {
+		throw new ImportFileError('no_password_admin', '替换后演示登录将关闭：请先为至少一个管理员设置密码，否则导入后无人能登录', 'replaceDemo');
+	}
+	await tx.query('TRUNCATE areas, basemap_features, live_events, visits, research_plans CASCADE');
+}
+
+/** Real data now: demo sign-in closes (isDemoDatabase) and the offline base map gets its land. */
+async function afterReplace(tx: Queryable) {
+	await tx.query(`UPDATE app_meta SET value = jsonb_set(value, '{synthetic}', 'false'), updated_at = now() WHERE key = 'seed'`);
+	await tx.query(`INSERT INTO basemap_features (kind, name, geom)
+		SELECT 'land', NULL, ST_Expand(ST_Envelope(geom), 0.05) FROM areas WHERE level = 'district'`);
+}
+
+export { POLYGON_LAYERS };

@@ -1,0 +1,32 @@
+// 数据导入 (admins): the page itself; uploads go to POST /api/import, which streams progress.
+import { error } from '@sveltejs/kit';
+import { dev } from '$app/environment';
+import { ApiError } from '$lib/domain/apierror';
+import { DEFAULT_LIMITS } from '$lib/domain/import/types';
+import { isDemoDatabase, requireUser } from '$lib/server/auth';
+import { ready } from '$lib/server/database';
+import { recentImports } from '$lib/server/import/jobs';
+import { pageUser } from '$lib/server/requests/pages';
+import { versions } from '$lib/server/queries/versions';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const user = pageUser(event);
+	try {
+		requireUser(event, 'admin');
+	} catch (e) {
+		if (e instanceof ApiError) error(e.status, { message: e.message });
+		throw e;
+	}
+	const db = await ready();
+	const [demo, v, jobs] = await Promise.all([isDemoDatabase(db), versions(db), recentImports(db, user)]);
+	return { user, demo, jobs, maxBytes: Math.min(DEFAULT_LIMITS.maxBytes, serverBodyLimit()), basemap: `/api/map/basemap?v=${v.basemap}` };
+};
+
+/** What adapter-node accepts as a request body (BODY_SIZE_LIMIT, 512K by default), bytes; Vite's dev server has no limit. */
+function serverBodyLimit(raw = process.env.BODY_SIZE_LIMIT): number {
+	if (dev) return Infinity;
+	const m = /^(\d+(?:\.\d+)?)\s*([KMG]?)$/i.exec((raw ?? '512K').trim());
+	if (!m) return raw === 'Infinity' ? Infinity : 512 * 1024;
+	return Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] || ' ').toUpperCase());
+}
