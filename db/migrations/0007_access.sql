@@ -367,27 +367,49 @@ CREATE FUNCTION pii_request_reporter(p_id bigint, OUT name text, OUT phone text)
           OR r.id = ANY (app_summoned_request_ids()) OR r.mediator_id = app_user_id() OR r.leader_id = app_user_id())
 $$;
 
--- Bulk export (src/lib/server/export): masked, or whole (p_whole) for admins and the grid's own
--- 网格员 (who asked for it with a reason, logged once per export by the app). Nothing for a row
--- outside the caller's reach, and nothing whole for anyone else.
-CREATE FUNCTION pii_household_export(p_id int, p_whole boolean, OUT name text, OUT phone text, OUT id_number text)
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
-  SELECT CASE WHEN p_whole THEN head_name ELSE pii_mask_name(head_name) END,
-         CASE WHEN p_whole THEN phone ELSE pii_mask_phone(phone) END,
-         CASE WHEN p_whole THEN id_number ELSE pii_mask_id(id_number) END
-    FROM households WHERE id = p_id AND app_sees_grid(grid_code)
-     AND (NOT p_whole OR (SELECT role FROM users WHERE id = app_user_id() AND active) = 'admin' OR grid_code = ANY (app_grid_codes()))
-$$;
+-- Bulk export (src/lib/server/export), a batch of ids at a time: masked, or whole (p_whole) for
+-- admins and a grid's own 网格员 (who asked with a reason, logged once per export by the app).
+-- Only rows inside the caller's reach come back. The caller's scope is read once per batch.
+CREATE FUNCTION pii_households_export(p_ids int[], p_whole boolean)
+  RETURNS TABLE (id int, name text, phone text, id_number text)
+  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+  v_prefix text := app_grid_prefix();
+  v_grids text[] := app_grid_codes();
+  v_admin boolean := coalesce((SELECT u.role = 'admin' FROM users u WHERE u.id = app_user_id() AND u.active), false);
+BEGIN
+  RETURN QUERY
+  SELECT h.id,
+         CASE WHEN w.whole THEN h.head_name ELSE pii_mask_name(h.head_name) END,
+         CASE WHEN w.whole THEN h.phone ELSE pii_mask_phone(h.phone) END,
+         CASE WHEN w.whole THEN h.id_number ELSE pii_mask_id(h.id_number) END
+    FROM households h
+    CROSS JOIN LATERAL (SELECT p_whole AND (v_admin OR h.grid_code = ANY (v_grids)) AS whole) w
+   WHERE h.id = ANY (p_ids)
+     AND (coalesce(h.grid_code LIKE v_prefix || '%', false) OR h.grid_code = ANY (v_grids));
+END $$;
 
-CREATE FUNCTION pii_request_reporter_export(p_id bigint, p_whole boolean, OUT name text, OUT phone text)
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
-  SELECT CASE WHEN p_whole THEN r.reporter_name ELSE pii_mask_name(r.reporter_name) END,
-         CASE WHEN p_whole THEN r.reporter_phone ELSE pii_mask_phone(r.reporter_phone) END
-    FROM requests r WHERE r.id = p_id
-     AND (app_sees_grid(r.grid_code) OR r.department_id = app_department_id()
-          OR r.id = ANY (app_summoned_request_ids()) OR r.mediator_id = app_user_id() OR r.leader_id = app_user_id())
-     AND (NOT p_whole OR (SELECT role FROM users WHERE id = app_user_id() AND active) = 'admin' OR r.grid_code = ANY (app_grid_codes()))
-$$;
+CREATE FUNCTION pii_request_reporters_export(p_ids bigint[], p_whole boolean)
+  RETURNS TABLE (id bigint, name text, phone text)
+  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+  v_prefix text := app_grid_prefix();
+  v_grids text[] := app_grid_codes();
+  v_dept int := app_department_id();
+  v_summoned bigint[] := app_summoned_request_ids();
+  v_user int := app_user_id();
+  v_admin boolean := coalesce((SELECT u.role = 'admin' FROM users u WHERE u.id = app_user_id() AND u.active), false);
+BEGIN
+  RETURN QUERY
+  SELECT r.id,
+         CASE WHEN w.whole THEN r.reporter_name ELSE pii_mask_name(r.reporter_name) END,
+         CASE WHEN w.whole THEN r.reporter_phone ELSE pii_mask_phone(r.reporter_phone) END
+    FROM requests r
+    CROSS JOIN LATERAL (SELECT p_whole AND (v_admin OR r.grid_code = ANY (v_grids)) AS whole) w
+   WHERE r.id = ANY (p_ids)
+     AND (coalesce(r.grid_code LIKE v_prefix || '%', false) OR r.grid_code = ANY (v_grids) OR r.department_id = v_dept
+          OR r.id = ANY (v_summoned) OR r.mediator_id = v_user OR r.leader_id = v_user);
+END $$;
 
 -- 查看完整信息: whole name, phone and ID number for admins and the grid's own 网格员 (user_grids),
 -- with a reason; the audit row is written by the same statement, so no read goes unlogged.

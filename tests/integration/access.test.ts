@@ -158,6 +158,13 @@ describeBackends('access matrix (row-level security as grid_app)', (getDb) => {
 			const reporters = await db.sql<{ id: number; name: string | null }>`
 				SELECT r.id, p.name FROM unnest(${fixtureIds('requests')}::bigint[]) AS r(id) LEFT JOIN LATERAL pii_request_reporter(r.id) p ON true`;
 			expect(keysOf('requests', reporters.filter((r) => r.name === '李*明'))).toEqual(SEES[actor].requests);
+			// bulk export asking for whole values: only admins and the grid's own 网格员 get them
+			const exported = await db.sql<{ id: number; name: string; phone: string }>`SELECT * FROM pii_households_export(${fixtureIds('households')}::int[], true)`;
+			expect(keysOf('households', exported)).toEqual(SEES[actor].households);
+			for (const row of exported) {
+				const whole = actor === 'admin' || (actor === 'managerA' && row.id === ids.households.A);
+				expect(row.phone).toBe(whole ? '13812341234' : '138****1234');
+			}
 		});
 
 		it(`${actor}: unmasks only as admin or the grid's own 网格员, with a reason, logged in the same statement`, async () => {

@@ -10,8 +10,8 @@ import { Where } from '../kpi/sql';
 
 /**
  * text: as is; number; bool: true/false; time: timestamptz; tags: text[]; pii_*: personal data,
- * masked or whole by the database (pii_*_export of 0007, through ':whole' in `from`), since the
- * app role cannot read those columns itself.
+ * which the app role cannot read itself: `sql` names a column of the layer's `pii` function
+ * (pii_*_export of 0007), called once per batch of ids, masked or whole.
  */
 export type ColumnKind = 'text' | 'number' | 'bool' | 'time' | 'tags' | 'pii_name' | 'pii_phone' | 'pii_id';
 export interface Column { name: string; sql: string; kind: ColumnKind }
@@ -20,6 +20,8 @@ export interface LayerSql {
 	from: string;
 	/** unique, indexed sort key: batches are read as `key > last ORDER BY key` */
 	key: string;
+	/** the 0007 function that gives this layer's personal data for a batch of keys (masked or whole) */
+	pii?: string;
 	geom: string;
 	/** points get lon/lat columns in CSV/XLSX; polygons and routes a WKT column */
 	point: boolean;
@@ -86,13 +88,13 @@ export const LAYERS: Record<ExportLayer, LayerSql> = {
 		}
 	},
 	households: {
-		from: 'households h JOIN buildings b ON b.id = h.building_id CROSS JOIN LATERAL pii_household_export(h.id, :whole) p', key: 'h.id', geom: 'h.geom', point: true,
+		from: 'households h JOIN buildings b ON b.id = h.building_id', key: 'h.id', pii: 'pii_households_export', geom: 'h.geom', point: true,
 		columns: [
 			...cols('number', ['id', 'h.id']),
 			...cols('text', ['grid_code', 'h.grid_code'], ['building', 'b.name'], ['address', 'h.address']),
-			{ name: 'head_name', sql: 'p.name', kind: 'pii_name' },
-			{ name: 'phone', sql: 'p.phone', kind: 'pii_phone' },
-			{ name: 'id_number', sql: 'p.id_number', kind: 'pii_id' },
+			{ name: 'head_name', sql: 'name', kind: 'pii_name' },
+			{ name: 'phone', sql: 'phone', kind: 'pii_phone' },
+			{ name: 'id_number', sql: 'id_number', kind: 'pii_id' },
 			...cols('number', ['size', 'h.size']),
 			...cols('tags', ['tags', 'h.tags']),
 			...cols('time', ['last_visit_at', 'h.last_visit_at'])
@@ -119,13 +121,13 @@ export const LAYERS: Record<ExportLayer, LayerSql> = {
 		}
 	},
 	requests: {
-		from: 'requests r LEFT JOIN departments d ON d.id = r.department_id CROSS JOIN LATERAL pii_request_reporter_export(r.id, :whole) p', key: 'r.id', geom: 'r.geom', point: true,
+		from: 'requests r LEFT JOIN departments d ON d.id = r.department_id', key: 'r.id', pii: 'pii_request_reporters_export', geom: 'r.geom', point: true,
 		columns: [
 			...cols('text', ['code', 'r.code'], ['kind', 'r.kind'], ['category_code', 'r.category_code'], ['channel', 'r.channel'],
 				['status', 'r.status'], ['priority', 'r.priority'], ['title', 'r.title'], ['description', 'r.description'],
 				['grid_code', 'r.grid_code'], ['department', 'd.name']),
-			{ name: 'reporter_name', sql: 'p.name', kind: 'pii_name' },
-			{ name: 'reporter_phone', sql: 'p.phone', kind: 'pii_phone' },
+			{ name: 'reporter_name', sql: 'name', kind: 'pii_name' },
+			{ name: 'reporter_phone', sql: 'phone', kind: 'pii_phone' },
 			...cols('text', ['address', 'r.address']),
 			...cols('time', ['reported_at', 'r.reported_at'], ['accept_deadline', 'r.accept_deadline'],
 				['resolve_deadline', 'r.resolve_deadline'], ['resolved_at', 'r.resolved_at']),
