@@ -1,7 +1,7 @@
 // What the request-loop pages share on the server: sign-in redirect, reference lists, and
 // turning an ApiError into a form failure that names the field.
 import { fromDatabaseError } from '../queries/http';
-import { fail, redirect } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import { ApiError } from '../../domain/apierror';
 import type { SessionUser } from '../auth';
 import type { Queryable } from '../db';
@@ -9,6 +9,13 @@ import type { Queryable } from '../db';
 export function pageUser(event: { locals: App.Locals; url: URL }): SessionUser {
 	const user = event.locals.user;
 	if (!user) redirect(303, `/login?redirect=${encodeURIComponent(event.url.pathname + event.url.search)}`);
+	return user;
+}
+
+/** The signed-in admin, or a 403 page saying what only admins may do (`what`: 管理账号, …). */
+export function adminUser(event: { locals: App.Locals; url: URL }, what: string): SessionUser {
+	const user = pageUser(event);
+	if (user.role !== 'admin') error(403, { message: `只有管理员可以${what}` });
 	return user;
 }
 

@@ -1,14 +1,12 @@
 // 审计日志 (admins): every unmasking, export and account event, newest first.
-import { error } from '@sveltejs/kit';
 import { ApiError } from '$lib/domain/apierror';
 import { dbFor } from '$lib/server/access/request';
 import { AUDIT_ACTIONS, AUDIT_LABEL, auditRows, parseAuditFilter } from '$lib/server/access/audit';
-import { pageUser } from '$lib/server/requests/pages';
+import { adminUser } from '$lib/server/requests/pages';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	const user = pageUser(event);
-	if (user.role !== 'admin') error(403, { message: '只有管理员可以查看审计日志' });
+	const user = adminUser(event, '查看审计日志');
 	try {
 		const filter = parseAuditFilter(event.url.searchParams);
 		return { user, filter, rows: await auditRows(await dbFor(event), filter), actions: AUDIT_ACTIONS.map((a) => [a, AUDIT_LABEL[a]]), problem: null };

@@ -1,16 +1,11 @@
 // 时限设置 (admins): deadline rules per category and priority, and the statutory holidays that
 // working-day deadlines skip. Changes apply from the next 派单.
-import { error } from '@sveltejs/kit';
 import { dbFor } from '$lib/server/access/request';
 import { holidays, listRules, parseHolidays, saveHolidays, saveRule } from '$lib/server/requests/deadlineRules';
-import { formFailure, pageUser } from '$lib/server/requests/pages';
+import { adminUser, formFailure } from '$lib/server/requests/pages';
 import type { Actions, PageServerLoad } from './$types';
 
-function adminOnly(event: Parameters<typeof pageUser>[0]) {
-	const user = pageUser(event);
-	if (user.role !== 'admin') error(403, { message: '只有管理员可以修改时限设置' });
-	return user;
-}
+const adminOnly = (event: Parameters<typeof adminUser>[0]) => adminUser(event, '修改时限设置');
 
 export const load: PageServerLoad = async (event) => {
 	const user = adminOnly(event);

@@ -1,17 +1,13 @@
 // 账号管理 (admins): the accounts, a new account, and per account 重置密码 / 解锁 / 停用 / 启用.
-import { error, fail } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { ApiError, enumParam } from '$lib/domain/apierror';
 import { ROLE_LABEL, type Role } from '$lib/server/auth';
 import { changeUser, createUser, listUsers, parseNewUser, parseUserChange, ROLES } from '$lib/server/access/users';
 import { ready } from '$lib/server/database';
-import { pageUser } from '$lib/server/requests/pages';
+import { adminUser } from '$lib/server/requests/pages';
 import type { Actions, PageServerLoad } from './$types';
 
-function adminOnly(event: Parameters<typeof pageUser>[0]) {
-	const user = pageUser(event);
-	if (user.role !== 'admin') error(403, { message: '只有管理员可以管理账号' });
-	return user;
-}
+const adminOnly = (event: Parameters<typeof adminUser>[0]) => adminUser(event, '管理账号');
 
 export const load: PageServerLoad = async (event) => {
 	const user = adminOnly(event);
