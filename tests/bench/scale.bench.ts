@@ -65,7 +65,9 @@ export async function benchScale(sizes: number[], parts: readonly Part[], print:
 			kept.push(b);
 			const figures: Figures = new Map();
 			columns.push({ name: b.name, figures });
+			const t = performance.now();
 			const db: Db = await b.open();
+			figures.set('seed: open + migrate an empty database, s', (performance.now() - t) / 1000);
 			try {
 				await benchSeed(db, district, figures, print);
 				print(`  ${b.name}: seeded ${lap()}`);
