@@ -40,7 +40,7 @@ export async function benchScale(sizes: number[], parts: readonly Part[], print:
 		await db.close();
 		empty = new Map();
 		try {
-			await benchBrowser(b.serverEnv, empty, print);
+			await benchBrowser(b.serverEnv, empty, print).catch((e) => print(`browser (empty map) FAILED — ${e.stack ?? e}`));
 		} finally {
 			await b.drop();
 		}
@@ -71,11 +71,19 @@ export async function benchScale(sizes: number[], parts: readonly Part[], print:
 			try {
 				await benchSeed(db, district, figures, print);
 				print(`  ${b.name}: seeded ${lap()}`);
-				if (has('import')) { await benchImport(db, district, figures, print); print(`  ${b.name}: import ${lap()}`); }
-				if (has('tiles')) { await benchTiles(db, figures, print); print(`  ${b.name}: tiles ${lap()}`); }
-				if (has('queries')) { await benchQueries(db, NOW, figures, print); print(`  ${b.name}: queries ${lap()}`); }
+				// a part that fails is reported and the others still run
+				const part = async (name: Part, run: () => Promise<void>) => {
+					if (!has(name)) return;
+					await run().catch((e) => print(`  ${b.name}: ${name} FAILED — ${e.stack ?? e}`));
+					print(`  ${b.name}: ${name} ${lap()}`);
+				};
+				await part('import', () => benchImport(db, district, figures, print));
+				await part('tiles', () => benchTiles(db, figures, print));
+				await part('queries', () => benchQueries(db, NOW, figures, print));
+			} catch (e: any) {
+				print(`  ${b.name}: FAILED — ${e.stack ?? e}`);
 			} finally {
-				await db.close();
+				await db.close().catch(() => {});
 			}
 		}
 		try {
@@ -96,7 +104,7 @@ export async function benchScale(sizes: number[], parts: readonly Part[], print:
 				if (noBrowser || !empty || !target) print(`browser: NOT RUN — ${noBrowser ?? 'no database was built'}`);
 				else {
 					const city: Figures = new Map();
-					await benchBrowser(target.serverEnv, city, print);
+					await benchBrowser(target.serverEnv, city, print).catch((e) => print(`browser FAILED — ${e.stack ?? e}`));
 					table(title(`map page in headless Chromium, app on ${target.name} (ms)`), [{ name: 'empty map', figures: empty }, { name: 'city', figures: city }], print);
 					print(`browser ${lap()}`);
 				}
