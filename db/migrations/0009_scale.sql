@@ -10,7 +10,9 @@ CREATE SEQUENCE data_version_households;
 CREATE SEQUENCE data_version_hazards;
 CREATE SEQUENCE data_version_requests;
 
-CREATE FUNCTION bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
+-- SECURITY DEFINER: an app role without rights on the sequences (row-level security, issue 7) still
+-- moves them on when it writes; it needs only SELECT on them to read the versions.
+CREATE FUNCTION bump_data_version() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 BEGIN
   PERFORM nextval(TG_ARGV[0]::regclass);
   RETURN NULL;
