@@ -29,6 +29,3 @@ CREATE TRIGGER requests_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCAT
 --    scanned the whole table.
 CREATE INDEX requests_resolved_idx ON requests (resolved_at);
 
--- 3. Visit coverage of a past period (the screen's previous-period KPIs) reads the period's
---    door-knocks by time; it probed door_knocks once per household before (500 ms at 200 000).
-CREATE INDEX door_knocks_visited_idx ON door_knocks (visited_at, household_id);
