@@ -25,7 +25,8 @@ CREATE TRIGGER hazards_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
 CREATE TRIGGER requests_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON requests
   FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version('data_version_requests');
 
--- 2. The big screen's 14-day trend counts requests resolved per day; without an index each day
---    scanned the whole table.
+-- 2. The big screen's 14-day trend counts requests resolved per day, one correlated count per day:
+--    without an index each of them scanned the whole table (trend 523 ms of the screen summary at
+--    200 000 households on PostgreSQL; 2.7 ms with the index).
 CREATE INDEX requests_resolved_idx ON requests (resolved_at);
 
