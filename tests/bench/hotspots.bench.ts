@@ -9,9 +9,10 @@ import Supercluster from 'supercluster';
 import { generateDistrict } from '../../db/seed/generate';
 import { canonicalLabels, dbscan, projectLocal } from '../../src/lib/domain/dbscan';
 import { distanceBandWeights, giStar, weightsFromNeighbours } from '../../src/lib/domain/gistar';
+import { table, type Figures } from './report';
 
 const NOW = new Date('2026-11-21T00:00:00+08:00');
-const TURF_CAP = 20_000;
+const TURF_CAP = Number(process.env.BENCH_TURF_CAP ?? 10_000);
 const EPS = 60, MIN_POINTS = 6;
 
 const ms = (t: number) => `${(performance.now() - t).toFixed(0)} ms`;
@@ -23,27 +24,46 @@ function turf(lonLat: Float64Array, n: number) {
 	return { t, labels: out.features.map((f: any) => (f.properties.dbscan === 'noise' ? -1 : f.properties.cluster)) };
 }
 
+/**
+ * Our DBSCAN, turf's clustersDbscan and supercluster on the same points: ours on all of them, turf
+ * on the first TURF_CAP (with ours again on that sample and the share of equal labels), turf on
+ * all of them as a quadratic estimate (said so in the label), supercluster's index on all.
+ */
+export function benchClustering(lonLat: Float64Array, figures: Figures) {
+	const n = lonLat.length / 2;
+	const [xy, tp] = time(() => projectLocal(lonLat));
+	dbscan(xy.subarray(0, Math.min(xy.length, 40_000)), { eps: EPS, minPoints: MIN_POINTS }); // JIT warm-up, untimed
+	const [ours, td] = time(() => dbscan(xy, { eps: EPS, minPoints: MIN_POINTS }));
+	figures.set(`points (requests of the dataset)`, n);
+	figures.set(`ours: DBSCAN eps ${EPS} m minPoints ${MIN_POINTS}, all points, ms`, td + tp);
+	figures.set(`ours: clusters found`, ours.clusters);
+	const size = Math.min(TURF_CAP, n);
+	const sub = lonLat.subarray(0, 2 * size);
+	const tr = turf(sub, size);
+	const [mine, tm] = time(() => dbscan(projectLocal(sub), { eps: EPS, minPoints: MIN_POINTS }));
+	const a = canonicalLabels(tr.labels), b = mine.labels;
+	let same = 0;
+	for (let i = 0; i < size; i++) if (a[i] === b[i]) same++;
+	figures.set(`sample of ${size.toLocaleString('en')}: turf clustersDbscan ms`, tr.t);
+	figures.set(`sample of ${size.toLocaleString('en')}: ours ms`, tm);
+	figures.set(`sample of ${size.toLocaleString('en')}: turf ÷ ours`, tr.t / tm);
+	figures.set(`sample: same label as turf, % of points`, (100 * same) / size);
+	figures.set(`turf on all points, s (ESTIMATE: quadratic from the sample, not run)`, (tr.t * (n / size) ** 2) / 1000);
+	const features = Array.from({ length: n }, (_, i) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [lonLat[2 * i], lonLat[2 * i + 1]] } }));
+	const [, ts] = time(() => new Supercluster({ radius: 50, maxZoom: 15 }).load(features));
+	figures.set(`supercluster load (radius 50 px, maxZoom 15), all points, ms`, ts);
+	figures.set(`supercluster ÷ ours (all points)`, ts / (td + tp));
+}
+
 export async function benchHotspots(households: number, print: (line: string) => void) {
-	let t = performance.now();
+	const t = performance.now();
 	const d = generateDistrict({ households, now: NOW });
 	print(`demo district ${households.toLocaleString()} households generated in ${ms(t)}: ${d.requests.length.toLocaleString()} requests, ${d.geo.grids.length} grids`);
 	const lonLat = new Float64Array(d.requests.flatMap((r) => d.geo.toLonLat(r.p)));
 	const n = d.requests.length;
-
-	const [xy, tp] = time(() => projectLocal(lonLat));
-	dbscan(xy.subarray(0, 20_000), { eps: EPS, minPoints: MIN_POINTS }); // JIT warm-up, untimed
-	const [ours, td] = time(() => dbscan(xy, { eps: EPS, minPoints: MIN_POINTS }));
-	print(`DBSCAN eps ${EPS} m, minPoints ${MIN_POINTS}, ${n.toLocaleString()} requests: ours ${td.toFixed(0)} ms (+ projection ${tp.toFixed(0)} ms), ${ours.clusters} clusters`);
-	for (const size of [5_000, Math.min(TURF_CAP, n)]) {
-		const sub = lonLat.subarray(0, 2 * size);
-		const tr = turf(sub, size);
-		const [mine, tm] = time(() => dbscan(projectLocal(sub), { eps: EPS, minPoints: MIN_POINTS }));
-		const a = canonicalLabels(tr.labels), b = mine.labels;
-		let same = 0;
-		for (let i = 0; i < size; i++) if (a[i] === b[i]) same++;
-		print(`  on the first ${size.toLocaleString()}: turf clustersDbscan ${tr.t.toFixed(0)} ms vs ours ${tm.toFixed(1)} ms; same label for ${(100 * same / size).toFixed(2)} % of points (turf measures haversine km, ours a local plane)`);
-		if (size === Math.min(TURF_CAP, n) && n > size) print(`  turf on all ${n.toLocaleString()} (not run; quadratic estimate): ≈ ${((tr.t * (n / size) ** 2) / 1000).toFixed(0)} s`);
-	}
+	const f: Figures = new Map();
+	benchClustering(lonLat, f);
+	table(`clustering the demo district's ${n.toLocaleString()} requests`, [{ name: 'value', figures: f }], print);
 
 	// Gi* on grid rates: contiguity from Voronoi neighbours is in the database; here a 1.2 km band on grid seeds
 	const grids = d.geo.grids;
@@ -52,9 +72,9 @@ export async function benchHotspots(households: number, print: (line: string) =>
 	for (const h of d.households) hh[h.grid]++;
 	const rates = counts.map((c, i) => (100 * c) / Math.max(100, hh[i]));
 	const seeds = new Float64Array(grids.flatMap((g) => d.geo.toLonLat(g.seed)));
-	t = performance.now();
+	let t2 = performance.now();
 	const w = distanceBandWeights(projectLocal(seeds), 1200);
-	const wt = performance.now() - t;
+	const wt = performance.now() - t2;
 	const [gi, tg] = time(() => giStar(rates, w, { fdr: true }));
 	print(`Gi* + FDR on ${grids.length} grids: weights ${wt.toFixed(1)} ms, statistic ${tg.toFixed(2)} ms, ${[...gi.bin].filter((b) => b > 0).length} hot grids`);
 	const [, ts] = time(() => new Supercluster({ radius: 50, maxZoom: 15 }).load(Array.from({ length: n }, (_, i) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [lonLat[2 * i], lonLat[2 * i + 1]] } }))));

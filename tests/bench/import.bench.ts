@@ -1,68 +1,67 @@
-// Import figures on an embedded PGlite (and PostgreSQL when TEST_DATABASE_URL is set): a community
-// tiled by 20 × 20 grids (the tiling check: gaps, overlaps, overflow), then `rows` households as
-// CSV, previewed and committed; time and rows per second for each step.
+// Import throughput: households written by the seed's loader (objects → COPY text in 20 000-row
+// chunks, db/seed/load.ts) against a plain COPY of the very same rows (text built beforehand,
+// 100 000 rows per statement), both into an empty copy of `households` with all its indexes,
+// the way an import into a live database has to write.
+//
+// ── Hook for the household importer (issue 8) ──────────────────────────────────────────────
+// Push an entry onto IMPORTERS (or pass `importers` to benchImport): it gets a migrated, seeded
+// database, the name of an empty table shaped like households (same columns and indexes) and a
+// UTF-8 CSV of the same households, header
+//   id,grid_code,address,head_name,phone,id_number,size,tags,lon,lat
+// (tags `;`-separated, WGS-84 lon/lat), and resolves to the number of rows it wrote. Its time is
+// printed next to the loader's and plain COPY's, rows/s and ÷ COPY. Adapt the CSV (column names,
+// GCJ-02, xlsx) to what the importer reads — inside the entry, so the timing covers its parsing.
+import { copyMany, householdRow, HOUSEHOLD_COLUMNS, tsv } from '../../db/seed/load';
+import type { DemoDistrict } from '../../db/seed/generate';
 import type { Db } from '../../src/lib/server/db';
-import { openPglite, openPostgres } from '../../src/lib/server/db';
-import { runImport } from '../../src/lib/server/import/run';
-import { migrate } from '../../src/lib/server/migrate';
-import { createTestDatabase, dropTestDatabase, withDatabase } from '../integration/helpers/backends';
+import type { Figures } from './report';
 
-const N = 20; // grids per side
-const [X0, Y0, STEP] = [113.2, 28.2, 0.005];
-const ring = (x: number, y: number, w: number) => [[x, y], [x + w, y], [x + w, y + w], [x, y + w], [x, y]];
+export type HouseholdImporter = (db: Db, input: { table: string; csv: string; rows: number }) => Promise<number>;
+export const IMPORTERS: { name: string; run: HouseholdImporter }[] = [];
 
-function files(rows: number) {
-	const fc = (features: unknown[]) => new TextEncoder().encode(JSON.stringify({ type: 'FeatureCollection', features }));
-	const side = N * STEP;
-	const areas = fc(['430188', '430188001', '430188001001'].map((code) => ({ type: 'Feature', properties: { code, name: `区划${code}` }, geometry: { type: 'Polygon', coordinates: [ring(X0, Y0, side)] } })));
-	const grids = fc(Array.from({ length: N * N }, (_, i) => ({
-		type: 'Feature', properties: { code: `430188001001${String(i + 1).padStart(3, '0')}`, name: `网格${i + 1}` },
-		geometry: { type: 'Polygon', coordinates: [ring(X0 + (i % N) * STEP, Y0 + Math.floor(i / N) * STEP, STEP)] }
-	})));
-	let seed = 1;
-	const rand = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
-	const lines = ['户主姓名,电话,经度,纬度,地址,家庭人口'];
-	for (let i = 0; i < rows; i++) lines.push(`住户${i},1380000${String(i % 10000).padStart(4, '0')},${(X0 + rand() * side).toFixed(6)},${(Y0 + rand() * side).toFixed(6)},小区${i % 500}栋${i % 7}号,${1 + (i % 5)}`);
-	return { areas, grids, households: new TextEncoder().encode(lines.join('\n')) };
-}
+const TABLE = 'bench_import_households';
+const PLAIN_CHUNK = 100_000;
 
-async function timed<T>(print: (line: string) => void, label: string, rows: number, fn: () => Promise<T>): Promise<T> {
-	const t = performance.now();
-	const out = await fn();
-	const s = (performance.now() - t) / 1000;
-	print(`${label}: ${rows.toLocaleString()} rows in ${s.toFixed(2)} s (${Math.round(rows / s).toLocaleString()} rows/s)`);
-	return out;
-}
-
-async function benchOn(db: Db, rows: number, print: (line: string) => void) {
-	await migrate(db);
-	const f = files(rows);
-	await runImport(db, null, { layer: 'areas', fileName: 'a.geojson', bytes: f.areas, crs: 'wgs84' }, { commit: true });
-	const g = await timed(print, `${db.kind} grids preview + commit (tiling check)`, N * N, () => runImport(db, null, { layer: 'grids', fileName: 'g.geojson', bytes: f.grids, crs: 'wgs84' }, { commit: true }));
-	if (!g.committed || g.warningCount) throw new Error(`grids: ${JSON.stringify(g.errors.slice(0, 2))} ${g.warningCount} warnings`);
-	const input = { layer: 'households' as const, fileName: 'h.csv', bytes: f.households, crs: 'gcj02' as const };
-	await timed(print, `${db.kind} households preview (${(f.households.byteLength / 1048576).toFixed(1)} MiB CSV)`, rows, () => runImport(db, null, input, { commit: false }));
-	// the points were drawn in WGS84 but read as GCJ-02: some shift out of the tiled square at its edges
-	const h = await timed(print, `${db.kind} households preview again`, rows, () => runImport(db, null, { ...input, crs: 'wgs84' }, { commit: false }));
-	if (h.errorCount) throw new Error(JSON.stringify(h.errors.slice(0, 2)));
-	await timed(print, `${db.kind} households commit`, rows, () => runImport(db, null, { ...input, crs: 'wgs84' }, { commit: true }));
-}
-
-export async function benchImport(rows: number, print: (line: string) => void) {
-	const lite = await openPglite();
-	try {
-		await benchOn(lite, rows, print);
-	} finally {
-		await lite.close();
+function householdsCsv(d: DemoDistrict): string {
+	const q = (s: string | number | null) => (s === null ? '' : /[",\n]/.test(String(s)) ? `"${String(s).replace(/"/g, '""')}"` : String(s));
+	const lines = ['id,grid_code,address,head_name,phone,id_number,size,tags,lon,lat'];
+	for (const h of d.households) {
+		const [lon, lat] = d.geo.toLonLat(h.p);
+		lines.push([h.id, d.geo.grids[h.grid].code, h.address, h.headName, h.phone, h.idNumber, h.size, h.tags.join(';'), lon.toFixed(7), lat.toFixed(7)].map(q).join(','));
 	}
-	const url = process.env.TEST_DATABASE_URL;
-	if (!url) return print('postgres: skipped (TEST_DATABASE_URL unset)');
-	const name = await createTestDatabase(url);
-	const pg = await openPostgres(withDatabase(url, name));
-	try {
-		await benchOn(pg, rows, print);
-	} finally {
-		await pg.close();
-		await dropTestDatabase(url, name);
+	return lines.join('\n') + '\n';
+}
+
+export async function benchImport(db: Db, d: DemoDistrict, figures: Figures, print: (line: string) => void, importers = IMPORTERS) {
+	const n = d.households.length;
+	await db.exec(`DROP TABLE IF EXISTS ${TABLE}; CREATE TABLE ${TABLE} (LIKE households INCLUDING DEFAULTS INCLUDING INDEXES)`);
+	const empty = () => db.exec(`TRUNCATE ${TABLE}`);
+
+	let t = performance.now();
+	await copyMany(db, TABLE, HOUSEHOLD_COLUMNS, d.households, householdRow(d));
+	const loader = performance.now() - t;
+	await empty();
+
+	const toRow = householdRow(d);
+	const chunks: string[] = [];
+	for (let i = 0; i < n; i += PLAIN_CHUNK) chunks.push(tsv(d.households.slice(i, i + PLAIN_CHUNK).map(toRow)));
+	t = performance.now();
+	for (const text of chunks) await db.copyIn(TABLE, HOUSEHOLD_COLUMNS, text);
+	const plain = performance.now() - t;
+	chunks.length = 0;
+
+	figures.set('import: seed loader, households/s', n / (loader / 1000));
+	figures.set('import: plain COPY, households/s', n / (plain / 1000));
+	figures.set('import: seed loader ÷ plain COPY (time)', loader / plain);
+	if (!importers.length) print(`  import hook: no importer plugged in (tests/bench/import.bench.ts IMPORTERS is empty)`);
+	const csv = importers.length ? householdsCsv(d) : '';
+	for (const imp of importers) {
+		await empty();
+		t = performance.now();
+		const wrote = await imp.run(db, { table: TABLE, csv, rows: n });
+		const ms = performance.now() - t;
+		figures.set(`import: ${imp.name}, households/s`, wrote / (ms / 1000));
+		figures.set(`import: ${imp.name} ÷ plain COPY (time)`, ms / plain);
 	}
+	await db.exec(`DROP TABLE ${TABLE}`);
 }

@@ -6,7 +6,8 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { seedDemoDistrict } from '../../db/seed/ensure';
-import { openPglite, openPostgres, type Db } from '../../src/lib/server/db';
+import { openPglite, type Db } from '../../src/lib/server/db';
+import { NO_POSTGRES, POSTGRES_URL, postgresBackend } from './backends';
 import { LiveHub } from '../../src/lib/server/live/hub';
 import { sseResponse } from '../../src/lib/server/live/sse';
 import { migrate } from '../../src/lib/server/migrate';
@@ -87,11 +88,13 @@ async function replay(db: Db, events: number, clients: number, print: (line: str
 }
 
 export async function benchScreen(print: (line: string) => void, events = Number(process.env.BENCH_SCREEN_EVENTS ?? 2000)) {
-	const targets: [string, () => Promise<Db>][] = [['pglite (in memory)', () => openPglite()]];
-	if (process.env.BENCH_DATABASE_URL) targets.push(['postgres', () => openPostgres(process.env.BENCH_DATABASE_URL!)]);
+	// PostgreSQL in a scratch database (backends.ts), never in the one the URL names
+	const pg = POSTGRES_URL ? await postgresBackend('screen') : null;
+	const targets: [string, () => Promise<Db>][] = [['pglite (in memory)', async () => { const db = await openPglite(); await migrate(db); return db; }]];
+	if (pg) targets.push(['postgres', () => pg.open()]);
+	else print(`postgres: NOT RUN — ${NO_POSTGRES}`);
 	for (const [name, open] of targets) {
 		const db = await open();
-		await migrate(db);
 		if (!(await db.sql`SELECT 1 FROM app_meta WHERE key = 'seed'`).length) await seedDemoDistrict(db, { households: 2000 });
 		// a warm-up round so that code loading and first allocations are not counted as growth
 		await replay(db, 200, 4, () => {}, name);
@@ -99,4 +102,5 @@ export async function benchScreen(print: (line: string) => void, events = Number
 		await replay(db, events, 4, print, `${name}, second day`);
 		await db.close();
 	}
+	await pg?.drop();
 }

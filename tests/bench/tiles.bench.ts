@@ -1,43 +1,94 @@
-// Map-data figures for the district view: what the first view of the whole district sends
-// (binary point tiles at POINT_TILE_ZOOM, grid polygons, base map), raw and gzipped, and how long
-// a tile takes to build cold and to serve from the cache. The browser suite measures the same view
-// over HTTP (tests/e2e/map.e2e.mjs → test-results/map-bytes.json).
-import { seedDemoDistrict } from '../../db/seed/ensure';
-import { openPglite } from '../../src/lib/server/db';
-import { migrate } from '../../src/lib/server/migrate';
+// Map-data figures on a seeded database: tile latency through the server's own code path
+// (pointTile: SELECT → binary encoding → gzip → ETag, cache cleared = cold; then served from the
+// cache) against the bare SELECT it runs (TILE_SQL, same parameters, rows fetched and dropped),
+// for every z12 tile over the district; grid statistics the same way; and the bytes a 1280×800
+// view sends at district, street and grid zoom (MapLibre's fitBounds with 24 px padding on the
+// area; the densest street and grid, the worst case) against the points actually inside it.
+import type { Db } from '../../src/lib/server/db';
 import { LAYERS } from '../../src/lib/domain/pointcodec';
-import { POINT_TILE_ZOOM, tilesCovering, type BBox } from '../../src/lib/domain/tiles';
+import { latToY, lonToX, POINT_TILE_ZOOM, tileBBox, tilesCovering, xToLon, yToLat, type BBox } from '../../src/lib/domain/tiles';
+import { mapCache } from '../../src/lib/server/queries/cache';
 import { basemapGeojson } from '../../src/lib/server/queries/basemap';
-import { gridsGeojson } from '../../src/lib/server/queries/grids';
-import { pointTile } from '../../src/lib/server/queries/pointTiles';
+import { GRID_COUNTS_SQL, gridsGeojson, gridStats } from '../../src/lib/server/queries/grids';
+import { pointTile, TILE_SQL } from '../../src/lib/server/queries/pointTiles';
+import { versions } from '../../src/lib/server/queries/versions';
+import { p50, p95, timed, type Figures } from './report';
 
-const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+const W = 1280, H = 800, PAD = 24, TILE_PX = 512;
 
-export async function benchTiles(households: number, print: (line: string) => void) {
-	const db = await openPglite();
-	await migrate(db);
-	await seedDemoDistrict(db, { households, now: new Date('2026-11-21T00:00:00+08:00') });
-	const [b] = await db.sql<{ w: number; s: number; e: number; n: number }>`SELECT ST_XMin(geom) w, ST_YMin(geom) s, ST_XMax(geom) e, ST_YMax(geom) n FROM areas WHERE level = 'district'`;
-	const tiles = tilesCovering([b.w, b.s, b.e, b.n] as BBox, POINT_TILE_ZOOM);
-	let [raw, gz] = [0, 0];
+/** The zoom and bbox MapLibre shows after fitBounds(bbox, {padding}) in a W×H canvas. */
+export function fitView([w, s, e, n]: BBox): { zoom: number; bbox: BBox } {
+	const dx = (lonToX(e, 0) - lonToX(w, 0)) * TILE_PX, dy = (latToY(s, 0) - latToY(n, 0)) * TILE_PX;
+	const zoom = Math.log2(Math.min((W - 2 * PAD) / dx, (H - 2 * PAD) / dy));
+	const cx = (lonToX(w, zoom) + lonToX(e, zoom)) / 2, cy = (latToY(n, zoom) + latToY(s, zoom)) / 2;
+	const hx = W / 2 / TILE_PX, hy = H / 2 / TILE_PX;
+	return { zoom, bbox: [xToLon(cx - hx, zoom), yToLat(cy + hy, zoom), xToLon(cx + hx, zoom), yToLat(cy - hy, zoom)] };
+}
+
+const BBOX_SQL = `ST_XMin(geom) AS w, ST_YMin(geom) AS s, ST_XMax(geom) AS e, ST_YMax(geom) AS n`;
+type Box = { w: number; s: number; e: number; n: number };
+const box = (b: Box): BBox => [b.w, b.s, b.e, b.n];
+
+export async function benchTiles(db: Db, figures: Figures, print: (line: string) => void) {
+	mapCache.clear();
+	const [district] = await db.query<Box>(`SELECT ${BBOX_SQL} FROM areas WHERE level = 'district'`);
+	const [street] = await db.query<Box & { code: string }>(`SELECT a.code, ${BBOX_SQL.replace(/geom/g, 'a.geom')} FROM areas a
+		WHERE a.level = 'street' ORDER BY (SELECT count(*) FROM households h WHERE h.grid_code LIKE a.code || '%') DESC LIMIT 1`);
+	const [grid] = await db.query<Box & { code: string }>(`SELECT g.code, ${BBOX_SQL.replace(/geom/g, 'g.geom')} FROM grids g
+		ORDER BY (SELECT count(*) FROM households h WHERE h.grid_code = g.code) DESC LIMIT 1`);
+
+	// versions(): the fingerprint every map request checks (recomputed at most every 15 s)
+	const fp: number[] = [];
+	for (let i = 0; i < 3; i++) fp.push((await timed(() => versions(db, Date.now() + (i + 1) * 60_000)))[1]);
+	figures.set('versions() fingerprint (every 15 s), ms p50', p50(fp));
+
+	const tiles = tilesCovering(box(district), POINT_TILE_ZOOM);
 	for (const layer of LAYERS) {
-		let [lr, lg, points, cold, warm] = [0, 0, 0, 0, 0];
+		const bare: number[] = [], cold: number[] = [], warm: number[] = [];
 		for (const tile of tiles) {
-			let t = performance.now();
-			const { cached } = await pointTile(db, layer, tile);
-			cold += performance.now() - t;
-			t = performance.now();
-			await pointTile(db, layer, tile);
-			warm += performance.now() - t;
-			[lr, lg, points] = [lr + cached.body.byteLength, lg + cached.gzip.byteLength, points + cached.meta.count];
+			bare.push((await timed(() => db.query(TILE_SQL[layer], tileBBox(tile))))[1]);
+			mapCache.clear();
+			cold.push((await timed(() => pointTile(db, layer, tile)))[1]);
+			warm.push((await timed(() => pointTile(db, layer, tile)))[1]);
 		}
-		print(`${layer}: ${points.toLocaleString()} points in ${tiles.length} tiles (z${POINT_TILE_ZOOM}): ${kb(lr)} raw, ${kb(lg)} gzip (${(lg / Math.max(1, points)).toFixed(2)} B/point); build ${cold.toFixed(0)} ms cold, ${warm.toFixed(1)} ms cached`);
-		[raw, gz] = [raw + lr, gz + lg];
+		// the last pass left every tile of this layer in the cache, for the byte counts below
+		for (const tile of tiles) await pointTile(db, layer, tile);
+		const tag = `${layer} tile (${tiles.length} × z${POINT_TILE_ZOOM})`;
+		figures.set(`tiles: ${tag} bare SQL p50 ms`, p50(bare));
+		figures.set(`tiles: ${tag} bare SQL p95 ms`, p95(bare));
+		figures.set(`tiles: ${tag} API cold p50 ms`, p50(cold));
+		figures.set(`tiles: ${tag} API cold p95 ms`, p95(cold));
+		figures.set(`tiles: ${tag} API cached p95 ms`, p95(warm));
+		figures.set(`tiles: ${tag} API cold ÷ bare SQL (p95)`, p95(cold) / p95(bare));
 	}
-	for (const [name, doc] of [['grids', await gridsGeojson(db)], ['basemap', await basemapGeojson(db)]] as const) {
-		print(`${name} GeoJSON: ${kb(doc.body.byteLength)} raw, ${kb(doc.gzip.byteLength)} gzip`);
-		[raw, gz] = [raw + doc.body.byteLength, gz + doc.gzip.byteLength];
+	const gsBare: number[] = [], gsCold: number[] = [];
+	for (let i = 0; i < 5; i++) {
+		gsBare.push((await timed(() => db.query(GRID_COUNTS_SQL)))[1]);
+		mapCache.clear();
+		gsCold.push((await timed(() => gridStats(db, 'open_per_100')))[1]);
 	}
-	print(`district view, map data: ${kb(raw)} raw, ${kb(gz)} gzip (GeoJSON of the households alone would be ~${kb(households * 95)})`);
-	await db.close();
+	figures.set('tiles: grid-stats bare SQL p50 ms', p50(gsBare));
+	figures.set('tiles: grid-stats API cold p50 ms', p50(gsCold));
+	figures.set('tiles: grid-stats API cold ÷ bare SQL (p50)', p50(gsCold) / p50(gsBare));
+
+	// bytes per view: documents once per visit, then the z12 point tiles the viewport needs
+	for (const layer of LAYERS) for (const tile of tiles) await pointTile(db, layer, tile);
+	const docs = [await gridsGeojson(db), await basemapGeojson(db), await gridStats(db, 'open_per_100')].reduce((a, d) => a + d.gzip.byteLength, 0);
+	figures.set('bytes: grids + basemap + grid-stats (once per visit), KiB gzip', docs / 1024);
+	for (const [name, area] of [['district', district], ['street', street], ['grid', grid]] as const) {
+		const view = fitView(box(area));
+		const need = tilesCovering(view.bbox, POINT_TILE_ZOOM);
+		let gz = 0, sent = 0;
+		for (const layer of LAYERS) for (const t of need) {
+			const { cached } = await pointTile(db, layer, t);
+			gz += cached.gzip.byteLength;
+			if (layer === 'households') sent += cached.meta.count;
+		}
+		const [{ n }] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM households WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)`, view.bbox);
+		const tag = `bytes: ${name} view (z${view.zoom.toFixed(1)}, ${need.length} tile${need.length > 1 ? 's' : ''})`;
+		figures.set(`${tag} point tiles, KiB gzip`, gz / 1024);
+		figures.set(`${tag} households sent ÷ in view`, sent / Math.max(1, n));
+	}
+	print(`  ${db.kind}: ${tiles.length} z${POINT_TILE_ZOOM} tiles over the district; densest street ${street.code}, densest grid ${grid.code}`);
+	mapCache.clear();
 }

@@ -137,6 +137,17 @@ describeBackends('map api queries', (getDb) => {
 		expect(after.requests).not.toBe(before.requests);
 		expect(after.households).toBe(before.households);
 	});
+
+	it('an update that adds no row changes the version too (the write counters of 0009_scale.sql)', async () => {
+		resetVersions();
+		const before = await versions(getDb());
+		await getDb().sql`UPDATE hazards SET status = status WHERE id = (SELECT min(id) FROM hazards)`;
+		resetVersions();
+		const after = await versions(getDb());
+		expect(after.hazards).not.toBe(before.hazards);
+		expect(after.requests).toBe(before.requests);
+		expect(after.households).toBe(before.households);
+	});
 });
 
 describe('map api http', () => {

@@ -21,37 +21,34 @@ interface PointRow {
 	a: number;
 }
 
-/** Rows inside the tile; edges are half-open so a point on a boundary belongs to exactly one tile. */
+// Rows inside a tile's [west, south, east, north] = $1…$4; edges are half-open so a point on a
+// boundary belongs to exactly one tile. Exported as text so the benchmark times the same SELECT bare.
+// No ORDER BY: rows() sorts by id (see there).
+const IN_TILE = `geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)
+	AND ST_X(geom) >= $1 AND ST_X(geom) < $3 AND ST_Y(geom) > $2 AND ST_Y(geom) <= $4`;
+export const TILE_SQL: Record<PointLayer, string> = {
+	households: `SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y, tags, last_visit_at AS v FROM households
+		WHERE ${IN_TILE}`,
+	// 未销号 hazards only: verified ones are closed and would bury the live ones
+	hazards: `SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y, severity, status,
+		       CASE WHEN status IN ('open', 'rectifying') THEN rectify_deadline < now()
+		            ELSE coalesce(reinspect_deadline < now(), false) END AS overdue
+		FROM hazards WHERE status <> 'verified' AND ${IN_TILE}`,
+	requests: `SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y, status, priority,
+		       coalesce(resolve_deadline < now(), false) AS overdue
+		FROM requests WHERE status NOT IN ('resolved', 'evaluated', 'closed') AND ${IN_TILE}`
+};
+
 async function rows(db: Database, layer: PointLayer, tile: Tile): Promise<PointRow[]> {
-	const [w, s, e, n] = tileBBox(tile);
-	const now = new Date();
+	// id order here rather than ORDER BY id: the densest tile's 80 000 rows (200 000 households)
+	// spilled PostgreSQL's sort to disk, while the scan returns them nearly in id order already,
+	// which JavaScript's merge sort finishes in one pass
+	const r = (await db.query<any>(TILE_SQL[layer], tileBBox(tile))).sort((a, b) => a.id - b.id);
 	if (layer === 'households') {
-		const r = await db.sql<{ id: number; x: number; y: number; tags: string[]; v: Date | null }>`
-			SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y, tags, last_visit_at AS v FROM households
-			WHERE geom && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326)
-			  AND ST_X(geom) >= ${w} AND ST_X(geom) < ${e} AND ST_Y(geom) > ${s} AND ST_Y(geom) <= ${n}
-			ORDER BY id`;
+		const now = new Date();
 		return r.map((h) => ({ id: h.id, x: h.x, y: h.y, a: packHousehold(h.tags, visitClass(h.v && new Date(h.v), now)) }));
 	}
-	if (layer === 'hazards') {
-		// 未销号 hazards only: verified ones are closed and would bury the live ones
-		const r = await db.sql<{ id: number; x: number; y: number; severity: number; status: string; overdue: boolean }>`
-			SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y, severity, status,
-			       CASE WHEN status IN ('open', 'rectifying') THEN rectify_deadline < now()
-			            ELSE coalesce(reinspect_deadline < now(), false) END AS overdue
-			FROM hazards
-			WHERE status <> 'verified' AND geom && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326)
-			  AND ST_X(geom) >= ${w} AND ST_X(geom) < ${e} AND ST_Y(geom) > ${s} AND ST_Y(geom) <= ${n}
-			ORDER BY id`;
-		return r.map((h) => ({ id: h.id, x: h.x, y: h.y, a: packHazard(h.severity, h.status, h.overdue) }));
-	}
-	const r = await db.sql<{ id: number; x: number; y: number; status: string; overdue: boolean; priority: string }>`
-		SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y, status, priority,
-		       coalesce(resolve_deadline < now(), false) AS overdue
-		FROM requests
-		WHERE status NOT IN ('resolved', 'evaluated', 'closed') AND geom && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326)
-		  AND ST_X(geom) >= ${w} AND ST_X(geom) < ${e} AND ST_Y(geom) > ${s} AND ST_Y(geom) <= ${n}
-		ORDER BY id`;
+	if (layer === 'hazards') return r.map((h) => ({ id: h.id, x: h.x, y: h.y, a: packHazard(h.severity, h.status, h.overdue) }));
 	return r.map((q) => ({ id: q.id, x: q.x, y: q.y, a: packRequest(q.status, q.overdue, q.priority === 'urgent') }));
 }
 

@@ -1,0 +1,134 @@
+// The map page in headless Chromium (software WebGL, the flags of tests/e2e/run.mjs) against a
+// started app on a seeded database: time from navigation to the base map and grids drawn
+// (window.__gridmapReady) and to every point tile of the district view loaded and drawn (a first
+// visit: the server's tile cache is cold), then requestAnimationFrame deltas while the map pans by
+// 8 px a frame (150 frames or 12 s, at least 6 measured: with 2 the percentiles said nothing) with every point loaded. Software WebGL
+// (SwiftShader) on the CPU: frame times measure this machine's CPU rasterising, not a GPU.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { p50, p95, type Figures } from './report';
+
+const require = createRequire(path.join(process.cwd(), 'package.json'));
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
+	'--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const W = 1280, H = 800;
+
+export const browserMissing = () => (existsSync(CHROMIUM) ? null : `Chromium not found at ${CHROMIUM}`);
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const s = createServer().listen(0, '127.0.0.1', () => {
+			const port = (s.address() as { port: number }).port;
+			s.close(() => resolve(port));
+		}).on('error', reject);
+	});
+}
+
+const SOURCES = ['src', 'static', 'db', 'svelte.config.js', 'vite.config.ts', 'package.json'];
+const newest = (p: string): number => {
+	const s = statSync(p);
+	return s.isDirectory() ? readdirSync(p).reduce((m, f) => Math.max(m, newest(path.join(p, f))), s.mtimeMs) : s.mtimeMs;
+};
+
+/** Builds the app when the build is missing or older than the sources (as scripts/start.mjs does). */
+function ensureBuilt() {
+	const built = 'build/index.js';
+	if (existsSync(built) && !SOURCES.some((p) => existsSync(p) && newest(p) > statSync(built).mtimeMs)) return;
+	const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'], { encoding: 'utf8' });
+	if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/**
+ * The built app on a free port, started by absolute path: another process on a shared machine
+ * that stops "node build/index.js" servers by name does not stop this one.
+ */
+async function startApp(env: Record<string, string>): Promise<{ base: string; proc: ChildProcess }> {
+	ensureBuilt();
+	const port = await freePort();
+	const base = `http://127.0.0.1:${port}`;
+	const clean = { ...process.env };
+	delete clean.DATABASE_URL;
+	delete clean.DATA_DIR;
+	const proc = spawn(process.execPath, [path.resolve('build/index.js')], {
+		env: { ...clean, ...env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base }, stdio: ['ignore', 'pipe', 'pipe'], detached: true
+	});
+	const kill = () => { try { process.kill(-proc.pid!, 'SIGKILL'); } catch { /* gone already */ } };
+	process.once('exit', kill); // never leave the app running when the benchmark stops
+	// the build's and server's output is shown only when the app fails to come up
+	let log = '';
+	const keep = (b: Buffer) => (log = (log + b.toString()).slice(-8000));
+	proc.stdout!.on('data', keep);
+	proc.stderr!.on('data', keep);
+	for (const until = Date.now() + 600_000; Date.now() < until; ) {
+		if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`the app exited (${proc.exitCode ?? proc.signalCode}):\n${log}`);
+		const s = await fetch(`${base}/api/status`).then((r) => r.json()).catch(() => null);
+		if (s?.ready) return { base, proc };
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	throw new Error('the app did not become ready in 10 minutes');
+}
+
+function stopApp(proc: ChildProcess): Promise<void> {
+	return new Promise((resolve) => {
+		if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+		proc.once('exit', () => resolve());
+		process.kill(-proc.pid!, 'SIGKILL'); // an open SSE stream would hold a graceful shutdown for 30 s
+	});
+}
+
+async function visit(browser: any, base: string) {
+	const context = await browser.newContext({ viewport: { width: W, height: H } });
+	const page = await context.newPage();
+	page.on('pageerror', (e: Error) => console.log('  page error:', e.message));
+	await page.goto(base + '/', { waitUntil: 'load', timeout: 120_000 });
+	await page.waitForFunction(() => (window as any).__gridmapReady === true, null, { timeout: 300_000, polling: 50 });
+	const mapReady = await page.evaluate(() => performance.now());
+	await page.waitForFunction(() => {
+		const c = (window as any).__gridmap;
+		return !Object.values(c.sets).some((s: any) => s.loading) && c.map.loaded();
+	}, null, { timeout: 300_000, polling: 50 });
+	// deck.gl draws on the next animation frame after the data arrives
+	const pointsDrawn = await page.evaluate(() => new Promise<number>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now())))));
+	const points = await page.evaluate(() => Object.values((window as any).__gridmap.sets).reduce((n: number, s: any) => n + s.combined().count, 0));
+	return { context, page, mapReady, pointsDrawn, points };
+}
+
+export async function benchBrowser(env: Record<string, string>, figures: Figures, print: (line: string) => void) {
+	const { chromium } = require('playwright-core');
+	const { base, proc } = await startApp(env);
+	const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+	try {
+		const v = await visit(browser, base);
+		const deltas: number[] = await v.page.evaluate(async () => {
+			const m = (window as any).__gridmap.map;
+			const out: number[] = [];
+			const start = performance.now();
+			let last = start;
+			for (let i = 0; i < 150 && (i < 7 || performance.now() - start < 12_000); i++) {
+				const dir = Math.floor(i / 25) % 2 ? -1 : 1;
+				m.panBy([8 * dir, 3 * dir], { animate: false });
+				await new Promise((r) => requestAnimationFrame(r));
+				const now = performance.now();
+				out.push(now - last);
+				last = now;
+			}
+			return out.slice(1); // the first delta includes the evaluate call itself
+		});
+		await v.context.close();
+		figures.set('browser: points loaded in the page', v.points);
+		figures.set('browser: base map + grids drawn, ms after navigation', v.mapReady);
+		figures.set('browser: every point drawn, ms after navigation', v.pointsDrawn);
+		figures.set('browser: panning, frames measured', deltas.length);
+		figures.set('browser: panning, frame time p50 ms', p50(deltas));
+		figures.set('browser: panning, frame time p95 ms', p95(deltas));
+		figures.set('browser: panning, frames per second', 1000 / (deltas.reduce((a, b) => a + b, 0) / deltas.length));
+	} finally {
+		await browser.close();
+		await stopApp(proc);
+	}
+	print(`  browser: ${figures.get('browser: points loaded in the page')?.toLocaleString()} points in the page`);
+}

@@ -1,0 +1,39 @@
+// The dashboard's aggregate queries on a seeded database, through the server functions the pages
+// call: KPIs of the whole district and of each street (computeKpis), the street ranking
+// (rankChildren), the big screen's summary, and the hotspot analysis (analyze: SQL + DBSCAN + Gi*).
+// Each is timed 3 times (per street: once per street) and reported as p50 / p95 in ms.
+import type { Db } from '../../src/lib/server/db';
+import { computeKpis, rankChildren, type KpiScope } from '../../src/lib/server/kpi/kpi';
+import { analyze } from '../../src/lib/server/hotspots/analysis';
+import { parseHotspotFilter } from '../../src/lib/server/hotspots/filters';
+import { screenSummary } from '../../src/lib/server/screen/summary';
+import { p50, p95, timed, type Figures } from './report';
+
+async function repeat(n: number, fn: () => Promise<unknown>): Promise<number[]> {
+	const out: number[] = [];
+	for (let i = 0; i < n; i++) out.push((await timed(fn))[1]);
+	return out;
+}
+
+export async function benchQueries(db: Db, now: Date, figures: Figures, print: (line: string) => void) {
+	const to = now, from = new Date(now.getTime() - 30 * 86_400_000);
+	const scope = (area: string | null): KpiScope => ({ area, department: null, leader: null, from, to });
+	const streets = (await db.query<{ code: string }>(`SELECT code FROM areas WHERE level = 'street' ORDER BY code`)).map((r) => r.code);
+
+	const district = await repeat(3, () => computeKpis(db, scope(null), { now }));
+	figures.set('kpi: district computeKpis p50 ms', p50(district));
+	const perStreet: number[] = [];
+	for (const s of streets) perStreet.push((await timed(() => computeKpis(db, scope(s), { now })))[1]);
+	figures.set(`kpi: per street computeKpis (${streets.length} streets) p50 ms`, p50(perStreet));
+	figures.set(`kpi: per street computeKpis p95 ms`, p95(perStreet));
+	figures.set('kpi: street ranking rankChildren(district) p50 ms', p50(await repeat(3, () => rankChildren(db, scope(null), { now }))));
+	figures.set('screen: summary, district p50 ms', p50(await repeat(3, () => screenSummary(db, null, now))));
+	figures.set('screen: summary, one street p50 ms', p50(await repeat(3, () => screenSummary(db, streets[0], now))));
+
+	const f = parseHotspotFilter(new URLSearchParams(), new Set());
+	let last: Awaited<ReturnType<typeof analyze>> | null = null;
+	const runs = await repeat(2, async () => (last = await analyze(db, f, now)));
+	figures.set(`hotspots: analyze (default filter, ${f.days} days) p50 ms`, p50(runs));
+	for (const [k, v] of Object.entries(last!.timings)) figures.set(`hotspots: analyze, of which ${k} ms`, v);
+	print(`  ${db.kind}: hotspot analysis on ${last!.points.lon.length.toLocaleString()} points, ${last!.clusters.length} clusters`);
+}
