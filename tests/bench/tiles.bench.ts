@@ -8,6 +8,7 @@ import type { Db } from '../../src/lib/server/db';
 import { LAYERS } from '../../src/lib/domain/pointcodec';
 import { latToY, lonToX, POINT_TILE_ZOOM, tileBBox, tilesCovering, xToLon, yToLat, type BBox } from '../../src/lib/domain/tiles';
 import { mapCache } from '../../src/lib/server/queries/cache';
+import { asUser } from '../../src/lib/server/access/userdb';
 import { basemapGeojson } from '../../src/lib/server/queries/basemap';
 import { GRID_COUNTS_SQL, gridsGeojson, gridStats } from '../../src/lib/server/queries/grids';
 import { pointTile, TILE_SQL } from '../../src/lib/server/queries/pointTiles';
@@ -43,13 +44,25 @@ export async function benchTiles(db: Db, figures: Figures, print: (line: string)
 	figures.set('versions() fingerprint (every 15 s), ms p50', p50(fp));
 
 	const tiles = tilesCovering(box(district), POINT_TILE_ZOOM);
+	// the server runs each request as its user under row-level security (0007): a district leader here
+	const [leader] = await db.query<{ id: number; role: string }>(`SELECT id, role FROM users WHERE role = 'leader' AND jurisdiction_code IS NOT NULL ORDER BY id LIMIT 1`);
+	const asLeader = leader ? asUser(db, leader) : null;
 	for (const layer of LAYERS) {
-		const bare: number[] = [], cold: number[] = [], warm: number[] = [];
+		const bare: number[] = [], cold: number[] = [], warm: number[] = [], rls: number[] = [];
 		for (const tile of tiles) {
 			bare.push((await timed(() => db.query(TILE_SQL[layer], tileBBox(tile))))[1]);
 			mapCache.clear();
 			cold.push((await timed(() => pointTile(db, layer, tile)))[1]);
 			warm.push((await timed(() => pointTile(db, layer, tile)))[1]);
+			if (asLeader) {
+				mapCache.clear();
+				rls.push((await timed(() => pointTile(asLeader, layer, tile)))[1]);
+			}
+		}
+		if (rls.length) {
+			const tag = `${layer} tile (${tiles.length} × z${POINT_TILE_ZOOM})`;
+			figures.set(`tiles: ${tag} API cold as a leader (RLS) p95 ms`, p95(rls));
+			figures.set(`tiles: ${tag} RLS ÷ owner, cold p95`, p95(rls) / p95(cold));
 		}
 		// the last pass left every tile of this layer in the cache, for the byte counts below
 		for (const tile of tiles) await pointTile(db, layer, tile);

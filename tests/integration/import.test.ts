@@ -96,6 +96,7 @@ describeBackends('import', (getDb) => {
 	it('reads English headers (name, lng, lat) and converts GCJ-02 and BD-09 to WGS84', async () => {
 		const r = await runImport(getDb(), null, { layer: 'households', fileName: 'h.csv', bytes: file('good/households-english.csv'), crs: 'wgs84' }, { commit: false });
 		expect(r.preview[0].values).toMatchObject({ head_name: 'Zhao Lei', address: 'Block 3', size: 1 });
+		expect(r.preview[0].values.phone).toBe('139****1111'); // the preview masks phones and ID numbers
 		const wgs: [number, number] = [113.2071, 28.2061];
 		for (const [crs, from] of [['gcj02', gcoord.GCJ02], ['bd09', gcoord.BD09]] as const) {
 			const [x, y] = gcoord.transform(wgs, gcoord.WGS84, from) as number[];

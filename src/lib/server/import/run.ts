@@ -4,6 +4,7 @@
 // that exist, grids tiling their community (gaps, overlaps, overflow), points matched to grids
 // with ST_Covers. A preview rolls that transaction back; a commit writes the real tables in it,
 // so a file goes in whole or not at all.
+import { maskIdNumber, maskPhone } from '../../domain/mask';
 import type { FeatureCollection } from 'geojson';
 import { cleanRecords, type CleanRow } from '../../domain/import/clean';
 import { countVertices } from '../../domain/import/geometry';
@@ -141,9 +142,14 @@ async function stage(tx: Queryable, rows: CleanRow[], progress: OnImportProgress
 	progress({ phase: '写入暂存表', done: rows.length, total: rows.length });
 }
 
+/** Phones and ID numbers leave masked in the preview too: enough to recognise a row, not to copy it. */
+const PREVIEW_MASKS: Record<string, (v: string) => string> = { phone: maskPhone, reporter_phone: maskPhone, id_number: maskIdNumber };
+const previewValues = (values: Record<string, unknown>) =>
+	Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === 'string' && PREVIEW_MASKS[k] ? PREVIEW_MASKS[k](v) : v]));
+
 async function previewRows(tx: Queryable, rows: CleanRow[]) {
 	const grids = new Map((await tx.sql<{ rn: number; grid_code: string | null }>`SELECT rn, grid_code FROM import_stage ORDER BY rn LIMIT 50`).map((r) => [r.rn, r.grid_code]));
-	return rows.slice(0, 50).map((r) => ({ row: r.row, where: r.where, values: r.values, gridCode: grids.get(r.row) ?? null }));
+	return rows.slice(0, 50).map((r) => ({ row: r.row, where: r.where, values: previewValues(r.values), gridCode: grids.get(r.row) ?? null }));
 }
 
 /**
