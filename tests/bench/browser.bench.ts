@@ -84,6 +84,10 @@ async function visit(browser: any, base: string) {
 	const context = await browser.newContext({ viewport: { width: W, height: H } });
 	const page = await context.newPage();
 	page.on('pageerror', (e: Error) => console.log('  page error:', e.message));
+	// the map needs a signed-in user (issue 7): a district leader, who sees every grid, signs in first
+	// so that the timings below still start at the map page's own navigation
+	const signIn = await page.request.get(`${base}/login/demo?user=leader1&redirect=/`, { maxRedirects: 0 });
+	if (signIn.status() !== 303) throw new Error(`demo sign-in as leader1 failed: HTTP ${signIn.status()}`);
 	await page.goto(base + '/', { waitUntil: 'load', timeout: 120_000 });
 	await page.waitForFunction(() => (window as any).__gridmapReady === true, null, { timeout: 300_000, polling: 50 });
 	const mapReady = await page.evaluate(() => performance.now());
