@@ -3,20 +3,23 @@
 import { ApiError, badParam } from '../../domain/apierror';
 import type { Actor } from '../../domain/workflow';
 import type { Database, Queryable } from '../db';
+import { maskedHouseholds } from '../pii/masked';
 
-export interface HouseholdRow { id: number; gridCode: string; address: string; head: string; tags: string[]; lastVisitAt: Date | null; due: boolean; lon: number; lat: number }
+export interface HouseholdRow { id: number; gridCode: string; address: string; head: string | null; tags: string[]; lastVisitAt: Date | null; due: boolean; lon: number; lat: number }
 
 /** Households of `grids`, not-visited-in-`days` first (never visited first of all). */
 export async function householdsInGrids(db: Queryable, grids: string[], days: number, now = new Date(), limit = 2000) {
 	const since = new Date(now.getTime() - days * 86_400_000);
 	const rows = await db.sql<HouseholdRow>`
-		SELECT id, grid_code AS "gridCode", address, (pii_household(id)).name AS head, tags, last_visit_at AS "lastVisitAt",
+		SELECT id, grid_code AS "gridCode", address, tags, last_visit_at AS "lastVisitAt",
 		       (last_visit_at IS NULL OR last_visit_at <= ${since}) AS due, ST_X(geom) AS lon, ST_Y(geom) AS lat
 		FROM households WHERE grid_code = ANY(${grids}::text[])
 		ORDER BY due DESC, last_visit_at ASC NULLS FIRST, id LIMIT ${limit}`;
 	const [c] = await db.sql<{ total: number; visited: number }>`
 		SELECT count(*) AS total, count(*) FILTER (WHERE last_visit_at > ${since}) AS visited
 		FROM households WHERE grid_code = ANY(${grids}::text[])`;
+	const names = await maskedHouseholds(db, rows.map((r) => r.id));
+	for (const r of rows) r.head = names.get(r.id)?.name ?? null;
 	return { rows, total: Number(c.total), visited: Number(c.visited) };
 }
 

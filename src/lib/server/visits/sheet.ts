@@ -2,6 +2,7 @@
 // its grid, and the households to knock on (vulnerable, or longest without a visit). Names are
 // masked: the sheet is paper and leaves the building.
 import type { Queryable } from '../db';
+import { maskedHouseholds } from '../pii/masked';
 import { OPEN_STATUSES } from '../../domain/workflow';
 
 export async function sheetStops(db: Queryable, visitId: number) {
@@ -23,12 +24,17 @@ export async function sheetStops(db: Queryable, visitId: number) {
 		  SELECT grid_code, code, title, severity, rectify_deadline < now() AS overdue, row_number() OVER (PARTITION BY grid_code ORDER BY severity DESC, rectify_deadline) AS k
 		  FROM hazards WHERE grid_code = ANY(${codes}) AND status IN ('open', 'rectifying')) x
 		WHERE k <= 5 ORDER BY grid_code, k`;
-	const households = await db.sql<{ grid_code: string; address: string; head_name: string; tags: string[]; last_visit: string | null }>`
-		SELECT grid_code, address, (pii_household(id)).name AS head_name, tags, last_visit FROM (
+	const households = await db.sql<{ id?: number; grid_code: string; address: string; head_name: string | null; tags: string[]; last_visit: string | null }>`
+		SELECT id, grid_code, address, tags, last_visit FROM (
 		  SELECT id, grid_code, address, tags, to_char(last_visit_at, 'YYYY-MM-DD') AS last_visit,
 		    row_number() OVER (PARTITION BY grid_code ORDER BY (cardinality(tags) > 0) DESC, last_visit_at NULLS FIRST, id) AS k
 		  FROM households WHERE grid_code = ANY(${codes})) x
 		WHERE k <= 5 ORDER BY grid_code, k`;
+	const names = await maskedHouseholds(db, households.map((h) => h.id!));
+	for (const h of households) {
+		h.head_name = names.get(h.id!)?.name ?? null;
+		delete h.id;
+	}
 	const by = <T extends { grid_code: string }>(rows: T[], code: string | null) => rows.filter((r) => r.grid_code === code);
 	return stops.map((s) => ({
 		...s, address: s.address ?? [s.street, s.community, s.grid_name].filter(Boolean).join(' · '),
