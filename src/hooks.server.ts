@@ -3,7 +3,7 @@ import { SESSION_COOKIE, userFromToken } from '$lib/server/auth';
 import { open, ready, SeedingError } from '$lib/server/database';
 import { installLogRedaction } from '$lib/server/logging';
 import { screenMayOpen } from '$lib/server/screen/access';
-import { crossSiteFormBlocked, KEYED_FORM_PATHS } from '$lib/server/csrf';
+import { crossSiteRefused } from '$lib/server/csrf';
 
 installLogRedaction();
 
@@ -20,8 +20,6 @@ export const init: ServerInit = async () => {
 const PUBLIC = [/^\/login(\/|$)/, /^\/logout$/, /^\/api\/status$/, /^\/open311\//, /^\/ogc(\/|$)/];
 const isPublicPath = (path: string) => PUBLIC.some((p) => p.test(path));
 
-const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
 const SECURITY_HEADERS: Record<string, string> = {
 	'x-content-type-options': 'nosniff',
 	'x-frame-options': 'DENY',
@@ -34,23 +32,9 @@ const SECURITY_HEADERS: Record<string, string> = {
 const refuse = (status: number, code: string, message: string) =>
 	Response.json({ error: { code, message } }, { status, headers: SECURITY_HEADERS });
 
-/**
- * A state-changing request from another site is refused whatever its content type (SvelteKit's
- * own check covers forms only, not JSON): browsers name the sending page in Origin and
- * Sec-Fetch-Site on every cross-origin POST. Clients that are not browsers send neither.
- */
-function crossSite(request: Request, url: URL): boolean {
-	if (!UNSAFE.has(request.method)) return false;
-	const origin = request.headers.get('origin');
-	if (origin && origin !== url.origin) return true;
-	const site = request.headers.get('sec-fetch-site');
-	return site === 'cross-site' || site === 'same-site';
-}
-
 export const handle: Handle = async ({ event, resolve }) => {
 	const { url, request } = event;
-	const keyed = KEYED_FORM_PATHS.some((p) => url.pathname.startsWith(p));
-	if (crossSiteFormBlocked(request, url) || (!keyed && crossSite(request, url))) {
+	if (crossSiteRefused(request, url)) {
 		return refuse(403, 'csrf', '拒绝来自其他站点的请求（跨站请求伪造防护）');
 	}
 

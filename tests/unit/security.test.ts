@@ -34,3 +34,21 @@ describe('redactPii', () => {
 		expect(findPii('a 13812341234 b 430199199001011234')).toEqual(['430199199001011234', '13812341234']);
 	});
 });
+
+describe('crossSiteRefused', async () => {
+	const { crossSiteRefused } = await import('../../src/lib/server/csrf');
+	const url = new URL('https://grid.example/api/requests');
+	const req = (method: string, headers: Record<string, string>) => new Request(url, { method, headers });
+	it('refuses another origin, a cross-site fetch, and a form post without our origin', () => {
+		expect(crossSiteRefused(req('POST', { origin: 'https://evil.example', 'content-type': 'application/json' }), url)).toBe(true);
+		expect(crossSiteRefused(req('POST', { 'sec-fetch-site': 'cross-site' }), url)).toBe(true);
+		expect(crossSiteRefused(req('POST', { 'content-type': 'application/x-www-form-urlencoded' }), url)).toBe(true);
+	});
+	it('lets same-origin posts, reads, non-browser JSON and Open311 forms through', () => {
+		expect(crossSiteRefused(req('POST', { origin: 'https://grid.example', 'content-type': 'application/x-www-form-urlencoded' }), url)).toBe(false);
+		expect(crossSiteRefused(req('GET', { origin: 'https://evil.example' }), url)).toBe(false);
+		expect(crossSiteRefused(req('POST', { 'content-type': 'application/json' }), url)).toBe(false);
+		const o311 = new URL('https://grid.example/open311/v2/requests.json');
+		expect(crossSiteRefused(new Request(o311, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), o311)).toBe(false);
+	});
+});

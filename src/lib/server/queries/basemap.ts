@@ -3,11 +3,10 @@
 // GeoJSON document (MapLibre tiles it in a worker), built in SQL as text and cached per version.
 import type { Database } from '../db';
 import { makeCached, mapCache, type Cached } from './cache';
-import { systemOf } from '../access/userdb';
 import { versions } from './versions';
 
 export async function basemapGeojson(db: Database): Promise<Cached> {
-	const v = (await versions(systemOf(db))).basemap;
+	const v = (await versions(db)).basemap;
 	return mapCache.get(`basemap:${v}`, async () => {
 		const [r] = await db.sql<{ doc: string }>`
 			WITH f AS (

@@ -3,13 +3,13 @@
 import type { Database } from '../db';
 import { legendFor, MEASURES, measureValue, type GridStat, type GridStats, type MeasureKey } from '../../domain/measures';
 import { makeCached, mapCache, type Cached } from './cache';
-import { scopeOf, systemOf } from '../access/userdb';
+import { scopeOf } from '../access/userdb';
 import { versions } from './versions';
 
 // GeoJSON with 5 decimals (≈ 1 m): shared edges round identically on both sides.
 
 export async function gridsGeojson(db: Database): Promise<Cached> {
-	const v = (await versions(systemOf(db))).grids;
+	const v = (await versions(db)).grids;
 	return mapCache.get(`grids:${v}`, async () => {
 		const [r] = await db.sql<{ doc: string }>`
 			SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
@@ -25,7 +25,7 @@ export async function gridsGeojson(db: Database): Promise<Cached> {
 const STATS_BUCKET_MS = 60_000;
 
 export async function gridStats(db: Database, measure: MeasureKey): Promise<Cached<GridStats>> {
-	const v = await versions(systemOf(db));
+	const v = await versions(db);
 	const bucket = Math.floor(Date.now() / STATS_BUCKET_MS);
 	const key = `gridstats:${scopeOf(db)}:${measure}:${v.households}:${v.requests}:${v.hazards}:${v.grids}:${bucket}`;
 	return mapCache.get(key, async () => {

@@ -6,7 +6,7 @@ import { encodePoints, type PointLayer } from '../../domain/pointcodec';
 import { packHazard, packHousehold, packRequest, visitClass } from '../../domain/pointattrs';
 import { POINT_TILE_ZOOM, tileBBox, tilesCovering, type BBox, type Tile } from '../../domain/tiles';
 import { makeCached, mapCache, type Cached } from './cache';
-import { scopeOf, systemOf } from '../access/userdb';
+import { scopeOf } from '../access/userdb';
 import { versions } from './versions';
 
 export interface TileMeta {
@@ -54,7 +54,7 @@ async function rows(db: Database, layer: PointLayer, tile: Tile): Promise<PointR
 
 /** The encoded tile for the layer's current data version, from memory when built before. */
 export async function pointTile(db: Database, layer: PointLayer, tile: Tile): Promise<{ cached: Cached<TileMeta>; version: string }> {
-	const version = (await versions(systemOf(db)))[layer];
+	const version = (await versions(db))[layer];
 	const key = `tile:${scopeOf(db)}:${layer}:${tile.z}/${tile.x}/${tile.y}:${version}`;
 	const cached = await mapCache.get(key, async () => {
 		const r = await rows(db, layer, tile);
