@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // npm start: build the app when the build is missing or older than the sources, then serve it on
 // PORT (3000) with the embedded database under ./data (or DATABASE_URL). The first start seeds the
-// demo district and the page shows its progress.
+// demo district and the page shows its progress. The server itself is scripts/serve.mjs (plain http
+// at any address, https behind TRUST_PROXY, graceful shutdown); this process only passes signals
+// on and never outlives it, nor lets it outlive this process (the IPC channel tells it).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const SOURCES = ['src', 'static', 'db', 'svelte.config.js', 'vite.config.ts', 'package.json'];
 const BUILT = 'build/index.js';
@@ -23,8 +27,16 @@ if (!existsSync(BUILT) || SOURCES.some((p) => existsSync(p) && newest(p) > statS
 	console.log(`[start] 构建完成，用时 ${((Date.now() - t0) / 1000).toFixed(1)} 秒`);
 }
 const port = process.env.PORT ?? '3000';
-console.log(`[start] 网格治理地图 → http://localhost:${port}/  (数据库：${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : '内置 PGlite ./data/pglite'})`);
+console.log(`[start] 网格治理地图 → http://localhost:${port}/  (数据库：${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `内置 PGlite ${path.join(process.env.DATA_DIR || './data', 'pglite')}`})`);
 // 64 MB: district imports upload files this large; each endpoint sets its own, smaller limit
-const server = spawn(process.execPath, ['build/index.js'], { stdio: 'inherit', env: { BODY_SIZE_LIMIT: '64M', ...process.env, PORT: port } });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
-server.on('exit', (code) => process.exit(code ?? 0));
+const server = spawn(process.execPath, [fileURLToPath(new URL('./serve.mjs', import.meta.url))], {
+	stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+	env: { BODY_SIZE_LIMIT: '64M', ...process.env, PORT: port }
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => server.kill(signal));
+server.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
+// npm (or whoever started us) gone without a signal: we were re-parented, so stop the server too
+const parent = process.ppid;
+setInterval(() => {
+	if (process.ppid !== parent) server.kill('SIGTERM');
+}, 1000).unref();

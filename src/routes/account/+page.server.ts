@@ -37,7 +37,7 @@ export const actions: Actions = {
 			await tx.sql`INSERT INTO audit_log (user_id, action, subject, ip, detail)
 				VALUES (${user.id}, 'logout_all', ${'user:' + user.id}, ${event.getClientAddress()}, ${JSON.stringify({ sessions: n })}::jsonb)`;
 		});
-		event.cookies.delete(SESSION_COOKIE, { path: '/' });
+		event.cookies.delete(SESSION_COOKIE, { path: '/', secure: event.url.protocol === 'https:' });
 		redirect(303, '/login');
 	}
 };
