@@ -2,6 +2,7 @@
 // that reconnects sends Last-Event-ID and gets what it missed replayed from the database before
 // the live stream resumes; the page also dedupes by id, so an overlap is harmless.
 import type { Queryable } from '../db';
+import { isStopping, onShutdown } from '../lifecycle';
 import { eventsAfter, type LiveEvent, type LiveHub } from './hub';
 
 export interface SseOptions {
@@ -31,6 +32,8 @@ export function sseResponse(db: Queryable, hub: LiveHub, after: number | null, o
 	let cleanup = () => {};
 	const stream = new ReadableStream<Uint8Array>({
 		async start(controller) {
+			// opened while the server is stopping: the 'streams' closers have already run
+			if (isStopping()) return controller.close();
 			let open = true;
 			let sentId = after ?? hub.latest;
 			const send = (text: string) => {
@@ -51,11 +54,15 @@ export function sseResponse(db: Queryable, hub: LiveHub, after: number | null, o
 				}
 			});
 			const ping = setInterval(() => send(`event: ping\ndata: {"t":${Date.now()},"last":${sentId}}\n\n`), pingMs);
+			// a stream never ends by itself: at shutdown it is closed at once (the page reconnects
+			// with Last-Event-ID to whichever server comes up), so it does not hold the drain
+			const unregister = onShutdown('streams', () => cleanup());
 			cleanup = () => {
 				if (!open) return;
 				open = false;
 				clearInterval(ping);
 				unsubscribe();
+				unregister();
 				try {
 					controller.close();
 				} catch {
