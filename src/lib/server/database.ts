@@ -3,6 +3,7 @@
 // `SeedingError` and show `progress()` instead of the map.
 import { openConfigured, type Db } from './db';
 import { migrate } from './migrate';
+import { onShutdown } from './lifecycle';
 import { ensureDemoDistrict, type SeedProgress } from '../../../db/seed/ensure';
 
 interface State {
@@ -30,6 +31,7 @@ export class SeedingError extends Error {
 export function open(): Promise<Db> {
 	state.opening ??= (async () => {
 		const db = await openConfigured();
+		onShutdown('resources', () => db.close()); // after the last request (scripts/serve.mjs)
 		await migrate(db);
 		state.seeding = ensureDemoDistrict(db, (p) => (state.current = p)).then(
 			() => {
