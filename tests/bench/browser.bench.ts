@@ -43,8 +43,9 @@ function ensureBuilt() {
 }
 
 /**
- * The built app on a free port, started by absolute path: another process on a shared machine
- * that stops "node build/index.js" servers by name does not stop this one.
+ * The built app on a free port, served as `npm start` serves it (scripts/serve.mjs: no ORIGIN
+ * needed on plain http), started by absolute path: another process on a shared machine that stops
+ * servers by name does not stop this one.
  */
 async function startApp(env: Record<string, string>): Promise<{ base: string; proc: ChildProcess }> {
 	ensureBuilt();
@@ -53,8 +54,9 @@ async function startApp(env: Record<string, string>): Promise<{ base: string; pr
 	const clean = { ...process.env };
 	delete clean.DATABASE_URL;
 	delete clean.DATA_DIR;
-	const proc = spawn(process.execPath, [path.resolve('build/index.js')], {
-		env: { ...clean, ...env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base }, stdio: ['ignore', 'pipe', 'pipe'], detached: true
+	delete clean.ORIGIN;
+	const proc = spawn(process.execPath, [path.resolve('scripts/serve.mjs')], {
+		env: { ...clean, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true
 	});
 	const kill = () => { try { process.kill(-proc.pid!, 'SIGKILL'); } catch { /* gone already */ } };
 	process.once('exit', kill); // never leave the app running when the benchmark stops

@@ -3,7 +3,13 @@
 //
 // What run.mjs hands each file in its environment: BASE_URL, CHROMIUM_PATH, CHROMIUM_ARGS and
 // E2E_ARTIFACTS (see run.mjs). The defaults below let a file also run by hand against a server
-// that is already up:   BASE_URL=http://127.0.0.1:3123 node tests/e2e/<name>.e2e.mjs
+// that is already up:   BASE_URL=http://grid.intranet:3123 node tests/e2e/<name>.e2e.mjs
+//
+// The app is reached as a user on the intranet reaches it: by a host name (grid.intranet), over
+// plain http. Chromium resolves that name through its --host-resolver-rules flag; this file gives
+// the e2e process itself (Node's fetch, Playwright's page.request) the same rules, as a LAN's DNS
+// would. A tool outside Node (GDAL's ogrinfo) takes API_BASE: the same server by its IP address.
+import dns from 'node:dns';
 import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -12,11 +18,46 @@ import path from 'node:path';
 const require = createRequire(path.join(process.cwd(), 'package.json'));
 export const { chromium } = require('playwright-core');
 
-/** The app under test, without a trailing slash. */
-export const BASE = (process.env.BASE_URL || 'http://127.0.0.1:3123').replace(/\/$/, '');
-
 const DEFAULT_CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-	'--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+	'--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+	'--host-resolver-rules=MAP grid.intranet 127.0.0.1'];
+
+/** CHROMIUM_ARGS split into flags: at spaces before "--" only, as a flag's value may hold spaces. */
+export const CHROMIUM_FLAGS = process.env.CHROMIUM_ARGS?.split(/ +(?=--)/).map((a) => a.trim()).filter(Boolean) ?? DEFAULT_CHROMIUM_ARGS;
+
+/** Chromium's "MAP <host> <ip>" host-resolver rules as a Map host → ip (other rule kinds ignored). */
+export function hostRules(flags) {
+	const rules = new Map();
+	for (const flag of flags) {
+		const m = /^--host-resolver-rules=(.*)$/.exec(flag);
+		for (const rule of m ? m[1].split(',') : []) {
+			const [kind, host, ip] = rule.trim().split(/\s+/);
+			if (kind === 'MAP' && host && ip && !host.includes('*')) rules.set(host.toLowerCase(), ip);
+		}
+	}
+	return rules;
+}
+
+const RULES = hostRules(CHROMIUM_FLAGS);
+// the e2e process resolves those names as Chromium does (net.connect, and so fetch, calls
+// dns.lookup; Playwright's request client calls dns.promises.lookup)
+const mapped = (host) => (typeof host === 'string' && RULES.get(host.toLowerCase())) || host;
+const lookup = dns.lookup;
+dns.lookup = function (host, ...rest) {
+	return lookup.call(this, mapped(host), ...rest);
+};
+const lookupAsync = dns.promises.lookup;
+dns.promises.lookup = (host, ...rest) => lookupAsync(mapped(host), ...rest);
+
+/** The app under test, without a trailing slash. */
+export const BASE = (process.env.BASE_URL || 'http://grid.intranet:3123').replace(/\/$/, '');
+
+/** The same server by IP address, for programs that do not share the host rules above. */
+export const API_BASE = (() => {
+	const u = new URL(BASE);
+	u.hostname = RULES.get(u.hostname) ?? u.hostname;
+	return u.origin;
+})();
 
 /** The folder for a file's screenshots and traces (E2E_ARTIFACTS, else test-results/e2e/<name>), created. */
 export function artifacts(name) {
@@ -74,7 +115,7 @@ export function createChecks(name, { timed = false, passed, failed } = {}) {
 export function launchBrowser() {
 	return chromium.launch({
 		executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-		args: process.env.CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? DEFAULT_CHROMIUM_ARGS
+		args: CHROMIUM_FLAGS
 	});
 }
 

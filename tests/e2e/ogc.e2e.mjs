@@ -2,9 +2,9 @@
 // (Debian gdal-bin, the OAPIF driver QGIS shares) reads every OGC API collection, anonymously
 // and with an API key, and Open311 GeoReport v2 is driven over HTTP the way a client does it
 // (a form-encoded POST from another origin). Without ogrinfo it says NOT RUN and exits 77.
-//   BASE_URL=http://127.0.0.1:3123 node tests/e2e/ogc.e2e.mjs
+//   BASE_URL=http://grid.intranet:3123 node tests/e2e/ogc.e2e.mjs
 import { spawnSync } from 'node:child_process';
-import { BASE, createChecks, waitReady } from './harness.mjs';
+import { API_BASE, BASE, createChecks, waitReady } from './harness.mjs';
 
 const ogrinfo = spawnSync('ogrinfo', ['--version'], { encoding: 'utf8' });
 if (ogrinfo.error || ogrinfo.status !== 0) {
@@ -14,7 +14,8 @@ if (ogrinfo.error || ogrinfo.status !== 0) {
 console.log(ogrinfo.stdout.trim());
 
 const { check, fail, finish } = createChecks('ogc');
-const OGC = `OAPIF:${BASE}/ogc`;
+// ogrinfo resolves host names itself (not through harness.mjs's rules): it takes the IP address
+const OGC = `OAPIF:${API_BASE}/ogc`;
 
 /** ogrinfo's stdout; `key` sends it as a bearer token the way QGIS/GDAL users configure it. */
 function ogr(args, key) {

@@ -5,10 +5,16 @@
 //
 // Usage: node tests/e2e/run.mjs [file.e2e.mjs …]
 //
+// The app is started as README says (node scripts/start.mjs, i.e. npm start) with nothing but
+// PORT, HOST (to bind to loopback) and DATA_DIR, and is reached at http://grid.intranet:<port>:
+// plain http at a host name, as on an intranet, not a secure context, no ORIGIN.
+//
 // What an e2e file gets in its environment:
-//   BASE_URL        the running app, e.g. http://127.0.0.1:41234 (no trailing slash)
+//   BASE_URL        the running app, e.g. http://grid.intranet:41234 (no trailing slash)
 //   CHROMIUM_PATH   the browser to launch with playwright-core's chromium.launch({ executablePath })
-//   CHROMIUM_ARGS   the flags that make headless software WebGL work here, space-separated
+//   CHROMIUM_ARGS   the flags that make headless software WebGL work here and map grid.intranet to
+//                   127.0.0.1, space-separated (split before each "--": a value may hold spaces;
+//                   harness.mjs does this and gives Node the same host mapping)
 //   E2E_ARTIFACTS   a folder for its screenshots and traces (test-results/e2e/<file name>/)
 // It passes by exiting 0 and fails by exiting non-zero; it should print what it checked. The app may
 // still be seeding its demo district when the file starts: wait for what the page shows.
@@ -16,7 +22,7 @@
 // Settings (environment):
 //   E2E_BASE_URL          test an app that is already running: no build, no server
 //   E2E_SERVER_CMD        shell command that starts the app (default: node scripts/start.mjs when
-//                         that file exists, else node build/index.js); it gets PORT, HOST, ORIGIN, DATA_DIR
+//                         that file exists, else node build/index.js); it gets PORT, HOST, DATA_DIR
 //   E2E_DATA_DIR          data dir for the app (default: a fresh temporary one, removed afterwards)
 //   E2E_START_TIMEOUT_MS  how long the app may take to answer HTTP at all (default 180000 ms)
 //   E2E_TIMEOUT_MS        how long one e2e file may run (default 300000 ms)
@@ -37,6 +43,8 @@ const root = path.resolve(here, '../..');
 process.chdir(root);
 
 const NOT_RUN = 77;
+/** The name the browser reaches the app by (Chromium maps it to 127.0.0.1). */
+const HOST_NAME = 'grid.intranet';
 const CHROMIUM_ARGS = [
 	'--headless',
 	'--no-sandbox',
@@ -46,7 +54,8 @@ const CHROMIUM_ARGS = [
 	'--disable-component-update',
 	'--disable-sync',
 	'--no-first-run',
-	'--disable-quic'
+	'--disable-quic',
+	`--host-resolver-rules=MAP ${HOST_NAME} 127.0.0.1`
 ];
 const startTimeout = Number(process.env.E2E_START_TIMEOUT_MS ?? 180_000);
 const fileTimeout = Number(process.env.E2E_TIMEOUT_MS ?? 300_000);
@@ -150,13 +159,16 @@ async function startApp() {
 		process.env.E2E_SERVER_CMD || (existsSync('scripts/start.mjs') ? 'node scripts/start.mjs' : 'node build/index.js');
 	if (!process.env.E2E_SERVER_CMD) buildIfNeeded();
 	const port = await freePort();
-	const baseUrl = `http://127.0.0.1:${port}`;
+	const baseUrl = `http://${HOST_NAME}:${port}`;
+	const local = `http://127.0.0.1:${port}`;
 	dataDir = process.env.E2E_DATA_DIR || mkdtempSync(path.join(os.tmpdir(), 'grid-e2e-data-'));
 	mkdirSync('test-results/e2e', { recursive: true });
 	const logPath = 'test-results/e2e/server.log';
 	const log = createWriteStream(logPath);
-	const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: baseUrl, DATA_DIR: dataDir };
-	delete env.DATABASE_URL; // the app under test uses its own embedded PGlite
+	const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir };
+	// the app under test uses its own embedded PGlite, and is started as a user starts it: no
+	// public-address settings inherited from this shell
+	for (const name of ['DATABASE_URL', 'ORIGIN', 'TRUST_PROXY', 'PROTOCOL_HEADER', 'HOST_HEADER', 'ADDRESS_HEADER']) delete env[name];
 	console.log(`starting the app: ${command} (port ${port}, DATA_DIR ${dataDir}, log ${logPath})`);
 	server = spawn(command, { shell: true, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	server.stdout.pipe(log);
@@ -165,7 +177,7 @@ async function startApp() {
 	while (Date.now() - started < startTimeout) {
 		if (server.exitCode !== null) throw new Error(`the app exited with ${server.exitCode} before answering:\n${tail(logPath)}`);
 		try {
-			const res = await fetch(baseUrl + '/', { signal: AbortSignal.timeout(5_000), redirect: 'manual' });
+			const res = await fetch(local + '/', { signal: AbortSignal.timeout(5_000), redirect: 'manual' });
 			console.log(`the app answered HTTP ${res.status} after ${seconds(Date.now() - started)}`);
 			return baseUrl;
 		} catch {
