@@ -48,7 +48,7 @@ const server = http.createServer((req, res) => {
 
 const host = process.env.HOST || '0.0.0.0';
 const port = Number(process.env.PORT || 3000);
-server.listen(port, host, () => console.log(`[server] listening on http://${host}:${port}${trustProxy ? ' (TRUST_PROXY: X-Forwarded-* from the proxy count)' : ''}`));
+server.listen(port, host, () => console.log(`[server] listening on http://${host}:${port} (pid ${process.pid})${trustProxy ? ' (TRUST_PROXY: X-Forwarded-* from the proxy count)' : ''}`));
 
 /** Runs every closer of a phase; one that throws is logged and does not stop the others. */
 async function runPhase(phase) {
@@ -66,7 +66,7 @@ async function shutdown(reason) {
 	if (registry.stopping) return; // a second signal (a terminal's Ctrl-C reaches npm start and us) changes nothing
 	registry.stopping = true;
 	const started = Date.now();
-	console.log(`[server] 正在停止（${reason}）：不再接受新连接，最多等待 ${timeoutS} 秒让进行中的请求完成`);
+	console.log(`[server] 正在停止（${reason}）：不再接受新连接，${inFlight.size} 个进行中的请求最多再等 ${timeoutS} 秒`);
 	const closed = new Promise((resolve) => server.close(() => resolve(true)));
 	for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
 	server.closeIdleConnections();
