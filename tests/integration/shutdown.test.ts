@@ -32,11 +32,11 @@ const freePort = () => new Promise<number>((resolve, reject) => {
 /** `node scripts/start.mjs` with only the settings a user would give, waited on until /api/status says ready. */
 async function start(extra: Record<string, string> = {}): Promise<App> {
 	const port = await freePort();
-	const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir,
+	const inherited: Record<string, string | undefined> = { ...process.env };
+	for (const name of ['DATABASE_URL', 'ORIGIN', 'TRUST_PROXY', 'PROTOCOL_HEADER', 'HOST_HEADER', 'ADDRESS_HEADER', 'SHUTDOWN_TIMEOUT']) delete inherited[name];
+	const env = { ...inherited, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir,
 		// database size and the report limit (60 per user in 10 minutes) are settings, not code paths
 		SEED_HOUSEHOLDS: '2000', REPORT_RATE_LIMIT: '1000', REPORT_RATE_LIMIT_IP: '1000', ...extra };
-	for (const name of ['DATABASE_URL', 'ORIGIN', 'PROTOCOL_HEADER', 'HOST_HEADER', 'ADDRESS_HEADER', 'SHUTDOWN_TIMEOUT']) delete env[name];
-	if (!extra.TRUST_PROXY) delete env.TRUST_PROXY;
 	const proc = spawn(process.execPath, ['scripts/start.mjs'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 	let log = '';
 	proc.stdout!.on('data', (b) => (log += b));
@@ -180,7 +180,7 @@ describe('npm start: SIGTERM with 100 writes in flight', () => {
 	}, 300_000);
 
 	it('after a restart every acknowledged report is there, whole; proxies count only with TRUST_PROXY', async () => {
-		second = await start({ TRUST_PROXY: '1' });
+		second = await start({ TRUST_PROXY: '1', SHUTDOWN_TIMEOUT: '2' });
 		const { cookie } = await signIn(second.base);
 		const list = await (await fetch(`${second.base}/api/requests?from=2000-01-01&limit=300&q=${encodeURIComponent(tag)}`, { headers: { cookie } })).json();
 		const stored = new Map<number, string>(list.rows.map((r: any) => [r.id, r.title]));
@@ -203,11 +203,29 @@ describe('npm start: SIGTERM with 100 writes in flight', () => {
 		expect((await post('https://grid.example.cn')).status).toBe(400); // past the cross-site check, refused for its empty body
 		expect((await post('http://evil.example')).status).toBe(403);
 
-		// `npm start` killed outright: its server notices (the IPC channel closes) and stops by itself
+		// `npm start` killed outright: its server notices (the IPC channel closes) and stops by itself,
+		// cutting a request that never finishes after SHUTDOWN_TIMEOUT (2 s here); that write is not stored
+		const at = await ownPoint(second.base, cookie);
+		const stuckText = `${tag}#stuck 楼道灯不亮`;
+		const stuck = slowWrite(second.base, cookie, JSON.stringify({ categoryCode: 'property.elevator', description: stuckText, lon: at.lon, lat: at.lat }), `shutdown-${runId}-stuck`);
+		await new Promise((r) => setTimeout(r, 300));
 		const serverPid = second.serverPid();
+		const t0 = Date.now();
 		second.proc.kill('SIGKILL');
-		for (const until = Date.now() + (SHUTDOWN_TIMEOUT_S + 5) * 1000; alive(serverPid) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
+		for (const until = Date.now() + 15_000; alive(serverPid) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+		const ms = Date.now() - t0;
+		console.log(`npm start SIGKILLed: its server gone after ${ms} ms with one request stuck (SHUTDOWN_TIMEOUT=2)`);
 		expect(alive(serverPid)).toBe(false);
+		expect(ms).toBeGreaterThanOrEqual(1900);
+		expect(ms).toBeLessThan(6000);
 		expect(await portOpen(second.port)).toBe(false);
+		expect((await stuck.answer).status).toBe(0);
+		second = await start();
+		const again = await signIn(second.base);
+		const found = await (await fetch(`${second.base}/api/requests?from=2000-01-01&limit=300&q=${encodeURIComponent(tag)}`, { headers: { cookie: again.cookie } })).json();
+		expect(found.rows.map((r: any) => r.title)).not.toContain(stuckText.slice(0, 30));
+		expect(found.rows.length).toBe(stored.size);
+		second.proc.kill('SIGTERM');
+		expect(await exited(second.proc)).toBe(0);
 	}, 300_000);
 });
