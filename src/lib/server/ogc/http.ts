@@ -33,7 +33,7 @@ export function publicUrl(url: URL): URL {
 	return u;
 }
 
-/** The /ogc root as seen by the client (behind a TLS proxy set ORIGIN, as for any SvelteKit node server). */
+/** The /ogc root as seen by the client (behind a TLS proxy set TRUST_PROXY=1, or ORIGIN as for any SvelteKit node server). */
 export const ogcBase = (url: URL) => `${publicUrl(url).origin}/ogc`;
 
 export async function ogc(fn: () => Promise<Response>): Promise<Response> {
