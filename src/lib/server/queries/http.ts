@@ -21,6 +21,8 @@ export function fromDatabaseError(e: unknown): ApiError | null {
 	const code = (e as { code?: unknown } | null)?.code;
 	if (code === '42501') return new ApiError(403, 'forbidden', '无权访问或修改该数据');
 	if (code === 'P0002') return new ApiError(404, 'not_found', '没有找到该数据');
+	// a NUL that slipped past the boundary checks (guard.ts, readJson): the input's fault, not ours
+	if (code === '22021') return new ApiError(400, 'invalid_param', '参数不能包含空字符');
 	return null;
 }
 
