@@ -32,9 +32,9 @@ export function liveEventFor<E extends LiveEventLike>(e: E, s: LiveViewerScope):
 		case 'admin':
 			return e;
 		case 'screen': {
-			const out: LiveEventLike = { id: e.id, at: e.at, kind: e.kind };
+			const out: Record<string, unknown> = {};
 			for (const k of SCREEN_FIELDS) if (e[k] !== undefined) out[k] = e[k];
-			return out;
+			return out as LiveEventLike;
 		}
 		case 'leader':
 			return s.jurisdiction && grid?.startsWith(s.jurisdiction) ? e : null;
