@@ -4,6 +4,7 @@ import { open, ready, SeedingError } from '$lib/server/database';
 import { installLogRedaction } from '$lib/server/logging';
 import { screenMayOpen } from '$lib/server/screen/access';
 import { crossSiteRefused } from '$lib/server/csrf';
+import { guardRequest } from '$lib/server/http/guard';
 
 installLogRedaction();
 
@@ -58,6 +59,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 		if (api) return refuse(403, 'forbidden', '大屏账号只能查看汇总数据');
 		return new Response(null, { status: 303, headers: { location: '/screen' } });
 	}
+	{ const refused = await guardRequest(event, !!event.locals.user); if (refused) return refused; } // body caps, NUL bytes
 	const response = await resolve(event);
 	for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!response.headers.has(k)) response.headers.set(k, v);
 	if (url.protocol === 'https:') response.headers.set('strict-transport-security', 'max-age=31536000');

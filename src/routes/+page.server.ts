@@ -6,14 +6,14 @@ import { env } from '$env/dynamic/private';
 import { dbFor } from '$lib/server/access/request';
 import { SeedingError } from '$lib/server/database';
 import { areaList } from '$lib/server/queries/areas';
-import { versions } from '$lib/server/queries/versions';
+import { viewerVersions } from '$lib/server/queries/versions';
 import { warmPointTiles } from '$lib/server/queries/pointTiles';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	try {
 		const db = await dbFor({ locals });
-		const [areas, v] = await Promise.all([areaList(db), versions(db)]);
+		const [areas, v] = await Promise.all([areaList(db), viewerVersions(db)]);
 		const district = areas.find((a) => a.level === 'district');
 		if (district) warmPointTiles(db, district.bbox);
 		const styleUrl = publicEnv.PUBLIC_MAP_STYLE_URL || env.MAP_STYLE_URL || null;

@@ -58,7 +58,7 @@ async function replay(db: Db, events: number, clients: number, print: (line: str
 		       ST_X(g.label_point) AS lon, ST_Y(g.label_point) AS lat FROM grids g ORDER BY g.code LIMIT 1`;
 	const [{ dept }] = await db.sql<{ dept: number }>`SELECT min(id) AS dept FROM departments`;
 	const before = memory();
-	const streams = Array.from({ length: clients }, () => drain(sseResponse(db, hub, null, { pingMs: 60_000 })));
+	const streams = Array.from({ length: clients }, () => drain(sseResponse(db, hub, { role: 'screen', jurisdiction: null, grids: [], departmentId: null }, null, { pingMs: 60_000 })));
 	const news = Math.round(events * 0.75);
 	const t = performance.now();
 	const ids: number[] = [];

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseNewRequest } from '../../src/lib/domain/requestinput';
 import { LiveHub, type LiveEvent } from '../../src/lib/server/live/hub';
-import { sseResponse } from '../../src/lib/server/live/sse';
+import { liveViewerScope, sseResponse } from '../../src/lib/server/live/sse';
+import type { LiveViewerScope } from '../../src/lib/domain/livefilter';
 import { reportRequest } from '../../src/lib/server/requests/report';
 import { moveRequest } from '../../src/lib/server/requests/transition';
 import { describeBackends, unique } from './helpers/backends';
@@ -45,6 +46,7 @@ function sseReader(res: Response) {
 	};
 }
 
+const ADMIN: LiveViewerScope = { role: 'admin', jurisdiction: null, grids: [], departmentId: null };
 const liveData = (f: { event?: string; data?: string }) => (f.event === 'live' ? (JSON.parse(f.data!) as LiveEvent) : null);
 
 describeBackends('live events', (getDb) => {
@@ -91,7 +93,7 @@ describeBackends('live events', (getDb) => {
 	});
 
 	it('a request inserted by plain SQL reaches an SSE client, with no personal field', async () => {
-		const res = sseResponse(getDb(), hub, null, { pingMs: 60_000 });
+		const res = sseResponse(getDb(), hub, ADMIN, null, { pingMs: 60_000 });
 		const sse = sseReader(res);
 		await sse.next((f) => f.event === 'hello');
 		const code = unique('SQL');
@@ -123,7 +125,7 @@ describeBackends('live events', (getDb) => {
 		const codes = [unique('GAP'), unique('GAP'), unique('GAP')];
 		for (const c of codes) await insertBySql(c);
 		await waitFor((e) => e.code === codes[2]);
-		const sse = sseReader(sseResponse(getDb(), hub, before, { pingMs: 60_000 }));
+		const sse = sseReader(sseResponse(getDb(), hub, ADMIN, before, { pingMs: 60_000 }));
 		await sse.next((f) => f.event === 'hello');
 		const after = codes.map(() => unique('NEW'));
 		for (const c of after) await insertBySql(c);
@@ -147,6 +149,59 @@ describeBackends('live events', (getDb) => {
 		await waitFor((e) => e.kind === 'whistle' && e.rid === id);
 		await getDb().sql`UPDATE whistle_summons SET reported_at = now() WHERE request_id = ${id}`;
 		expect(await waitFor((e) => e.kind === 'checkin' && e.rid === id)).toMatchObject({ dept: p.chengguan, grid: RL.gridA });
+	});
+
+	it("each stream hears only its viewer's events, live and replayed; the screen gets no code and no point", async () => {
+		const db = getDb();
+		const { gmA, gmB, zj } = p;
+		const [s] = await db.sql<{ id: number }>`INSERT INTO users (username, display_name, role) VALUES (${unique('scr')}, '大屏', 'screen') RETURNING id`;
+		const scopeA = await liveViewerScope(db, gmA);
+		expect(scopeA).toMatchObject({ role: 'grid_manager', grids: [RL.gridA] });
+		const before = hub.latest;
+		const inA = unique('INA');
+		const inB = unique('INB');
+		await insertBySql(inA);
+		const [{ id: idB }] = await db.sql<{ id: number }>`
+			INSERT INTO requests (code, category_code, channel, status, title, grid_code, reported_at, geom)
+			VALUES (${inB}, 'property.elevator', 'grid', 'reported', '乙网格的诉求', ${RL.gridB}, now(), 'SRID=4326;POINT(113.015 28.205)') RETURNING id`;
+		await waitFor((e) => e.code === inB);
+		const open = async (userId: number, after: number | null) => {
+			const sse = sseReader(sseResponse(db, hub, await liveViewerScope(db, userId), after, { pingMs: 60_000 }));
+			await sse.next((f) => f.event === 'hello');
+			return sse;
+		};
+		// replay (Last-Event-ID) applies the same filter as the live stream
+		const a = await open(gmA, before);
+		const b = await open(gmB, before);
+		const scr = await open(s.id, before);
+		const dep = await open(zj, before);
+		const live = unique('LIVEB');
+		await db.sql`INSERT INTO requests (code, category_code, channel, status, title, grid_code, reported_at, geom)
+			VALUES (${live}, 'property.elevator', 'grid', 'reported', '乙网格又一件', ${RL.gridB}, now(), 'SRID=4326;POINT(113.0151 28.2051)')`;
+		await b.next((f) => liveData(f)?.code === live);
+		const scrLast = await scr.next((f) => f.event === 'live' && liveData(f)!.grid === RL.gridB && liveData(f)!.id > before + 2);
+		await new Promise((r) => setTimeout(r, 300)); // let the other streams receive the live event too
+		const codes = (x: ReturnType<typeof sseReader>) => x.frames.map(liveData).filter((e): e is LiveEvent => !!e).map((e) => e.code);
+		expect(codes(a)).toContain(inA);
+		expect(codes(a)).not.toContain(inB);
+		expect(codes(a)).not.toContain(live);
+		expect(codes(b)).toEqual(expect.arrayContaining([inB, live]));
+		expect(codes(b)).not.toContain(inA);
+		expect(a.frames.map(liveData).some((e) => e?.rid === idB)).toBe(false);
+		// department staff: nothing dispatched to them here
+		expect(codes(dep)).toEqual([]);
+		// the screen: every event, aggregates only
+		const screenEvents = scr.frames.map(liveData).filter((e): e is LiveEvent => !!e);
+		expect(screenEvents.map((e) => e.grid)).toEqual(expect.arrayContaining([RL.gridA, RL.gridB]));
+		expect(scrLast).toBeTruthy();
+		for (const e of screenEvents) {
+			expect(e).not.toHaveProperty('code');
+			expect(e).not.toHaveProperty('rid');
+			expect(e).not.toHaveProperty('lon');
+			expect(e).not.toHaveProperty('lat');
+		}
+		expect(screenEvents.find((e) => e.grid === RL.gridA && e.kind === 'request')).toMatchObject({ cat: 'property.elevator', status: 'reported' });
+		for (const x of [a, b, scr, dep]) await x.cancel();
 	});
 
 	it('a rolled-back insert publishes nothing', async () => {

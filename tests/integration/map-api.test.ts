@@ -14,7 +14,7 @@ import { basemapGeojson } from '../../src/lib/server/queries/basemap';
 import { areaList } from '../../src/lib/server/queries/areas';
 import { featureDetail } from '../../src/lib/server/queries/details';
 import { mapCache, makeCached } from '../../src/lib/server/queries/cache';
-import { resetVersions, versions } from '../../src/lib/server/queries/versions';
+import { isCurrentFor, resetVersions, scopeTag, versions, viewerVersions } from '../../src/lib/server/queries/versions';
 import { sendCached } from '../../src/lib/server/queries/http';
 import { GET as tileGET } from '../../src/routes/api/map/tiles/[layer]/[z]/[x]/[y]/+server';
 import { GET as statsGET } from '../../src/routes/api/map/grid-stats/+server';
@@ -126,6 +126,37 @@ describeBackends('map api queries', (getDb) => {
 		expect(JSON.stringify(d)).not.toContain('13812341234');
 	});
 
+	it('two viewers with different scopes get different tile URLs and ETags; neither gets the other a 304', async () => {
+		const db = getDb();
+		const [adm] = await db.sql`INSERT INTO users (username, display_name, role) VALUES (${'adm' + Date.now() + Math.random()}, '管理员', 'admin') RETURNING id`;
+		const [gm] = await db.sql`INSERT INTO users (username, display_name, role) VALUES (${'gm' + Date.now() + Math.random()}, '网格员', 'grid_manager') RETURNING id`;
+		await db.sql`INSERT INTO user_grids (user_id, grid_code) VALUES (${gm.id}, ${grids[0]})`;
+		const admin = asUser(db, { id: adm.id, role: 'admin' });
+		const manager = asUser(db, { id: gm.id, role: 'grid_manager' });
+		const [va, vm] = [await viewerVersions(admin), await viewerVersions(manager)];
+		expect(va.households).not.toBe(vm.households); // the ?v= in every tile URL differs
+		const t = allTiles().find(() => true)!;
+		const tileOf = async (who: typeof admin, v: string, inm?: string) => {
+			const { cached, version } = await pointTile(who, 'households', t);
+			const tag = await scopeTag(who);
+			return { res: sendCached(new Request('http://t', { headers: inm ? { 'if-none-match': inm } : {} }), cached, isCurrentFor(v, version, tag), tag), count: cached.meta.count };
+		};
+		const a = await tileOf(admin, va.households);
+		const m = await tileOf(manager, vm.households);
+		expect(a.count).toBeGreaterThan(m.count); // the admin sees more: a shared cache entry would leak
+		expect(a.res.headers.get('cache-control')).toBe('private, max-age=86400, immutable');
+		expect(a.res.headers.get('vary')).toContain('cookie');
+		expect(a.res.headers.get('etag')).not.toBe(m.res.headers.get('etag'));
+		// the manager's browser replays the admin's ETag (or URL): a full answer, not immutable
+		const replay = await tileOf(manager, va.households, a.res.headers.get('etag')!);
+		expect(replay.res.status).toBe(200);
+		expect(replay.res.headers.get('cache-control')).toBe('private, no-cache');
+		expect((await tileOf(manager, vm.households, m.res.headers.get('etag')!)).res.status).toBe(304);
+		// a second admin shares the admin's scope: the same URL serves both
+		const [adm2] = await db.sql`INSERT INTO users (username, display_name, role) VALUES (${'adm' + Date.now() + Math.random()}, '管理员', 'admin') RETURNING id`;
+		expect((await viewerVersions(asUser(db, { id: adm2.id, role: 'admin' }))).households).toBe(va.households);
+	});
+
 	it('a write changes the data version', async () => {
 		resetVersions();
 		const before = await versions(getDb());
@@ -168,10 +199,14 @@ describe('map api http', () => {
 
 	it('cached bodies: gzip on request, 304 on a matching ETag, long caching only when versioned', () => {
 		const c = makeCached('{"a":"' + 'x'.repeat(2000) + '"}', 'application/json', null);
-		const gz = sendCached(new Request('http://t', { headers: { 'accept-encoding': 'gzip, br' } }), c, true);
-		expect([gz.headers.get('content-encoding'), gz.headers.get('cache-control')]).toEqual(['gzip', 'public, max-age=86400, immutable']);
-		const again = sendCached(new Request('http://t', { headers: { 'if-none-match': c.etag } }), c, false);
-		expect([again.status, again.headers.get('cache-control')]).toEqual([304, 'no-cache']);
+		const gz = sendCached(new Request('http://t', { headers: { 'accept-encoding': 'gzip, br' } }), c, true, 'tagA');
+		expect([gz.headers.get('content-encoding'), gz.headers.get('cache-control')]).toEqual(['gzip', 'private, max-age=86400, immutable']);
+		expect(gz.headers.get('vary')).toContain('cookie');
+		const etag = gz.headers.get('etag')!;
+		const again = sendCached(new Request('http://t', { headers: { 'if-none-match': etag } }), c, false, 'tagA');
+		expect([again.status, again.headers.get('cache-control')]).toEqual([304, 'private, no-cache']);
+		// the same bytes for another scope: not a 304 on the first user's ETag
+		expect(sendCached(new Request('http://t', { headers: { 'if-none-match': etag } }), c, false, 'tagB').status).toBe(200);
 	});
 });
 

@@ -201,6 +201,30 @@ describeBackends('request loop', (getDb) => {
 		await expect(moveRequest(db, zj, { ...input, action: 'return', reason: 'x' })).rejects.toMatchObject({ status: 422, code: 'idempotency_key_reused' });
 	});
 
+	it('an idempotency key reused with another body, or by another user, is a 422 and loses nothing', async () => {
+		const db = getDb();
+		const key = unique('reuse-');
+		const first = await report(db, {}, key);
+		// the same fields in another order are the same body
+		const same = await reportRequest(asUser(db, gmA), gmA, parseNewRequest({ lat: RL.pointA[1], lon: RL.pointA[0], description: '3栋电梯停运', categoryCode: 'property.elevator' }), null, key, NOW);
+		expect(same).toEqual({ ...first, replayed: true });
+		await expect(report(db, { description: '另一件事：路灯坏了' }, key)).rejects.toMatchObject({ status: 422, code: 'idempotency_key_reused', field: 'Idempotency-Key' });
+		// gmB cannot see gmA's request: before, this ended in a unique violation (500)
+		const other = reportRequest(asUser(db, gmB), gmB, parseNewRequest({ categoryCode: 'property.elevator', description: '3栋电梯停运', lon: RL.pointB[0], lat: RL.pointB[1] }), null, key, NOW);
+		await expect(other).rejects.toMatchObject({ status: 422, code: 'idempotency_key_reused' });
+		const [n] = await db.sql`SELECT count(*)::int AS n FROM request_events WHERE idempotency_key = ${key}`;
+		expect(n.n).toBe(1);
+
+		const id = await requestIn('dispatched');
+		const k = unique('mv-');
+		const accepted = await move(id, zj, 'accept', { idempotencyKey: k });
+		expect(accepted).toMatchObject({ status: 'accepted', replayed: false });
+		await expect(move(id, cg, 'accept', { idempotencyKey: k })).rejects.toMatchObject({ status: 422, code: 'idempotency_key_reused' });
+		await expect(move(id, zj, 'accept', { idempotencyKey: k, reason: '另一个原因' })).rejects.toMatchObject({ status: 422, code: 'idempotency_key_reused' });
+		// another user's retry never gets the first answer, even for a request both can see
+		await expect(move(id, admin, 'accept', { idempotencyKey: k })).rejects.toMatchObject({ status: 422 });
+	});
+
 	it('offers nearby open requests of the same category as possible duplicates', async () => {
 		const db = getDb();
 		const dup = await nearbyDuplicates(db, RL.pointA[0] + 0.0005, RL.pointA[1], 'property.elevator', 100);

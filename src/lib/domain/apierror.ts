@@ -39,3 +39,37 @@ export function enumParam<T extends string>(raw: string | null | undefined, fiel
 	const got = raw ? `“${raw}”` : '空值';
 	throw badParam(field, `未知的${label} ${field}：${got}，可选：${allowed.join('、')}`);
 }
+
+/**
+ * PostgreSQL text cannot hold U+0000: a NUL in any text input makes the statement fail (22021),
+ * which used to surface as a 500. Every input is checked at the boundary instead, naming the field.
+ */
+export function nulParam(field: string): ApiError {
+	return badParam(field, `参数 ${field} 不能包含空字符`);
+}
+
+/** The first field (dotted path for nested JSON) whose key or string value holds a NUL, or null. */
+export function fieldWithNul(value: unknown, path = ''): string | null {
+	if (typeof value === 'string') return value.includes('\u0000') ? path || 'body' : null;
+	if (Array.isArray(value)) {
+		for (let i = 0; i < value.length; i++) {
+			const hit = fieldWithNul(value[i], `${path}[${i}]`);
+			if (hit) return hit;
+		}
+		return null;
+	}
+	if (value && typeof value === 'object') {
+		for (const [k, v] of Object.entries(value)) {
+			const name = path ? `${path}.${k}` : k;
+			if (k.includes('\u0000')) return path || 'body';
+			const hit = fieldWithNul(v, name);
+			if (hit) return hit;
+		}
+	}
+	return null;
+}
+
+/** Refuses a set of query or form fields when one of them holds a NUL. */
+export function refuseNulFields(fields: Iterable<[string, string]>): void {
+	for (const [k, v] of fields) if (k.includes('\u0000') || v.includes('\u0000')) throw nulParam(k.replace(/\u0000/g, '\\0') || 'query');
+}

@@ -20,6 +20,4 @@ export async function demoAccounts(db: Queryable): Promise<DemoAccount[]> {
 }
 
 /** Only same-site paths: an open redirect would let a link sign someone in and send them away. */
-export function safeRedirect(raw: string | null | undefined): string {
-	return raw && raw.startsWith('/') && !raw.startsWith('//') && !raw.includes('\\') ? raw : '/';
-}
+export { safeRedirect } from '../domain/redirect';

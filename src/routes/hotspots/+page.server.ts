@@ -2,14 +2,14 @@
 // /api/hotspots* so that a changed filter never reloads the page.
 import { dbFor } from '$lib/server/access/request';
 import { categoryCodes } from '$lib/server/hotspots/http';
-import { versions } from '$lib/server/queries/versions';
+import { viewerVersions } from '$lib/server/queries/versions';
 import { pageUser } from '$lib/server/visits/page';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = pageUser(locals, url);
 	const db = await dbFor({ locals });
-	const [{ list }, v] = await Promise.all([categoryCodes(db), versions(db)]);
+	const [{ list }, v] = await Promise.all([categoryCodes(db), viewerVersions(db)]);
 	return {
 		user: { name: user.displayName, role: user.role },
 		canPlan: user.role === 'leader' || user.role === 'admin',

@@ -1,6 +1,6 @@
 // 包联: each leader's paired places with open items and the last visit; a leader sees their own by default.
 import { dbFor } from '$lib/server/access/request';
-import { versions } from '$lib/server/queries/versions';
+import { viewerVersions } from '$lib/server/queries/versions';
 import { pageUser } from '$lib/server/visits/page';
 import { leaderPairings } from '$lib/server/visits/pairings';
 import type { PageServerLoad } from './$types';
@@ -9,6 +9,6 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = pageUser(locals, url);
 	const db = await dbFor({ locals });
 	const all = url.searchParams.get('all') === '1' || user.role !== 'leader';
-	const [rows, v] = await Promise.all([leaderPairings(db, all ? null : user.id), versions(db)]);
+	const [rows, v] = await Promise.all([leaderPairings(db, all ? null : user.id), viewerVersions(db)]);
 	return { rows, all, basemap: `/api/map/basemap?v=${v.basemap}` };
 };

@@ -1,6 +1,7 @@
 // Bounded lists the screen keeps from the live stream: newest first, never longer than `max`.
 
-export interface FeedItem { key: number; code: string; category: string; grid: string; channel: string; time: number; urgent: boolean }
+// key: the live event id; the screen gets no request code (src/lib/domain/livefilter.ts)
+export interface FeedItem { key: number; gridCode: string; category: string; grid: string; channel: string; time: number; urgent: boolean }
 
 export function pushBounded<T>(list: readonly T[], item: T, max: number): T[] {
 	const next = [item, ...list];

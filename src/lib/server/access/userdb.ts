@@ -24,16 +24,21 @@ export interface UserDb extends Database {
 
 export const APP_ROLE = 'grid_app';
 
-/** Makes the open transaction `tx` run as the app role on behalf of `userId`, until it ends. */
-export async function enterUser(tx: Queryable, userId: number | null): Promise<void> {
-	await tx.query(`SELECT set_config('role', $1, true), set_config('app.user_id', $2, true)`, [APP_ROLE, userId == null ? '' : String(userId)]);
+/**
+ * Makes the open transaction `tx` run as the app role on behalf of `userId`, until it ends.
+ * `ip`, the client's address, lands in every audit_log row the transaction writes (0012's trigger
+ * reads app.client_ip), so no export, unmasking or account change is logged without it.
+ */
+export async function enterUser(tx: Queryable, userId: number | null, ip: string | null = null): Promise<void> {
+	await tx.query(`SELECT set_config('role', $1, true), set_config('app.user_id', $2, true), set_config('app.client_ip', $3, true)`,
+		[APP_ROLE, userId == null ? '' : String(userId), ip ?? '']);
 }
 
-export function asUser(db: Db, user: { id: number; role: string } | null): UserDb {
+export function asUser(db: Db, user: { id: number; role: string } | null, ip: string | null = null): UserDb {
 	const userId = user?.id ?? null;
 	const transaction = <T>(fn: (tx: Queryable) => Promise<T>) =>
 		db.transaction(async (tx) => {
-			await enterUser(tx, userId);
+			await enterUser(tx, userId, ip);
 			return fn(tx);
 		});
 	const query = <T extends Row = Row>(text: string, params?: unknown[]) => transaction((tx) => tx.query<T>(text, params));

@@ -62,11 +62,12 @@ export function parseNewUser(b: Record<string, unknown>): NewUser {
 	};
 }
 
-async function audit(tx: Queryable, admin: SessionUser, subject: string, detail: Record<string, unknown>) {
-	await tx.sql`INSERT INTO audit_log (user_id, action, subject, detail) VALUES (${admin.id}, 'user_admin', ${subject}, ${JSON.stringify(detail)}::jsonb)`;
+// ip: the admin's address; these run on the server's own connection, where no app.client_ip is set
+async function audit(tx: Queryable, admin: SessionUser, subject: string, detail: Record<string, unknown>, ip: string | null) {
+	await tx.sql`INSERT INTO audit_log (user_id, action, subject, detail, ip) VALUES (${admin.id}, 'user_admin', ${subject}, ${JSON.stringify(detail)}::jsonb, ${ip})`;
 }
 
-export async function createUser(db: Db, admin: SessionUser, u: NewUser): Promise<number> {
+export async function createUser(db: Db, admin: SessionUser, u: NewUser, ip: string | null = null): Promise<number> {
 	const hash = await hashPassword(u.password);
 	return db.transaction(async (tx) => {
 		if ((await tx.sql`SELECT 1 FROM users WHERE username = ${u.username}`).length) throw badParam('username', `用户名“${u.username}”已被使用`);
@@ -80,7 +81,7 @@ export async function createUser(db: Db, admin: SessionUser, u: NewUser): Promis
 			INSERT INTO users (username, display_name, role, title, department_id, jurisdiction_code, password_hash, password_changed_at)
 			VALUES (${u.username}, ${u.displayName}, ${u.role}, ${u.title}, ${u.departmentId}, ${u.jurisdiction}, ${hash}, now()) RETURNING id`;
 		for (const g of u.grids) await tx.sql`INSERT INTO user_grids (user_id, grid_code) VALUES (${row.id}, ${g})`;
-		await audit(tx, admin, `user:${row.id}`, { op: 'create', username: u.username, role: u.role, grids: u.grids.length, jurisdiction: u.jurisdiction });
+		await audit(tx, admin, `user:${row.id}`, { op: 'create', username: u.username, role: u.role, grids: u.grids.length, jurisdiction: u.jurisdiction }, ip);
 		return row.id;
 	});
 }
@@ -93,7 +94,7 @@ export function parseUserChange(b: Record<string, unknown>): UserChange {
 }
 
 /** 重置密码 / 解锁 / 停用 / 启用. A new password or a deactivation ends the account's sessions. */
-export async function changeUser(db: Db, admin: SessionUser, id: number, change: UserChange): Promise<void> {
+export async function changeUser(db: Db, admin: SessionUser, id: number, change: UserChange, ip: string | null = null): Promise<void> {
 	const [target] = await db.sql<{ username: string }>`SELECT username FROM users WHERE id = ${id}`;
 	if (!target) throw new ApiError(404, 'not_found', `没有编号为 ${id} 的账号`, 'id');
 	if (id === admin.id && change.op === 'deactivate') throw badParam('op', '不能停用自己的账号');
@@ -107,6 +108,6 @@ export async function changeUser(db: Db, admin: SessionUser, id: number, change:
 			await tx.sql`UPDATE users SET active = ${change.op === 'activate'} WHERE id = ${id}`;
 		}
 		if (change.op === 'password' || change.op === 'deactivate') await tx.sql`DELETE FROM sessions WHERE user_id = ${id}`;
-		await audit(tx, admin, `user:${id}`, { op: change.op, username: target.username });
+		await audit(tx, admin, `user:${id}`, { op: change.op, username: target.username }, ip);
 	});
 }

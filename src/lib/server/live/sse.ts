@@ -3,6 +3,7 @@
 // the live stream resumes; the page also dedupes by id, so an overlap is harmless.
 import type { Queryable } from '../db';
 import { isStopping, onShutdown } from '../lifecycle';
+import { liveEventFor, type LiveViewerScope } from '../../domain/livefilter';
 import { eventsAfter, type LiveEvent, type LiveHub } from './hub';
 
 export interface SseOptions {
@@ -12,9 +13,19 @@ export interface SseOptions {
 	replayLimit?: number;
 }
 
+/** The viewer's scope as liveEventFor() needs it, read once when a stream opens. */
+export async function liveViewerScope(db: Queryable, userId: number): Promise<LiveViewerScope> {
+	const [u] = await db.sql<{ role: string; jurisdiction_code: string | null; department_id: number | null; grids: string[] | null; active: boolean }>`
+		SELECT u.role, u.jurisdiction_code, u.department_id, u.active,
+		       (SELECT array_agg(g.grid_code ORDER BY g.grid_code) FROM user_grids g WHERE g.user_id = u.id) AS grids
+		FROM users u WHERE u.id = ${userId}`;
+	if (!u || !u.active) return { role: 'none', jurisdiction: null, grids: [], departmentId: null };
+	return { role: u.role, jurisdiction: u.jurisdiction_code, grids: u.grids ?? [], departmentId: u.department_id };
+}
+
 const enc = new TextEncoder();
 
-export function frame(e: LiveEvent): string {
+export function frame(e: LiveEvent | { id: number }): string {
 	return `id: ${e.id}\nevent: live\ndata: ${JSON.stringify(e)}\n\n`;
 }
 
@@ -26,7 +37,7 @@ export function resumeId(request: Request, url: URL): number | null {
 	return Number.isSafeInteger(n) && n >= 0 ? n : null;
 }
 
-export function sseResponse(db: Queryable, hub: LiveHub, after: number | null, o: SseOptions = {}): Response {
+export function sseResponse(db: Queryable, hub: LiveHub, scope: LiveViewerScope, after: number | null, o: SseOptions = {}): Response {
 	const pingMs = o.pingMs ?? 15_000;
 	const replayLimit = o.replayLimit ?? 1000;
 	let cleanup = () => {};
@@ -46,12 +57,15 @@ export function sseResponse(db: Queryable, hub: LiveHub, after: number | null, o
 			};
 			// live events that arrive while the replay query runs wait here, then go out in order
 			let pending: LiveEvent[] | null = [];
+			// every event advances sentId (the client's resume point), only the viewer's are sent
+			const emit = (e: LiveEvent) => {
+				sentId = e.id;
+				const mine = liveEventFor(e, scope);
+				if (mine) send(frame(mine));
+			};
 			const unsubscribe = hub.subscribe((e) => {
 				if (pending) pending.push(e);
-				else if (e.id > sentId) {
-					sentId = e.id;
-					send(frame(e));
-				}
+				else if (e.id > sentId) emit(e);
 			});
 			const ping = setInterval(() => send(`event: ping\ndata: {"t":${Date.now()},"last":${sentId}}\n\n`), pingMs);
 			// a stream never ends by itself: at shutdown it is closed at once (the page reconnects
@@ -73,17 +87,9 @@ export function sseResponse(db: Queryable, hub: LiveHub, after: number | null, o
 			if (after !== null && after < hub.latest) {
 				const missed = await eventsAfter(db, after, replayLimit + 1).catch(() => []);
 				if (missed.length > replayLimit) send(`event: resync\ndata: {"reason":"too_many_missed"}\n\n`);
-				for (const e of missed.slice(0, replayLimit)) {
-					sentId = Math.max(sentId, e.id);
-					send(frame(e));
-				}
+				for (const e of missed.slice(0, replayLimit)) emit(e);
 			}
-			for (const e of pending) {
-				if (e.id > sentId) {
-					sentId = e.id;
-					send(frame(e));
-				}
-			}
+			for (const e of pending) if (e.id > sentId) emit(e);
 			pending = null;
 			send(`event: hello\ndata: {"t":${Date.now()},"last":${sentId}}\n\n`);
 		},

@@ -21,6 +21,8 @@ export function fromDatabaseError(e: unknown): ApiError | null {
 	const code = (e as { code?: unknown } | null)?.code;
 	if (code === '42501') return new ApiError(403, 'forbidden', '无权访问或修改该数据');
 	if (code === 'P0002') return new ApiError(404, 'not_found', '没有找到该数据');
+	// a NUL that slipped past the boundary checks (guard.ts, readJson): the input's fault, not ours
+	if (code === '22021') return new ApiError(400, 'invalid_param', '参数不能包含空字符');
 	return null;
 }
 
@@ -51,18 +53,21 @@ export function api<E extends RequestEvent>(fn: (event: E) => Promise<Response>)
 }
 
 /**
- * Sends a cached body. `versioned`: the URL carried the current data version, so the response
- * may be kept for a day; otherwise the client must revalidate (cheap: ETag → 304).
+ * Sends a cached body. `versioned`: the URL carried the current data version and the viewer's
+ * scope tag (versions.ts viewerVersions), so the browser may keep it for a day: no other user's
+ * URL is the same. Otherwise the client must revalidate (cheap: ETag → 304). The ETag carries the
+ * scope tag and the answer varies by cookie: one user's ETag never earns another user a 304.
  */
-export function sendCached(request: Request, c: Cached, versioned: boolean): Response {
+export function sendCached(request: Request, c: Cached, versioned: boolean, scopeTag: string): Response {
+	const etag = `"${c.etag.slice(1, -1)}.${scopeTag}"`;
 	const headers: Record<string, string> = {
 		'content-type': c.type,
-		etag: c.etag,
-		vary: 'accept-encoding',
-		'cache-control': versioned ? 'public, max-age=86400, immutable' : 'no-cache'
+		etag,
+		vary: 'accept-encoding, cookie',
+		'cache-control': versioned ? 'private, max-age=86400, immutable' : 'private, no-cache'
 	};
 	const seen = (request.headers.get('if-none-match') ?? '').split(',').map((t) => t.trim().replace(/^W\//, ''));
-	if (seen.includes(c.etag)) return new Response(null, { status: 304, headers });
+	if (seen.includes(etag)) return new Response(null, { status: 304, headers });
 	const gzip = /\bgzip\b/.test(request.headers.get('accept-encoding') ?? '') && c.gzip.byteLength < c.body.byteLength;
 	const body = gzip ? c.gzip : c.body;
 	if (gzip) headers['content-encoding'] = 'gzip';

@@ -3,7 +3,7 @@
 // so any write (new request, status change, door knock) yields new tiles without anyone having
 // to remember to invalidate a cache.
 import type { Db, Queryable } from '../db';
-import { systemOf } from '../access/userdb';
+import { scopeOf, systemOf, type UserDb } from '../access/userdb';
 import type { Versions } from '../../domain/measures';
 
 
@@ -61,4 +61,45 @@ export function sameRows(a: string, b: string): boolean {
 /** Forget the fingerprint (tests, or a writer that wants its change visible at once). */
 export function resetVersions(): void {
 	last = null;
+	tags.clear();
 }
+
+// ── per viewer ──────────────────────────────────────────────────────────────────────────────
+// Answers cached by the browser for a day must never be reused for someone else on the same
+// browser (a shared PC in a 社区 office): the ?v= a client puts in its URLs carries a tag of who
+// asks and what they may see (role, jurisdiction, department, grids), so another user's URL, and
+// the same user's after their grids change, is another URL. ETags carry the tag too.
+
+const tags = new Map<string, { at: number; value: Promise<string> }>();
+const MAX_TAGS = 10_000;
+
+/** A short tag of the asker's scope: equal for two askers only when they see the same rows. */
+export function scopeTag(asker: Queryable, now = Date.now()): Promise<string> {
+	const scope = scopeOf(asker);
+	const userId = 'userId' in asker ? (asker as UserDb).userId : null;
+	const key = `${scope}:${userId ?? ''}`;
+	const hit = tags.get(key);
+	if (hit && now - hit.at < TTL_MS) return hit.value;
+	if (tags.size >= MAX_TAGS) tags.clear();
+	const value = (async () => {
+		if (userId == null) return hash(scope);
+		const [r] = await systemOf(asker).sql<{ fp: string | null }>`
+			SELECT concat_ws('|', u.id, u.role, u.jurisdiction_code, u.department_id,
+			  (SELECT string_agg(g.grid_code, ',' ORDER BY g.grid_code) FROM user_grids g WHERE g.user_id = u.id)) AS fp
+			FROM users u WHERE u.id = ${userId}`;
+		// admins and the screen share 'all': the same rows, so the same URLs are right for them
+		return hash(scope === 'all' ? `all|${r?.fp?.split('|')[1] ?? ''}` : `${scope}|${r?.fp ?? ''}`);
+	})();
+	tags.set(key, { at: now, value });
+	value.catch(() => tags.delete(key));
+	return value;
+}
+
+/** The versions a viewer puts in URLs: the data version and the viewer's scope tag. */
+export async function viewerVersions(asker: Queryable): Promise<Versions> {
+	const [v, tag] = await Promise.all([versions(asker), scopeTag(asker)]);
+	return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, `${x}~${tag}`])) as unknown as Versions;
+}
+
+/** Whether a URL's ?v= names the current data version for this very viewer. */
+export const isCurrentFor = (v: string | null, version: string, tag: string): boolean => v === `${version}~${tag}`;

@@ -1,5 +1,5 @@
 // Request-loop endpoints' shared parsing: the JSON body, the move body, photos as data URLs.
-import { ApiError, badParam } from '../../domain/apierror';
+import { ApiError, badParam, fieldWithNul, nulParam } from '../../domain/apierror';
 import { parseIdempotencyKey, parseVersion } from '../../domain/requestinput';
 import type { MoveInput } from './transition';
 import type { Photo } from './report';
@@ -22,6 +22,8 @@ export async function readJson(request: Request): Promise<Record<string, unknown
 		throw new ApiError(400, 'invalid_body', '请求体不是合法的 JSON');
 	}
 	if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'invalid_body', '请求体必须是 JSON 对象');
+	const nul = fieldWithNul(body);
+	if (nul) throw nulParam(nul);
 	return body as Record<string, unknown>;
 }
 

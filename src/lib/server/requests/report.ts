@@ -9,7 +9,7 @@ import { ApiError, badParam } from '../../domain/apierror';
 import type { NewRequest } from '../../domain/requestinput';
 import type { Actor } from '../../domain/workflow';
 import type { Database, Queryable } from '../db';
-import { isUniqueViolation } from './errors';
+import { afterConflict, bodyHash, checkKey, claimKey, keyReused } from './idempotency';
 
 export interface Photo { bytes: Uint8Array; type: string }
 export interface Reported { id: number; code: string; status: 'reported'; version: number; gridCode: string; replayed: boolean }
@@ -33,8 +33,12 @@ export async function gridAt(db: Queryable, lon: number, lat: number): Promise<{
 }
 
 export async function reportRequest(db: Database, actor: Actor, input: NewRequest, photo: Photo | null, key: string | null, now = new Date()): Promise<Reported> {
+	// the photo by its digest: the same picture sent again is the same body
+	const hash = key ? bodyHash({ input, photo: photo ? { type: photo.type, sha256: bodyHash(photo.bytes) } : null }) : '';
 	if (key) {
-		const seen = await replayReport(db, key);
+		// 'new' may still be a key used before 0012 recorded keys: its event answers as before
+		await checkKey(db, actor.id, key, hash);
+		const seen = await replayReport(db, actor.id, key);
 		if (seen) return seen;
 	}
 	checkPhoto(photo);
@@ -44,23 +48,28 @@ export async function reportRequest(db: Database, actor: Actor, input: NewReques
 		writeFileSync(path.join(photoDir(), photoPath), photo.bytes);
 	}
 	try {
-		return await db.transaction((tx) => insertRequest(tx, actor, input, photoPath, key, now));
+		return await db.transaction(async (tx) => {
+			if (key) await claimKey(tx, actor.id, key, hash);
+			return insertRequest(tx, actor, input, photoPath, key, now);
+		});
 	} catch (e) {
 		if (photoPath) rmSync(path.join(photoDir(), photoPath), { force: true });
-		if (key && isUniqueViolation(e, 'idempotency_key')) {
-			const seen = await replayReport(db, key);
-			if (seen) return seen;
-		}
-		throw e;
+		if (!key) throw e;
+		// a concurrent retry of ours committed first (→ its answer), or the key is someone else's (→ 422)
+		await afterConflict(db, e, actor.id, key, hash);
+		const seen = await replayReport(db, actor.id, key);
+		if (seen) return seen;
+		throw keyReused('已被使用');
 	}
 }
 
-async function replayReport(db: Queryable, key: string): Promise<Reported | null> {
+async function replayReport(db: Queryable, actorId: number, key: string): Promise<Reported | null> {
+	// only the reporter's own event: another user's answer is never replayed, whoever may read it
 	const [e] = await db.sql<{ action: string; id: number; code: string; version: number; status: string; grid_code: string }>`
 		SELECT e.action, r.id, r.code, r.version, r.status, r.grid_code FROM request_events e JOIN requests r ON r.id = e.request_id
-		WHERE e.idempotency_key = ${key}`;
+		WHERE e.idempotency_key = ${key} AND e.actor_id = ${actorId}`;
 	if (!e) return null;
-	if (e.action !== 'report') throw new ApiError(422, 'idempotency_key_reused', '幂等键已用于另一次提交，请换一个键', 'Idempotency-Key');
+	if (e.action !== 'report') throw keyReused('已用于另一次提交');
 	return { id: e.id, code: e.code, status: 'reported', version: e.version, gridCode: e.grid_code, replayed: true };
 }
 

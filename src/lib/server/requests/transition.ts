@@ -11,6 +11,7 @@ import {
 import type { Database, Queryable } from '../db';
 import { holidays } from './deadlineRules';
 import { fromDatabase, isUniqueViolation } from './errors';
+import { afterConflict, bodyHash, checkKey, claimKey, keyReused } from './idempotency';
 
 export interface MoveInput {
 	requestId: number;
@@ -44,28 +45,38 @@ const NEEDS_REASON: ReadonlySet<string> = new Set(['return', 'redispatch', 'esca
 const DEFAULT_RULE: DeadlineRule = { acceptWorkingDays: 1, resolveWorkingDays: 7, whistleReportHours: 24 };
 
 export async function moveRequest(db: Database, actor: Actor, input: MoveInput): Promise<MoveResult> {
-	if (input.idempotencyKey) {
-		const seen = await replay(db, input.idempotencyKey, input.requestId, input.action);
+	const key = input.idempotencyKey ?? null;
+	const hash = key ? moveHash(input) : '';
+	if (key) {
+		await checkKey(db, actor.id, key, hash);
+		const seen = await replay(db, actor.id, key, input.requestId, input.action);
 		if (seen) return seen;
 	}
 	try {
-		return await db.transaction((tx) => applyMove(tx, actor, input));
+		return await db.transaction(async (tx) => {
+			if (key) await claimKey(tx, actor.id, key, hash);
+			return applyMove(tx, actor, input);
+		});
 	} catch (e) {
-		// a concurrent retry with the same key committed first: answer as it did
-		if (input.idempotencyKey && isUniqueViolation(e, 'idempotency_key')) {
-			const seen = await replay(db, input.idempotencyKey, input.requestId, input.action);
-			if (seen) return seen;
-		}
-		throw fromDatabase(e);
+		if (!key || !isUniqueViolation(e, 'idempotency_key')) throw fromDatabase(e);
+		// a concurrent retry of ours committed first (→ its answer), or the key is someone else's (→ 422)
+		await afterConflict(db, e, actor.id, key, hash);
+		const seen = await replay(db, actor.id, key, input.requestId, input.action);
+		if (seen) return seen;
+		throw keyReused('已被使用');
 	}
 }
 
-async function replay(db: Queryable, key: string, requestId: number, action: string): Promise<MoveResult | null> {
+/** What makes two submissions of a move the same one (the clock and the key itself do not). */
+const moveHash = ({ now: _now, idempotencyKey: _key, ...body }: MoveInput) => bodyHash(body);
+
+async function replay(db: Queryable, actorId: number, key: string, requestId: number, action: string): Promise<MoveResult | null> {
+	// only the actor's own event: another user's answer is never replayed, whoever may read it
 	const [e] = await db.sql<{ request_id: number; action: string }>`
-		SELECT request_id, action FROM request_events WHERE idempotency_key = ${key}`;
+		SELECT request_id, action FROM request_events WHERE idempotency_key = ${key} AND actor_id = ${actorId}`;
 	if (!e) return null;
 	if (e.request_id !== requestId || e.action !== action) {
-		throw new ApiError(422, 'idempotency_key_reused', `幂等键已用于另一次提交（诉求 ${e.request_id} 的“${e.action}”），请换一个键`, 'Idempotency-Key');
+		throw keyReused('已用于另一次提交');
 	}
 	const [r] = await db.sql<MoveResult>`SELECT id, code, status, version FROM requests WHERE id = ${requestId}`;
 	return { ...r, replayed: true };
@@ -95,7 +106,7 @@ async function applyMove(tx: Queryable, actor: Actor, input: MoveInput): Promise
 	const r = await lockRequest(tx, input.requestId);
 	// checked again under the row lock: a concurrent retry that committed first is now visible
 	if (input.idempotencyKey) {
-		const seen = await replay(tx, input.idempotencyKey, input.requestId, input.action);
+		const seen = await replay(tx, actor.id, input.idempotencyKey, input.requestId, input.action);
 		if (seen) return seen;
 	}
 	if (input.version === null && input.action !== 'checkin') {

@@ -7,7 +7,7 @@ import { isDemoDatabase, requireUser } from '$lib/server/auth';
 import { ready } from '$lib/server/database';
 import { recentImports } from '$lib/server/import/jobs';
 import { pageUser } from '$lib/server/requests/pages';
-import { versions } from '$lib/server/queries/versions';
+import { viewerVersions } from '$lib/server/queries/versions';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -19,7 +19,7 @@ export const load: PageServerLoad = async (event) => {
 		throw e;
 	}
 	const db = await ready();
-	const [demo, v, jobs] = await Promise.all([isDemoDatabase(db), versions(db), recentImports(db, user)]);
+	const [demo, v, jobs] = await Promise.all([isDemoDatabase(db), viewerVersions(db), recentImports(db, user)]);
 	return { user, demo, jobs, maxBytes: Math.min(DEFAULT_LIMITS.maxBytes, serverBodyLimit()), basemap: `/api/map/basemap?v=${v.basemap}` };
 };
 

@@ -1,4 +1,5 @@
 // 账号管理 (admins): the accounts, a new account, and per account 重置密码 / 解锁 / 停用 / 启用.
+import { clientAddress } from '$lib/server/access/request';
 import { fail } from '@sveltejs/kit';
 import { ApiError, enumParam } from '$lib/domain/apierror';
 import { ROLE_LABEL, type Role } from '$lib/server/auth';
@@ -33,7 +34,7 @@ export const actions: Actions = {
 		const admin = adminOnly(event);
 		const values = await fields(event.request);
 		try {
-			const id = await createUser(await ready(), admin, parseNewUser(values));
+			const id = await createUser(await ready(), admin, parseNewUser(values), clientAddress(event));
 			return { done: `已创建账号 ${values.username}（编号 ${id}）` };
 		} catch (e) {
 			return failure(e, values);
@@ -45,7 +46,7 @@ export const actions: Actions = {
 		try {
 			const id = Number(values.id);
 			const change = parseUserChange(values);
-			await changeUser(await ready(), admin, id, change);
+			await changeUser(await ready(), admin, id, change, clientAddress(event));
 			const said = { password: '密码已重置，原有登录已退出', unlock: '已解锁', deactivate: '已停用，原有登录已退出', activate: '已启用' }[change.op];
 			return { done: `账号 ${id}：${said}` };
 		} catch (e) {

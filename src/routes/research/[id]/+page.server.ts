@@ -3,7 +3,7 @@
 import { intParam } from '$lib/domain/apierror';
 import { dbFor } from '$lib/server/access/request';
 import { getPlan } from '$lib/server/hotspots/plans';
-import { versions } from '$lib/server/queries/versions';
+import { viewerVersions } from '$lib/server/queries/versions';
 import { pageCall, pageUser } from '$lib/server/visits/page';
 import type { PageServerLoad } from './$types';
 
@@ -11,5 +11,5 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const user = pageUser(locals, url, true);
 	const db = await dbFor({ locals });
 	const plan = await pageCall(() => getPlan(db, intParam(params.id, 'id', '调研课题编号', 1, 2 ** 31 - 1), user));
-	return { plan, basemap: `/api/map/basemap?v=${(await versions(db)).basemap}` };
+	return { plan, basemap: `/api/map/basemap?v=${(await viewerVersions(db)).basemap}` };
 };

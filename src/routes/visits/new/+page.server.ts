@@ -1,6 +1,6 @@
 // 安排走访: stops from a saved research plan, the leader's 包联 places, or points picked on the map.
 import { dbFor } from '$lib/server/access/request';
-import { versions } from '$lib/server/queries/versions';
+import { viewerVersions } from '$lib/server/queries/versions';
 import { pageUser } from '$lib/server/visits/page';
 import { stopSources } from '$lib/server/visits/sources';
 import type { PageServerLoad } from './$types';
@@ -8,6 +8,6 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = pageUser(locals, url, true);
 	const db = await dbFor({ locals });
-	const [sources, v] = await Promise.all([stopSources(db, user.id), versions(db)]);
+	const [sources, v] = await Promise.all([stopSources(db, user.id), viewerVersions(db)]);
 	return { user, ...sources, basemap: `/api/map/basemap?v=${v.basemap}` };
 };

@@ -2,10 +2,10 @@
 import { dbFor } from '$lib/server/access/request';
 import { basemapGeojson } from '$lib/server/queries/basemap';
 import { api, sendCached } from '$lib/server/queries/http';
-import { versions } from '$lib/server/queries/versions';
+import { isCurrentFor, scopeTag, versions } from '$lib/server/queries/versions';
 
 export const GET = api(async ({ request, url, locals }) => {
 	const db = await dbFor({ locals });
-	const current = (await versions(db)).basemap;
-	return sendCached(request, await basemapGeojson(db), url.searchParams.get('v') === current);
+	const [current, tag] = [(await versions(db)).basemap, await scopeTag(db)];
+	return sendCached(request, await basemapGeojson(db), isCurrentFor(url.searchParams.get('v'), current, tag), tag);
 });

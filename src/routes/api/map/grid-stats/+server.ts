@@ -5,9 +5,10 @@ import { dbFor } from '$lib/server/access/request';
 import { gridStats } from '$lib/server/queries/grids';
 import { api, sendCached } from '$lib/server/queries/http';
 import { parseMeasure } from '$lib/server/queries/params';
+import { scopeTag } from '$lib/server/queries/versions';
 
 export const GET = api(async ({ request, url, locals }) => {
 	const measure = parseMeasure(url.searchParams.get('measure'));
 	const db = await dbFor({ locals });
-	return sendCached(request, await gridStats(db, measure), false);
+	return sendCached(request, await gridStats(db, measure), false, await scopeTag(db));
 });

@@ -2,10 +2,10 @@
 import { dbFor } from '$lib/server/access/request';
 import { gridsGeojson } from '$lib/server/queries/grids';
 import { api, sendCached } from '$lib/server/queries/http';
-import { versions } from '$lib/server/queries/versions';
+import { isCurrentFor, scopeTag, versions } from '$lib/server/queries/versions';
 
 export const GET = api(async ({ request, url, locals }) => {
 	const db = await dbFor({ locals });
-	const current = (await versions(db)).grids;
-	return sendCached(request, await gridsGeojson(db), url.searchParams.get('v') === current);
+	const [current, tag] = [(await versions(db)).grids, await scopeTag(db)];
+	return sendCached(request, await gridsGeojson(db), isCurrentFor(url.searchParams.get('v'), current, tag), tag);
 });

@@ -15,5 +15,5 @@ export const GET = api(async (event) => {
 	const [r] = await (await dbFor(event)).sql<{ photo_path: string | null }>`SELECT photo_path FROM requests WHERE id = ${id}`;
 	if (!r?.photo_path || !/^[\w-]+\.(jpg|png|webp)$/.test(r.photo_path)) throw notFound('该诉求没有照片');
 	const bytes = readFileSync(path.join(photoDir(), r.photo_path));
-	return new Response(bytes, { headers: { 'content-type': TYPES[r.photo_path.split('.').pop()!], 'cache-control': 'private, max-age=86400' } });
+	return new Response(bytes, { headers: { 'content-type': TYPES[r.photo_path.split('.').pop()!], 'cache-control': 'private, max-age=86400', vary: 'cookie' } });
 });
