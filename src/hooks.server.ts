@@ -4,6 +4,7 @@ import { open, ready, SeedingError } from '$lib/server/database';
 import { installLogRedaction } from '$lib/server/logging';
 import { screenMayOpen } from '$lib/server/screen/access';
 import { crossSiteRefused } from '$lib/server/csrf';
+import { databaseFaults, noteDatabaseFault } from '$lib/server/unavailable';
 
 installLogRedaction();
 
@@ -32,7 +33,10 @@ const SECURITY_HEADERS: Record<string, string> = {
 const refuse = (status: number, code: string, message: string) =>
 	Response.json({ error: { code, message } }, { status, headers: SECURITY_HEADERS });
 
-export const handle: Handle = async ({ event, resolve }) => {
+// an unreachable database answers 503 (src/lib/server/unavailable.ts), never 500
+export const handle: Handle = (input) => databaseFaults(input.event, async () => handleRequest(input));
+
+const handleRequest: Handle = async ({ event, resolve }) => {
 	const { url, request } = event;
 	if (crossSiteRefused(request, url)) {
 		return refuse(403, 'csrf', '拒绝来自其他站点的请求（跨站请求伪造防护）');
@@ -40,7 +44,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 	event.locals.user = null;
 	const token = event.cookies.get(SESSION_COOKIE);
-	if (token) {
+	// the health check needs no user, and must say what it waits for while the database is away
+	if (token && url.pathname !== '/api/status') {
 		try {
 			event.locals.user = await userFromToken(await ready(), token);
 		} catch (e) {
@@ -71,6 +76,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 /** Unexpected errors: logged (redacted), answered with a message that gives nothing away. */
 export const handleError: HandleServerError = ({ error, event }) => {
+	if (noteDatabaseFault(error, event)) return { message: '数据库暂时不可用，请稍后重试', code: 'database_unavailable' };
 	console.error(`[server] ${event.request.method} ${event.url.pathname}:`, error);
 	return { message: '服务器内部错误，请稍后重试' };
 };
