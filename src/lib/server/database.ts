@@ -66,6 +66,12 @@ export class DatabaseUnavailableError extends Error {
 async function openOnce(): Promise<Db> {
 	const db = await openConfigured();
 	try {
+		await db.query('SELECT 1'); // reachable at all? (fails in milliseconds while it is down)
+		if (state.waiting) {
+			console.log(`[db] 数据库已连接（第 ${state.waiting.attempts + 1} 次尝试），正在迁移…`);
+			state.waiting = null;
+			state.current = { phase: 'opening', done: 0, total: 1, message: '数据库已连接，正在迁移…' };
+		}
 		await migrate(db);
 	} catch (e) {
 		await db.close().catch(() => {});
@@ -97,7 +103,6 @@ export function open(): Promise<Db> {
 		for (let attempt = 1; ; attempt++) {
 			try {
 				const db = await openOnce();
-				if (state.waiting) console.log(`[db] 数据库已连接（等待了 ${attempt - 1} 次重试）`);
 				state.db = db;
 				state.waiting = null;
 				firstTried();
@@ -108,6 +113,7 @@ export function open(): Promise<Db> {
 				if (lastError.message !== state.waiting?.lastError.message) {
 					console.error(`[db] 无法打开数据库 (${lastError.code}: ${lastError.message})；将自动重试`);
 				}
+				// (a migration that fails after connecting is waited on the same way: a DBA may fix it)
 				state.waiting = { attempts: attempt, lastError, since: state.waiting?.since ?? new Date().toISOString() };
 				state.current = { phase: 'waiting_database', done: 0, total: 1, message: WAITING_MESSAGE };
 				firstTried();

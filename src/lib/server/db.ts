@@ -125,12 +125,14 @@ export function isDatabaseUnavailable(e: unknown): boolean {
  */
 export class OutageLog {
 	private since = 0;
+	private lastFailure = 0;
 	private failed = 0;
 	constructor(private readonly name: string) {}
 
 	failure(e: unknown): void {
 		if (!isDatabaseUnavailable(e)) return;
 		this.failed++;
+		this.lastFailure = Date.now();
 		if (this.since) return;
 		this.since = Date.now();
 		const { code, message } = describeError(e);
@@ -138,7 +140,9 @@ export class OutageLog {
 	}
 
 	success(): void {
-		if (!this.since) return;
+		// a query on a connection the shutdown has not reached yet is no recovery: over only once
+		// a second has passed without a failure
+		if (!this.since || Date.now() - this.lastFailure < 1000) return;
 		const seconds = ((Date.now() - this.since) / 1000).toFixed(1);
 		console.log(`[db] ${this.name}: 数据库已恢复（中断约 ${seconds} 秒，期间 ${this.failed} 次查询失败）`);
 		this.since = 0;
