@@ -161,6 +161,9 @@ export function describeError(e: unknown): { code: string; message: string } {
 	return { code, message: raw.replace(/(\w+:\/\/[^:/@\s]*:)[^@\s]*@/g, '$1***@').slice(0, 300) };
 }
 
+// one per process, not per pool: the opening at boot makes a new pool for every try
+const postgresOutage = new OutageLog('PostgreSQL');
+
 // postgres.js retries a closed connection after `backoff(retries)` seconds, `retries` counting
 // failed connects across the pool. Its default grows to 20 s, so after an outage of a minute the
 // pool could wait that long after PostgreSQL is back; capped at 1 s (with jitter) a query never
@@ -188,7 +191,7 @@ export async function openPostgres(url: string): Promise<Db> {
 		onnotice: () => {},
 		types: { number, json, jsonb } as any
 	});
-	const outage = new OutageLog('PostgreSQL');
+	const outage = postgresOutage;
 	const observe = async <T>(work: Promise<T>): Promise<T> => {
 		try {
 			const result = await work;
