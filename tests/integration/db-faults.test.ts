@@ -6,6 +6,8 @@
 // PostgreSQL only: PGlite runs in-process and has no connection to lose.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeError, isDatabaseUnavailable, openPostgres, type Db } from '../../src/lib/server/db';
+import { LiveHub, type LiveEvent } from '../../src/lib/server/live/hub';
+import { migrate } from '../../src/lib/server/migrate';
 import { createTestDatabase, dropTestDatabase, TEST_DATABASE_URL, withDatabase } from './helpers/backends';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,17 +37,25 @@ describe.skipIf(!TEST_DATABASE_URL)('postgres', () => {
 		const terminateOthers = () =>
 			admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
 				WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+		const terminate = (pid: number) => admin.query('SELECT pg_terminate_backend($1)', [pid]);
+		/** A promise and its resolve: lets a case act at a known point inside a transaction. */
+		const signal = <T>() => {
+			let resolve!: (v: T) => void;
+			return { promise: new Promise<T>((r) => (resolve = r)), resolve };
+		};
+		const pidOf = async (tx: { query: Db['query'] }) => (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0].pid;
 
 		it('a backend killed between two statements of a transaction: it rejects, nothing is committed, the process lives', async () => {
+			const inside = signal<number>();
 			const outcome = db
 				.transaction(async (tx) => {
 					await tx.query('INSERT INTO fault_t VALUES (1)');
-					await sleep(300); // the backend is terminated meanwhile
+					inside.resolve(await pidOf(tx));
+					await sleep(500); // the backend is terminated meanwhile
 					await tx.query('INSERT INTO fault_t VALUES (2)');
 				})
 				.then(() => 'committed', (e) => e);
-			await sleep(100);
-			await terminateOthers();
+			await terminate(await inside.promise);
 			const e = await outcome;
 			await sleep(200); // a deferred write on the dead socket would throw about now
 			expect(crashes).toEqual([]);
@@ -54,14 +64,17 @@ describe.skipIf(!TEST_DATABASE_URL)('postgres', () => {
 		});
 
 		it('a backend killed during a statement: the transaction rejects as unavailable and the pool serves the next one', async () => {
+			const inside = signal<number>();
 			const outcome = db
 				.transaction(async (tx) => {
 					await tx.query('INSERT INTO fault_t VALUES (3)');
-					await tx.query('SELECT pg_sleep(2)');
+					inside.resolve(await pidOf(tx));
+					await tx.query('SELECT pg_sleep(5)');
 				})
 				.then(() => 'committed', (e) => e);
-			await sleep(300);
-			await terminateOthers();
+			const pid = await inside.promise;
+			await sleep(200); // into the pg_sleep
+			await terminate(pid);
 			const e = await outcome;
 			await sleep(200);
 			expect(crashes).toEqual([]);
@@ -71,22 +84,47 @@ describe.skipIf(!TEST_DATABASE_URL)('postgres', () => {
 		});
 
 		it('many transactions in flight when their backends die: every one settles, none crashes', async () => {
+			let started = 0;
+			const enough = signal<void>();
 			const runs = Array.from({ length: 20 }, (_, i) =>
 				db
 					.transaction(async (tx) => {
-						await tx.query('SELECT pg_sleep(0.05)');
-						await sleep(50 + (i % 5) * 30);
 						await tx.query('SELECT 1');
+						if (++started === 5) enough.resolve();
+						await sleep(100 + (i % 5) * 50);
+						await tx.query('SELECT pg_sleep(0.05)');
 					})
 					.then(() => 'ok', (e) => (isDatabaseUnavailable(e) ? 'unavailable' : `other: ${describeError(e).message}`))
 			);
-			await sleep(80);
+			await enough.promise;
 			await terminateOthers();
 			const outcomes = await Promise.all(runs);
 			await sleep(200);
 			expect(crashes).toEqual([]);
 			expect(outcomes.filter((o) => o !== 'ok' && o !== 'unavailable')).toEqual([]);
 			expect(outcomes).toContain('unavailable');
+		});
+
+		it('the live hub listens again after its connection is ended, and delivers what was published meanwhile', async () => {
+			await migrate(db);
+			const hub = new LiveHub(db);
+			await hub.start();
+			const got: LiveEvent[] = [];
+			hub.subscribe((e) => got.push(e));
+			const publish = (probe: string) => admin.query(`SELECT live_publish('checkin', jsonb_build_object('probe', $1::text))`, [probe]);
+			try {
+				await publish('before');
+				await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+					WHERE datname = current_database() AND query ILIKE 'listen%' AND pid <> pg_backend_pid()`);
+				await publish('meanwhile'); // before postgres.js has listened again
+				await sleep(1500);
+				await publish('after');
+				for (let i = 0; i < 50 && got.length < 3; i++) await sleep(100);
+				expect(crashes).toEqual([]);
+				expect(got.map((e) => e.probe)).toEqual(['before', 'meanwhile', 'after']);
+			} finally {
+				await hub.stop();
+			}
 		});
 
 		it('passwords never reach a described error', () => {
