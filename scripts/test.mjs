@@ -5,6 +5,8 @@
 //   2. vitest: tests/unit/** and tests/integration/** in one run. Integration cases written with
 //      describeBackends run on PGlite always and on PostgreSQL when TEST_DATABASE_URL is set.
 //   3. browser: node tests/e2e/run.mjs when Chromium exists (/usr/bin/chromium or CHROMIUM_PATH).
+//   4. database faults: node tests/faults/run.mjs (PostgreSQL restarts under load, database down at
+//      boot) on a private throwaway cluster, when the PostgreSQL 15 binaries exist.
 //
 // Usage: node scripts/test.mjs [vitest filters and options…]
 // With arguments the vitest run is filtered, so the browser suite is left out (and says so).
@@ -108,7 +110,31 @@ if (filtered) {
 	for (const m of e2e.stdout.matchAll(/^NOT RUN: e2e (\S+) — (.*)$/gm)) report(`browser: ${m[1]}`, 'NOT RUN', m[2]);
 }
 
-// ── 4. the logs of this run: no whole phone or ID number anywhere ──────────────────────────
+// ── 4. database faults ──────────────────────────────────────────────────────────────────────
+banner('database faults (tests/faults)');
+if (filtered) {
+	report('database faults', 'NOT RUN', 'vitest arguments were given (a filtered run); run `npm test` alone for everything');
+	console.log('NOT RUN: database faults — filtered run');
+} else {
+	const faults = await run('node', ['tests/faults/run.mjs'], { capture: true });
+	logs.push(['database faults output', faults.stdout]);
+	for (const name of ['restart', 'boot']) {
+		const serverLog = `test-results/faults/server-${name}.log`;
+		if (existsSync(serverLog)) logs.push([`app server log of the fault suite (${name})`, readFileSync(serverLog, 'utf8')]);
+	}
+	const counts = /(\d+) passed, (\d+) failed\s*$/m.exec(faults.stdout);
+	const tally = counts ? `${counts[1]} passed, ${counts[2]} failed` : 'no tally printed';
+	const figures = [...faults.stdout.matchAll(/^\[fault\] (restart→last error over .*|down at boot: .*)$/gm)].map((m) => m[1]).join('; ');
+	if (faults.code === NOT_RUN_EXIT) {
+		report('database faults', 'NOT RUN', /^NOT RUN: database faults — (.*)$/m.exec(faults.stdout)?.[1] ?? 'nothing to run');
+	} else if (faults.code === 0 && counts && Number(counts[1]) > 0 && counts[2] === '0') {
+		report('database faults', 'PASSED', `${tally} (${seconds(faults.ms)})${figures ? `\n${' '.repeat(9)}${figures}` : ''}`);
+	} else {
+		report('database faults', 'FAILED', `${tally}, exit ${faults.code} (${seconds(faults.ms)})`);
+	}
+}
+
+// ── 5. the logs of this run: no whole phone or ID number anywhere ──────────────────────────
 banner('log check (personal data)');
 {
 	const found = logs.flatMap(([name, text]) => [...text.matchAll(ID_NUMBER), ...text.matchAll(MOBILE)].map((m) => `${name}: ${m[1]}…${m[2]}`));

@@ -5,6 +5,7 @@ import { installLogRedaction } from '$lib/server/logging';
 import { screenMayOpen } from '$lib/server/screen/access';
 import { crossSiteRefused } from '$lib/server/csrf';
 import { guardRequest } from '$lib/server/http/guard';
+import { databaseFaults, noteDatabaseFault } from '$lib/server/unavailable';
 
 installLogRedaction();
 
@@ -33,7 +34,10 @@ const SECURITY_HEADERS: Record<string, string> = {
 const refuse = (status: number, code: string, message: string) =>
 	Response.json({ error: { code, message } }, { status, headers: SECURITY_HEADERS });
 
-export const handle: Handle = async ({ event, resolve }) => {
+// an unreachable database answers 503 (src/lib/server/unavailable.ts), never 500
+export const handle: Handle = (input) => databaseFaults(input.event, async () => handleRequest(input));
+
+const handleRequest: Handle = async ({ event, resolve }) => {
 	const { url, request } = event;
 	if (crossSiteRefused(request, url)) {
 		return refuse(403, 'csrf', '拒绝来自其他站点的请求（跨站请求伪造防护）');
@@ -41,7 +45,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 	event.locals.user = null;
 	const token = event.cookies.get(SESSION_COOKIE);
-	if (token) {
+	// the health check needs no user, and must say what it waits for while the database is away
+	if (token && url.pathname !== '/api/status') {
 		try {
 			event.locals.user = await userFromToken(await ready(), token);
 		} catch (e) {
@@ -59,7 +64,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 		if (api) return refuse(403, 'forbidden', '大屏账号只能查看汇总数据');
 		return new Response(null, { status: 303, headers: { location: '/screen' } });
 	}
-	{ const refused = await guardRequest(event, !!event.locals.user); if (refused) return refused; } // body caps, NUL bytes
+	// anonymous bodies capped before they are read, NUL bytes refused naming the field
+	const refused = await guardRequest(event, !!event.locals.user);
+	if (refused) return refused;
 	const response = await resolve(event);
 	for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!response.headers.has(k)) response.headers.set(k, v);
 	if (url.protocol === 'https:') response.headers.set('strict-transport-security', 'max-age=31536000');
@@ -73,6 +80,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 /** Unexpected errors: logged (redacted), answered with a message that gives nothing away. */
 export const handleError: HandleServerError = ({ error, event }) => {
+	if (noteDatabaseFault(error, event)) return { message: '数据库暂时不可用，请稍后重试', code: 'database_unavailable' };
 	console.error(`[server] ${event.request.method} ${event.url.pathname}:`, error);
 	return { message: '服务器内部错误，请稍后重试' };
 };

@@ -97,6 +97,84 @@ export async function openPglite(dataDir?: string): Promise<Db> {
 	});
 }
 
+/**
+ * Client-side codes (postgres.js and Node's socket errors) and server SQLSTATEs that mean "the
+ * database cannot be reached right now", not "this statement is wrong": the request gets a 503
+ * and may be retried. 57P01–57P03: admin/crash shutdown, starting up; 53300: too many
+ * connections; class 08: connection exceptions.
+ */
+const UNAVAILABLE = new Set([
+	'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT',
+	'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+	'57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006'
+]);
+// The subset that says this connection is gone, mid-transaction (see transaction below).
+const CONNECTION_LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+const codeOf = (e: unknown): unknown => (e as { code?: unknown } | null)?.code;
+
+/** True when `e` means the database is unreachable (a 503 and a retry), not a fault of the SQL. */
+export function isDatabaseUnavailable(e: unknown): boolean {
+	const code = codeOf(e);
+	return (typeof code === 'string' && UNAVAILABLE.has(code)) || (e instanceof Error && e.name === 'DatabaseUnavailableError');
+}
+
+/**
+ * One line when the database becomes unreachable and one when it answers again, instead of one per
+ * failed query: during an outage every request fails, and the log would drown in identical lines.
+ */
+export class OutageLog {
+	private since = 0;
+	private lastFailure = 0;
+	private failed = 0;
+	constructor(private readonly name: string) {}
+
+	failure(e: unknown): void {
+		if (!isDatabaseUnavailable(e)) return;
+		this.failed++;
+		this.lastFailure = Date.now();
+		if (this.since) return;
+		this.since = Date.now();
+		const { code, message } = describeError(e);
+		console.error(`[db] ${this.name}: 数据库不可用 (${code}: ${message})；查询将以 503 答复，连接会自动重试`);
+	}
+
+	success(): void {
+		// a query on a connection the shutdown has not reached yet is no recovery: over only once
+		// a second has passed without a failure
+		if (!this.since || Date.now() - this.lastFailure < 1000) return;
+		const seconds = ((Date.now() - this.since) / 1000).toFixed(1);
+		console.log(`[db] ${this.name}: 数据库已恢复（中断约 ${seconds} 秒，期间 ${this.failed} 次查询失败）`);
+		this.since = 0;
+		this.failed = 0;
+	}
+
+	get down(): boolean {
+		return this.since > 0;
+	}
+}
+
+/** An error's code and message for logs and /api/status, without any password from a URL in it. */
+export function describeError(e: unknown): { code: string; message: string } {
+	const code = String(codeOf(e) ?? (e as Error)?.name ?? 'Error');
+	const raw = e instanceof Error ? e.message || (e as { errors?: Error[] }).errors?.[0]?.message || '' : String(e);
+	return { code, message: raw.replace(/(\w+:\/\/[^:/@\s]*:)[^@\s]*@/g, '$1***@').slice(0, 300) };
+}
+
+// one per process, not per pool: the opening at boot makes a new pool for every try
+const postgresOutage = new OutageLog('PostgreSQL');
+
+// postgres.js retries a closed connection after `backoff(retries)` seconds, `retries` counting
+// failed connects across the pool. Its default grows to 20 s, so after an outage of a minute the
+// pool could wait that long after PostgreSQL is back; capped at 1 s (with jitter) a query never
+// waits long to fail during an outage and the pool reconnects within a second of the server.
+const backoff = (retries: number) => Math.min(0.05 * 2 ** retries, 1) * (0.5 + Math.random() / 2);
+
+/** Refused without touching the client: the transaction's connection is gone (see transaction). */
+function lostConnection(): Error {
+	return Object.assign(new Error('数据库连接已断开，事务未提交'), { code: 'CONNECTION_CLOSED' });
+}
+
 export async function openPostgres(url: string): Promise<Db> {
 	const { default: postgres } = await import('postgres');
 	const number = { to: 0, from: [INT8, NUMERIC], serialize: String, parse: Number };
@@ -107,21 +185,37 @@ export async function openPostgres(url: string): Promise<Db> {
 	const jsonb = { to: 3802, from: [3802], serialize: asJson, parse: JSON.parse };
 	const sql = postgres(url, {
 		max: Number(process.env.DATABASE_POOL_MAX ?? 10),
+		// a server that does not answer (host down, network cut) fails a request in 5 s, not 30
+		connect_timeout: 5,
+		backoff,
 		onnotice: () => {},
 		types: { number, json, jsonb } as any
 	});
+	const outage = postgresOutage;
+	const observe = async <T>(work: Promise<T>): Promise<T> => {
+		try {
+			const result = await work;
+			// postgres.js fetches the array types on every new connection, in a promise nobody
+			// handles: a connection ended during that fetch (a restart just as the pool reconnects)
+			// is an unhandled rejection — a crash (connection.js fetchArrayTypes, from ReadyForQuery).
+			// The types it learns live in the pool's shared options, so one fetch is enough.
+			sql.options.fetch_types = false;
+			outage.success();
+			return result;
+		} catch (e) {
+			outage.failure(e);
+			throw e;
+		}
+	};
 	const run = async <T extends Row>(target: any, text: string, params?: unknown[]) =>
 		[...(await target.unsafe(text, params ?? []))] as T[];
 	return withSql({
 		kind: 'postgres' as const,
-		query: <T extends Row>(text: string, params?: unknown[]) => run<T>(sql, text, params),
+		query: <T extends Row>(text: string, params?: unknown[]) => observe(run<T>(sql, text, params)),
 		exec: async (text: string) => {
-			await sql.unsafe(text).simple();
+			await observe(sql.unsafe(text).simple());
 		},
-		transaction: async <T>(fn: (tx: Queryable) => Promise<T>) =>
-			(await sql.begin((tx) =>
-				fn(withSql({ query: <R extends Row>(text: string, params?: unknown[]) => run<R>(tx, text, params) }))
-			)) as T,
+		transaction: <T>(fn: (tx: Queryable) => Promise<T>) => observe(transaction(sql, fn)),
 		copyIn: async (table: string, columns: string[], text: string) => {
 			const writable = await sql.unsafe(copyStatement(table, columns)).writable();
 			await pipeline(Readable.from([text]), writable);
@@ -132,6 +226,60 @@ export async function openPostgres(url: string): Promise<Db> {
 		},
 		close: () => sql.end({ timeout: 5 })
 	});
+
+	/**
+	 * sql.begin, minus a crash. When the transaction's connection closes (PostgreSQL restarts, a
+	 * backend is terminated), postgres.js 3.4.9 rejects `fn`'s query and then, in begin's scope(),
+	 * sends ROLLBACK — or COMMIT, if `fn` was between queries — on that same, now socketless,
+	 * connection. The write is deferred with setImmediate and throws outside any promise:
+	 *
+	 *   TypeError: Cannot read properties of null (reading 'write')
+	 *       at Immediate.nextWrite (node_modules/postgres/src/connection.js:255:22)
+	 *       at process.processImmediate (node:internal/timers:483:21)
+	 *
+	 * and the process dies (upstream: porsager/postgres#1154, #1208; unfixed in 3.4.9). So once the
+	 * connection is lost, `fn` neither resolves nor rejects: begin() never reaches its ROLLBACK or
+	 * COMMIT, and rejects by itself through the connection's onclose (the server rolls the
+	 * transaction back when the session ends). Queries `fn` still makes are refused here, before they
+	 * reach the dead connection. The timer bounds the wait should onclose never come.
+	 */
+	async function transaction<T>(pool: any, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+		let lost = false;
+		const never = new Promise<never>(() => {});
+		const begun: Promise<T> = pool.begin(async (tx: any) => {
+			const guarded = withSql({
+				query: async <R extends Row>(text: string, params?: unknown[]) => {
+					if (lost) throw lostConnection();
+					try {
+						return await run<R>(tx, text, params);
+					} catch (e) {
+						if (CONNECTION_LOST.has(codeOf(e) as string)) lost = true;
+						throw e;
+					}
+				}
+			});
+			try {
+				const result = await fn(guarded);
+				return lost ? never : result;
+			} catch (e) {
+				if (lost || CONNECTION_LOST.has(codeOf(e) as string)) return never;
+				throw e;
+			}
+		});
+		let timer: ReturnType<typeof setInterval> | undefined;
+		const watchdog = new Promise<never>((_, reject) => {
+			timer = setInterval(() => lost && reject(lostConnection()), 10_000);
+			timer.unref?.();
+		});
+		try {
+			return await Promise.race([begun, watchdog]);
+		} catch (e) {
+			lost = true;
+			throw e;
+		} finally {
+			clearInterval(timer);
+		}
+	}
 }
 
 /** Opens the configured back end: DATABASE_URL when set, else PGlite under DATA_DIR (./data). */

@@ -2,7 +2,7 @@
 // 0006_live.sql write each event to live_events and NOTIFY its JSON; the id there is the SSE id.
 // When the listening connection comes back after a drop (postgres.js re-listens by itself), the
 // hub reads what it missed from live_events, so subscribers see every event once, in id order.
-import type { Db, Queryable } from '../db';
+import { describeError, type Db, type Queryable } from '../db';
 
 export interface LiveEvent {
 	id: number;
@@ -59,7 +59,7 @@ export class LiveHub {
 		let first = true;
 		this.unlisten = await this.db.listen(this.channel, (payload) => this.receive(payload), () => {
 			// postgres.js calls this again after re-listening on a new connection
-			if (!first) this.catchingUp = this.catchingUp.then(() => this.catchUp());
+			if (!first) this.scheduleCatchUp();
 			first = false;
 		});
 		this.pruneTimer = setInterval(() => void this.prune().catch(() => {}), 3600_000);
@@ -98,7 +98,7 @@ export class LiveHub {
 		// an id that skips ahead means notifications were lost (or a concurrent writer committed out
 		// of order): read the gap from the table first
 		if (e.id > this.lastId + 1) {
-			this.catchingUp = this.catchingUp.then(() => this.catchUp());
+			this.scheduleCatchUp();
 			return;
 		}
 		this.deliver(e);
@@ -115,6 +115,17 @@ export class LiveHub {
 				console.error('[live] subscriber failed:', err);
 			}
 		}
+	}
+
+	/**
+	 * Reads the missed events after those already queued. A failed read (the database went away
+	 * again) is logged and left for the next event or re-listen, which finds the same gap: left
+	 * unhandled, the rejection would end the process.
+	 */
+	private scheduleCatchUp(): void {
+		this.catchingUp = this.catchingUp
+			.then(() => this.catchUp())
+			.catch((e) => console.error('[live] catching up failed, retried with the next event:', describeError(e)));
 	}
 
 	private async catchUp(): Promise<void> {

@@ -5,6 +5,7 @@ import { ApiError } from '../../domain/apierror';
 import { GEOJSON, JSON_TYPE, OgcError } from '../../domain/ogc';
 import type { SessionUser } from '../auth';
 import { ready, SeedingError } from '../database';
+import { isDatabaseUnavailable } from '../db';
 import { apiKeyOf, userFromApiKey } from '../open311/keys';
 
 export function ogcJson(body: unknown, type: string = JSON_TYPE, status = 200): Response {
@@ -43,6 +44,7 @@ export async function ogc(fn: () => Promise<Response>): Promise<Response> {
 		const err = e instanceof OgcError ? e
 			: e instanceof ApiError ? new OgcError(e.status, e.code, e.message, e.field)
 			: e instanceof SeedingError ? new OgcError(503, 'ServiceUnavailable', e.message)
+			: isDatabaseUnavailable(e) ? new OgcError(503, 'ServiceUnavailable', '数据库暂时不可用，请稍后重试')
 			: null;
 		if (!err) console.error('[ogc]', e);
 		const out = err ?? new OgcError(500, 'ServerError', 'internal server error');

@@ -3,6 +3,7 @@
 import { ApiError } from '../../domain/apierror';
 import { Open311Error, toXml, type Open311Format } from '../../domain/open311';
 import { SeedingError } from '../database';
+import { isDatabaseUnavailable } from '../db';
 
 const TYPES: Record<Open311Format, string> = { json: 'application/json; charset=utf-8', xml: 'text/xml; charset=utf-8' };
 const CORS = { 'access-control-allow-origin': '*' };
@@ -16,6 +17,7 @@ export function open311ErrorResponse(e: unknown, format: Open311Format): Respons
 	const err = e instanceof Open311Error ? e
 		: e instanceof ApiError ? new Open311Error(e.status, e.message, e.field)
 		: e instanceof SeedingError ? new Open311Error(503, e.message)
+		: isDatabaseUnavailable(e) ? new Open311Error(503, '数据库暂时不可用，请稍后重试')
 		: null;
 	if (!err) console.error('[open311]', e);
 	const out = err ?? new Open311Error(500, 'internal server error');

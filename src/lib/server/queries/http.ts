@@ -4,6 +4,8 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { ApiError } from '../../domain/apierror';
 import { SeedingError } from '../database';
+import { isDatabaseUnavailable } from '../db';
+import { unavailableJson } from '../unavailable';
 import type { Cached } from './cache';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -37,6 +39,7 @@ export function errorResponse(e: unknown): Response {
 		const { progress } = e;
 		return jsonResponse({ error: { code: 'seeding', message: e.message }, progress }, 503, { 'retry-after': '2' });
 	}
+	if (isDatabaseUnavailable(e)) return unavailableJson(); // logged once per outage by db.ts
 	console.error('[api]', e);
 	return jsonResponse({ error: { code: 'internal', message: '服务器内部错误，请稍后重试' } }, 500);
 }

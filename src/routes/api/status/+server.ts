@@ -1,10 +1,53 @@
-// Seeding progress for the first-start screen: {phase, done, total, message, percent}.
-import { open, progress } from '$lib/server/database';
+// Health and seeding progress: {phase, done, total, message, percent, ready}. 200 while opening or
+// seeding (the first-start screen polls it) and once ready; 503 while the database cannot be
+// reached — at boot (phase 'waiting_database', with the attempts and the last error) or later (a
+// PostgreSQL that stopped answering: checked with one cheap statement per poll).
+import { current, open, progress, waiting, WAITING_MESSAGE } from '$lib/server/database';
+import { describeError } from '$lib/server/db';
 import { api, jsonResponse } from '$lib/server/queries/http';
 
+const NO_STORE = { 'cache-control': 'no-store', 'retry-after': '2' };
+// a health check that hangs is no answer: a PostgreSQL that does not answer within this is down
+const PROBE_MS = 3000;
+
 export const GET = api(async () => {
-	open().catch(() => {}); // a fresh process starts opening (and seeding) on the first poll
+	void open(); // a fresh process starts opening (and seeding) on the first poll
 	const p = progress();
 	const percent = p.total > 0 ? Math.round((100 * p.done) / p.total) : 0;
+	const w = waiting();
+	if (w) {
+		return jsonResponse(
+			{ ...p, percent, ready: false, waitingFor: 'database', attempts: w.attempts, since: w.since, lastError: w.lastError },
+			503,
+			NO_STORE
+		);
+	}
+	const db = current();
+	if (p.phase === 'ready' && db?.kind === 'postgres') {
+		const error = await probe(db);
+		if (error) {
+			return jsonResponse(
+				{ phase: 'waiting_database', done: 0, total: 1, message: WAITING_MESSAGE, percent: 0, ready: false, waitingFor: 'database', lastError: error },
+				503,
+				NO_STORE
+			);
+		}
+	}
 	return jsonResponse({ ...p, percent, ready: p.phase === 'ready' }, 200, { 'cache-control': 'no-store' });
 });
+
+/** null when PostgreSQL answers `SELECT 1` in time, else what went wrong. */
+async function probe(db: NonNullable<ReturnType<typeof current>>): Promise<{ code: string; message: string } | null> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const late = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(Object.assign(new Error(`数据库 ${PROBE_MS} 毫秒内没有应答`), { code: 'TIMEOUT' })), PROBE_MS);
+	});
+	try {
+		await Promise.race([db.query('SELECT 1'), late]);
+		return null;
+	} catch (e) {
+		return describeError(e);
+	} finally {
+		clearTimeout(timer);
+	}
+}

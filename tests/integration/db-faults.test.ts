@@ -1,0 +1,135 @@
+// A transaction whose connection dies must fail like any query — never crash the process. With
+// postgres.js 3.4.9's sql.begin alone it does crash: after the connection closes, begin sends
+// ROLLBACK/COMMIT on the socketless connection from a setImmediate (see db.ts, transaction). The
+// backends are ended with pg_terminate_backend on our own test database only, so the shared
+// cluster keeps serving everyone else; restarts of a whole server are in tests/faults/run.mjs.
+// PostgreSQL only: PGlite runs in-process and has no connection to lose.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeError, isDatabaseUnavailable, openPostgres, type Db } from '../../src/lib/server/db';
+import { LiveHub, type LiveEvent } from '../../src/lib/server/live/hub';
+import { migrate } from '../../src/lib/server/migrate';
+import { createTestDatabase, dropTestDatabase, TEST_DATABASE_URL, withDatabase } from './helpers/backends';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.skipIf(!TEST_DATABASE_URL)('postgres', () => {
+	describe('database faults', () => {
+		let db: Db;
+		let admin: Db;
+		let name: string;
+		const crashes: unknown[] = [];
+		const onCrash = (e: unknown) => crashes.push(e);
+		beforeAll(async () => {
+			name = await createTestDatabase(TEST_DATABASE_URL!);
+			db = await openPostgres(withDatabase(TEST_DATABASE_URL!, name));
+			admin = await openPostgres(withDatabase(TEST_DATABASE_URL!, name));
+			await db.exec('CREATE TABLE fault_t (id int PRIMARY KEY)');
+			process.on('uncaughtException', onCrash);
+		});
+		afterAll(async () => {
+			process.off('uncaughtException', onCrash);
+			await db?.close();
+			await admin?.close();
+			if (name) await dropTestDatabase(TEST_DATABASE_URL!, name);
+		});
+
+		/** Ends every backend of `db` on the test database (not admin's own). */
+		const terminateOthers = () =>
+			admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+				WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+		const terminate = (pid: number) => admin.query('SELECT pg_terminate_backend($1)', [pid]);
+		/** A promise and its resolve: lets a case act at a known point inside a transaction. */
+		const signal = <T>() => {
+			let resolve!: (v: T) => void;
+			return { promise: new Promise<T>((r) => (resolve = r)), resolve };
+		};
+		const pidOf = async (tx: { query: Db['query'] }) => (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0].pid;
+
+		it('a backend killed between two statements of a transaction: it rejects, nothing is committed, the process lives', async () => {
+			const inside = signal<number>();
+			const outcome = db
+				.transaction(async (tx) => {
+					await tx.query('INSERT INTO fault_t VALUES (1)');
+					inside.resolve(await pidOf(tx));
+					await sleep(500); // the backend is terminated meanwhile
+					await tx.query('INSERT INTO fault_t VALUES (2)');
+				})
+				.then(() => 'committed', (e) => e);
+			await terminate(await inside.promise);
+			const e = await outcome;
+			await sleep(200); // a deferred write on the dead socket would throw about now
+			expect(crashes).toEqual([]);
+			expect(isDatabaseUnavailable(e)).toBe(true);
+			expect(await db.query('SELECT count(*) AS n FROM fault_t')).toEqual([{ n: 0 }]);
+		});
+
+		it('a backend killed during a statement: the transaction rejects as unavailable and the pool serves the next one', async () => {
+			const inside = signal<number>();
+			const outcome = db
+				.transaction(async (tx) => {
+					await tx.query('INSERT INTO fault_t VALUES (3)');
+					inside.resolve(await pidOf(tx));
+					await tx.query('SELECT pg_sleep(5)');
+				})
+				.then(() => 'committed', (e) => e);
+			const pid = await inside.promise;
+			await sleep(200); // into the pg_sleep
+			await terminate(pid);
+			const e = await outcome;
+			await sleep(200);
+			expect(crashes).toEqual([]);
+			expect(describeError(e).code).toMatch(/^(CONNECTION_CLOSED|ECONNRESET|57P01)$/);
+			await db.transaction((tx) => tx.query('INSERT INTO fault_t VALUES (4)'));
+			expect(await db.query('SELECT id FROM fault_t ORDER BY id')).toEqual([{ id: 4 }]);
+		});
+
+		it('many transactions in flight when their backends die: every one settles, none crashes', async () => {
+			let started = 0;
+			const enough = signal<void>();
+			const runs = Array.from({ length: 20 }, (_, i) =>
+				db
+					.transaction(async (tx) => {
+						await tx.query('SELECT 1');
+						if (++started === 5) enough.resolve();
+						await sleep(100 + (i % 5) * 50);
+						await tx.query('SELECT pg_sleep(0.05)');
+					})
+					.then(() => 'ok', (e) => (isDatabaseUnavailable(e) ? 'unavailable' : `other: ${describeError(e).message}`))
+			);
+			await enough.promise;
+			await terminateOthers();
+			const outcomes = await Promise.all(runs);
+			await sleep(200);
+			expect(crashes).toEqual([]);
+			expect(outcomes.filter((o) => o !== 'ok' && o !== 'unavailable')).toEqual([]);
+			expect(outcomes).toContain('unavailable');
+		});
+
+		it('the live hub listens again after its connection is ended, and delivers what was published meanwhile', async () => {
+			await migrate(db);
+			const hub = new LiveHub(db);
+			await hub.start();
+			const got: LiveEvent[] = [];
+			hub.subscribe((e) => got.push(e));
+			const publish = (probe: string) => admin.query(`SELECT live_publish('checkin', jsonb_build_object('probe', $1::text))`, [probe]);
+			try {
+				await publish('before');
+				await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+					WHERE datname = current_database() AND query ILIKE 'listen%' AND pid <> pg_backend_pid()`);
+				await publish('meanwhile'); // before postgres.js has listened again
+				await sleep(1500);
+				await publish('after');
+				for (let i = 0; i < 50 && got.length < 3; i++) await sleep(100);
+				expect(crashes).toEqual([]);
+				expect(got.map((e) => e.probe)).toEqual(['before', 'meanwhile', 'after']);
+			} finally {
+				await hub.stop();
+			}
+		});
+
+		it('passwords never reach a described error', () => {
+			const e = new Error('connect failed for postgres://grid:s3cret@db:5432/x');
+			expect(describeError(e).message).toBe('connect failed for postgres://grid:***@db:5432/x');
+		});
+	});
+});
