@@ -1,9 +1,9 @@
 // The process-wide database: opened once, migrated, and seeded with the demo district on a
 // fresh machine. Pages and endpoints call `ready()`; while the first start is seeding they get
 // `SeedingError` and show `progress()` instead of the map.
-import { openConfigured, type Db } from './db';
-import { migrate } from './migrate';
-import { ensureDemoDistrict, type SeedProgress } from '../../../db/seed/ensure';
+import type { Db } from './db';
+import { openForServing } from './connect';
+import type { SeedProgress } from '../../../db/seed/ensure';
 
 interface State {
 	opening: Promise<Db> | null;
@@ -29,9 +29,9 @@ export class SeedingError extends Error {
 /** Opens and migrates the database; starts seeding in the background when it is empty. */
 export function open(): Promise<Db> {
 	state.opening ??= (async () => {
-		const db = await openConfigured();
-		await migrate(db);
-		state.seeding = ensureDemoDistrict(db, (p) => (state.current = p)).then(
+		// owner connection: migrate + first seed, then closed; db: the serving role (connect.ts)
+		const { db, seeding } = await openForServing(process.env, (p) => (state.current = p));
+		state.seeding = seeding.then(
 			() => {
 				state.current = { phase: 'ready', done: 1, total: 1, message: '就绪' };
 			},

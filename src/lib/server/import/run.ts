@@ -163,7 +163,8 @@ async function removeDemoDistrict(tx: Queryable) {
 	if (!admin) {
 		throw new ImportFileError('no_password_admin', '替换后演示登录将关闭：请先为至少一个管理员设置密码，否则导入后无人能登录', 'replaceDemo');
 	}
-	await tx.query('TRUNCATE areas, basemap_features, live_events, visits, research_plans CASCADE');
+	// TRUNCATE needs the owner: import_remove_demo() (0011) checks admin and synthetic data again
+	await tx.query('SELECT import_remove_demo()');
 }
 
 /** Real data now: demo sign-in closes (isDemoDatabase) and the offline base map gets its land. */
