@@ -10,7 +10,7 @@ import { cleanRecords, type CleanRow } from '../../domain/import/clean';
 import { countVertices } from '../../domain/import/geometry';
 import { CRS_LABEL, DEFAULT_LIMITS, ImportFileError, POLYGON_LAYERS, type Crs, type ImportLimits, type Layer, type RowIssue } from '../../domain/import/types';
 import { isDemoDatabase, type SessionUser } from '../auth';
-import type { Db, Queryable } from '../db';
+import type { Database, Queryable } from '../db';
 import { resetVersions } from '../queries/versions';
 import { readSource, type Encoding, type Format } from './read';
 import { checkLayer, writeLayer } from './layers';
@@ -64,7 +64,7 @@ const CHUNK = 1000;
 const CHUNK_VERTICES = 200_000;
 const SHOWN = 500;
 
-export async function runImport(db: Db, user: SessionUser | null, input: ImportInput, opts: { commit: boolean; onProgress?: OnImportProgress }): Promise<ImportReport> {
+export async function runImport(db: Database, user: SessionUser | null, input: ImportInput, opts: { commit: boolean; onProgress?: OnImportProgress }): Promise<ImportReport> {
 	const progress = opts.onProgress ?? (() => {});
 	const limits = { ...DEFAULT_LIMITS, ...input.limits };
 	const replaceDemo = !!input.replaceDemo;
