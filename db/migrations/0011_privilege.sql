@@ -334,6 +334,13 @@ BEGIN
   RETURN 0;
 END $$;
 
+-- Whether some active admin has a password (replacing the demo district closes 演示登录: someone
+-- must still be able to sign in). Says nothing about which.
+CREATE FUNCTION app_password_admin_exists() RETURNS boolean
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_catalog AS $$
+  SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND active AND password_hash IS NOT NULL)
+$$;
+
 -- 替换演示辖区 (import): empties the synthetic district; for an admin, or the owner's own connection
 -- (command-line import), never for anyone on real data.
 CREATE FUNCTION import_remove_demo() RETURNS void
@@ -345,6 +352,9 @@ BEGIN
   IF NOT coalesce((SELECT (value->>'synthetic')::boolean FROM app_meta WHERE key = 'seed'), false) THEN
     RAISE EXCEPTION '当前数据库不是演示辖区，不能替换' USING ERRCODE = 'insufficient_privilege';
   END IF;
+  IF NOT app_password_admin_exists() THEN
+    RAISE EXCEPTION '替换后演示登录将关闭：请先为至少一个管理员设置密码' USING ERRCODE = 'insufficient_privilege';
+  END IF;
   TRUNCATE areas, basemap_features, live_events, visits, research_plans CASCADE;
 END $$;
 
@@ -355,7 +365,8 @@ BEGIN
   FOREACH f IN ARRAY ARRAY['auth_password_salt(text)', 'auth_sign_in(text,text,text,text,text,int,int,int,int,int)',
                            'auth_demo_sign_in(text,text,text,int,int,int)', 'auth_session_user(text)', 'auth_end_session(text)',
                            'auth_change_password(int,text,text,text,text)', 'auth_api_key_user(text)', 'admin_user_state()',
-                           'rate_limit_hit(text,int,int)', 'import_remove_demo()', 'live_prune(int)'] LOOP
+                           'rate_limit_hit(text,int,int)', 'import_remove_demo()', 'live_prune(int)',
+                           'app_password_admin_exists()'] LOOP
     EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
     EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO grid_app', f);
   END LOOP;

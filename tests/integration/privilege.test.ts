@@ -6,7 +6,14 @@ import postgres from 'postgres';
 import { openForServing } from '../../src/lib/server/connect';
 import type { Db } from '../../src/lib/server/db';
 import { asUser } from '../../src/lib/server/access/userdb';
-import { hashPassword, signIn, userFromToken } from '../../src/lib/server/auth';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { demoSignIn, hashPassword, signIn, userFromToken, type SessionUser } from '../../src/lib/server/auth';
+import { changeUser, createUser, listUsers, parseNewUser } from '../../src/lib/server/access/users';
+import { hit } from '../../src/lib/server/access/limits';
+import { createApiKey, userFromApiKey } from '../../src/lib/server/open311/keys';
+import { runImport } from '../../src/lib/server/import/run';
+import { LiveHub } from '../../src/lib/server/live/hub';
 import { ensureDemoDistrict } from '../../db/seed/ensure';
 import { createTestDatabase, dropTestDatabase, TEST_DATABASE_URL, withDatabase } from './helpers/backends';
 
@@ -165,5 +172,46 @@ describe.skipIf(!TEST_DATABASE_URL)('serving without the owner (postgres)', () =
 		expect(roles.map((r) => r.usename)).toEqual([servingRole]);
 		expect(roles[0].n).toBeGreaterThanOrEqual(2);
 		await unlisten();
+	});
+
+	it("the server's and admins' own work runs as the serving role: accounts, API keys, demo sign-in, limits, the live feed, replacing the demo district", async () => {
+		const [a] = await admin`SELECT id, username, display_name, role FROM users WHERE role = 'admin' AND password_hash IS NOT NULL ORDER BY id LIMIT 1`;
+		const me: SessionUser = { id: a.id, username: a.username, displayName: a.display_name, role: 'admin', departmentId: null, title: null };
+		const [grid] = await admin`SELECT code FROM grids ORDER BY code LIMIT 1`;
+		const asAdmin = asUser(db, me);
+		const username = 'gm_' + database.slice(-6);
+		const id = await createUser(asAdmin, me, parseNewUser({ username, displayName: '王伟', role: 'grid_manager', grids: grid.code, password: 'Grid-manager-1' }));
+		expect(await signIn(db, username, 'Grid-manager-1', null, async () => {})).toMatchObject({ ok: true, user: { id } });
+		const listed = await listUsers(asAdmin, { role: 'grid_manager', text: username, limit: 5 });
+		expect(listed).toMatchObject([{ username, hasPassword: true, locked: false, grids: 1 }]);
+		await admin`UPDATE users SET locked_until = now() + interval '1 hour' WHERE id = ${id}`;
+		await changeUser(asAdmin, me, id, { op: 'unlock' });
+		expect((await admin`SELECT locked_until FROM users WHERE id = ${id}`)[0].locked_until).toBeNull();
+		// a non-admin cannot do the same through the same functions
+		await expect(changeUser(asUser(db, { id, role: 'grid_manager' }), { ...me, id }, a.id, { op: 'deactivate' })).rejects.toThrow(/只有管理员/);
+		expect((await admin`SELECT active FROM users WHERE id = ${a.id}`)[0].active).toBe(true);
+
+		const key = await createApiKey(asAdmin, id, 'QGIS 测试');
+		expect(await userFromApiKey(db, key.key)).toMatchObject({ id, username });
+
+		const demo = await demoSignIn(db, username, '203.0.113.40');
+		expect(demo).toMatchObject({ ok: true, user: { id } });
+		expect((await hit(db, { name: 'priv', limit: 1, windowMs: 60_000 }, 'x')).ok).toBe(true);
+		expect((await hit(db, { name: 'priv', limit: 1, windowMs: 60_000 }, 'x')).ok).toBe(false);
+
+		const hub = new LiveHub(db, { keepHours: 1 });
+		await hub.start();
+		await (hub as unknown as { prune(): Promise<void> }).prune();
+		await hub.stop();
+		await expect(db.sql`DELETE FROM live_events`).rejects.toThrow(/permission denied/);
+
+		await expect(asUser(db, { id, role: 'grid_manager' }).sql`SELECT import_remove_demo()`).rejects.toThrow(/需要管理员/);
+		const bytes = new Uint8Array(readFileSync(path.resolve('tests/fixtures/import/good/areas.geojson')));
+		const report = await runImport(asAdmin, me, { layer: 'areas', fileName: 'areas.geojson', bytes, crs: 'wgs84', replaceDemo: true }, { commit: true });
+		expect(report.committed).toBe(true);
+		const [after] = await admin`SELECT (SELECT count(*)::int FROM households) AS households, (SELECT (value->>'synthetic')::boolean FROM app_meta WHERE key = 'seed') AS synthetic`;
+		expect(after).toEqual({ households: 0, synthetic: false });
+		const [job] = await admin`SELECT user_id, mode FROM import_jobs ORDER BY id DESC LIMIT 1`;
+		expect(job).toEqual({ user_id: a.id, mode: 'replace_demo' });
 	});
 });

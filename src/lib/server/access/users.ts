@@ -102,13 +102,16 @@ export async function changeUser(db: Database, admin: SessionUser, id: number, c
 	const hash = change.op === 'password' ? await hashPassword(checkNewPassword(change.password, target.username, 'password')) : null;
 	await db.transaction(async (tx) => {
 		await enterUser(tx, admin.id);
+		let changed;
 		if (change.op === 'password') {
-			await tx.sql`UPDATE users SET password_hash = ${hash}, password_changed_at = now(), failed_logins = 0, locked_until = NULL WHERE id = ${id}`;
+			changed = await tx.sql`UPDATE users SET password_hash = ${hash}, password_changed_at = now(), failed_logins = 0, locked_until = NULL WHERE id = ${id} RETURNING id`;
 		} else if (change.op === 'unlock') {
-			await tx.sql`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ${id}`;
+			changed = await tx.sql`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ${id} RETURNING id`;
 		} else {
-			await tx.sql`UPDATE users SET active = ${change.op === 'activate'} WHERE id = ${id}`;
+			changed = await tx.sql`UPDATE users SET active = ${change.op === 'activate'} WHERE id = ${id} RETURNING id`;
 		}
+		// row-level security (0011) changes nothing for a non-admin: say so rather than pretend
+		if (!changed.length) throw new ApiError(403, 'forbidden', '只有管理员可以管理账号');
 		if (change.op === 'password' || change.op === 'deactivate') await tx.sql`DELETE FROM sessions WHERE user_id = ${id}`;
 		await audit(tx, admin, `user:${id}`, { op: change.op, username: target.username });
 	});

@@ -159,7 +159,7 @@ async function previewRows(tx: Queryable, rows: CleanRow[]) {
  */
 async function removeDemoDistrict(tx: Queryable) {
 	if (!(await isDemoDatabase(tx))) throw new ImportFileError('not_demo', '当前数据库不是演示辖区，不能替换：真实数据不会被删除');
-	const [admin] = await tx.sql`SELECT 1 FROM users WHERE role = 'admin' AND active AND password_hash IS NOT NULL LIMIT 1`;
+	const [{ admin }] = await tx.sql<{ admin: boolean }>`SELECT app_password_admin_exists() AS admin`;
 	if (!admin) {
 		throw new ImportFileError('no_password_admin', '替换后演示登录将关闭：请先为至少一个管理员设置密码，否则导入后无人能登录', 'replaceDemo');
 	}
