@@ -201,6 +201,14 @@ describe.skipIf(!TEST_DATABASE_URL)('serving without the owner (postgres)', () =
 
 		const hub = new LiveHub(db, { keepHours: 1 });
 		await hub.start();
+		// a write by a user reaches the feed: the trigger publishes as the owner (live_publish is a definer)
+		const seen: unknown[] = [];
+		const stopSeeing = hub.subscribe((e) => seen.push(e));
+		const [hz] = await admin`SELECT id, status FROM hazards ORDER BY id LIMIT 1`;
+		await asAdmin.sql`UPDATE hazards SET status = ${hz.status === 'open' ? 'rectifying' : 'open'} WHERE id = ${hz.id}`;
+		for (let i = 0; i < 50 && !seen.length; i++) await new Promise((r) => setTimeout(r, 20));
+		expect(seen).toMatchObject([{ kind: 'hazard', hid: hz.id }]);
+		stopSeeing();
 		await (hub as unknown as { prune(): Promise<void> }).prune();
 		await hub.stop();
 		await expect(db.sql`DELETE FROM live_events`).rejects.toThrow(/permission denied/);

@@ -47,6 +47,7 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 const USER_COLUMNS = `u.id, u.username, u.display_name AS "displayName", u.role, u.department_id AS "departmentId", u.title,
 	u.jurisdiction_code AS jurisdiction`;
 
+/** A session written directly: the owner's connection only (tests, tools); the app signs in through auth_sign_in(). */
 export async function createSession(db: Queryable, userId: number, hours = SESSION_HOURS, idleMinutes = SESSION_IDLE_MINUTES, ip: string | null = null): Promise<{ token: string; expires: Date }> {
 	const token = randomBytes(32).toString('base64url');
 	const expires = new Date(Date.now() + hours * 3600_000);
@@ -88,6 +89,7 @@ interface Account extends SessionUser {
 	lockedUntil: Date | null;
 }
 
+/** An account with its hash: the owner's connection only (tests, tools); the serving role cannot read hashes. */
 export async function findUser(db: Queryable, username: string): Promise<Account | null> {
 	const rows = await db.query<Account>(
 		`SELECT ${USER_COLUMNS}, u.password_hash AS "passwordHash", u.failed_logins AS "failedLogins", u.locked_until AS "lockedUntil"
