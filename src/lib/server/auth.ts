@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import argon2 from 'argon2';
 import type { Cookies } from '@sveltejs/kit';
 import { ApiError, badParam } from '../domain/apierror';
-import type { Database, Db, Queryable } from './db';
+import type { Database, Queryable } from './db';
 import { enterUser } from './access/userdb';
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
