@@ -45,7 +45,8 @@ try {
 	process.exit(1);
 }
 
-const db = await openConfigured();
+// owner's work (COPY, TRUNCATE): DATABASE_OWNER_URL when the app serves as another role (README)
+const db = await openConfigured({ ...process.env, DATABASE_URL: process.env.DATABASE_OWNER_URL || process.env.DATABASE_URL });
 let exit = 0;
 try {
 	await migrate(db);

@@ -15,7 +15,8 @@ const options = seedOptionsFromEnv({
 	SEED: values.seed, SEED_HOUSEHOLDS: values.households, SEED_REQUESTS: values.requests, SEED_HAZARDS: values.hazards
 });
 const started = Date.now();
-const db = await openConfigured();
+// owner's work (COPY, TRUNCATE): DATABASE_OWNER_URL when the app serves as another role (README)
+const db = await openConfigured({ ...process.env, DATABASE_URL: process.env.DATABASE_OWNER_URL || process.env.DATABASE_URL });
 await migrate(db);
 if ((await isSeeded(db)) && !values.force) {
 	console.log('already seeded (use --force to replace the demo district)');

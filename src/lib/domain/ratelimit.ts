@@ -1,7 +1,7 @@
 // A sliding-window rate limit per key (an IP address, a user id): at most `limit` hits in any
-// `windowMs`. In memory, per server process: with several app nodes each one limits on its own,
-// which still bounds a client's rate by (nodes × limit). Login lockout, which must hold across
-// nodes, lives in the database instead (users.failed_logins, locked_until).
+// `windowMs`, in memory. The server's limits no longer use it: they are kept in the database
+// (src/lib/server/access/limits.ts, rate_limit_hit() of 0011) so that a restart or a second node
+// does not reset them. RateDecision is the shape both answer with.
 
 export interface RateDecision {
 	ok: boolean;

@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import argon2 from 'argon2';
 import type { Cookies } from '@sveltejs/kit';
 import { ApiError, badParam } from '../domain/apierror';
-import type { Database, Db, Queryable } from './db';
+import type { Database, Queryable } from './db';
+import { enterUser } from './access/userdb';
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 
@@ -46,6 +47,7 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 const USER_COLUMNS = `u.id, u.username, u.display_name AS "displayName", u.role, u.department_id AS "departmentId", u.title,
 	u.jurisdiction_code AS jurisdiction`;
 
+/** A session written directly: the owner's connection only (tests, tools); the app signs in through auth_sign_in(). */
 export async function createSession(db: Queryable, userId: number, hours = SESSION_HOURS, idleMinutes = SESSION_IDLE_MINUTES, ip: string | null = null): Promise<{ token: string; expires: Date }> {
 	const token = randomBytes(32).toString('base64url');
 	const expires = new Date(Date.now() + hours * 3600_000);
@@ -54,28 +56,31 @@ export async function createSession(db: Queryable, userId: number, hours = SESSI
 	return { token, expires };
 }
 
-/** The session's user while it is neither expired nor idle too long; marks it used (at most once a minute). */
+/**
+ * The session's user while it is neither expired nor idle too long; marks it used (at most once a
+ * minute). Through auth_session_user() (0011): the serving role cannot read sessions itself.
+ */
 export async function userFromToken(db: Queryable, token: string | undefined): Promise<SessionUser | null> {
 	if (!token) return null;
 	const rows = await db.query<SessionUser>(
-		`WITH s AS (
-		   SELECT user_id, last_seen_at FROM sessions
-		    WHERE token_hash = $1 AND expires_at > now() AND last_seen_at > now() - make_interval(mins => idle_minutes)),
-		 touch AS (
-		   UPDATE sessions SET last_seen_at = now()
-		    WHERE token_hash = $1 AND (SELECT last_seen_at FROM s) < now() - interval '1 minute')
-		 SELECT ${USER_COLUMNS} FROM s JOIN users u ON u.id = s.user_id WHERE u.active`, [hashToken(token)]);
+		`SELECT ${USER_COLUMNS} FROM auth_session_user($1) u`, [hashToken(token)]);
 	return rows[0] ?? null;
 }
 
 export async function endSession(db: Queryable, token: string | undefined): Promise<void> {
-	if (token) await db.sql`DELETE FROM sessions WHERE token_hash = ${hashToken(token)}`;
+	if (token) await db.sql`SELECT auth_end_session(${hashToken(token)})`;
 }
 
-/** 退出所有设备: every session of the user ends; returns how many there were. */
-export async function endAllSessions(db: Queryable, userId: number): Promise<number> {
-	const rows = await db.sql`DELETE FROM sessions WHERE user_id = ${userId} RETURNING 1`;
-	return rows.length;
+/**
+ * 退出所有设备: every session of the user ends; returns how many there were. Runs as that user
+ * (row-level security of 0011: one's own sessions), inside the caller's transaction when given one.
+ */
+export async function endAllSessions(db: Queryable | Database, userId: number): Promise<number> {
+	const run = async (tx: Queryable) => {
+		await enterUser(tx, userId);
+		return (await tx.sql`DELETE FROM sessions WHERE user_id = ${userId} RETURNING 1`).length;
+	};
+	return 'transaction' in db ? (db as Database).transaction(run) : run(db);
 }
 
 interface Account extends SessionUser {
@@ -84,6 +89,7 @@ interface Account extends SessionUser {
 	lockedUntil: Date | null;
 }
 
+/** An account with its hash: the owner's connection only (tests, tools); the serving role cannot read hashes. */
 export async function findUser(db: Queryable, username: string): Promise<Account | null> {
 	const rows = await db.query<Account>(
 		`SELECT ${USER_COLUMNS}, u.password_hash AS "passwordHash", u.failed_logins AS "failedLogins", u.locked_until AS "lockedUntil"
@@ -133,65 +139,81 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export const slowdownMs = (failures: number) => (failures < SLOWDOWN_AFTER ? 0 : Math.min(8000, 250 * 2 ** (failures - SLOWDOWN_AFTER)));
 
 /**
+ * What the stored hash of `username` would be if `password` were right: the salt and parameters
+ * come from auth_password_salt() (a stable fake one for an unknown name), the hashing happens here,
+ * the comparison in the database. So the serving role never reads a hash, and injected SQL cannot
+ * sign anyone in without the password.
+ */
+async function attemptHash(db: Queryable, username: string, password: string): Promise<{ computed: string; legacy: boolean }> {
+	const [{ salt }] = await db.sql<{ salt: string }>`SELECT auth_password_salt(${username}) AS salt`;
+	if (salt.startsWith('scrypt$')) {
+		const hex = salt.slice('scrypt$'.length);
+		const got = await scrypt(password, Buffer.from(hex, 'hex'), 32);
+		return { computed: `${hex}:${got.toString('hex')}`, legacy: true };
+	}
+	// $argon2id$v=19$m=19456,p=1,t=2$<salt, base64 without padding> (parameters in any order)
+	const m = /^\$(argon2id|argon2i|argon2d)\$v=(\d+)\$([a-z]=\d+(?:,[a-z]=\d+)*)\$([A-Za-z0-9+/]+)$/.exec(salt);
+	if (!m) return { computed: '', legacy: false };
+	const p = Object.fromEntries(m[3].split(',').map((kv) => [kv[0], Number(kv.slice(2))]));
+	const type = m[1] === 'argon2id' ? argon2.argon2id : m[1] === 'argon2i' ? argon2.argon2i : argon2.argon2d;
+	const computed = await argon2.hash(password, {
+		type: type as 2, version: Number(m[2]), memoryCost: p.m, timeCost: p.t, parallelism: p.p, salt: Buffer.from(m[4], 'base64')
+	});
+	return { computed, legacy: false };
+}
+
+/**
  * 账号密码登录. Every attempt is recorded (login_attempts, and audit_log for the account); the
  * message never tells a wrong name from a wrong password. `delay` is how the slowdown waits
- * (tests pass a recorder instead of sleeping).
+ * (tests pass a recorder instead of sleeping). The count, the lock and the session are one call of
+ * auth_sign_in() (0011) under the account's row lock: parallel guesses queue and each one counts.
  */
-export async function signIn(db: Db, username: string, password: string, ip: string | null, delay: (ms: number) => Promise<void> = sleep): Promise<SignIn> {
-	const account = await findUser(db, username);
-	const now = new Date();
-	if (account?.lockedUntil && new Date(account.lockedUntil) > now) {
-		const retryAfterS = Math.ceil((new Date(account.lockedUntil).getTime() - now.getTime()) / 1000);
-		await db.transaction(async (tx) => {
-			await tx.sql`INSERT INTO login_attempts (username, ip, ok) VALUES (${username}, ${ip}, false)`;
-			await tx.sql`INSERT INTO audit_log (user_id, action, subject, ip) VALUES (${account.id}, 'login_locked', ${'user:' + account.id}, ${ip})`;
-		});
-		return { ok: false, code: 'locked', message: `连续登录失败次数过多，账号已临时锁定，请 ${Math.ceil(retryAfterS / 60)} 分钟后再试或联系管理员`, retryAfterS };
+export async function signIn(db: Database | Queryable, username: string, password: string, ip: string | null, delay: (ms: number) => Promise<void> = sleep): Promise<SignIn> {
+	const { computed, legacy } = await attemptHash(db, username, password);
+	const rehash = legacy ? await hashPassword(password) : null;
+	const token = randomBytes(32).toString('base64url');
+	const [r] = await db.sql<{ outcome: 'ok' | 'bad_credentials' | 'locked' | 'locked_now'; user_id: number | null; failures: number; retry_after_s: number }>`
+		SELECT * FROM auth_sign_in(${username}, ${computed}, ${ip}, ${hashToken(token)}, ${rehash},
+			${LOCK_AFTER}, ${LOCK_MINUTES}, ${SESSION_HOURS}, ${SESSION_IDLE_MINUTES}, ${SCREEN_SESSION_HOURS})`;
+	if (r.outcome === 'ok') {
+		const user = (await userFromToken(db, token))!;
+		const hours = user.role === 'screen' ? SCREEN_SESSION_HOURS : SESSION_HOURS;
+		return { ok: true, user, token, expires: new Date(Date.now() + hours * 3600_000) };
 	}
-	const good = await verifyPassword(password, account?.passwordHash ?? null);
-	if (!good || !account) {
-		let failures = 0;
-		await db.transaction(async (tx) => {
-			await tx.sql`INSERT INTO login_attempts (username, ip, ok) VALUES (${username}, ${ip}, false)`;
-			if (!account) return;
-			const [u] = await tx.sql<{ failed: number }>`
-				UPDATE users SET failed_logins = CASE WHEN failed_logins + 1 >= ${LOCK_AFTER} THEN 0 ELSE failed_logins + 1 END,
-				       locked_until = CASE WHEN failed_logins + 1 >= ${LOCK_AFTER} THEN now() + make_interval(mins => ${LOCK_MINUTES}) ELSE locked_until END
-				 WHERE id = ${account.id} RETURNING failed_logins + 0 AS failed, locked_until IS NOT NULL AND locked_until > now() AS locked`;
-			failures = u.failed === 0 ? LOCK_AFTER : u.failed;
-			await tx.sql`INSERT INTO audit_log (user_id, action, subject, ip, detail)
-				VALUES (${account.id}, 'login_failed', ${'user:' + account.id}, ${ip}, ${JSON.stringify({ failures })}::jsonb)`;
-		});
-		await delay(slowdownMs(failures));
-		if (failures >= LOCK_AFTER) {
-			return { ok: false, code: 'locked', message: `连续 ${LOCK_AFTER} 次登录失败，账号已锁定 ${LOCK_MINUTES} 分钟`, retryAfterS: LOCK_MINUTES * 60 };
-		}
-		return { ok: false, code: 'bad_credentials', message: '用户名或密码不正确' };
+	if (r.outcome === 'locked') {
+		// locked before this attempt: answered at once (the account cannot be guessed meanwhile)
+		return { ok: false, code: 'locked', message: `连续登录失败次数过多，账号已临时锁定，请 ${Math.ceil(r.retry_after_s / 60)} 分钟后再试或联系管理员`, retryAfterS: r.retry_after_s };
 	}
-	const screen = account.role === 'screen';
-	const session = await db.transaction(async (tx) => {
-		await tx.sql`INSERT INTO login_attempts (username, ip, ok) VALUES (${username}, ${ip}, true)`;
-		const rehash = account.passwordHash?.startsWith('$argon2') ? null : await hashPassword(password);
-		await tx.sql`UPDATE users SET failed_logins = 0, locked_until = NULL, password_hash = coalesce(${rehash}, password_hash) WHERE id = ${account.id}`;
-		await tx.sql`INSERT INTO audit_log (user_id, action, subject, ip) VALUES (${account.id}, 'login', ${'user:' + account.id}, ${ip})`;
-		return createSession(tx, account.id, screen ? SCREEN_SESSION_HOURS : SESSION_HOURS, screen ? SCREEN_SESSION_HOURS * 60 : SESSION_IDLE_MINUTES, ip);
-	});
-	const { passwordHash: _h, failedLogins: _f, lockedUntil: _l, ...user } = account;
-	return { ok: true, user, ...session };
+	await delay(slowdownMs(r.failures));
+	if (r.outcome === 'locked_now') {
+		return { ok: false, code: 'locked', message: `连续 ${LOCK_AFTER} 次登录失败，账号已锁定 ${LOCK_MINUTES} 分钟`, retryAfterS: r.retry_after_s };
+	}
+	return { ok: false, code: 'bad_credentials', message: '用户名或密码不正确' };
+}
+
+/** 演示登录 (synthetic demo district only): obeys the lock and is recorded like a sign-in (auth_demo_sign_in, 0011). */
+export async function demoSignIn(db: Database | Queryable, username: string, ip: string | null): Promise<SignIn | { ok: false; code: 'not_demo' | 'no_user'; message: string }> {
+	const token = randomBytes(32).toString('base64url');
+	const [r] = await db.sql<{ outcome: 'ok' | 'locked' | 'not_demo' | 'no_user'; user_id: number | null; retry_after_s: number }>`
+		SELECT * FROM auth_demo_sign_in(${username}, ${ip}, ${hashToken(token)}, ${SESSION_HOURS}, ${SESSION_IDLE_MINUTES}, ${SCREEN_SESSION_HOURS})`;
+	if (r.outcome === 'not_demo') return { ok: false, code: 'not_demo', message: '演示登录仅用于演示数据，请使用账号密码登录' };
+	if (r.outcome === 'no_user') return { ok: false, code: 'no_user', message: `没有名为“${username}”的账号` };
+	if (r.outcome === 'locked') {
+		return { ok: false, code: 'locked', message: `连续登录失败次数过多，账号已临时锁定，请 ${Math.ceil(r.retry_after_s / 60)} 分钟后再试或联系管理员`, retryAfterS: r.retry_after_s };
+	}
+	const user = (await userFromToken(db, token))!;
+	const hours = user.role === 'screen' ? SCREEN_SESSION_HOURS : SESSION_HOURS;
+	return { ok: true, user, token, expires: new Date(Date.now() + hours * 3600_000) };
 }
 
 /** 修改密码: checks the current one, stores the new one, ends every other session of the user. */
-export async function changePassword(db: Db, user: SessionUser, current: string, next: string, keepToken: string | undefined, ip: string | null): Promise<void> {
-	const account = await findUser(db, user.username);
-	if (!account || !(await verifyPassword(current, account.passwordHash))) throw badParam('current', '当前密码不正确');
+export async function changePassword(db: Database | Queryable, user: SessionUser, current: string, next: string, keepToken: string | undefined, ip: string | null): Promise<void> {
+	const { computed } = await attemptHash(db, user.username, current);
 	checkNewPassword(next, user.username, 'password');
 	if (next === current) throw badParam('password', '新密码不能与当前密码相同');
 	const hash = await hashPassword(next);
-	await db.transaction(async (tx) => {
-		await tx.sql`UPDATE users SET password_hash = ${hash}, password_changed_at = now() WHERE id = ${user.id}`;
-		await tx.sql`DELETE FROM sessions WHERE user_id = ${user.id} AND token_hash <> ${keepToken ? hashToken(keepToken) : ''}`;
-		await tx.sql`INSERT INTO audit_log (user_id, action, subject, ip) VALUES (${user.id}, 'password_change', ${'user:' + user.id}, ${ip})`;
-	});
+	const [r] = await db.sql<{ ok: boolean }>`SELECT auth_change_password(${user.id}, ${computed}, ${hash}, ${keepToken ? hashToken(keepToken) : null}, ${ip}) AS ok`;
+	if (!r.ok) throw badParam('current', '当前密码不正确');
 }
 
 /** True only on the generated demo district: demo sign-in must never open real data. */

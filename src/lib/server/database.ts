@@ -3,10 +3,10 @@
 // `SeedingError` and show `progress()` instead of the map. When the database cannot be reached at
 // boot, the opening is retried with backoff until it can (`ready()` throws DatabaseUnavailableError
 // meanwhile, answered with a 503), then migrated and seeded as on any start.
-import { describeError, openConfigured, type Db } from './db';
-import { migrate } from './migrate';
+import { describeError, type Db } from './db';
+import { openForServing } from './connect';
 import { isStopping, onShutdown } from './lifecycle';
-import { ensureDemoDistrict, type SeedProgress } from '../../../db/seed/ensure';
+import type { SeedProgress } from '../../../db/seed/ensure';
 
 /** The seeding's phases, and one more before them: the database cannot be reached yet. */
 export type Progress = Omit<SeedProgress, 'phase'> & { phase: SeedProgress['phase'] | 'waiting_database' };
@@ -62,23 +62,16 @@ export class DatabaseUnavailableError extends Error {
 	}
 }
 
-/** Connects and migrates; on success starts seeding in the background when the database is empty. */
+/**
+ * Connects and migrates (connect.ts: on PostgreSQL with DATABASE_OWNER_URL the owner migrates and
+ * seeds, then its connection closes; the app serves as DATABASE_URL's non-owner role); on success
+ * starts seeding in the background when the database is empty.
+ */
 async function openOnce(): Promise<Db> {
-	const db = await openConfigured();
-	try {
-		await db.query('SELECT 1'); // reachable at all? (fails in milliseconds while it is down)
-		if (state.waiting) {
-			console.log(`[db] 数据库已连接（第 ${state.waiting.attempts + 1} 次尝试），正在迁移…`);
-			state.waiting = null;
-			state.current = { phase: 'opening', done: 0, total: 1, message: '数据库已连接，正在迁移…' };
-		}
-		await migrate(db);
-	} catch (e) {
-		await db.close().catch(() => {});
-		throw e;
-	}
+	const { db, seeding } = await openForServing(process.env, (p) => (state.current = p));
+	if (state.waiting) console.log(`[db] 数据库已连接（第 ${state.waiting.attempts + 1} 次尝试）`);
 	onShutdown('resources', () => db.close());
-	state.seeding = ensureDemoDistrict(db, (p) => (state.current = p)).then(
+	state.seeding = seeding.then(
 		() => {
 			state.current = { phase: 'ready', done: 1, total: 1, message: '就绪' };
 		},

@@ -3,12 +3,13 @@ import { fail, redirect } from '@sveltejs/kit';
 import { ApiError } from '$lib/domain/apierror';
 import { changePassword, endAllSessions, requireUser, SESSION_COOKIE, SESSION_IDLE_MINUTES, SESSION_HOURS } from '$lib/server/auth';
 import { ready } from '$lib/server/database';
+import { asUser } from '$lib/server/access/userdb';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	// sign-in state is the server's own table: read on its connection, for this user only
-	const sessions = await (await ready()).sql<{ created: Date; lastSeen: Date; ip: string | null }>`
+	// as the user: row-level security of 0011 shows one's own sessions, never their token hashes
+	const sessions = await asUser(await ready(), user).sql<{ created: Date; lastSeen: Date; ip: string | null }>`
 		SELECT created_at AS created, last_seen_at AS "lastSeen", ip FROM sessions
 		 WHERE user_id = ${user.id} AND expires_at > now() ORDER BY last_seen_at DESC LIMIT 20`;
 	return { user, sessions, idleMinutes: SESSION_IDLE_MINUTES, hours: SESSION_HOURS };
@@ -31,7 +32,7 @@ export const actions: Actions = {
 	},
 	logoutAll: async (event) => {
 		const user = requireUser(event);
-		const db = await ready();
+		const db = asUser(await ready(), user);
 		await db.transaction(async (tx) => {
 			const n = await endAllSessions(tx, user.id);
 			await tx.sql`INSERT INTO audit_log (user_id, action, subject, ip, detail)

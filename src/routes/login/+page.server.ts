@@ -1,9 +1,9 @@
 // 登录: a password form, and on the synthetic demo district one-click demo accounts per role.
-// Attempts are limited per address (20 in 10 minutes); failures per account slow down and then
-// lock the account (auth.ts signIn).
+// Attempts are limited per address (20 in 10 minutes, counted in the database: limits.ts);
+// failures per account slow down and then lock the account (auth.ts signIn).
 import { fail, redirect } from '@sveltejs/kit';
 import { isDemoDatabase, setSessionCookie, signIn } from '$lib/server/auth';
-import { loginLimiter } from '$lib/server/access/limits';
+import { checkLoginRate, RateLimited } from '$lib/server/access/limits';
 import { ready, SeedingError } from '$lib/server/database';
 import { demoAccounts, safeRedirect } from '$lib/server/demoAccounts';
 import type { Actions, PageServerLoad } from './$types';
@@ -29,12 +29,15 @@ export const actions: Actions = {
 		if (!password) return fail(400, { field: 'password', message: '请输入密码', username });
 		if (password.length > 200) return fail(400, { field: 'password', message: '密码不能超过 200 个字符', username });
 		const ip = getClientAddress();
-		const limit = loginLimiter.hit(ip);
-		if (!limit.ok) {
-			setHeaders({ 'retry-after': String(limit.retryAfterS) });
-			return fail(429, { field: 'username', message: `登录尝试过于频繁，请 ${Math.ceil(limit.retryAfterS / 60)} 分钟后再试`, username });
+		const db = await ready();
+		try {
+			await checkLoginRate(db, ip);
+		} catch (e) {
+			if (!(e instanceof RateLimited)) throw e;
+			setHeaders({ 'retry-after': String(e.retryAfterS) });
+			return fail(429, { field: 'username', message: e.message, username });
 		}
-		const result = await signIn(await ready(), username, password, ip);
+		const result = await signIn(db, username, password, ip);
 		if (!result.ok) return fail(result.code === 'locked' ? 423 : 400, { field: 'password', message: result.message, username });
 		setSessionCookie(cookies, result.token, result.expires, url.protocol === 'https:');
 		redirect(303, safeRedirect(url.searchParams.get('redirect')));

@@ -1,11 +1,22 @@
-// The server's rate limits (see domain/ratelimit.ts): sign-in attempts per IP address, and new
-// requests (诉求上报) per user and per IP. Over the limit: 429 with Retry-After.
+// The server's rate limits: sign-in attempts per IP address, and new requests (诉求上报) per user
+// and per IP. Over the limit: 429 with Retry-After. Held in the database (rate_limit_hit() of
+// 0011, a sliding window of rows), so a restart or a second app node does not reset them, and
+// parallel hits on one key are all counted (they queue on an advisory lock).
 import { ApiError } from '../../domain/apierror';
-import { RateLimiter } from '../../domain/ratelimit';
+import type { RateDecision } from '../../domain/ratelimit';
+import type { Queryable } from '../db';
 
-export const loginLimiter = new RateLimiter(Number(process.env.LOGIN_RATE_LIMIT ?? 20), 10 * 60_000);
-export const reportLimiterUser = new RateLimiter(Number(process.env.REPORT_RATE_LIMIT ?? 60), 10 * 60_000);
-export const reportLimiterIp = new RateLimiter(Number(process.env.REPORT_RATE_LIMIT_IP ?? 200), 10 * 60_000);
+export interface Limit {
+	/** names the limit in the keys of rate_limit_hits */
+	name: string;
+	limit: number;
+	windowMs: number;
+}
+
+const WINDOW_MS = 10 * 60_000;
+export const LOGIN_LIMIT: Limit = { name: 'login_ip', limit: Number(process.env.LOGIN_RATE_LIMIT ?? 20), windowMs: WINDOW_MS };
+export const REPORT_LIMIT_USER: Limit = { name: 'report_user', limit: Number(process.env.REPORT_RATE_LIMIT ?? 60), windowMs: WINDOW_MS };
+export const REPORT_LIMIT_IP: Limit = { name: 'report_ip', limit: Number(process.env.REPORT_RATE_LIMIT_IP ?? 200), windowMs: WINDOW_MS };
 
 export class RateLimited extends ApiError {
 	constructor(message: string, readonly retryAfterS: number) {
@@ -13,10 +24,22 @@ export class RateLimited extends ApiError {
 	}
 }
 
+/** Counts a hit for `key` on `l` unless the key is over its limit. */
+export async function hit(db: Queryable, l: Limit, key: string): Promise<RateDecision> {
+	const [r] = await db.sql<{ wait: number }>`SELECT rate_limit_hit(${l.name + ':' + key}, ${l.limit}, ${l.windowMs}) AS wait`;
+	return { ok: r.wait === 0, retryAfterS: r.wait };
+}
+
+/** Throws RateLimited when the address has tried to sign in too often lately. */
+export async function checkLoginRate(db: Queryable, ip: string): Promise<void> {
+	const d = await hit(db, LOGIN_LIMIT, ip);
+	if (!d.ok) throw new RateLimited(`登录尝试过于频繁，请 ${Math.ceil(d.retryAfterS / 60)} 分钟后再试`, d.retryAfterS);
+}
+
 /** Throws RateLimited when the user or the address has reported too much lately. */
-export function checkReportRate(userId: number, ip: string): void {
-	for (const [limiter, key] of [[reportLimiterUser, `u${userId}`], [reportLimiterIp, ip]] as const) {
-		const d = limiter.hit(key);
+export async function checkReportRate(db: Queryable, userId: number, ip: string): Promise<void> {
+	for (const [l, key] of [[REPORT_LIMIT_USER, `u${userId}`], [REPORT_LIMIT_IP, ip]] as const) {
+		const d = await hit(db, l, key);
 		if (!d.ok) throw new RateLimited(`上报过于频繁，请 ${d.retryAfterS} 秒后再试`, d.retryAfterS);
 	}
 }

@@ -1,8 +1,9 @@
 // The database as one signed-in user sees it. Every statement runs in a transaction that first
 // switches to the non-owner role `grid_app` and names the user (`app.user_id`), so the row-level
 // security and column grants of db/migrations/0007_access.sql decide what comes back, whatever
-// the SQL above them forgot. The connection's own role is kept for the server's own work:
-// migrations, seeding, sign-in, the live feed.
+// the SQL above them forgot. On PostgreSQL with DATABASE_OWNER_URL set the connection's own role
+// is itself only a member of grid_app (connect.ts, 0011): the server's own reads see every row but
+// no personal column, and sign-in goes through SECURITY DEFINER functions.
 import type { Database, Db, Queryable, Row } from '../db';
 import { toParams } from '../db';
 
@@ -28,10 +29,14 @@ export const APP_ROLE = 'grid_app';
  * Makes the open transaction `tx` run as the app role on behalf of `userId`, until it ends.
  * `ip`, the client's address, lands in every audit_log row the transaction writes (0012's trigger
  * reads app.client_ip), so no export, unmasking or account change is logged without it.
+ * app.system_read (the server's own reads on the serving connection, 0011) never carries over into
+ * a user's transaction: a signed-out visitor sees nothing, a user their own scope.
  */
 export async function enterUser(tx: Queryable, userId: number | null, ip: string | null = null): Promise<void> {
-	await tx.query(`SELECT set_config('role', $1, true), set_config('app.user_id', $2, true), set_config('app.client_ip', $3, true)`,
-		[APP_ROLE, userId == null ? '' : String(userId), ip ?? '']);
+	await tx.query(
+		`SELECT set_config('role', $1, true), set_config('app.user_id', $2, true), set_config('app.client_ip', $3, true), set_config('app.system_read', '', true)`,
+		[APP_ROLE, userId == null ? '' : String(userId), ip ?? '']
+	);
 }
 
 export function asUser(db: Db, user: { id: number; role: string } | null, ip: string | null = null): UserDb {

@@ -1,10 +1,12 @@
 // 账号管理 (admins): create accounts, set a password, lock and unlock, assign grids and
-// jurisdiction. The users table belongs to the server's own role (grid_app may read only its
-// harmless columns), so these run on the server's connection after the caller is checked to be an
-// admin; each change writes audit_log in the same transaction.
+// jurisdiction. They run as the admin (enterUser): row-level security of 0011 lets only admins
+// write users, user_grids and others' sessions, and grid_app never reads a password hash (lock
+// state and last sign-in come from admin_user_state()). Each change writes audit_log in the same
+// transaction.
 import { ApiError, badParam, enumParam, intParam } from '../../domain/apierror';
 import { checkNewPassword, hashPassword, ROLE_LABEL, type Role, type SessionUser } from '../auth';
-import type { Db, Queryable } from '../db';
+import type { Database, Queryable } from '../db';
+import { enterUser } from './userdb';
 
 export const ROLES = Object.keys(ROLE_LABEL) as Role[];
 
@@ -17,9 +19,8 @@ export async function listUsers(db: Queryable, q: { role: Role | null; text: str
 	return db.sql<UserRow>`
 		SELECT u.id, u.username, u.display_name AS "displayName", u.role, u.title, d.name AS department,
 		       u.jurisdiction_code AS jurisdiction, (SELECT count(*) FROM user_grids g WHERE g.user_id = u.id)::int AS grids,
-		       u.active, coalesce(u.locked_until > now(), false) AS locked, u.password_hash IS NOT NULL AS "hasPassword",
-		       (SELECT max(at) FROM login_attempts a WHERE a.username = u.username AND a.ok) AS "lastLogin"
-		  FROM users u LEFT JOIN departments d ON d.id = u.department_id
+		       u.active, coalesce(s.locked, false) AS locked, coalesce(s.has_password, false) AS "hasPassword", s.last_login AS "lastLogin"
+		  FROM users u LEFT JOIN departments d ON d.id = u.department_id LEFT JOIN admin_user_state() s ON s.id = u.id
 		 WHERE (${q.role}::text IS NULL OR u.role = ${q.role})
 		   AND (${q.text}::text IS NULL OR u.username ILIKE '%' || ${q.text} || '%' OR u.display_name LIKE '%' || ${q.text} || '%')
 		 ORDER BY CASE u.role WHEN 'admin' THEN 1 WHEN 'leader' THEN 2 WHEN 'department_staff' THEN 3 WHEN 'mediator' THEN 4 WHEN 'screen' THEN 5 ELSE 6 END, u.id
@@ -67,9 +68,10 @@ async function audit(tx: Queryable, admin: SessionUser, subject: string, detail:
 	await tx.sql`INSERT INTO audit_log (user_id, action, subject, detail, ip) VALUES (${admin.id}, 'user_admin', ${subject}, ${JSON.stringify(detail)}::jsonb, ${ip})`;
 }
 
-export async function createUser(db: Db, admin: SessionUser, u: NewUser, ip: string | null = null): Promise<number> {
+export async function createUser(db: Database, admin: SessionUser, u: NewUser, ip: string | null = null): Promise<number> {
 	const hash = await hashPassword(u.password);
 	return db.transaction(async (tx) => {
+		await enterUser(tx, admin.id, ip);
 		if ((await tx.sql`SELECT 1 FROM users WHERE username = ${u.username}`).length) throw badParam('username', `用户名“${u.username}”已被使用`);
 		if (u.jurisdiction && !(await tx.sql`SELECT 1 FROM areas WHERE code = ${u.jurisdiction}`).length) throw badParam('jurisdiction', `没有代码为 ${u.jurisdiction} 的区域`);
 		if (u.grids.length) {
@@ -94,19 +96,23 @@ export function parseUserChange(b: Record<string, unknown>): UserChange {
 }
 
 /** 重置密码 / 解锁 / 停用 / 启用. A new password or a deactivation ends the account's sessions. */
-export async function changeUser(db: Db, admin: SessionUser, id: number, change: UserChange, ip: string | null = null): Promise<void> {
+export async function changeUser(db: Database, admin: SessionUser, id: number, change: UserChange, ip: string | null = null): Promise<void> {
 	const [target] = await db.sql<{ username: string }>`SELECT username FROM users WHERE id = ${id}`;
 	if (!target) throw new ApiError(404, 'not_found', `没有编号为 ${id} 的账号`, 'id');
 	if (id === admin.id && change.op === 'deactivate') throw badParam('op', '不能停用自己的账号');
 	const hash = change.op === 'password' ? await hashPassword(checkNewPassword(change.password, target.username, 'password')) : null;
 	await db.transaction(async (tx) => {
+		await enterUser(tx, admin.id, ip);
+		let changed;
 		if (change.op === 'password') {
-			await tx.sql`UPDATE users SET password_hash = ${hash}, password_changed_at = now(), failed_logins = 0, locked_until = NULL WHERE id = ${id}`;
+			changed = await tx.sql`UPDATE users SET password_hash = ${hash}, password_changed_at = now(), failed_logins = 0, locked_until = NULL WHERE id = ${id} RETURNING id`;
 		} else if (change.op === 'unlock') {
-			await tx.sql`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ${id}`;
+			changed = await tx.sql`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ${id} RETURNING id`;
 		} else {
-			await tx.sql`UPDATE users SET active = ${change.op === 'activate'} WHERE id = ${id}`;
+			changed = await tx.sql`UPDATE users SET active = ${change.op === 'activate'} WHERE id = ${id} RETURNING id`;
 		}
+		// row-level security (0011) changes nothing for a non-admin: say so rather than pretend
+		if (!changed.length) throw new ApiError(403, 'forbidden', '只有管理员可以管理账号');
 		if (change.op === 'password' || change.op === 'deactivate') await tx.sql`DELETE FROM sessions WHERE user_id = ${id}`;
 		await audit(tx, admin, `user:${id}`, { op: change.op, username: target.username }, ip);
 	});

@@ -10,7 +10,7 @@ import { cleanRecords, type CleanRow } from '../../domain/import/clean';
 import { countVertices } from '../../domain/import/geometry';
 import { CRS_LABEL, DEFAULT_LIMITS, ImportFileError, POLYGON_LAYERS, type Crs, type ImportLimits, type Layer, type RowIssue } from '../../domain/import/types';
 import { isDemoDatabase, type SessionUser } from '../auth';
-import type { Db, Queryable } from '../db';
+import type { Database, Queryable } from '../db';
 import { resetVersions } from '../queries/versions';
 import { readSource, type Encoding, type Format } from './read';
 import { checkLayer, writeLayer } from './layers';
@@ -64,7 +64,7 @@ const CHUNK = 1000;
 const CHUNK_VERTICES = 200_000;
 const SHOWN = 500;
 
-export async function runImport(db: Db, user: SessionUser | null, input: ImportInput, opts: { commit: boolean; onProgress?: OnImportProgress }): Promise<ImportReport> {
+export async function runImport(db: Database, user: SessionUser | null, input: ImportInput, opts: { commit: boolean; onProgress?: OnImportProgress }): Promise<ImportReport> {
 	const progress = opts.onProgress ?? (() => {});
 	const limits = { ...DEFAULT_LIMITS, ...input.limits };
 	const replaceDemo = !!input.replaceDemo;
@@ -159,11 +159,12 @@ async function previewRows(tx: Queryable, rows: CleanRow[]) {
  */
 async function removeDemoDistrict(tx: Queryable) {
 	if (!(await isDemoDatabase(tx))) throw new ImportFileError('not_demo', '当前数据库不是演示辖区，不能替换：真实数据不会被删除');
-	const [admin] = await tx.sql`SELECT 1 FROM users WHERE role = 'admin' AND active AND password_hash IS NOT NULL LIMIT 1`;
+	const [{ admin }] = await tx.sql<{ admin: boolean }>`SELECT app_password_admin_exists() AS admin`;
 	if (!admin) {
 		throw new ImportFileError('no_password_admin', '替换后演示登录将关闭：请先为至少一个管理员设置密码，否则导入后无人能登录', 'replaceDemo');
 	}
-	await tx.query('TRUNCATE areas, basemap_features, live_events, visits, research_plans CASCADE');
+	// TRUNCATE needs the owner: import_remove_demo() (0011) checks admin and synthetic data again
+	await tx.query('SELECT import_remove_demo()');
 }
 
 /** Real data now: demo sign-in closes (isDemoDatabase) and the offline base map gets its land. */

@@ -32,13 +32,11 @@ export async function revokeApiKey(db: Queryable, id: number): Promise<boolean> 
 /** The user an active key acts as, or null. Marks it used (at most once a minute, to spare writes). */
 export async function userFromApiKey(db: Queryable, key: string | null | undefined): Promise<SessionUser | null> {
 	if (!key) return null;
-	const [row] = await db.sql<SessionUser & { keyId: number }>`
-		SELECT k.id AS "keyId", u.id, u.username, u.display_name AS "displayName", u.role, u.department_id AS "departmentId", u.title
-		FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ${hash(key)} AND k.active AND u.active`;
-	if (!row) return null;
-	await db.sql`UPDATE api_keys SET last_used_at = now() WHERE id = ${row.keyId} AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`;
-	const { keyId: _, ...user } = row;
-	return user;
+	// auth_api_key_user (0011): the serving role cannot read key hashes
+	const [row] = await db.sql<SessionUser>`
+		SELECT u.id, u.username, u.display_name AS "displayName", u.role, u.department_id AS "departmentId", u.title
+		FROM auth_api_key_user(${hash(key)}) u`;
+	return row ?? null;
 }
 
 /** `Authorization: Bearer <key>` or, for clients that cannot set headers, `?api_key=`. */

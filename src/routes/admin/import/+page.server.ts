@@ -5,6 +5,7 @@ import { ApiError } from '$lib/domain/apierror';
 import { DEFAULT_LIMITS } from '$lib/domain/import/types';
 import { isDemoDatabase, requireUser } from '$lib/server/auth';
 import { ready } from '$lib/server/database';
+import { asUser } from '$lib/server/access/userdb';
 import { recentImports } from '$lib/server/import/jobs';
 import { pageUser } from '$lib/server/requests/pages';
 import { viewerVersions } from '$lib/server/queries/versions';
@@ -19,7 +20,7 @@ export const load: PageServerLoad = async (event) => {
 		throw e;
 	}
 	const db = await ready();
-	const [demo, v, jobs] = await Promise.all([isDemoDatabase(db), viewerVersions(db), recentImports(db, user)]);
+	const [demo, v, jobs] = await Promise.all([isDemoDatabase(db), viewerVersions(db), recentImports(asUser(db, user), user)]);
 	return { user, demo, jobs, maxBytes: Math.min(DEFAULT_LIMITS.maxBytes, serverBodyLimit()), basemap: `/api/map/basemap?v=${v.basemap}` };
 };
 

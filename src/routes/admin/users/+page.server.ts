@@ -5,6 +5,7 @@ import { ApiError, enumParam } from '$lib/domain/apierror';
 import { ROLE_LABEL, type Role } from '$lib/server/auth';
 import { changeUser, createUser, listUsers, parseNewUser, parseUserChange, ROLES } from '$lib/server/access/users';
 import { ready } from '$lib/server/database';
+import { asUser } from '$lib/server/access/userdb';
 import { adminUser } from '$lib/server/requests/pages';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,7 +16,7 @@ export const load: PageServerLoad = async (event) => {
 	const q = event.url.searchParams;
 	const role = q.get('role') ? (enumParam(q.get('role'), 'role', '角色', ROLES) as Role) : null;
 	const text = q.get('q')?.trim().slice(0, 50) || null;
-	const db = await ready();
+	const db = asUser(await ready(), user);
 	const [users, departments] = await Promise.all([
 		listUsers(db, { role, text, limit: 300 }),
 		db.sql<{ id: number; name: string }>`SELECT id, name FROM departments ORDER BY id`
@@ -34,7 +35,7 @@ export const actions: Actions = {
 		const admin = adminOnly(event);
 		const values = await fields(event.request);
 		try {
-			const id = await createUser(await ready(), admin, parseNewUser(values), clientAddress(event));
+			const id = await createUser(asUser(await ready(), admin, clientAddress(event)), admin, parseNewUser(values), clientAddress(event));
 			return { done: `已创建账号 ${values.username}（编号 ${id}）` };
 		} catch (e) {
 			return failure(e, values);
@@ -46,7 +47,7 @@ export const actions: Actions = {
 		try {
 			const id = Number(values.id);
 			const change = parseUserChange(values);
-			await changeUser(await ready(), admin, id, change, clientAddress(event));
+			await changeUser(asUser(await ready(), admin, clientAddress(event)), admin, id, change, clientAddress(event));
 			const said = { password: '密码已重置，原有登录已退出', unlock: '已解锁', deactivate: '已停用，原有登录已退出', activate: '已启用' }[change.op];
 			return { done: `账号 ${id}：${said}` };
 		} catch (e) {

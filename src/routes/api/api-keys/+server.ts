@@ -3,13 +3,14 @@
 import { badParam, intParam } from '$lib/domain/apierror';
 import { requireUser } from '$lib/server/auth';
 import { ready } from '$lib/server/database';
+import { asUser } from '$lib/server/access/userdb';
 import { createApiKey, listApiKeys, revokeApiKey } from '$lib/server/open311/keys';
 import { api, jsonResponse } from '$lib/server/queries/http';
 import { readJson } from '$lib/server/requests/http';
 
 export const GET = api(async (event) => {
-	requireUser(event, 'admin');
-	return jsonResponse({ keys: await listApiKeys(await ready()) });
+	const admin = requireUser(event, 'admin');
+	return jsonResponse({ keys: await listApiKeys(asUser(await ready(), admin)) });
 });
 
 export const POST = api(async (event) => {
@@ -17,11 +18,11 @@ export const POST = api(async (event) => {
 	const body = await readJson(event.request);
 	if (typeof body.name !== 'string') throw badParam('name', '请填写密钥名称（name）');
 	const userId = body.userId === undefined ? admin.id : intParam(String(body.userId), 'userId', '用户', 1, 1e9);
-	return jsonResponse(await createApiKey(await ready(), userId, body.name), 201);
+	return jsonResponse(await createApiKey(asUser(await ready(), admin), userId, body.name), 201);
 });
 
 export const DELETE = api(async (event) => {
-	requireUser(event, 'admin');
+	const admin = requireUser(event, 'admin');
 	const id = intParam(event.url.searchParams.get('id'), 'id', '密钥', 1, 1e9);
-	return jsonResponse({ revoked: await revokeApiKey(await ready(), id) });
+	return jsonResponse({ revoked: await revokeApiKey(asUser(await ready(), admin), id) });
 });

@@ -18,7 +18,7 @@ export const GET = api(async (event) => {
 
 export const POST = api(async (event) => {
 	const user = requireUser(event, 'admin', 'grid_manager', 'leader', 'department_staff', 'mediator');
-	checkReportRate(user.id, event.getClientAddress());
+	await checkReportRate(await dbFor(event), user.id, event.getClientAddress());
 	const body = await readJson(event.request);
 	const input = parseNewRequest(body);
 	const key = parseIdempotencyKey(event.request.headers.get('idempotency-key'));

@@ -1,17 +1,23 @@
-// GET /login/demo?user=<username>&redirect=<path>: sign in as a demo account. Synthetic data only.
+// GET /login/demo?user=<username>&redirect=<path>: sign in as a demo account. Synthetic data only;
+// a locked account stays locked, and the sign-in is audited with the address (auth_demo_sign_in, 0011).
 import { ApiError } from '$lib/domain/apierror';
-import { createSession, findUser, isDemoDatabase, SCREEN_SESSION_HOURS, SESSION_HOURS, setSessionCookie } from '$lib/server/auth';
+import { demoSignIn, setSessionCookie } from '$lib/server/auth';
+import { checkLoginRate } from '$lib/server/access/limits';
 import { ready } from '$lib/server/database';
 import { safeRedirect } from '$lib/server/demoAccounts';
 import { api } from '$lib/server/queries/http';
 
-export const GET = api(async ({ url, cookies }) => {
+export const GET = api(async ({ url, cookies, getClientAddress }) => {
 	const db = await ready();
-	if (!(await isDemoDatabase(db))) throw new ApiError(403, 'forbidden', '演示登录仅用于演示数据，请使用账号密码登录');
+	const ip = getClientAddress();
+	await checkLoginRate(db, ip);
 	const username = url.searchParams.get('user') ?? '';
-	const user = username && (await findUser(db, username));
-	if (!user) throw new ApiError(400, 'invalid_param', `没有名为“${username}”的账号`, 'user');
-	const { token, expires } = await createSession(db, user.id, user.role === 'screen' ? SCREEN_SESSION_HOURS : SESSION_HOURS);
-	setSessionCookie(cookies, token, expires, url.protocol === 'https:');
+	const r = await demoSignIn(db, username, ip);
+	if (!r.ok) {
+		if (r.code === 'not_demo') throw new ApiError(403, 'forbidden', r.message);
+		if (r.code === 'locked') throw new ApiError(423, 'locked', r.message);
+		throw new ApiError(400, 'invalid_param', r.message, 'user');
+	}
+	setSessionCookie(cookies, r.token, r.expires, url.protocol === 'https:');
 	return new Response(null, { status: 303, headers: { location: safeRedirect(url.searchParams.get('redirect')) } });
 });

@@ -24,7 +24,7 @@ export const actions: Actions = {
 		const values = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string'));
 		let id: number;
 		try {
-			checkReportRate(user.id, event.getClientAddress());
+			await checkReportRate(await dbFor(event), user.id, event.getClientAddress());
 			const file = form.get('photo');
 			const photo: Photo | null = file instanceof File && file.size > 0 ? { type: file.type, bytes: new Uint8Array(await file.arrayBuffer()) } : null;
 			const created = await reportRequest(await dbFor(event), user, parseNewRequest(values), photo, parseIdempotencyKey(String(values.key ?? '')));

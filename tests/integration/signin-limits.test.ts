@@ -1,0 +1,98 @@
+// Issue 13, item 6: lockout and rate limits live in the database and hold under parallel guesses,
+// restarts and a second app node; 演示登录 obeys the lock and is audited.
+import { expect, it, vi } from 'vitest';
+import { demoSignIn, hashPassword, LOCK_AFTER, signIn, userFromToken } from '../../src/lib/server/auth';
+import { hit, type Limit } from '../../src/lib/server/access/limits';
+import { openPostgres, type Db } from '../../src/lib/server/db';
+import { describeBackends, TEST_DATABASE_URL, unique, withDatabase } from './helpers/backends';
+
+describeBackends('sign-in lockout and rate limits in the database', (getDb, backend) => {
+	async function makeUser(password: string | null, role = 'grid_manager') {
+		const username = unique('u');
+		const [u] = await getDb().sql`INSERT INTO users (username, display_name, role, password_hash)
+			VALUES (${username}, '测试用户', ${role}, ${password && (await hashPassword(password))}) RETURNING id`;
+		return { id: u.id as number, username };
+	}
+
+	it('counts 15 parallel wrong passwords before checking any, so the right one after them is refused as locked', async () => {
+		const { id, username } = await makeUser('Correct-horse-42');
+		const wrong = await Promise.all(
+			Array.from({ length: 15 }, (_, i) => signIn(getDb(), username, 'wrong-' + i, '203.0.113.20', async () => {}))
+		);
+		expect(wrong.every((r) => !r.ok)).toBe(true);
+		expect(wrong.filter((r) => !r.ok && r.code === 'locked').length).toBe(15 - (LOCK_AFTER - 1));
+		const right = await signIn(getDb(), username, 'Correct-horse-42', '203.0.113.20', async () => {});
+		expect(right).toMatchObject({ ok: false, code: 'locked' });
+		const [attempts] = await getDb().sql`SELECT count(*) FILTER (WHERE NOT ok) AS failed, count(*) FILTER (WHERE ok) AS ok
+			FROM login_attempts WHERE username = ${username}`;
+		expect(attempts).toEqual({ failed: 16, ok: 0 });
+		const audit = await getDb().sql`SELECT action, count(*) AS n FROM audit_log WHERE user_id = ${id} GROUP BY action ORDER BY action`;
+		expect(audit).toEqual([{ action: 'login_failed', n: LOCK_AFTER }, { action: 'login_locked', n: 16 - LOCK_AFTER }]);
+		const [u] = await getDb().sql`SELECT locked_until > now() AS locked FROM users WHERE id = ${id}`;
+		expect(u.locked).toBe(true);
+		expect(await getDb().sql`SELECT 1 FROM sessions WHERE user_id = ${id}`).toEqual([]);
+	});
+
+	it('answers an unknown name with a salt that looks real and stays the same', async () => {
+		const ghost = unique('ghost');
+		const [a] = await getDb().sql`SELECT auth_password_salt(${ghost}) AS s`;
+		const [b] = await getDb().sql`SELECT auth_password_salt(${ghost}) AS s`;
+		const { username } = await makeUser('Correct-horse-42');
+		const [real] = await getDb().sql`SELECT auth_password_salt(${username}) AS s`;
+		expect(a.s).toBe(b.s);
+		expect(a.s).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$[A-Za-z0-9+/]{22}$/);
+		expect(real.s).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$[A-Za-z0-9+/]{22}$/);
+		const [{ hash }] = await getDb().sql`SELECT password_hash AS hash FROM users WHERE username = ${username}`;
+		expect(hash.startsWith(real.s + '$')).toBe(true);
+	});
+
+	it('counts every one of parallel hits on a limit, and no more than the limit get through', async () => {
+		const l: Limit = { name: unique('t'), limit: 5, windowMs: 60_000 };
+		const decisions = await Promise.all(Array.from({ length: 12 }, () => hit(getDb(), l, '198.51.100.1')));
+		expect(decisions.filter((d) => d.ok).length).toBe(5);
+		const refused = decisions.filter((d) => !d.ok);
+		expect(refused.length).toBe(7);
+		expect(Math.min(...refused.map((d) => d.retryAfterS))).toBeGreaterThan(50);
+		// another address has its own count
+		expect(await hit(getDb(), l, '198.51.100.2')).toEqual({ ok: true, retryAfterS: 0 });
+	});
+
+	it('keeps a limit across a restart of the server (a fresh module, and on PostgreSQL a second connection)', async () => {
+		const l: Limit = { name: unique('t'), limit: 3, windowMs: 60_000 };
+		for (let i = 0; i < 3; i++) expect((await hit(getDb(), l, '192.0.2.9')).ok).toBe(true);
+		vi.resetModules();
+		const fresh = await import('../../src/lib/server/access/limits');
+		expect((await fresh.hit(getDb(), l, '192.0.2.9')).ok).toBe(false);
+		if (backend.kind === 'postgres') {
+			const [{ name }] = await getDb().sql<{ name: string }>`SELECT current_database() AS name`;
+			const other: Db = await openPostgres(withDatabase(TEST_DATABASE_URL!, name));
+			try {
+				expect(await fresh.hit(other, l, '192.0.2.9')).toMatchObject({ ok: false });
+			} finally {
+				await other.close();
+			}
+		}
+		// a window that has passed lets the key through again
+		await getDb().sql`UPDATE rate_limit_hits SET at = at - interval '2 minutes' WHERE key = ${l.name + ':192.0.2.9'}`;
+		expect(await hit(getDb(), l, '192.0.2.9')).toEqual({ ok: true, retryAfterS: 0 });
+	});
+
+	it('demo sign-in: only on the synthetic district, refused while locked, audited with the address', async () => {
+		await getDb().sql`DELETE FROM app_meta WHERE key = 'seed'`;
+		const { id, username } = await makeUser(null, 'leader');
+		expect(await demoSignIn(getDb(), username, '203.0.113.30')).toMatchObject({ ok: false, code: 'not_demo' });
+		await getDb().sql`INSERT INTO app_meta (key, value) VALUES ('seed', ${JSON.stringify({ synthetic: true })}::jsonb)`;
+		const ok = await demoSignIn(getDb(), username, '203.0.113.30');
+		expect(ok).toMatchObject({ ok: true, user: { id, username } });
+		expect(await userFromToken(getDb(), ok.ok ? ok.token : '')).toMatchObject({ id });
+		await getDb().sql`UPDATE users SET locked_until = now() + interval '15 minutes' WHERE id = ${id}`;
+		expect(await demoSignIn(getDb(), username, '203.0.113.31')).toMatchObject({ ok: false, code: 'locked' });
+		expect(await demoSignIn(getDb(), unique('ghost'), null)).toMatchObject({ ok: false, code: 'no_user' });
+		const audit = await getDb().sql`SELECT action, ip, detail->>'demo' AS demo FROM audit_log WHERE user_id = ${id} ORDER BY id`;
+		expect(audit).toEqual([
+			{ action: 'login', ip: '203.0.113.30', demo: 'true' },
+			{ action: 'login_locked', ip: '203.0.113.31', demo: 'true' }
+		]);
+		expect(await getDb().sql`SELECT count(*) AS n FROM sessions WHERE user_id = ${id}`).toEqual([{ n: 1 }]);
+	});
+});
