@@ -326,6 +326,11 @@ DECLARE
 BEGIN
   PERFORM pg_advisory_xact_lock(hashtext('rate_limit:' || p_key));
   DELETE FROM rate_limit_hits WHERE key = p_key AND at <= v_since;
+  -- keys never hit again (one-off addresses) would stay forever: about one call in a hundred sweeps
+  -- rows older than a day (every window is far shorter: limits.ts)
+  IF random() < 0.01 THEN
+    DELETE FROM rate_limit_hits WHERE at < clock_timestamp() - interval '1 day';
+  END IF;
   SELECT count(*), min(at) INTO v_count, v_oldest FROM rate_limit_hits WHERE key = p_key;
   IF v_count >= p_limit THEN
     RETURN greatest(1, ceil(extract(epoch FROM v_oldest + make_interval(secs => p_window_ms / 1000.0) - clock_timestamp())))::int;

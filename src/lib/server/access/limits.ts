@@ -13,6 +13,7 @@ export interface Limit {
 	windowMs: number;
 }
 
+// rate_limit_hit() sweeps rows older than a day: windows must stay shorter than that
 const WINDOW_MS = 10 * 60_000;
 export const LOGIN_LIMIT: Limit = { name: 'login_ip', limit: Number(process.env.LOGIN_RATE_LIMIT ?? 20), windowMs: WINDOW_MS };
 export const REPORT_LIMIT_USER: Limit = { name: 'report_user', limit: Number(process.env.REPORT_RATE_LIMIT ?? 60), windowMs: WINDOW_MS };
