@@ -363,6 +363,16 @@ BEGIN
   TRUNCATE areas, basemap_features, live_events, visits, research_plans CASCADE;
 END $$;
 
+-- 数据导入's duplicate check: which staged ID numbers some household already has. grid_app may not
+-- read households.id_number; an admin's import (or the owner's command-line import) learns only the
+-- clashing household's id and address for numbers it already holds itself.
+CREATE FUNCTION import_id_numbers_taken(p_ids text[]) RETURNS TABLE (id_number text, household_id int, address text)
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_catalog AS $$
+  SELECT h.id_number, h.id, h.address FROM households h
+   WHERE h.id_number = ANY (p_ids)
+     AND (app_is_admin() OR (app_user_id() IS NULL AND has_table_privilege(session_user, 'households', 'TRUNCATE')))
+$$;
+
 -- EXECUTE: grid_app only (PUBLIC has it by default on new functions).
 DO $$
 DECLARE f text;
@@ -371,7 +381,7 @@ BEGIN
                            'auth_demo_sign_in(text,text,text,int,int,int)', 'auth_session_user(text)', 'auth_end_session(text)',
                            'auth_change_password(int,text,text,text,text)', 'auth_api_key_user(text)', 'admin_user_state()',
                            'rate_limit_hit(text,int,int)', 'import_remove_demo()', 'live_prune(int)',
-                           'app_password_admin_exists()'] LOOP
+                           'app_password_admin_exists()', 'import_id_numbers_taken(text[])'] LOOP
     EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
     EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO grid_app', f);
   END LOOP;

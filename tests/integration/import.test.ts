@@ -7,6 +7,8 @@ import { beforeAll, expect, it } from 'vitest';
 import { ImportFileError, type Crs, type Layer } from '../../src/lib/domain/import/types';
 import type { Db } from '../../src/lib/server/db';
 import { runImport, type ImportReport } from '../../src/lib/server/import/run';
+import { asUser } from '../../src/lib/server/access/userdb';
+import type { SessionUser } from '../../src/lib/server/auth';
 import { describeBackends } from './helpers/backends';
 
 const FIX = path.resolve('tests/fixtures/import');
@@ -230,6 +232,22 @@ describeBackends('import: the broken corpus', (getDb) => {
 		expect(report?.committed ?? false).toBe(false);
 		expect(said).toMatch(message);
 		expect(await counts(getDb())).toEqual(before);
+	});
+
+	// 数据导入 from the web runs as the admin under row-level security, where grid_app reads no ID
+	// numbers: the duplicate check still names the household (a definer function compares them, 0011)
+	it('finds an ID number that is already taken when an admin previews through the web', async () => {
+		const db = getDb();
+		const [u] = await db.sql<{ id: number }>`INSERT INTO users (username, display_name, role) VALUES (${'imp_admin_' + Date.now().toString(36)}, '导入管理员', 'admin') RETURNING id`;
+		const admin: SessionUser = { id: u.id, username: 'imp_admin', displayName: '导入管理员', role: 'admin', departmentId: null, title: null };
+		const before = await counts(db);
+		const report = await runImport(asUser(db, admin), admin, { layer: 'households', fileName: 'h.csv', bytes: file('good/households.csv'), crs: 'wgs84' }, { commit: false });
+		expect(report.errors.map((e) => e.message).join(' | ')).toMatch(/身份证号已存在于住户 #\d+/);
+		expect(await counts(db)).toEqual(before);
+		// a grid manager cannot use the same function to learn whose number it is
+		const [g] = await db.sql<{ id: number }>`INSERT INTO users (username, display_name, role) VALUES (${'imp_wg_' + Date.now().toString(36)}, '网格员', 'grid_manager') RETURNING id`;
+		const taken = await asUser(db, { id: g.id, role: 'grid_manager' }).sql`SELECT * FROM import_id_numbers_taken(ARRAY['430104199001011230'])`;
+		expect(taken).toEqual([]);
 	});
 
 	it('refuses files over the size, vertex and row limits before reading them', async () => {

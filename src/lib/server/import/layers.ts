@@ -28,8 +28,10 @@ export async function checkLayer(tx: Queryable, layer: Layer, o: CheckOptions): 
 	if (layer === 'hazards' || layer === 'requests') issues.push(...(await codeTaken(tx, layer)));
 	if (layer === 'households') issues.push(...(await tx.sql<IssueRow>`
 		SELECT s.rn, s.where_, '身份证号' AS field, 'error' AS level,
-		       format('身份证号已存在于住户 #%s（%s）', h.id, h.address) AS message
-		FROM import_stage s JOIN households h ON h.id_number = s.v->>'id_number'`));
+		       format('身份证号已存在于住户 #%s（%s）', t.household_id, t.address) AS message
+		FROM import_stage s
+		JOIN import_id_numbers_taken(ARRAY(SELECT v->>'id_number' FROM import_stage WHERE v->>'id_number' <> '')) t
+		  ON t.id_number = s.v->>'id_number'`)); // grid_app reads no ID numbers: a definer function (0011) compares them
 	if (layer === 'requests') issues.push(...(await matchCategories(tx)));
 	return { issues: toIssues(issues), map: { type: 'FeatureCollection', features: [...(await stagedFeatures(tx, layer, issues)), ...extra] } };
 }
