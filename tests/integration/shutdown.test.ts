@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const SHUTDOWN_TIMEOUT_S = 10;
 const WRITES = 100;
-const SLOW = 5; // of WRITES: bodies sent in two halves, the second after SIGTERM
+const SLOW = WRITES; // of WRITES: bodies sent in two halves, the second after SIGTERM (all of them: truly in flight)
 const USER = 'wg430199001001001';
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'grid-shutdown-'));
 const runId = Date.now().toString(36);
@@ -120,7 +120,7 @@ describe('npm start: SIGTERM with 100 writes in flight', () => {
 
 		const report = (description: string) => JSON.stringify({ categoryCode: 'property.elevator', description, lon: at.lon, lat: at.lat });
 		const slow = Array.from({ length: SLOW }, (_, i) => ({ description: `${tag}#slow${i} 楼道灯不亮`, ...slowWrite(app.base, cookie, report(`${tag}#slow${i} 楼道灯不亮`), `shutdown-${runId}-slow${i}`) }));
-		await new Promise((r) => setTimeout(r, 300)); // the server, idle yet, takes the slow ones in
+		await new Promise((r) => setTimeout(r, 1500)); // the server, idle yet, takes every slow one in
 		const writes = Array.from({ length: WRITES - SLOW }, async (_, i) => {
 			const description = `${tag}#${i} 楼道灯不亮`;
 			try {
