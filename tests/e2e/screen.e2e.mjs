@@ -36,7 +36,9 @@ async function dropProxy(target) {
 	});
 	await new Promise((r) => server.listen(0, '127.0.0.1', r));
 	return {
-		url: `http://127.0.0.1:${server.address().port}`,
+		// the same host name as the app (Chromium maps grid.intranet for every port): cookies are per
+		// host, not per port, so the screen's session holds through the proxy and directly alike
+		url: `${new URL(target).protocol}//${hostname}:${server.address().port}`,
 		down() { isDown = true; for (const s of sockets) s.destroy(); sockets.clear(); },
 		up() { isDown = false; },
 		close: () => new Promise((r) => server.close(r))
