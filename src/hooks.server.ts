@@ -27,7 +27,6 @@ const SECURITY_HEADERS: Record<string, string> = {
 	'x-frame-options': 'DENY',
 	'referrer-policy': 'same-origin',
 	'permissions-policy': 'camera=(), microphone=(), payment=(), usb=(), geolocation=(self)',
-	'cross-origin-opener-policy': 'same-origin',
 	'cross-origin-resource-policy': 'same-origin'
 };
 
@@ -69,7 +68,12 @@ const handleRequest: Handle = async ({ event, resolve }) => {
 	if (refused) return refused;
 	const response = await resolve(event);
 	for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!response.headers.has(k)) response.headers.set(k, v);
-	if (url.protocol === 'https:') response.headers.set('strict-transport-security', 'max-age=31536000');
+	// both only mean something on https: over plain http (an intranet address) the browser ignores
+	// COOP with a console error on every page, and HSTS must never be sent there
+	if (url.protocol === 'https:') {
+		response.headers.set('strict-transport-security', 'max-age=31536000');
+		if (!response.headers.has('cross-origin-opener-policy')) response.headers.set('cross-origin-opener-policy', 'same-origin');
+	}
 	// signed-in answers carry someone's view of the data: never kept by a shared cache
 	if (event.locals.user && !response.headers.get('cache-control')?.includes('private')) {
 		const cc = response.headers.get('cache-control');

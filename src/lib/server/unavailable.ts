@@ -23,7 +23,7 @@ export function unavailablePage(): Response {
 <style>body{max-width:520px;margin:18vh auto;padding:32px;font-family:system-ui,'Noto Sans CJK SC','WenQuanYi Zen Hei',sans-serif;color:#223}
 h1{font-size:24px;margin:0 0 12px}p{color:#556;line-height:1.6}</style></head>
 <body><main data-testid="database-unavailable"><h1>数据库暂时不可用</h1>
-<p>${detail}</p><p>页面将在 ${RETRY_AFTER_S} 秒后自动重试；您填写的内容没有丢失，恢复后请重新提交。</p></main></body></html>`;
+<p>${detail}</p><p>页面将在 ${RETRY_AFTER_S} 秒后自动重试。如果刚才提交了表单，内容没有保存，请在恢复后重新提交。</p></main></body></html>`;
 	return new Response(html, {
 		status: 503,
 		headers: {
