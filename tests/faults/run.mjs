@@ -274,7 +274,11 @@ async function startApp(name, databaseUrl) {
 	const logPath = `test-results/faults/server-${name}.log`;
 	const log = createWriteStream(logPath);
 	const dataDir = mkdtempSync(path.join(os.tmpdir(), 'grid-fault-data-'));
-	const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, SEED_HOUSEHOLDS: '2000' };
+	// as a user starts it: port, database and its size only; never an address setting (ORIGIN,
+	// TRUST_PROXY, *_HEADER) inherited from the shell, which no user of `npm start` gives
+	const inherited = { ...process.env };
+	for (const name of ['ORIGIN', 'TRUST_PROXY', 'PROTOCOL_HEADER', 'HOST_HEADER', 'ADDRESS_HEADER', 'DATABASE_OWNER_URL']) delete inherited[name];
+	const env = { ...inherited, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, DATA_DIR: dataDir, SEED_HOUSEHOLDS: '2000' };
 	const command = process.env.FAULT_SERVER_CMD || 'node scripts/start.mjs';
 	const child = spawn(command, { shell: true, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	child.stdout.pipe(log);
