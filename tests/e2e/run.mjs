@@ -31,12 +31,12 @@
 // (no e2e files or no Chromium), after a line starting "NOT RUN:".
 // A file that exits 77 could not run here (a tool it drives is missing, e.g. GDAL's ogrinfo): it
 // counts neither as passed nor failed, and is named in a line "NOT RUN: e2e <name> — <its last line>".
-import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildIfNeeded, freePort } from '../support/app.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -112,46 +112,6 @@ function discover() {
 		.filter((f) => f.endsWith('.e2e.mjs'))
 		.sort()
 		.map((f) => path.join(here, f));
-}
-
-/** Newest mtime under the given files and folders (ms). */
-function newest(paths) {
-	let latest = 0;
-	const visit = (p) => {
-		if (!existsSync(p)) return;
-		const st = statSync(p);
-		if (st.isDirectory()) {
-			for (const entry of readdirSync(p)) if (entry !== 'node_modules' && !entry.startsWith('.')) visit(path.join(p, entry));
-		} else latest = Math.max(latest, st.mtimeMs);
-	};
-	paths.forEach(visit);
-	return latest;
-}
-
-function buildIfNeeded() {
-	const output = 'build/index.js';
-	const sources = ['src', 'static', 'db', 'svelte.config.js', 'vite.config.ts', 'package.json', 'package-lock.json'];
-	if (existsSync(output) && statSync(output).mtimeMs >= newest(sources)) {
-		console.log('build/ is up to date');
-		return;
-	}
-	console.log(existsSync(output) ? 'sources changed since the last build: building' : 'no build yet: building');
-	const started = Date.now();
-	const result = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
-	if (result.status !== 0) throw new Error(`vite build failed (exit ${result.status})`);
-	console.log(`built in ${seconds(Date.now() - started)}`);
-}
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const s = createServer();
-		s.unref();
-		s.on('error', reject);
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = /** @type {import('node:net').AddressInfo} */ (s.address());
-			s.close(() => resolve(port));
-		});
-	});
 }
 
 async function startApp() {

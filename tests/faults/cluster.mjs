@@ -4,9 +4,9 @@
 // (runuser); otherwise to whoever runs the tests. Unix socket and data live in one temporary folder.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../support/app.mjs';
 
 export const PG_BIN = process.env.PG_BIN || '/usr/lib/postgresql/15/bin';
 
@@ -17,17 +17,6 @@ export function unavailableReason() {
 	}
 	if (process.getuid?.() === 0 && spawnSync('id', ['-u', 'postgres']).status !== 0) return 'running as root but there is no `postgres` OS user to own the cluster';
 	return null;
-}
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const s = createServer();
-		s.on('error', reject);
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = s.address();
-			s.close(() => resolve(port));
-		});
-	});
 }
 
 /** [command, arguments] that run a PostgreSQL tool as the cluster's owner. */

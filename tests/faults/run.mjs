@@ -17,13 +17,13 @@
 // Usage: node tests/faults/run.mjs   (builds the app first when build/ is older than the sources)
 // Settings: FAULT_SERVER_CMD (default node scripts/start.mjs), FAULT_LOG (server log file,
 // default test-results/faults/server-*.log).
-import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCluster, unavailableReason } from './cluster.mjs';
+import { buildIfNeeded, freePort } from '../support/app.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 process.chdir(root);
@@ -61,7 +61,7 @@ const cleanup = async () => {
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) process.on(signal, () => cleanup().finally(() => process.exit(code)));
 
 try {
-	buildIfNeeded();
+	if (!process.env.FAULT_SERVER_CMD) buildIfNeeded();
 	cluster = await createCluster();
 	console.log(`private PostgreSQL cluster on port ${cluster.port} (${cluster.dir})`);
 	await restartUnderLoad();
@@ -231,39 +231,6 @@ function pgCtlAsync(action, mode) {
 		child.stdout.on('data', (c) => (out += c));
 		child.stderr.on('data', (c) => (out += c));
 		child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`pg_ctl ${action} failed (${code}): ${out}`))));
-	});
-}
-
-function newest(paths) {
-	let latest = 0;
-	const visit = (p) => {
-		if (!existsSync(p)) return;
-		const st = statSync(p);
-		if (st.isDirectory()) {
-			for (const entry of readdirSync(p)) if (entry !== 'node_modules' && !entry.startsWith('.')) visit(path.join(p, entry));
-		} else latest = Math.max(latest, st.mtimeMs);
-	};
-	paths.forEach(visit);
-	return latest;
-}
-
-// as tests/e2e/run.mjs: build only when build/ is missing or older than the sources
-function buildIfNeeded() {
-	const sources = ['src', 'static', 'db', 'svelte.config.js', 'vite.config.ts', 'package.json', 'package-lock.json'];
-	if (process.env.FAULT_SERVER_CMD || (existsSync('build/index.js') && statSync('build/index.js').mtimeMs >= newest(sources))) return;
-	console.log('building the app (npx vite build)…');
-	const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-	if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status})`);
-}
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const s = createServer();
-		s.on('error', reject);
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = s.address();
-			s.close(() => resolve(port));
-		});
 	});
 }
 
