@@ -208,7 +208,7 @@ async function downAtBoot() {
 	}
 	console.log(`[fault] down at boot: PostgreSQL up→database opened ${leftWaiting === null ? '—' : `${secs(leftWaiting)} s`}; up→/api/status ready (migrated and seeded) ${readyAt === null ? '—' : `${secs(readyAt)} s`}`);
 	check('the same process recovers by itself once PostgreSQL is up', readyAt !== null && app.alive(), `pid ${app.child.pid}, ${readyAt === null ? 'never ready' : `${secs(readyAt)} s`}`);
-	check('the database was opened within 6 s of PostgreSQL being up (retries ≤ 5 s apart)', leftWaiting !== null && leftWaiting < 6000, leftWaiting === null ? 'never' : `${secs(leftWaiting)} s`);
+	check('the database was opened within 6 s of PostgreSQL being up (retries ≤ 2 s apart)', leftWaiting !== null && leftWaiting < 6000, leftWaiting === null ? 'never' : `${secs(leftWaiting)} s`);
 	const cookie = await signIn(app);
 	const grids = await fetch(`${app.base}/api/map/grids`, { headers: { cookie } });
 	check('signed-in API answers after recovery', grids.status === 200, `HTTP ${grids.status}`);
