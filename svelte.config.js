@@ -6,7 +6,7 @@ export default {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ out: 'build' }),
-		// the cross-site checks live in hooks.server.ts (src/lib/server/csrf.ts): they cover JSON as
+		// the cross-site checks live in hooks.server.ts (src/lib/server/http/csrf.ts): they cover JSON as
 		// well as forms, and exempt only Open311, whose clients prove themselves with an API key
 		csrf: { checkOrigin: false },
 		// Content-Security-Policy: scripts only from this server (SvelteKit adds hashes for its own

@@ -1,11 +1,11 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
-import { SESSION_COOKIE, userFromToken } from '$lib/server/auth';
-import { open, ready, SeedingError } from '$lib/server/database';
+import { SESSION_COOKIE, userFromToken } from '$lib/server/auth/index';
+import { open, ready, SeedingError } from '$lib/server/db/database';
 import { installLogRedaction } from '$lib/server/logging';
 import { screenMayOpen } from '$lib/server/screen/access';
-import { crossSiteRefused } from '$lib/server/csrf';
+import { crossSiteRefused } from '$lib/server/http/csrf';
 import { guardRequest } from '$lib/server/http/guard';
-import { databaseFaults, noteDatabaseFault } from '$lib/server/unavailable';
+import { databaseFaults, noteDatabaseFault } from '$lib/server/http/unavailable';
 
 installLogRedaction();
 
@@ -33,7 +33,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 const refuse = (status: number, code: string, message: string) =>
 	Response.json({ error: { code, message } }, { status, headers: SECURITY_HEADERS });
 
-// an unreachable database answers 503 (src/lib/server/unavailable.ts), never 500
+// an unreachable database answers 503 (src/lib/server/http/unavailable.ts), never 500
 export const handle: Handle = (input) => databaseFaults(input.event, async () => handleRequest(input));
 
 const handleRequest: Handle = async ({ event, resolve }) => {

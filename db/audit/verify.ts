@@ -1,7 +1,7 @@
 // npm run audit:verify — walks the audit log's hash chain on the configured database
 // (DATABASE_URL, else the embedded one under DATA_DIR): "ok N rows" and exit 0, or the first
 // broken row's id and exit 1. Runs as the connection's own role, which reads every row.
-import { openConfigured } from '../../src/lib/server/db';
+import { openConfigured } from '../../src/lib/server/db/client';
 import { chainProblem, verifyAuditChain } from '../../src/lib/server/access/auditchain';
 
 const db = await openConfigured();

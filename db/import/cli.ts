@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CRS_LIST, ImportFileError, LAYERS, type Crs, type Layer } from '../../src/lib/domain/import/types';
-import { openConfigured } from '../../src/lib/server/db';
-import type { SessionUser } from '../../src/lib/server/auth';
+import { openConfigured } from '../../src/lib/server/db/client';
+import type { SessionUser } from '../../src/lib/server/auth/index';
 import { runImport } from '../../src/lib/server/import/run';
-import { migrate } from '../../src/lib/server/migrate';
+import { migrate } from '../../src/lib/server/db/migrate';
 
 const USAGE = `用法：npm run import -- --layer <${LAYERS.join('|')}> --file <文件> --crs <${CRS_LIST.join('|')}> [--encoding auto|utf8|gbk] [--commit] [--replace-demo] [--user 用户名] [--json]`;
 

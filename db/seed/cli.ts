@@ -1,8 +1,8 @@
 // npm run seed -- [--households N] [--requests N] [--hazards N] [--seed N] [--force]
 // Seeds the configured database (DATABASE_URL, else ./data/pglite). --force reseeds a seeded one.
 import { parseArgs } from 'node:util';
-import { openConfigured } from '../../src/lib/server/db';
-import { migrate } from '../../src/lib/server/migrate';
+import { openConfigured } from '../../src/lib/server/db/client';
+import { migrate } from '../../src/lib/server/db/migrate';
 import { isSeeded, seedDemoDistrict, seedOptionsFromEnv } from './ensure';
 
 const { values } = parseArgs({

@@ -1,10 +1,10 @@
 // Seeds the demo district into an empty database (first start) and leaves a seeded one alone.
 // A seed interrupted half-way (power cut, Ctrl-C) is detected by the missing 'seed' marker and
 // redone from scratch, so a half-written district never stays.
-import type { Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db/client';
 import { generateDistrict, type DemoDistrict, type SeedOptions } from './generate';
 import { loadSteps } from './load';
-import { hashPassword } from '../../src/lib/server/auth';
+import { hashPassword } from '../../src/lib/server/auth/index';
 
 /** The demo district's sign-in password for the accounts of DEMO_PASSWORD_USERS (README). */
 export const DEMO_PASSWORD = 'Demo-2026-grid';

@@ -2,7 +2,7 @@
 // staging tables: plain ones, since a PostgreSQL pool may run each step on another connection);
 // communities, streets and the district are the PostGIS unions of their grids, so each level
 // tiles the one above exactly.
-import type { Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db/client';
 import { CATEGORIES, DEPARTMENTS, DISTRICT, PARENT_CATEGORIES, defaultDeadlines } from './catalog';
 import { riverPolygon, type XY } from './geography';
 import type { DemoDistrict } from './generate';

@@ -4,7 +4,7 @@
 import { env as publicEnv } from '$env/dynamic/public';
 import { env } from '$env/dynamic/private';
 import { dbFor } from '$lib/server/access/request';
-import { SeedingError } from '$lib/server/database';
+import { SeedingError } from '$lib/server/db/database';
 import { areaList } from '$lib/server/queries/areas';
 import { viewerVersions } from '$lib/server/queries/versions';
 import { warmPointTiles } from '$lib/server/queries/pointTiles';

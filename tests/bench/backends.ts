@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openPglite, openPostgres, type Db } from '../../src/lib/server/db';
-import { migrate } from '../../src/lib/server/migrate';
+import { openPglite, openPostgres, type Db } from '../../src/lib/server/db/client';
+import { migrate } from '../../src/lib/server/db/migrate';
 
 export interface Backend {
 	name: 'PostgreSQL' | 'PGlite';
@@ -67,7 +67,7 @@ export function pgliteBackend(label: string): Backend {
 	return {
 		name: 'PGlite',
 		async open() {
-			// the same layout the app uses for DATA_DIR (src/lib/server/db.ts openConfigured)
+			// the same layout the app uses for DATA_DIR (src/lib/server/db/client.ts openConfigured)
 			const db = await openPglite(path.join(dir, 'pglite'));
 			await migrate(db);
 			return db;

@@ -4,11 +4,11 @@
 import { seedDemoDistrict } from '../../db/seed/ensure';
 import { parseOpen311Query } from '../../src/lib/domain/open311';
 import { parseItemsQuery } from '../../src/lib/domain/ogc';
-import type { SessionUser } from '../../src/lib/server/auth';
-import { openPglite } from '../../src/lib/server/db';
+import type { SessionUser } from '../../src/lib/server/auth/index';
+import { openPglite } from '../../src/lib/server/db/client';
 import { exportLayer } from '../../src/lib/server/export/export';
 import { parseExportQuery } from '../../src/lib/server/export/layers';
-import { migrate } from '../../src/lib/server/migrate';
+import { migrate } from '../../src/lib/server/db/migrate';
 import { collectionFor, readItems } from '../../src/lib/server/ogc/features';
 import { listOpen311Requests } from '../../src/lib/server/open311/georeport';
 

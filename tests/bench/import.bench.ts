@@ -13,7 +13,7 @@
 // GCJ-02, xlsx) to what the importer reads — inside the entry, so the timing covers its parsing.
 import { copyMany, householdRow, HOUSEHOLD_COLUMNS, tsv } from '../../db/seed/load';
 import type { DemoDistrict } from '../../db/seed/generate';
-import type { Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db/client';
 import type { Figures } from './report';
 
 export type HouseholdImporter = (db: Db, input: { table: string; csv: string; rows: number }) => Promise<number>;

@@ -1,10 +1,10 @@
 // The district importer's own figures (npm run bench -- --only importer), on an embedded PGlite (and PostgreSQL when TEST_DATABASE_URL is set): a community
 // tiled by 20 × 20 grids (the tiling check: gaps, overlaps, overflow), then `rows` households as
 // CSV, previewed and committed; time and rows per second for each step.
-import type { Db } from '../../src/lib/server/db';
-import { openPglite, openPostgres } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db/client';
+import { openPglite, openPostgres } from '../../src/lib/server/db/client';
 import { runImport } from '../../src/lib/server/import/run';
-import { migrate } from '../../src/lib/server/migrate';
+import { migrate } from '../../src/lib/server/db/migrate';
 import { createTestDatabase, dropTestDatabase, withDatabase } from '../integration/helpers/backends';
 
 const N = 20; // grids per side

@@ -2,7 +2,7 @@
 // call: KPIs of the whole district and of each street (computeKpis), the street ranking
 // (rankChildren), the big screen's summary, and the hotspot analysis (analyze: SQL + DBSCAN + Gi*).
 // Each is timed 3 times (per street: once per street) and reported as p50 / p95 in ms.
-import type { Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db/client';
 import { computeKpis, rankChildren, type KpiScope } from '../../src/lib/server/kpi/kpi';
 import { analyze } from '../../src/lib/server/hotspots/analysis';
 import { parseHotspotFilter } from '../../src/lib/server/hotspots/filters';

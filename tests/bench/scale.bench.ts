@@ -2,7 +2,7 @@
 // PGlite, the same measurements on both, printed side by side (see run.ts for the list).
 import { generateDistrict } from '../../db/seed/generate';
 import { loadDemoDistrict } from '../../db/seed/ensure';
-import type { Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db/client';
 import { NO_POSTGRES, pgliteBackend, POSTGRES_URL, postgresBackend, type Backend } from './backends';
 import { benchBrowser, browserMissing } from './browser.bench';
 import { benchClustering } from './hotspots.bench';

@@ -6,11 +6,11 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { seedDemoDistrict } from '../../db/seed/ensure';
-import { openPglite, type Db } from '../../src/lib/server/db';
+import { openPglite, type Db } from '../../src/lib/server/db/client';
 import { NO_POSTGRES, POSTGRES_URL, postgresBackend } from './backends';
 import { LiveHub } from '../../src/lib/server/live/hub';
 import { sseResponse } from '../../src/lib/server/live/sse';
-import { migrate } from '../../src/lib/server/migrate';
+import { migrate } from '../../src/lib/server/db/migrate';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;

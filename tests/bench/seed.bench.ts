@@ -2,7 +2,7 @@
 // (db/seed/load.ts: COPY per table, indexes dropped and rebuilt) into one database, per step.
 import { loadDemoDistrict } from '../../db/seed/ensure';
 import type { DemoDistrict } from '../../db/seed/generate';
-import type { Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db/client';
 import type { Figures } from './report';
 
 export async function benchSeed(db: Db, district: DemoDistrict, figures: Figures, print: (line: string) => void) {

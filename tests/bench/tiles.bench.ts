@@ -4,7 +4,7 @@
 // for every z12 tile over the district; grid statistics the same way; and the bytes a 1280×800
 // view sends at district, street and grid zoom (MapLibre's fitBounds with 24 px padding on the
 // area; the densest street and grid, the worst case) against the points actually inside it.
-import type { Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db/client';
 import { LAYERS } from '../../src/lib/domain/pointcodec';
 import { latToY, lonToX, POINT_TILE_ZOOM, tileBBox, tilesCovering, xToLon, yToLat, type BBox } from '../../src/lib/domain/tiles';
 import { mapCache } from '../../src/lib/server/queries/cache';

@@ -3,7 +3,7 @@ import { scrypt } from 'node:crypto';
 import {
 	changePassword, createSession, endAllSessions, endSession, findUser, hashPassword, isDemoDatabase, LOCK_AFTER, requireUser,
 	signIn, slowdownMs, userFromToken, verifyPassword, visibleGridCodes
-} from '../../src/lib/server/auth';
+} from '../../src/lib/server/auth/index';
 import { safeRedirect } from '../../src/lib/server/demoAccounts';
 import { ensurePlace } from './helpers/fixtures';
 import { describeBackends, unique } from './helpers/backends';

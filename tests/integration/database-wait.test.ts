@@ -14,11 +14,11 @@ const freePort = () =>
 	});
 
 let previous: string | undefined;
-let database: typeof import('../../src/lib/server/database');
+let database: typeof import('../../src/lib/server/db/database');
 beforeAll(async () => {
 	previous = process.env.DATABASE_URL;
 	process.env.DATABASE_URL = `postgres://grid:s3cret-pw@127.0.0.1:${await freePort()}/grid`;
-	database = await import('../../src/lib/server/database');
+	database = await import('../../src/lib/server/db/database');
 });
 afterAll(() => {
 	if (previous === undefined) delete process.env.DATABASE_URL;

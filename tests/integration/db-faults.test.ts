@@ -5,9 +5,9 @@
 // cluster keeps serving everyone else; restarts of a whole server are in tests/faults/run.mjs.
 // PostgreSQL only: PGlite runs in-process and has no connection to lose.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeError, isDatabaseUnavailable, openPostgres, type Db } from '../../src/lib/server/db';
+import { describeError, isDatabaseUnavailable, openPostgres, type Db } from '../../src/lib/server/db/client';
 import { LiveHub, type LiveEvent } from '../../src/lib/server/live/hub';
-import { migrate } from '../../src/lib/server/migrate';
+import { migrate } from '../../src/lib/server/db/migrate';
 import { createTestDatabase, dropTestDatabase, TEST_DATABASE_URL, withDatabase } from './helpers/backends';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

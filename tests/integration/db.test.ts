@@ -1,4 +1,4 @@
-// The Db interface (src/lib/server/db.ts) on both back ends: parameters, transactions, COPY, types.
+// The Db interface (src/lib/server/db/client.ts) on both back ends: parameters, transactions, COPY, types.
 import { expect, it } from 'vitest';
 import { describeBackends, unique } from './helpers/backends';
 import { ensurePlace } from './helpers/fixtures';

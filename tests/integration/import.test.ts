@@ -5,10 +5,10 @@ import path from 'node:path';
 import gcoord from 'gcoord';
 import { beforeAll, expect, it } from 'vitest';
 import { ImportFileError, type Crs, type Layer } from '../../src/lib/domain/import/types';
-import type { Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db/client';
 import { runImport, type ImportReport } from '../../src/lib/server/import/run';
 import { asUser } from '../../src/lib/server/access/userdb';
-import type { SessionUser } from '../../src/lib/server/auth';
+import type { SessionUser } from '../../src/lib/server/auth/index';
 import { describeBackends } from './helpers/backends';
 
 const FIX = path.resolve('tests/fixtures/import');

@@ -1,7 +1,7 @@
 // A small synthetic district for the map's integration tests and local development: 2 streets ×
 // 2 communities × 4 grids on a 0.1° square near Changsha, households, hazards, requests and a
 // base map. Deterministic (seeded), so tests can compare exact counts.
-import type { Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db/client';
 
 export const FIX = {
 	district: '430198',

@@ -15,7 +15,7 @@ import { areaList } from '../../src/lib/server/queries/areas';
 import { featureDetail } from '../../src/lib/server/queries/details';
 import { mapCache, makeCached } from '../../src/lib/server/queries/cache';
 import { isCurrentFor, resetVersions, scopeTag, versions, viewerVersions } from '../../src/lib/server/queries/versions';
-import { sendCached } from '../../src/lib/server/queries/http';
+import { sendCached } from '../../src/lib/server/http/respond';
 import { GET as tileGET } from '../../src/routes/api/map/tiles/[layer]/[z]/[x]/[y]/+server';
 import { GET as statsGET } from '../../src/routes/api/map/grid-stats/+server';
 

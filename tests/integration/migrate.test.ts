@@ -1,6 +1,6 @@
 // migrate() and the schema of db/migrations on both back ends.
 import { expect, it } from 'vitest';
-import { migrate, readMigrations } from '../../src/lib/server/migrate';
+import { migrate, readMigrations } from '../../src/lib/server/db/migrate';
 import { describeBackends, unique } from './helpers/backends';
 import { ensurePlace } from './helpers/fixtures';
 

@@ -3,12 +3,12 @@
 // DATABASE_OWNER_URL, then the app serves on DATABASE_URL. PostgreSQL only: PGlite has one role.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
-import { openForServing } from '../../src/lib/server/connect';
-import type { Db } from '../../src/lib/server/db';
+import { openForServing } from '../../src/lib/server/db/connect';
+import type { Db } from '../../src/lib/server/db/client';
 import { asUser } from '../../src/lib/server/access/userdb';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { demoSignIn, hashPassword, signIn, userFromToken, type SessionUser } from '../../src/lib/server/auth';
+import { demoSignIn, hashPassword, signIn, userFromToken, type SessionUser } from '../../src/lib/server/auth/index';
 import { changeUser, createUser, listUsers, parseNewUser } from '../../src/lib/server/access/users';
 import { hit } from '../../src/lib/server/access/limits';
 import { createApiKey, userFromApiKey } from '../../src/lib/server/open311/keys';

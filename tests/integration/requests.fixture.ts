@@ -1,7 +1,7 @@
 // A tiny district for the request-loop and KPI tests: one community with two grids side by side
 // (grid A west, grid B east, each 0.01° square), three departments, one user per role, two
 // categories with deadline rules, and households in grid A with known visit dates.
-import type { Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db/client';
 
 export const RL = {
 	district: '430197',

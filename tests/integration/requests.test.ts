@@ -5,7 +5,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { ApiError } from '../../src/lib/domain/apierror';
 import { parseNewRequest } from '../../src/lib/domain/requestinput';
 import { ALL_ACTIONS, ALL_STATUSES, TRANSITIONS, type Actor, type RequestAction, type RequestStatus } from '../../src/lib/domain/workflow';
-import type { Db } from '../../src/lib/server/db';
+import type { Db } from '../../src/lib/server/db/client';
 import { reportRequest, nearbyDuplicates } from '../../src/lib/server/requests/report';
 import { moveRequest, type MoveInput } from '../../src/lib/server/requests/transition';
 import { describeBackends, unique } from './helpers/backends';

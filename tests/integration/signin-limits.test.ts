@@ -1,9 +1,9 @@
 // Issue 13, item 6: lockout and rate limits live in the database and hold under parallel guesses,
 // restarts and a second app node; 演示登录 obeys the lock and is audited.
 import { expect, it, vi } from 'vitest';
-import { demoSignIn, hashPassword, LOCK_AFTER, signIn, userFromToken } from '../../src/lib/server/auth';
+import { demoSignIn, hashPassword, LOCK_AFTER, signIn, userFromToken } from '../../src/lib/server/auth/index';
 import { hit, type Limit } from '../../src/lib/server/access/limits';
-import { openPostgres, type Db } from '../../src/lib/server/db';
+import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { describeBackends, TEST_DATABASE_URL, unique, withDatabase } from './helpers/backends';
 
 describeBackends('sign-in lockout and rate limits in the database', (getDb, backend) => {

@@ -1,6 +1,6 @@
 // splitStatements: how migrate() cuts a migration file into statements.
 import { describe, expect, it } from 'vitest';
-import { readMigrations, splitStatements } from '../../src/lib/server/migrate';
+import { readMigrations, splitStatements } from '../../src/lib/server/db/migrate';
 
 describe('splitStatements', () => {
 	it('splits on semicolons and trims', () => {

@@ -36,7 +36,7 @@ describe('redactPii', () => {
 });
 
 describe('crossSiteRefused', async () => {
-	const { crossSiteRefused } = await import('../../src/lib/server/csrf');
+	const { crossSiteRefused } = await import('../../src/lib/server/http/csrf');
 	const url = new URL('https://grid.example/api/requests');
 	const req = (method: string, headers: Record<string, string>) => new Request(url, { method, headers });
 	it('refuses another origin, a cross-site fetch, and a form post without our origin', () => {

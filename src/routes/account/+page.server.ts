@@ -1,8 +1,8 @@
 // 账号与安全: change one's password, and sign out on every device (退出所有设备).
 import { fail, redirect } from '@sveltejs/kit';
 import { ApiError } from '$lib/domain/apierror';
-import { changePassword, endAllSessions, requireUser, SESSION_COOKIE, SESSION_IDLE_MINUTES, SESSION_HOURS } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { changePassword, endAllSessions, requireUser, SESSION_COOKIE, SESSION_IDLE_MINUTES, SESSION_HOURS } from '$lib/server/auth/index';
+import { ready } from '$lib/server/db/database';
 import { asUser } from '$lib/server/access/userdb';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -2,9 +2,9 @@
 // Attempts are limited per address (20 in 10 minutes, counted in the database: limits.ts);
 // failures per account slow down and then lock the account (auth.ts signIn).
 import { fail, redirect } from '@sveltejs/kit';
-import { isDemoDatabase, setSessionCookie, signIn } from '$lib/server/auth';
+import { isDemoDatabase, setSessionCookie, signIn } from '$lib/server/auth/index';
 import { checkLoginRate, RateLimited } from '$lib/server/access/limits';
-import { ready, SeedingError } from '$lib/server/database';
+import { ready, SeedingError } from '$lib/server/db/database';
 import { demoAccounts, safeRedirect } from '$lib/server/demoAccounts';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { endSession, SESSION_COOKIE } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { endSession, SESSION_COOKIE } from '$lib/server/auth/index';
+import { ready } from '$lib/server/db/database';
 import { asUser } from '$lib/server/access/userdb';
 import type { RequestHandler } from './$types';
 

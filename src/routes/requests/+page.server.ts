@@ -3,7 +3,7 @@ import { error } from '@sveltejs/kit';
 import { ApiError } from '$lib/domain/apierror';
 import { KPI_BY_KEY } from '$lib/domain/kpi';
 import { parseRequestFilter } from '$lib/domain/requestfilter';
-import { visibleGridCodes } from '$lib/server/auth';
+import { visibleGridCodes } from '$lib/server/auth/index';
 import { dbFor } from '$lib/server/access/request';
 import { listRequests } from '$lib/server/requests/list';
 import { pageUser, referenceLists } from '$lib/server/requests/pages';

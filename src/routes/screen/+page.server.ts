@@ -2,7 +2,7 @@
 // keeps itself current from /api/live and /api/screen/*. ?tour=<s> shortens the tour (tests),
 // ?ping=<ms> the stream's heartbeat.
 import { dbFor } from '$lib/server/access/request';
-import { SeedingError } from '$lib/server/database';
+import { SeedingError } from '$lib/server/db/database';
 import { areaList } from '$lib/server/queries/areas';
 import { pageUser } from '$lib/server/requests/pages';
 import { cachedSummary } from '$lib/server/screen/cache';

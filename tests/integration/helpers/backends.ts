@@ -14,8 +14,8 @@
 // Cases share their database with the other cases of the same block: write rows under unique keys
 // (see `unique()`), or undo what you wrote.
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
-import { openPglite, openPostgres, type Db } from '../../../src/lib/server/db';
-import { migrate } from '../../../src/lib/server/migrate';
+import { openPglite, openPostgres, type Db } from '../../../src/lib/server/db/client';
+import { migrate } from '../../../src/lib/server/db/migrate';
 
 export type BackendKind = Db['kind'];
 

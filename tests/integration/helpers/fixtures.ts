@@ -1,6 +1,6 @@
 // The smallest valid place chain for integration cases: district → street → community → grid,
 // unit squares near Changsha (112.9, 28.2). Idempotent, so cases in one file may all call it.
-import type { Queryable } from '../../../src/lib/server/db';
+import type { Queryable } from '../../../src/lib/server/db/client';
 
 export interface Place {
 	district: string;

@@ -1,6 +1,6 @@
 // 审计日志: reading it (admins only: row-level security decides, 0007) and writing an export row.
 import { badParam, enumParam, intParam } from '../../domain/apierror';
-import type { Queryable } from '../db';
+import type { Queryable } from '../db/client';
 
 export const AUDIT_ACTIONS = ['unmask', 'export', 'login', 'login_failed', 'login_locked', 'logout', 'logout_all', 'password_change', 'user_admin'] as const;
 export const AUDIT_LABEL: Record<(typeof AUDIT_ACTIONS)[number], string> = {

@@ -2,7 +2,7 @@
 // must be the hash of the row before it, and its hash must be that of its content now. The first
 // row that fails is where someone changed a row, or deleted the one before it. Used by
 // `npm run audit:verify` and the admin audit page; reads in batches, so a long log is fine.
-import type { Queryable } from '../db';
+import type { Queryable } from '../db/client';
 
 export interface ChainCheck {
 	ok: boolean;

@@ -4,7 +4,7 @@
 // parallel hits on one key are all counted (they queue on an advisory lock).
 import { ApiError } from '../../domain/apierror';
 import type { RateDecision } from '../../domain/ratelimit';
-import type { Queryable } from '../db';
+import type { Queryable } from '../db/client';
 
 export interface Limit {
 	/** names the limit in the keys of rate_limit_hits */

@@ -1,5 +1,5 @@
 // The database for one HTTP request: as its signed-in user (see userdb.ts).
-import { ready } from '../database';
+import { ready } from '../db/database';
 import { asUser, type UserDb } from './userdb';
 
 export async function dbFor(event: { locals: App.Locals; getClientAddress?: () => string }): Promise<UserDb> {

@@ -4,8 +4,8 @@
 // the SQL above them forgot. On PostgreSQL with DATABASE_OWNER_URL set the connection's own role
 // is itself only a member of grid_app (connect.ts, 0011): the server's own reads see every row but
 // no personal column, and sign-in goes through SECURITY DEFINER functions.
-import type { Database, Db, Queryable, Row } from '../db';
-import { toParams } from '../db';
+import type { Database, Db, Queryable, Row } from '../db/client';
+import { toParams } from '../db/client';
 
 /** What page and endpoint code gets: queries and transactions, always as one user. */
 export interface UserDb extends Database {

@@ -4,8 +4,8 @@
 // state and last sign-in come from admin_user_state()). Each change writes audit_log in the same
 // transaction.
 import { ApiError, badParam, enumParam, intParam } from '../../domain/apierror';
-import { checkNewPassword, hashPassword, ROLE_LABEL, type Role, type SessionUser } from '../auth';
-import type { Database, Queryable } from '../db';
+import { checkNewPassword, hashPassword, ROLE_LABEL, type Role, type SessionUser } from '../auth/index';
+import type { Database, Queryable } from '../db/client';
 import { enterUser } from './userdb';
 
 export const ROLES = Object.keys(ROLE_LABEL) as Role[];

@@ -6,7 +6,7 @@ import { badParam, enumParam } from '../../domain/apierror';
 import { parseBbox, type ExportLayer } from '../../domain/exportspec';
 import { parseRequestFilter, type RequestFilter } from '../../domain/requestfilter';
 import { requestWhere } from '../requests/list';
-import { Where } from '../kpi/sql';
+import { Where } from '../db/fragments';
 
 /**
  * text: as is; number; bool: true/false; time: timestamptz; tags: text[]; pii_*: personal data,

@@ -5,7 +5,7 @@ import { colocatedAreas, colocatedClusters } from '../../domain/colocation';
 import { dbscan, projectLocal, summarizeClusters, type ClusterSummary } from '../../domain/dbscan';
 import { emergingPatterns, type EmergingPattern } from '../../domain/emerging';
 import { distanceBandWeights, giStar, weightsFromNeighbours, type Weights } from '../../domain/gistar';
-import type { Queryable } from '../db';
+import type { Queryable } from '../db/client';
 import { gridSet, loadPoints, periodCounts, type GridSet } from './data';
 import type { HotspotFilter } from './filters';
 

@@ -1,6 +1,6 @@
 // What the hotspot analyses read: grids with their households and neighbours (cached per grid
 // version), the filtered points, and per-grid counts per period. Plain SQL on both back ends.
-import type { Queryable } from '../db';
+import type { Queryable } from '../db/client';
 import { systemOf } from '../access/userdb';
 import type { HotspotFilter } from './filters';
 

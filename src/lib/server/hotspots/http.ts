@@ -1,5 +1,5 @@
 // Shared by the hotspot endpoints and pages: the known category codes, and parsing with them.
-import type { Queryable } from '../db';
+import type { Queryable } from '../db/client';
 import { parseHotspotFilter, type HotspotFilter } from './filters';
 
 export async function categoryCodes(db: Queryable): Promise<{ codes: Set<string>; list: { code: string; name: string; parent: string | null }[] }> {

@@ -2,7 +2,7 @@
 // filter that chose them), listed for its leader and handed to the visit planner
 // (/visits/new lists the leader's plans and imports their sites as stops).
 import { ApiError, badParam, notFound } from '../../domain/apierror';
-import type { Database, Queryable } from '../db';
+import type { Database, Queryable } from '../db/client';
 
 export interface PlanInput { topic: string; notes: string; settings: Record<string, unknown>; sites: { gridCode: string; role: 'study' | 'contrast'; reason: string }[] }
 

@@ -1,7 +1,7 @@
 // Recurrence (未诉先办): households and places that reported the same kind of problem again and
 // again in the last `days`, with where they are and when the next report is expected.
 import { findRecurrences } from '../../domain/recurrence';
-import type { Queryable } from '../db';
+import type { Queryable } from '../db/client';
 
 export interface RecurrenceRow {
 	key: string; kind: 'household' | 'place'; category: string; categoryName: string; grid: string; address: string;

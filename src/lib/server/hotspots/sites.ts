@@ -3,7 +3,7 @@
 // The choice itself is pure domain code (selection.ts) and also runs in the browser.
 import { badParam } from '../../domain/apierror';
 import { selectSites, type SelectionOptions, type SiteCandidate, type TopicContext } from '../../domain/selection';
-import type { Queryable } from '../db';
+import type { Queryable } from '../db/client';
 import { analyze } from './analysis';
 import { gridSet } from './data';
 import type { HotspotFilter } from './filters';

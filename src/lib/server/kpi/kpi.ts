@@ -2,8 +2,8 @@
 // period, optionally grouped by the child areas of the scope for the red/amber/green ranking.
 import { DEFAULT_VISIT_DAYS, kpiValue, overallRag, rankScore, type KpiValue, type Rag } from '../../domain/kpi';
 import type { RequestFilter } from '../../domain/requestfilter';
-import type { Queryable } from '../db';
-import { OPEN_SQL, REQUEST_KPIS, requestKpiSql, scope, Where } from './sql';
+import type { Queryable } from '../db/client';
+import { OPEN_SQL, REQUEST_KPIS, requestKpiSql, scope, Where } from '../db/fragments';
 
 export type KpiScope = Pick<RequestFilter, 'area' | 'department' | 'leader' | 'from' | 'to'>;
 export interface KpiOptions { now?: Date; visitDays?: number }

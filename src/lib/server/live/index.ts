@@ -1,5 +1,5 @@
 // The process-wide hub, started on the first screen that connects.
-import { ready } from '../database';
+import { ready } from '../db/database';
 import { LiveHub } from './hub';
 
 let hub: Promise<LiveHub> | null = null;

@@ -1,7 +1,7 @@
 // Server-sent events for the big screen. Each event carries `id:` (live_events.id), so a browser
 // that reconnects sends Last-Event-ID and gets what it missed replayed from the database before
 // the live stream resumes; the page also dedupes by id, so an overlap is harmless.
-import type { Queryable } from '../db';
+import type { Queryable } from '../db/client';
 import { isStopping, onShutdown } from '../lifecycle';
 import { liveEventFor, type LiveViewerScope } from '../../domain/livefilter';
 import { eventsAfter, type LiveEvent, type LiveHub } from './hub';

@@ -8,10 +8,10 @@
 // No collection ever carries names, phones or ID numbers.
 import { HAZARD_SEVERITY, HAZARD_STATUS, HAZARD_TYPE } from '../../domain/labels';
 import { OgcError, type ItemsQuery } from '../../domain/ogc';
-import type { SessionUser } from '../auth';
-import { visibleGridCodes } from '../auth';
-import type { Queryable } from '../db';
-import { Where } from '../kpi/sql';
+import type { SessionUser } from '../auth/index';
+import { visibleGridCodes } from '../auth/index';
+import type { Queryable } from '../db/client';
+import { Where } from '../db/fragments';
 import { publicRequests } from '../open311/georeport';
 
 export type CollectionId = 'grids' | 'hazards' | 'requests';

@@ -3,9 +3,9 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { ApiError } from '../../domain/apierror';
 import { GEOJSON, JSON_TYPE, OgcError } from '../../domain/ogc';
-import type { SessionUser } from '../auth';
-import { ready, SeedingError } from '../database';
-import { isDatabaseUnavailable } from '../db';
+import type { SessionUser } from '../auth/index';
+import { ready, SeedingError } from '../db/database';
+import { isDatabaseUnavailable } from '../db/client';
 import { apiKeyOf, userFromApiKey } from '../open311/keys';
 
 export function ogcJson(body: unknown, type: string = JSON_TYPE, status = 200): Response {

@@ -5,15 +5,15 @@
 // kind 'request' (never 信访, 纠纷, 微心愿), the title instead of the free-text description, no
 // reporter, and for a request tied to a household (its title names the home) only the service
 // name, no address, and a position rounded to ~100 m.
-import { fromDatabaseError } from '../queries/http';
+import { fromDatabaseError } from '../http/respond';
 import { asUser, systemOf } from '../access/userdb';
 import { Open311Error, openOrClosed, type Open311Post, type Open311Query } from '../../domain/open311';
 import { STATUS_LABEL, type RequestStatus } from '../../domain/workflow';
 import { ApiError } from '../../domain/apierror';
 import type { NewRequest } from '../../domain/requestinput';
-import type { SessionUser } from '../auth';
-import type { Db, Queryable } from '../db';
-import { OPEN_SQL, Where } from '../kpi/sql';
+import type { SessionUser } from '../auth/index';
+import type { Db, Queryable } from '../db/client';
+import { OPEN_SQL, Where } from '../db/fragments';
 import { reportRequest } from '../requests/report';
 
 /** Category trees that are not citizen service requests. */

@@ -2,8 +2,8 @@
 // with the HTTP status, readable from any origin (GeoReport clients are often browser apps).
 import { ApiError } from '../../domain/apierror';
 import { Open311Error, toXml, type Open311Format } from '../../domain/open311';
-import { SeedingError } from '../database';
-import { isDatabaseUnavailable } from '../db';
+import { SeedingError } from '../db/database';
+import { isDatabaseUnavailable } from '../db/client';
 
 const TYPES: Record<Open311Format, string> = { json: 'application/json; charset=utf-8', xml: 'text/xml; charset=utf-8' };
 const CORS = { 'access-control-allow-origin': '*' };

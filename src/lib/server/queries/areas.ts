@@ -1,7 +1,7 @@
 // The administrative tree the sidebar shows (district → streets → communities) with each area's
 // bounding box, so a click can fit the map to it. Grids come from the grid GeoJSON.
 import type { AreaNode } from '../../domain/areatree';
-import type { Database } from '../db';
+import type { Database } from '../db/client';
 
 export type { AreaNode };
 

@@ -1,7 +1,7 @@
 // The offline base map's data: the district's own land, water, roads, parks and place names from
 // basemap_features, plus the street and community polygons and label points from areas. One
 // GeoJSON document (MapLibre tiles it in a worker), built in SQL as text and cached per version.
-import type { Database } from '../db';
+import type { Database } from '../db/client';
 import { makeCached, mapCache, type Cached } from './cache';
 import { versions } from './versions';
 

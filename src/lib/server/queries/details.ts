@@ -1,6 +1,6 @@
 // What the details panel shows for a clicked point. Personal data is masked here, on the server,
 // so whole names, phones and ID numbers never reach the browser from the map.
-import type { Database } from '../db';
+import type { Database } from '../db/client';
 import { CHANNEL, HAZARD_SEVERITY, HAZARD_STATUS, HAZARD_TYPE, HOUSEHOLD_TAG, PRIORITY, REQUEST_STATUS } from '../../domain/labels';
 import type { PointLayer } from '../../domain/pointcodec';
 

@@ -1,6 +1,6 @@
 // Grid polygons (GeoJSON, built in SQL as text so 600 polygons never pass through JSON.parse)
 // and the per-grid counts behind the choropleth, computed against now() on every build.
-import type { Database } from '../db';
+import type { Database } from '../db/client';
 import { legendFor, MEASURES, measureValue, type GridStat, type GridStats, type MeasureKey } from '../../domain/measures';
 import { makeCached, mapCache, type Cached } from './cache';
 import { scopeOf } from '../access/userdb';

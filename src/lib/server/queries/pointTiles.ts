@@ -1,7 +1,7 @@
 // Households, hazards and open requests as binary point tiles (see domain/pointcodec.ts). One
 // query per tile, rows in id order and the codec's sort is deterministic, so a (tile, index)
 // pair names the same row until the layer's data version changes.
-import type { Database } from '../db';
+import type { Database } from '../db/client';
 import { encodePoints, type PointLayer } from '../../domain/pointcodec';
 import { packHazard, packHousehold, packRequest, visitClass } from '../../domain/pointattrs';
 import { POINT_TILE_ZOOM, tileBBox, tilesCovering, type BBox, type Tile } from '../../domain/tiles';

@@ -2,7 +2,7 @@
 // what depends on now() (overdue flags, 90-day visit classes). Cache keys and ETags carry them,
 // so any write (new request, status change, door knock) yields new tiles without anyone having
 // to remember to invalidate a cache.
-import type { Db, Queryable } from '../db';
+import type { Db, Queryable } from '../db/client';
 import { scopeOf, systemOf, type UserDb } from '../access/userdb';
 import type { Versions } from '../../domain/measures';
 

@@ -2,7 +2,7 @@
 // A changed rule applies from the next 派单; deadlines already set stay as they were promised.
 import { badParam, enumParam } from '../../domain/apierror';
 import { ruleProblem, type DeadlineRule } from '../../domain/deadlines';
-import type { Queryable } from '../db';
+import type { Queryable } from '../db/client';
 
 export interface RuleRow extends DeadlineRule {
 	categoryCode: string;

@@ -1,7 +1,7 @@
 // One request with its whole history (who, when, why) and its 吹哨 summons, for the detail page
 // and the API. The reporter's name and phone leave masked.
-import type { Queryable, Row } from '../db';
-import { overdueSql } from '../kpi/sql';
+import type { Queryable, Row } from '../db/client';
+import { overdueSql } from '../db/fragments';
 
 export async function requestDetail(db: Queryable, id: number, now = new Date()) {
 	const [r] = await db.query(`

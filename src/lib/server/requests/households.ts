@@ -2,7 +2,7 @@
 // in N days, and recording a visit (door_knocks row + households.last_visit_at, together).
 import { ApiError, badParam } from '../../domain/apierror';
 import type { Actor } from '../../domain/workflow';
-import type { Database, Queryable } from '../db';
+import type { Database, Queryable } from '../db/client';
 import { maskedHouseholds } from '../pii/masked';
 
 export interface HouseholdRow { id: number; gridCode: string; address: string; head: string | null; tags: string[]; lastVisitAt: Date | null; due: boolean; lon: number; lat: number }

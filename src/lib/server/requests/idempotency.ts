@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { ApiError } from '../../domain/apierror';
 import { canonicalJson } from '../../domain/canonical';
-import type { Queryable } from '../db';
+import type { Queryable } from '../db/client';
 import { isUniqueViolation } from './errors';
 
 export const bodyHash = (body: unknown): string => createHash('sha256').update(canonicalJson(body)).digest('hex');

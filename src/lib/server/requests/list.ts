@@ -1,8 +1,8 @@
 // The filtered request list behind tables, queues, KPI drill-downs, the map overlay and exports.
 // Overdue is computed here from the clock, never read from a stored flag.
 import type { RequestFilter } from '../../domain/requestfilter';
-import type { Queryable } from '../db';
-import { overdueSql, OPEN_SQL, requestKpiSql, scope, Where, type RequestKpi } from '../kpi/sql';
+import type { Queryable } from '../db/client';
+import { overdueSql, OPEN_SQL, requestKpiSql, scope, Where, type RequestKpi } from '../db/fragments';
 
 export interface RequestRow {
 	id: number; code: string; kind: string; category: string; categoryName: string; status: string; priority: string;

@@ -1,10 +1,10 @@
 // What the request-loop pages share on the server: sign-in redirect, reference lists, and
 // turning an ApiError into a form failure that names the field.
-import { fromDatabaseError } from '../queries/http';
+import { fromDatabaseError } from '../http/respond';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { ApiError } from '../../domain/apierror';
-import type { SessionUser } from '../auth';
-import type { Queryable } from '../db';
+import type { SessionUser } from '../auth/index';
+import type { Queryable } from '../db/client';
 
 export function pageUser(event: { locals: App.Locals; url: URL }): SessionUser {
 	const user = event.locals.user;

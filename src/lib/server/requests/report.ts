@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ApiError, badParam } from '../../domain/apierror';
 import type { NewRequest } from '../../domain/requestinput';
 import type { Actor } from '../../domain/workflow';
-import type { Database, Queryable } from '../db';
+import type { Database, Queryable } from '../db/client';
 import { afterConflict, bodyHash, checkKey, claimKey, keyReused } from './idempotency';
 
 export interface Photo { bytes: Uint8Array; type: string }

@@ -8,7 +8,7 @@ import { deadlinesFrom, whistleDeadline, type DeadlineRule } from '../../domain/
 import {
 	ACTION_LABEL, STATUS_LABEL, authorityProblem, checkTransition, type Actor, type RequestAction, type RequestStatus
 } from '../../domain/workflow';
-import type { Database, Queryable } from '../db';
+import type { Database, Queryable } from '../db/client';
 import { holidays } from './deadlineRules';
 import { fromDatabase, isUniqueViolation } from './errors';
 import { afterConflict, bodyHash, checkKey, claimKey, keyReused } from './idempotency';

@@ -1,7 +1,7 @@
 // Each role's workspace: what is waiting for me, most urgent first.
 import { parseRequestFilter } from '../../domain/requestfilter';
-import type { SessionUser } from '../auth';
-import type { Queryable } from '../db';
+import type { SessionUser } from '../auth/index';
+import type { Queryable } from '../db/client';
 import { householdsInGrids } from './households';
 import { listRequests } from './list';
 

@@ -1,7 +1,7 @@
 // The screen's aggregates are shared by every wall display: each is computed at most once per
 // `ttlMs` (and once at a time), whatever the number of screens. On a deployment with read replicas
 // these are the queries to send there.
-import type { Queryable } from '../db';
+import type { Queryable } from '../db/client';
 import { scopeOf } from '../access/userdb';
 import { gridDensity, gridHotspots, screenSummary, type ScreenSummary } from './summary';
 

@@ -6,9 +6,9 @@ import { hotGridCodes } from '../hotspots/analysis';
 import { parseHotspotFilter } from '../hotspots/filters';
 import { HAZARD_TYPE } from '../../domain/labels';
 import { KPI_BY_KEY, kpiValue, rankScore, type KpiValue } from '../../domain/kpi';
-import type { Queryable } from '../db';
+import type { Queryable } from '../db/client';
 import { computeKpis, rankChildren } from '../kpi/kpi';
-import { OPEN_SQL, overdueSql, REQUEST_KPIS, requestKpiSql, scope, Where } from '../kpi/sql';
+import { OPEN_SQL, overdueSql, REQUEST_KPIS, requestKpiSql, scope, Where } from '../db/fragments';
 import { OPEN_STATUSES } from '../../domain/workflow';
 import { latestEventId } from '../live/hub';
 
@@ -82,7 +82,7 @@ async function trend(db: Queryable, area: string, now: Date) {
 	return { trend: rows, today: { reported: Number(last.reported), resolved: Number(last.resolved) } };
 }
 
-/** Departments ranked by the request KPIs of kpi/sql.ts, grouped by the responsible department. */
+/** Departments ranked by the request KPIs of db/fragments.ts, grouped by the responsible department. */
 async function departmentRanking(db: Queryable, area: string, from: Date, now: Date): Promise<RankRow[]> {
 	const w = scope(new Where(), { area, department: null, leader: null });
 	const p = (v: unknown) => w.param(v);

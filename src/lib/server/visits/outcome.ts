@@ -4,8 +4,8 @@
 // one 'report' event, grid from the point, channel 'visit'), inside the same transaction as the
 // visit's own update, so an outcome is recorded whole or not at all.
 import { ApiError, badParam } from '../../domain/apierror';
-import type { SessionUser } from '../auth';
-import type { Database, Queryable } from '../db';
+import type { SessionUser } from '../auth/index';
+import type { Database, Queryable } from '../db/client';
 import { getVisit, requireOwner } from './store';
 
 export interface Finding { title: string; categoryCode: string; description: string; priority: 'normal' | 'urgent'; stopSeq: number | null; lon: number | null; lat: number | null }

@@ -1,7 +1,7 @@
 // Page-side helpers: sign-in redirect for pages, and an API error turned into a page error.
 import { error, redirect } from '@sveltejs/kit';
 import { ApiError } from '../../domain/apierror';
-import type { SessionUser } from '../auth';
+import type { SessionUser } from '../auth/index';
 
 export function pageUser(locals: App.Locals, url: URL, leaderOnly = false): SessionUser {
 	const user = locals.user;

@@ -1,6 +1,6 @@
 // 包联: each leader's paired communities/villages, projects and enterprises, with their open items
 // and the date a leader last visited them.
-import type { Queryable } from '../db';
+import type { Queryable } from '../db/client';
 import { OPEN_STATUSES } from '../../domain/workflow';
 
 export async function leaderPairings(db: Queryable, leaderId: number | null) {

@@ -1,7 +1,7 @@
 // The printable 走访路线单: for each stop, where it is, why we go, the open requests and hazards of
 // its grid, and the households to knock on (vulnerable, or longest without a visit). Names are
 // masked: the sheet is paper and leaves the building.
-import type { Queryable } from '../db';
+import type { Queryable } from '../db/client';
 import { maskedHouseholds } from '../pii/masked';
 import { OPEN_STATUSES } from '../../domain/workflow';
 

@@ -1,6 +1,6 @@
 // Where a new visit's stops come from: the leader's saved 解剖麻雀 research plans (their sites,
 // at each grid's label point), the leader's 包联 places, and the default start (区人民政府).
-import type { Queryable } from '../db';
+import type { Queryable } from '../db/client';
 import { leaderPairings } from './pairings';
 
 export async function stopSources(db: Queryable, leaderId: number) {

@@ -2,9 +2,9 @@
 import { clientAddress } from '$lib/server/access/request';
 import { fail } from '@sveltejs/kit';
 import { ApiError, enumParam } from '$lib/domain/apierror';
-import { ROLE_LABEL, type Role } from '$lib/server/auth';
+import { ROLE_LABEL, type Role } from '$lib/server/auth/index';
 import { changeUser, createUser, listUsers, parseNewUser, parseUserChange, ROLES } from '$lib/server/access/users';
-import { ready } from '$lib/server/database';
+import { ready } from '$lib/server/db/database';
 import { asUser } from '$lib/server/access/userdb';
 import { adminUser } from '$lib/server/requests/pages';
 import type { Actions, PageServerLoad } from './$types';

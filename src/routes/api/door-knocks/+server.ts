@@ -1,8 +1,8 @@
 // POST {householdId, note}: record a 敲门行动 visit now.
 import { intParam } from '$lib/domain/apierror';
-import { requireUser } from '$lib/server/auth';
+import { requireUser } from '$lib/server/auth/index';
 import { dbFor } from '$lib/server/access/request';
-import { api, jsonResponse } from '$lib/server/queries/http';
+import { api, jsonResponse } from '$lib/server/http/respond';
 import { recordDoorKnock } from '$lib/server/requests/households';
 import { readJson } from '$lib/server/requests/http';
 

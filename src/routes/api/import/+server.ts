@@ -3,11 +3,11 @@
 // {"report": …} or {"error": {code, message, field}} line, so the page can show progress.
 import { ApiError, badParam, enumParam } from '$lib/domain/apierror';
 import { CRS_LIST, ImportFileError, LAYERS } from '$lib/domain/import/types';
-import { requireUser } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { requireUser } from '$lib/server/auth/index';
+import { ready } from '$lib/server/db/database';
 import { asUser } from '$lib/server/access/userdb';
 import { runImport } from '$lib/server/import/run';
-import { api } from '$lib/server/queries/http';
+import { api } from '$lib/server/http/respond';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = api(async (event) => {

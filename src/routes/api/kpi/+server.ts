@@ -3,10 +3,10 @@
 import { intParam } from '$lib/domain/apierror';
 import { DEFAULT_VISIT_DAYS, KPI_BY_KEY } from '$lib/domain/kpi';
 import { filterQuery, parseRequestFilter } from '$lib/domain/requestfilter';
-import { requireUser } from '$lib/server/auth';
+import { requireUser } from '$lib/server/auth/index';
 import { dbFor } from '$lib/server/access/request';
 import { computeKpis, rankChildren } from '$lib/server/kpi/kpi';
-import { api, jsonResponse } from '$lib/server/queries/http';
+import { api, jsonResponse } from '$lib/server/http/respond';
 
 export const GET = api(async (event) => {
 	requireUser(event);

@@ -1,11 +1,11 @@
 // GET: the big screen's live stream (text/event-stream). Last-Event-ID or ?after=<id> replays what
 // the client missed. Events carry codes, categories, grids and points only (0006_live.sql), and
 // only those the viewer may see (src/lib/domain/livefilter.ts; the screen gets aggregates).
-import { requireUser } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { requireUser } from '$lib/server/auth/index';
+import { ready } from '$lib/server/db/database';
 import { liveHub } from '$lib/server/live';
 import { liveViewerScope, resumeId, sseResponse } from '$lib/server/live/sse';
-import { api } from '$lib/server/queries/http';
+import { api } from '$lib/server/http/respond';
 
 export const GET = api(async (event) => {
 	const user = requireUser(event);

@@ -1,10 +1,10 @@
 // GET: the filtered request list (JSON). POST: 点单 — a new request; Idempotency-Key makes a retry safe.
 import { parseIdempotencyKey, parseNewRequest } from '$lib/domain/requestinput';
 import { parseRequestFilter } from '$lib/domain/requestfilter';
-import { requireUser, visibleGridCodes } from '$lib/server/auth';
+import { requireUser, visibleGridCodes } from '$lib/server/auth/index';
 import { dbFor } from '$lib/server/access/request';
 import { checkReportRate } from '$lib/server/access/limits';
-import { api, jsonResponse } from '$lib/server/queries/http';
+import { api, jsonResponse } from '$lib/server/http/respond';
 import { listRequests } from '$lib/server/requests/list';
 import { photoFromDataUrl, readJson } from '$lib/server/requests/http';
 import { reportRequest } from '$lib/server/requests/report';

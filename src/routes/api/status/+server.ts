@@ -2,9 +2,9 @@
 // seeding (the first-start screen polls it) and once ready; 503 while the database cannot be
 // reached — at boot (phase 'waiting_database', with the attempts and the last error) or later (a
 // PostgreSQL that stopped answering: checked with one cheap statement per poll).
-import { current, open, progress, waiting, WAITING_MESSAGE } from '$lib/server/database';
-import { describeError } from '$lib/server/db';
-import { api, jsonResponse } from '$lib/server/queries/http';
+import { current, open, progress, waiting, WAITING_MESSAGE } from '$lib/server/db/database';
+import { describeError } from '$lib/server/db/client';
+import { api, jsonResponse } from '$lib/server/http/respond';
 
 const NO_STORE = { 'cache-control': 'no-store', 'retry-after': '2' };
 // a health check that hangs is no answer: a PostgreSQL that does not answer within this is down

@@ -1,7 +1,7 @@
 // GET /api/visits: the visits this user may see. POST: plan and save a visit.
-import { requireUser } from '$lib/server/auth';
+import { requireUser } from '$lib/server/auth/index';
 import { dbFor } from '$lib/server/access/request';
-import { api, jsonResponse } from '$lib/server/queries/http';
+import { api, jsonResponse } from '$lib/server/http/respond';
 import { parsePlanRequest } from '$lib/server/visits/plan';
 import { createVisit, listVisits, parseVisitMeta } from '$lib/server/visits/store';
 

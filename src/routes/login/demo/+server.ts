@@ -1,10 +1,10 @@
 // GET /login/demo?user=<username>&redirect=<path>: sign in as a demo account. Synthetic data only;
 // a locked account stays locked, and the sign-in is audited with the address (auth_demo_sign_in, 0011).
 import { ApiError } from '$lib/domain/apierror';
-import { demoSignIn, setSessionCookie } from '$lib/server/auth';
-import { ready } from '$lib/server/database';
+import { demoSignIn, setSessionCookie } from '$lib/server/auth/index';
+import { ready } from '$lib/server/db/database';
 import { safeRedirect } from '$lib/server/demoAccounts';
-import { api } from '$lib/server/queries/http';
+import { api } from '$lib/server/http/respond';
 
 export const GET = api(async ({ url, cookies, getClientAddress }) => {
 	const db = await ready();

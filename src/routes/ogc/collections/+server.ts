@@ -1,6 +1,6 @@
 // OGC API – Features: the collections this caller may read.
 import { checkFormat, JSON_TYPE } from '$lib/domain/ogc';
-import { ready } from '$lib/server/database';
+import { ready } from '$lib/server/db/database';
 import { collectionDoc } from '$lib/server/ogc/documents';
 import { collectionsFor, extent } from '$lib/server/ogc/features';
 import { ogc, ogcBase, ogcJson, ogcUser } from '$lib/server/ogc/http';

@@ -3,7 +3,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { intParam } from '$lib/domain/apierror';
 import { allowedActions, authorityProblem, type RequestStatus } from '$lib/domain/workflow';
-import { visibleGridCodes } from '$lib/server/auth';
+import { visibleGridCodes } from '$lib/server/auth/index';
 import { dbFor } from '$lib/server/access/request';
 import { requestDetail } from '$lib/server/requests/detail';
 import { parseMove } from '$lib/server/requests/http';

@@ -1,8 +1,8 @@
 // GET: the audit log, newest first (admins). ?action=unmask|export|login…&user=<username>&limit=
-import { requireUser } from '$lib/server/auth';
+import { requireUser } from '$lib/server/auth/index';
 import { dbFor } from '$lib/server/access/request';
 import { auditRows, parseAuditFilter } from '$lib/server/access/audit';
-import { api, jsonResponse } from '$lib/server/queries/http';
+import { api, jsonResponse } from '$lib/server/http/respond';
 
 export const GET = api(async (event) => {
 	requireUser(event, 'admin');

@@ -4,11 +4,11 @@
 // (status, overdue, category, kind, department, leader, from, to, q, kpi, part). unmask=1 with a
 // reason gives the whole personal data to those allowed, logged.
 import { parseExportTarget } from '$lib/domain/exportspec';
-import { requireUser, visibleGridCodes } from '$lib/server/auth';
+import { requireUser, visibleGridCodes } from '$lib/server/auth/index';
 import { dbFor } from '$lib/server/access/request';
 import { exportLayer } from '$lib/server/export/export';
 import { parseExportQuery } from '$lib/server/export/layers';
-import { api } from '$lib/server/queries/http';
+import { api } from '$lib/server/http/respond';
 
 export const GET = api(async (event) => {
 	const user = requireUser(event);

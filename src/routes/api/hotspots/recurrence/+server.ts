@@ -1,11 +1,11 @@
 // GET /api/hotspots/recurrence?days=365&minCount=3&category=property&limit=200
 // Households and places with repeated requests of the same kind (未诉先办).
 import { badParam, intParam } from '$lib/domain/apierror';
-import { requireUser } from '$lib/server/auth';
+import { requireUser } from '$lib/server/auth/index';
 import { dbFor } from '$lib/server/access/request';
 import { categoryCodes } from '$lib/server/hotspots/http';
 import { recurrences } from '$lib/server/hotspots/recurrence';
-import { api, jsonResponse } from '$lib/server/queries/http';
+import { api, jsonResponse } from '$lib/server/http/respond';
 
 export const GET = api(async (event) => {
 	requireUser(event);

@@ -1,7 +1,7 @@
 // Offline base map data: GeoJSON FeatureCollection, properties {kind, name?, code?}.
 import { dbFor } from '$lib/server/access/request';
 import { basemapGeojson } from '$lib/server/queries/basemap';
-import { api, sendCached } from '$lib/server/queries/http';
+import { api, sendCached } from '$lib/server/http/respond';
 import { isCurrentFor, scopeTag, versions } from '$lib/server/queries/versions';
 
 export const GET = api(async ({ request, url, locals }) => {

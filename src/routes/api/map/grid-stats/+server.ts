@@ -3,7 +3,7 @@
 // Counts depend on now() (overdue, 90-day visits), so clients always revalidate.
 import { dbFor } from '$lib/server/access/request';
 import { gridStats } from '$lib/server/queries/grids';
-import { api, sendCached } from '$lib/server/queries/http';
+import { api, sendCached } from '$lib/server/http/respond';
 import { parseMeasure } from '$lib/server/queries/params';
 import { scopeTag } from '$lib/server/queries/versions';
 

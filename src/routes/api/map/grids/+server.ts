@@ -1,7 +1,7 @@
 // Grid polygons: GeoJSON FeatureCollection, properties {code, name, community}.
 import { dbFor } from '$lib/server/access/request';
 import { gridsGeojson } from '$lib/server/queries/grids';
-import { api, sendCached } from '$lib/server/queries/http';
+import { api, sendCached } from '$lib/server/http/respond';
 import { isCurrentFor, scopeTag, versions } from '$lib/server/queries/versions';
 
 export const GET = api(async ({ request, url, locals }) => {

@@ -1,8 +1,8 @@
 // One request with its history and 吹哨 summons; the ETag is its version, for If-Match on moves.
 import { intParam, notFound } from '$lib/domain/apierror';
-import { requireUser, visibleGridCodes } from '$lib/server/auth';
+import { requireUser, visibleGridCodes } from '$lib/server/auth/index';
 import { dbFor } from '$lib/server/access/request';
-import { api, jsonResponse } from '$lib/server/queries/http';
+import { api, jsonResponse } from '$lib/server/http/respond';
 import { requestDetail } from '$lib/server/requests/detail';
 
 export const GET = api(async (event) => {

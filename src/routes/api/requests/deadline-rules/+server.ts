@@ -1,8 +1,8 @@
 // 时限 rules per category and priority. GET: all of them; PUT {categoryCode, priority,
 // acceptWorkingDays, resolveWorkingDays, whistleReportHours}: change one (admins).
-import { requireUser } from '$lib/server/auth';
+import { requireUser } from '$lib/server/auth/index';
 import { dbFor } from '$lib/server/access/request';
-import { api, jsonResponse } from '$lib/server/queries/http';
+import { api, jsonResponse } from '$lib/server/http/respond';
 import { listRules, saveRule } from '$lib/server/requests/deadlineRules';
 import { readJson } from '$lib/server/requests/http';
 

@@ -1,10 +1,10 @@
 // GET ?format=xlsx|csv&<the list's filters>: the current filtered list as a file.
 import { enumParam } from '$lib/domain/apierror';
 import { cstDay, parseRequestFilter } from '$lib/domain/requestfilter';
-import { requireUser, visibleGridCodes } from '$lib/server/auth';
+import { requireUser, visibleGridCodes } from '$lib/server/auth/index';
 import { dbFor } from '$lib/server/access/request';
 import { recordExport } from '$lib/server/access/audit';
-import { api } from '$lib/server/queries/http';
+import { api } from '$lib/server/http/respond';
 import { csvBody, xlsxBody } from '$lib/server/requests/export';
 import { listRequests } from '$lib/server/requests/list';
 

@@ -1,9 +1,9 @@
 // GET /api/research-plans/:id: one 调研课题 with its sites, roles and reasons.
 import { intParam } from '$lib/domain/apierror';
-import { requireUser } from '$lib/server/auth';
+import { requireUser } from '$lib/server/auth/index';
 import { dbFor } from '$lib/server/access/request';
 import { getPlan } from '$lib/server/hotspots/plans';
-import { api, jsonResponse } from '$lib/server/queries/http';
+import { api, jsonResponse } from '$lib/server/http/respond';
 
 export const GET = api(async (event) => {
 	const user = requireUser(event, 'leader', 'admin');

@@ -1,8 +1,8 @@
 // GET ?area=<6|9|12-digit code>: the big screen's aggregates for an area (default: the district).
 import { badParam } from '$lib/domain/apierror';
-import { requireUser } from '$lib/server/auth';
+import { requireUser } from '$lib/server/auth/index';
 import { dbFor } from '$lib/server/access/request';
-import { api, jsonResponse } from '$lib/server/queries/http';
+import { api, jsonResponse } from '$lib/server/http/respond';
 import { cachedSummary } from '$lib/server/screen/cache';
 
 export const GET = api(async (event) => {

@@ -1,6 +1,6 @@
 // POST /api/visits/plan: order and time a day without saving it.
-import { requireUser } from '$lib/server/auth';
-import { api, jsonResponse } from '$lib/server/queries/http';
+import { requireUser } from '$lib/server/auth/index';
+import { api, jsonResponse } from '$lib/server/http/respond';
 import { parsePlanRequest, planDay } from '$lib/server/visits/plan';
 
 export const POST = api(async (event) => {

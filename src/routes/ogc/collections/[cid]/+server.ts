@@ -1,6 +1,6 @@
 // OGC API – Features: one collection's description.
 import { checkFormat } from '$lib/domain/ogc';
-import { ready } from '$lib/server/database';
+import { ready } from '$lib/server/db/database';
 import { collectionDoc } from '$lib/server/ogc/documents';
 import { collectionFor, extent } from '$lib/server/ogc/features';
 import { ogc, ogcBase, ogcJson, ogcUser } from '$lib/server/ogc/http';

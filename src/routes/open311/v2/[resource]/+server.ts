@@ -1,6 +1,6 @@
 // Open311 GeoReport v2: GET services.{json,xml}, GET requests.{json,xml}, POST requests.{json,xml}.
 import { Open311Error, parseOpen311Post, parseOpen311Query, splitFormat } from '$lib/domain/open311';
-import { ready } from '$lib/server/database';
+import { ready } from '$lib/server/db/database';
 import { listOpen311Requests, listServices, postOpen311Request } from '$lib/server/open311/georeport';
 import { open311, open311Fields, open311Response } from '$lib/server/open311/http';
 import { userFromApiKey } from '$lib/server/open311/keys';

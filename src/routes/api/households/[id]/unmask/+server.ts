@@ -1,9 +1,9 @@
 // POST {reason}: the household's whole name, phone and ID number, logged in pii_access_log.
 import { intParam } from '$lib/domain/apierror';
-import { requireUser } from '$lib/server/auth';
+import { requireUser } from '$lib/server/auth/index';
 import { dbFor } from '$lib/server/access/request';
 import { parseReason, unmaskHousehold } from '$lib/server/pii/unmask';
-import { api, jsonResponse } from '$lib/server/queries/http';
+import { api, jsonResponse } from '$lib/server/http/respond';
 
 export const POST = api(async (event) => {
 	const user = requireUser(event, 'grid_manager', 'admin');

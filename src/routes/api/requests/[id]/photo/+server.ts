@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { intParam, notFound } from '$lib/domain/apierror';
-import { requireUser } from '$lib/server/auth';
+import { requireUser } from '$lib/server/auth/index';
 import { dbFor } from '$lib/server/access/request';
-import { api } from '$lib/server/queries/http';
+import { api } from '$lib/server/http/respond';
 import { photoDir } from '$lib/server/requests/report';
 
 const TYPES: Record<string, string> = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };

@@ -1,6 +1,6 @@
 // OGC API – Features items: ?bbox=&limit=&offset=&datetime=, with numberMatched and next/prev links.
 import { pageLinks, parseItemsQuery } from '$lib/domain/ogc';
-import { ready } from '$lib/server/database';
+import { ready } from '$lib/server/db/database';
 import { asUser } from '$lib/server/access/userdb';
 import { collectionFor, readItems } from '$lib/server/ogc/features';
 import { geojson, ogc, ogcBase, ogcUser, publicUrl } from '$lib/server/ogc/http';

@@ -1,6 +1,6 @@
 // Open311 GeoReport v2: GET requests/{service_request_id}.{json,xml}, a list of one.
 import { splitFormat } from '$lib/domain/open311';
-import { ready } from '$lib/server/database';
+import { ready } from '$lib/server/db/database';
 import { getOpen311Request } from '$lib/server/open311/georeport';
 import { open311, open311Response } from '$lib/server/open311/http';
 import type { RequestHandler } from './$types';

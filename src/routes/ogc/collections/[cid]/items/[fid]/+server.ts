@@ -1,6 +1,6 @@
 // OGC API – Features: one feature by its id (grid code, hazard code, request code).
 import { checkFormat, GEOJSON, OgcError } from '$lib/domain/ogc';
-import { ready } from '$lib/server/database';
+import { ready } from '$lib/server/db/database';
 import { asUser } from '$lib/server/access/userdb';
 import { collectionFor, readItems } from '$lib/server/ogc/features';
 import { geojson, ogc, ogcBase, ogcUser } from '$lib/server/ogc/http';

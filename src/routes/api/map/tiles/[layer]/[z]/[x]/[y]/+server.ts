@@ -1,7 +1,7 @@
 // A binary point tile (format: src/lib/domain/pointcodec.ts) of households, hazards (未销号) or
 // open requests. ?v= the layer's version for this viewer from /api/map/meta makes it cacheable.
 import { dbFor } from '$lib/server/access/request';
-import { api, sendCached } from '$lib/server/queries/http';
+import { api, sendCached } from '$lib/server/http/respond';
 import { parseLayer, parseTile } from '$lib/server/queries/params';
 import { pointTile } from '$lib/server/queries/pointTiles';
 import { isCurrentFor, scopeTag } from '$lib/server/queries/versions';

@@ -4,7 +4,7 @@
 import { dbFor } from '$lib/server/access/request';
 import { ApiError, intParam, notFound } from '$lib/domain/apierror';
 import { featureDetail } from '$lib/server/queries/details';
-import { api, jsonResponse } from '$lib/server/queries/http';
+import { api, jsonResponse } from '$lib/server/http/respond';
 import { parseLayer, parseTile } from '$lib/server/queries/params';
 import { pointTile } from '$lib/server/queries/pointTiles';
 import { sameRows } from '$lib/server/queries/versions';

@@ -2,7 +2,7 @@
 // transaction and recorded in schema_migrations. Landed files are never edited.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Db } from './db';
+import type { Db } from './client';
 
 export const MIGRATIONS_DIR = path.resolve(process.env.MIGRATIONS_DIR ?? 'db/migrations');
 

@@ -3,10 +3,10 @@
 // `SeedingError` and show `progress()` instead of the map. When the database cannot be reached at
 // boot, the opening is retried with backoff until it can (`ready()` throws DatabaseUnavailableError
 // meanwhile, answered with a 503), then migrated and seeded as on any start.
-import { describeError, type Db } from './db';
+import { describeError, type Db } from './client';
 import { openForServing } from './connect';
-import { isStopping, onShutdown } from './lifecycle';
-import type { SeedProgress } from '../../../db/seed/ensure';
+import { isStopping, onShutdown } from '../lifecycle';
+import type { SeedProgress } from '../../../../db/seed/ensure';
 
 /** The seeding's phases, and one more before them: the database cannot be reached yet. */
 export type Progress = Omit<SeedProgress, 'phase'> & { phase: SeedProgress['phase'] | 'waiting_database' };

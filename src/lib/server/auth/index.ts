@@ -6,9 +6,9 @@ import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'no
 import { promisify } from 'node:util';
 import argon2 from 'argon2';
 import type { Cookies } from '@sveltejs/kit';
-import { ApiError, badParam } from '../domain/apierror';
-import type { Database, Queryable } from './db';
-import { enterUser } from './access/userdb';
+import { ApiError, badParam } from '../../domain/apierror';
+import type { Database, Queryable } from '../db/client';
+import { enterUser } from '../access/userdb';
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 

@@ -2,8 +2,8 @@
 // {error: {code: 'database_unavailable', message}}, for pages a small Chinese page that retries by
 // itself. Never a 500 and never a crash: the pool reconnects on its own once PostgreSQL is back.
 import type { RequestEvent } from '@sveltejs/kit';
-import { DatabaseUnavailableError, waiting } from './database';
-import { isDatabaseUnavailable } from './db';
+import { DatabaseUnavailableError, waiting } from '../db/database';
+import { isDatabaseUnavailable } from '../db/client';
 
 export const UNAVAILABLE = { code: 'database_unavailable', message: '数据库暂时不可用，请稍后重试' } as const;
 const RETRY_AFTER_S = 5;

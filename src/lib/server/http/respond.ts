@@ -3,10 +3,10 @@
 // names the current data version (the URL then changes whenever the data does).
 import type { RequestEvent } from '@sveltejs/kit';
 import { ApiError } from '../../domain/apierror';
-import { SeedingError } from '../database';
-import { isDatabaseUnavailable } from '../db';
-import { unavailableJson } from '../unavailable';
-import type { Cached } from './cache';
+import { SeedingError } from '../db/database';
+import { isDatabaseUnavailable } from '../db/client';
+import { unavailableJson } from './unavailable';
+import type { Cached } from '../queries/cache';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 

@@ -11,11 +11,11 @@
 // no personal column; a user's transaction clears it (access/userdb.ts enterUser).
 // PGlite keeps today's behaviour: one connection, the owner.
 import path from 'node:path';
-import { openPglite, openPostgres, type Db } from './db';
+import { openPglite, openPostgres, type Db } from './client';
 import { migrate } from './migrate';
-import { LOCK_AFTER, LOCK_MINUTES } from './auth';
-import { APP_ROLE } from './access/userdb';
-import { ensureDemoDistrict, type OnProgress } from '../../../db/seed/ensure';
+import { LOCK_AFTER, LOCK_MINUTES } from '../auth/index';
+import { APP_ROLE } from '../access/userdb';
+import { ensureDemoDistrict, type OnProgress } from '../../../../db/seed/ensure';
 
 export interface Serving {
 	/** the connection the app serves with */
