@@ -1,5 +1,5 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
-import type { SessionUser } from '$lib/server/auth/index';
+import type { SessionUser } from '$lib/server/auth/user';
 
 declare global {
 	namespace App {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CRS_LIST, ImportFileError, LAYERS, type Crs, type Layer } from '../../src/lib/domain/import/types';
 import { openConfigured } from '../../src/lib/server/db/client';
-import type { SessionUser } from '../../src/lib/server/auth/index';
+import type { SessionUser } from '../../src/lib/server/auth/user';
 import { runImport } from '../../src/lib/server/import/run';
 import { migrate } from '../../src/lib/server/db/migrate';
 

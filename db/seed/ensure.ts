@@ -4,7 +4,7 @@
 import type { Db } from '../../src/lib/server/db/client';
 import { generateDistrict, type DemoDistrict, type SeedOptions } from './generate';
 import { loadSteps } from './load';
-import { hashPassword } from '../../src/lib/server/auth/index';
+import { hashPassword } from '../../src/lib/server/auth/password';
 
 /** The demo district's sign-in password for the accounts of DEMO_PASSWORD_USERS (README). */
 export const DEMO_PASSWORD = 'Demo-2026-grid';

@@ -4,7 +4,7 @@
 import { seedDemoDistrict } from '../../db/seed/ensure';
 import { parseOpen311Query } from '../../src/lib/domain/open311';
 import { parseItemsQuery } from '../../src/lib/domain/ogc';
-import type { SessionUser } from '../../src/lib/server/auth/index';
+import type { SessionUser } from '../../src/lib/server/auth/user';
 import { openPglite } from '../../src/lib/server/db/client';
 import { exportLayer } from '../../src/lib/server/export/export';
 import { parseExportQuery } from '../../src/lib/server/export/layers';

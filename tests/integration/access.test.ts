@@ -8,7 +8,7 @@
 // (nobody's), rW in grid B whistled (吹哨) to X, rM a dispute in grid B assigned to a mediator.
 import { beforeAll, expect, it } from 'vitest';
 import { asUser, type UserDb } from '../../src/lib/server/access/userdb';
-import type { Role, SessionUser } from '../../src/lib/server/auth/index';
+import type { Role, SessionUser } from '../../src/lib/server/auth/user';
 import { householdDetail } from '../../src/lib/server/queries/details';
 import { maskIdNumber, maskName, maskPhone } from '../../src/lib/domain/mask';
 import { describeBackends, unique } from './helpers/backends';

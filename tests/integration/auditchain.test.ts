@@ -7,7 +7,7 @@ import { asUser } from '../../src/lib/server/access/userdb';
 import { recordExport } from '../../src/lib/server/access/audit';
 import { chainProblem, verifyAuditChain } from '../../src/lib/server/access/auditchain';
 import { unmaskHousehold } from '../../src/lib/server/pii/unmask';
-import type { SessionUser } from '../../src/lib/server/auth/index';
+import type { SessionUser } from '../../src/lib/server/auth/user';
 import { describeBackends } from './helpers/backends';
 import { insertLoopFixture, type People } from './requests.fixture';
 

@@ -1,9 +1,11 @@
 import { expect, it } from 'vitest';
 import { scrypt } from 'node:crypto';
-import {
-	changePassword, createSession, endAllSessions, endSession, findUser, hashPassword, isDemoDatabase, LOCK_AFTER, requireUser,
-	signIn, slowdownMs, userFromToken, verifyPassword, visibleGridCodes
-} from '../../src/lib/server/auth/index';
+import { changePassword, findUser, hashPassword, verifyPassword } from '../../src/lib/server/auth/password';
+import { createSession, endAllSessions, endSession, userFromToken } from '../../src/lib/server/auth/session';
+import { isDemoDatabase, signIn } from '../../src/lib/server/auth/signin';
+import { LOCK_AFTER, slowdownMs } from '../../src/lib/server/auth/throttle';
+import { requireUser } from '../../src/lib/server/auth/user';
+import { visibleGridCodes } from '../../src/lib/server/auth/visibility';
 import { safeRedirect } from '../../src/lib/server/demoAccounts';
 import { ensurePlace } from './helpers/fixtures';
 import { describeBackends, unique } from './helpers/backends';

@@ -7,7 +7,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { parseExportTarget, contentDisposition } from '../../src/lib/domain/exportspec';
 import { restoreText } from '../../src/lib/domain/csv';
 import { parse } from 'csv-parse/sync';
-import type { SessionUser } from '../../src/lib/server/auth/index';
+import type { SessionUser } from '../../src/lib/server/auth/user';
 import { exportLayer, type ExportOptions } from '../../src/lib/server/export/export';
 import { parseExportQuery } from '../../src/lib/server/export/layers';
 import { describeBackends } from './helpers/backends';

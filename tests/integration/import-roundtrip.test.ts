@@ -7,7 +7,7 @@ import path from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { EXPORT_FORMATS, type ExportFormat } from '../../src/lib/domain/exportspec';
 import type { Layer } from '../../src/lib/domain/import/types';
-import type { SessionUser } from '../../src/lib/server/auth/index';
+import type { SessionUser } from '../../src/lib/server/auth/user';
 import type { Db } from '../../src/lib/server/db/client';
 import { exportLayer } from '../../src/lib/server/export/export';
 import { parseExportQuery } from '../../src/lib/server/export/layers';

@@ -8,7 +8,7 @@ import { ImportFileError, type Crs, type Layer } from '../../src/lib/domain/impo
 import type { Db } from '../../src/lib/server/db/client';
 import { runImport, type ImportReport } from '../../src/lib/server/import/run';
 import { asUser } from '../../src/lib/server/access/userdb';
-import type { SessionUser } from '../../src/lib/server/auth/index';
+import type { SessionUser } from '../../src/lib/server/auth/user';
 import { describeBackends } from './helpers/backends';
 
 const FIX = path.resolve('tests/fixtures/import');

@@ -2,7 +2,7 @@
 // side by side (A west, B east), households whose text is hostile to CSV (commas, quotes, line
 // breaks, a formula), hazards, requests in both grids (one of them a 信访 petition, which is never
 // public), and one user per role that matters here.
-import type { SessionUser } from '../../src/lib/server/auth/index';
+import type { SessionUser } from '../../src/lib/server/auth/user';
 import type { Db } from '../../src/lib/server/db/client';
 
 export const OD = {

@@ -2,7 +2,7 @@
 // audit_log; a refused or bad request reveals nothing and logs nothing. Calls run as the user
 // (asUser: the app role under row-level security), as the server runs them.
 import { beforeAll, expect, it } from 'vitest';
-import type { SessionUser } from '../../src/lib/server/auth/index';
+import type { SessionUser } from '../../src/lib/server/auth/user';
 import { parseReason, unmaskHousehold } from '../../src/lib/server/pii/unmask';
 import { asUser } from '../../src/lib/server/access/userdb';
 import { describeBackends, unique } from './helpers/backends';

@@ -1,7 +1,10 @@
 // Issue 13, item 6: lockout and rate limits live in the database and hold under parallel guesses,
 // restarts and a second app node; 演示登录 obeys the lock and is audited.
 import { expect, it, vi } from 'vitest';
-import { demoSignIn, hashPassword, LOCK_AFTER, signIn, userFromToken } from '../../src/lib/server/auth/index';
+import { demoSignIn, signIn } from '../../src/lib/server/auth/signin';
+import { hashPassword } from '../../src/lib/server/auth/password';
+import { LOCK_AFTER } from '../../src/lib/server/auth/throttle';
+import { userFromToken } from '../../src/lib/server/auth/session';
 import { hit, type Limit } from '../../src/lib/server/access/limits';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { describeBackends, TEST_DATABASE_URL, unique, withDatabase } from './helpers/backends';

@@ -1,7 +1,9 @@
 // 账号管理: an admin creates accounts with the scope their role needs, resets passwords, unlocks,
 // deactivates; bad input names its field; every change is in the audit log.
 import { expect, it } from 'vitest';
-import { createSession, signIn, userFromToken, type SessionUser } from '../../src/lib/server/auth/index';
+import { createSession, userFromToken } from '../../src/lib/server/auth/session';
+import { signIn } from '../../src/lib/server/auth/signin';
+import type { SessionUser } from '../../src/lib/server/auth/user';
 import { changeUser, createUser, listUsers, parseNewUser, parseUserChange } from '../../src/lib/server/access/users';
 import { describeBackends, unique } from './helpers/backends';
 import { ensurePlace } from './helpers/fixtures';

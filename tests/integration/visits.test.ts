@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeBackends } from './helpers/backends';
 import type { Db } from '../../src/lib/server/db/client';
-import type { SessionUser } from '../../src/lib/server/auth/index';
+import type { SessionUser } from '../../src/lib/server/auth/user';
 import { parsePlanRequest } from '../../src/lib/server/visits/plan';
 import { createVisit, getVisit, listVisits, parseVisitMeta, reorderVisit } from '../../src/lib/server/visits/store';
 import { parseOutcome, recordOutcome, visitOutcome } from '../../src/lib/server/visits/outcome';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestEvent } from '@sveltejs/kit';
 import { ANONYMOUS_BODY_MAX_BYTES, guardRequest, OPEN311_BODY_MAX_BYTES } from '../../src/lib/server/http/guard';
-import { readJson } from '../../src/lib/server/requests/http';
+import { readJson } from '../../src/lib/server/http/body';
 
 const event = (url: string, init?: RequestInit) =>
 	({ url: new URL(url, 'http://grid.test'), request: new Request(new URL(url, 'http://grid.test'), init) }) as unknown as RequestEvent;

@@ -1,6 +1,6 @@
 // The demo accounts offered on the login page of the synthetic district: a few of each role.
 import type { Queryable } from './db/client';
-import { ROLE_LABEL, type Role } from './auth/index';
+import { ROLE_LABEL, type Role } from './auth/user';
 
 export interface DemoAccount {
 	username: string;

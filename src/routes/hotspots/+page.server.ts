@@ -3,11 +3,11 @@
 import { dbFor } from '$lib/server/access/request';
 import { categoryCodes } from '$lib/server/hotspots/http';
 import { viewerVersions } from '$lib/server/queries/versions';
-import { pageUser } from '$lib/server/visits/page';
+import { pageUser } from '$lib/server/http/guards';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-	const user = pageUser(locals, url);
+	const user = pageUser({ locals, url });
 	const db = await dbFor({ locals });
 	const [{ list }, v] = await Promise.all([categoryCodes(db), viewerVersions(db)]);
 	return {

@@ -1,8 +1,9 @@
 // 登录: a password form, and on the synthetic demo district one-click demo accounts per role.
 // Attempts are limited per address (20 in 10 minutes, counted in the database: limits.ts);
-// failures per account slow down and then lock the account (auth.ts signIn).
+// failures per account slow down and then lock the account (auth/signin.ts, auth/throttle.ts).
 import { fail, redirect } from '@sveltejs/kit';
-import { isDemoDatabase, setSessionCookie, signIn } from '$lib/server/auth/index';
+import { isDemoDatabase, signIn } from '$lib/server/auth/signin';
+import { setSessionCookie } from '$lib/server/auth/cookies';
 import { checkLoginRate, RateLimited } from '$lib/server/access/limits';
 import { ready, SeedingError } from '$lib/server/db/database';
 import { demoAccounts, safeRedirect } from '$lib/server/demoAccounts';

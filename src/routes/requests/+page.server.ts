@@ -1,24 +1,17 @@
 // 诉求清单: the filtered list (also every KPI drill-down), on a map and in a table, with export.
-import { error } from '@sveltejs/kit';
-import { ApiError } from '$lib/domain/apierror';
 import { KPI_BY_KEY } from '$lib/domain/kpi';
 import { parseRequestFilter } from '$lib/domain/requestfilter';
-import { visibleGridCodes } from '$lib/server/auth/index';
+import { visibleGridCodes } from '$lib/server/auth/visibility';
 import { dbFor } from '$lib/server/access/request';
 import { listRequests } from '$lib/server/requests/list';
-import { pageUser, referenceLists } from '$lib/server/requests/pages';
+import { pageCall, pageUser } from '$lib/server/http/guards';
+import { referenceLists } from '$lib/server/requests/pages';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = pageUser(event);
 	const db = await dbFor(event);
-	let filter;
-	try {
-		filter = parseRequestFilter(event.url.searchParams);
-	} catch (e) {
-		if (e instanceof ApiError) error(400, { message: e.message, field: e.field });
-		throw e;
-	}
+	const filter = await pageCall(() => parseRequestFilter(event.url.searchParams));
 	const list = await listRequests(db, filter, await visibleGridCodes(db, user));
 	const { categories, departments } = await referenceLists(db);
 	const kpi = filter.kpi ? { label: KPI_BY_KEY[filter.kpi].label, definition: KPI_BY_KEY[filter.kpi].definition, part: filter.part } : null;

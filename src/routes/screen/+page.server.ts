@@ -4,7 +4,7 @@
 import { dbFor } from '$lib/server/access/request';
 import { SeedingError } from '$lib/server/db/database';
 import { areaList } from '$lib/server/queries/areas';
-import { pageUser } from '$lib/server/requests/pages';
+import { pageUser } from '$lib/server/http/guards';
 import { cachedSummary } from '$lib/server/screen/cache';
 import type { PageServerLoad } from './$types';
 

@@ -3,7 +3,7 @@
 import { intParam } from '$lib/domain/apierror';
 import { dbFor } from '$lib/server/access/request';
 import { recordDoorKnock } from '$lib/server/requests/households';
-import { formFailure, pageUser } from '$lib/server/requests/pages';
+import { formFailure, pageUser } from '$lib/server/http/guards';
 import { workspace } from '$lib/server/requests/workspace';
 import type { Actions, PageServerLoad } from './$types';
 

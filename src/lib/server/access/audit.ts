@@ -1,4 +1,4 @@
-// 审计日志: reading it (admins only: row-level security decides, 0007) and writing an export row.
+// 审计日志: reading it (admins only: row-level security decides, 0007) and writing a row.
 import { badParam, enumParam, intParam } from '../../domain/apierror';
 import type { Queryable } from '../db/client';
 
@@ -8,7 +8,7 @@ export const AUDIT_LABEL: Record<(typeof AUDIT_ACTIONS)[number], string> = {
 	logout: '退出', logout_all: '退出所有设备', password_change: '修改密码', user_admin: '账号管理'
 };
 
-export interface AuditFilter { action: (typeof AUDIT_ACTIONS)[number] | null; user: string | null; limit: number }
+export interface AuditFilter { action: AuditAction | null; user: string | null; limit: number }
 
 export function parseAuditFilter(q: URLSearchParams): AuditFilter {
 	const action = q.get('action') ? enumParam(q.get('action'), 'action', '操作', AUDIT_ACTIONS) : null;
@@ -25,7 +25,28 @@ export function auditRows(db: Queryable, f: AuditFilter) {
 		 ORDER BY a.id DESC LIMIT ${f.limit}`;
 }
 
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** What one audit row says; `userId` is who acted (for user_admin the admin, not the account changed). */
+export interface AuditEntry {
+	userId: number;
+	action: AuditAction;
+	subject: string;
+	ip?: string | null;
+	rows?: number | null;
+	detail?: Record<string, unknown> | null;
+}
+
+/**
+ * The one place the app writes audit_log (the sign-in functions of 0011 write their own rows in
+ * the database). Row-level security (0007) checks that `db` acts as entry.userId.
+ */
+export async function recordAudit(db: Queryable, entry: AuditEntry): Promise<void> {
+	await db.sql`INSERT INTO audit_log (user_id, action, subject, ip, rows, detail)
+		VALUES (${entry.userId}, ${entry.action}, ${entry.subject}, ${entry.ip ?? null}, ${entry.rows ?? null}, ${JSON.stringify(entry.detail ?? {})}::jsonb)`;
+}
+
 /** One export, in the name of the user whose database handle `db` is (the audit log checks that). */
 export async function recordExport(db: Queryable, userId: number, subject: string, rows: number, detail: Record<string, unknown> = {}) {
-	await db.sql`INSERT INTO audit_log (user_id, action, subject, rows, detail) VALUES (${userId}, 'export', ${subject}, ${rows}, ${JSON.stringify(detail)}::jsonb)`;
+	await recordAudit(db, { userId, action: 'export', subject, rows, detail });
 }

@@ -4,8 +4,10 @@
 // state and last sign-in come from admin_user_state()). Each change writes audit_log in the same
 // transaction.
 import { ApiError, badParam, enumParam, intParam } from '../../domain/apierror';
-import { checkNewPassword, hashPassword, ROLE_LABEL, type Role, type SessionUser } from '../auth/index';
+import { checkNewPassword, hashPassword } from '../auth/password';
+import { ROLE_LABEL, type Role, type SessionUser } from '../auth/user';
 import type { Database, Queryable } from '../db/client';
+import { recordAudit } from './audit';
 import { enterUser } from './userdb';
 
 export const ROLES = Object.keys(ROLE_LABEL) as Role[];
@@ -65,7 +67,7 @@ export function parseNewUser(b: Record<string, unknown>): NewUser {
 
 // ip: the admin's address; these run on the server's own connection, where no app.client_ip is set
 async function audit(tx: Queryable, admin: SessionUser, subject: string, detail: Record<string, unknown>, ip: string | null) {
-	await tx.sql`INSERT INTO audit_log (user_id, action, subject, detail, ip) VALUES (${admin.id}, 'user_admin', ${subject}, ${JSON.stringify(detail)}::jsonb, ${ip})`;
+	await recordAudit(tx, { userId: admin.id, action: 'user_admin', subject, detail, ip });
 }
 
 export async function createUser(db: Database, admin: SessionUser, u: NewUser, ip: string | null = null): Promise<number> {

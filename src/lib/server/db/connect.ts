@@ -13,7 +13,7 @@
 import path from 'node:path';
 import { openPglite, openPostgres, type Db } from './client';
 import { migrate } from './migrate';
-import { LOCK_AFTER, LOCK_MINUTES } from '../auth/index';
+import { LOCK_AFTER, LOCK_MINUTES } from '../auth/throttle';
 import { APP_ROLE } from '../access/userdb';
 import { ensureDemoDistrict, type OnProgress } from '../../../../db/seed/ensure';
 
@@ -75,7 +75,7 @@ export async function openForServing(
 	return { db, seeding };
 }
 
-/** Migrations, and the lock policy auth_sign_in may only tighten (0011), from auth.ts's constants. */
+/** Migrations, and the lock policy auth_sign_in may only tighten (0011), from auth/throttle.ts's constants. */
 async function prepareAsOwner(owner: Db): Promise<void> {
 	await migrate(owner);
 	await owner.sql`INSERT INTO auth_policy (id, lock_after, lock_minutes) VALUES (1, ${LOCK_AFTER}, ${LOCK_MINUTES})

@@ -7,7 +7,7 @@ import { ApiError, badParam } from '../../domain/apierror';
 import { csvLine, safeText, type Cell } from '../../domain/csv';
 import { contentDisposition, FORMAT_TYPE, isoCst, LAYER_LABEL, type ExportFormat, type ExportLayer } from '../../domain/exportspec';
 import { recordExport as auditExport } from '../access/audit';
-import type { SessionUser } from '../auth/index';
+import type { SessionUser } from '../auth/user';
 import type { Queryable } from '../db/client';
 import { Where } from '../db/fragments';
 import { LAYERS, piiColumns, type Column, type ExportQuery } from './layers';

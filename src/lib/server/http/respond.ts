@@ -2,11 +2,14 @@
 // cached bodies with ETag/304, gzip when the client takes it, and long caching when the request
 // names the current data version (the URL then changes whenever the data does).
 import type { RequestEvent } from '@sveltejs/kit';
-import { ApiError } from '../../domain/apierror';
+import { toApiError } from './errors';
 import { SeedingError } from '../db/database';
 import { isDatabaseUnavailable } from '../db/client';
 import { unavailableJson } from './unavailable';
 import type { Cached } from '../queries/cache';
+
+// the Open311 endpoints read database refusals through here
+export { fromDatabaseError } from './errors';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -14,27 +17,12 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
 	return new Response(JSON.stringify(body), { status, headers: { 'content-type': JSON_TYPE, ...headers } });
 }
 
-/**
- * The database's own refusals, as API errors: row-level security and column grants (0007) say
- * 42501 when a statement reaches past what the user may touch; P0002 is "no such row" from a
- * checking function. Anything else stays an internal error.
- */
-export function fromDatabaseError(e: unknown): ApiError | null {
-	const code = (e as { code?: unknown } | null)?.code;
-	if (code === '42501') return new ApiError(403, 'forbidden', '无权访问或修改该数据');
-	if (code === 'P0002') return new ApiError(404, 'not_found', '没有找到该数据');
-	// a NUL that slipped past the boundary checks (guard.ts, readJson): the input's fault, not ours
-	if (code === '22021') return new ApiError(400, 'invalid_param', '参数不能包含空字符');
-	return null;
-}
-
 export function errorResponse(e: unknown): Response {
-	if (e instanceof ApiError) {
-		const retry = (e as { retryAfterS?: number }).retryAfterS;
-		return jsonResponse(e.toJSON(), e.status, retry ? { 'retry-after': String(retry) } : {});
+	const refused = toApiError(e);
+	if (refused) {
+		const retry = (refused as { retryAfterS?: number }).retryAfterS;
+		return jsonResponse(refused.toJSON(), refused.status, retry ? { 'retry-after': String(retry) } : {});
 	}
-	const refused = fromDatabaseError(e);
-	if (refused) return jsonResponse(refused.toJSON(), refused.status);
 	if (e instanceof SeedingError) {
 		const { progress } = e;
 		return jsonResponse({ error: { code: 'seeding', message: e.message }, progress }, 503, { 'retry-after': '2' });

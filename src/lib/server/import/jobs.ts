@@ -1,5 +1,5 @@
 // The import history shown on /admin/import: admins only, newest first.
-import type { SessionUser } from '../auth/index';
+import type { SessionUser } from '../auth/user';
 import type { Queryable } from '../db/client';
 
 export interface ImportJob { id: number; layer: string; fileName: string; mode: string; rows: number; warnings: number; by: string | null; at: string }

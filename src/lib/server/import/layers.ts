@@ -2,7 +2,7 @@
 // move staged rows into the real tables. Messages are Chinese and name the row and the field.
 import type { Feature, FeatureCollection } from 'geojson';
 import type { Layer, RowIssue } from '../../domain/import/types';
-import type { SessionUser } from '../auth/index';
+import type { SessionUser } from '../auth/user';
 import type { Queryable } from '../db/client';
 
 interface IssueRow { rn: number; where_: string; field: string | null; message: string; level: 'error' | 'warning' }

@@ -8,8 +8,8 @@
 // No collection ever carries names, phones or ID numbers.
 import { HAZARD_SEVERITY, HAZARD_STATUS, HAZARD_TYPE } from '../../domain/labels';
 import { OgcError, type ItemsQuery } from '../../domain/ogc';
-import type { SessionUser } from '../auth/index';
-import { visibleGridCodes } from '../auth/index';
+import type { SessionUser } from '../auth/user';
+import { visibleGridCodes } from '../auth/visibility';
 import type { Queryable } from '../db/client';
 import { Where } from '../db/fragments';
 import { publicRequests } from '../open311/georeport';

@@ -3,7 +3,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { ApiError } from '../../domain/apierror';
 import { GEOJSON, JSON_TYPE, OgcError } from '../../domain/ogc';
-import type { SessionUser } from '../auth/index';
+import type { SessionUser } from '../auth/user';
 import { ready, SeedingError } from '../db/database';
 import { isDatabaseUnavailable } from '../db/client';
 import { apiKeyOf, userFromApiKey } from '../open311/keys';

@@ -11,7 +11,7 @@ import { Open311Error, openOrClosed, type Open311Post, type Open311Query } from 
 import { STATUS_LABEL, type RequestStatus } from '../../domain/workflow';
 import { ApiError } from '../../domain/apierror';
 import type { NewRequest } from '../../domain/requestinput';
-import type { SessionUser } from '../auth/index';
+import type { SessionUser } from '../auth/user';
 import type { Db, Queryable } from '../db/client';
 import { OPEN_SQL, Where } from '../db/fragments';
 import { reportRequest } from '../requests/report';

@@ -2,7 +2,7 @@
 // only its SHA-256 is stored, and the key itself is shown once when it is made.
 import { createHash, randomBytes } from 'node:crypto';
 import { badParam } from '../../domain/apierror';
-import type { SessionUser } from '../auth/index';
+import type { SessionUser } from '../auth/user';
 import type { Queryable } from '../db/client';
 
 const hash = (key: string) => createHash('sha256').update(key).digest('hex');

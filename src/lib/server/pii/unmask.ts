@@ -2,7 +2,7 @@
 // own 网格员 and admins — with a stated reason. The read and its log row happen together or not at
 // all (domain.md: every unmasking is logged).
 import { ApiError, badParam, notFound } from '../../domain/apierror';
-import type { SessionUser } from '../auth/index';
+import type { SessionUser } from '../auth/user';
 import type { Database } from '../db/client';
 
 export interface Unmasked {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { ApiError } from '../../domain/apierror';
 import { canonicalJson } from '../../domain/canonical';
 import type { Queryable } from '../db/client';
-import { isUniqueViolation } from './errors';
+import { isUniqueViolation } from '../http/errors';
 
 export const bodyHash = (body: unknown): string => createHash('sha256').update(canonicalJson(body)).digest('hex');
 

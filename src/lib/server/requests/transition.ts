@@ -10,7 +10,7 @@ import {
 } from '../../domain/workflow';
 import type { Database, Queryable } from '../db/client';
 import { holidays } from './deadlineRules';
-import { fromDatabase, isUniqueViolation } from './errors';
+import { isUniqueViolation, toApiError } from '../http/errors';
 import { afterConflict, bodyHash, checkKey, claimKey, keyReused } from './idempotency';
 
 export interface MoveInput {
@@ -58,7 +58,7 @@ export async function moveRequest(db: Database, actor: Actor, input: MoveInput):
 			return applyMove(tx, actor, input);
 		});
 	} catch (e) {
-		if (!key || !isUniqueViolation(e, 'idempotency_key')) throw fromDatabase(e);
+		if (!key || !isUniqueViolation(e, 'idempotency_key')) throw toApiError(e) ?? e;
 		// a concurrent retry of ours committed first (→ its answer), or the key is someone else's (→ 422)
 		await afterConflict(db, e, actor.id, key, hash);
 		const seen = await replay(db, actor.id, key, input.requestId, input.action);

@@ -1,6 +1,6 @@
 // Each role's workspace: what is waiting for me, most urgent first.
 import { parseRequestFilter } from '../../domain/requestfilter';
-import type { SessionUser } from '../auth/index';
+import type { SessionUser } from '../auth/user';
 import type { Queryable } from '../db/client';
 import { householdsInGrids } from './households';
 import { listRequests } from './list';

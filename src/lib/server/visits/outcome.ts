@@ -4,7 +4,7 @@
 // one 'report' event, grid from the point, channel 'visit'), inside the same transaction as the
 // visit's own update, so an outcome is recorded whole or not at all.
 import { ApiError, badParam } from '../../domain/apierror';
-import type { SessionUser } from '../auth/index';
+import type { SessionUser } from '../auth/user';
 import type { Database, Queryable } from '../db/client';
 import { getVisit, requireOwner } from './store';
 

@@ -8,6 +8,9 @@ import { scheduleOrder, viewSchedule, type RouteView } from '../../domain/planne
 import { straightLineMatrix, type LonLat, type TravelMatrix } from '../../domain/travel';
 import { osrmTable } from './osrm';
 
+/** Who may plan visits and research (a page guard, http/guards.ts pageUser). */
+export const VISIT_PLANNERS = { roles: ['leader', 'admin'], refusal: '只有领导和管理员可以安排走访' } as const;
+
 export const VISIT_TYPES = ['publicity', 'research', 'petition_reception', 'onsite_office'] as const;
 export const STOP_SOURCES = ['map', 'research_plan', 'pairing', 'grid'] as const;
 

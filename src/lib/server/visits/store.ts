@@ -2,7 +2,7 @@
 // An unannounced visit that is not done is seen only by its leader and admins: never by the grids,
 // communities or departments on its route.
 import { ApiError, badParam, notFound } from '../../domain/apierror';
-import type { SessionUser } from '../auth/index';
+import type { SessionUser } from '../auth/user';
 import type { Database, Queryable } from '../db/client';
 import { planDay, VISIT_TYPES, type PlanRequest, type PlanResult } from './plan';
 

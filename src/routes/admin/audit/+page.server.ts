@@ -3,7 +3,7 @@ import { ApiError } from '$lib/domain/apierror';
 import { dbFor } from '$lib/server/access/request';
 import { AUDIT_ACTIONS, AUDIT_LABEL, auditRows, parseAuditFilter } from '$lib/server/access/audit';
 import { chainProblem, verifyAuditChain } from '$lib/server/access/auditchain';
-import { adminUser } from '$lib/server/requests/pages';
+import { adminUser } from '$lib/server/http/guards';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

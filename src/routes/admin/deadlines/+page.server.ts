@@ -2,7 +2,7 @@
 // working-day deadlines skip. Changes apply from the next 派单.
 import { dbFor } from '$lib/server/access/request';
 import { holidays, listRules, parseHolidays, saveHolidays, saveRule } from '$lib/server/requests/deadlineRules';
-import { adminUser, formFailure } from '$lib/server/requests/pages';
+import { adminUser, formFailure } from '$lib/server/http/guards';
 import type { Actions, PageServerLoad } from './$types';
 
 const adminOnly = (event: Parameters<typeof adminUser>[0]) => adminUser(event, '修改时限设置');

@@ -1,24 +1,18 @@
 // 数据导入 (admins): the page itself; uploads go to POST /api/import, which streams progress.
-import { error } from '@sveltejs/kit';
 import { dev } from '$app/environment';
-import { ApiError } from '$lib/domain/apierror';
 import { DEFAULT_LIMITS } from '$lib/domain/import/types';
-import { isDemoDatabase, requireUser } from '$lib/server/auth/index';
+import { isDemoDatabase } from '$lib/server/auth/signin';
+import { requireUser } from '$lib/server/auth/user';
 import { ready } from '$lib/server/db/database';
 import { asUser } from '$lib/server/access/userdb';
 import { recentImports } from '$lib/server/import/jobs';
-import { pageUser } from '$lib/server/requests/pages';
+import { pageCall, pageUser } from '$lib/server/http/guards';
 import { viewerVersions } from '$lib/server/queries/versions';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = pageUser(event);
-	try {
-		requireUser(event, 'admin');
-	} catch (e) {
-		if (e instanceof ApiError) error(e.status, { message: e.message });
-		throw e;
-	}
+	await pageCall(() => requireUser(event, 'admin'));
 	const db = await ready();
 	const [demo, v, jobs] = await Promise.all([isDemoDatabase(db), viewerVersions(db), recentImports(asUser(db, user), user)]);
 	return { user, demo, jobs, maxBytes: Math.min(DEFAULT_LIMITS.maxBytes, serverBodyLimit()), basemap: `/api/map/basemap?v=${v.basemap}` };

@@ -1,12 +1,11 @@
 // 账号管理 (admins): the accounts, a new account, and per account 重置密码 / 解锁 / 停用 / 启用.
 import { clientAddress } from '$lib/server/access/request';
-import { fail } from '@sveltejs/kit';
-import { ApiError, enumParam } from '$lib/domain/apierror';
-import { ROLE_LABEL, type Role } from '$lib/server/auth/index';
+import { enumParam } from '$lib/domain/apierror';
+import { ROLE_LABEL, type Role } from '$lib/server/auth/user';
 import { changeUser, createUser, listUsers, parseNewUser, parseUserChange, ROLES } from '$lib/server/access/users';
 import { ready } from '$lib/server/db/database';
 import { asUser } from '$lib/server/access/userdb';
-import { adminUser } from '$lib/server/requests/pages';
+import { adminUser, formFailure } from '$lib/server/http/guards';
 import type { Actions, PageServerLoad } from './$types';
 
 const adminOnly = (event: Parameters<typeof adminUser>[0]) => adminUser(event, '管理账号');
@@ -25,10 +24,6 @@ export const load: PageServerLoad = async (event) => {
 };
 
 const fields = async (request: Request) => Object.fromEntries([...(await request.formData()).entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-const failure = (e: unknown, values: Record<string, string> = {}) => {
-	if (e instanceof ApiError) return fail(e.status, { message: e.message, field: e.field ?? null, values: { ...values, password: '' } });
-	throw e;
-};
 
 export const actions: Actions = {
 	create: async (event) => {
@@ -38,7 +33,7 @@ export const actions: Actions = {
 			const id = await createUser(asUser(await ready(), admin, clientAddress(event)), admin, parseNewUser(values), clientAddress(event));
 			return { done: `已创建账号 ${values.username}（编号 ${id}）` };
 		} catch (e) {
-			return failure(e, values);
+			return formFailure(e, { ...values, password: '' });
 		}
 	},
 	change: async (event) => {
@@ -51,7 +46,7 @@ export const actions: Actions = {
 			const said = { password: '密码已重置，原有登录已退出', unlock: '已解锁', deactivate: '已停用，原有登录已退出', activate: '已启用' }[change.op];
 			return { done: `账号 ${id}：${said}` };
 		} catch (e) {
-			return failure(e);
+			return formFailure(e);
 		}
 	}
 };

@@ -1,12 +1,12 @@
 // 接口密钥 (admins): GET the keys (never the keys themselves), POST {name, userId?} makes one and
 // shows it once, DELETE ?id= revokes. A key acts as its user for Open311 POST and the OGC API.
 import { badParam, intParam } from '$lib/domain/apierror';
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { ready } from '$lib/server/db/database';
 import { asUser } from '$lib/server/access/userdb';
 import { createApiKey, listApiKeys, revokeApiKey } from '$lib/server/open311/keys';
 import { api, jsonResponse } from '$lib/server/http/respond';
-import { readJson } from '$lib/server/requests/http';
+import { readJson } from '$lib/server/http/body';
 
 export const GET = api(async (event) => {
 	const admin = requireUser(event, 'admin');

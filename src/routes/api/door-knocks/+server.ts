@@ -1,10 +1,10 @@
 // POST {householdId, note}: record a 敲门行动 visit now.
 import { intParam } from '$lib/domain/apierror';
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { api, jsonResponse } from '$lib/server/http/respond';
 import { recordDoorKnock } from '$lib/server/requests/households';
-import { readJson } from '$lib/server/requests/http';
+import { readJson } from '$lib/server/http/body';
 
 export const POST = api(async (event) => {
 	const user = requireUser(event, 'admin', 'grid_manager', 'leader');

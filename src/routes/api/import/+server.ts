@@ -3,7 +3,7 @@
 // {"report": …} or {"error": {code, message, field}} line, so the page can show progress.
 import { ApiError, badParam, enumParam } from '$lib/domain/apierror';
 import { CRS_LIST, ImportFileError, LAYERS } from '$lib/domain/import/types';
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { ready } from '$lib/server/db/database';
 import { asUser } from '$lib/server/access/userdb';
 import { runImport } from '$lib/server/import/run';

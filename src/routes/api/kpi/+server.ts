@@ -3,7 +3,7 @@
 import { intParam } from '$lib/domain/apierror';
 import { DEFAULT_VISIT_DAYS, KPI_BY_KEY } from '$lib/domain/kpi';
 import { filterQuery, parseRequestFilter } from '$lib/domain/requestfilter';
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { computeKpis, rankChildren } from '$lib/server/kpi/kpi';
 import { api, jsonResponse } from '$lib/server/http/respond';

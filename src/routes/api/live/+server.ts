@@ -1,7 +1,7 @@
 // GET: the big screen's live stream (text/event-stream). Last-Event-ID or ?after=<id> replays what
 // the client missed. Events carry codes, categories, grids and points only (0006_live.sql), and
 // only those the viewer may see (src/lib/domain/livefilter.ts; the screen gets aggregates).
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { ready } from '$lib/server/db/database';
 import { liveHub } from '$lib/server/live';
 import { liveViewerScope, resumeId, sseResponse } from '$lib/server/live/sse';

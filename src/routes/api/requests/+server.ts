@@ -1,12 +1,14 @@
 // GET: the filtered request list (JSON). POST: 点单 — a new request; Idempotency-Key makes a retry safe.
 import { parseIdempotencyKey, parseNewRequest } from '$lib/domain/requestinput';
 import { parseRequestFilter } from '$lib/domain/requestfilter';
-import { requireUser, visibleGridCodes } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
+import { visibleGridCodes } from '$lib/server/auth/visibility';
 import { dbFor } from '$lib/server/access/request';
 import { checkReportRate } from '$lib/server/access/limits';
 import { api, jsonResponse } from '$lib/server/http/respond';
 import { listRequests } from '$lib/server/requests/list';
-import { photoFromDataUrl, readJson } from '$lib/server/requests/http';
+import { readJson } from '$lib/server/http/body';
+import { photoFromDataUrl } from '$lib/server/requests/http';
 import { reportRequest } from '$lib/server/requests/report';
 
 export const GET = api(async (event) => {

@@ -1,6 +1,6 @@
 // GET /api/research-plans: the leader's saved 调研课题 (admins: all). POST: save one
 // {topic, notes, settings, sites: [{gridCode, role: study|contrast, reason}]} → 201 {id, visitUrl}.
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { listPlans, parsePlanInput, savePlan } from '$lib/server/hotspots/plans';
 import { api, jsonResponse } from '$lib/server/http/respond';

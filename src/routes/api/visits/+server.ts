@@ -1,5 +1,5 @@
 // GET /api/visits: the visits this user may see. POST: plan and save a visit.
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { api, jsonResponse } from '$lib/server/http/respond';
 import { parsePlanRequest } from '$lib/server/visits/plan';

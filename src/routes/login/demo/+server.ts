@@ -1,7 +1,8 @@
 // GET /login/demo?user=<username>&redirect=<path>: sign in as a demo account. Synthetic data only;
 // a locked account stays locked, and the sign-in is audited with the address (auth_demo_sign_in, 0011).
 import { ApiError } from '$lib/domain/apierror';
-import { demoSignIn, setSessionCookie } from '$lib/server/auth/index';
+import { demoSignIn } from '$lib/server/auth/signin';
+import { setSessionCookie } from '$lib/server/auth/cookies';
 import { ready } from '$lib/server/db/database';
 import { safeRedirect } from '$lib/server/demoAccounts';
 import { api } from '$lib/server/http/respond';

@@ -3,11 +3,12 @@
 import { error, redirect } from '@sveltejs/kit';
 import { intParam } from '$lib/domain/apierror';
 import { allowedActions, authorityProblem, type RequestStatus } from '$lib/domain/workflow';
-import { visibleGridCodes } from '$lib/server/auth/index';
+import { visibleGridCodes } from '$lib/server/auth/visibility';
 import { dbFor } from '$lib/server/access/request';
 import { requestDetail } from '$lib/server/requests/detail';
 import { parseMove } from '$lib/server/requests/http';
-import { formFailure, pageUser, referenceLists } from '$lib/server/requests/pages';
+import { formFailure, pageUser } from '$lib/server/http/guards';
+import { referenceLists } from '$lib/server/requests/pages';
 import { moveRequest } from '$lib/server/requests/transition';
 import type { Actions, PageServerLoad } from './$types';
 

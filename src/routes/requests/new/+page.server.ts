@@ -6,7 +6,8 @@ import { redirect } from '@sveltejs/kit';
 import { parseIdempotencyKey, parseNewRequest } from '$lib/domain/requestinput';
 import { dbFor } from '$lib/server/access/request';
 import { checkReportRate } from '$lib/server/access/limits';
-import { formFailure, pageUser, referenceLists } from '$lib/server/requests/pages';
+import { formFailure, pageUser } from '$lib/server/http/guards';
+import { referenceLists } from '$lib/server/requests/pages';
 import { reportRequest, type Photo } from '$lib/server/requests/report';
 import type { Actions, PageServerLoad } from './$types';
 

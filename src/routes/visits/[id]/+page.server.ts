@@ -3,12 +3,12 @@ import { intParam } from '$lib/domain/apierror';
 import { dbFor } from '$lib/server/access/request';
 import { viewerVersions } from '$lib/server/queries/versions';
 import { visitOutcome } from '$lib/server/visits/outcome';
-import { pageCall, pageUser } from '$lib/server/visits/page';
+import { pageCall, pageUser } from '$lib/server/http/guards';
 import { getVisit } from '$lib/server/visits/store';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
-	const user = pageUser(locals, url);
+	const user = pageUser({ locals, url });
 	const db = await dbFor({ locals });
 	const visit = await pageCall(async () => getVisit(db, user, intParam(params.id, 'id', '走访编号', 1, 2 ** 31)));
 	const [outcome, categories, people, v] = await Promise.all([

@@ -1,5 +1,5 @@
 // GET: the audit log, newest first (admins). ?action=unmask|export|login…&user=<username>&limit=
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { auditRows, parseAuditFilter } from '$lib/server/access/audit';
 import { api, jsonResponse } from '$lib/server/http/respond';

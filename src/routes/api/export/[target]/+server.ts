@@ -4,7 +4,8 @@
 // (status, overdue, category, kind, department, leader, from, to, q, kpi, part). unmask=1 with a
 // reason gives the whole personal data to those allowed, logged.
 import { parseExportTarget } from '$lib/domain/exportspec';
-import { requireUser, visibleGridCodes } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
+import { visibleGridCodes } from '$lib/server/auth/visibility';
 import { dbFor } from '$lib/server/access/request';
 import { exportLayer } from '$lib/server/export/export';
 import { parseExportQuery } from '$lib/server/export/layers';

@@ -1,7 +1,7 @@
 // GET /api/hotspots/recurrence?days=365&minCount=3&category=property&limit=200
 // Households and places with repeated requests of the same kind (未诉先办).
 import { badParam, intParam } from '$lib/domain/apierror';
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { categoryCodes } from '$lib/server/hotspots/http';
 import { recurrences } from '$lib/server/hotspots/recurrence';

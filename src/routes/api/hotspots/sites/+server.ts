@@ -2,7 +2,7 @@
 // The numbers behind 解剖麻雀 selection and the default choice; the page re-runs the same pure
 // selection in the browser when the leader moves a weight.
 import { badParam, intParam } from '$lib/domain/apierror';
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { filterFrom } from '$lib/server/hotspots/http';
 import { chooseSites } from '$lib/server/hotspots/sites';

@@ -1,6 +1,7 @@
 // One request with its history and 吹哨 summons; the ETag is its version, for If-Match on moves.
 import { intParam, notFound } from '$lib/domain/apierror';
-import { requireUser, visibleGridCodes } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
+import { visibleGridCodes } from '$lib/server/auth/visibility';
 import { dbFor } from '$lib/server/access/request';
 import { api, jsonResponse } from '$lib/server/http/respond';
 import { requestDetail } from '$lib/server/requests/detail';

@@ -1,10 +1,10 @@
 // 时限 rules per category and priority. GET: all of them; PUT {categoryCode, priority,
 // acceptWorkingDays, resolveWorkingDays, whistleReportHours}: change one (admins).
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { api, jsonResponse } from '$lib/server/http/respond';
 import { listRules, saveRule } from '$lib/server/requests/deadlineRules';
-import { readJson } from '$lib/server/requests/http';
+import { readJson } from '$lib/server/http/body';
 
 export const GET = api(async (event) => {
 	requireUser(event);

@@ -1,6 +1,6 @@
 // GET ?lon&lat&category: the grid at the point and nearby open requests of that category (可能重复).
 import { badParam } from '$lib/domain/apierror';
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { api, jsonResponse } from '$lib/server/http/respond';
 import { gridAt, nearbyDuplicates } from '$lib/server/requests/report';

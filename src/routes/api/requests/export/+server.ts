@@ -1,7 +1,8 @@
 // GET ?format=xlsx|csv&<the list's filters>: the current filtered list as a file.
 import { enumParam } from '$lib/domain/apierror';
 import { cstDay, parseRequestFilter } from '$lib/domain/requestfilter';
-import { requireUser, visibleGridCodes } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
+import { visibleGridCodes } from '$lib/server/auth/visibility';
 import { dbFor } from '$lib/server/access/request';
 import { recordExport } from '$lib/server/access/audit';
 import { api } from '$lib/server/http/respond';

@@ -1,6 +1,6 @@
 // GET /api/research-plans/:id: one 调研课题 with its sites, roles and reasons.
 import { intParam } from '$lib/domain/apierror';
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { getPlan } from '$lib/server/hotspots/plans';
 import { api, jsonResponse } from '$lib/server/http/respond';

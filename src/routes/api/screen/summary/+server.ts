@@ -1,6 +1,6 @@
 // GET ?area=<6|9|12-digit code>: the big screen's aggregates for an area (default: the district).
 import { badParam } from '$lib/domain/apierror';
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { api, jsonResponse } from '$lib/server/http/respond';
 import { cachedSummary } from '$lib/server/screen/cache';

@@ -1,6 +1,6 @@
 // GET /api/visits/:id — the visit, its plan and stops (四不两直: 404 for those who may not see it).
 import { intParam } from '$lib/domain/apierror';
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { api, jsonResponse } from '$lib/server/http/respond';
 import { getVisit } from '$lib/server/visits/store';

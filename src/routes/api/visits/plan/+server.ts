@@ -1,5 +1,5 @@
 // POST /api/visits/plan: order and time a day without saving it.
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { api, jsonResponse } from '$lib/server/http/respond';
 import { parsePlanRequest, planDay } from '$lib/server/visits/plan';
 

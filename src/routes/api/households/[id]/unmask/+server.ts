@@ -1,6 +1,6 @@
 // POST {reason}: the household's whole name, phone and ID number, logged in pii_access_log.
 import { intParam } from '$lib/domain/apierror';
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { parseReason, unmaskHousehold } from '$lib/server/pii/unmask';
 import { api, jsonResponse } from '$lib/server/http/respond';

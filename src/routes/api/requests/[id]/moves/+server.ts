@@ -1,10 +1,11 @@
 // POST {action, reason, …} with If-Match: "<version>" and optionally Idempotency-Key: one move of
 // the loop. 409 when someone else moved it first, 422 when the move is not allowed now.
 import { intParam } from '$lib/domain/apierror';
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { api, jsonResponse } from '$lib/server/http/respond';
-import { parseMove, readJson } from '$lib/server/requests/http';
+import { readJson } from '$lib/server/http/body';
+import { parseMove } from '$lib/server/requests/http';
 import { moveRequest } from '$lib/server/requests/transition';
 
 export const POST = api(async (event) => {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { intParam, notFound } from '$lib/domain/apierror';
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { api } from '$lib/server/http/respond';
 import { photoDir } from '$lib/server/requests/report';

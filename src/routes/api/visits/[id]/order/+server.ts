@@ -1,6 +1,6 @@
 // POST /api/visits/:id/order {order: [stop ids], locked: [stop ids]} — save a hand-arranged route.
 import { badParam, intParam } from '$lib/domain/apierror';
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { api, jsonResponse } from '$lib/server/http/respond';
 import { reorderVisit } from '$lib/server/visits/store';

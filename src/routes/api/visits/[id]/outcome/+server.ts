@@ -1,6 +1,6 @@
 // GET /api/visits/:id/outcome — the 走找想促 loop measured. POST — record findings and decisions.
 import { intParam } from '$lib/domain/apierror';
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { api, jsonResponse } from '$lib/server/http/respond';
 import { parseOutcome, recordOutcome, visitOutcome } from '$lib/server/visits/outcome';

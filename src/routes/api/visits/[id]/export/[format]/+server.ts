@@ -1,7 +1,7 @@
 // GET /api/visits/:id/export/gpx | kml — the route for navigation apps and GIS tools.
 import { enumParam, intParam } from '$lib/domain/apierror';
 import { toGpx, toKml } from '$lib/domain/routeexport';
-import { requireUser } from '$lib/server/auth/index';
+import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { recordExport } from '$lib/server/access/audit';
 import { api } from '$lib/server/http/respond';

@@ -1,0 +1,38 @@
+// Page-side guards: who may open a page (a sign-in redirect, a 403 page naming who may), and the
+// one error mapper (errors.ts) turned into what a load or a form action answers.
+import { error, fail, redirect } from '@sveltejs/kit';
+import type { Role, SessionUser } from '../auth/user';
+import { toApiError } from './errors';
+
+type PageEvent = { locals: App.Locals; url: URL };
+
+/** The signed-in user (else a redirect to the sign-in); with `only`, a 403 page for other roles. */
+export function pageUser(event: PageEvent, only?: { roles: readonly Role[]; refusal: string }): SessionUser {
+	const user = event.locals.user;
+	if (!user) redirect(303, `/login?redirect=${encodeURIComponent(event.url.pathname + event.url.search)}`);
+	if (only && !only.roles.includes(user.role)) error(403, { message: only.refusal });
+	return user;
+}
+
+/** The signed-in admin, or a 403 page saying what only admins may do (`what`: 管理账号, …). */
+export function adminUser(event: PageEvent, what: string): SessionUser {
+	return pageUser(event, { roles: ['admin'], refusal: `只有管理员可以${what}` });
+}
+
+/** For a form action: fail() with {message, field, code, values} the form shows; a real bug is rethrown. */
+export function formFailure(e: unknown, values: Record<string, unknown> = {}) {
+	const err = toApiError(e);
+	if (err) return fail(err.status >= 400 && err.status < 500 ? err.status : 400, { message: err.message, field: err.field ?? null, code: err.code, values });
+	throw e;
+}
+
+/** For a load: what `fn` refuses becomes an error page with its status and message; a real bug is rethrown. */
+export async function pageCall<T>(fn: () => T | Promise<T>): Promise<T> {
+	try {
+		return await fn();
+	} catch (e) {
+		const err = toApiError(e);
+		if (err) error(err.status, { message: err.message, code: err.code, field: err.field });
+		throw e;
+	}
+}
