@@ -4,7 +4,7 @@ import { expect, it, vi } from 'vitest';
 import { demoSignIn, signIn } from '../../src/lib/server/auth/signin';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import { LOCK_AFTER } from '../../src/lib/server/auth/throttle';
-import { userFromToken } from '../../src/lib/server/auth/session';
+import { sessionPolicy, userFromToken } from '../../src/lib/server/auth/session';
 import { hit, type Limit } from '../../src/lib/server/access/limits';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { describeBackends, TEST_DATABASE_URL, unique, withDatabase } from './helpers/backends';
@@ -97,5 +97,27 @@ describeBackends('sign-in lockout and rate limits in the database', (getDb, back
 			{ action: 'login_locked', ip: '203.0.113.31', demo: 'true' }
 		]);
 		expect(await getDb().sql`SELECT count(*) AS n FROM sessions WHERE user_id = ${id}`).toEqual([{ n: 1 }]);
+	});
+
+	it('demo and password sign-in open a session by one policy: the screen idles as long as it lives, others 30 minutes; both audited', async () => {
+		await getDb().sql`DELETE FROM app_meta WHERE key = 'seed'`;
+		await getDb().sql`INSERT INTO app_meta (key, value) VALUES ('seed', ${JSON.stringify({ synthetic: true })}::jsonb)`;
+		const screen = await makeUser('Screen-pass-42', 'screen');
+		const manager = await makeUser('Manager-pass-42');
+		const opened = await Promise.all([
+			demoSignIn(getDb(), screen.username, '203.0.113.40'), signIn(getDb(), screen.username, 'Screen-pass-42', '203.0.113.41'),
+			demoSignIn(getDb(), manager.username, '203.0.113.42'), signIn(getDb(), manager.username, 'Manager-pass-42', '203.0.113.43')
+		]);
+		// the cookie lives as long as the session
+		const hours = (r: (typeof opened)[number]) => (r.ok ? Math.round((r.expires.getTime() - Date.now()) / 3600_000) : r.code);
+		expect(opened.map(hours)).toEqual([24 * 90, 24 * 90, 12, 12]);
+		for (const { id, policy } of [{ id: screen.id, policy: sessionPolicy('screen') }, { id: manager.id, policy: sessionPolicy('grid_manager') }]) {
+			const sessions = await getDb().sql`SELECT idle_minutes, round(extract(epoch FROM expires_at - created_at) / 3600) AS hours FROM sessions WHERE user_id = ${id}`;
+			expect(sessions).toEqual([{ idle_minutes: policy.idleMinutes, hours: policy.hours }, { idle_minutes: policy.idleMinutes, hours: policy.hours }]);
+			const audit = await getDb().sql`SELECT action, ip, detail->>'demo' AS demo FROM audit_log WHERE user_id = ${id} ORDER BY ip`;
+			expect(audit.map((a) => [a.action, a.demo])).toEqual([['login', 'true'], ['login', null]]);
+		}
+		expect(sessionPolicy('screen')).toEqual({ hours: 24 * 90, idleMinutes: 24 * 90 * 60 });
+		expect(sessionPolicy('grid_manager')).toEqual({ hours: 12, idleMinutes: 30 });
 	});
 });
