@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addWorkingDays, isWorkingDay, startOfLocalDay } from '../../src/lib/domain/calendar';
+import { addWorkingDays, isWorkingDay, localDate, localDateSpan, startOfLocalDay } from '../../src/lib/domain/calendar';
 
 // 2026-11-20 is a Friday in China Standard Time.
 const friday10 = new Date('2026-11-20T10:00:00+08:00');
@@ -27,5 +27,13 @@ describe('working days (CST)', () => {
 	});
 	it('finds the local start of day', () => {
 		expect(startOfLocalDay(friday10).toISOString()).toBe('2026-11-19T16:00:00.000Z');
+	});
+});
+
+describe('local dates (CST)', () => {
+	it('names the Beijing date of an instant, and a [from, to) period by its first and last date', () => {
+		expect(localDate(new Date('2026-11-20T16:30:00Z'))).toBe('2026-11-21');
+		expect(localDate(new Date('2026-11-20T15:59:59Z'))).toBe('2026-11-20');
+		expect(localDateSpan(new Date('2026-11-01T00:00:00+08:00'), new Date('2026-12-01T00:00:00+08:00'))).toEqual({ from: '2026-11-01', to: '2026-11-30' });
 	});
 });

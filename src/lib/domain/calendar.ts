@@ -41,3 +41,13 @@ export function startOfLocalDay(at: Date): Date {
 	const local = at.getTime() + CST_OFFSET_MS;
 	return new Date(local - (local % DAY_MS) - CST_OFFSET_MS);
 }
+
+/** 'YYYY-MM-DD' of an instant, in CST (Beijing time). */
+export function localDate(at: Date): string {
+	return new Date(at.getTime() + CST_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** A period [from, to) of instants as the first and the last CST date it covers (`to` exclusive). */
+export function localDateSpan(from: Date, to: Date): { from: string; to: string } {
+	return { from: localDate(from), to: localDate(new Date(to.getTime() - 1)) };
+}

@@ -1,27 +1,26 @@
 // 考核指标: every KPI for an area / department / leader's 包联 set and a period; child areas ranked
 // red/amber/green. Each number links to the requests behind it.
 import { intParam } from '$lib/domain/apierror';
+import { localDateSpan } from '$lib/domain/calendar';
 import { DEFAULT_VISIT_DAYS } from '$lib/domain/kpi';
 import { parseRequestFilter } from '$lib/domain/requestfilter';
 import { dbFor } from '$lib/server/access/request';
 import { computeKpis, rankChildren, wishCounts } from '$lib/server/kpi/kpi';
 import { pageCall, pageUser } from '$lib/server/http/guards';
-import { referenceLists } from '$lib/server/requests/pages';
+import { areaRows, referenceLists } from '$lib/server/queries/reference';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = pageUser(event);
 	const db = await dbFor(event);
 	const q = event.url.searchParams;
-	const { f, days } = await pageCall(() => ({
-		f: parseRequestFilter(q),
-		days: q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : DEFAULT_VISIT_DAYS
-	}));
+	const f = await pageCall(() => parseRequestFilter(q));
+	const days = await pageCall(() => (q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : DEFAULT_VISIT_DAYS));
 	const s = { area: f.area, department: f.department, leader: f.leader, from: f.from, to: f.to };
-	const [total, ranking, lists, wishes, areas] = await Promise.all([
-		computeKpis(db, s, { visitDays: days }), rankChildren(db, s, { visitDays: days }), referenceLists(db), wishCounts(db, s),
-		db.sql<{ code: string; name: string; level: string }>`SELECT code, name, level FROM areas ORDER BY code`
+	const [total, ranking, lists, wishes] = await Promise.all([
+		computeKpis(db, s, { visitDays: days }), rankChildren(db, s, { visitDays: days }), referenceLists(db), wishCounts(db, s)
 	]);
-	const period = { from: new Date(f.from.getTime() + 8 * 3600_000).toISOString().slice(0, 10), to: new Date(f.to.getTime() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10) };
+	const areas = await areaRows(db);
+	const period = localDateSpan(f.from, f.to);
 	return { user, total, ranking, wishes, departments: lists.departments, leaders: lists.leaders, areas, days, period, scope: { area: f.area, department: f.department, leader: f.leader } };
 };

@@ -5,7 +5,7 @@ import { visibleGridCodes } from '$lib/server/auth/visibility';
 import { dbFor } from '$lib/server/access/request';
 import { listRequests } from '$lib/server/requests/list';
 import { pageCall, pageUser } from '$lib/server/http/guards';
-import { referenceLists } from '$lib/server/requests/pages';
+import { referenceLists } from '$lib/server/queries/reference';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -3,7 +3,7 @@
 // request row and its 'report' event are written together; a retried submission with the same
 // idempotency key returns the first request.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError, badParam } from '../../domain/apierror';
 import type { NewRequest } from '../../domain/requestinput';
@@ -18,6 +18,16 @@ const PHOTO_TYPES: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 
 export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
 
 export const photoDir = () => path.resolve(process.env.DATA_DIR ?? 'data', 'photos');
+
+/** The photo attached at 点单, if the request has one the user may see (row-level security on `db`). */
+export async function requestPhoto(db: Queryable, id: number): Promise<Photo | null> {
+	const [r] = await db.sql<{ photo_path: string | null }>`SELECT photo_path FROM requests WHERE id = ${id}`;
+	// only names this module wrote: never a path out of the photo directory
+	const ext = r?.photo_path && /^[\w-]+\.(jpg|png|webp)$/.exec(r.photo_path)?.[1];
+	if (!ext) return null;
+	const type = Object.keys(PHOTO_TYPES).find((t) => PHOTO_TYPES[t] === ext)!;
+	return { type, bytes: readFileSync(path.join(photoDir(), r.photo_path!)) };
+}
 
 export function checkPhoto(photo: Photo | null): void {
 	if (!photo) return;

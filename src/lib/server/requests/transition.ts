@@ -6,10 +6,11 @@
 import { ApiError, badParam } from '../../domain/apierror';
 import { deadlinesFrom, whistleDeadline, type DeadlineRule } from '../../domain/deadlines';
 import {
-	ACTION_LABEL, STATUS_LABEL, authorityProblem, checkTransition, type Actor, type RequestAction, type RequestStatus
+	ACTION_LABEL, STATUS_LABEL, allowedActions, authorityProblem, checkTransition, type Actor, type Assignment, type RequestAction, type RequestStatus
 } from '../../domain/workflow';
 import type { Database, Queryable } from '../db/client';
 import { holidays } from './deadlineRules';
+import type { RequestDetail } from './detail';
 import { isUniqueViolation, toApiError } from '../http/errors';
 import { afterConflict, bodyHash, checkKey, claimKey, keyReused } from './idempotency';
 
@@ -89,6 +90,19 @@ interface Locked {
 	pending: number; summoned: number[]; managers: number[]; category_department: number | null;
 }
 
+/**
+ * The moves the detail page offers `actor`: those the state machine allows from the request's
+ * status that pass the authority check moveRequest makes. 报到 is offered only to a department
+ * whose own summons is still due (moveRequest would refuse a second one as 已经报到).
+ */
+export function offeredMoves(actor: Actor, r: RequestDetail): RequestAction[] {
+	const assignment: Assignment = {
+		departmentId: r.departmentId, gridManagerIds: r.gridManagerIds, leaderId: r.leaderId, mediatorId: r.mediatorId,
+		summonedDepartmentIds: r.summons.filter((s) => !s.reportedAt).map((s) => s.departmentId)
+	};
+	return allowedActions(r.status as RequestStatus).filter((a) => !authorityProblem(a, actor, assignment));
+}
+
 async function lockRequest(tx: Queryable, id: number): Promise<Locked> {
 	const [r] = await tx.sql<Locked>`
 		SELECT r.id, r.code, r.status, r.version, r.kind, r.category_code, r.priority, r.department_id, r.leader_id,
@@ -118,9 +132,9 @@ async function applyMove(tx: Queryable, actor: Actor, input: MoveInput): Promise
 	const check = checkTransition(r.status, input.action, { pendingSummons: r.pending, satisfaction: r.satisfaction, solved: r.solved });
 	if (!check.ok) throw new ApiError(422, check.code, check.message, 'action');
 	const action = input.action as RequestAction;
+	// every summoned department passes here: a second 报到 is refused by request_transition as 已经报到
 	const denied = authorityProblem(action, actor, {
-		departmentId: r.department_id, gridManagerIds: r.managers, leaderId: r.leader_id, mediatorId: r.mediator_id,
-		summonedDepartmentIds: r.summoned
+		departmentId: r.department_id, gridManagerIds: r.managers, leaderId: r.leader_id, mediatorId: r.mediator_id, summonedDepartmentIds: r.summoned
 	});
 	if (denied) throw new ApiError(403, 'forbidden', denied);
 	const reason = input.reason?.trim() || null;

@@ -4,6 +4,7 @@ import { enumParam } from '$lib/domain/apierror';
 import { ROLE_LABEL, type Role } from '$lib/server/auth/user';
 import { changeUser, createUser, listUsers, parseNewUser, parseUserChange, ROLES } from '$lib/server/access/users';
 import { ready } from '$lib/server/db/database';
+import { departments } from '$lib/server/queries/reference';
 import { asUser } from '$lib/server/access/userdb';
 import { adminUser, formFailure } from '$lib/server/http/guards';
 import type { Actions, PageServerLoad } from './$types';
@@ -16,11 +17,11 @@ export const load: PageServerLoad = async (event) => {
 	const role = q.get('role') ? (enumParam(q.get('role'), 'role', '角色', ROLES) as Role) : null;
 	const text = q.get('q')?.trim().slice(0, 50) || null;
 	const db = asUser(await ready(), user);
-	const [users, departments] = await Promise.all([
+	const [users, departmentList] = await Promise.all([
 		listUsers(db, { role, text, limit: 300 }),
-		db.sql<{ id: number; name: string }>`SELECT id, name FROM departments ORDER BY id`
+		departments(db)
 	]);
-	return { user, users, departments, roles: ROLES.map((r) => [r, ROLE_LABEL[r]]), role, text };
+	return { user, users, departments: departmentList, roles: ROLES.map((r) => [r, ROLE_LABEL[r]]), role, text };
 };
 
 const fields = async (request: Request) => Object.fromEntries([...(await request.formData()).entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>;

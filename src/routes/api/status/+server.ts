@@ -3,12 +3,10 @@
 // reached — at boot (phase 'waiting_database', with the attempts and the last error) or later (a
 // PostgreSQL that stopped answering: checked with one cheap statement per poll).
 import { current, open, progress, waiting, WAITING_MESSAGE } from '$lib/server/db/database';
-import { describeError } from '$lib/server/db/client';
+import { probe } from '$lib/server/db/health';
 import { api, jsonResponse } from '$lib/server/http/respond';
 
 const NO_STORE = { 'cache-control': 'no-store', 'retry-after': '2' };
-// a health check that hangs is no answer: a PostgreSQL that does not answer within this is down
-const PROBE_MS = 3000;
 
 export const GET = api(async () => {
 	void open(); // a fresh process starts opening (and seeding) on the first poll
@@ -35,19 +33,3 @@ export const GET = api(async () => {
 	}
 	return jsonResponse({ ...p, percent, ready: p.phase === 'ready' }, 200, { 'cache-control': 'no-store' });
 });
-
-/** null when PostgreSQL answers `SELECT 1` in time, else what went wrong. */
-async function probe(db: NonNullable<ReturnType<typeof current>>): Promise<{ code: string; message: string } | null> {
-	let timer: ReturnType<typeof setTimeout> | undefined;
-	const late = new Promise<never>((_, reject) => {
-		timer = setTimeout(() => reject(Object.assign(new Error(`数据库 ${PROBE_MS} 毫秒内没有应答`), { code: 'TIMEOUT' })), PROBE_MS);
-	});
-	try {
-		await Promise.race([db.query('SELECT 1'), late]);
-		return null;
-	} catch (e) {
-		return describeError(e);
-	} finally {
-		clearTimeout(timer);
-	}
-}

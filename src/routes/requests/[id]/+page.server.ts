@@ -2,14 +2,13 @@
 // form carries the version the user saw, so a stale page gets a clear conflict, not an overwrite.
 import { error, redirect } from '@sveltejs/kit';
 import { intParam } from '$lib/domain/apierror';
-import { allowedActions, authorityProblem, type RequestStatus } from '$lib/domain/workflow';
 import { visibleGridCodes } from '$lib/server/auth/visibility';
 import { dbFor } from '$lib/server/access/request';
 import { requestDetail } from '$lib/server/requests/detail';
 import { parseMove } from '$lib/server/requests/http';
 import { formFailure, pageUser } from '$lib/server/http/guards';
-import { referenceLists } from '$lib/server/requests/pages';
-import { moveRequest } from '$lib/server/requests/transition';
+import { referenceLists } from '$lib/server/queries/reference';
+import { moveRequest, offeredMoves } from '$lib/server/requests/transition';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -19,11 +18,7 @@ export const load: PageServerLoad = async (event) => {
 	const r = Number.isSafeInteger(id) && id > 0 ? await requestDetail(db, id) : null;
 	const grids = await visibleGridCodes(db, user);
 	if (!r || (grids && !grids.includes(r.gridCode))) error(404, { message: `诉求 ${event.params.id} 不存在或不在你的网格内` });
-	const assignment = {
-		departmentId: r.departmentId, gridManagerIds: r.gridManagerIds, leaderId: r.leaderId, mediatorId: r.mediatorId,
-		summonedDepartmentIds: r.summons.filter((s) => !s.reportedAt).map((s) => s.departmentId)
-	};
-	const actions = allowedActions(r.status as RequestStatus).filter((a) => !authorityProblem(a, user, assignment));
+	const actions = offeredMoves(user, r);
 	const { departments, mediators } = await referenceLists(db);
 	return { user, r, actions, departments, mediators };
 };

@@ -7,7 +7,7 @@ import { parseIdempotencyKey, parseNewRequest } from '$lib/domain/requestinput';
 import { dbFor } from '$lib/server/access/request';
 import { checkReportRate } from '$lib/server/access/limits';
 import { formFailure, pageUser } from '$lib/server/http/guards';
-import { referenceLists } from '$lib/server/requests/pages';
+import { referenceLists } from '$lib/server/queries/reference';
 import { reportRequest, type Photo } from '$lib/server/requests/report';
 import type { Actions, PageServerLoad } from './$types';
 
