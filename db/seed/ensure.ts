@@ -5,6 +5,9 @@ import type { Db } from '../../src/lib/server/db/client';
 import { generateDistrict, type DemoDistrict, type SeedOptions } from './generate';
 import { loadSteps } from './load';
 import { hashPassword } from '../../src/lib/server/auth/password';
+import { isSeeded, type OnProgress } from '../../src/lib/server/db/seeding';
+export { isSeeded, type OnProgress, type SeedProgress } from '../../src/lib/server/db/seeding';
+
 
 /** The demo district's sign-in password for the accounts of DEMO_PASSWORD_USERS (README). */
 export const DEMO_PASSWORD = 'Demo-2026-grid';
@@ -17,15 +20,6 @@ async function setDemoPasswords(db: Db): Promise<void> {
 		await db.sql`UPDATE users SET password_hash = ${await hashPassword(DEMO_PASSWORD)} WHERE id = ${u.id}`;
 	}
 }
-
-export interface SeedProgress {
-	phase: 'opening' | 'generating' | 'loading' | 'ready' | 'failed';
-	done: number;
-	total: number;
-	message: string;
-}
-
-export type OnProgress = (p: SeedProgress) => void;
 
 /** Tables the seed fills, children first. */
 const DATA_TABLES = [
@@ -46,10 +40,6 @@ export function seedOptionsFromEnv(env: Record<string, string | undefined> = pro
 	return Object.fromEntries(
 		Object.entries({ seed: num('SEED'), households: num('SEED_HOUSEHOLDS'), requests: num('SEED_REQUESTS'), hazards: num('SEED_HAZARDS') }).filter(([, v]) => v !== undefined)
 	);
-}
-
-export async function isSeeded(db: Db): Promise<boolean> {
-	return (await db.sql`SELECT 1 FROM app_meta WHERE key = 'seed'`).length > 0;
 }
 
 export async function ensureDemoDistrict(db: Db, onProgress: OnProgress = () => {}, options = seedOptionsFromEnv()): Promise<boolean> {

@@ -1,6 +1,6 @@
 // Map-data figures on a seeded database: tile latency through the server's own code path
 // (pointTile: SELECT → binary encoding → gzip → ETag, cache cleared = cold; then served from the
-// cache) against the bare SELECT it runs (TILE_SQL, same parameters, rows fetched and dropped),
+// cache) against the bare SELECT it runs (tileSql, same parameters, rows fetched and dropped),
 // for every z12 tile over the district; grid statistics the same way; and the bytes a 1280×800
 // view sends at district, street and grid zoom (MapLibre's fitBounds with 24 px padding on the
 // area; the densest street and grid, the worst case) against the points actually inside it.
@@ -11,7 +11,7 @@ import { mapCache } from '../../src/lib/server/queries/cache';
 import { asUser } from '../../src/lib/server/access/userdb';
 import { basemapGeojson } from '../../src/lib/server/queries/basemap';
 import { GRID_COUNTS_SQL, gridsGeojson, gridStats } from '../../src/lib/server/queries/grids';
-import { pointTile, TILE_SQL } from '../../src/lib/server/queries/pointTiles';
+import { pointTile, tileSql } from '../../src/lib/server/queries/pointTiles';
 import { versions } from '../../src/lib/server/queries/versions';
 import { p50, p95, timed, type Figures } from './report';
 
@@ -50,7 +50,7 @@ export async function benchTiles(db: Db, figures: Figures, print: (line: string)
 	for (const layer of LAYERS) {
 		const bare: number[] = [], cold: number[] = [], warm: number[] = [], rls: number[] = [];
 		for (const tile of tiles) {
-			bare.push((await timed(() => db.query(TILE_SQL[layer], tileBBox(tile))))[1]);
+			bare.push((await timed(() => db.run(tileSql(layer, tileBBox(tile)))))[1]);
 			mapCache.clear();
 			cold.push((await timed(() => pointTile(db, layer, tile)))[1]);
 			warm.push((await timed(() => pointTile(db, layer, tile)))[1]);
@@ -76,7 +76,7 @@ export async function benchTiles(db: Db, figures: Figures, print: (line: string)
 	}
 	const gsBare: number[] = [], gsCold: number[] = [];
 	for (let i = 0; i < 5; i++) {
-		gsBare.push((await timed(() => db.query(GRID_COUNTS_SQL)))[1]);
+		gsBare.push((await timed(() => db.run(GRID_COUNTS_SQL)))[1]);
 		mapCache.clear();
 		gsCold.push((await timed(() => gridStats(db, 'open_per_100')))[1]);
 	}

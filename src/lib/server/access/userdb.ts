@@ -5,7 +5,7 @@
 // is itself only a member of grid_app (connect.ts, 0011): the server's own reads see every row but
 // no personal column, and sign-in goes through SECURITY DEFINER functions.
 import type { Database, Db, Queryable, Row } from '../db/client';
-import { toParams } from '../db/client';
+import { withSql } from '../db/client';
 
 /** What page and endpoint code gets: queries and transactions, always as one user. */
 export interface UserDb extends Database {
@@ -33,10 +33,8 @@ export const APP_ROLE = 'grid_app';
  * a user's transaction: a signed-out visitor sees nothing, a user their own scope.
  */
 export async function enterUser(tx: Queryable, userId: number | null, ip: string | null = null): Promise<void> {
-	await tx.query(
-		`SELECT set_config('role', $1, true), set_config('app.user_id', $2, true), set_config('app.client_ip', $3, true), set_config('app.system_read', '', true)`,
-		[APP_ROLE, userId == null ? '' : String(userId), ip ?? '']
-	);
+	await tx.sql`SELECT set_config('role', ${APP_ROLE}, true), set_config('app.user_id', ${userId == null ? '' : String(userId)}, true),
+		set_config('app.client_ip', ${ip ?? ''}, true), set_config('app.system_read', '', true)`;
 }
 
 export function asUser(db: Db, user: { id: number; role: string } | null, ip: string | null = null): UserDb {
@@ -47,15 +45,14 @@ export function asUser(db: Db, user: { id: number; role: string } | null, ip: st
 			return fn(tx);
 		});
 	const query = <T extends Row = Row>(text: string, params?: unknown[]) => transaction((tx) => tx.query<T>(text, params));
-	return {
+	return withSql({
 		kind: db.kind,
 		userId,
 		scope: user == null ? 'none' : user.role === 'admin' || user.role === 'screen' ? 'all' : `u${user.id}`,
 		system: db,
 		transaction,
-		query,
-		sql: <T extends Row = Row>(strings: TemplateStringsArray, ...values: unknown[]) => query<T>(...toParams(strings, values))
-	};
+		query
+	});
 }
 
 /** A Database of either kind as the map's caches see it: a UserDb's scope, or 'all' for the server's own. */

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { sql as fragment, toQuery, type Fragment } from './sql';
 
 export type Row = Record<string, any>;
 
@@ -12,8 +13,10 @@ export type Row = Record<string, any>;
 export interface Queryable {
 	/** One statement with $1…$n parameters. */
 	query<T extends Row = Row>(text: string, params?: unknown[]): Promise<T[]>;
-	/** Tagged template: interpolated values become parameters, never text. */
+	/** Tagged template: interpolated values become parameters, never text; a Fragment (./sql.ts) is spliced in. */
 	sql<T extends Row = Row>(strings: TemplateStringsArray, ...values: unknown[]): Promise<T[]>;
+	/** Runs a statement composed from fragments (./sql.ts). */
+	run<T extends Row = Row>(statement: Fragment): Promise<T[]>;
 }
 
 /** Queries and transactions: what page and endpoint code needs (a UserDb, or the Db itself). */
@@ -42,11 +45,22 @@ export interface Db extends Database {
 const INT8 = 20;
 const NUMERIC = 1700;
 
-/** Turns a tagged template into `$n` text and a parameter list. */
+/** Turns a tagged template into `$n` text and a parameter list (nested Fragments flattened). */
 export function toParams(strings: TemplateStringsArray, values: unknown[]): [string, unknown[]] {
-	let text = strings[0];
-	for (let i = 0; i < values.length; i++) text += `$${i + 1}` + strings[i + 1];
-	return [text, values];
+	const { text, params } = toQuery(fragment(strings, ...values));
+	return [text, params];
+}
+
+/** `sql` and `run` for anything that has `query` (the database, a transaction, a user's view). */
+export function withSql<Q extends { query: Queryable['query'] }>(q: Q): Q & Queryable {
+	const run = <T extends Row>(statement: Fragment) => {
+		const { text, params } = toQuery(statement);
+		return q.query<T>(text, params);
+	};
+	return Object.assign(q, {
+		run,
+		sql: <T extends Row>(strings: TemplateStringsArray, ...values: unknown[]) => run<T>(fragment(strings, ...values))
+	});
 }
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
@@ -55,13 +69,6 @@ function copyStatement(table: string, columns: string[]): string {
 		if (!IDENT.test(name)) throw new Error(`copyIn: bad identifier "${name}"`);
 	}
 	return `COPY ${table} (${columns.join(', ')}) FROM STDIN`;
-}
-
-function withSql<Q extends { query: Queryable['query'] }>(q: Q): Q & Queryable {
-	return Object.assign(q, {
-		sql: <T extends Row>(strings: TemplateStringsArray, ...values: unknown[]) =>
-			q.query<T>(...toParams(strings, values))
-	});
 }
 
 export async function openPglite(dataDir?: string): Promise<Db> {

@@ -15,7 +15,7 @@ import { openPglite, openPostgres, type Db } from './client';
 import { migrate } from './migrate';
 import { LOCK_AFTER, LOCK_MINUTES } from '../auth/throttle';
 import { APP_ROLE } from '../access/userdb';
-import { ensureDemoDistrict, type OnProgress } from '../../../../db/seed/ensure';
+import { seedIfEmpty, type OnProgress } from './seeding';
 
 export interface Serving {
 	/** the connection the app serves with */
@@ -40,7 +40,7 @@ export function systemReadUrl(url: string): string {
 export async function openForServing(
 	env: Record<string, string | undefined> = process.env,
 	onProgress: OnProgress = () => {},
-	seed: Seeder = (db, p) => ensureDemoDistrict(db, p)
+	seed: Seeder = seedIfEmpty
 ): Promise<Serving> {
 	const ownerUrl = env.DATABASE_OWNER_URL;
 	if (!env.DATABASE_URL || !ownerUrl || ownerUrl === env.DATABASE_URL) {

@@ -6,7 +6,7 @@
 import { describeError, type Db } from './client';
 import { openForServing } from './connect';
 import { isStopping, onShutdown } from '../lifecycle';
-import type { SeedProgress } from '../../../../db/seed/ensure';
+import type { SeedProgress } from './seeding';
 
 /** The seeding's phases, and one more before them: the database cannot be reached yet. */
 export type Progress = Omit<SeedProgress, 'phase'> & { phase: SeedProgress['phase'] | 'waiting_database' };

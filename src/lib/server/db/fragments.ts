@@ -1,76 +1,71 @@
 // The KPI definitions as SQL predicates over `requests r`, shared by the KPI counts and their
-// drill-downs, so a number and the list behind it can never disagree. Fragments use `?` for
-// parameters; Where numbers them.
+// drill-downs, so a number and the list behind it can never disagree. Each is a Fragment (./sql.ts):
+// one definition, spliced into every query that needs it, its values bound as parameters there.
 import type { KpiKey } from '../../domain/kpi';
 import type { RequestFilter } from '../../domain/requestfilter';
 import { OPEN_STATUSES } from '../../domain/workflow';
+import { codes, ident, sql, type Fragment } from './sql';
 
-export class Where {
-	readonly parts: string[] = [];
-	readonly params: unknown[] = [];
-	/** Adds `fragment`, its `?`s bound to `values` in order. */
-	add(fragment: string, ...values: unknown[]): this {
-		let i = 0;
-		this.parts.push(fragment.replace(/\?/g, () => `$${this.params.push(values[i++])}`));
-		if (i !== values.length) throw new Error(`Where.add: ${values.length} values for ${i} placeholders`);
-		return this;
-	}
-	/** A parameter placeholder for use inside a fragment built by hand. */
-	param(value: unknown): string {
-		return `$${this.params.push(value)}`;
-	}
-	get text(): string {
-		return this.parts.length ? this.parts.join(' AND ') : 'true';
-	}
-}
+/**
+ * The open statuses of the state machine as an SQL list. Literals, not parameters: the planner
+ * matches requests_open_idx's predicate only against constants.
+ */
+export const OPEN_SQL: Fragment = codes(OPEN_STATUSES);
+export const DONE_SQL: Fragment = codes(['resolved', 'evaluated', 'closed']);
 
-/** The open statuses of the state machine as an SQL list, for queries built as text. */
-export const OPEN_SQL = `(${OPEN_STATUSES.map((s) => `'${s}'`).join(',')})`;
-export const DONE_SQL = `('resolved','evaluated','closed')`;
-
-/** 超期 at $now: open past the resolve deadline, or waiting for 接单 past the accept deadline. */
-export const overdueSql = (now: string) => `coalesce(r.status IN ${OPEN_SQL} AND (r.resolve_deadline < ${now}
+/** 超期 at `now`: open past the resolve deadline, or waiting for 接单 past the accept deadline. */
+export const overdueSql = (now: Date) => sql`coalesce(r.status IN ${OPEN_SQL} AND (r.resolve_deadline < ${now}
 	OR (r.status IN ('dispatched','reopened') AND r.accept_deadline < ${now})), false)`;
 
-/** Where a request is, who it belongs to: area prefix, department, a leader's 包联 areas. */
-export function scope(w: Where, f: Pick<RequestFilter, 'area' | 'department' | 'leader'>, alias = 'r'): Where {
-	if (f.area) w.add(`${alias}.grid_code LIKE ?`, `${f.area}%`);
-	if (f.department) w.add(`${alias}.department_id = ?`, f.department);
-	if (f.leader) w.add(`EXISTS (SELECT 1 FROM leader_pairings lp WHERE lp.leader_id = ? AND lp.target_kind = 'area'
-		AND ${alias}.grid_code LIKE lp.area_code || '%')`, f.leader);
+/** The table aliases scope() works on: requests r, households h, hazards h. */
+export type ScopeAlias = 'r' | 'h';
+
+/** Where a request is, who it belongs to: area prefix, department, a leader's 包联 areas (conditions to AND). */
+export function scope(f: Pick<RequestFilter, 'area' | 'department' | 'leader'>, alias: ScopeAlias = 'r'): Fragment[] {
+	const a = ident(alias);
+	const w: Fragment[] = [];
+	if (f.area) w.push(sql`${a}.grid_code LIKE ${`${f.area}%`}`);
+	if (f.department) w.push(sql`${a}.department_id = ${f.department}`);
+	if (f.leader) w.push(sql`EXISTS (SELECT 1 FROM leader_pairings lp WHERE lp.leader_id = ${f.leader} AND lp.target_kind = 'area'
+		AND ${a}.grid_code LIKE lp.area_code || '%')`);
 	return w;
 }
 
 export type RequestKpi = Exclude<KpiKey, 'visit_coverage' | 'hazard_rate'>;
 
-/**
- * [denominator, numerator] predicates of a request KPI over the period [from, to) at `now`.
- * `p` makes a placeholder for a value.
- */
-export function requestKpiSql(key: RequestKpi, p: (v: unknown) => string, from: Date, to: Date, now: Date): [string, string] {
-	const inPeriod = (col: string) => `(${col} >= ${p(from)} AND ${col} < ${p(to)})`;
+/** [denominator, numerator] predicates of a request KPI over the period [from, to) at `now`. */
+export function requestKpiSql(key: RequestKpi, from: Date, to: Date, now: Date): [Fragment, Fragment] {
+	const inPeriod = (col: Fragment) => sql`(${col} >= ${from} AND ${col} < ${to})`;
 	switch (key) {
 		case 'accept_rate':
-			return [inPeriod('r.dispatched_at'),
-				`EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = r.id AND e.action = 'accept' AND e.at <= r.accept_deadline)`];
+			return [inPeriod(sql`r.dispatched_at`),
+				sql`EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = r.id AND e.action = 'accept' AND e.at <= r.accept_deadline)`];
 		case 'close_rate': {
 			// 应办结: due within the period, and already due now
 			const end = to < now ? to : now;
-			return [`(r.resolve_deadline >= ${p(from)} AND r.resolve_deadline < ${p(end)})`, `r.status IN ${DONE_SQL}`];
+			return [sql`(r.resolve_deadline >= ${from} AND r.resolve_deadline < ${end})`, sql`r.status IN ${DONE_SQL}`];
 		}
 		case 'ontime_rate':
-			return [`(r.status IN ${DONE_SQL} AND ${inPeriod('r.resolved_at')})`, `r.resolved_at <= r.resolve_deadline`];
+			return [sql`(r.status IN ${DONE_SQL} AND ${inPeriod(sql`r.resolved_at`)})`, sql`r.resolved_at <= r.resolve_deadline`];
 		case 'solved_rate':
-			return [`(r.satisfaction IS NOT NULL AND ${inPeriod('r.evaluated_at')})`, `r.solved`];
+			return [sql`(r.satisfaction IS NOT NULL AND ${inPeriod(sql`r.evaluated_at`)})`, sql`r.solved`];
 		case 'satisfaction_rate':
-			return [`(r.satisfaction IS NOT NULL AND ${inPeriod('r.evaluated_at')})`, `r.satisfaction IN ('satisfied','basic')`];
+			return [sql`(r.satisfaction IS NOT NULL AND ${inPeriod(sql`r.evaluated_at`)})`, sql`r.satisfaction IN ('satisfied','basic')`];
 		case 'overdue':
-			return [overdueSql(p(now)), 'true'];
+			return [overdueSql(now), sql`true`];
 		case 'whistle_rate':
 			// requests behind the whistle numbers: summoned in the period / with an on-time 报到
-			return [`EXISTS (SELECT 1 FROM whistle_summons s WHERE s.request_id = r.id AND ${inPeriod('s.summoned_at')})`,
-				`EXISTS (SELECT 1 FROM whistle_summons s WHERE s.request_id = r.id AND ${inPeriod('s.summoned_at')} AND s.reported_at <= s.deadline)`];
+			return [sql`EXISTS (SELECT 1 FROM whistle_summons s WHERE s.request_id = r.id AND ${inPeriod(sql`s.summoned_at`)})`,
+				sql`EXISTS (SELECT 1 FROM whistle_summons s WHERE s.request_id = r.id AND ${inPeriod(sql`s.summoned_at`)} AND s.reported_at <= s.deadline)`];
 	}
 }
 
 export const REQUEST_KPIS: RequestKpi[] = ['accept_rate', 'close_rate', 'ontime_rate', 'solved_rate', 'satisfaction_rate', 'overdue'];
+
+/** count(*) of a request KPI's denominator and numerator, as columns "<key>_den" and "<key>_num". */
+export function kpiCountColumns(from: Date, to: Date, now: Date): Fragment[] {
+	return REQUEST_KPIS.flatMap((k) => {
+		const [den, num] = requestKpiSql(k, from, to, now);
+		return [sql`count(*) FILTER (WHERE ${den}) AS ${ident(`${k}_den`)}`, sql`count(*) FILTER (WHERE ${den} AND ${num}) AS ${ident(`${k}_num`)}`];
+	});
+}

@@ -9,8 +9,8 @@ import { contentDisposition, FORMAT_TYPE, isoCst, LAYER_LABEL, type ExportFormat
 import { recordExport as auditExport } from '../access/audit';
 import type { SessionUser } from '../auth/user';
 import type { Queryable } from '../db/client';
-import { Where } from '../db/fragments';
-import { LAYERS, piiColumns, type Column, type ExportQuery } from './layers';
+import { and, ident, join, sql } from '../db/sql';
+import { isPii, LAYERS, piiColumns, type Column, type ExportQuery, type PlainColumn } from './layers';
 
 export const EXPORT_BATCH = 5000;
 
@@ -66,9 +66,7 @@ export async function exportLayer(db: Queryable, user: SessionUser, layer: Expor
 
 async function countRows(db: Queryable, layer: ExportLayer, query: ExportQuery, user: SessionUser): Promise<number> {
 	const def = LAYERS[layer];
-	const w = new Where();
-	def.where(w, query, user);
-	const [{ n }] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${def.from} WHERE ${w.text}`, w.params);
+	const [{ n }] = await db.sql<{ n: number }>`SELECT count(*) AS n FROM ${def.from} WHERE ${and(def.where(query, user))}`;
 	return n;
 }
 
@@ -78,25 +76,24 @@ interface OutRow { id: string | number; values: Cell[]; geometry: string; lon: n
 async function* readBatches(db: Queryable, layer: ExportLayer, query: ExportQuery, user: SessionUser, format: ExportFormat,
 	unmasked: boolean, batchSize: number): AsyncGenerator<OutRow[]> {
 	const def = LAYERS[layer];
-	const geom = def.point ? def.geom : `ST_ForcePolygonCCW(${def.geom})`; // RFC 7946: outer rings counter-clockwise
-	const shape = format === 'geojson' ? `ST_AsGeoJSON(${geom}, 7) AS "_geometry"`
-		: def.point ? `ST_X(${def.geom}) AS "_lon", ST_Y(${def.geom}) AS "_lat"` : `ST_AsText(${def.geom}, 7) AS "_wkt"`;
-	const plain = def.columns.filter((c) => !c.kind.startsWith('pii_'));
-	const pii = def.columns.filter((c) => c.kind.startsWith('pii_'));
-	const select = plain.map((c) => `${c.sql} AS "${c.name}"`).join(', ');
+	const geom = def.point ? def.geom : sql`ST_ForcePolygonCCW(${def.geom})`; // RFC 7946: outer rings counter-clockwise
+	const shape = format === 'geojson' ? sql`ST_AsGeoJSON(${geom}, 7) AS "_geometry"`
+		: def.point ? sql`ST_X(${def.geom}) AS "_lon", ST_Y(${def.geom}) AS "_lat"` : sql`ST_AsText(${def.geom}, 7) AS "_wkt"`;
+	const plain = def.columns.filter((c): c is PlainColumn => !isPii(c));
+	const pii = def.columns.filter(isPii);
+	const select = join(plain.map((c) => sql`${c.sql} AS ${ident(c.name)}`));
+	const filter = def.where(query, user);
 	let last: unknown = null;
 	for (;;) {
-		const w = new Where();
-		def.where(w, query, user);
-		if (last !== null) w.add(`${def.key} > ?`, last);
-		const rows = await db.query(`SELECT ${select}, ${def.key} AS "_key", ${shape} FROM ${def.from} WHERE ${w.text}
-			ORDER BY ${def.key} LIMIT ${Number(batchSize)}`, w.params);
+		const w = last === null ? filter : [...filter, sql`${def.key} > ${last}`];
+		const rows = await db.sql`SELECT ${select}, ${def.key} AS "_key", ${shape} FROM ${def.from} WHERE ${and(w)}
+			ORDER BY ${def.key} LIMIT ${Number(batchSize)}`;
 		if (rows.length === 0) return;
 		if (def.pii && pii.length) {
 			// personal data for the whole batch in one call (the app role cannot read those columns)
-			const got = await db.query(`SELECT * FROM ${def.pii}($1, $2)`, [rows.map((r) => r._key), unmasked]);
+			const got = await db.sql`SELECT * FROM ${def.pii}(${rows.map((r) => r._key)}, ${unmasked})`;
 			const byKey = new Map(got.map((g) => [String(g.id), g]));
-			for (const r of rows) for (const c of pii) r[c.name] = byKey.get(String(r._key))?.[c.sql] ?? null;
+			for (const r of rows) for (const c of pii) r[c.name] = byKey.get(String(r._key))?.[c.field] ?? null;
 		}
 		yield rows.map((r) => ({
 			id: r._key, values: def.columns.map((c) => cell(c, r[c.name], unmasked)), geometry: r._geometry,

@@ -6,28 +6,33 @@ import { badParam, enumParam } from '../../domain/apierror';
 import { parseBbox, type ExportLayer } from '../../domain/exportspec';
 import { parseRequestFilter, type RequestFilter } from '../../domain/requestfilter';
 import { requestWhere } from '../requests/list';
-import { Where } from '../db/fragments';
+import { ident, sql, type Fragment } from '../db/sql';
 
 /**
  * text: as is; number; bool: true/false; time: timestamptz; tags: text[]; pii_*: personal data,
- * which the app role cannot read itself: `sql` names a column of the layer's `pii` function
+ * which the app role cannot read itself: `field` names a column of the layer's `pii` function
  * (pii_*_export of 0007), called once per batch of ids, masked or whole.
  */
-export type ColumnKind = 'text' | 'number' | 'bool' | 'time' | 'tags' | 'pii_name' | 'pii_phone' | 'pii_id';
-export interface Column { name: string; sql: string; kind: ColumnKind }
+export type PlainKind = 'text' | 'number' | 'bool' | 'time' | 'tags';
+export type PiiKind = 'pii_name' | 'pii_phone' | 'pii_id';
+export type ColumnKind = PlainKind | PiiKind;
+export interface PlainColumn { name: string; sql: Fragment; kind: PlainKind }
+export interface PiiColumn { name: string; field: string; kind: PiiKind }
+export type Column = PlainColumn | PiiColumn;
+export const isPii = (c: Column): c is PiiColumn => c.kind.startsWith('pii_');
 
 export interface LayerSql {
-	from: string;
+	from: Fragment;
 	/** unique, indexed sort key: batches are read as `key > last ORDER BY key` */
-	key: string;
+	key: Fragment;
 	/** the 0007 function that gives this layer's personal data for a batch of keys (masked or whole) */
-	pii?: string;
-	geom: string;
+	pii?: Fragment;
+	geom: Fragment;
 	/** points get lon/lat columns in CSV/XLSX; polygons and routes a WKT column */
 	point: boolean;
 	columns: Column[];
-	/** the layer's filters and the user's visible grids, added to `w`; `viewer` exports */
-	where(w: Where, q: ExportQuery, viewer: Viewer): void;
+	/** the layer's filters and the user's visible grids (conditions to AND); `viewer` exports */
+	where(q: ExportQuery, viewer: Viewer): Fragment[];
 }
 
 /** who exports: visits follow the /visits list's rule (四不两直 plans stay with their leader) */
@@ -61,107 +66,107 @@ export function parseExportQuery(p: URLSearchParams, grids: string[] | null, now
 	};
 }
 
-const cols = (kind: ColumnKind, ...pairs: [string, string][]): Column[] => pairs.map(([name, sql]) => ({ name, sql, kind }));
-const envelope = (w: Where, geom: string, b: [number, number, number, number]) =>
-	w.add(`${geom} && ST_MakeEnvelope(?, ?, ?, ?, 4326)`, ...b);
-const gridScope = (w: Where, column: string, q: ExportQuery) => {
-	if (q.area) w.add(`${column} LIKE ?`, `${q.area}%`);
-	if (q.grids) w.add(`${column} = ANY(?::text[])`, q.grids);
+const cols = (kind: PlainKind, ...pairs: [string, Fragment][]): Column[] => pairs.map(([name, sql]) => ({ name, sql, kind }));
+const envelope = (geom: Fragment, b: [number, number, number, number]) =>
+	sql`${geom} && ST_MakeEnvelope(${b[0]}, ${b[1]}, ${b[2]}, ${b[3]}, 4326)`;
+const gridScope = (w: Fragment[], column: Fragment, q: ExportQuery) => {
+	if (q.area) w.push(sql`${column} LIKE ${`${q.area}%`}`);
+	if (q.grids) w.push(sql`${column} = ANY(${q.grids}::text[])`);
+	return w;
 };
 
 export const LAYERS: Record<ExportLayer, LayerSql> = {
 	grids: {
-		from: 'grids g LEFT JOIN users u ON u.id = g.manager_id', key: 'g.code', geom: 'g.geom', point: false,
-		columns: cols('text', ['code', 'g.code'], ['name', 'g.name'], ['community_code', 'g.community_code'], ['manager', 'u.username']),
+		from: sql`grids g LEFT JOIN users u ON u.id = g.manager_id`, key: sql`g.code`, geom: sql`g.geom`, point: false,
+		columns: cols('text', ['code', sql`g.code`], ['name', sql`g.name`], ['community_code', sql`g.community_code`], ['manager', sql`u.username`]),
 		// boundaries are public: every signed-in user may export every grid
-		where: (w, q) => {
-			if (q.area) w.add('g.code LIKE ?', `${q.area}%`);
-			if (q.bbox) envelope(w, 'g.geom', q.bbox);
-		}
+		where: (q) => [
+			...(q.area ? [sql`g.code LIKE ${`${q.area}%`}`] : []),
+			...(q.bbox ? [envelope(sql`g.geom`, q.bbox)] : [])
+		]
 	},
 	areas: {
-		from: 'areas a', key: 'a.code', geom: 'a.geom', point: false,
-		columns: cols('text', ['code', 'a.code'], ['level', 'a.level'], ['name', 'a.name'], ['parent_code', 'a.parent_code'], ['setting', 'a.setting']),
-		where: (w, q) => {
-			if (q.area) w.add('a.code LIKE ?', `${q.area}%`);
-			if (q.bbox) envelope(w, 'a.geom', q.bbox);
-		}
+		from: sql`areas a`, key: sql`a.code`, geom: sql`a.geom`, point: false,
+		columns: cols('text', ['code', sql`a.code`], ['level', sql`a.level`], ['name', sql`a.name`], ['parent_code', sql`a.parent_code`], ['setting', sql`a.setting`]),
+		where: (q) => [
+			...(q.area ? [sql`a.code LIKE ${`${q.area}%`}`] : []),
+			...(q.bbox ? [envelope(sql`a.geom`, q.bbox)] : [])
+		]
 	},
 	households: {
-		from: 'households h JOIN buildings b ON b.id = h.building_id', key: 'h.id', pii: 'pii_households_export', geom: 'h.geom', point: true,
+		from: sql`households h JOIN buildings b ON b.id = h.building_id`, key: sql`h.id`, pii: ident('pii_households_export'), geom: sql`h.geom`, point: true,
 		columns: [
-			...cols('number', ['id', 'h.id']),
-			...cols('text', ['grid_code', 'h.grid_code'], ['building', 'b.name'], ['address', 'h.address']),
-			{ name: 'head_name', sql: 'name', kind: 'pii_name' },
-			{ name: 'phone', sql: 'phone', kind: 'pii_phone' },
-			{ name: 'id_number', sql: 'id_number', kind: 'pii_id' },
-			...cols('number', ['size', 'h.size']),
-			...cols('tags', ['tags', 'h.tags']),
-			...cols('time', ['last_visit_at', 'h.last_visit_at'])
+			...cols('number', ['id', sql`h.id`]),
+			...cols('text', ['grid_code', sql`h.grid_code`], ['building', sql`b.name`], ['address', sql`h.address`]),
+			{ name: 'head_name', field: 'name', kind: 'pii_name' },
+			{ name: 'phone', field: 'phone', kind: 'pii_phone' },
+			{ name: 'id_number', field: 'id_number', kind: 'pii_id' },
+			...cols('number', ['size', sql`h.size`]),
+			...cols('tags', ['tags', sql`h.tags`]),
+			...cols('time', ['last_visit_at', sql`h.last_visit_at`])
 		],
-		where: (w, q) => {
-			gridScope(w, 'h.grid_code', q);
-			if (q.bbox) envelope(w, 'h.geom', q.bbox);
+		where: (q) => {
+			const w = gridScope([], sql`h.grid_code`, q);
+			if (q.bbox) w.push(envelope(sql`h.geom`, q.bbox));
+			return w;
 		}
 	},
 	hazards: {
-		from: 'hazards z', key: 'z.id', geom: 'z.geom', point: true,
+		from: sql`hazards z`, key: sql`z.id`, geom: sql`z.geom`, point: true,
 		columns: [
-			...cols('text', ['code', 'z.code'], ['type', 'z.type']),
-			...cols('number', ['severity', 'z.severity']),
-			...cols('text', ['status', 'z.status'], ['title', 'z.title'], ['grid_code', 'z.grid_code']),
-			...cols('time', ['found_at', 'z.found_at'], ['rectify_deadline', 'z.rectify_deadline'], ['rectified_at', 'z.rectified_at'],
-				['reinspect_deadline', 'z.reinspect_deadline'], ['reinspected_at', 'z.reinspected_at'])
+			...cols('text', ['code', sql`z.code`], ['type', sql`z.type`]),
+			...cols('number', ['severity', sql`z.severity`]),
+			...cols('text', ['status', sql`z.status`], ['title', sql`z.title`], ['grid_code', sql`z.grid_code`]),
+			...cols('time', ['found_at', sql`z.found_at`], ['rectify_deadline', sql`z.rectify_deadline`], ['rectified_at', sql`z.rectified_at`],
+				['reinspect_deadline', sql`z.reinspect_deadline`], ['reinspected_at', sql`z.reinspected_at`])
 		],
-		where: (w, q) => {
-			gridScope(w, 'z.grid_code', q);
-			if (q.hazardStatuses) w.add('z.status = ANY(?::text[])', q.hazardStatuses);
-			if (q.hazardTypes) w.add('z.type = ANY(?::text[])', q.hazardTypes);
-			if (q.bbox) envelope(w, 'z.geom', q.bbox);
+		where: (q) => {
+			const w = gridScope([], sql`z.grid_code`, q);
+			if (q.hazardStatuses) w.push(sql`z.status = ANY(${q.hazardStatuses}::text[])`);
+			if (q.hazardTypes) w.push(sql`z.type = ANY(${q.hazardTypes}::text[])`);
+			if (q.bbox) w.push(envelope(sql`z.geom`, q.bbox));
+			return w;
 		}
 	},
 	requests: {
-		from: 'requests r LEFT JOIN departments d ON d.id = r.department_id', key: 'r.id', pii: 'pii_request_reporters_export', geom: 'r.geom', point: true,
+		from: sql`requests r LEFT JOIN departments d ON d.id = r.department_id`, key: sql`r.id`, pii: ident('pii_request_reporters_export'), geom: sql`r.geom`, point: true,
 		columns: [
-			...cols('text', ['code', 'r.code'], ['kind', 'r.kind'], ['category_code', 'r.category_code'], ['channel', 'r.channel'],
-				['status', 'r.status'], ['priority', 'r.priority'], ['title', 'r.title'], ['description', 'r.description'],
-				['grid_code', 'r.grid_code'], ['department', 'd.name']),
-			{ name: 'reporter_name', sql: 'name', kind: 'pii_name' },
-			{ name: 'reporter_phone', sql: 'phone', kind: 'pii_phone' },
-			...cols('text', ['address', 'r.address']),
-			...cols('time', ['reported_at', 'r.reported_at'], ['accept_deadline', 'r.accept_deadline'],
-				['resolve_deadline', 'r.resolve_deadline'], ['resolved_at', 'r.resolved_at']),
-			...cols('text', ['satisfaction', 'r.satisfaction'])
+			...cols('text', ['code', sql`r.code`], ['kind', sql`r.kind`], ['category_code', sql`r.category_code`], ['channel', sql`r.channel`],
+				['status', sql`r.status`], ['priority', sql`r.priority`], ['title', sql`r.title`], ['description', sql`r.description`],
+				['grid_code', sql`r.grid_code`], ['department', sql`d.name`]),
+			{ name: 'reporter_name', field: 'name', kind: 'pii_name' },
+			{ name: 'reporter_phone', field: 'phone', kind: 'pii_phone' },
+			...cols('text', ['address', sql`r.address`]),
+			...cols('time', ['reported_at', sql`r.reported_at`], ['accept_deadline', sql`r.accept_deadline`],
+				['resolve_deadline', sql`r.resolve_deadline`], ['resolved_at', sql`r.resolved_at`]),
+			...cols('text', ['satisfaction', sql`r.satisfaction`])
 		],
 		// the /requests list's own WHERE, so the export holds exactly the rows the list shows
-		where: (w, q) => {
-			const list = requestWhere({ ...q.request, area: q.request.area ?? q.area }, q.grids, q.now);
-			const shift = w.params.length;
-			w.parts.push(list.text.replace(/\$(\d+)/g, (_, n) => `$${Number(n) + shift}`));
-			w.params.push(...list.params);
-			if (q.bbox) envelope(w, 'r.geom', q.bbox);
-		}
+		where: (q) => [
+			...requestWhere({ ...q.request, area: q.request.area ?? q.area }, q.grids, q.now),
+			...(q.bbox ? [envelope(sql`r.geom`, q.bbox)] : [])
+		]
 	},
 	visits: {
-		from: 'visits v JOIN users u ON u.id = v.leader_id', key: 'v.id', geom: 'v.route', point: false,
+		from: sql`visits v JOIN users u ON u.id = v.leader_id`, key: sql`v.id`, geom: sql`v.route`, point: false,
 		columns: [
-			...cols('number', ['id', 'v.id']),
-			...cols('text', ['title', 'v.title'], ['visit_type', 'v.visit_type']),
-			...cols('bool', ['unannounced', 'v.unannounced']),
-			...cols('text', ['status', 'v.status'], ['planned_date', `to_char(v.planned_date, 'YYYY-MM-DD')`], ['leader', 'u.display_name']),
-			...cols('number', ['stops', '(SELECT count(*) FROM visit_stops s WHERE s.visit_id = v.id)'],
-				['requests', '(SELECT count(*) FROM requests r WHERE r.visit_id = v.id)']),
-			...cols('text', ['findings', 'v.findings'], ['decisions', 'v.decisions'])
+			...cols('number', ['id', sql`v.id`]),
+			...cols('text', ['title', sql`v.title`], ['visit_type', sql`v.visit_type`]),
+			...cols('bool', ['unannounced', sql`v.unannounced`]),
+			...cols('text', ['status', sql`v.status`], ['planned_date', sql`to_char(v.planned_date, 'YYYY-MM-DD')`], ['leader', sql`u.display_name`]),
+			...cols('number', ['stops', sql`(SELECT count(*) FROM visit_stops s WHERE s.visit_id = v.id)`],
+				['requests', sql`(SELECT count(*) FROM requests r WHERE r.visit_id = v.id)`]),
+			...cols('text', ['findings', sql`v.findings`], ['decisions', sql`v.decisions`])
 		],
 		// the /visits list's rule (visits/store.ts listVisits): admins all, a leader their own, others
 		// every announced plan and every visit already done
-		where: (w, q, viewer) => {
-			w.add(`(? OR v.leader_id = ? OR (? AND (NOT v.unannounced OR v.status = 'done')))`, viewer.role === 'admin', viewer.id, viewer.role !== 'screen');
-			if (q.area) w.add('EXISTS (SELECT 1 FROM visit_stops s WHERE s.visit_id = v.id AND s.grid_code LIKE ?)', `${q.area}%`);
-			if (q.bbox) envelope(w, 'v.route', q.bbox);
-		}
+		where: (q, viewer) => [
+			sql`(${viewer.role === 'admin'} OR v.leader_id = ${viewer.id} OR (${viewer.role !== 'screen'} AND (NOT v.unannounced OR v.status = 'done')))`,
+			...(q.area ? [sql`EXISTS (SELECT 1 FROM visit_stops s WHERE s.visit_id = v.id AND s.grid_code LIKE ${`${q.area}%`})`] : []),
+			...(q.bbox ? [envelope(sql`v.route`, q.bbox)] : [])
+		]
 	}
 };
 
 /** Columns that hold personal data, per layer (what an unmasked export reveals). */
-export const piiColumns = (layer: ExportLayer) => LAYERS[layer].columns.filter((c) => c.kind.startsWith('pii_')).map((c) => c.name);
+export const piiColumns = (layer: ExportLayer) => LAYERS[layer].columns.filter(isPii).map((c) => c.name);

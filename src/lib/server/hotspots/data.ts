@@ -3,6 +3,7 @@
 import type { Queryable } from '../db/client';
 import { systemOf } from '../access/userdb';
 import type { HotspotFilter } from './filters';
+import { and, sql, type Fragment } from '../db/sql';
 
 export interface GridInfo {
 	code: string; name: string; street: string; streetName: string; community: string; setting: 'urban' | 'rural';
@@ -41,32 +42,31 @@ async function loadGridSet(db: Queryable): Promise<GridSet> {
 	return { grids, index, neighbours };
 }
 
-/** The SQL predicate and parameters for the filter's rows (requests r or hazards h), with `$n` numbering from `first`. */
-function where(f: HotspotFilter, from: Date, to: Date): [string, unknown[]] {
-	const params: unknown[] = [from, to];
-	const parts: string[] = [];
+/** The conditions for the filter's rows (requests or hazards, as `t`) in [from, to). */
+function where(f: HotspotFilter, from: Date, to: Date): Fragment {
+	const w: Fragment[] = [];
 	if (f.source === 'requests') {
-		parts.push('t.reported_at >= $1 AND t.reported_at < $2');
-		if (f.category) { params.push(f.category); parts.push(`(t.category_code = $${params.length} OR t.category_code LIKE $${params.length} || '.%')`); }
-		if (f.status === 'open') parts.push(`t.status NOT IN ('resolved', 'evaluated', 'closed')`);
-		if (f.status === 'closed') parts.push(`t.status IN ('resolved', 'evaluated', 'closed')`);
+		w.push(sql`t.reported_at >= ${from} AND t.reported_at < ${to}`);
+		if (f.category) w.push(sql`(t.category_code = ${f.category} OR t.category_code LIKE ${f.category} || '.%')`);
+		if (f.status === 'open') w.push(sql`t.status NOT IN ('resolved', 'evaluated', 'closed')`);
+		if (f.status === 'closed') w.push(sql`t.status IN ('resolved', 'evaluated', 'closed')`);
 	} else {
-		parts.push('t.found_at >= $1 AND t.found_at < $2');
-		if (f.category) { params.push(f.category); parts.push(`t.type = $${params.length}`); }
-		if (f.status === 'open') parts.push(`t.status IN ('open', 'rectifying')`);
-		if (f.status === 'closed') parts.push(`t.status IN ('rectified', 'verified')`);
+		w.push(sql`t.found_at >= ${from} AND t.found_at < ${to}`);
+		if (f.category) w.push(sql`t.type = ${f.category}`);
+		if (f.status === 'open') w.push(sql`t.status IN ('open', 'rectifying')`);
+		if (f.status === 'closed') w.push(sql`t.status IN ('rectified', 'verified')`);
 	}
-	return [parts.join(' AND '), params];
+	return and(w);
 }
 
-const table = (f: HotspotFilter) => (f.source === 'requests' ? 'requests' : 'hazards');
+const table = (f: HotspotFilter) => (f.source === 'requests' ? sql`requests` : sql`hazards`);
 
 export interface Points { lonLat: Float64Array; grid: Int32Array; ids: number[] }
 
 export async function loadPoints(db: Queryable, f: HotspotFilter, set: GridSet, now: Date): Promise<Points> {
-	const [w, params] = where(f, new Date(now.getTime() - f.days * 86_400_000), now);
-	const rows = await db.query<{ id: number; x: number; y: number; g: string }>(
-		`SELECT t.id, ST_X(t.geom) AS x, ST_Y(t.geom) AS y, t.grid_code AS g FROM ${table(f)} t WHERE ${w} ORDER BY t.id`, params);
+	const w = where(f, new Date(now.getTime() - f.days * 86_400_000), now);
+	const rows = await db.sql<{ id: number; x: number; y: number; g: string }>`
+		SELECT t.id, ST_X(t.geom) AS x, ST_Y(t.geom) AS y, t.grid_code AS g FROM ${table(f)} t WHERE ${w} ORDER BY t.id`;
 	const lonLat = new Float64Array(rows.length * 2);
 	const grid = new Int32Array(rows.length);
 	rows.forEach((r, i) => { lonLat[2 * i] = r.x; lonLat[2 * i + 1] = r.y; grid[i] = set.index.get(r.g) ?? -1; });
@@ -76,12 +76,11 @@ export async function loadPoints(db: Queryable, f: HotspotFilter, set: GridSet, 
 /** Counts per grid for each of `f.periods` periods of `f.days` days ending now: result[p][i], oldest period first. */
 export async function periodCounts(db: Queryable, f: HotspotFilter, set: GridSet, now: Date): Promise<Float64Array[]> {
 	const span = f.days * 86_400_000;
-	const [w, params] = where(f, new Date(now.getTime() - f.periods * span), now);
-	const col = f.source === 'requests' ? 't.reported_at' : 't.found_at';
-	params.push(now, f.days * 86400);
-	const rows = await db.query<{ g: string; k: number; n: number }>(
-		`SELECT t.grid_code AS g, floor(extract(epoch FROM ($${params.length - 1}::timestamptz - ${col})) / $${params.length})::int AS k, count(*) AS n
-		 FROM ${table(f)} t WHERE ${w} GROUP BY 1, 2`, params);
+	const w = where(f, new Date(now.getTime() - f.periods * span), now);
+	const col = f.source === 'requests' ? sql`t.reported_at` : sql`t.found_at`;
+	const rows = await db.sql<{ g: string; k: number; n: number }>`
+		SELECT t.grid_code AS g, floor(extract(epoch FROM (${now}::timestamptz - ${col})) / ${f.days * 86400})::int AS k, count(*) AS n
+		 FROM ${table(f)} t WHERE ${w} GROUP BY 1, 2`;
 	const out = Array.from({ length: f.periods }, () => new Float64Array(set.grids.length));
 	for (const r of rows) {
 		const i = set.index.get(r.g);

@@ -4,6 +4,7 @@ import type { Feature, FeatureCollection } from 'geojson';
 import type { Layer, RowIssue } from '../../domain/import/types';
 import type { SessionUser } from '../auth/user';
 import type { Queryable } from '../db/client';
+import { sql, type Fragment } from '../db/sql';
 
 interface IssueRow { rn: number; where_: string; field: string | null; message: string; level: 'error' | 'warning' }
 interface Checked { issues: RowIssue[]; map: FeatureCollection }
@@ -38,9 +39,9 @@ export async function checkLayer(tx: Queryable, layer: Layer, o: CheckOptions): 
 
 /** ST_IsValid → ST_MakeValid (keeping the polygons), every ring oriented exterior-CCW (RFC 7946). */
 async function repairPolygons(tx: Queryable): Promise<IssueRow[]> {
-	await tx.query(`UPDATE import_stage SET invalid_reason = ST_IsValidReason(geom) WHERE NOT ST_IsValid(geom)`);
-	await tx.query(`UPDATE import_stage SET geom = ST_CollectionExtract(ST_MakeValid(geom), 3) WHERE invalid_reason IS NOT NULL`);
-	await tx.query(`UPDATE import_stage SET geom = ST_ForcePolygonCCW(ST_Multi(geom)) WHERE NOT ST_IsEmpty(geom)`);
+	await tx.sql`UPDATE import_stage SET invalid_reason = ST_IsValidReason(geom) WHERE NOT ST_IsValid(geom)`;
+	await tx.sql`UPDATE import_stage SET geom = ST_CollectionExtract(ST_MakeValid(geom), 3) WHERE invalid_reason IS NOT NULL`;
+	await tx.sql`UPDATE import_stage SET geom = ST_ForcePolygonCCW(ST_Multi(geom)) WHERE NOT ST_IsEmpty(geom)`;
 	return tx.sql<IssueRow>`
 		SELECT rn, where_, 'geometry' AS field,
 		       CASE WHEN ST_IsEmpty(geom) OR ST_Area(geom) = 0 THEN 'error' ELSE 'warning' END AS level,
@@ -124,17 +125,17 @@ async function tiling(tx: Queryable, issues: IssueRow[]): Promise<Feature[]> {
 		WHERE a.code IN (SELECT v->>'community_code' FROM import_stage) AND a.level = 'community'`;
 	for (const f of frames) features.unshift({ type: 'Feature', properties: { kind: 'community', label: f.name }, geometry: JSON.parse(f.geom) });
 	// and the grids already there, which the new ones must fit between
-	const existing = await tx.query<{ name: string; geom: string }>(`
+	const existing = await tx.sql<{ name: string; geom: string }>`
 		SELECT g.name, ST_AsGeoJSON(g.geom, 6) AS geom FROM grids g
-		WHERE g.community_code IN (SELECT v->>'community_code' FROM import_stage) ORDER BY g.code LIMIT 300`);
+		WHERE g.community_code IN (SELECT v->>'community_code' FROM import_stage) ORDER BY g.code LIMIT 300`;
 	for (const g of existing) features.unshift({ type: 'Feature', properties: { kind: 'grid', label: g.name }, geometry: JSON.parse(g.geom) });
 	return features;
 }
 
 /** Each point's grid by ST_Covers; a grid code written in the file must agree with it. */
 async function matchGrids(tx: Queryable, crsLabel: string): Promise<IssueRow[]> {
-	await tx.query(`UPDATE import_stage s SET grid_code = (
-		SELECT g.code FROM grids g WHERE ST_Covers(g.geom, s.geom) ORDER BY g.code LIMIT 1)`);
+	await tx.sql`UPDATE import_stage s SET grid_code = (
+		SELECT g.code FROM grids g WHERE ST_Covers(g.geom, s.geom) ORDER BY g.code LIMIT 1)`;
 	return tx.sql<IssueRow>`
 		SELECT s.rn, s.where_, CASE WHEN s.grid_code IS NULL THEN '经度/纬度' ELSE '网格编码' END AS field, 'error' AS level,
 		  CASE WHEN s.grid_code IS NULL
@@ -147,19 +148,19 @@ async function matchGrids(tx: Queryable, crsLabel: string): Promise<IssueRow[]> 
 }
 
 async function codeTaken(tx: Queryable, layer: 'hazards' | 'requests'): Promise<IssueRow[]> {
-	const [table, label] = layer === 'hazards' ? ['hazards', '隐患编号'] : ['requests', '诉求编号'];
-	return tx.query<IssueRow>(`
-		SELECT s.rn, s.where_, $1::text AS field, 'error' AS level, format('%s %s 已存在', $1::text, t.code) AS message
-		FROM import_stage s JOIN ${table} t ON t.code = s.v->>'code'`, [label]);
+	const [table, label] = layer === 'hazards' ? [sql`hazards`, '隐患编号'] : [sql`requests`, '诉求编号'];
+	return tx.sql<IssueRow>`
+		SELECT s.rn, s.where_, ${label}::text AS field, 'error' AS level, format('%s %s 已存在', ${label}::text, t.code) AS message
+		FROM import_stage s JOIN ${table} t ON t.code = s.v->>'code'`;
 }
 
 /** A category by its code, its 小类 name, or “大类/小类”; only a leaf (小类) may be used. */
 async function matchCategories(tx: Queryable): Promise<IssueRow[]> {
-	await tx.query(`UPDATE import_stage s SET category_code = (
+	await tx.sql`UPDATE import_stage s SET category_code = (
 		SELECT CASE WHEN count(*) = 1 THEN min(c.code) END
 		FROM categories c LEFT JOIN categories p ON p.code = c.parent_code
 		WHERE NOT EXISTS (SELECT 1 FROM categories k WHERE k.parent_code = c.code)
-		  AND (c.code = s.v->>'category' OR c.name = s.v->>'category' OR p.name || '/' || c.name = s.v->>'category'))`);
+		  AND (c.code = s.v->>'category' OR c.name = s.v->>'category' OR p.name || '/' || c.name = s.v->>'category'))`;
 	return tx.sql<IssueRow>`
 		SELECT s.rn, s.where_, '类别' AS field, 'error' AS level,
 		       format('无法识别诉求类别“%s”：请填写小类编码、小类名称或“大类/小类”', s.v->>'category') AS message
@@ -171,19 +172,19 @@ async function stagedFeatures(tx: Queryable, layer: Layer, issues: IssueRow[]): 
 	const bad = new Set(issues.filter((i) => i.level === 'error').map((i) => i.rn));
 	const repaired = new Set(issues.filter((i) => i.level === 'warning' && i.message.includes('ST_MakeValid')).map((i) => i.rn));
 	const polygons = layer === 'areas' || layer === 'grids';
-	const rows = await tx.query<{ rn: number; label: string; geom: string }>(`
+	const rows = await tx.sql<{ rn: number; label: string; geom: string }>`
 		SELECT rn, coalesce(v->>'name', v->>'code', v->>'head_name', '') AS label,
 		       ST_AsGeoJSON(CASE WHEN ST_NPoints(geom) > 500 THEN ST_SimplifyPreserveTopology(geom, 0.00001) ELSE geom END, 6) AS geom
-		FROM import_stage ORDER BY rn LIMIT ${MAP_FEATURES}`);
+		FROM import_stage ORDER BY rn LIMIT ${MAP_FEATURES}`;
 	const features: Feature[] = rows.map((r) => ({
 		type: 'Feature',
 		properties: { kind: bad.has(r.rn) ? 'error' : repaired.has(r.rn) ? 'repaired' : 'row', row: r.rn, label: polygons ? r.label : '' },
 		geometry: JSON.parse(r.geom)
 	}));
 	if (!polygons && rows.length) {
-		const grids = await tx.query<{ code: string; name: string; geom: string }>(`
+		const grids = await tx.sql<{ code: string; name: string; geom: string }>`
 			SELECT g.code, g.name, ST_AsGeoJSON(ST_SimplifyPreserveTopology(g.geom, 0.00002), 6) AS geom FROM grids g
-			WHERE g.geom && (SELECT ST_Expand(ST_SetSRID(ST_Extent(geom)::geometry, 4326), 0.002) FROM import_stage) ORDER BY g.code LIMIT 300`);
+			WHERE g.geom && (SELECT ST_Expand(ST_SetSRID(ST_Extent(geom)::geometry, 4326), 0.002) FROM import_stage) ORDER BY g.code LIMIT 300`;
 		features.unshift(...grids.map((g): Feature => ({ type: 'Feature', properties: { kind: 'grid', label: g.name }, geometry: JSON.parse(g.geom) })));
 	}
 	return features;
@@ -191,47 +192,47 @@ async function stagedFeatures(tx: Queryable, layer: Layer, issues: IssueRow[]): 
 
 /** Staged rows → real tables; returns the rows written per table. */
 export async function writeLayer(tx: Queryable, layer: Layer, user: SessionUser | null): Promise<Record<string, number>> {
-	const count = async (text: string, params: unknown[] = []) => (await tx.query(text + ' RETURNING 1', params)).length;
+	const count = async (statement: Fragment) => (await tx.sql`${statement} RETURNING 1`).length;
 	switch (layer) {
 		case 'areas':
 			// one statement: a parent and its children may come in any order (the FK is checked at its end)
-			return { areas: await count(`INSERT INTO areas (code, level, name, parent_code, setting, geom, label_point)
+			return { areas: await count(sql`INSERT INTO areas (code, level, name, parent_code, setting, geom, label_point)
 				SELECT v->>'code', v->>'level', v->>'name', v->>'parent_code', v->>'setting', geom, ST_PointOnSurface(geom) FROM import_stage ORDER BY length(v->>'code'), rn`) };
 		case 'grids':
-			return { grids: await count(`INSERT INTO grids (code, community_code, name, geom, label_point)
+			return { grids: await count(sql`INSERT INTO grids (code, community_code, name, geom, label_point)
 				SELECT v->>'code', v->>'community_code', v->>'name', geom, ST_PointOnSurface(geom) FROM import_stage ORDER BY rn`) };
 		case 'households': {
 			// a household lives in a building: the named 楼栋 in its grid, else one per address
-			const buildingName = `coalesce(nullif(v->>'building', ''), v->>'address')`;
-			const buildings = await count(`INSERT INTO buildings (grid_code, name, kind, floors, geom)
+			const buildingName = (v: Fragment) => sql`coalesce(nullif(${v}->>'building', ''), ${v}->>'address')`;
+			const buildings = await count(sql`INSERT INTO buildings (grid_code, name, kind, floors, geom)
 				SELECT grid_code, bname, 'apartment', 1, (array_agg(geom ORDER BY rn))[1]
-				FROM (SELECT rn, grid_code, ${buildingName} AS bname, geom FROM import_stage) s
+				FROM (SELECT rn, grid_code, ${buildingName(sql`v`)} AS bname, geom FROM import_stage) s
 				WHERE NOT EXISTS (SELECT 1 FROM buildings b WHERE b.grid_code = s.grid_code AND b.name = s.bname)
 				GROUP BY grid_code, bname`);
-			await tx.query(`UPDATE import_stage s SET building_id = b.id
+			await tx.sql`UPDATE import_stage s SET building_id = b.id
 				FROM (SELECT grid_code, name, min(id) AS id FROM buildings WHERE grid_code IN (SELECT DISTINCT grid_code FROM import_stage) GROUP BY grid_code, name) b
-				WHERE b.grid_code = s.grid_code AND b.name = ${buildingName.replaceAll('v->>', 's.v->>')}`);
-			const households = await count(`INSERT INTO households (building_id, grid_code, address, head_name, phone, id_number, size, tags, geom)
+				WHERE b.grid_code = s.grid_code AND b.name = ${buildingName(sql`s.v`)}`;
+			const households = await count(sql`INSERT INTO households (building_id, grid_code, address, head_name, phone, id_number, size, tags, geom)
 				SELECT building_id, grid_code, v->>'address', v->>'head_name', v->>'phone', v->>'id_number', (v->>'size')::smallint,
 				       ARRAY(SELECT jsonb_array_elements_text(coalesce(v->'tags', '[]'))), geom
 				FROM import_stage ORDER BY rn`);
 			return { buildings, households };
 		}
 		case 'hazards':
-			return { hazards: await count(`INSERT INTO hazards (code, type, severity, status, title, grid_code, found_at, rectify_deadline, rectified_at, reinspect_deadline, reinspected_at, geom)
+			return { hazards: await count(sql`INSERT INTO hazards (code, type, severity, status, title, grid_code, found_at, rectify_deadline, rectified_at, reinspect_deadline, reinspected_at, geom)
 				SELECT v->>'code', v->>'type', (v->>'severity')::smallint, v->>'status', v->>'title', grid_code, (v->>'found_at')::timestamptz, (v->>'rectify_deadline')::timestamptz,
 				       (v->>'rectified_at')::timestamptz, (v->>'reinspect_deadline')::timestamptz, (v->>'reinspected_at')::timestamptz, geom
 				FROM import_stage ORDER BY rn`) };
 		case 'requests': {
 			// every request starts as reported with its 'report' event: the only legal first move
-			const requests = await count(`INSERT INTO requests (code, kind, category_code, channel, status, priority, title, description, grid_code,
+			const requests = await count(sql`INSERT INTO requests (code, kind, category_code, channel, status, priority, title, description, grid_code,
 				  reporter_name, reporter_phone, address, reported_at, created_by, details, geom)
 				SELECT v->>'code', v->>'kind', category_code, v->>'channel', 'reported', v->>'priority', v->>'title', coalesce(v->>'description', ''), grid_code,
-				       v->>'reporter_name', v->>'reporter_phone', v->>'address', (v->>'reported_at')::timestamptz, $1::int, '{"imported": true}'::jsonb, geom
-				FROM import_stage ORDER BY rn`, [user?.id ?? null]);
-			const events = await count(`INSERT INTO request_events (request_id, from_status, to_status, action, actor_id, at, reason, payload)
-				SELECT r.id, NULL, 'reported', 'report', $1::int, r.reported_at, '导入', jsonb_build_object('channel', r.channel, 'imported', true)
-				FROM import_stage s JOIN requests r ON r.code = s.v->>'code' ORDER BY s.rn`, [user?.id ?? null]);
+				       v->>'reporter_name', v->>'reporter_phone', v->>'address', (v->>'reported_at')::timestamptz, ${user?.id ?? null}::int, '{"imported": true}'::jsonb, geom
+				FROM import_stage ORDER BY rn`);
+			const events = await count(sql`INSERT INTO request_events (request_id, from_status, to_status, action, actor_id, at, reason, payload)
+				SELECT r.id, NULL, 'reported', 'report', ${user?.id ?? null}::int, r.reported_at, '导入', jsonb_build_object('channel', r.channel, 'imported', true)
+				FROM import_stage s JOIN requests r ON r.code = s.v->>'code' ORDER BY s.rn`);
 			return { requests, request_events: events };
 		}
 	}

@@ -110,7 +110,7 @@ export async function runImport(db: Database, user: SessionUser | null, input: I
 				RETURNING id`;
 			report.jobId = job.id;
 			report.committed = true;
-			await tx.query('DROP TABLE import_stage');
+			await tx.sql`DROP TABLE import_stage`;
 			return report;
 		});
 	} catch (e) {
@@ -124,10 +124,10 @@ export async function runImport(db: Database, user: SessionUser | null, input: I
 
 /** Clean rows into import_stage, a temporary table gone with the transaction. */
 async function stage(tx: Queryable, rows: CleanRow[], progress: OnImportProgress) {
-	await tx.query(`CREATE TEMP TABLE import_stage (
+	await tx.sql`CREATE TEMP TABLE import_stage (
 		rn int PRIMARY KEY, where_ text NOT NULL, v jsonb NOT NULL, geom geometry(Geometry, 4326) NOT NULL,
 		invalid_reason text, grid_code text, category_code text, building_id int, new_id bigint
-	) ON COMMIT DROP`);
+	) ON COMMIT DROP`;
 	for (let i = 0; i < rows.length; ) {
 		progress({ phase: '写入暂存表', done: i, total: rows.length });
 		// at most CHUNK rows or CHUNK_VERTICES positions per statement: detailed boundaries stay small
@@ -136,9 +136,9 @@ async function stage(tx: Queryable, rows: CleanRow[], progress: OnImportProgress
 			vertices += countVertices(rows[i].geometry);
 			chunk.push({ row: rows[i].row, where: rows[i].where, v: rows[i].values, g: JSON.stringify(rows[i].geometry) });
 		}
-		await tx.query(`INSERT INTO import_stage (rn, where_, v, geom)
+		await tx.sql`INSERT INTO import_stage (rn, where_, v, geom)
 			SELECT (e->>'row')::int, e->>'where', e->'v', ST_SetSRID(ST_GeomFromGeoJSON(e->>'g'), 4326)
-			FROM jsonb_array_elements($1::jsonb) e`, [JSON.stringify(chunk)]);
+			FROM jsonb_array_elements(${JSON.stringify(chunk)}::jsonb) e`;
 	}
 	progress({ phase: '写入暂存表', done: rows.length, total: rows.length });
 }
@@ -165,14 +165,14 @@ async function removeDemoDistrict(tx: Queryable) {
 		throw new ImportFileError('no_password_admin', '替换后演示登录将关闭：请先为至少一个管理员设置密码，否则导入后无人能登录', 'replaceDemo');
 	}
 	// TRUNCATE needs the owner: import_remove_demo() (0011) checks admin and synthetic data again
-	await tx.query('SELECT import_remove_demo()');
+	await tx.sql`SELECT import_remove_demo()`;
 }
 
 /** Real data now: demo sign-in closes (isDemoDatabase) and the offline base map gets its land. */
 async function afterReplace(tx: Queryable) {
-	await tx.query(`UPDATE app_meta SET value = jsonb_set(value, '{synthetic}', 'false'), updated_at = now() WHERE key = 'seed'`);
-	await tx.query(`INSERT INTO basemap_features (kind, name, geom)
-		SELECT 'land', NULL, ST_Expand(ST_Envelope(geom), 0.05) FROM areas WHERE level = 'district'`);
+	await tx.sql`UPDATE app_meta SET value = jsonb_set(value, '{synthetic}', 'false'), updated_at = now() WHERE key = 'seed'`;
+	await tx.sql`INSERT INTO basemap_features (kind, name, geom)
+		SELECT 'land', NULL, ST_Expand(ST_Envelope(geom), 0.05) FROM areas WHERE level = 'district'`;
 }
 
 export { POLYGON_LAYERS };

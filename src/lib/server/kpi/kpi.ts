@@ -3,60 +3,51 @@
 import { DEFAULT_VISIT_DAYS, kpiValue, overallRag, rankScore, type KpiValue, type Rag } from '../../domain/kpi';
 import type { RequestFilter } from '../../domain/requestfilter';
 import type { Queryable } from '../db/client';
-import { OPEN_SQL, REQUEST_KPIS, requestKpiSql, scope, Where } from '../db/fragments';
+import { kpiCountColumns, OPEN_SQL, REQUEST_KPIS, scope } from '../db/fragments';
+import { and, join, sql, type Fragment } from '../db/sql';
 
 export type KpiScope = Pick<RequestFilter, 'area' | 'department' | 'leader' | 'from' | 'to'>;
 export interface KpiOptions { now?: Date; visitDays?: number }
 type Counts = Record<string, number>;
 
 /** GROUP BY key for child areas, or '' for one total. */
-const groupKey = (len: number | null, col: string) => (len ? `left(${col}, ${len})` : `''`);
+const groupKey = (len: number | null, col: Fragment) => (len ? sql`left(${col}, ${len})` : sql`''`);
 
 async function requestCounts(db: Queryable, s: KpiScope, now: Date, len: number | null): Promise<Map<string, Counts>> {
-	const w = scope(new Where(), s);
-	const p = (v: unknown) => w.param(v);
-	const cols = REQUEST_KPIS.flatMap((k) => {
-		const [den, num] = requestKpiSql(k, p, s.from, s.to, now);
-		return [`count(*) FILTER (WHERE ${den}) AS "${k}_den"`, `count(*) FILTER (WHERE ${den} AND ${num}) AS "${k}_num"`];
-	});
-	const text = `SELECT ${groupKey(len, 'r.grid_code')} AS code, ${cols.join(', ')},
+	return byCode(await db.sql`SELECT ${groupKey(len, sql`r.grid_code`)} AS code, ${join(kpiCountColumns(s.from, s.to, now))},
 		count(*) FILTER (WHERE r.status IN ${OPEN_SQL}) AS open
-		FROM requests r WHERE ${w.text} GROUP BY 1`;
-	return byCode(await db.query(text, w.params));
+		FROM requests r WHERE ${and(scope(s))} GROUP BY 1`);
 }
 
 async function whistleCounts(db: Queryable, s: KpiScope, len: number | null): Promise<Map<string, Counts>> {
-	const w = scope(new Where(), { area: s.area, leader: s.leader, department: null });
-	if (s.department) w.add('s.department_id = ?', s.department);
-	w.add('s.summoned_at >= ? AND s.summoned_at < ?', s.from, s.to);
-	const text = `SELECT ${groupKey(len, 'r.grid_code')} AS code, count(*) AS whistle_rate_den,
+	const w = scope({ area: s.area, leader: s.leader, department: null });
+	if (s.department) w.push(sql`s.department_id = ${s.department}`);
+	w.push(sql`s.summoned_at >= ${s.from} AND s.summoned_at < ${s.to}`);
+	return byCode(await db.sql`SELECT ${groupKey(len, sql`r.grid_code`)} AS code, count(*) AS whistle_rate_den,
 		count(*) FILTER (WHERE s.reported_at <= s.deadline) AS whistle_rate_num
-		FROM whistle_summons s JOIN requests r ON r.id = s.request_id WHERE ${w.text} GROUP BY 1`;
-	return byCode(await db.query(text, w.params));
+		FROM whistle_summons s JOIN requests r ON r.id = s.request_id WHERE ${and(w)} GROUP BY 1`);
 }
 
 async function householdCounts(db: Queryable, s: KpiScope, now: Date, days: number, len: number | null): Promise<Map<string, Counts>> {
-	const w = scope(new Where(), { area: s.area, leader: s.leader, department: null }, 'h');
+	const w = scope({ area: s.area, leader: s.leader, department: null }, 'h');
 	const asOf = s.to < now ? s.to : now;
 	const since = new Date(asOf.getTime() - days * 86_400_000);
 	// at the present moment households.last_visit_at answers without touching door_knocks
 	const visited = now.getTime() - asOf.getTime() < 3600_000
-		? `h.last_visit_at > ${w.param(since)}`
+		? sql`h.last_visit_at > ${since}`
 		// EXISTS: one probe of door_knocks_household_idx per household, linear in households. Not
 		// `h.id IN (SELECT household_id …)`: faster at 200 000 households, but at 1 000 000 its hash
 		// outgrows work_mem and PostgreSQL rescans the subquery for every household (minutes; npm run bench)
-		: `EXISTS (SELECT 1 FROM door_knocks k WHERE k.household_id = h.id AND k.visited_at > ${w.param(since)} AND k.visited_at <= ${w.param(asOf)})`;
-	const text = `SELECT ${groupKey(len, 'h.grid_code')} AS code, count(*) AS visit_coverage_den,
-		count(*) FILTER (WHERE ${visited}) AS visit_coverage_num FROM households h WHERE ${w.text} GROUP BY 1`;
-	return byCode(await db.query(text, w.params));
+		: sql`EXISTS (SELECT 1 FROM door_knocks k WHERE k.household_id = h.id AND k.visited_at > ${since} AND k.visited_at <= ${asOf})`;
+	return byCode(await db.sql`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, count(*) AS visit_coverage_den,
+		count(*) FILTER (WHERE ${visited}) AS visit_coverage_num FROM households h WHERE ${and(w)} GROUP BY 1`);
 }
 
 async function hazardCounts(db: Queryable, s: KpiScope, now: Date, len: number | null): Promise<Map<string, Counts>> {
-	const w = scope(new Where(), { area: s.area, leader: s.leader, department: null }, 'h');
-	w.add('h.rectify_deadline >= ? AND h.rectify_deadline < ?', s.from, s.to < now ? s.to : now);
-	const text = `SELECT ${groupKey(len, 'h.grid_code')} AS code, count(*) AS hazard_rate_den,
-		count(*) FILTER (WHERE h.status = 'verified') AS hazard_rate_num FROM hazards h WHERE ${w.text} GROUP BY 1`;
-	return byCode(await db.query(text, w.params));
+	const w = scope({ area: s.area, leader: s.leader, department: null }, 'h');
+	w.push(sql`h.rectify_deadline >= ${s.from} AND h.rectify_deadline < ${s.to < now ? s.to : now}`);
+	return byCode(await db.sql`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, count(*) AS hazard_rate_den,
+		count(*) FILTER (WHERE h.status = 'verified') AS hazard_rate_num FROM hazards h WHERE ${and(w)} GROUP BY 1`);
 }
 
 function byCode(rows: Counts[]): Map<string, Counts> {
@@ -96,9 +87,10 @@ export async function rankChildren(db: Queryable, s: KpiScope, o: KpiOptions = {
 	const len = s.area ? { 6: 9, 9: 12, 12: 15 }[s.area.length] ?? null : 9;
 	if (!len) return [];
 	const counts = await countAll(db, s, o, len);
-	const names = await db.query<{ code: string; name: string }>(
-		len === 15 ? `SELECT code, name FROM grids WHERE code LIKE $1` : `SELECT code, name FROM areas WHERE length(code) = $2 AND code LIKE $1`,
-		len === 15 ? [`${s.area ?? ''}%`] : [`${s.area ?? ''}%`, len]);
+	const like = `${s.area ?? ''}%`;
+	const names = len === 15
+		? await db.sql<{ code: string; name: string }>`SELECT code, name FROM grids WHERE code LIKE ${like}`
+		: await db.sql<{ code: string; name: string }>`SELECT code, name FROM areas WHERE length(code) = ${len} AND code LIKE ${like}`;
 	return names
 		.map(({ code, name }) => {
 			const c = counts.get(code) ?? {};
@@ -113,9 +105,8 @@ export interface WishCounts { posted: number; claimed: number; fulfilled: number
 
 /** 微心愿 of the scope posted in the period: how many were claimed (认领 = 接单) and fulfilled (办结). */
 export async function wishCounts(db: Queryable, s: KpiScope): Promise<WishCounts> {
-	const w = scope(new Where(), s);
-	w.add(`r.kind = 'wish'`).add('r.reported_at >= ? AND r.reported_at < ?', s.from, s.to);
-	const [row] = await db.query<WishCounts>(`SELECT count(*) AS posted, count(r.accepted_at) AS claimed,
-		count(r.resolved_at) AS fulfilled FROM requests r WHERE ${w.text}`, w.params);
+	const w = [...scope(s), sql`r.kind = 'wish'`, sql`r.reported_at >= ${s.from} AND r.reported_at < ${s.to}`];
+	const [row] = await db.sql<WishCounts>`SELECT count(*) AS posted, count(r.accepted_at) AS claimed,
+		count(r.resolved_at) AS fulfilled FROM requests r WHERE ${and(w)}`;
 	return row;
 }

@@ -11,7 +11,7 @@ import { OgcError, type ItemsQuery } from '../../domain/ogc';
 import type { SessionUser } from '../auth/user';
 import { visibleGridCodes } from '../auth/visibility';
 import type { Queryable } from '../db/client';
-import { Where } from '../db/fragments';
+import { and, sql, type Fragment } from '../db/sql';
 import { publicRequests } from '../open311/georeport';
 
 export type CollectionId = 'grids' | 'hazards' | 'requests';
@@ -23,13 +23,13 @@ export interface CollectionDef {
 	/** needs a signed-in user or an API key */
 	restricted: boolean;
 	/** the datetime parameter filters this column; null = the features have no time */
-	time: string | null;
+	time: Fragment | null;
 }
 
 export const COLLECTIONS: CollectionDef[] = [
 	{ id: 'grids', title: '网格', description: '网格边界（15 位网格编码），WGS84', restricted: false, time: null },
-	{ id: 'hazards', title: '隐患', description: '隐患台账：类型、等级、整改状态与时限（需登录或接口密钥，仅本人可见网格）', restricted: true, time: 'z.found_at' },
-	{ id: 'requests', title: '诉求', description: '公开诉求（与 Open311 相同的公开字段，不含个人信息；信访、纠纷、微心愿不公开）', restricted: false, time: 'r.reported_at' }
+	{ id: 'hazards', title: '隐患', description: '隐患台账：类型、等级、整改状态与时限（需登录或接口密钥，仅本人可见网格）', restricted: true, time: sql`z.found_at` },
+	{ id: 'requests', title: '诉求', description: '公开诉求（与 Open311 相同的公开字段，不含个人信息；信访、纠纷、微心愿不公开）', restricted: false, time: sql`r.reported_at` }
 ];
 
 export function collectionsFor(user: SessionUser | null): CollectionDef[] {
@@ -53,13 +53,13 @@ export async function extent(db: Queryable): Promise<[number, number, number, nu
 
 export interface Feature { type: 'Feature'; id: string; geometry: unknown; properties: Record<string, unknown> }
 
-const envelope = (w: Where, geom: string, q: ItemsQuery) => {
-	if (q.bbox) w.add(`${geom} && ST_MakeEnvelope(?, ?, ?, ?, 4326)`, ...q.bbox);
+const envelope = (w: Fragment[], geom: Fragment, q: ItemsQuery) => {
+	if (q.bbox) w.push(sql`${geom} && ST_MakeEnvelope(${q.bbox[0]}, ${q.bbox[1]}, ${q.bbox[2]}, ${q.bbox[3]}, 4326)`);
 };
-const during = (w: Where, column: string | null, q: ItemsQuery) => {
+const during = (w: Fragment[], column: Fragment | null, q: ItemsQuery) => {
 	if (!column || !q.datetime) return;
-	if (q.datetime[0]) w.add(`${column} >= ?`, q.datetime[0]);
-	if (q.datetime[1]) w.add(`${column} <= ?`, q.datetime[1]);
+	if (q.datetime[0]) w.push(sql`${column} >= ${q.datetime[0]}`);
+	if (q.datetime[1]) w.push(sql`${column} <= ${q.datetime[1]}`);
 };
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 
@@ -68,20 +68,20 @@ interface Page { matched: number; features: Feature[] }
 /** One page of a collection; `code` instead of a query fetches one feature by its id. */
 export async function readItems(db: Queryable, def: CollectionDef, user: SessionUser | null, q: ItemsQuery, code?: string): Promise<Page> {
 	if (def.id === 'requests') return requestItems(db, q, code);
-	const w = new Where();
-	if (code !== undefined) w.add(def.id === 'grids' ? 'g.code = ?' : 'z.code = ?', code);
+	const w: Fragment[] = [];
+	if (code !== undefined) w.push(def.id === 'grids' ? sql`g.code = ${code}` : sql`z.code = ${code}`);
 	if (def.id === 'grids') {
-		envelope(w, 'g.geom', q);
-		return page(db, `FROM grids g JOIN areas a ON a.code = g.community_code WHERE ${'$W'}`, w, q, 'g.code',
-			`g.code, g.name, g.community_code, a.name AS community, ST_AsGeoJSON(ST_ForcePolygonCCW(g.geom), 7) AS geometry`,
+		envelope(w, sql`g.geom`, q);
+		return page(db, sql`FROM grids g JOIN areas a ON a.code = g.community_code WHERE ${and(w)}`, q, sql`g.code`,
+			sql`g.code, g.name, g.community_code, a.name AS community, ST_AsGeoJSON(ST_ForcePolygonCCW(g.geom), 7) AS geometry`,
 			(r) => ({ code: r.code, name: r.name, community_code: r.community_code, community: r.community }));
 	}
 	const grids = await visibleGridCodes(db, user);
-	if (grids) w.add('z.grid_code = ANY(?::text[])', grids);
-	envelope(w, 'z.geom', q);
+	if (grids) w.push(sql`z.grid_code = ANY(${grids}::text[])`);
+	envelope(w, sql`z.geom`, q);
 	during(w, def.time, q);
-	return page(db, `FROM hazards z WHERE ${'$W'}`, w, q, 'z.code',
-		`z.code, z.type, z.severity, z.status, z.title, z.grid_code, z.found_at, z.rectify_deadline, z.rectified_at, z.reinspected_at,
+	return page(db, sql`FROM hazards z WHERE ${and(w)}`, q, sql`z.code`,
+		sql`z.code, z.type, z.severity, z.status, z.title, z.grid_code, z.found_at, z.rectify_deadline, z.rectified_at, z.reinspected_at,
 		 ST_AsGeoJSON(z.geom, 7) AS geometry`,
 		(r) => ({
 			code: r.code, type: r.type, type_label: HAZARD_TYPE[r.type] ?? r.type, severity: r.severity, severity_label: HAZARD_SEVERITY[r.severity] ?? null,
@@ -90,21 +90,21 @@ export async function readItems(db: Queryable, def: CollectionDef, user: Session
 		}));
 }
 
-async function page(db: Queryable, from: string, w: Where, q: ItemsQuery, key: string, select: string,
+/** `from` is the FROM … WHERE … clause; `key` orders the pages. */
+async function page(db: Queryable, from: Fragment, q: ItemsQuery, key: Fragment, select: Fragment,
 	props: (r: Record<string, any>) => Record<string, unknown>): Promise<Page> {
-	const sqlFrom = from.replace('$W', w.text);
-	const [{ n }] = await db.query<{ n: number }>(`SELECT count(*) AS n ${sqlFrom}`, w.params);
-	const rows = await db.query(`SELECT ${select} ${sqlFrom} ORDER BY ${key} LIMIT ${q.limit} OFFSET ${q.offset}`, w.params);
+	const [{ n }] = await db.sql<{ n: number }>`SELECT count(*) AS n ${from}`;
+	const rows = await db.sql`SELECT ${select} ${from} ORDER BY ${key} LIMIT ${q.limit} OFFSET ${q.offset}`;
 	return { matched: n, features: rows.map((r) => ({ type: 'Feature', id: r.code, geometry: JSON.parse(r.geometry), properties: props(r) })) };
 }
 
 async function requestItems(db: Queryable, q: ItemsQuery, code?: string): Promise<Page> {
-	const w = new Where();
-	if (code !== undefined) w.add('r.code = ?', code);
-	envelope(w, 'r.geom', q);
-	during(w, 'r.reported_at', q);
-	const [{ n }] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM requests r WHERE r.kind = 'request' AND ${w.text}`, w.params);
-	const rows = await publicRequests(db, w, 'r.code', q.limit, q.offset);
+	const w: Fragment[] = [];
+	if (code !== undefined) w.push(sql`r.code = ${code}`);
+	envelope(w, sql`r.geom`, q);
+	during(w, sql`r.reported_at`, q);
+	const [{ n }] = await db.sql<{ n: number }>`SELECT count(*) AS n FROM requests r WHERE r.kind = 'request' AND ${and(w)}`;
+	const rows = await publicRequests(db, w, sql`r.code`, q.limit, q.offset);
 	return {
 		matched: n,
 		features: rows.map(({ id: _, lat, long, ...props }) => ({

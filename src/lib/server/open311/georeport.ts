@@ -13,7 +13,8 @@ import { ApiError } from '../../domain/apierror';
 import type { NewRequest } from '../../domain/requestinput';
 import type { SessionUser } from '../auth/user';
 import type { Db, Queryable } from '../db/client';
-import { OPEN_SQL, Where } from '../db/fragments';
+import { OPEN_SQL } from '../db/fragments';
+import { and, sql, type Fragment } from '../db/sql';
 import { reportRequest } from '../requests/report';
 
 /** Category trees that are not citizen service requests. */
@@ -52,13 +53,13 @@ export interface PublicRequest {
 }
 
 /** The public face of requests: shared by Open311 and the OGC API. `w` holds extra conditions on r. */
-export async function publicRequests(db: Queryable, w: Where, order: string, limit: number, offset: number): Promise<PublicRequest[]> {
-	const rows = await db.query(`
+export async function publicRequests(db: Queryable, w: Fragment[], order: Fragment, limit: number, offset: number): Promise<PublicRequest[]> {
+	const rows = await db.sql`
 		SELECT r.id, r.code, r.status, r.category_code, c.name AS category_name, r.title, d.name AS department,
 		  r.reported_at, greatest(r.reported_at, r.dispatched_at, r.accepted_at, r.resolved_at, r.evaluated_at, r.closed_at) AS updated_at,
 		  r.resolve_deadline, r.household_id IS NOT NULL AS private_place, r.address, ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat
 		FROM requests r JOIN categories c ON c.code = r.category_code LEFT JOIN departments d ON d.id = r.department_id
-		WHERE r.kind = 'request' AND ${w.text} ORDER BY ${order} LIMIT ${Number(limit)} OFFSET ${Number(offset)}`, w.params);
+		WHERE r.kind = 'request' AND ${and(w)} ORDER BY ${order} LIMIT ${Number(limit)} OFFSET ${Number(offset)}`;
 	return rows.map((r) => {
 		const digits = r.private_place ? 1e3 : 1e5;
 		return {
@@ -74,18 +75,18 @@ export async function publicRequests(db: Queryable, w: Where, order: string, lim
 
 /** GET requests: the standard filters, newest first, one page. */
 export async function listOpen311Requests(db: Queryable, q: Open311Query): Promise<PublicRequest[]> {
-	const w = new Where();
-	if (q.ids) w.add('r.code = ANY(?::text[])', q.ids);
+	const w: Fragment[] = [];
+	if (q.ids) w.push(sql`r.code = ANY(${q.ids}::text[])`);
 	else {
-		w.add('r.reported_at >= ? AND r.reported_at <= ?', q.start, q.end);
-		if (q.serviceCodes) w.add('r.category_code = ANY(?::text[])', q.serviceCodes);
-		if (q.statuses?.length === 1) w.add(q.statuses[0] === 'open' ? `r.status IN ${OPEN_SQL}` : `r.status NOT IN ${OPEN_SQL}`);
+		w.push(sql`r.reported_at >= ${q.start} AND r.reported_at <= ${q.end}`);
+		if (q.serviceCodes) w.push(sql`r.category_code = ANY(${q.serviceCodes}::text[])`);
+		if (q.statuses?.length === 1) w.push(q.statuses[0] === 'open' ? sql`r.status IN ${OPEN_SQL}` : sql`r.status NOT IN ${OPEN_SQL}`);
 	}
-	return publicRequests(db, w, 'r.reported_at DESC, r.id DESC', q.pageSize, (q.page - 1) * q.pageSize);
+	return publicRequests(db, w, sql`r.reported_at DESC, r.id DESC`, q.pageSize, (q.page - 1) * q.pageSize);
 }
 
 export async function getOpen311Request(db: Queryable, code: string): Promise<PublicRequest> {
-	const [r] = await publicRequests(db, new Where().add('r.code = ?', code), 'r.id', 1, 0);
+	const [r] = await publicRequests(db, [sql`r.code = ${code}`], sql`r.id`, 1, 0);
 	if (!r) throw new Open311Error(404, `no such request "${code}"`, 'service_request_id');
 	return r;
 }

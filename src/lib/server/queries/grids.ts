@@ -5,6 +5,7 @@ import { legendFor, MEASURES, measureValue, type GridStat, type GridStats, type 
 import { makeCached, mapCache, type Cached } from './cache';
 import { scopeOf } from '../access/userdb';
 import { versions } from './versions';
+import { sql } from '../db/sql';
 
 // GeoJSON with 5 decimals (≈ 1 m): shared edges round identically on both sides.
 
@@ -40,11 +41,11 @@ export async function gridStats(db: Database, measure: MeasureKey): Promise<Cach
 const pick = (m: { label: string; unit: string }) => ({ label: m.label, unit: m.unit });
 
 async function gridCounts(db: Database): Promise<Omit<GridStat, 'value'>[]> {
-	return db.query(GRID_COUNTS_SQL);
+	return db.run(GRID_COUNTS_SQL);
 }
 
 /** Per-grid counts behind every measure (exported so the benchmark can time the bare query). */
-export const GRID_COUNTS_SQL = `
+export const GRID_COUNTS_SQL = sql`
 		WITH h AS (
 			SELECT grid_code, count(*) AS n,
 			       count(*) FILTER (WHERE last_visit_at >= now() - interval '90 days') AS visited

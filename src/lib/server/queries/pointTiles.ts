@@ -8,6 +8,7 @@ import { POINT_TILE_ZOOM, tileBBox, tilesCovering, type BBox, type Tile } from '
 import { makeCached, mapCache, type Cached } from './cache';
 import { scopeOf } from '../access/userdb';
 import { versions } from './versions';
+import { sql, type Fragment } from '../db/sql';
 
 export interface TileMeta {
 	ids: Int32Array;
@@ -21,29 +22,34 @@ interface PointRow {
 	a: number;
 }
 
-// Rows inside a tile's [west, south, east, north] = $1…$4; edges are half-open so a point on a
-// boundary belongs to exactly one tile. Exported as text so the benchmark times the same SELECT bare.
+// Rows inside a tile's [west, south, east, north]; edges are half-open so a point on a boundary
+// belongs to exactly one tile. Exported so the benchmark times the same SELECT bare.
 // No ORDER BY: rows() sorts by id (see there).
-const IN_TILE = `geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)
-	AND ST_X(geom) >= $1 AND ST_X(geom) < $3 AND ST_Y(geom) > $2 AND ST_Y(geom) <= $4`;
-export const TILE_SQL: Record<PointLayer, string> = {
-	households: `SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y, tags, last_visit_at AS v FROM households
-		WHERE ${IN_TILE}`,
-	// 未销号 hazards only: verified ones are closed and would bury the live ones
-	hazards: `SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y, severity, status,
+const inTile = ([w, s, e, n]: BBox) => sql`geom && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326)
+	AND ST_X(geom) >= ${w} AND ST_X(geom) < ${e} AND ST_Y(geom) > ${s} AND ST_Y(geom) <= ${n}`;
+export const tileSql = (layer: PointLayer, bbox: BBox): Fragment => {
+	switch (layer) {
+		case 'households':
+			return sql`SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y, tags, last_visit_at AS v FROM households
+		WHERE ${inTile(bbox)}`;
+		// 未销号 hazards only: verified ones are closed and would bury the live ones
+		case 'hazards':
+			return sql`SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y, severity, status,
 		       CASE WHEN status IN ('open', 'rectifying') THEN rectify_deadline < now()
 		            ELSE coalesce(reinspect_deadline < now(), false) END AS overdue
-		FROM hazards WHERE status <> 'verified' AND ${IN_TILE}`,
-	requests: `SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y, status, priority,
+		FROM hazards WHERE status <> 'verified' AND ${inTile(bbox)}`;
+		case 'requests':
+			return sql`SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y, status, priority,
 		       coalesce(resolve_deadline < now(), false) AS overdue
-		FROM requests WHERE status NOT IN ('resolved', 'evaluated', 'closed') AND ${IN_TILE}`
+		FROM requests WHERE status NOT IN ('resolved', 'evaluated', 'closed') AND ${inTile(bbox)}`;
+	}
 };
 
 async function rows(db: Database, layer: PointLayer, tile: Tile): Promise<PointRow[]> {
 	// id order here rather than ORDER BY id: the densest tile's 80 000 rows (200 000 households)
 	// spilled PostgreSQL's sort to disk, while the scan returns them nearly in id order already,
 	// which JavaScript's merge sort finishes in one pass
-	const r = (await db.query<any>(TILE_SQL[layer], tileBBox(tile))).sort((a, b) => a.id - b.id);
+	const r = (await db.run<any>(tileSql(layer, tileBBox(tile)))).sort((a, b) => a.id - b.id);
 	if (layer === 'households') {
 		const now = new Date();
 		return r.map((h) => ({ id: h.id, x: h.x, y: h.y, a: packHousehold(h.tags, visitClass(h.v && new Date(h.v), now)) }));

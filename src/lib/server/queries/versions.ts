@@ -5,6 +5,7 @@
 import type { Db, Queryable } from '../db/client';
 import { scopeOf, systemOf, type UserDb } from '../access/userdb';
 import type { Versions } from '../../domain/measures';
+import { ident, sql } from '../db/sql';
 
 
 /** How long a fingerprint is trusted before it is recomputed, ms. */
@@ -25,13 +26,13 @@ async function fingerprint(db: Db, now: number): Promise<Versions> {
 	// point layers: the write counter of 0009_scale.sql (bumped by a statement trigger on every
 	// write) plus max(id) from the primary key, in case a bulk load ran with triggers off
 	// (session_replication_role = replica); both O(1), whatever the table's size
-	const counter = (layer: string) => `(SELECT concat_ws('.', (SELECT last_value || '.' || is_called FROM data_version_${layer}), max(id)) FROM ${layer})`;
-	const [r] = await db.query<Record<keyof Versions, string>>(`SELECT
+	const counter = (layer: string) => sql`(SELECT concat_ws('.', (SELECT last_value || '.' || is_called FROM ${ident(`data_version_${layer}`)}), max(id)) FROM ${ident(layer)})`;
+	const [r] = await db.sql<Record<keyof Versions, string>>`SELECT
 		${counter('households')} AS households,
 		${counter('hazards')} AS hazards,
 		${counter('requests')} AS requests,
 		(SELECT concat_ws('.', count(*), sum(ST_NPoints(geom)), sum(hashtext(name))) FROM grids) AS grids,
-		(SELECT concat_ws('.', count(*), max(id), (SELECT count(*) FROM areas), (SELECT sum(hashtext(name)) FROM areas)) FROM basemap_features) AS basemap`);
+		(SELECT concat_ws('.', count(*), max(id), (SELECT count(*) FROM areas), (SELECT sum(hashtext(name)) FROM areas)) FROM basemap_features) AS basemap`;
 	const bucket = (ms: number) => Math.floor(now / ms).toString(36);
 	return {
 		households: `${hash(r.households)}-${bucket(3_600_000)}`,

@@ -4,7 +4,7 @@ import type { Queryable, Row } from '../db/client';
 import { overdueSql } from '../db/fragments';
 
 export async function requestDetail(db: Queryable, id: number, now = new Date()) {
-	const [r] = await db.query(`
+	const [r] = await db.sql`
 		SELECT r.id, r.code, r.kind, r.category_code AS category, c.name AS "categoryName", r.channel, r.status, r.priority, r.title,
 		       r.description, r.grid_code AS "gridCode", g.name AS "gridName", r.department_id AS "departmentId", d.name AS department, c.department_id AS "categoryDepartmentId",
 		       p.name AS reporter, p.phone, r.address, r.photo_path IS NOT NULL AS "hasPhoto",
@@ -13,11 +13,11 @@ export async function requestDetail(db: Queryable, id: number, now = new Date())
 		       r.resolve_deadline AS "resolveDeadline", r.satisfaction, r.solved, r.reopen_count AS "reopenCount",
 		       r.leader_id AS "leaderId", lu.display_name AS leader, r.mediator_id AS "mediatorId", mu.display_name AS mediator,
 		       r.claimed_by AS "claimedBy", r.details, r.version, ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat,
-		       ${overdueSql('$2')} AS overdue
+		       ${overdueSql(now)} AS overdue
 		FROM requests r JOIN categories c ON c.code = r.category_code JOIN grids g ON g.code = r.grid_code
 		LEFT JOIN departments d ON d.id = r.department_id LEFT JOIN users lu ON lu.id = r.leader_id LEFT JOIN users mu ON mu.id = r.mediator_id
 		CROSS JOIN LATERAL pii_request_reporter(r.id) p
-		WHERE r.id = $1`, [id, now]);
+		WHERE r.id = ${id}`;
 	if (!r) return null;
 	const events = await db.sql`
 		SELECT e.id, e.action, e.from_status AS "from", e.to_status AS "to", e.at, e.reason, e.payload,

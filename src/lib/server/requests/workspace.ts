@@ -4,6 +4,7 @@ import type { SessionUser } from '../auth/user';
 import type { Queryable } from '../db/client';
 import { householdsInGrids } from './households';
 import { listRequests } from './list';
+import { sql } from '../db/sql';
 
 const open = () => parseRequestFilter(new URLSearchParams('status=open&limit=200'));
 
@@ -30,8 +31,8 @@ export async function workspace(db: Queryable, user: SessionUser, visitDays: num
 		}
 		case 'leader':
 		case 'mediator': {
-			const col = user.role === 'leader' ? 'r.leader_id' : 'r.mediator_id';
-			const queue = await listRequests(db, open(), null, undefined, (w) => w.add(`${col} = ?`, user.id));
+			const col = user.role === 'leader' ? sql`r.leader_id` : sql`r.mediator_id`;
+			const queue = await listRequests(db, open(), null, undefined, sql`${col} = ${user.id}`);
 			return { kind: user.role, queue };
 		}
 		default: {

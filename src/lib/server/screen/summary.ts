@@ -8,7 +8,8 @@ import { HAZARD_TYPE } from '../../domain/labels';
 import { KPI_BY_KEY, kpiValue, rankScore, type KpiValue } from '../../domain/kpi';
 import type { Queryable } from '../db/client';
 import { computeKpis, rankChildren } from '../kpi/kpi';
-import { OPEN_SQL, overdueSql, REQUEST_KPIS, requestKpiSql, scope, Where } from '../db/fragments';
+import { kpiCountColumns, OPEN_SQL, overdueSql, REQUEST_KPIS, scope } from '../db/fragments';
+import { and, join } from '../db/sql';
 import { OPEN_STATUSES } from '../../domain/workflow';
 import { latestEventId } from '../live/hub';
 
@@ -84,18 +85,13 @@ async function trend(db: Queryable, area: string, now: Date) {
 
 /** Departments ranked by the request KPIs of db/fragments.ts, grouped by the responsible department. */
 async function departmentRanking(db: Queryable, area: string, from: Date, now: Date): Promise<RankRow[]> {
-	const w = scope(new Where(), { area, department: null, leader: null });
-	const p = (v: unknown) => w.param(v);
-	const cols = REQUEST_KPIS.flatMap((k) => {
-		const [den, num] = requestKpiSql(k, p, from, now, now);
-		return [`count(*) FILTER (WHERE ${den}) AS "${k}_den"`, `count(*) FILTER (WHERE ${den} AND ${num}) AS "${k}_num"`];
-	});
-	const rows = await db.query(`SELECT d.id, d.name, ${cols.join(', ')}, count(*) FILTER (WHERE r.status IN ${OPEN_SQL}) AS open,
-		(SELECT count(*) FROM whistle_summons s JOIN requests r2 ON r2.id = s.request_id WHERE s.department_id = d.id AND r2.grid_code LIKE ${p(area + '%')}
-			AND s.summoned_at >= ${p(from)} AND s.summoned_at < ${p(now)}) AS whistle_rate_den,
-		(SELECT count(*) FROM whistle_summons s JOIN requests r2 ON r2.id = s.request_id WHERE s.department_id = d.id AND r2.grid_code LIKE ${p(area + '%')}
-			AND s.summoned_at >= ${p(from)} AND s.summoned_at < ${p(now)} AND s.reported_at <= s.deadline) AS whistle_rate_num
-		FROM departments d JOIN requests r ON r.department_id = d.id WHERE ${w.text} GROUP BY d.id, d.name`, w.params);
+	const like = area + '%';
+	const rows = await db.sql`SELECT d.id, d.name, ${join(kpiCountColumns(from, now, now))}, count(*) FILTER (WHERE r.status IN ${OPEN_SQL}) AS open,
+		(SELECT count(*) FROM whistle_summons s JOIN requests r2 ON r2.id = s.request_id WHERE s.department_id = d.id AND r2.grid_code LIKE ${like}
+			AND s.summoned_at >= ${from} AND s.summoned_at < ${now}) AS whistle_rate_den,
+		(SELECT count(*) FROM whistle_summons s JOIN requests r2 ON r2.id = s.request_id WHERE s.department_id = d.id AND r2.grid_code LIKE ${like}
+			AND s.summoned_at >= ${from} AND s.summoned_at < ${now} AND s.reported_at <= s.deadline) AS whistle_rate_num
+		FROM departments d JOIN requests r ON r.department_id = d.id WHERE ${and(scope({ area, department: null, leader: null }))} GROUP BY d.id, d.name`;
 	return rows
 		.map((c) => {
 			const vs = [...REQUEST_KPIS, 'whistle_rate' as const].map((k) => kpiValue(k, Number(c[`${k}_num`] ?? 0), Number(c[`${k}_den`] ?? 0)));
@@ -108,13 +104,13 @@ async function departmentRanking(db: Queryable, area: string, from: Date, now: D
 
 async function alerts(db: Queryable, area: string, now: Date) {
 	const like = area + '%';
-	const overdue = await db.query<{ code: string; cat: string; place: string; hours: number; n: number }>(`
+	const overdue = await db.sql<{ code: string; cat: string; place: string; hours: number; n: number }>`
 		SELECT r.code, c.name AS cat, g.name AS place,
-			extract(epoch FROM ($1::timestamptz - coalesce(CASE WHEN r.status IN ('dispatched','reopened') AND r.accept_deadline < $1 THEN r.accept_deadline END, r.resolve_deadline))) / 3600 AS hours,
+			extract(epoch FROM (${now}::timestamptz - coalesce(CASE WHEN r.status IN ('dispatched','reopened') AND r.accept_deadline < ${now} THEN r.accept_deadline END, r.resolve_deadline))) / 3600 AS hours,
 			count(*) OVER () AS n
 		FROM requests r JOIN categories c ON c.code = r.category_code JOIN grids g ON g.code = r.grid_code
-		WHERE r.grid_code LIKE $2 AND ${overdueSql('$1')}
-		ORDER BY hours DESC LIMIT ${ALERTS}`, [now, like]);
+		WHERE r.grid_code LIKE ${like} AND ${overdueSql(now)}
+		ORDER BY hours DESC LIMIT ${ALERTS}`;
 	const whistles = await db.sql<{ code: string; dept: string; place: string; hours: number; n: number }>`
 		SELECT r.code, d.name AS dept, g.name AS place, extract(epoch FROM ${now}::timestamptz - s.deadline) / 3600 AS hours, count(*) OVER () AS n
 		FROM whistle_summons s JOIN requests r ON r.id = s.request_id JOIN departments d ON d.id = s.department_id JOIN grids g ON g.code = r.grid_code
