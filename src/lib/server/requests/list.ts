@@ -42,6 +42,15 @@ const COLUMNS = (now: string) => `r.id, r.code, r.kind, r.category_code AS categ
  * the oldest. Reporter names leave masked.
  */
 export async function listRequests(db: Queryable, f: RequestFilter, grids: string[] | null, now = new Date(), extra?: (w: Where) => void) {
+	const rows = await readRequests(db, f, grids, now, extra);
+	const c = requestWhere(f, grids, now);
+	extra?.(c);
+	const [{ total }] = await db.query<{ total: number }>(`SELECT count(*) AS total FROM requests r WHERE ${c.text}`, c.params);
+	return { rows, total };
+}
+
+/** One page of the list (f.limit rows from f.offset) in listRequests' order, without the count. */
+export async function readRequests(db: Queryable, f: RequestFilter, grids: string[] | null, now = new Date(), extra?: (w: Where) => void) {
 	const w = requestWhere(f, grids, now);
 	extra?.(w);
 	const nowP = w.param(now);
@@ -52,8 +61,5 @@ export async function listRequests(db: Queryable, f: RequestFilter, grids: strin
 	const rows = await db.query<RequestRow>(`SELECT ${COLUMNS(nowP)} ${from}
 		ORDER BY overdue DESC, "hoursLeft" ASC NULLS LAST, (r.priority = 'urgent') DESC, r.reported_at DESC, r.id
 		LIMIT ${limit} OFFSET ${offset}`, w.params);
-	const c = requestWhere(f, grids, now);
-	extra?.(c);
-	const [{ total }] = await db.query<{ total: number }>(`SELECT count(*) AS total FROM requests r WHERE ${c.text}`, c.params);
-	return { rows, total };
+	return rows;
 }
