@@ -13,7 +13,7 @@ const DAY = 24 * HOUR;
 
 export interface Hotspot { grids: Set<number>; categories: string[]; weight: number; profile: 'persistent' | 'emerging' | 'diminishing'; severity: number }
 export interface RequestEvent { action: RequestAction; from: RequestStatus | null; to: RequestStatus; at: number; actor: number | null; department: number | null; reason: string | null; payload: string }
-export interface Summons { department: number; summonedAt: number; deadline: number; reportedAt: number | null }
+export interface Summons { department: number; summonedAt: number; deadline: number; checkedInAt: number | null }
 export interface GenRequest {
 	id: number; code: string; kind: string; category: string; channel: string; status: RequestStatus; priority: 'normal' | 'urgent';
 	title: string; description: string; grid: number; department: number; household: number | null; reporterName: string | null;
@@ -152,11 +152,11 @@ function playLifecycle(ctx: RequestContext, req: GenRequest, category: CategoryS
 		for (const dept of others) {
 			const late = rng.chance(0.1 * perf);
 			const reportAt = t + (late ? deadlines.whistleHours * HOUR + rng.exponential(12 * HOUR) : rng.range(1, deadlines.whistleHours - 1) * HOUR);
-			req.summons.push({ department: dept, summonedAt: t, deadline: t + deadlines.whistleHours * HOUR, reportedAt: reportAt });
+			req.summons.push({ department: dept, summonedAt: t, deadline: t + deadlines.whistleHours * HOUR, checkedInAt: reportAt });
 		}
 		// each summoned department 报到 (checkin) before the joint resolution
-		for (const s of [...req.summons].sort((a, b) => a.reportedAt! - b.reportedAt!)) {
-			t = step('checkin', s.reportedAt!, staff(s.department), s.department, '报到');
+		for (const s of [...req.summons].sort((a, b) => a.checkedInAt! - b.checkedInAt!)) {
+			t = step('checkin', s.checkedInAt!, staff(s.department), s.department, '报到');
 		}
 		t += rng.exponential(2 * DAY);
 	}
@@ -185,7 +185,7 @@ function playLifecycle(ctx: RequestContext, req: GenRequest, category: CategoryS
 
 function finish(ctx: RequestContext, req: GenRequest, events: RequestEvent[]) {
 	req.events = events.filter((e) => e.at <= ctx.now);
-	req.summons = req.summons.filter((s) => s.summonedAt <= ctx.now).map((s) => ({ ...s, reportedAt: s.reportedAt !== null && s.reportedAt <= ctx.now ? s.reportedAt : null }));
+	req.summons = req.summons.filter((s) => s.summonedAt <= ctx.now).map((s) => ({ ...s, checkedInAt: s.checkedInAt !== null && s.checkedInAt <= ctx.now ? s.checkedInAt : null }));
 	for (const e of req.events) {
 		const stage = e.to === 'reopened' || e.to === 'returned' || e.to === 'escalated' ? null : e.to;
 		if (stage && (req.stamps[stage] === undefined || stage === 'resolved' || stage === 'evaluated' || stage === 'accepted')) req.stamps[stage] = e.at;

@@ -46,7 +46,7 @@ export const GLOSSARY: readonly Term[] = [
 	{ zh: '销号', id: 'close', definition: 'an item is ticked off for good: a request after evaluation, a hazard after re-inspection', data: 'closed (requests), verified (hazards)' },
 	{ zh: '退单', id: 'return', definition: 'the department sends a request back to dispatch (wrong department)' },
 	{ zh: '返工', id: 'reopen', definition: 'an unsatisfied evaluation sends a request back to work' },
-	{ zh: '吹哨', id: 'whistle', definition: 'a community summons several departments to solve a request jointly', data: 'escalated (request status), escalate (transition)' },
+	{ zh: '吹哨', id: 'whistle', definition: 'a community summons several departments to solve a request jointly', data: 'escalated (request status), escalate (transition), whistle_summons.summoned_at (table, column)' },
 	{ zh: '报到', id: 'check_in', definition: 'a whistled department reports on site before its deadline: `checked_in_at`', data: 'checkin (transition)' },
 	{ zh: '时限', id: 'deadline', definition: 'the time a stage must be done by (accept, resolve, whistle check-in, rectify)' },
 	{ zh: '超期', id: 'overdue', definition: 'open and past the deadline of the stage it is in' },

@@ -69,7 +69,7 @@ export function requestKpiSql(key: RequestKpi, p: (v: unknown) => string, from: 
 		case 'whistle_rate':
 			// requests behind the whistle numbers: summoned in the period / with an on-time 报到
 			return [`EXISTS (SELECT 1 FROM whistle_summons s WHERE s.request_id = r.id AND ${inPeriod('s.summoned_at')})`,
-				`EXISTS (SELECT 1 FROM whistle_summons s WHERE s.request_id = r.id AND ${inPeriod('s.summoned_at')} AND s.reported_at <= s.deadline)`];
+				`EXISTS (SELECT 1 FROM whistle_summons s WHERE s.request_id = r.id AND ${inPeriod('s.summoned_at')} AND s.checked_in_at <= s.deadline)`];
 	}
 }
 

@@ -30,7 +30,7 @@ async function whistleCounts(db: Queryable, s: KpiScope, len: number | null): Pr
 	if (s.department) w.add('s.department_id = ?', s.department);
 	w.add('s.summoned_at >= ? AND s.summoned_at < ?', s.from, s.to);
 	const text = `SELECT ${groupKey(len, 'r.grid_code')} AS code, count(*) AS whistle_rate_den,
-		count(*) FILTER (WHERE s.reported_at <= s.deadline) AS whistle_rate_num
+		count(*) FILTER (WHERE s.checked_in_at <= s.deadline) AS whistle_rate_num
 		FROM whistle_summons s JOIN requests r ON r.id = s.request_id WHERE ${w.text} GROUP BY 1`;
 	return byCode(await db.query(text, w.params));
 }

@@ -93,7 +93,7 @@ async function lockRequest(tx: Queryable, id: number): Promise<Locked> {
 	const [r] = await tx.sql<Locked>`
 		SELECT r.id, r.code, r.status, r.version, r.kind, r.category_code, r.priority, r.department_id, r.leader_id,
 		       r.mediator_id, r.grid_code, r.satisfaction, r.solved, c.department_id AS category_department,
-		       (SELECT count(*) FROM whistle_summons s WHERE s.request_id = r.id AND s.reported_at IS NULL) AS pending,
+		       (SELECT count(*) FROM whistle_summons s WHERE s.request_id = r.id AND s.checked_in_at IS NULL) AS pending,
 		       (SELECT coalesce(array_agg(s.department_id), '{}') FROM whistle_summons s WHERE s.request_id = r.id) AS summoned,
 		       (SELECT coalesce(array_agg(ug.user_id), '{}') FROM user_grids ug WHERE ug.grid_code = r.grid_code) AS managers
 		FROM requests r JOIN categories c ON c.code = r.category_code

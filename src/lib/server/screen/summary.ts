@@ -94,7 +94,7 @@ async function departmentRanking(db: Queryable, area: string, from: Date, now: D
 		(SELECT count(*) FROM whistle_summons s JOIN requests r2 ON r2.id = s.request_id WHERE s.department_id = d.id AND r2.grid_code LIKE ${p(area + '%')}
 			AND s.summoned_at >= ${p(from)} AND s.summoned_at < ${p(now)}) AS whistle_rate_den,
 		(SELECT count(*) FROM whistle_summons s JOIN requests r2 ON r2.id = s.request_id WHERE s.department_id = d.id AND r2.grid_code LIKE ${p(area + '%')}
-			AND s.summoned_at >= ${p(from)} AND s.summoned_at < ${p(now)} AND s.reported_at <= s.deadline) AS whistle_rate_num
+			AND s.summoned_at >= ${p(from)} AND s.summoned_at < ${p(now)} AND s.checked_in_at <= s.deadline) AS whistle_rate_num
 		FROM departments d JOIN requests r ON r.department_id = d.id WHERE ${w.text} GROUP BY d.id, d.name`, w.params);
 	return rows
 		.map((c) => {
@@ -118,7 +118,7 @@ async function alerts(db: Queryable, area: string, now: Date) {
 	const whistles = await db.sql<{ code: string; dept: string; place: string; hours: number; n: number }>`
 		SELECT r.code, d.name AS dept, g.name AS place, extract(epoch FROM ${now}::timestamptz - s.deadline) / 3600 AS hours, count(*) OVER () AS n
 		FROM whistle_summons s JOIN requests r ON r.id = s.request_id JOIN departments d ON d.id = s.department_id JOIN grids g ON g.code = r.grid_code
-		WHERE s.reported_at IS NULL AND r.status = 'escalated' AND r.grid_code LIKE ${like}
+		WHERE s.checked_in_at IS NULL AND r.status = 'escalated' AND r.grid_code LIKE ${like}
 		ORDER BY s.deadline LIMIT ${ALERTS}`;
 	const hazards = await db.sql<{ code: string; type: string; severity: number; place: string; hours: number; n: number }>`
 		SELECT h.code, h.type, h.severity, g.name AS place, extract(epoch FROM ${now}::timestamptz - h.rectify_deadline) / 3600 AS hours, count(*) OVER () AS n
