@@ -20,7 +20,7 @@ export const load: PageServerLoad = async (event) => {
 	if (!r || (grids && !grids.includes(r.gridCode))) error(404, { message: `诉求 ${event.params.id} 不存在或不在你的网格内` });
 	const assignment = {
 		departmentId: r.departmentId, gridManagerIds: r.gridManagerIds, leaderId: r.leaderId, mediatorId: r.mediatorId,
-		summonedDepartmentIds: r.summons.filter((s) => !s.checkedInAt).map((s) => s.departmentId)
+		whistledDepartmentIds: r.whistles.filter((s) => !s.checkedInAt).map((s) => s.departmentId)
 	};
 	const actions = allowedActions(r.status as RequestStatus).filter((a) => !authorityProblem(a, user, assignment));
 	const { departments, mediators } = await referenceLists(db);
