@@ -21,11 +21,11 @@ export const load: PageServerLoad = async (event) => {
 		if (e instanceof ApiError) error(400, { message: e.message, field: e.field });
 		throw e;
 	}
-	const s = { area: f.area, department: f.department, leader: f.leader, from: f.from, to: f.to };
+	const s = { area: f.area, department: f.department, pairing: f.pairing, from: f.from, to: f.to };
 	const [total, ranking, lists, wishes, areas] = await Promise.all([
 		computeKpis(db, s, { visitDays: days }), rankChildren(db, s, { visitDays: days }), referenceLists(db), wishCounts(db, s),
 		db.sql<{ code: string; name: string; level: string }>`SELECT code, name, level FROM areas ORDER BY code`
 	]);
 	const period = { from: new Date(f.from.getTime() + 8 * 3600_000).toISOString().slice(0, 10), to: new Date(f.to.getTime() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10) };
-	return { user, total, ranking, wishes, departments: lists.departments, leaders: lists.leaders, areas, days, period, scope: { area: f.area, department: f.department, leader: f.leader } };
+	return { user, total, ranking, wishes, departments: lists.departments, leaders: lists.leaders, areas, days, period, scope: { area: f.area, department: f.department, pairing: f.pairing } };
 };

@@ -33,11 +33,11 @@ export const overdueSql = (now: string) => `coalesce(r.status IN ${OPEN_SQL} AND
 	OR (r.status IN ('dispatched','reopened') AND r.accept_deadline < ${now})), false)`;
 
 /** Where a request is, who it belongs to: area prefix, department, a leader's 包联 areas. */
-export function scope(w: Where, f: Pick<RequestFilter, 'area' | 'department' | 'leader'>, alias = 'r'): Where {
+export function scope(w: Where, f: Pick<RequestFilter, 'area' | 'department' | 'pairing'>, alias = 'r'): Where {
 	if (f.area) w.add(`${alias}.grid_code LIKE ?`, `${f.area}%`);
 	if (f.department) w.add(`${alias}.department_id = ?`, f.department);
-	if (f.leader) w.add(`EXISTS (SELECT 1 FROM leader_pairings lp WHERE lp.leader_id = ? AND lp.target_kind = 'area'
-		AND ${alias}.grid_code LIKE lp.area_code || '%')`, f.leader);
+	if (f.pairing) w.add(`EXISTS (SELECT 1 FROM leader_pairings lp WHERE lp.leader_id = ? AND lp.target_kind = 'area'
+		AND ${alias}.grid_code LIKE lp.area_code || '%')`, f.pairing);
 	return w;
 }
 

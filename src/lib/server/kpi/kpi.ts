@@ -5,7 +5,7 @@ import type { RequestFilter } from '../../domain/requestfilter';
 import type { Queryable } from '../db/client';
 import { OPEN_SQL, REQUEST_KPIS, requestKpiSql, scope, Where } from '../db/fragments';
 
-export type KpiScope = Pick<RequestFilter, 'area' | 'department' | 'leader' | 'from' | 'to'>;
+export type KpiScope = Pick<RequestFilter, 'area' | 'department' | 'pairing' | 'from' | 'to'>;
 export interface KpiOptions { now?: Date; visitDays?: number }
 type Counts = Record<string, number>;
 
@@ -26,7 +26,7 @@ async function requestCounts(db: Queryable, s: KpiScope, now: Date, len: number 
 }
 
 async function whistleCounts(db: Queryable, s: KpiScope, len: number | null): Promise<Map<string, Counts>> {
-	const w = scope(new Where(), { area: s.area, leader: s.leader, department: null });
+	const w = scope(new Where(), { area: s.area, pairing: s.pairing, department: null });
 	if (s.department) w.add('s.department_id = ?', s.department);
 	w.add('s.summoned_at >= ? AND s.summoned_at < ?', s.from, s.to);
 	const text = `SELECT ${groupKey(len, 'r.grid_code')} AS code, count(*) AS whistle_rate_den,
@@ -36,7 +36,7 @@ async function whistleCounts(db: Queryable, s: KpiScope, len: number | null): Pr
 }
 
 async function householdCounts(db: Queryable, s: KpiScope, now: Date, days: number, len: number | null): Promise<Map<string, Counts>> {
-	const w = scope(new Where(), { area: s.area, leader: s.leader, department: null }, 'h');
+	const w = scope(new Where(), { area: s.area, pairing: s.pairing, department: null }, 'h');
 	const asOf = s.to < now ? s.to : now;
 	const since = new Date(asOf.getTime() - days * 86_400_000);
 	// at the present moment households.last_visit_at answers without touching door_knocks
@@ -52,7 +52,7 @@ async function householdCounts(db: Queryable, s: KpiScope, now: Date, days: numb
 }
 
 async function hazardCounts(db: Queryable, s: KpiScope, now: Date, len: number | null): Promise<Map<string, Counts>> {
-	const w = scope(new Where(), { area: s.area, leader: s.leader, department: null }, 'h');
+	const w = scope(new Where(), { area: s.area, pairing: s.pairing, department: null }, 'h');
 	w.add('h.rectify_deadline >= ? AND h.rectify_deadline < ?', s.from, s.to < now ? s.to : now);
 	const text = `SELECT ${groupKey(len, 'h.grid_code')} AS code, count(*) AS hazard_rate_den,
 		count(*) FILTER (WHERE h.status = 'verified') AS hazard_rate_num FROM hazards h WHERE ${w.text} GROUP BY 1`;

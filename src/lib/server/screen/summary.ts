@@ -52,7 +52,7 @@ export async function screenSummary(db: Queryable, areaCode: string | null, now 
 		: await db.sql<{ code: string; name: string; level: string }>`SELECT code, name, level FROM areas WHERE level = 'district' ORDER BY code LIMIT 1`;
 	if (!area) throw new Error(`screenSummary: no area ${areaCode ?? '(district)'}`);
 	const from = new Date(now.getTime() - PERIOD_DAYS * DAY);
-	const s = { area: area.code, department: null, leader: null, from, to: now };
+	const s = { area: area.code, department: null, pairing: null, from, to: now };
 	const cur = await computeKpis(db, s, { now });
 	const prev = await computeKpis(db, { ...s, from: new Date(from.getTime() - PERIOD_DAYS * DAY), to: from }, { now });
 	const kpis = cur.values.map((v) => ({
@@ -84,7 +84,7 @@ async function trend(db: Queryable, area: string, now: Date) {
 
 /** Departments ranked by the request KPIs of db/fragments.ts, grouped by the responsible department. */
 async function departmentRanking(db: Queryable, area: string, from: Date, now: Date): Promise<RankRow[]> {
-	const w = scope(new Where(), { area, department: null, leader: null });
+	const w = scope(new Where(), { area, department: null, pairing: null });
 	const p = (v: unknown) => w.param(v);
 	const cols = REQUEST_KPIS.flatMap((k) => {
 		const [den, num] = requestKpiSql(k, p, from, now, now);
