@@ -137,8 +137,8 @@ export function loadSteps(db: Db, d: DemoDistrict): [string, () => Promise<unkno
 					r.satisfaction, r.solved, r.reopenCount, r.leader, r.mediator, r.visit, r.claimedBy, r.events.length, pt(r.p)]);
 			await copyMany(db, 'request_events', ['request_id', 'from_status', 'to_status', 'action', 'actor_id', 'department_id', 'at', 'reason', 'payload'],
 				d.requests.flatMap((r) => r.events.map((e) => [r.id, e] as const)), ([id, e]) => [id, e.from, e.to, e.action, e.actor, e.department, iso(e.at), e.reason, e.payload]);
-			await db.copyIn('whistle_summons', ['request_id', 'department_id', 'summoned_at', 'deadline', 'reported_at'],
-				tsv(d.requests.flatMap((r) => r.summons.map((s) => [r.id, s.department, iso(s.summonedAt), iso(s.deadline), iso(s.reportedAt)]))));
+			await db.copyIn('whistle_summons', ['request_id', 'department_id', 'summoned_at', 'deadline', 'checked_in_at'],
+				tsv(d.requests.flatMap((r) => r.whistles.map((s) => [r.id, s.department, iso(s.whistledAt), iso(s.deadline), iso(s.checkedInAt)]))));
 		}],
 		['底图要素', async () => {
 			const features: Cell[][] = [

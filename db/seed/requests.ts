@@ -13,13 +13,13 @@ const DAY = 24 * HOUR;
 
 export interface Hotspot { grids: Set<number>; categories: string[]; weight: number; profile: 'persistent' | 'emerging' | 'diminishing'; severity: number }
 export interface RequestEvent { action: RequestAction; from: RequestStatus | null; to: RequestStatus; at: number; actor: number | null; department: number | null; reason: string | null; payload: string }
-export interface Summons { department: number; summonedAt: number; deadline: number; reportedAt: number | null }
+export interface Whistle { department: number; whistledAt: number; deadline: number; checkedInAt: number | null }
 export interface GenRequest {
 	id: number; code: string; kind: string; category: string; channel: string; status: RequestStatus; priority: 'normal' | 'urgent';
 	title: string; description: string; grid: number; department: number; household: number | null; reporterName: string | null;
 	address: string; p: XY; stamps: Partial<Record<RequestStatus, number>>; acceptDeadline: number; resolveDeadline: number;
 	satisfaction: string | null; solved: boolean | null; reopenCount: number; leader: number | null; mediator: number | null;
-	visit: number | null; events: RequestEvent[]; summons: Summons[];
+	visit: number | null; events: RequestEvent[]; whistles: Whistle[];
 	/** 微心愿: the volunteer or unit that claimed it */
 	claimedBy: string | null;
 }
@@ -109,7 +109,7 @@ export function makeRequest(ctx: RequestContext, id: number, opts: { at: number;
 		grid, department, household: rng.chance(0.6) ? household.id : null, reporterName: channel === 'hotline_12345' ? household.headName : null,
 		address: household.address, p, stamps: {}, acceptDeadline: 0, resolveDeadline: 0, satisfaction: null, solved: null,
 		reopenCount: 0, leader: kind === 'petition' ? rng.pick(ctx.people.leaders) : null,
-		mediator: kind === 'dispute' ? rng.pick(ctx.people.mediators) : null, visit: opts.visit ?? null, events: [], summons: [], claimedBy: null
+		mediator: kind === 'dispute' ? rng.pick(ctx.people.mediators) : null, visit: opts.visit ?? null, events: [], whistles: [], claimedBy: null
 	};
 	playLifecycle(ctx, req, category, opts.at, perf);
 	if (kind === 'wish' && req.stamps.accepted) req.claimedBy = rng.pick(VOLUNTEERS);
@@ -152,11 +152,11 @@ function playLifecycle(ctx: RequestContext, req: GenRequest, category: CategoryS
 		for (const dept of others) {
 			const late = rng.chance(0.1 * perf);
 			const reportAt = t + (late ? deadlines.whistleHours * HOUR + rng.exponential(12 * HOUR) : rng.range(1, deadlines.whistleHours - 1) * HOUR);
-			req.summons.push({ department: dept, summonedAt: t, deadline: t + deadlines.whistleHours * HOUR, reportedAt: reportAt });
+			req.whistles.push({ department: dept, whistledAt: t, deadline: t + deadlines.whistleHours * HOUR, checkedInAt: reportAt });
 		}
 		// each summoned department 报到 (checkin) before the joint resolution
-		for (const s of [...req.summons].sort((a, b) => a.reportedAt! - b.reportedAt!)) {
-			t = step('checkin', s.reportedAt!, staff(s.department), s.department, '报到');
+		for (const s of [...req.whistles].sort((a, b) => a.checkedInAt! - b.checkedInAt!)) {
+			t = step('checkin', s.checkedInAt!, staff(s.department), s.department, '报到');
 		}
 		t += rng.exponential(2 * DAY);
 	}
@@ -185,7 +185,7 @@ function playLifecycle(ctx: RequestContext, req: GenRequest, category: CategoryS
 
 function finish(ctx: RequestContext, req: GenRequest, events: RequestEvent[]) {
 	req.events = events.filter((e) => e.at <= ctx.now);
-	req.summons = req.summons.filter((s) => s.summonedAt <= ctx.now).map((s) => ({ ...s, reportedAt: s.reportedAt !== null && s.reportedAt <= ctx.now ? s.reportedAt : null }));
+	req.whistles = req.whistles.filter((s) => s.whistledAt <= ctx.now).map((s) => ({ ...s, checkedInAt: s.checkedInAt !== null && s.checkedInAt <= ctx.now ? s.checkedInAt : null }));
 	for (const e of req.events) {
 		const stage = e.to === 'reopened' || e.to === 'returned' || e.to === 'escalated' ? null : e.to;
 		if (stage && (req.stamps[stage] === undefined || stage === 'resolved' || stage === 'evaluated' || stage === 'accepted')) req.stamps[stage] = e.at;

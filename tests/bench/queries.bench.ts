@@ -17,7 +17,7 @@ async function repeat(n: number, fn: () => Promise<unknown>): Promise<number[]> 
 
 export async function benchQueries(db: Db, now: Date, figures: Figures, print: (line: string) => void) {
 	const to = now, from = new Date(now.getTime() - 30 * 86_400_000);
-	const scope = (area: string | null): KpiScope => ({ area, department: null, leader: null, from, to });
+	const scope = (area: string | null): KpiScope => ({ area, department: null, pairing: null, from, to });
 	const streets = (await db.query<{ code: string }>(`SELECT code FROM areas WHERE level = 'street' ORDER BY code`)).map((r) => r.code);
 
 	const district = await repeat(3, () => computeKpis(db, scope(null), { now }));

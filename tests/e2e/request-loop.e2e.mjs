@@ -60,7 +60,7 @@ try {
 		await f.locator('input[name=departments][value="5"]').check();
 		await f.locator('input[name=reason]').fill('电梯井道渗水并涉及消防通道，需多部门联合处置');
 	});
-	check('escalated to two departments', (await status()) === '吹哨中' && (await page.locator('[data-testid=summons] tbody tr').count()) === 2);
+	check('escalated to two departments', (await status()) === '吹哨中' && (await page.locator('[data-testid=whistles] tbody tr').count()) === 2);
 
 	// 4. a joint 办结 before both 报到 is refused with a clear message
 	await page.locator('[data-testid=move-resolve] button').click();
@@ -75,7 +75,7 @@ try {
 		await Promise.all([page.waitForURL(/done=/), row.locator('button').click()]);
 		check(`${user} 报到 from the workspace`, (await status()) === '吹哨中');
 	}
-	check('both departments reported', (await page.locator('[data-testid=summons]').innerText()).match(/按时报到/g)?.length === 2);
+	check('both departments reported', (await page.locator('[data-testid=whistles]').innerText()).match(/按时报到/g)?.length === 2);
 
 	// 6. 住建 resolves; the 网格员 evaluates and closes (销号)
 	await as('zhujian1', detail);

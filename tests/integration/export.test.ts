@@ -10,6 +10,9 @@ import { parse } from 'csv-parse/sync';
 import type { SessionUser } from '../../src/lib/server/auth/user';
 import { exportLayer, type ExportOptions } from '../../src/lib/server/export/export';
 import { parseExportQuery } from '../../src/lib/server/export/layers';
+import { exportRequestList, REQUEST_LIST_HEADER } from '../../src/lib/server/export/requestList';
+import { parseRequestFilter } from '../../src/lib/domain/requestfilter';
+import { listRequests } from '../../src/lib/server/requests/list';
 import { describeBackends } from './helpers/backends';
 import { HOSTILE, insertOpenDataFixture, OD, type OpenDataPeople } from './opendata.fixture';
 
@@ -160,5 +163,53 @@ describeBackends('export', (getDb) => {
 	it('gives a Chinese file name the RFC 5987 way with an ASCII fallback', () => {
 		expect(contentDisposition('grids-2026-11-21.csv', '网格-2026-11-21.csv'))
 			.toBe(`attachment; filename="grids-2026-11-21.csv"; filename*=UTF-8''%E7%BD%91%E6%A0%BC-2026-11-21.csv`);
+	});
+
+	// the /requests list's 导出 Excel / 导出 CSV: the list's rows, order and labels, streamed a page at a time
+	const list = async (user: SessionUser, qs: string, format: 'csv' | 'xlsx', batchSize?: number) => {
+		const db = asUser(getDb(), user);
+		const file = await exportRequestList(db, user.id, parseRequestFilter(new URLSearchParams(qs)), null, format, { describe: `?${qs}`, batchSize });
+		return { file, bytes: new Uint8Array(await new Response(file.body).arrayBuffer()) };
+	};
+
+	it('exports the /requests list in its own order and labels, page by page, as CSV and .xlsx', async () => {
+		const qs = `area=${OD.district}&from=2000-01-01`;
+		const shown = (await listRequests(asUser(getDb(), people.admin), { ...parseRequestFilter(new URLSearchParams(qs)), limit: 100 }, null)).rows;
+		const { file, bytes } = await list(people.admin, qs, 'csv', 2);
+		const rows = csvRows(bytes);
+		expect(file.rows).toBe(4);
+		expect(text(bytes).split('\r\n')[0]).toBe(REQUEST_LIST_HEADER.join(','));
+		expect(rows.map((r) => r['编号'])).toEqual(shown.map((r) => r.code));
+		expect(rows.find((r) => r['编号'] === 'ODSQ1')).toMatchObject({ 类别: '电梯故障', 状态: '已上报', 紧急程度: '一般' });
+		expect(file.headers['content-disposition']).toMatch(/^attachment; filename="requests.csv"; filename\*=UTF-8''/);
+		const xlsx = await list(people.admin, qs, 'xlsx', 3);
+		const wb = new ExcelJS.Workbook();
+		await wb.xlsx.load(xlsx.bytes.buffer as ArrayBuffer);
+		const ws = wb.worksheets[0];
+		expect(ws.name).toBe('诉求清单');
+		expect(ws.rowCount).toBe(5);
+		expect(ws.getRow(1).getCell(1).value).toBe('编号');
+		expect([2, 3, 4, 5].map((i) => ws.getRow(i).getCell(1).value)).toEqual(shown.map((r) => r.code));
+		expect(ws.getColumn(4).width).toBe(36);
+	});
+
+	it('streams a request list longer than the old 10 000-row cap whole, and audits its size', async () => {
+		const db = getDb();
+		const n = 10_050;
+		await db.sql`INSERT INTO requests (code, category_code, channel, status, title, grid_code, reported_at, geom)
+			SELECT 'ODBIG' || lpad(i::text, 5, '0'), 'od_city.light', 'grid', 'reported', '路灯不亮', ${OD.gridB}, now() - i * interval '1 second',
+				ST_SetSRID(ST_MakePoint(113.015, 28.205), 4326)
+			FROM generate_series(1, ${n}) AS i`;
+		try {
+			const { file, bytes } = await list(people.admin, `area=${OD.district}&from=2000-01-01&q=ODBIG`, 'csv');
+			const codes = csvRows(bytes).map((r) => r['编号']);
+			expect(file.rows).toBe(n);
+			expect(codes.length).toBe(n);
+			expect(new Set(codes).size).toBe(n);
+			const [audit] = await db.sql<{ rows: number }>`SELECT rows FROM audit_log WHERE subject = 'requests.csv' AND user_id = ${people.admin.id} ORDER BY id DESC LIMIT 1`;
+			expect(audit.rows).toBe(n);
+		} finally {
+			await db.sql`DELETE FROM requests WHERE code LIKE 'ODBIG%'`;
+		}
 	});
 });

@@ -16,7 +16,7 @@ import { insertLoopFixture, RL, type People } from './requests.fixture';
 /** '06-02 10:00' → that CST time in 2025 */
 const t = (s: string) => new Date(`2025-${s.replace(' ', 'T')}:00+08:00`);
 const NOW = t('06-30 10:00');
-const JUNE = { area: RL.district, department: null, leader: null, from: t('06-01 00:00'), to: t('07-01 00:00') };
+const JUNE = { area: RL.district, department: null, pairing: null, from: t('06-01 00:00'), to: t('07-01 00:00') };
 
 describeBackends('kpi', (getDb) => {
 	let p: People;
@@ -98,7 +98,7 @@ describeBackends('kpi', (getDb) => {
 		const db = getDb();
 		const cg = await computeKpis(db, { ...JUNE, area: null, department: p.chengguan }, { now: NOW });
 		expect(pick(cg.values)).toMatchObject({ accept_rate: '0/0', whistle_rate: '1/1', visit_coverage: '0/0' });
-		const leader = await computeKpis(db, { ...JUNE, area: null, leader: p.leader }, { now: NOW });
+		const leader = await computeKpis(db, { ...JUNE, area: null, pairing: p.leader }, { now: NOW });
 		expect(pick(leader.values)).toEqual(pick((await computeKpis(db, JUNE, { now: NOW })).values));
 		const may = await computeKpis(db, { ...JUNE, from: t('05-01 00:00'), to: t('06-01 00:00') }, { now: NOW, visitDays: 90 });
 		expect(pick(may.values)).toMatchObject({ accept_rate: '0/0', visit_coverage: '1/4' }); // only the visit 100 days before 06-30 falls in 03-02…05-31

@@ -147,7 +147,7 @@ describeBackends('live events', (getDb) => {
 		const id = await insertBySql(unique('W'));
 		await getDb().sql`INSERT INTO whistle_summons (request_id, department_id, summoned_at, deadline) VALUES (${id}, ${p.chengguan}, now(), now() + interval '1 day')`;
 		await waitFor((e) => e.kind === 'whistle' && e.rid === id);
-		await getDb().sql`UPDATE whistle_summons SET reported_at = now() WHERE request_id = ${id}`;
+		await getDb().sql`UPDATE whistle_summons SET checked_in_at = now() WHERE request_id = ${id}`;
 		expect(await waitFor((e) => e.kind === 'checkin' && e.rid === id)).toMatchObject({ dept: p.chengguan, grid: RL.gridA });
 	});
 

@@ -77,8 +77,8 @@ describeBackends('request loop', (getDb) => {
 		const events = await db.sql`SELECT action, from_status, to_status, actor_id, reason, at FROM request_events WHERE request_id = ${r.id} ORDER BY id`;
 		expect(events.map((e) => e.action)).toEqual(['report', ...steps.map((s) => s[1])]);
 		expect(events.every((e) => e.actor_id && e.reason && e.at)).toBe(true);
-		const summons = await db.sql`SELECT department_id, reported_by FROM whistle_summons WHERE request_id = ${r.id} ORDER BY department_id`;
-		expect(summons).toEqual([{ department_id: p.chengguan, reported_by: p.cg }, { department_id: p.xiaofang, reported_by: p.xf }]);
+		const whistles = await db.sql`SELECT department_id, checked_in_by FROM whistle_summons WHERE request_id = ${r.id} ORDER BY department_id`;
+		expect(whistles).toEqual([{ department_id: p.chengguan, checked_in_by: p.cg }, { department_id: p.xiaofang, checked_in_by: p.xf }]);
 	});
 
 	it('allows every legal move in TRANSITIONS', async () => {

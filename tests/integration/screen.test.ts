@@ -25,7 +25,7 @@ describeBackends('screen aggregates', (getDb) => {
 
 	it('shows the district KPIs of the KPI module, with the previous period beside them', async () => {
 		const from = new Date(NOW.getTime() - PERIOD_DAYS * 86_400_000);
-		const k = await computeKpis(getDb(), { area: district.area.code, department: null, leader: null, from, to: NOW }, { now: NOW });
+		const k = await computeKpis(getDb(), { area: district.area.code, department: null, pairing: null, from, to: NOW }, { now: NOW });
 		expect(district.kpis.map((x) => [x.key, x.value])).toEqual(k.values.map((v) => [v.key, v.value]));
 		expect(district.open).toBe(k.open);
 		expect(district.kpis.find((x) => x.key === 'satisfaction_rate')!.prev).not.toBeNull();

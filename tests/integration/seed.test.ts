@@ -75,7 +75,7 @@ describeBackends('demo district: 微心愿 counts', (getDb) => {
 	it('counts posted, claimed and fulfilled wishes of the demo district in SQL', async () => {
 		const { wishCounts } = await import('../../src/lib/server/kpi/kpi');
 		await seedDemoDistrict(getDb(), { households: 3000, now: NOW });
-		const all = { area: null, department: null, leader: null, from: new Date('2024-01-01'), to: NOW };
+		const all = { area: null, department: null, pairing: null, from: new Date('2024-01-01'), to: NOW };
 		const counts = await wishCounts(getDb(), all);
 		const [check] = await getDb().sql`SELECT count(*) AS posted, count(*) FILTER (WHERE claimed_by IS NOT NULL) AS claimed,
 			count(*) FILTER (WHERE status IN ('resolved', 'evaluated', 'closed')) AS fulfilled FROM requests WHERE kind = 'wish'`;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_ACTIONS, ALL_STATUSES, authorityProblem, checkTransition, TRANSITIONS, type Assignment } from '../../src/lib/domain/workflow';
 import { hoursLeft, isOverdue, ruleProblem } from '../../src/lib/domain/deadlines';
 
-const CTX = { pendingSummons: 0, satisfaction: 'unsatisfied' as const, solved: false };
+const CTX = { pendingWhistles: 0, satisfaction: 'unsatisfied' as const, solved: false };
 
 describe('workflow', () => {
 	it('allows exactly the moves in TRANSITIONS and names state and allowed moves otherwise', () => {
@@ -34,7 +34,7 @@ describe('workflow', () => {
 	});
 
 	it('guards the joint resolution and 返工', () => {
-		expect(checkTransition('escalated', 'resolve', { ...CTX, pendingSummons: 2 })).toMatchObject({ ok: false, code: 'guard', message: expect.stringContaining('2 个部门未报到') });
+		expect(checkTransition('escalated', 'resolve', { ...CTX, pendingWhistles: 2 })).toMatchObject({ ok: false, code: 'guard', message: expect.stringContaining('2 个部门未报到') });
 		expect(checkTransition('escalated', 'resolve', CTX)).toEqual({ ok: true, to: 'resolved' });
 		expect(checkTransition('evaluated', 'reopen', { ...CTX, satisfaction: 'satisfied', solved: true })).toMatchObject({ ok: false, code: 'guard' });
 		expect(checkTransition('evaluated', 'reopen', { ...CTX, satisfaction: 'basic', solved: false })).toEqual({ ok: true, to: 'reopened' });
@@ -48,7 +48,7 @@ describe('workflow', () => {
 	});
 
 	it('knows who may press which button', () => {
-		const a: Assignment = { departmentId: 2, gridManagerIds: [10], leaderId: 20, mediatorId: 30, summonedDepartmentIds: [3] };
+		const a: Assignment = { departmentId: 2, gridManagerIds: [10], leaderId: 20, mediatorId: 30, whistledDepartmentIds: [3] };
 		expect(authorityProblem('accept', { id: 1, role: 'department_staff', departmentId: 2 }, a)).toBeNull();
 		expect(authorityProblem('accept', { id: 1, role: 'department_staff', departmentId: 3 }, a)).toMatch(/无权/);
 		expect(authorityProblem('checkin', { id: 1, role: 'department_staff', departmentId: 3 }, a)).toBeNull();

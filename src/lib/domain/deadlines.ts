@@ -19,8 +19,8 @@ export function deadlinesFrom(dispatchedAt: Date, rule: DeadlineRule, holidays: 
 	};
 }
 
-export function whistleDeadline(summonedAt: Date, rule: DeadlineRule): Date {
-	return new Date(summonedAt.getTime() + rule.whistleReportHours * 3600_000);
+export function whistleDeadline(whistledAt: Date, rule: DeadlineRule): Date {
+	return new Date(whistledAt.getTime() + rule.whistleReportHours * 3600_000);
 }
 
 export interface DeadlineState {

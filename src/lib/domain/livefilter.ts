@@ -16,6 +16,18 @@ export interface LiveViewerScope {
 	departmentId: number | null;
 }
 
+/** What the database triggers of 0006_live.sql publish: 新诉求, 状态变化, 吹哨, 报到, 隐患. */
+export type LiveKind = 'request' | 'status' | 'whistle' | 'checkin' | 'hazard';
+
+/** One live event on the wire (/api/live SSE `live` frames): the same shape on server and screen. */
+export interface LiveEvent {
+	id: number;
+	/** ISO time */
+	at: string;
+	kind: LiveKind;
+	[field: string]: unknown;
+}
+
 export interface LiveEventLike {
 	id: number;
 	at: string;

@@ -14,8 +14,8 @@ export interface RequestFilter {
 	category: string | null;
 	kind: string | null;
 	department: number | null;
-	/** a leader's 包联 areas */
-	leader: number | null;
+	/** 包联: only the places paired with this leader (query `pairing`, formerly `leader`) */
+	pairing: number | null;
 	/** period [from, to) as instants; from/to dates are CST days, `to` inclusive */
 	from: Date;
 	to: Date;
@@ -64,7 +64,8 @@ export function parseRequestFilter(q: URLSearchParams, now = new Date(), default
 		area, statuses, open, overdue: q.get('overdue') === '1', category,
 		kind: q.get('kind') ? enumParam(q.get('kind'), 'kind', '诉求类型', ['request', 'petition', 'dispute', 'wish']) : null,
 		department: q.get('department') ? intParam(q.get('department'), 'department', '部门', 1, 1e9) : null,
-		leader: q.get('leader') ? intParam(q.get('leader'), 'leader', '包联领导', 1, 1e9) : null,
+		// `leader` was the parameter's name before the glossary: old links keep working
+		pairing: (q.get('pairing') || q.get('leader')) ? intParam(q.get('pairing') || q.get('leader'), 'pairing', '包联领导', 1, 1e9) : null,
 		from: new Date(from), to: new Date(to), q: text, kpi,
 		part: q.get('part') === 'num' ? 'num' : 'den',
 		limit: q.get('limit') ? intParam(q.get('limit'), 'limit', '条数', 1, 10000) : 200,

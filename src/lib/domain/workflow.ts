@@ -64,7 +64,7 @@ export function allowedActions(from: RequestStatus): RequestAction[] {
 /** What the guards need to know besides the status. */
 export interface TransitionContext {
 	/** summoned departments that have not yet 报到 (吹哨) */
-	pendingSummons: number;
+	pendingWhistles: number;
 	/** the latest evaluation, for 返工 */
 	satisfaction: 'satisfied' | 'basic' | 'unsatisfied' | null;
 	solved: boolean | null;
@@ -91,8 +91,8 @@ export function checkTransition(from: RequestStatus, action: string, ctx: Transi
 		const label = ACTION_LABEL[action as RequestAction];
 		return { ok: false, code: 'illegal_transition', message: `当前状态${state}不能${label}（${action}）。允许的操作：${listActions(from)}` };
 	}
-	if (action === 'resolve' && from === 'escalated' && ctx.pendingSummons > 0) {
-		return { ok: false, code: 'guard', message: `吹哨中，还有 ${ctx.pendingSummons} 个部门未报到，全部报到后才能办结` };
+	if (action === 'resolve' && from === 'escalated' && ctx.pendingWhistles > 0) {
+		return { ok: false, code: 'guard', message: `吹哨中，还有 ${ctx.pendingWhistles} 个部门未报到，全部报到后才能办结` };
 	}
 	if (action === 'reopen' && ctx.satisfaction !== 'unsatisfied' && ctx.solved !== false) {
 		return { ok: false, code: 'guard', message: '只有评价为“不满意”或“未解决”的诉求才能返工' };
@@ -104,7 +104,7 @@ export function checkTransition(from: RequestStatus, action: string, ctx: Transi
 export interface Actor { id: number; role: string; departmentId: number | null }
 export interface Assignment {
 	departmentId: number | null; gridManagerIds: number[]; leaderId: number | null; mediatorId: number | null;
-	summonedDepartmentIds: number[];
+	whistledDepartmentIds: number[];
 }
 
 /** null when allowed, else the reason (Chinese). Admins (指挥中心) may do everything. */
@@ -120,7 +120,7 @@ export function authorityProblem(action: RequestAction, actor: Actor, a: Assignm
 		case 'dispatch': case 'redispatch': ok = false; break; // 派单 is the command centre's
 		case 'accept': case 'return': case 'resolve': ok = assignee; break;
 		case 'escalate': ok = assignee || gridManager; break; // the community blows the whistle
-		case 'checkin': ok = actor.role === 'department_staff' && a.summonedDepartmentIds.includes(actor.departmentId ?? -1); break;
+		case 'checkin': ok = actor.role === 'department_staff' && a.whistledDepartmentIds.includes(actor.departmentId ?? -1); break;
 		case 'evaluate': case 'close': case 'reopen': ok = gridManager || (actor.role === 'leader' && actor.id === a.leaderId); break;
 		default: ok = false;
 	}

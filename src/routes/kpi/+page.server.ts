@@ -16,11 +16,11 @@ export const load: PageServerLoad = async (event) => {
 	const q = event.url.searchParams;
 	const f = await pageCall(() => parseRequestFilter(q));
 	const days = await pageCall(() => (q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : DEFAULT_VISIT_DAYS));
-	const s = { area: f.area, department: f.department, leader: f.leader, from: f.from, to: f.to };
+	const s = { area: f.area, department: f.department, pairing: f.pairing, from: f.from, to: f.to };
 	const [total, ranking, lists, wishes] = await Promise.all([
 		computeKpis(db, s, { visitDays: days }), rankChildren(db, s, { visitDays: days }), referenceLists(db), wishCounts(db, s)
 	]);
 	const areas = await areaRows(db);
 	const period = localDateSpan(f.from, f.to);
-	return { user, total, ranking, wishes, departments: lists.departments, leaders: lists.leaders, areas, days, period, scope: { area: f.area, department: f.department, leader: f.leader } };
+	return { user, total, ranking, wishes, departments: lists.departments, leaders: lists.leaders, areas, days, period, scope: { area: f.area, department: f.department, pairing: f.pairing } };
 };

@@ -3,12 +3,7 @@
 // last id seen, events deduplicated by id. A connection that stays silent for three pings is
 // treated as dead: a wall display cannot rely on the network telling it.
 
-export interface LiveMessage {
-	id: number;
-	at: string;
-	kind: 'request' | 'status' | 'whistle' | 'checkin' | 'hazard';
-	[field: string]: unknown;
-}
+import type { LiveEvent } from '$lib/domain/livefilter';
 
 export interface LiveOptions {
 	/** the stream endpoint */
@@ -17,7 +12,7 @@ export interface LiveOptions {
 	pingMs?: number;
 	/** ids remembered for deduplication */
 	remember?: number;
-	onEvent: (e: LiveMessage) => void;
+	onEvent: (e: LiveEvent) => void;
 	/** after a reconnect (or a server 'resync'): refetch the aggregates */
 	onResync: () => void;
 }
@@ -108,7 +103,7 @@ export class LiveConnection {
 		es.addEventListener('resync', () => this.o.onResync());
 		es.addEventListener('live', (m) => {
 			this.heard();
-			let e: LiveMessage;
+			let e: LiveEvent;
 			try {
 				e = JSON.parse((m as MessageEvent).data);
 			} catch {

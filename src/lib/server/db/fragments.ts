@@ -21,12 +21,12 @@ export const overdueSql = (now: Date) => sql`coalesce(r.status IN ${OPEN_SQL} AN
 export type ScopeAlias = 'r' | 'h';
 
 /** Where a request is, who it belongs to: area prefix, department, a leader's 包联 areas (conditions to AND). */
-export function scope(f: Pick<RequestFilter, 'area' | 'department' | 'leader'>, alias: ScopeAlias = 'r'): Fragment[] {
+export function scope(f: Pick<RequestFilter, 'area' | 'department' | 'pairing'>, alias: ScopeAlias = 'r'): Fragment[] {
 	const a = ident(alias);
 	const w: Fragment[] = [];
 	if (f.area) w.push(sql`${a}.grid_code LIKE ${`${f.area}%`}`);
 	if (f.department) w.push(sql`${a}.department_id = ${f.department}`);
-	if (f.leader) w.push(sql`EXISTS (SELECT 1 FROM leader_pairings lp WHERE lp.leader_id = ${f.leader} AND lp.target_kind = 'area'
+	if (f.pairing) w.push(sql`EXISTS (SELECT 1 FROM leader_pairings lp WHERE lp.leader_id = ${f.pairing} AND lp.target_kind = 'area'
 		AND ${a}.grid_code LIKE lp.area_code || '%')`);
 	return w;
 }
@@ -56,7 +56,7 @@ export function requestKpiSql(key: RequestKpi, from: Date, to: Date, now: Date):
 		case 'whistle_rate':
 			// requests behind the whistle numbers: summoned in the period / with an on-time 报到
 			return [sql`EXISTS (SELECT 1 FROM whistle_summons s WHERE s.request_id = r.id AND ${inPeriod(sql`s.summoned_at`)})`,
-				sql`EXISTS (SELECT 1 FROM whistle_summons s WHERE s.request_id = r.id AND ${inPeriod(sql`s.summoned_at`)} AND s.reported_at <= s.deadline)`];
+				sql`EXISTS (SELECT 1 FROM whistle_summons s WHERE s.request_id = r.id AND ${inPeriod(sql`s.summoned_at`)} AND s.checked_in_at <= s.deadline)`];
 	}
 }
 

@@ -2,15 +2,15 @@
 // Rows are read in keyset batches and written as they come, so 200 000 households never sit in
 // memory at once and the one PGlite connection is free between batches. Personal data leaves
 // masked unless the user may unmask and gives a reason; every export writes one audit row first.
-import { PassThrough, Readable } from 'node:stream';
 import { ApiError, badParam } from '../../domain/apierror';
-import { csvLine, safeText, type Cell } from '../../domain/csv';
+import type { Cell } from '../../domain/csv';
 import { contentDisposition, FORMAT_TYPE, isoCst, LAYER_LABEL, type ExportFormat, type ExportLayer } from '../../domain/exportspec';
 import { recordExport as auditExport } from '../access/audit';
 import type { SessionUser } from '../auth/user';
 import type { Queryable } from '../db/client';
 import { and, ident, join, sql } from '../db/sql';
 import { isPii, LAYERS, piiColumns, type Column, type ExportQuery, type PlainColumn } from './layers';
+import { sheetStream, textStream, type Sheet } from './streams';
 
 export const EXPORT_BATCH = 5000;
 
@@ -51,7 +51,7 @@ export async function exportLayer(db: Queryable, user: SessionUser, layer: Expor
 	await recordExport(db, user, `${layer}.${format}`, rows, fields,
 		`${unmasked ? `含完整个人信息，原因：${reason}` : '个人信息已脱敏'}；条件：${options.describe || '无'}`);
 	const batches = readBatches(db, layer, query, user, format, unmasked, options.batchSize ?? EXPORT_BATCH);
-	const body = format === 'geojson' ? textStream(geojsonChunks(layer, batches)) : format === 'csv' ? textStream(csvChunks(layer, batches)) : xlsxStream(layer, batches);
+	const body = format === 'geojson' ? textStream(geojsonChunks(layer, batches)) : sheetStream(layerSheet(layer, batches), format);
 	const day = isoCst(query.now).slice(0, 10);
 	return {
 		body, rows, unmasked,
@@ -142,44 +142,10 @@ async function* geojsonChunks(layer: ExportLayer, batches: AsyncGenerator<OutRow
 	yield '\n]}\n';
 }
 
-async function* csvChunks(layer: ExportLayer, batches: AsyncGenerator<OutRow[]>): AsyncGenerator<string> {
-	yield '\uFEFF' + csvLine(header(layer)) + '\r\n';
-	for await (const batch of batches) yield batch.map((r) => csvLine(flat(layer, r)) + '\r\n').join('');
+/** The layer as a sheet: its rows flattened into CSV/XLSX columns. */
+function layerSheet(layer: ExportLayer, batches: AsyncGenerator<OutRow[]>): Sheet {
+	return { name: LAYER_LABEL[layer], header: header(layer), batches: flatBatches(layer, batches) };
 }
-
-/** Pull-driven: the next batch is read only when the client has taken the last one; a client that goes away stops the reads. */
-function textStream(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
-	const utf8 = new TextEncoder();
-	return new ReadableStream<Uint8Array>({
-		async pull(controller) {
-			const { value, done } = await chunks.next();
-			if (done) controller.close();
-			else controller.enqueue(utf8.encode(value));
-		},
-		async cancel() {
-			await chunks.return(undefined);
-		}
-	});
-}
-
-/** exceljs's streaming writer: each row is committed (written and dropped) as it is added. */
-function xlsxStream(layer: ExportLayer, batches: AsyncGenerator<OutRow[]>): ReadableStream<Uint8Array> {
-	const out = new PassThrough();
-	(async () => {
-		const { default: ExcelJS } = await import('exceljs');
-		const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-		const ws = wb.addWorksheet(LAYER_LABEL[layer], { views: [{ state: 'frozen', ySplit: 1 }] });
-		const head = ws.addRow(header(layer));
-		head.font = { bold: true };
-		head.commit();
-		for await (const batch of batches) {
-			for (const r of batch) ws.addRow(flat(layer, r).map((c) => (typeof c === 'string' ? safeText(c) : (c ?? null)))).commit();
-		}
-		ws.commit();
-		await wb.commit();
-	})().catch((e) => {
-		console.error('[export] xlsx failed:', e);
-		out.destroy(e);
-	});
-	return Readable.toWeb(out) as ReadableStream<Uint8Array>;
+async function* flatBatches(layer: ExportLayer, batches: AsyncGenerator<OutRow[]>): AsyncGenerator<Cell[][]> {
+	for await (const batch of batches) yield batch.map((r) => flat(layer, r));
 }

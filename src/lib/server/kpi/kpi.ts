@@ -6,7 +6,7 @@ import type { Queryable } from '../db/client';
 import { kpiCountColumns, OPEN_SQL, REQUEST_KPIS, scope } from '../db/fragments';
 import { and, join, sql, type Fragment } from '../db/sql';
 
-export type KpiScope = Pick<RequestFilter, 'area' | 'department' | 'leader' | 'from' | 'to'>;
+export type KpiScope = Pick<RequestFilter, 'area' | 'department' | 'pairing' | 'from' | 'to'>;
 export interface KpiOptions { now?: Date; visitDays?: number }
 type Counts = Record<string, number>;
 
@@ -20,16 +20,16 @@ async function requestCounts(db: Queryable, s: KpiScope, now: Date, len: number 
 }
 
 async function whistleCounts(db: Queryable, s: KpiScope, len: number | null): Promise<Map<string, Counts>> {
-	const w = scope({ area: s.area, leader: s.leader, department: null });
+	const w = scope({ area: s.area, pairing: s.pairing, department: null });
 	if (s.department) w.push(sql`s.department_id = ${s.department}`);
 	w.push(sql`s.summoned_at >= ${s.from} AND s.summoned_at < ${s.to}`);
 	return byCode(await db.sql`SELECT ${groupKey(len, sql`r.grid_code`)} AS code, count(*) AS whistle_rate_den,
-		count(*) FILTER (WHERE s.reported_at <= s.deadline) AS whistle_rate_num
+		count(*) FILTER (WHERE s.checked_in_at <= s.deadline) AS whistle_rate_num
 		FROM whistle_summons s JOIN requests r ON r.id = s.request_id WHERE ${and(w)} GROUP BY 1`);
 }
 
 async function householdCounts(db: Queryable, s: KpiScope, now: Date, days: number, len: number | null): Promise<Map<string, Counts>> {
-	const w = scope({ area: s.area, leader: s.leader, department: null }, 'h');
+	const w = scope({ area: s.area, pairing: s.pairing, department: null }, 'h');
 	const asOf = s.to < now ? s.to : now;
 	const since = new Date(asOf.getTime() - days * 86_400_000);
 	// at the present moment households.last_visit_at answers without touching door_knocks
@@ -44,7 +44,7 @@ async function householdCounts(db: Queryable, s: KpiScope, now: Date, days: numb
 }
 
 async function hazardCounts(db: Queryable, s: KpiScope, now: Date, len: number | null): Promise<Map<string, Counts>> {
-	const w = scope({ area: s.area, leader: s.leader, department: null }, 'h');
+	const w = scope({ area: s.area, pairing: s.pairing, department: null }, 'h');
 	w.push(sql`h.rectify_deadline >= ${s.from} AND h.rectify_deadline < ${s.to < now ? s.to : now}`);
 	return byCode(await db.sql`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, count(*) AS hazard_rate_den,
 		count(*) FILTER (WHERE h.status = 'verified') AS hazard_rate_num FROM hazards h WHERE ${and(w)} GROUP BY 1`);

@@ -2,14 +2,10 @@
 // 0006_live.sql write each event to live_events and NOTIFY its JSON; the id there is the SSE id.
 // When the listening connection comes back after a drop (postgres.js re-listens by itself), the
 // hub reads what it missed from live_events, so subscribers see every event once, in id order.
+import type { LiveEvent } from '../../domain/livefilter';
 import { describeError, type Db, type Queryable } from '../db/client';
 
-export interface LiveEvent {
-	id: number;
-	at: string;
-	kind: 'request' | 'status' | 'whistle' | 'checkin' | 'hazard';
-	[field: string]: unknown;
-}
+export type { LiveEvent };
 
 export type Subscriber = (e: LiveEvent) => void;
 

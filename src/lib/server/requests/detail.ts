@@ -24,14 +24,14 @@ export async function requestDetail(db: Queryable, id: number, now = new Date())
 		       u.display_name AS actor, u.title AS "actorTitle", d.name AS department
 		FROM request_events e LEFT JOIN users u ON u.id = e.actor_id LEFT JOIN departments d ON d.id = e.department_id
 		WHERE e.request_id = ${id} ORDER BY e.at, e.id`;
-	const summons = await db.sql`
-		SELECT s.department_id AS "departmentId", d.name AS department, s.summoned_at AS "summonedAt", s.deadline,
-		       s.reported_at AS "reportedAt", u.display_name AS "reportedBy", (s.reported_at IS NOT NULL AND s.reported_at <= s.deadline) AS "onTime"
-		FROM whistle_summons s JOIN departments d ON d.id = s.department_id LEFT JOIN users u ON u.id = s.reported_by
+	const whistles = await db.sql`
+		SELECT s.department_id AS "departmentId", d.name AS department, s.summoned_at AS "whistledAt", s.deadline,
+		       s.checked_in_at AS "checkedInAt", u.display_name AS "checkedInBy", (s.checked_in_at IS NOT NULL AND s.checked_in_at <= s.deadline) AS "onTime"
+		FROM whistle_summons s JOIN departments d ON d.id = s.department_id LEFT JOIN users u ON u.id = s.checked_in_by
 		WHERE s.request_id = ${id} ORDER BY d.id`;
 	const managers = await db.sql<{ user_id: number }>`SELECT user_id FROM user_grids WHERE grid_code = ${r.gridCode}`;
-	return Object.assign(r, { events, summons, gridManagerIds: managers.map((m) => m.user_id) }) as Row & {
-		id: number; code: string; status: string; version: number; gridCode: string; kind: string; events: Row[]; summons: Row[]; gridManagerIds: number[];
+	return Object.assign(r, { events, whistles, gridManagerIds: managers.map((m) => m.user_id) }) as Row & {
+		id: number; code: string; status: string; version: number; gridCode: string; kind: string; events: Row[]; whistles: Row[]; gridManagerIds: number[];
 	};
 }
 

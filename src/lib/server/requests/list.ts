@@ -40,15 +40,23 @@ const columns = (now: Date) => sql`r.id, r.code, r.kind, r.category_code AS cate
 
 /**
  * Rows sorted by urgency: overdue first, then the nearest deadline, urgent before normal, then
- * the oldest. Reporter names leave masked. `extra` is one more condition (a leader's own requests).
+ * the oldest, with the total. Reporter names leave masked. `extra` is one more condition (a
+ * leader's own requests).
  */
 export async function listRequests(db: Queryable, f: RequestFilter, grids: string[] | null, now = new Date(), extra?: Fragment) {
-	const where = and([...requestWhere(f, grids, now), ...(extra ? [extra] : [])]);
-	const rows = await db.sql<RequestRow>`SELECT ${columns(now)}
-		FROM requests r JOIN categories c ON c.code = r.category_code JOIN grids g ON g.code = r.grid_code
-		LEFT JOIN departments d ON d.id = r.department_id WHERE ${where}
-		ORDER BY overdue DESC, "hoursLeft" ASC NULLS LAST, (r.priority = 'urgent') DESC, r.reported_at DESC, r.id
-		LIMIT ${f.limit} OFFSET ${f.offset}`;
-	const [{ total }] = await db.sql<{ total: number }>`SELECT count(*) AS total FROM requests r WHERE ${where}`;
+	const rows = await readRequests(db, f, grids, now, extra);
+	const [{ total }] = await db.sql<{ total: number }>`SELECT count(*) AS total FROM requests r WHERE ${listWhere(f, grids, now, extra)}`;
 	return { rows, total };
 }
+
+/** One page of the list (f.limit rows from f.offset) in listRequests' order, without the count. */
+export async function readRequests(db: Queryable, f: RequestFilter, grids: string[] | null, now = new Date(), extra?: Fragment) {
+	return db.sql<RequestRow>`SELECT ${columns(now)}
+		FROM requests r JOIN categories c ON c.code = r.category_code JOIN grids g ON g.code = r.grid_code
+		LEFT JOIN departments d ON d.id = r.department_id WHERE ${listWhere(f, grids, now, extra)}
+		ORDER BY overdue DESC, "hoursLeft" ASC NULLS LAST, (r.priority = 'urgent') DESC, r.reported_at DESC, r.id
+		LIMIT ${f.limit} OFFSET ${f.offset}`;
+}
+
+const listWhere = (f: RequestFilter, grids: string[] | null, now: Date, extra?: Fragment) =>
+	and([...requestWhere(f, grids, now), ...(extra ? [extra] : [])]);

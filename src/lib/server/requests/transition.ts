@@ -87,7 +87,7 @@ interface Locked {
 	id: number; code: string; status: RequestStatus; version: number; kind: string; category_code: string; priority: string;
 	department_id: number | null; leader_id: number | null; mediator_id: number | null; grid_code: string;
 	satisfaction: 'satisfied' | 'basic' | 'unsatisfied' | null; solved: boolean | null;
-	pending: number; summoned: number[]; managers: number[]; category_department: number | null;
+	pending: number; whistled: number[]; managers: number[]; category_department: number | null;
 }
 
 /**
@@ -98,7 +98,7 @@ interface Locked {
 export function offeredMoves(actor: Actor, r: RequestDetail): RequestAction[] {
 	const assignment: Assignment = {
 		departmentId: r.departmentId, gridManagerIds: r.gridManagerIds, leaderId: r.leaderId, mediatorId: r.mediatorId,
-		summonedDepartmentIds: r.summons.filter((s) => !s.reportedAt).map((s) => s.departmentId)
+		whistledDepartmentIds: r.whistles.filter((s) => !s.checkedInAt).map((s) => s.departmentId)
 	};
 	return allowedActions(r.status as RequestStatus).filter((a) => !authorityProblem(a, actor, assignment));
 }
@@ -107,8 +107,8 @@ async function lockRequest(tx: Queryable, id: number): Promise<Locked> {
 	const [r] = await tx.sql<Locked>`
 		SELECT r.id, r.code, r.status, r.version, r.kind, r.category_code, r.priority, r.department_id, r.leader_id,
 		       r.mediator_id, r.grid_code, r.satisfaction, r.solved, c.department_id AS category_department,
-		       (SELECT count(*) FROM whistle_summons s WHERE s.request_id = r.id AND s.reported_at IS NULL) AS pending,
-		       (SELECT coalesce(array_agg(s.department_id), '{}') FROM whistle_summons s WHERE s.request_id = r.id) AS summoned,
+		       (SELECT count(*) FROM whistle_summons s WHERE s.request_id = r.id AND s.checked_in_at IS NULL) AS pending,
+		       (SELECT coalesce(array_agg(s.department_id), '{}') FROM whistle_summons s WHERE s.request_id = r.id) AS whistled,
 		       (SELECT coalesce(array_agg(ug.user_id), '{}') FROM user_grids ug WHERE ug.grid_code = r.grid_code) AS managers
 		FROM requests r JOIN categories c ON c.code = r.category_code
 		WHERE r.id = ${id} FOR UPDATE OF r`;
@@ -129,12 +129,13 @@ async function applyMove(tx: Queryable, actor: Actor, input: MoveInput): Promise
 	if (input.version !== null && input.version !== r.version) {
 		throw new ApiError(409, 'conflict', `该诉求已被他人处理：现在是“${STATUS_LABEL[r.status]}”，版本 ${r.version}（你看到的是版本 ${input.version}）。请刷新后再操作`, 'version');
 	}
-	const check = checkTransition(r.status, input.action, { pendingSummons: r.pending, satisfaction: r.satisfaction, solved: r.solved });
+	const check = checkTransition(r.status, input.action, { pendingWhistles: r.pending, satisfaction: r.satisfaction, solved: r.solved });
 	if (!check.ok) throw new ApiError(422, check.code, check.message, 'action');
 	const action = input.action as RequestAction;
 	// every summoned department passes here: a second 报到 is refused by request_transition as 已经报到
 	const denied = authorityProblem(action, actor, {
-		departmentId: r.department_id, gridManagerIds: r.managers, leaderId: r.leader_id, mediatorId: r.mediator_id, summonedDepartmentIds: r.summoned
+		departmentId: r.department_id, gridManagerIds: r.managers, leaderId: r.leader_id, mediatorId: r.mediator_id,
+		whistledDepartmentIds: r.whistled
 	});
 	if (denied) throw new ApiError(403, 'forbidden', denied);
 	const reason = input.reason?.trim() || null;

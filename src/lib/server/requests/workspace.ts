@@ -12,7 +12,7 @@ export async function pendingWhistles(db: Queryable, departmentId: number) {
 	return db.sql<{ id: number; code: string; title: string; deadline: Date; overdue: boolean; version: number }>`
 		SELECT r.id, r.code, r.title, s.deadline, s.deadline < now() AS overdue, r.version
 		FROM whistle_summons s JOIN requests r ON r.id = s.request_id
-		WHERE s.department_id = ${departmentId} AND s.reported_at IS NULL AND r.status = 'escalated'
+		WHERE s.department_id = ${departmentId} AND s.checked_in_at IS NULL AND r.status = 'escalated'
 		ORDER BY s.deadline LIMIT 200`;
 }
 

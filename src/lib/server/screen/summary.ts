@@ -53,7 +53,7 @@ export async function screenSummary(db: Queryable, areaCode: string | null, now 
 		: await db.sql<{ code: string; name: string; level: string }>`SELECT code, name, level FROM areas WHERE level = 'district' ORDER BY code LIMIT 1`;
 	if (!area) throw new Error(`screenSummary: no area ${areaCode ?? '(district)'}`);
 	const from = new Date(now.getTime() - PERIOD_DAYS * DAY);
-	const s = { area: area.code, department: null, leader: null, from, to: now };
+	const s = { area: area.code, department: null, pairing: null, from, to: now };
 	const cur = await computeKpis(db, s, { now });
 	const prev = await computeKpis(db, { ...s, from: new Date(from.getTime() - PERIOD_DAYS * DAY), to: from }, { now });
 	const kpis = cur.values.map((v) => ({
@@ -90,8 +90,8 @@ async function departmentRanking(db: Queryable, area: string, from: Date, now: D
 		(SELECT count(*) FROM whistle_summons s JOIN requests r2 ON r2.id = s.request_id WHERE s.department_id = d.id AND r2.grid_code LIKE ${like}
 			AND s.summoned_at >= ${from} AND s.summoned_at < ${now}) AS whistle_rate_den,
 		(SELECT count(*) FROM whistle_summons s JOIN requests r2 ON r2.id = s.request_id WHERE s.department_id = d.id AND r2.grid_code LIKE ${like}
-			AND s.summoned_at >= ${from} AND s.summoned_at < ${now} AND s.reported_at <= s.deadline) AS whistle_rate_num
-		FROM departments d JOIN requests r ON r.department_id = d.id WHERE ${and(scope({ area, department: null, leader: null }))} GROUP BY d.id, d.name`;
+			AND s.summoned_at >= ${from} AND s.summoned_at < ${now} AND s.checked_in_at <= s.deadline) AS whistle_rate_num
+		FROM departments d JOIN requests r ON r.department_id = d.id WHERE ${and(scope({ area, department: null, pairing: null }))} GROUP BY d.id, d.name`;
 	return rows
 		.map((c) => {
 			const vs = [...REQUEST_KPIS, 'whistle_rate' as const].map((k) => kpiValue(k, Number(c[`${k}_num`] ?? 0), Number(c[`${k}_den`] ?? 0)));
@@ -114,7 +114,7 @@ async function alerts(db: Queryable, area: string, now: Date) {
 	const whistles = await db.sql<{ code: string; dept: string; place: string; hours: number; n: number }>`
 		SELECT r.code, d.name AS dept, g.name AS place, extract(epoch FROM ${now}::timestamptz - s.deadline) / 3600 AS hours, count(*) OVER () AS n
 		FROM whistle_summons s JOIN requests r ON r.id = s.request_id JOIN departments d ON d.id = s.department_id JOIN grids g ON g.code = r.grid_code
-		WHERE s.reported_at IS NULL AND r.status = 'escalated' AND r.grid_code LIKE ${like}
+		WHERE s.checked_in_at IS NULL AND r.status = 'escalated' AND r.grid_code LIKE ${like}
 		ORDER BY s.deadline LIMIT ${ALERTS}`;
 	const hazards = await db.sql<{ code: string; type: string; severity: number; place: string; hours: number; n: number }>`
 		SELECT h.code, h.type, h.severity, g.name AS place, extract(epoch FROM ${now}::timestamptz - h.rectify_deadline) / 3600 AS hours, count(*) OVER () AS n

@@ -1,4 +1,4 @@
-// GET ?area&department&leader&from&to&days: every KPI for the scope and period, and the child
+// GET ?area&department&pairing&from&to&days: every KPI for the scope and period, and the child
 // areas ranked red/amber/green. Each number carries the drill-down URL of the requests behind it.
 import { intParam } from '$lib/domain/apierror';
 import { DEFAULT_VISIT_DAYS, KPI_BY_KEY } from '$lib/domain/kpi';
@@ -14,9 +14,9 @@ export const GET = api(async (event) => {
 	const f = parseRequestFilter(q);
 	const visitDays = q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : DEFAULT_VISIT_DAYS;
 	const db = await dbFor(event);
-	const s = { area: f.area, department: f.department, leader: f.leader, from: f.from, to: f.to };
+	const s = { area: f.area, department: f.department, pairing: f.pairing, from: f.from, to: f.to };
 	const [total, ranking] = [await computeKpis(db, s, { visitDays }), await rankChildren(db, s, { visitDays })];
-	const base = { area: f.area, department: f.department, leader: f.leader, from: q.get('from'), to: q.get('to') };
+	const base = { area: f.area, department: f.department, pairing: f.pairing, from: q.get('from'), to: q.get('to') };
 	const drill = (key: string, part: string) => KPI_BY_KEY[key as keyof typeof KPI_BY_KEY].subject === 'requests'
 		? `/api/requests?${filterQuery({ ...base, kpi: key, part })}` : null;
 	return jsonResponse({

@@ -1,7 +1,7 @@
 // GET /api/export/{layer}.{geojson|csv|xlsx}?<filters>: a layer or a filtered list as a file
 // (grids, areas, households, hazards, requests, visits).
 // Filters: area, bbox; hazards hazard_status, hazard_type; requests the /requests list's own
-// (status, overdue, category, kind, department, leader, from, to, q, kpi, part). unmask=1 with a
+// (status, overdue, category, kind, department, pairing, from, to, q, kpi, part). unmask=1 with a
 // reason gives the whole personal data to those allowed, logged.
 import { parseExportTarget } from '$lib/domain/exportspec';
 import { requireUser } from '$lib/server/auth/user';
