@@ -1,5 +1,6 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
 import type { SessionUser } from '$lib/server/auth/user';
+import type { MapArea } from '$lib/domain/maparea';
 
 declare global {
 	namespace App {
@@ -11,6 +12,10 @@ declare global {
 		interface Locals {
 			/** who is signed in (hooks.server.ts), or null for an anonymous visitor */
 			user: SessionUser | null;
+		}
+		interface PageData {
+			/** where the signed-in user works: every map's first view and scope (+layout.server.ts) */
+			mapArea?: MapArea | null;
 		}
 	}
 }

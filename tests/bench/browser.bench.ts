@@ -84,6 +84,8 @@ function stopApp(proc: ChildProcess): Promise<void> {
 
 async function visit(browser: any, base: string) {
 	const context = await browser.newContext({ viewport: { width: W, height: H } });
+	// the map exposes window.__gridmap only to pages opened with the test-hook flag (src/lib/map/testhooks.ts)
+	await context.addInitScript(() => ((window as any).__GRID_TEST_HOOKS__ = true));
 	const page = await context.newPage();
 	page.on('pageerror', (e: Error) => console.log('  page error:', e.message));
 	// the map needs a signed-in user (issue 7): a district leader, who sees every grid, signs in first

@@ -111,12 +111,28 @@ export function createChecks(name, { timed = false, passed, failed } = {}) {
 	};
 }
 
-/** Chromium from CHROMIUM_PATH with the flags in CHROMIUM_ARGS (headless software WebGL). */
-export function launchBrowser() {
-	return chromium.launch({
+/**
+ * The page-side test hooks (src/lib/map/testhooks.ts): every context made from a browser of
+ * launchBrowser() opens its pages with window.__GRID_TEST_HOOKS__ = true, set before any app
+ * script runs, so the app exposes its map objects and ready flags (window.__gridmap …).
+ */
+export const enableTestHooks = (context) => context.addInitScript(() => {
+	window.__GRID_TEST_HOOKS__ = true;
+});
+
+/** Chromium from CHROMIUM_PATH with the flags in CHROMIUM_ARGS (headless software WebGL); its contexts have the test hooks on. */
+export async function launchBrowser() {
+	const browser = await chromium.launch({
 		executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
 		args: CHROMIUM_FLAGS
 	});
+	const newContext = browser.newContext.bind(browser);
+	browser.newContext = async (options) => {
+		const context = await newContext(options);
+		await enableTestHooks(context);
+		return context;
+	};
+	return browser;
 }
 
 /** Waits until /api/status says the demo district is ready; throws after `timeoutS` tries a second apart. */

@@ -1,43 +1,31 @@
-// The map, browser-only: MapLibre for the base map and grids, one deck.gl MapboxOverlay (created
-// once, updated with setProps) for households, hazards and open requests. Created from onMount,
-// so nothing here runs during SSR. The Svelte component holds UI state and calls the setters.
+// The map page's content, browser-only: grids on the MapLibre map that <MapView> made, one deck.gl
+// MapboxOverlay (created once, updated with setProps) for households, hazards and open requests.
+// Started from MapView's onload, so nothing here runs during SSR. The Svelte component holds UI
+// state and calls the setters.
 import type { Map as MlMap } from 'maplibre-gl';
 import type { MapboxOverlay } from '@deck.gl/mapbox';
 import { LAYERS, type PointLayer } from '$lib/domain/pointcodec';
 import type { MeasureKey } from '$lib/domain/measures';
 import type { BBox } from '$lib/domain/tiles';
-import { addGridLayers, applyGridTheme, setFocus, showMeasure, type GridFeatureCollection } from './gridLayers';
+import { addGridLayers, applyGridTheme, fillExpression, markScope, setFocus, showMeasure, type GridFeatureCollection } from './gridLayers';
 import { pointLayer } from './pointLayers';
 import { locate, PointTileSet } from './pointTiles';
-import { boundaryLayers, BASEMAP_SOURCE, FIRST_OVER_GRIDS, LOCAL_CJK_FONTS, labelLayers, offlineStyle, themePaint } from './style';
+import { boundaryLayers, BASEMAP_SOURCE, FIRST_OVER_GRIDS, labelLayers, themePaint } from './style';
 import { PALETTES, type Theme } from './theme';
 import { fetchJson, type GridStatsDoc, type Versions } from './api';
 
 export type Visible = Record<'grids' | PointLayer, boolean>;
 
 export interface MapOptions {
-	container: HTMLElement;
-	styleUrl: string | null;
-	bbox: BBox;
 	versions: Versions;
 	theme: Theme;
 	measure: MeasureKey;
 	visible: Visible;
+	/** the grids in the user's scope (null: all); the others are drawn dimmed, without a measure */
+	scope: readonly string[] | null;
 	onSelect: (detail: Record<string, unknown> | null) => void;
 	onStats: (stats: GridStatsDoc) => void;
 	onStatus: (status: { loading: boolean; counts: Record<PointLayer, number> }) => void;
-	/** a message for the user that is not an error (e.g. fell back to the offline base map) */
-	onNotice?: (message: string) => void;
-}
-
-/** Whether a configured style answers within `ms`; an unreachable one would leave the map blank. */
-async function reachable(url: string, ms = 5000): Promise<boolean> {
-	try {
-		const res = await fetch(url, { signal: AbortSignal.timeout(ms) });
-		return res.ok;
-	} catch {
-		return false;
-	}
 }
 
 /** Point layers are fetched from this map zoom up: below it a tile could hold a whole city. */
@@ -49,6 +37,7 @@ export class MapController {
 	grids: GridFeatureCollection | null = null;
 	stats: GridStatsDoc | null = null;
 	sets: Record<PointLayer, PointTileSet>;
+	private offline = true;
 	private frame = 0;
 	private poll: ReturnType<typeof setInterval> | undefined;
 
@@ -58,37 +47,18 @@ export class MapController {
 		for (const l of LAYERS) this.sets[l].setVersion(o.versions[l]);
 	}
 
-	async start(): Promise<void> {
-		const [maplibregl, { MapboxOverlay }, worker] = await Promise.all([
-			import('maplibre-gl'),
-			import('@deck.gl/mapbox'),
-			// MapLibre finds its worker next to its own module, which bundling breaks: name the emitted file
-			import('maplibre-gl/dist/maplibre-gl-worker.mjs?url')
-		]);
-		maplibregl.setWorkerUrl(worker.default);
-		if (this.o.styleUrl && !(await reachable(this.o.styleUrl))) {
-			this.o.onNotice?.('配置的底图样式无法访问，已改用离线底图');
-			this.o.styleUrl = null;
-		}
-		const offline = !this.o.styleUrl;
-		this.map = new maplibregl.Map({
-			container: this.o.container,
-			style: this.o.styleUrl ?? offlineStyle(this.o.theme, `/api/map/basemap?v=${this.o.versions.basemap}`),
-			bounds: this.o.bbox,
-			fitBoundsOptions: { padding: 24 },
-			localIdeographFontFamily: LOCAL_CJK_FONTS,
-			attributionControl: false,
-			maxZoom: 19
-		});
-		this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
-		this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+	/** Draws into a loaded map from <MapView> (which made it, on `offline` or a configured style). */
+	async start(map: MlMap, offline: boolean): Promise<void> {
+		this.map = map;
+		this.offline = offline;
+		const { MapboxOverlay } = await import('@deck.gl/mapbox');
 		// not interleaved: with maplibre-gl 6.17 the interleaved mode throws in deck.gl 9.4's render
 		// hook ("reading 'height'") and blanks the map; a separate canvas over the map works
 		this.overlay = new MapboxOverlay({ interleaved: false, layers: [] });
 		this.map.addControl(this.overlay as any);
-		await new Promise<void>((resolve) => this.map.once('load', () => resolve()));
 		if (!offline) this.addAreaOverlay();
 		this.grids = await fetchJson<GridFeatureCollection>(`/api/map/grids?v=${this.o.versions.grids}`);
+		markScope(this.grids, this.o.scope);
 		addGridLayers(this.map, this.grids, PALETTES[this.o.theme], offline ? FIRST_OVER_GRIDS : 'boundary-community');
 		this.setGridsVisible(this.o.visible.grids);
 		await this.setMeasure(this.o.measure);
@@ -143,17 +113,18 @@ export class MapController {
 		const stats = await fetchJson<GridStatsDoc>(`/api/map/grid-stats?measure=${measure}`);
 		if (this.o.measure !== measure || !this.grids) return; // a later choice won
 		this.stats = stats;
-		showMeasure(this.map, this.grids, new Map(stats.grids.map((g) => [g.code, g.value])), stats.legend);
+		showMeasure(this.map, this.grids, new Map(stats.grids.map((g) => [g.code, g.value])), stats.legend, PALETTES[this.o.theme].gridOutside);
 		this.o.onStats(stats);
 	}
 
 	setTheme(theme: Theme): void {
 		this.o.theme = theme;
-		for (const [id, paint] of Object.entries(themePaint(theme, !this.o.styleUrl))) {
+		for (const [id, paint] of Object.entries(themePaint(theme, this.offline))) {
 			if (!this.map.getLayer(id)) continue;
 			for (const [prop, value] of Object.entries(paint)) this.map.setPaintProperty(id, prop as any, value);
 		}
 		applyGridTheme(this.map, PALETTES[theme]);
+		if (this.stats) this.map.setPaintProperty('grids-fill', 'fill-color', fillExpression(this.stats.legend, PALETTES[theme].gridOutside));
 		this.updateDeck();
 	}
 
@@ -181,6 +152,7 @@ export class MapController {
 		if (!grid) return this.o.onSelect(null);
 		const code = grid.properties.code as string;
 		setFocus(this.map, code);
+		if (grid.properties.mine === false) return this.o.onSelect({ kind: 'grid', code, name: grid.properties.name, outside: true });
 		const s = this.stats?.grids.find((g) => g.code === code);
 		this.o.onSelect({ kind: 'grid', code, name: grid.properties.name, ...s });
 	}
@@ -209,6 +181,6 @@ export class MapController {
 		clearInterval(this.poll);
 		cancelAnimationFrame(this.frame);
 		this.overlay?.finalize();
-		this.map?.remove();
+		// the map itself belongs to <MapView>, which removes it
 	}
 }

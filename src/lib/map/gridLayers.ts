@@ -14,10 +14,23 @@ export interface GridFeatureCollection {
 	features: { type: 'Feature'; properties: Record<string, unknown>; geometry: { type: string; coordinates: unknown } }[];
 }
 
+/**
+ * Marks each grid `mine` (in the user's scope; scope null: all are). A grid outside is drawn
+ * dimmed and carries no measure: its households are not the user's to see, so "0 households"
+ * there would be a false "无住户".
+ */
+export function markScope(data: GridFeatureCollection, scope: readonly string[] | null): void {
+	const mine = scope && new Set(scope);
+	for (const f of data.features) f.properties.mine = !mine || mine.has(f.properties.code as string);
+}
+
+const OUTSIDE = ['==', ['get', 'mine'], false];
+const fillOpacity = (p: Palette) => ['case', OUTSIDE, p.gridOutsideOpacity, p.gridFillOpacity] as any;
+
 /** Adds the grid source and layers; fill goes under `fillBefore` so roads stay on top of it. */
 export function addGridLayers(map: MlMap, data: GridFeatureCollection, p: Palette, fillBefore?: string): void {
 	map.addSource(GRID_SOURCE, { type: 'geojson', data: data as any, promoteId: 'code' });
-	map.addLayer({ id: 'grids-fill', type: 'fill', source: GRID_SOURCE, paint: { 'fill-color': p.background, 'fill-opacity': p.gridFillOpacity } }, fillBefore);
+	map.addLayer({ id: 'grids-fill', type: 'fill', source: GRID_SOURCE, paint: { 'fill-color': p.background, 'fill-opacity': fillOpacity(p) } }, fillBefore);
 	map.addLayer({ id: 'grids-line', type: 'line', source: GRID_SOURCE, minzoom: 11, paint: { 'line-color': p.gridLine, 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 0.3, 15, 1.2], 'line-opacity': 0.7 } });
 	const none = ['==', ['get', 'code'], ''] as any;
 	map.addLayer({ id: 'grids-focus', type: 'line', source: GRID_SOURCE, filter: none, paint: { 'line-color': p.focus, 'line-width': 3.5 } });
@@ -32,21 +45,22 @@ export function addGridLayers(map: MlMap, data: GridFeatureCollection, p: Palett
 }
 
 /** Puts each grid's value on its feature and recolours the fill with the legend's classes. */
-export function showMeasure(map: MlMap, data: GridFeatureCollection, values: Map<string, number | null>, legend: Legend): void {
+export function showMeasure(map: MlMap, data: GridFeatureCollection, values: Map<string, number | null>, legend: Legend, outside: string): void {
 	for (const f of data.features) f.properties.value = values.get(f.properties.code as string) ?? null;
 	(map.getSource(GRID_SOURCE) as GeoJSONSource | undefined)?.setData(data as any);
-	map.setPaintProperty('grids-fill', 'fill-color', fillExpression(legend));
+	map.setPaintProperty('grids-fill', 'fill-color', fillExpression(legend, outside));
 }
 
-export function fillExpression(legend: Legend): any {
+/** The legend's class of the value; `noData` where there is none; `outside` for grids not the user's. */
+export function fillExpression(legend: Legend, outside: string): any {
 	const step: unknown[] = ['step', ['to-number', ['get', 'value']], legend.classes[0].color];
 	for (const c of legend.classes.slice(1)) step.push(c.from ?? 0, c.color);
-	return ['case', ['==', ['typeof', ['get', 'value']], 'number'], step, legend.noData];
+	return ['case', OUTSIDE, outside, ['==', ['typeof', ['get', 'value']], 'number'], step, legend.noData];
 }
 
 export function applyGridTheme(map: MlMap, p: Palette): void {
 	if (!map.getLayer('grids-fill')) return;
-	map.setPaintProperty('grids-fill', 'fill-opacity', p.gridFillOpacity);
+	map.setPaintProperty('grids-fill', 'fill-opacity', fillOpacity(p));
 	map.setPaintProperty('grids-line', 'line-color', p.gridLine);
 	map.setPaintProperty('grids-focus', 'line-color', p.focus);
 	if (map.getLayer('area-focus')) map.setPaintProperty('area-focus', 'line-color', p.focus);

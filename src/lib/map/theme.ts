@@ -20,6 +20,9 @@ export interface Palette {
 	textHalo: string;
 	waterText: string;
 	gridFillOpacity: number;
+	/** grids outside the user's scope: one quiet colour, fainter than any class */
+	gridOutside: string;
+	gridOutsideOpacity: number;
 	/** deck.gl point colours, RGBA 0–255 */
 	household: [number, number, number, number];
 	householdStale: [number, number, number, number];
@@ -48,6 +51,8 @@ export const PALETTES: Record<Theme, Palette> = {
 		textHalo: '#ffffff',
 		waterText: '#2f5f8f',
 		gridFillOpacity: 0.6,
+		gridOutside: '#b8bcc4',
+		gridOutsideOpacity: 0.35,
 		household: [37, 99, 168, 200],
 		householdStale: [120, 120, 120, 170],
 		householdVulnerable: [214, 96, 0, 230],
@@ -73,6 +78,8 @@ export const PALETTES: Record<Theme, Palette> = {
 		textHalo: '#11151c',
 		waterText: '#8fc1ee',
 		gridFillOpacity: 0.62,
+		gridOutside: '#3a4150',
+		gridOutsideOpacity: 0.4,
 		household: [110, 180, 255, 210],
 		householdStale: [150, 150, 150, 170],
 		householdVulnerable: [255, 150, 50, 235],

@@ -6,6 +6,8 @@ import { makeCached, mapCache, type Cached } from './cache';
 import { scopeOf } from '../access/userdb';
 import { versions } from './versions';
 import { sql } from '../db/sql';
+import { userArea } from './userArea';
+import { inScope } from '../../domain/maparea';
 
 // GeoJSON with 5 decimals (≈ 1 m): shared edges round identically on both sides.
 
@@ -30,9 +32,11 @@ export async function gridStats(db: Database, measure: MeasureKey): Promise<Cach
 	const bucket = Math.floor(Date.now() / STATS_BUCKET_MS);
 	const key = `gridstats:${scopeOf(db)}:${measure}:${v.households}:${v.requests}:${v.hazards}:${v.grids}:${bucket}`;
 	return mapCache.get(key, async () => {
-		const counts = await gridCounts(db);
-		const grids = counts.map((c) => ({ ...c, value: measureValue(measure, c) }));
-		const legend = legendFor(measure, grids.map((g) => g.value));
+		const [counts, area] = await Promise.all([gridCounts(db), scopeOf(db) === 'all' ? null : userArea(db)]);
+		// outside the user's scope row-level security hides the rows: no value there (the map dims
+		// those grids), and the class breaks come from the user's own grids only
+		const grids = counts.map((c) => ({ ...c, value: inScope(area, c.code) ? measureValue(measure, c) : null }));
+		const legend = legendFor(measure, grids.filter((g) => inScope(area, g.code)).map((g) => g.value));
 		const body: GridStats = { measure, ...pick(MEASURES[measure]), legend, generatedAt: new Date().toISOString(), grids };
 		return makeCached(JSON.stringify(body), 'application/json; charset=utf-8', body);
 	});
