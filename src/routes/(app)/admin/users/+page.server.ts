@@ -7,6 +7,7 @@ import { changeUser, createUser, listUsers, parseNewUser, parseUserChange, ROLES
 import { ready } from '$lib/server/db/database';
 import { asUser } from '$lib/server/access/userdb';
 import { adminUser } from '$lib/server/requests/pages';
+import { areaList } from '$lib/server/queries/areas';
 import type { Actions, PageServerLoad } from './$types';
 
 const adminOnly = (event: Parameters<typeof adminUser>[0]) => adminUser(event, '管理账号');
@@ -17,11 +18,14 @@ export const load: PageServerLoad = async (event) => {
 	const role = q.get('role') ? (enumParam(q.get('role'), 'role', '角色', ROLES) as Role) : null;
 	const text = q.get('q')?.trim().slice(0, 50) || null;
 	const db = asUser(await ready(), user);
-	const [users, departments] = await Promise.all([
+	const [users, departments, areas] = await Promise.all([
 		listUsers(db, { role, text, limit: 300 }),
-		db.sql<{ id: number; name: string }>`SELECT id, name FROM departments ORDER BY id`
+		db.sql<{ id: number; name: string }>`SELECT id, name FROM departments ORDER BY id`,
+		areaList(db)
 	]);
-	return { user, users, departments, roles: ROLES.map((r) => [r, ROLE_LABEL[r]]), role, text };
+	// a leader's area shown by name (区域 430199 → 清溪区), not by code
+	const areaNames = Object.fromEntries(areas.map((a) => [a.code, a.name]));
+	return { user, users, departments, areaNames, roles: ROLES.map((r) => [r, ROLE_LABEL[r]]), role, text };
 };
 
 const fields = async (request: Request) => Object.fromEntries([...(await request.formData()).entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
