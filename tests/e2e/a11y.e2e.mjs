@@ -49,11 +49,9 @@ async function run() {
 	const { page } = leader;
 	const nav = await page.locator('nav.app-nav a').allInnerTexts();
 	check('a leader sees 调研课题 and no administration', nav.includes('调研课题') && !nav.includes('账号管理'), nav.join(' '));
-	await page.goto(`${BASE}/visits`);
-	const visit = await page.locator('table a[href^="/visits/"]').first().getAttribute('href').catch(() => null);
 	await page.goto(`${BASE}/research`);
 	const plan = await page.locator('table a[href^="/research/"]').first().getAttribute('href').catch(() => null);
-	const leaderPages = ['/hotspots', '/visits', '/visits/new', '/pairings', '/research', ...(visit ? [visit] : []), ...(plan ? [plan] : [])];
+	const leaderPages = ['/hotspots', '/visits', '/visits/new', '/pairings', '/research', ...(plan ? [plan] : [])];
 	await audit(page, leaderPages, '浅色');
 	await page.getByRole('button', { name: '深色主题' }).click();
 	await audit(page, leaderPages, '深色');
