@@ -2,10 +2,12 @@
 // `npm test`: every suite this machine can run, and a plain account of the ones it cannot.
 //
 //   1. svelte-kit sync (writes .svelte-kit/tsconfig.json, which tsconfig.json extends)
-//   2. vitest: tests/unit/** and tests/integration/** in one run. Integration cases written with
+//   2. lint (not in a filtered run): ESLint (eslint.config.js) over src, tests, scripts and db, including the boundary
+//      rules (src/lib/domain pure; src/lib/server never imported by client code).
+//   3. vitest: tests/unit/** and tests/integration/** in one run. Integration cases written with
 //      describeBackends run on PGlite always and on PostgreSQL when TEST_DATABASE_URL is set.
-//   3. browser: node tests/e2e/run.mjs when Chromium exists (/usr/bin/chromium or CHROMIUM_PATH).
-//   4. database faults: node tests/faults/run.mjs (PostgreSQL restarts under load, database down at
+//   4. browser: node tests/e2e/run.mjs when Chromium exists (/usr/bin/chromium or CHROMIUM_PATH).
+//   5. database faults: node tests/faults/run.mjs (PostgreSQL restarts under load, database down at
 //      boot) on a private throwaway cluster, when the PostgreSQL 15 binaries exist.
 //
 // Usage: node scripts/test.mjs [vitest filters and options…]
@@ -27,6 +29,7 @@ const filtered = args.length > 0;
 const pgUrl = process.env.TEST_DATABASE_URL || '';
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const NOT_RUN_EXIT = 77; // tests/e2e/run.mjs: nothing to run
+const LINTED = ['src', 'tests', 'scripts', 'db', 'eslint.config.js', 'svelte.config.js', 'vite.config.ts'];
 
 /** @type {{ name: string, state: 'PASSED' | 'FAILED' | 'NOT RUN', detail: string }[]} */
 const results = [];
@@ -70,7 +73,44 @@ if (sync.code !== 0) {
 	report('svelte-kit sync', 'FAILED', `exit ${sync.code}: the app cannot build like this (see the message above)`);
 } else console.log('ok');
 
-// ── 2. vitest: unit + integration ───────────────────────────────────────────────────────────
+// ── 2. lint ─────────────────────────────────────────────────────────────────────────────────
+banner('lint (eslint)');
+if (filtered) {
+	report('lint', 'NOT RUN', 'vitest arguments were given (a filtered run); run `npm test` alone for everything');
+	console.log('NOT RUN: lint — filtered run');
+} else {
+	const lintJson = 'test-results/eslint.json';
+	rmSync(lintJson, { force: true });
+	const lint = await run('npx', ['eslint', '--format=json', '--output-file', lintJson, ...LINTED], { capture: true });
+	let errors = 0;
+	let warnings = 0;
+	let files = 0;
+	const firstErrors = [];
+	let parsed = false;
+	try {
+		const json = JSON.parse(readFileSync(lintJson, 'utf8'));
+		parsed = true;
+		for (const f of json) {
+			files++;
+			errors += f.errorCount;
+			warnings += f.warningCount;
+			for (const m of f.messages) {
+				if (m.severity !== 2) continue;
+				const line = `${path.relative(root, f.filePath)}:${m.line}: ${m.message} (${m.ruleId})`;
+				if (firstErrors.length < 20) firstErrors.push(line);
+			}
+		}
+	} catch {
+		report('lint', 'FAILED', `exit ${lint.code} and no JSON report: ESLint did not finish (see above)`);
+	}
+	for (const line of firstErrors) console.log(line);
+	const tally = `${files} files, ${errors} errors, ${warnings} warnings (recommended rules not yet followed: eslint.config.js) (${seconds(lint.ms)})`;
+	if (files && lint.code === 0 && errors === 0) report('lint', 'PASSED', tally);
+	else if (parsed) report('lint', 'FAILED', `${tally}, exit ${lint.code}${firstErrors[0] ? `\n${' '.repeat(9)}first error: ${firstErrors[0]}` : ''}`);
+	console.log(tally);
+}
+
+// ── 3. vitest: unit + integration ───────────────────────────────────────────────────────────
 banner('unit + integration (vitest)');
 if (pgUrl) console.log(`PostgreSQL integration cases run against ${redact(pgUrl)} (a fresh database per block).`);
 else console.log('NOT RUN: PostgreSQL integration suite — TEST_DATABASE_URL is not set (.ci/run sets it)');
@@ -82,7 +122,7 @@ const logs = [['vitest output', vitest.stdout]];
 summariseVitest(vitest, jsonFile);
 rmSync(tmp, { recursive: true, force: true });
 
-// ── 3. browser ──────────────────────────────────────────────────────────────────────────────
+// ── 4. browser ──────────────────────────────────────────────────────────────────────────────
 banner('browser (tests/e2e)');
 if (filtered) {
 	report('browser', 'NOT RUN', 'vitest arguments were given (a filtered run); run `npm test` alone for everything');
@@ -110,7 +150,7 @@ if (filtered) {
 	for (const m of e2e.stdout.matchAll(/^NOT RUN: e2e (\S+) — (.*)$/gm)) report(`browser: ${m[1]}`, 'NOT RUN', m[2]);
 }
 
-// ── 4. database faults ──────────────────────────────────────────────────────────────────────
+// ── 5. database faults ──────────────────────────────────────────────────────────────────────
 banner('database faults (tests/faults)');
 if (filtered) {
 	report('database faults', 'NOT RUN', 'vitest arguments were given (a filtered run); run `npm test` alone for everything');
@@ -134,7 +174,7 @@ if (filtered) {
 	}
 }
 
-// ── 5. the logs of this run: no whole phone or ID number anywhere ──────────────────────────
+// ── 6. the logs of this run: no whole phone or ID number anywhere ──────────────────────────
 banner('log check (personal data)');
 {
 	const found = logs.flatMap(([name, text]) => [...text.matchAll(ID_NUMBER), ...text.matchAll(MOBILE)].map((m) => `${name}: ${m[1]}…${m[2]}`));
