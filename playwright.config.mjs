@@ -23,7 +23,8 @@ export default defineConfig({
 		browserName: 'chromium',
 		locale: 'zh-CN',
 		launchOptions: { executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_FLAGS },
-		trace: 'retain-on-failure',
+		// a trace records every step of every case: costly on a shared 2-core machine, so on request
+		trace: process.env.PW_TRACE ? 'retain-on-failure' : 'off',
 		screenshot: 'only-on-failure'
 	}
 });
