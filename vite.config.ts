@@ -12,6 +12,8 @@ export default defineConfig({
 		testTimeout: 120_000,
 		hookTimeout: 300_000,
 		// PGlite is heavy; one file at a time keeps memory and timings predictable on 2 cores
-		fileParallelism: false
+		fileParallelism: false,
+		// a case that checks nothing fails instead of passing silently
+		expect: { requireAssertions: true }
 	}
 });

@@ -2,10 +2,14 @@
 // `npm test`: every suite this machine can run, and a plain account of the ones it cannot.
 //
 //   1. svelte-kit sync (writes .svelte-kit/tsconfig.json, which tsconfig.json extends)
-//   2. vitest: tests/unit/** and tests/integration/** in one run. Integration cases written with
+//   2. lint (not in a filtered run): ESLint (eslint.config.js) over src, tests, scripts and db, including the boundary
+//      rules (src/lib/domain pure; src/lib/server never imported by client code).
+//   3. vitest: tests/unit/** and tests/integration/** in one run. Integration cases written with
 //      describeBackends run on PGlite always and on PostgreSQL when TEST_DATABASE_URL is set.
-//   3. browser: node tests/e2e/run.mjs when Chromium exists (/usr/bin/chromium or CHROMIUM_PATH).
-//   4. database faults: node tests/faults/run.mjs (PostgreSQL restarts under load, database down at
+//   4. browser, when Chromium exists (/usr/bin/chromium or CHROMIUM_PATH): `npx playwright test`
+//      (tests/browser/*.spec.mjs, playwright.config.mjs; no browser is downloaded), then
+//      node tests/e2e/run.mjs for the e2e scripts not yet converted to it.
+//   5. database faults: node tests/faults/run.mjs (PostgreSQL restarts under load, database down at
 //      boot) on a private throwaway cluster, when the PostgreSQL 15 binaries exist.
 //
 // Usage: node scripts/test.mjs [vitest filters and options…]
@@ -13,7 +17,7 @@
 // Exit status: 1 when anything that ran failed, else 0. A suite that did not run is reported as
 // NOT RUN with its reason, never as passed.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +31,7 @@ const filtered = args.length > 0;
 const pgUrl = process.env.TEST_DATABASE_URL || '';
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const NOT_RUN_EXIT = 77; // tests/e2e/run.mjs: nothing to run
+const LINTED = ['src', 'tests', 'scripts', 'db', 'eslint.config.js', 'svelte.config.js', 'vite.config.ts'];
 
 /** @type {{ name: string, state: 'PASSED' | 'FAILED' | 'NOT RUN', detail: string }[]} */
 const results = [];
@@ -70,7 +75,44 @@ if (sync.code !== 0) {
 	report('svelte-kit sync', 'FAILED', `exit ${sync.code}: the app cannot build like this (see the message above)`);
 } else console.log('ok');
 
-// ── 2. vitest: unit + integration ───────────────────────────────────────────────────────────
+// ── 2. lint ─────────────────────────────────────────────────────────────────────────────────
+banner('lint (eslint)');
+if (filtered) {
+	report('lint', 'NOT RUN', 'vitest arguments were given (a filtered run); run `npm test` alone for everything');
+	console.log('NOT RUN: lint — filtered run');
+} else {
+	const lintJson = 'test-results/eslint.json';
+	rmSync(lintJson, { force: true });
+	const lint = await run('npx', ['eslint', '--format=json', '--output-file', lintJson, ...LINTED], { capture: true });
+	let errors = 0;
+	let warnings = 0;
+	let files = 0;
+	const firstErrors = [];
+	let parsed = false;
+	try {
+		const json = JSON.parse(readFileSync(lintJson, 'utf8'));
+		parsed = true;
+		for (const f of json) {
+			files++;
+			errors += f.errorCount;
+			warnings += f.warningCount;
+			for (const m of f.messages) {
+				if (m.severity !== 2) continue;
+				const line = `${path.relative(root, f.filePath)}:${m.line}: ${m.message} (${m.ruleId})`;
+				if (firstErrors.length < 20) firstErrors.push(line);
+			}
+		}
+	} catch {
+		report('lint', 'FAILED', `exit ${lint.code} and no JSON report: ESLint did not finish (see above)`);
+	}
+	for (const line of firstErrors) console.log(line);
+	const tally = `${files} files, ${errors} errors, ${warnings} warnings (recommended rules not yet followed: eslint.config.js) (${seconds(lint.ms)})`;
+	if (files && lint.code === 0 && errors === 0) report('lint', 'PASSED', tally);
+	else if (parsed) report('lint', 'FAILED', `${tally}, exit ${lint.code}${firstErrors[0] ? `\n${' '.repeat(9)}first error: ${firstErrors[0]}` : ''}`);
+	console.log(tally);
+}
+
+// ── 3. vitest: unit + integration ───────────────────────────────────────────────────────────
 banner('unit + integration (vitest)');
 if (pgUrl) console.log(`PostgreSQL integration cases run against ${redact(pgUrl)} (a fresh database per block).`);
 else console.log('NOT RUN: PostgreSQL integration suite — TEST_DATABASE_URL is not set (.ci/run sets it)');
@@ -82,8 +124,10 @@ const logs = [['vitest output', vitest.stdout]];
 summariseVitest(vitest, jsonFile);
 rmSync(tmp, { recursive: true, force: true });
 
-// ── 3. browser ──────────────────────────────────────────────────────────────────────────────
-banner('browser (tests/e2e)');
+// ── 4. browser ──────────────────────────────────────────────────────────────────────────────
+// tests/browser/*.spec.mjs on @playwright/test (playwright.config.mjs), then the e2e scripts not
+// yet converted (tests/e2e/*.e2e.mjs through tests/e2e/run.mjs). Each starts its own app.
+banner('browser (tests/browser, Playwright)');
 if (filtered) {
 	report('browser', 'NOT RUN', 'vitest arguments were given (a filtered run); run `npm test` alone for everything');
 	console.log('NOT RUN: browser suite — filtered run');
@@ -92,25 +136,68 @@ if (filtered) {
 	report('browser', 'NOT RUN', why);
 	console.log(`NOT RUN: browser suite — ${why}`);
 } else {
-	const e2e = await run('node', ['tests/e2e/run.mjs'], { env: { ...process.env, CHROMIUM_PATH: chromium }, capture: true });
-	logs.push(['browser suite output', e2e.stdout]);
+	const env = { ...process.env, CHROMIUM_PATH: chromium, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' };
+	const reportFile = 'test-results/browser-report.json';
+	rmSync(reportFile, { force: true });
+	const pw = await run('npx', ['playwright', 'test'], { env, capture: true });
+	logs.push(['browser suite output (Playwright)', pw.stdout]);
 	const serverLog = 'test-results/e2e/server.log';
-	if (existsSync(serverLog)) logs.push(['app server log of the browser suite', readFileSync(serverLog, 'utf8')]);
-	const counts = /(\d+) passed, (\d+) failed\s*$/m.exec(e2e.stdout);
-	const tally = counts ? `${counts[1]} passed, ${counts[2]} failed` : 'no tally printed';
-	if (e2e.code === NOT_RUN_EXIT) {
-		const reason = /^NOT RUN: (?:browser suite — )?(.*)$/m.exec(e2e.stdout)?.[1] ?? 'the runner found nothing to run';
-		report('browser', 'NOT RUN', reason);
-	} else if (e2e.code === 0 && counts && Number(counts[1]) > 0 && counts[2] === '0') {
-		report('browser', 'PASSED', `${tally} (${seconds(e2e.ms)})`);
-	} else {
-		report('browser', 'FAILED', `${tally}, exit ${e2e.code} (${seconds(e2e.ms)})`);
+	if (existsSync(serverLog)) logs.push(['app server log of the browser suite (Playwright)', readFileSync(serverLog, 'utf8')]);
+	/** @type {any} */
+	let json = null;
+	try {
+		json = JSON.parse(readFileSync(reportFile, 'utf8'));
+	} catch {
+		// no report: the run did not get as far as the cases (see its output)
 	}
-	// e2e files that could not run here (exit 77), e.g. the OGC API check without GDAL's ogrinfo
-	for (const m of e2e.stdout.matchAll(/^NOT RUN: e2e (\S+) — (.*)$/gm)) report(`browser: ${m[1]}`, 'NOT RUN', m[2]);
+	if (!json?.stats) {
+		report('browser', 'FAILED', `exit ${pw.code} and no report: the suite did not run (see above; app log ${serverLog})`);
+	} else {
+		const { stats } = json;
+		// a case skipped with a reason (test.skip(condition, reason): a tool it drives is missing, e.g.
+		// GDAL's ogrinfo) could not run here: NOT RUN, per file. A case skipped without one was
+		// skipped because an earlier step of its serial walk failed, which is already a failure.
+		const notRun = new Map();
+		const visit = (suite) => {
+			for (const spec of suite.specs ?? []) {
+				for (const t of spec.tests ?? []) {
+					const reason = t.status === 'skipped' && t.annotations?.find((a) => a.type === 'skip' && a.description)?.description;
+					if (reason) notRun.set(spec.file, reason);
+				}
+			}
+			(suite.suites ?? []).forEach(visit);
+		};
+		(json.suites ?? []).forEach(visit);
+		const tally = [`${stats.expected} passed`, `${stats.unexpected} failed`, stats.flaky ? `${stats.flaky} flaky` : '', stats.skipped ? `${stats.skipped} skipped` : '']
+			.filter(Boolean)
+			.join(', ');
+		const skippedWithoutReason = stats.skipped - countSkippedWithReason(json);
+		if (pw.code === 0 && stats.expected > 0 && stats.unexpected === 0 && stats.flaky === 0 && skippedWithoutReason === 0) report('browser', 'PASSED', `${tally} (${seconds(pw.ms)})`);
+		else report('browser', 'FAILED', `${tally}, exit ${pw.code} (${seconds(pw.ms)})`);
+		for (const [file, reason] of notRun) report(`browser: ${file}`, 'NOT RUN', reason);
+	}
+
+	if (existsSync('tests/e2e') && readdirSync('tests/e2e').some((f) => f.endsWith('.e2e.mjs'))) {
+		banner('browser (tests/e2e scripts not yet converted)');
+		const e2e = await run('node', ['tests/e2e/run.mjs'], { env, capture: true });
+		logs.push(['browser scripts output', e2e.stdout]);
+		if (existsSync(serverLog)) logs.push(['app server log of the browser scripts', readFileSync(serverLog, 'utf8')]);
+		const counts = /(\d+) passed, (\d+) failed\s*$/m.exec(e2e.stdout);
+		const tally = counts ? `${counts[1]} passed, ${counts[2]} failed` : 'no tally printed';
+		if (e2e.code === NOT_RUN_EXIT) {
+			const reason = /^NOT RUN: (?:browser suite — )?(.*)$/m.exec(e2e.stdout)?.[1] ?? 'the runner found nothing to run';
+			report('browser scripts', 'NOT RUN', reason);
+		} else if (e2e.code === 0 && counts && Number(counts[1]) > 0 && counts[2] === '0') {
+			report('browser scripts', 'PASSED', `${tally} (${seconds(e2e.ms)})`);
+		} else {
+			report('browser scripts', 'FAILED', `${tally}, exit ${e2e.code} (${seconds(e2e.ms)})`);
+		}
+		// e2e files that could not run here (exit 77), e.g. the OGC API check without GDAL's ogrinfo
+		for (const m of e2e.stdout.matchAll(/^NOT RUN: e2e (\S+) — (.*)$/gm)) report(`browser: ${m[1]}`, 'NOT RUN', m[2]);
+	}
 }
 
-// ── 4. database faults ──────────────────────────────────────────────────────────────────────
+// ── 5. database faults ──────────────────────────────────────────────────────────────────────
 banner('database faults (tests/faults)');
 if (filtered) {
 	report('database faults', 'NOT RUN', 'vitest arguments were given (a filtered run); run `npm test` alone for everything');
@@ -134,7 +221,7 @@ if (filtered) {
 	}
 }
 
-// ── 5. the logs of this run: no whole phone or ID number anywhere ──────────────────────────
+// ── 6. the logs of this run: no whole phone or ID number anywhere ──────────────────────────
 banner('log check (personal data)');
 {
 	const found = logs.flatMap(([name, text]) => [...text.matchAll(ID_NUMBER), ...text.matchAll(MOBILE)].map((m) => `${name}: ${m[1]}…${m[2]}`));
@@ -159,6 +246,19 @@ console.log(
 process.exit(failed.length ? 1 : 0);
 
 // ────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Cases of a Playwright JSON report skipped with a reason (test.skip(condition, reason)). */
+function countSkippedWithReason(json) {
+	let n = 0;
+	const visit = (suite) => {
+		for (const spec of suite.specs ?? []) {
+			for (const t of spec.tests ?? []) if (t.status === 'skipped' && t.annotations?.some((a) => a.type === 'skip' && a.description)) n++;
+		}
+		(suite.suites ?? []).forEach(visit);
+	};
+	(json.suites ?? []).forEach(visit);
+	return n;
+}
 
 function redact(url) {
 	try {

@@ -1,5 +1,7 @@
-// Shared pieces of the browser-suite files (tests/e2e/*.e2e.mjs). This file is not a test itself:
-// tests/e2e/run.mjs runs only files whose names end in ".e2e.mjs".
+// Shared pieces of the browser-suite files: the Playwright specs (tests/browser/*.spec.mjs and
+// playwright.config.mjs use BASE, API_BASE, CHROMIUM_FLAGS, artifacts and the host mapping) and
+// the scripts not yet converted (tests/e2e/*.e2e.mjs, run by tests/e2e/run.mjs, which use the rest).
+// This file is not a test itself.
 //
 // What run.mjs hands each file in its environment: BASE_URL, CHROMIUM_PATH, CHROMIUM_ARGS and
 // E2E_ARTIFACTS (see run.mjs). The defaults below let a file also run by hand against a server

@@ -9,11 +9,15 @@ import { duration, hhmm } from './plannertime';
 export interface SolveOptions {
 	/** up to this many free (unlocked) stops every order and subset is tried, count */
 	exactMaxStops?: number;
-	/** perturbation rounds of the heuristic, count */
+	/** perturbation rounds of the heuristic, count: the iteration budget */
 	iterations?: number;
 	/** seed of the perturbation PRNG, integer */
 	seed?: number;
-	/** wall-clock cap of the heuristic's perturbation rounds, ms */
+	/**
+	 * wall-clock cap of the heuristic's perturbation rounds, ms. Production keeps it so a plan comes
+	 * back in time on a slow machine; tests pass Infinity so the iteration budget alone decides and
+	 * the same input gives the same plan however loaded the machine is.
+	 */
 	timeLimitMs?: number;
 }
 

@@ -11,11 +11,52 @@ export interface Migration {
 	sql: string;
 }
 
+/**
+ * Numbers that will never name a migration. 0005 was skipped when 0006_live landed (no file with
+ * that number was ever committed or applied); landed migrations are never renamed, so the gap is
+ * recorded here instead. Any other gap is refused.
+ */
+export const RETIRED_MIGRATIONS: ReadonlyMap<number, string> = new Map([[5, 'skipped when 0006_live landed; never existed']]);
+
+const MIGRATION_FILE = /^(\d{4})_[a-z0-9_]+\.sql$/;
+
+/**
+ * Checks the file names of a migrations folder: every file is NNNN_name.sql, no number twice, and
+ * the numbers run 0001, 0002, … without a gap other than a retired one. Returns the names sorted;
+ * throws naming every problem, so a stray or misnumbered file stops the server at boot rather than
+ * being skipped or applied out of order.
+ */
+export function checkMigrationFiles(names: readonly string[]): string[] {
+	const problems: string[] = [];
+	const byNumber = new Map<number, string[]>();
+	for (const name of names) {
+		const m = MIGRATION_FILE.exec(name);
+		if (!m) {
+			problems.push(`${name}: not a migration (expected NNNN_name.sql, lower-case name)`);
+			continue;
+		}
+		const n = Number(m[1]);
+		byNumber.set(n, [...(byNumber.get(n) ?? []), name]);
+	}
+	for (const [n, files] of byNumber) {
+		if (files.length > 1) problems.push(`${files.sort().join(', ')}: number ${m4(n)} used twice`);
+		if (RETIRED_MIGRATIONS.has(n)) problems.push(`${files.join(', ')}: number ${m4(n)} is retired (${RETIRED_MIGRATIONS.get(n)})`);
+	}
+	const highest = Math.max(0, ...byNumber.keys());
+	for (let n = 1; n < highest; n++) {
+		if (!byNumber.has(n) && !RETIRED_MIGRATIONS.has(n)) problems.push(`${m4(n)}: missing (a gap before ${m4(highest)})`);
+	}
+	if (problems.length) throw new Error(`db/migrations is not a clean sequence:\n  ${problems.join('\n  ')}`);
+	return [...names].sort();
+}
+
+const m4 = (n: number) => String(n).padStart(4, '0');
+
 export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
-	return readdirSync(dir)
-		.filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
-		.sort()
-		.map((f) => ({ version: f.replace(/\.sql$/, ''), sql: readFileSync(path.join(dir, f), 'utf8') }));
+	return checkMigrationFiles(readdirSync(dir)).map((f) => ({
+		version: f.replace(/\.sql$/, ''),
+		sql: readFileSync(path.join(dir, f), 'utf8')
+	}));
 }
 
 /** Applies what is missing; returns the versions applied now. */

@@ -1,21 +1,19 @@
-#!/usr/bin/env node
-// Browser check of the map page against a running server on the seeded demo district.
-//   BASE_URL=http://127.0.0.1:3123 node tests/e2e/map.e2e.mjs
-// Checks that grids, households, hazards and open requests are really drawn (MapLibre rendered
-// features, deck.gl GPU picking, screenshot pixels that change when a layer is switched off),
-// that clicks open masked details, that search zooms, that bad API parameters give 400, and
-// reports the bytes the initial district view transfers. Exits 1 on any failed check.
+// The map page on the seeded demo district: grids, households, hazards and open requests are really
+// drawn (MapLibre rendered features, deck.gl GPU picking, screenshot pixels that change when a
+// layer is switched off), clicks open masked details, search zooms, bad API parameters give 400,
+// and the bytes the initial district view transfers are reported. One page for every case, in
+// order (serial); the checks are the script's, line for line, as soft assertions.
+// (was tests/e2e/map.e2e.mjs)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { BASE, createChecks, launchBrowser, openPage, waitReady } from './harness.mjs';
+import { BASE, check, openPage, test } from './fixtures.mjs';
 
 const OUT = 'test-results';
-// tests/e2e/run.mjs also hands each file a folder of its own: the screenshots go there as well
-const ARTIFACTS = process.env.E2E_ARTIFACTS;
+// the screenshots also go to a folder of this file's own
+const ARTIFACTS = 'test-results/e2e/map';
 const W = 1280, H = 800; // software WebGL cost grows with pixels; the whole district still fits
-const checks = createChecks('map', { timed: true });
-const { check } = checks;
+test.describe.configure({ mode: 'serial', timeout: 900_000 });
 
 // ── PNG pixels (8-bit RGB/RGBA, as Chromium writes them) ───────────────────────────────────
 function readPng(buf) {
@@ -51,11 +49,46 @@ function countDiff(a, b, tol = 24) {
 	return n;
 }
 
-// ── browser ─────────────────────────────────────────────────────────────────────────────────
-const browser = await launchBrowser();
-const { page } = await openPage(browser, { viewport: { width: W, height: H } });
-const bytes = trackBytes(page);
-await checks.runToEnd(browser, run);
+let context;
+let page;
+let bytes;
+
+test.beforeAll(async ({ browser }) => {
+	({ context, page } = await openPage(browser, { viewport: { width: W, height: H } }));
+	bytes = trackBytes(page);
+	await waitForMap();
+});
+test.afterAll(() => context?.close());
+
+test('the initial district view: bytes transferred reported, the page says the data is synthetic', async () => {
+	await bytes.settle();
+	const sums = { ...bytes.sums };
+	const total = Object.values(sums).reduce((a, b) => a + b, 0);
+	const apiTotal = Object.entries(sums).filter(([k]) => k !== 'app code (js/css)' && k !== 'page').reduce((a, [, b]) => a + b, 0);
+	console.log(`bytes transferred for the initial district view, ${W}×${H}, cold cache (headers + encoded bodies):`);
+	for (const [k, v] of Object.entries(sums).sort()) console.log(`  ${k.padEnd(24)} ${v.toLocaleString('en')} B`);
+	console.log(`  ${'map data (all /api)'.padEnd(24)} ${apiTotal.toLocaleString('en')} B`);
+	console.log(`  ${'total'.padEnd(24)} ${total.toLocaleString('en')} B`);
+	mkdirSync(OUT, { recursive: true });
+	const report = JSON.stringify({ sums, apiTotal, total, viewport: [W, H] }, null, 2);
+	writeFileSync(path.join(OUT, 'map-bytes.json'), report);
+	if (ARTIFACTS) {
+		mkdirSync(ARTIFACTS, { recursive: true });
+		writeFileSync(path.join(ARTIFACTS, 'map-bytes.json'), report);
+	}
+	await shot('map.png');
+	check('page says the data is synthetic', (await page.getByText('演示数据（虚构）').count()) > 0);
+});
+
+test('grid polygons are drawn with the measure, the legend colours and classes', () => checkGrids());
+test('households, hazards and requests are loaded, picked by deck.gl and visible in the pixels', () => checkPoints());
+test('clicks show hazard, request and masked household details; unmasking refused to a leader, shown to an admin', () => checkClicks());
+test('search by grid code zooms to the grid; the theme toggle restyles the map', () => checkSearchAndTheme());
+test('bad map API parameters are 400s naming the field', async () => {
+	await checkApiErrors();
+	await shot('map-after.png');
+	console.log(`screenshots: ${OUT}/map.png (district view), ${OUT}/map-after.png (after the checks)`);
+});
 
 /**
  * Sums on-the-wire bytes (headers + encoded body) per URL class. Playwright also sees the
@@ -76,7 +109,7 @@ function trackBytes(p) {
 async function waitForMap() {
 	const t0 = Date.now();
 	// the map needs a signed-in user; a district leader sees every grid (and may not unmask)
-	await waitReady(900);
+	// (the suite starts once the demo district is ready: tests/browser/global-setup.mjs)
 	await page.request.get(`${BASE}/login/demo?user=leader1&redirect=/`);
 	await page.goto(BASE + '/', { waitUntil: 'load', timeout: 120_000 });
 	if (await page.locator('[data-testid=seeding]').count()) console.log('… database still seeding, waiting for the map');
@@ -111,35 +144,6 @@ async function setLayer(layer, on, wait = true) {
 	const box = page.locator(`input[data-layer=${layer}]`);
 	if ((await box.isChecked()) !== on) await box.click();
 	if (wait) await idle();
-}
-
-async function run() {
-	await waitForMap();
-	await bytes.settle();
-	const sums = { ...bytes.sums };
-	const total = Object.values(sums).reduce((a, b) => a + b, 0);
-	const apiTotal = Object.entries(sums).filter(([k]) => k !== 'app code (js/css)' && k !== 'page').reduce((a, [, b]) => a + b, 0);
-	console.log(`bytes transferred for the initial district view, ${W}×${H}, cold cache (headers + encoded bodies):`);
-	for (const [k, v] of Object.entries(sums).sort()) console.log(`  ${k.padEnd(24)} ${v.toLocaleString('en')} B`);
-	console.log(`  ${'map data (all /api)'.padEnd(24)} ${apiTotal.toLocaleString('en')} B`);
-	console.log(`  ${'total'.padEnd(24)} ${total.toLocaleString('en')} B`);
-	mkdirSync(OUT, { recursive: true });
-	const report = JSON.stringify({ sums, apiTotal, total, viewport: [W, H] }, null, 2);
-	writeFileSync(path.join(OUT, 'map-bytes.json'), report);
-	if (ARTIFACTS) {
-		mkdirSync(ARTIFACTS, { recursive: true });
-		writeFileSync(path.join(ARTIFACTS, 'map-bytes.json'), report);
-	}
-	await shot('map.png');
-
-	check('page says the data is synthetic', (await page.getByText('演示数据（虚构）').count()) > 0);
-	await checkGrids();
-	await checkPoints();
-	await checkClicks();
-	await checkSearchAndTheme();
-	await checkApiErrors();
-	await shot('map-after.png');
-	console.log(`screenshots: ${OUT}/map.png (district view), ${OUT}/map-after.png (after the checks)`);
 }
 
 async function checkGrids() {

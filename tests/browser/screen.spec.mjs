@@ -6,16 +6,14 @@
 // 4. no personal data: the page HTML and every /api/screen and /api/live payload carry no
 //    household name or phone, and the screen credential is refused personal endpoints;
 // 5. the tour moves district → street → community.
-//   BASE_URL=http://127.0.0.1:3123 node tests/e2e/screen.e2e.mjs
+// One screen page through the steps (serial); the checks are the script's, line for line, as soft
+// assertions. (was tests/e2e/screen.e2e.mjs)
 import net from 'node:net';
-import { BASE, artifacts, createChecks, launchBrowser, openPage, waitReady } from './harness.mjs';
+import { artifacts } from '../e2e/harness.mjs';
+import { BASE, check, openPage, test } from './fixtures.mjs';
 
 const OUT = artifacts('screen');
-const { check, fail, finish } = createChecks('screen', {
-	timed: true,
-	passed: 'all screen checks passed',
-	failed: (n) => `${n} check(s) failed`
-});
+test.describe.configure({ mode: 'serial' });
 
 /**
  * A TCP proxy in front of the app for the screen's browser: `down()` cuts every open connection
@@ -44,12 +42,22 @@ async function dropProxy(target) {
 		close: () => new Promise((r) => server.close(r))
 	};
 }
-const proxy = await dropProxy(BASE);
-
-const browser = await launchBrowser();
+let proxy;
+let browser;
+let reporter;
+let rp;
+let seed;
+let n = 0;
+let hd; // the 1920×1080 screen, behind the proxy
+let feedKeys;
+let newestKey;
+let waitForKeyAfter;
+let first;
+let live;
 
 /** Opens the screen in a fresh context of the given size, signed in as the demo `screen` user. */
 async function openScreen(width, height, query = '', base = BASE) {
+	// (the browser of the suite's worker, kept by beforeAll)
 	const { context, page } = await openPage(browser, { viewport: { width, height }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
 	const payloads = [];
 	page.on('response', async (res) => {
@@ -82,28 +90,36 @@ async function noScrollbars(page) {
 	}));
 }
 
-try {
-	await waitReady(300);
-	// someone to report requests: the 网格员 of a grid that has an open request
-	const reporter = await browser.newContext({ locale: 'zh-CN' });
-	const rp = await reporter.newPage();
-	await rp.goto(`${BASE}/login/demo?user=admin&redirect=/`);
-	const [seed] = (await (await rp.request.get(`${BASE}/api/requests?status=open&limit=1`)).json()).rows;
-	await rp.goto(`${BASE}/login/demo?user=wg${seed.gridCode}&redirect=/`);
-	let n = 0;
-	async function report(note) {
-		const options = {
-			data: { categoryCode: 'property.elevator', description: `${note}（大屏浏览器测试 ${++n}）`, lon: seed.lon, lat: seed.lat },
-			headers: { 'idempotency-key': `screen-e2e-${Date.now()}-${n}` }
-		};
-		// a kept-alive socket the server has just closed gives ECONNRESET: the key makes a retry safe
-		const res = await rp.request.post(`${BASE}/api/requests`, options).catch(() => rp.request.post(`${BASE}/api/requests`, options));
-		if (!res.ok()) throw new Error(`report failed: HTTP ${res.status()} ${await res.text()}`);
-		return (await res.json()).code;
-	}
+async function report(note) {
+	const options = {
+		data: { categoryCode: 'property.elevator', description: `${note}（大屏浏览器测试 ${++n}）`, lon: seed.lon, lat: seed.lat },
+		headers: { 'idempotency-key': `screen-e2e-${Date.now()}-${n}` }
+	};
+	// a kept-alive socket the server has just closed gives ECONNRESET: the key makes a retry safe
+	const res = await rp.request.post(`${BASE}/api/requests`, options).catch(() => rp.request.post(`${BASE}/api/requests`, options));
+	if (!res.ok()) throw new Error(`report failed: HTTP ${res.status()} ${await res.text()}`);
+	return (await res.json()).code;
+}
 
+test.beforeAll(async ({ browser: b }) => {
+	browser = b;
+	proxy = await dropProxy(BASE);
+	// someone to report requests: the 网格员 of a grid that has an open request
+	reporter = await browser.newContext({ locale: 'zh-CN' });
+	rp = await reporter.newPage();
+	await rp.goto(`${BASE}/login/demo?user=admin&redirect=/`);
+	[seed] = (await (await rp.request.get(`${BASE}/api/requests?status=open&limit=1`)).json()).rows;
+	await rp.goto(`${BASE}/login/demo?user=wg${seed.gridCode}&redirect=/`);
+});
+test.afterAll(async () => {
+	await hd?.context.close();
+	await reporter?.close();
+	await proxy?.close();
+});
+
+test('1920×1080: no scroll bars, KPI tiles, rankings and the ticker', async () => {
 	// 1. 1920×1080
-	const hd = await openScreen(1920, 1080, '?tour=600&ping=2000', proxy.url);
+	hd = await openScreen(1920, 1080, '?tour=600&ping=2000', proxy.url);
 	await settle(hd.page);
 	const sb = await noScrollbars(hd.page);
 	check('1920×1080: no scroll bars', sb.x && sb.y, JSON.stringify(sb));
@@ -113,13 +129,15 @@ try {
 		(await hd.page.locator('[data-testid=rank-streets] tbody tr').count()) >= 3 && (await hd.page.locator('[data-testid=rank-departments] tbody tr').count()) >= 3);
 	check('1920×1080: the ticker lists alerts', (await hd.page.locator('[data-testid=ticker] .item').count()) > 0);
 	await hd.page.screenshot({ path: `${OUT}/screen-1920x1080.png` });
+});
 
+test('a reported request shows on the screen within 5 s, and as a dot on the map', async () => {
 	// 2. a new request appears within five seconds. The screen hears aggregates only (no request
 	// code, no point finer than the grid: src/lib/domain/livefilter.ts), so a new request is a new
 	// feed entry (keyed by its live event id) in the reporter's grid.
-	const feedKeys = () => hd.page.evaluate(() => window.__screen.feedCodes());
-	const newestKey = async () => Math.max(0, ...(await feedKeys()));
-	const waitForKeyAfter = async (after, ms) => {
+	feedKeys = () => hd.page.evaluate(() => window.__screen.feedCodes());
+	newestKey = async () => Math.max(0, ...(await feedKeys()));
+	waitForKeyAfter = async (after, ms) => {
 		const until = Date.now() + ms;
 		while (Date.now() < until) {
 			if ((await newestKey()) > after) return true;
@@ -132,12 +150,14 @@ try {
 	const t0 = Date.now();
 	const arrived = await waitForKeyAfter(before, 5_000);
 	const took = Date.now() - t0;
-	const first = await newestKey();
+	first = await newestKey();
 	check('a reported request shows on the screen within 5 s', arrived && took < 5_000 && (await hd.page.locator(`[data-testid=feed-item][data-event="${first}"][data-grid="${seed.gridCode}"]`).count()) === 1, `after ${took} ms`);
 	check('…and as a dot on the map', (await hd.page.evaluate(() => window.__screen.points())) >= 1);
 	await hd.page.waitForTimeout(600);
 	await hd.page.screenshot({ path: `${OUT}/screen-1920x1080-new-request.png` });
+});
 
+test('offline: the stale banner; back online by itself, the missed request exactly once', async () => {
 	// 3. the network drops: stale banner, then it reconnects by itself, the missed request exactly once
 	proxy.down();
 	await hd.page.waitForSelector('[data-testid=stale]', { timeout: 15_000 }).catch(() => null);
@@ -156,9 +176,11 @@ try {
 	check('back online: the missed request shows exactly once', keys.filter((k) => k > first).length === 1, keys.join(','));
 	check('back online: the earlier request is still shown exactly once', keys.filter((k) => k === first).length === 1, keys.join(','));
 	check('the feed holds no duplicate', new Set(keys).size === keys.length, keys.join(','));
+});
 
+test('no personal data anywhere the screen reads; personal endpoints refused', async () => {
 	// 4. no personal data anywhere the screen reads
-	const live = await hd.page.evaluate(async (u) => {
+	live = await hd.page.evaluate(async (u) => {
 		const ctl = new AbortController();
 		const r = await fetch(u, { signal: ctl.signal });
 		const reader = r.body.getReader();
@@ -184,7 +206,9 @@ try {
 	const scr = hd.page.request;
 	const refused = await Promise.all(['/api/requests?limit=1', '/api/requests/export?format=csv', `/api/map/features/households/14/0/0/0`].map(async (u) => (await scr.get(`${BASE}${u}`)).status()));
 	check('the screen credential is refused personal endpoints', refused.every((s) => s === 403), refused.join(','));
+});
 
+test('page soak: 2000 events a day, DOM nodes and JS heap do not grow on the second day', async () => {
 	// soak in the page: 2000 events (a day) through the page's event handler, DOM nodes and JS heap
 	// before and after (after a forced GC); the lists and map points are bounded, so neither grows
 	const cdp = await hd.context.newCDPSession(hd.page);
@@ -210,7 +234,9 @@ try {
 	console.log(`page soak: start → day 1 → day 2 (2000 events a day): DOM nodes ${m0.nodes} → ${d1.nodes} → ${m1.nodes}, JS heap ${mb(m0.heap)} → ${mb(d1.heap)} → ${mb(m1.heap)}, listeners ${m0.listeners} → ${d1.listeners} → ${m1.listeners}, map points ${await hd.page.evaluate(() => window.__screen.points())}`);
 	check('page soak: DOM nodes do not grow on the second day', m1.nodes <= d1.nodes + 20, `${d1.nodes} → ${m1.nodes}`);
 	check('page soak: JS heap does not grow on the second day', m1.heap <= d1.heap * 1.2 + 1048576, `${mb(d1.heap)} → ${mb(m1.heap)}`);
+});
 
+test('3840×2160: the same layout, scaled ×2 crisply', async () => {
 	// 5. 3840×2160: the same layout, scaled crisply
 	const uhd = await openScreen(3840, 2160, '?tour=600');
 	await settle(uhd.page);
@@ -224,7 +250,9 @@ try {
 	// a 1:1 crop to judge sharpness: KPI numerals and the map's labels at real 4K pixels
 	await uhd.page.screenshot({ path: `${OUT}/screen-3840x2160-detail.png`, clip: { x: 0, y: 160, width: 1800, height: 1000 } });
 	await uhd.context.close();
+});
 
+test('the tour goes district → street → community → district', async () => {
 	// 6. the tour: district → street → community → district, 3 s a stop here
 	const tour = await openScreen(1920, 1080, '?tour=3');
 	const seen = [];
@@ -240,12 +268,5 @@ try {
 	await tour.page.waitForTimeout(4000);
 	await tour.page.screenshot({ path: `${OUT}/screen-tour.png` });
 	await tour.context.close();
-	await hd.context.close();
-	await reporter.close();
-} catch (e) {
-	fail(e.stack ?? e);
-} finally {
-	await browser.close();
-	await proxy.close();
-}
-finish();
+});
+

@@ -1,0 +1,30 @@
+// The browser suite on @playwright/test: tests/browser/*.spec.mjs against the app started as a user
+// starts it (tests/browser/global-setup.mjs: `node scripts/start.mjs` with PORT, HOST, DATA_DIR only),
+// reached at http://grid.intranet:PORT in Debian's Chromium (no browser is downloaded).
+//   npx playwright test [file or name filter]        (CHROMIUM_PATH, default /usr/bin/chromium)
+//   E2E_BASE_URL=http://grid.intranet:3123 npx playwright test    against an app already running
+// The cases share one app and its data, so they run one at a time, in file order.
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_FLAGS } from './tests/e2e/harness.mjs';
+
+export default defineConfig({
+	testDir: 'tests/browser',
+	testMatch: '*.spec.mjs',
+	globalSetup: './tests/browser/global-setup.mjs',
+	// not test-results/ itself: Playwright empties its output folder, and the other suites write there
+	outputDir: 'test-results/browser',
+	workers: 1,
+	fullyParallel: false,
+	retries: 0,
+	timeout: 300_000,
+	expect: { timeout: 15_000 },
+	reporter: [['list'], ['json', { outputFile: 'test-results/browser-report.json' }]],
+	use: {
+		browserName: 'chromium',
+		locale: 'zh-CN',
+		launchOptions: { executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_FLAGS },
+		// a trace records every step of every case: costly on a shared 2-core machine, so on request
+		trace: process.env.PW_TRACE ? 'retain-on-failure' : 'off',
+		screenshot: 'only-on-failure'
+	}
+});

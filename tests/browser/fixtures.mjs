@@ -1,0 +1,86 @@
+// The browser suite's test() with a signed-in page per role. Each page is a fresh browser context
+// signed in through the password form (/login), as a user signs in; demo accounts from
+// db/seed/ensure.ts (DEMO_PASSWORD_USERS: one per role with the demo password).
+//   test('…', async ({ adminPage }) => …)
+// `signedIn(browser, username, options)` gives any other demo user (e.g. a grid worker) or other
+// context options (viewport, downloads).
+import { test as base, expect } from '@playwright/test';
+import { BASE, enableTestHooks } from '../e2e/harness.mjs';
+
+export { expect, BASE };
+export const PASSWORD = 'Demo-2026-grid';
+export const USERS = {
+	admin: 'admin',
+	leader: 'leader1', // 区领导
+	streetLeader: 'leader_street',
+	dispatcher: 'dispatcher', // 指挥中心
+	mediator: 'mediator1',
+	gridWorker: 'wg430199001001001', // the first grid's 网格员
+	department: 'chengguan1' // 区城管局
+};
+const VIEWPORT = { width: 1600, height: 1000 };
+
+/** A page in a new context (`options` as for browser.newContext) that logs its uncaught errors. */
+export async function openPage(browser, options = {}) {
+	const context = await browser.newContext({ locale: 'zh-CN', viewport: VIEWPORT, ...options });
+	const page = await context.newPage();
+	page.on('pageerror', (e) => console.log('page error:', e.message));
+	return { context, page };
+}
+
+/** A page signed in as `username` through the password form, left where the sign-in lands. */
+export async function signedIn(browser, username, options = {}, password = PASSWORD) {
+	const { context, page } = await openPage(browser, options);
+	await page.goto(`${BASE}/login?redirect=${encodeURIComponent('/workspace')}`);
+	await page.fill('input[name=username]', username);
+	await page.fill('input[name=password]', password);
+	await Promise.all([page.waitForURL((u) => u.pathname !== '/login', { timeout: 60_000 }), page.click('button[type=submit]')]);
+	const cookie = (await context.cookies(BASE)).find((c) => c.name === 'gg_session');
+	if (!cookie) throw new Error(`${username} did not get a session from the password form (${page.url()})`);
+	return { context, page };
+}
+
+const rolePage = (username) => async ({ browser }, use) => {
+	const { context, page } = await signedIn(browser, username);
+	await use(page);
+	await context.close();
+};
+
+export const test = base.extend({
+	// the page-side test hooks (src/lib/map/testhooks.ts) on in every context: the fixtures' own,
+	// Playwright's default `context`, and any a case makes with browser.newContext
+	browser: [async ({ browser }, use) => {
+		const newContext = browser.newContext.bind(browser);
+		browser.newContext = async (options) => {
+			const context = await newContext(options);
+			await enableTestHooks(context);
+			return context;
+		};
+		await use(browser);
+	}, { scope: 'worker' }],
+	context: async ({ context }, use) => {
+		await enableTestHooks(context);
+		await use(context);
+	},
+	adminPage: rolePage(USERS.admin),
+	leaderPage: rolePage(USERS.leader),
+	streetLeaderPage: rolePage(USERS.streetLeader),
+	dispatcherPage: rolePage(USERS.dispatcher),
+	gridWorkerPage: rolePage(USERS.gridWorker),
+	departmentPage: rolePage(USERS.department),
+	/** A fresh context, not signed in. */
+	visitorPage: async ({ browser }, use) => {
+		const { context, page } = await openPage(browser);
+		await use(page);
+		await context.close();
+	}
+});
+
+/**
+ * The old scripts' check(name, ok, detail) as a soft assertion: it fails the case but lets the
+ * case run on, so every check of a step is reported, as the scripts did. Used where a converted
+ * body keeps the script's checks line for line (map, screen).
+ */
+export function check(name, ok, detail = '') {
+	expect.soft(Boolean(ok), detail ? `${name} — ${detail}` : name).toBe(true);
+}

@@ -1,0 +1,95 @@
+// Visit planning on the seeded demo district: a leader plans a day from 包联 places and a map
+// pick, reorders a stop (times recompute), saves, prints the A4 sheet, records the visit with a
+// finding, and sees the finding as a request. Also 四不两直 hiding. Steps of one walk on one
+// leader page (serial). (was tests/e2e/visits.e2e.mjs)
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { artifacts } from '../e2e/harness.mjs';
+import { BASE, expect, signedIn, test, USERS } from './fixtures.mjs';
+
+const OUT = artifacts('visits');
+test.describe.configure({ mode: 'serial' });
+
+let ctx;
+let page;
+let before;
+let after;
+let id;
+const rows = () => page.$$eval('[data-testid=plan] tr[data-stop]', (trs) => trs.map((tr) => ({ id: tr.dataset.stop, arrive: tr.children[3].textContent })));
+
+test.beforeAll(async ({ browser }) => {
+	({ context: ctx, page } = await signedIn(browser, USERS.leader, { viewport: { width: 1600, height: 1000 } }));
+});
+test.afterAll(() => ctx?.close());
+
+test('a day planned from two 包联 places and a map pick: every stop ordered and timed, the assumption shown', async () => {
+	await page.goto(`${BASE}/visits/new`);
+	await page.waitForSelector('select[name=pairing]');
+	await page.fill('input[name=title]', '端到端测试走访');
+	await page.check('input[name=unannounced]');
+	// two 包联 places and one point picked on the map
+	const options = await page.$$eval('select[name=pairing] option', (os) => os.map((o) => o.value).filter(Boolean));
+	expect(options.length, 'leader1 has 包联 places to pick').toBeGreaterThanOrEqual(2);
+	for (const v of options.slice(0, 2)) await page.selectOption('select[name=pairing]', v);
+	await page.waitForFunction(() => window.__routeMapReady === true, null, { timeout: 60_000 });
+	const box = await page.locator('.routemap').boundingBox();
+	await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+	expect(await page.locator('[data-stop-input]').count(), 'three stops to plan').toBe(3);
+	await page.click('text=生成路线');
+	await page.waitForSelector('[data-testid=plan] tr[data-stop]');
+	before = await rows();
+	expect(before.length === 3 && before.every((r) => /^\d\d:\d\d/.test(r.arrive)), `the plan orders and times every stop: ${JSON.stringify(before)}`).toBe(true);
+	expect(await page.textContent('[data-testid=plan]'), 'the assumption is shown').toContain('绕行系数');
+});
+
+test('reordering recomputes the times; the visit is saved in the order the leader chose', async () => {
+	// move the last stop up: times recompute at once, without a server call
+	await page.locator('[data-testid=plan] tr[data-stop]').nth(2).locator('button[title=上移]').click();
+	after = await rows();
+	expect(after[1].id === before[2].id && JSON.stringify(after) !== JSON.stringify(before), `reordering recomputes the times: ${JSON.stringify(after)}`).toBe(true);
+	await page.screenshot({ path: path.join(OUT, 'plan.png') });
+	await Promise.all([page.waitForURL(/\/visits\/\d+$/), page.click('text=保存走访')]);
+	id = Number(page.url().split('/').pop());
+	expect((await rows()).map((r) => r.id)).toEqual(after.map((r) => r.id));
+});
+
+test('四不两直: another leader gets 404', async ({ browser }) => {
+	const other = await browser.newContext();
+	const op = await other.newPage();
+	await op.goto(`${BASE}/login/demo?user=leader2&redirect=/api/visits/${id}`);
+	expect(await op.textContent('body')).toContain('不存在或无权查看');
+	await other.close();
+});
+
+test('the A4 sheet: a section per stop with its details, a PDF, and the GPX export', async () => {
+	const print = await ctx.newPage();
+	await print.goto(`${BASE}/visits/${id}/print`);
+	await print.emulateMedia({ media: 'print' });
+	expect(await print.locator('[data-print-stop]').count(), 'the sheet has a section per stop').toBe(3);
+	const text = await print.textContent('.sheet');
+	for (const w of ['地址', '目的', '在办诉求', '隐患', '建议入户']) expect(text, 'the sheet lists address, purpose, requests, hazards and households').toContain(w);
+	await print.screenshot({ path: path.join(OUT, 'print.png'), fullPage: true });
+	const pdf = await print.pdf({ format: 'A4' });
+	writeFileSync(path.join(OUT, 'sheet.pdf'), pdf);
+	expect(pdf.length, `the sheet prints to an A4 PDF: ${pdf.length} bytes`).toBeGreaterThan(10_000);
+	expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
+	const gpx = await (await print.request.get(`${BASE}/api/visits/${id}/export/gpx`)).text();
+	expect(gpx, 'GPX export').toContain('<gpx');
+	expect((gpx.match(/<rtept /g) || []).length).toBe(5);
+	await print.close();
+});
+
+test('the recorded finding is a request of the visit, counted by the outcome API', async () => {
+	await page.fill('[data-finding="0"] input[name=finding-title]', '端到端发现：路灯不亮');
+	const cat = await page.$$eval('[data-finding="0"] select[name=finding-category] option', (os) => os.map((o) => o.value).filter(Boolean)[0]);
+	await page.selectOption('[data-finding="0"] select[name=finding-category]', cat);
+	await page.fill('input[name=decision]', '城管局一周内修复');
+	await page.click('text=保存结果，完成走访');
+	await page.waitForSelector('[data-testid=outcome]');
+	const req = await page.$$eval('tr[data-request]', (trs) => trs.map((t) => t.textContent));
+	expect(req.length === 1 && req[0].includes('端到端发现：路灯不亮') && req[0].includes('上报'), JSON.stringify(req)).toBe(true);
+	await page.screenshot({ path: path.join(OUT, 'outcome.png'), fullPage: true });
+	const code = await page.getAttribute('tr[data-request]', 'data-request');
+	const api = await (await page.request.get(`${BASE}/api/visits/${id}/outcome`)).json();
+	expect({ total: api.total, open: api.open, code: api.requests[0].code }, 'the outcome API counts it').toEqual({ total: 1, open: 1, code });
+});
