@@ -28,15 +28,30 @@ export async function openPage(browser, options = {}) {
 	return { context, page };
 }
 
-/** A page signed in as `username` through the password form, left where the sign-in lands. */
+/**
+ * Sessions already made by the password form, per user: each user signs in through the form once
+ * per worker and later pages reuse the session cookie (Playwright's storageState habit). The app
+ * allows 20 sign-in attempts per address in 10 minutes, as it would to an office behind one NAT
+ * address; a suite signing in afresh for every case would meet that limit, not the product.
+ */
+const sessions = new Map();
+
+/** A page signed in as `username` through the password form, left where the sign-in lands (/workspace). */
 export async function signedIn(browser, username, options = {}, password = PASSWORD) {
-	const { context, page } = await openPage(browser, options);
+	const reuse = password === PASSWORD ? sessions.get(username) : undefined;
+	const { context, page } = await openPage(browser, reuse ? { ...options, storageState: reuse } : options);
+	if (reuse) {
+		await page.goto(`${BASE}/workspace`);
+		if (new URL(page.url()).pathname === '/workspace') return { context, page };
+		sessions.delete(username); // the session ended (signed out, idle): sign in again below
+	}
 	await page.goto(`${BASE}/login?redirect=${encodeURIComponent('/workspace')}`);
 	await page.fill('input[name=username]', username);
 	await page.fill('input[name=password]', password);
 	await Promise.all([page.waitForURL((u) => u.pathname !== '/login', { timeout: 60_000 }), page.click('button[type=submit]')]);
 	const cookie = (await context.cookies(BASE)).find((c) => c.name === 'gg_session');
 	if (!cookie) throw new Error(`${username} did not get a session from the password form (${page.url()})`);
+	if (password === PASSWORD) sessions.set(username, await context.storageState());
 	return { context, page };
 }
 
