@@ -1,5 +1,7 @@
 // The one attribute byte each point carries in a binary tile, per layer. Packing happens on the
 // server from database rows, unpacking in the browser to pick colours; both sides use this file.
+import { HAZARD_STATUSES } from './hazard';
+import { ALL_STATUSES } from './workflow';
 
 export const TAG_BITS = ['elderly_alone', 'low_income', 'disabled', 'left_behind_child'] as const;
 
@@ -7,10 +9,10 @@ export const TAG_BITS = ['elderly_alone', 'low_income', 'disabled', 'left_behind
 export const VISIT_CLASS = { never: 0, within30: 1, within90: 2, older: 3 } as const;
 export type VisitClass = (typeof VISIT_CLASS)[keyof typeof VISIT_CLASS];
 
-export const HAZARD_STATUS_CODES = ['open', 'rectifying', 'rectified', 'verified'] as const;
-export const REQUEST_STATUS_CODES = [
-	'reported', 'dispatched', 'accepted', 'resolved', 'evaluated', 'closed', 'returned', 'escalated', 'reopened'
-] as const;
+/** a hazard point's 2-bit status code is its index here */
+export const HAZARD_STATUS_CODES = HAZARD_STATUSES;
+/** a request point's 4-bit status code is its index here */
+export const REQUEST_STATUS_CODES = ALL_STATUSES;
 
 const DAY_MS = 86_400_000;
 

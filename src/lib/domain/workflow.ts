@@ -32,6 +32,8 @@ export const TRANSITIONS: Record<RequestStatus, Partial<Record<RequestAction, Re
 };
 
 export const OPEN_STATUSES: readonly RequestStatus[] = ['reported', 'dispatched', 'accepted', 'returned', 'escalated', 'reopened'];
+/** 已办结 and after: every status that is not open. */
+export const DONE_STATUSES: readonly RequestStatus[] = ALL_STATUSES.filter((s) => !OPEN_STATUSES.includes(s));
 
 export const ACTION_LABEL: Record<RequestAction | 'report', string> = {
 	report: '上报（点单）',

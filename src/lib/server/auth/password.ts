@@ -52,9 +52,8 @@ interface Account extends SessionUser {
 
 /** An account with its hash: the owner's connection only (tests, tools); the serving role cannot read hashes. */
 export async function findUser(db: Queryable, username: string): Promise<Account | null> {
-	const rows = await db.query<Account>(
-		`SELECT ${USER_COLUMNS}, u.password_hash AS "passwordHash", u.failed_logins AS "failedLogins", u.locked_until AS "lockedUntil"
-		 FROM users u WHERE u.username = $1 AND u.active`, [username]);
+	const rows = await db.sql<Account>`SELECT ${USER_COLUMNS}, u.password_hash AS "passwordHash", u.failed_logins AS "failedLogins",
+		u.locked_until AS "lockedUntil" FROM users u WHERE u.username = ${username} AND u.active`;
 	return rows[0] ?? null;
 }
 

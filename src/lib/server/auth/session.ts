@@ -3,6 +3,7 @@
 // password and the demo sign-in (signin.ts) hand it to the database and read the answer back here.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database, Queryable } from '../db/client';
+import { sql } from '../db/sql';
 import { enterUser } from '../access/userdb';
 import type { Role, SessionUser } from './user';
 
@@ -23,7 +24,7 @@ export const POLICY_ARGS = [SESSION_HOURS, SESSION_IDLE_MINUTES, SCREEN_SESSION_
 export const newToken = () => randomBytes(32).toString('base64url');
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export const USER_COLUMNS = `u.id, u.username, u.display_name AS "displayName", u.role, u.department_id AS "departmentId", u.title,
+export const USER_COLUMNS = sql`u.id, u.username, u.display_name AS "displayName", u.role, u.department_id AS "departmentId", u.title,
 	u.jurisdiction_code AS jurisdiction`;
 
 /** A session written directly: the owner's connection only (tests, tools); the app signs in through auth_sign_in(). */
@@ -41,8 +42,7 @@ export async function createSession(db: Queryable, userId: number, hours = SESSI
  */
 export async function userFromToken(db: Queryable, token: string | undefined): Promise<SessionUser | null> {
 	if (!token) return null;
-	const rows = await db.query<SessionUser>(
-		`SELECT ${USER_COLUMNS} FROM auth_session_user($1) u`, [hashToken(token)]);
+	const rows = await db.sql<SessionUser>`SELECT ${USER_COLUMNS} FROM auth_session_user(${hashToken(token)}) u`;
 	return rows[0] ?? null;
 }
 

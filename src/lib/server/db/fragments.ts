@@ -3,7 +3,8 @@
 // one definition, spliced into every query that needs it, its values bound as parameters there.
 import type { KpiKey } from '../../domain/kpi';
 import type { RequestFilter } from '../../domain/requestfilter';
-import { OPEN_STATUSES } from '../../domain/workflow';
+import { DONE_STATUSES, OPEN_STATUSES } from '../../domain/workflow';
+import { HAZARD_AWAITING_REINSPECTION, HAZARD_CLOSED, HAZARD_NOT_CLOSED, HAZARD_RECTIFIED, HAZARD_UNRECTIFIED } from '../../domain/hazard';
 import { codes, ident, sql, type Fragment } from './sql';
 
 /**
@@ -11,7 +12,14 @@ import { codes, ident, sql, type Fragment } from './sql';
  * matches requests_open_idx's predicate only against constants.
  */
 export const OPEN_SQL: Fragment = codes(OPEN_STATUSES);
-export const DONE_SQL: Fragment = codes(['resolved', 'evaluated', 'closed']);
+export const DONE_SQL: Fragment = codes(DONE_STATUSES);
+
+/** 隐患 sets of domain/hazard.ts as SQL lists (literals, like OPEN_SQL): `status IN ${…}`. */
+export const HAZARD_UNRECTIFIED_SQL: Fragment = codes(HAZARD_UNRECTIFIED);
+export const HAZARD_RECTIFIED_SQL: Fragment = codes(HAZARD_RECTIFIED);
+export const HAZARD_NOT_CLOSED_SQL: Fragment = codes(HAZARD_NOT_CLOSED);
+export const HAZARD_CLOSED_SQL: Fragment = codes([HAZARD_CLOSED]);
+export const HAZARD_AWAITING_REINSPECTION_SQL: Fragment = codes([HAZARD_AWAITING_REINSPECTION]);
 
 /** 超期 at `now`: open past the resolve deadline, or waiting for 接单 past the accept deadline. */
 export const overdueSql = (now: Date) => sql`coalesce(r.status IN ${OPEN_SQL} AND (r.resolve_deadline < ${now}

@@ -4,6 +4,7 @@
 // the same data.
 import { badParam, enumParam } from '../../domain/apierror';
 import { parseBbox, type ExportLayer } from '../../domain/exportspec';
+import { HAZARD_STATUSES, HAZARD_TYPES } from '../../domain/hazard';
 import { parseRequestFilter, type RequestFilter } from '../../domain/requestfilter';
 import { requestWhere } from '../requests/list';
 import { ident, sql, type Fragment } from '../db/sql';
@@ -49,8 +50,6 @@ export interface ExportQuery {
 	now: Date;
 }
 
-const HAZARD_STATUSES = ['open', 'rectifying', 'rectified', 'verified'] as const;
-const HAZARD_TYPES = ['fire_access', 'gas', 'dilapidated', 'flooding', 'road', 'e_bike', 'other'] as const;
 
 /** The filters of an export URL. Requests take exactly the /requests list's filters. */
 export function parseExportQuery(p: URLSearchParams, grids: string[] | null, now = new Date()): ExportQuery {

@@ -4,6 +4,7 @@ import type { Queryable } from '../db/client';
 import { systemOf } from '../access/userdb';
 import type { HotspotFilter } from './filters';
 import { and, sql, type Fragment } from '../db/sql';
+import { DONE_SQL, HAZARD_RECTIFIED_SQL, HAZARD_UNRECTIFIED_SQL, OPEN_SQL } from '../db/fragments';
 
 export interface GridInfo {
 	code: string; name: string; street: string; streetName: string; community: string; setting: 'urban' | 'rural';
@@ -48,13 +49,13 @@ function where(f: HotspotFilter, from: Date, to: Date): Fragment {
 	if (f.source === 'requests') {
 		w.push(sql`t.reported_at >= ${from} AND t.reported_at < ${to}`);
 		if (f.category) w.push(sql`(t.category_code = ${f.category} OR t.category_code LIKE ${f.category} || '.%')`);
-		if (f.status === 'open') w.push(sql`t.status NOT IN ('resolved', 'evaluated', 'closed')`);
-		if (f.status === 'closed') w.push(sql`t.status IN ('resolved', 'evaluated', 'closed')`);
+		if (f.status === 'open') w.push(sql`t.status IN ${OPEN_SQL}`);
+		if (f.status === 'closed') w.push(sql`t.status IN ${DONE_SQL}`);
 	} else {
 		w.push(sql`t.found_at >= ${from} AND t.found_at < ${to}`);
 		if (f.category) w.push(sql`t.type = ${f.category}`);
-		if (f.status === 'open') w.push(sql`t.status IN ('open', 'rectifying')`);
-		if (f.status === 'closed') w.push(sql`t.status IN ('rectified', 'verified')`);
+		if (f.status === 'open') w.push(sql`t.status IN ${HAZARD_UNRECTIFIED_SQL}`);
+		if (f.status === 'closed') w.push(sql`t.status IN ${HAZARD_RECTIFIED_SQL}`);
 	}
 	return and(w);
 }

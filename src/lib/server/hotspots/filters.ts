@@ -5,7 +5,8 @@ import { badParam, enumParam, intParam } from '../../domain/apierror';
 export const SOURCES = ['requests', 'hazards'] as const;
 export const STATUSES = ['all', 'open', 'closed'] as const;
 export const WEIGHTINGS = ['contiguity', 'distance'] as const;
-export const HAZARD_TYPES = ['fire_access', 'gas', 'dilapidated', 'flooding', 'road', 'e_bike', 'other'] as const;
+export { HAZARD_TYPES } from '../../domain/hazard';
+import { HAZARD_TYPES } from '../../domain/hazard';
 
 export interface HotspotFilter {
 	source: (typeof SOURCES)[number];

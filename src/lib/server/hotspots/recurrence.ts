@@ -1,5 +1,6 @@
 // Recurrence (未诉先办): households and places that reported the same kind of problem again and
 // again in the last `days`, with where they are and when the next report is expected.
+import { OPEN_SQL } from '../db/fragments';
 import { findRecurrences } from '../../domain/recurrence';
 import type { Queryable } from '../db/client';
 
@@ -16,7 +17,7 @@ export async function recurrences(db: Queryable, opts: { days: number; minCount:
 		WITH r AS (
 		  SELECT CASE WHEN household_id IS NOT NULL THEN 'h' || household_id ELSE 'a' || coalesce(address, grid_code) END AS key,
 		         category_code AS category, reported_at AS at, grid_code AS grid, coalesce(address, '') AS address, ST_X(geom) AS x, ST_Y(geom) AS y,
-		         status NOT IN ('resolved', 'evaluated', 'closed') AS open
+		         status IN ${OPEN_SQL} AS open
 		  FROM requests WHERE reported_at >= ${from} AND reported_at < ${now}
 		    AND (${cat}::text IS NULL OR category_code = ${cat} OR category_code LIKE ${cat} || '.%'))
 		SELECT r.* FROM r JOIN (SELECT key, category FROM r GROUP BY 1, 2 HAVING count(*) >= ${opts.minCount}) k USING (key, category)

@@ -4,6 +4,7 @@
 import { badParam } from '../../domain/apierror';
 import { selectSites, type SelectionOptions, type SiteCandidate, type TopicContext } from '../../domain/selection';
 import type { Queryable } from '../db/client';
+import { HAZARD_UNRECTIFIED_SQL, OPEN_SQL } from '../db/fragments';
 import { analyze } from './analysis';
 import { gridSet } from './data';
 import type { HotspotFilter } from './filters';
@@ -21,7 +22,7 @@ export async function siteData(db: Queryable, f: HotspotFilter, now = new Date()
 	const leaf = subtypes.length > 1 ? subtypes.filter((s) => s.code !== f.category) : subtypes;
 	const rows = await db.sql<{ g: string; c: string; n: number; overdue: number; evaluated: number; unsatisfied: number }>`
 		SELECT grid_code AS g, category_code AS c, count(*) AS n,
-		       count(*) FILTER (WHERE status NOT IN ('resolved', 'evaluated', 'closed') AND resolve_deadline < ${now}) AS overdue,
+		       count(*) FILTER (WHERE status IN ${OPEN_SQL} AND resolve_deadline < ${now}) AS overdue,
 		       count(*) FILTER (WHERE satisfaction IS NOT NULL) AS evaluated,
 		       count(*) FILTER (WHERE satisfaction = 'unsatisfied') AS unsatisfied
 		FROM requests WHERE reported_at >= ${from} AND reported_at < ${now} AND (category_code = ${f.category} OR category_code LIKE ${f.category} || '.%')
@@ -33,7 +34,7 @@ export async function siteData(db: Queryable, f: HotspotFilter, now = new Date()
 		  GROUP BY grid_code, coalesce(household_id::text, address), category_code HAVING count(*) >= 2) x GROUP BY g`;
 	const hazards = await db.sql<{ g: string; n: number }>`
 		SELECT h.grid_code AS g, count(*) AS n FROM hazards h
-		WHERE h.status IN ('open', 'rectifying') AND h.severity >= 3
+		WHERE h.status IN ${HAZARD_UNRECTIFIED_SQL} AND h.severity >= 3
 		  AND h.type = ANY(${HAZARD_OF[f.category.split('.')[0]] ?? []}::text[])
 		GROUP BY 1`;
 	const visits = await db.sql<{ g: string; days: number }>`

@@ -3,7 +3,7 @@
 import { DEFAULT_VISIT_DAYS, kpiValue, overallRag, rankScore, type KpiValue, type Rag } from '../../domain/kpi';
 import type { RequestFilter } from '../../domain/requestfilter';
 import type { Queryable } from '../db/client';
-import { kpiCountColumns, OPEN_SQL, REQUEST_KPIS, scope } from '../db/fragments';
+import { HAZARD_CLOSED_SQL, kpiCountColumns, OPEN_SQL, REQUEST_KPIS, scope } from '../db/fragments';
 import { and, join, sql, type Fragment } from '../db/sql';
 
 export type KpiScope = Pick<RequestFilter, 'area' | 'department' | 'pairing' | 'from' | 'to'>;
@@ -47,7 +47,7 @@ async function hazardCounts(db: Queryable, s: KpiScope, now: Date, len: number |
 	const w = scope({ area: s.area, pairing: s.pairing, department: null }, 'h');
 	w.push(sql`h.rectify_deadline >= ${s.from} AND h.rectify_deadline < ${s.to < now ? s.to : now}`);
 	return byCode(await db.sql`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, count(*) AS hazard_rate_den,
-		count(*) FILTER (WHERE h.status = 'verified') AS hazard_rate_num FROM hazards h WHERE ${and(w)} GROUP BY 1`);
+		count(*) FILTER (WHERE h.status IN ${HAZARD_CLOSED_SQL}) AS hazard_rate_num FROM hazards h WHERE ${and(w)} GROUP BY 1`);
 }
 
 function byCode(rows: Counts[]): Map<string, Counts> {

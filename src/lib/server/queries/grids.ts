@@ -6,6 +6,7 @@ import { makeCached, mapCache, type Cached } from './cache';
 import { scopeOf } from '../access/userdb';
 import { versions } from './versions';
 import { sql } from '../db/sql';
+import { HAZARD_NOT_CLOSED_SQL, OPEN_SQL } from '../db/fragments';
 import { userArea } from './userArea';
 import { inScope } from '../../domain/maparea';
 
@@ -56,8 +57,8 @@ export const GRID_COUNTS_SQL = sql`
 			FROM households GROUP BY grid_code),
 		r AS (
 			SELECT grid_code, count(*) AS open, count(*) FILTER (WHERE resolve_deadline < now()) AS overdue
-			FROM requests WHERE status NOT IN ('resolved', 'evaluated', 'closed') GROUP BY grid_code),
-		z AS (SELECT grid_code, count(*) AS n FROM hazards WHERE status <> 'verified' GROUP BY grid_code)
+			FROM requests WHERE status IN ${OPEN_SQL} GROUP BY grid_code),
+		z AS (SELECT grid_code, count(*) AS n FROM hazards WHERE status IN ${HAZARD_NOT_CLOSED_SQL} GROUP BY grid_code)
 		SELECT g.code, coalesce(h.n, 0)::int AS households, coalesce(h.visited, 0)::int AS "visited90",
 		       coalesce(r.open, 0)::int AS open, coalesce(r.overdue, 0)::int AS overdue, coalesce(z.n, 0)::int AS hazards
 		FROM grids g

@@ -5,6 +5,7 @@
 //   grid manager               their grids         → those grids
 //   department, mediator       no grid             → their open requests (else the district)
 // Computed as the user, cached per scope for a minute (open work moves; grids rarely do).
+import { OPEN_SQL } from '../db/fragments';
 import type { Db, Queryable } from '../db/client';
 import { scopeOf, systemOf } from '../access/userdb';
 import { TtlCache } from '../screen/cache';
@@ -51,7 +52,7 @@ async function scopedArea(db: Queryable): Promise<MapArea | null> {
 	// no grid of their own: open the map on their open work (row-level security shows only theirs)
 	const [w] = await db.sql<Extent>`
 		SELECT ST_XMin(b) AS w, ST_YMin(b) AS s, ST_XMax(b) AS e, ST_YMax(b) AS n FROM (
-			SELECT ST_Extent(geom)::geometry AS b FROM requests WHERE status NOT IN ('resolved', 'evaluated', 'closed')) t`;
+			SELECT ST_Extent(geom)::geometry AS b FROM requests WHERE status IN ${OPEN_SQL}) t`;
 	const work = bboxOf(w);
 	if (work) return { bbox: work, grids };
 	const district = await districtArea(db);

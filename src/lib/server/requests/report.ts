@@ -2,6 +2,7 @@
 // leader; 矛盾纠纷 go to the least-loaded mediator of the pool (群英库) unless one is named. The
 // request row and its 'report' event are written together; a retried submission with the same
 // idempotency key returns the first request.
+import { OPEN_SQL } from '../db/fragments';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -121,7 +122,7 @@ async function requireRole(tx: Queryable, id: number, role: string, field: strin
 async function leastLoadedMediator(tx: Queryable): Promise<number | null> {
 	const [m] = await tx.sql<{ id: number }>`
 		SELECT u.id FROM users u
-		LEFT JOIN requests r ON r.mediator_id = u.id AND r.status NOT IN ('resolved', 'evaluated', 'closed')
+		LEFT JOIN requests r ON r.mediator_id = u.id AND r.status IN ${OPEN_SQL}
 		WHERE u.role = 'mediator' AND u.active GROUP BY u.id ORDER BY count(r.id), u.id LIMIT 1`;
 	return m?.id ?? null;
 }
@@ -132,7 +133,7 @@ export async function nearbyDuplicates(db: Queryable, lon: number, lat: number, 
 		SELECT id, code, title, status, reported_at,
 		       round(ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)::geography))::int AS distance
 		FROM requests
-		WHERE category_code = ${categoryCode} AND status NOT IN ('resolved', 'evaluated', 'closed')
+		WHERE category_code = ${categoryCode} AND status IN ${OPEN_SQL}
 		  -- a degree box around the point first, so the GiST index does the work (≥ 50 km per degree below 63°N)
 		  AND geom && ST_Expand(ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326), ${metres / 50_000})
 		  AND ST_DWithin(geom::geography, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)::geography, ${metres})

@@ -8,7 +8,7 @@ import { HAZARD_TYPE } from '../../domain/labels';
 import { KPI_BY_KEY, kpiValue, rankScore, type KpiValue } from '../../domain/kpi';
 import type { Queryable } from '../db/client';
 import { computeKpis, rankChildren } from '../kpi/kpi';
-import { kpiCountColumns, OPEN_SQL, overdueSql, REQUEST_KPIS, scope } from '../db/fragments';
+import { HAZARD_UNRECTIFIED_SQL, kpiCountColumns, OPEN_SQL, overdueSql, REQUEST_KPIS, scope } from '../db/fragments';
 import { and, join } from '../db/sql';
 import { OPEN_STATUSES } from '../../domain/workflow';
 import { latestEventId } from '../live/hub';
@@ -119,7 +119,7 @@ async function alerts(db: Queryable, area: string, now: Date) {
 	const hazards = await db.sql<{ code: string; type: string; severity: number; place: string; hours: number; n: number }>`
 		SELECT h.code, h.type, h.severity, g.name AS place, extract(epoch FROM ${now}::timestamptz - h.rectify_deadline) / 3600 AS hours, count(*) OVER () AS n
 		FROM hazards h JOIN grids g ON g.code = h.grid_code
-		WHERE h.severity >= 3 AND h.status IN ('open', 'rectifying') AND h.grid_code LIKE ${like}
+		WHERE h.severity >= 3 AND h.status IN ${HAZARD_UNRECTIFIED_SQL} AND h.grid_code LIKE ${like}
 		ORDER BY h.severity DESC, h.rectify_deadline LIMIT ${ALERTS}`;
 	const items: Alert[] = [];
 	const h = (x: number) => Math.round(Number(x));

@@ -2,6 +2,7 @@
 // its grid, and the households to knock on (vulnerable, or longest without a visit). Names are
 // masked: the sheet is paper and leaves the building.
 import type { Queryable } from '../db/client';
+import { HAZARD_UNRECTIFIED_SQL } from '../db/fragments';
 import { maskedHouseholds } from '../pii/masked';
 import { OPEN_STATUSES } from '../../domain/workflow';
 
@@ -22,7 +23,7 @@ export async function sheetStops(db: Queryable, visitId: number) {
 	const hazards = await db.sql<{ grid_code: string; code: string; title: string; severity: number; overdue: boolean }>`
 		SELECT grid_code, code, title, severity, overdue FROM (
 		  SELECT grid_code, code, title, severity, rectify_deadline < now() AS overdue, row_number() OVER (PARTITION BY grid_code ORDER BY severity DESC, rectify_deadline) AS k
-		  FROM hazards WHERE grid_code = ANY(${codes}) AND status IN ('open', 'rectifying')) x
+		  FROM hazards WHERE grid_code = ANY(${codes}) AND status IN ${HAZARD_UNRECTIFIED_SQL}) x
 		WHERE k <= 5 ORDER BY grid_code, k`;
 	const households = await db.sql<{ id?: number; grid_code: string; address: string; head_name: string | null; tags: string[]; last_visit: string | null }>`
 		SELECT id, grid_code, address, tags, last_visit FROM (
