@@ -53,8 +53,14 @@ export function showMeasure(map: MlMap, data: GridFeatureCollection, values: Map
 
 /** The legend's class of the value; `noData` where there is none; `outside` for grids not the user's. */
 export function fillExpression(legend: Legend, outside: string): any {
-	const step: unknown[] = ['step', ['to-number', ['get', 'value']], legend.classes[0].color];
-	for (const c of legend.classes.slice(1)) step.push(c.from ?? 0, c.color);
+	// one class (a street whose grids all hold the same value): a plain colour, since MapLibre's
+	// step needs at least one stop
+	const classes = legend.classes;
+	let step: unknown = classes[0].color;
+	if (classes.length > 1) {
+		step = ['step', ['to-number', ['get', 'value']], classes[0].color];
+		for (const c of classes.slice(1)) (step as unknown[]).push(c.from ?? 0, c.color);
+	}
 	return ['case', OUTSIDE, outside, ['==', ['typeof', ['get', 'value']], 'number'], step, legend.noData];
 }
 
