@@ -2,7 +2,7 @@
 import { dbFor } from '$lib/server/access/request';
 import { listPlans } from '$lib/server/hotspots/plans';
 import { pageUser } from '$lib/server/http/guards';
-import { VISIT_PLANNERS } from '$lib/server/visits/plan';
+import { VISIT_PLANNERS } from '$lib/server/visits/itinerary';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {

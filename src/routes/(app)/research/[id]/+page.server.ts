@@ -5,7 +5,7 @@ import { dbFor } from '$lib/server/access/request';
 import { getPlan } from '$lib/server/hotspots/plans';
 import { viewerVersions } from '$lib/server/queries/versions';
 import { pageCall, pageUser } from '$lib/server/http/guards';
-import { VISIT_PLANNERS } from '$lib/server/visits/plan';
+import { VISIT_PLANNERS } from '$lib/server/visits/itinerary';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {

@@ -2,7 +2,7 @@
 import { dbFor } from '$lib/server/access/request';
 import { viewerVersions } from '$lib/server/queries/versions';
 import { pageUser } from '$lib/server/http/guards';
-import { VISIT_PLANNERS } from '$lib/server/visits/plan';
+import { VISIT_PLANNERS } from '$lib/server/visits/itinerary';
 import { stopSources } from '$lib/server/visits/sources';
 import type { PageServerLoad } from './$types';
 
