@@ -2,6 +2,7 @@
 // the request body checked field by field, travel times (OSRM when OSRM_URL is set, else straight
 // line × detour), then the day planner (domain/planner*.ts) orders and times the stops.
 import { badParam } from '../../domain/apierror';
+import { RESEARCH_TOPIC_STORED } from '../../domain/glossary';
 import { PlannerInputError, type DayInput, type PlannerStop } from '../../domain/planner';
 import { solveDay } from '../../domain/plannersearch';
 import { parseHhmm } from '../../domain/plannertime';
@@ -13,7 +14,7 @@ import { osrmTable } from './osrm';
 export const VISIT_PLANNERS = { roles: ['leader', 'admin'], refusal: '只有领导和管理员可以安排走访' } as const;
 
 export const VISIT_TYPES = ['publicity', 'research', 'petition_reception', 'onsite_office'] as const;
-export const STOP_SOURCES = ['map', 'research_plan', 'pairing', 'grid'] as const;
+export const STOP_SOURCES = ['map', RESEARCH_TOPIC_STORED.stopSource, 'pairing', 'grid'] as const;
 
 export interface Place extends LonLat { name: string }
 export interface StopInput extends PlannerStop, LonLat { purpose: string; gridCode: string | null; source: string; address: string | null }

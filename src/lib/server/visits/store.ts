@@ -4,6 +4,7 @@
 import { ApiError, badParam, notFound } from '../../domain/apierror';
 import type { SessionUser } from '../auth/user';
 import type { Database, Queryable } from '../db/client';
+import { researchTopicExists } from '../research/topics';
 import { computeItinerary, VISIT_TYPES, type ItineraryRequest, type Itinerary } from './itinerary';
 
 export interface VisitMeta { title: string; visitType: (typeof VISIT_TYPES)[number]; unannounced: boolean; researchTopicId: number | null; leaderId: number }
@@ -58,8 +59,7 @@ export async function createVisit(db: Database, user: SessionUser, meta: VisitMe
 	const itinerary = await computeItinerary(req);
 	const id = await db.transaction(async (tx) => {
 		if (meta.researchTopicId !== null) {
-			const [t] = await tx.sql`SELECT 1 FROM research_plans WHERE id = ${meta.researchTopicId}`;
-			if (!t) throw badParam('researchTopicId', `调研课题 ${meta.researchTopicId} 不存在`);
+			if (!(await researchTopicExists(tx, meta.researchTopicId))) throw badParam('researchTopicId', `调研课题 ${meta.researchTopicId} 不存在`);
 		}
 		const [{ id }] = await tx.sql<{ id: number }>`
 			INSERT INTO visits (leader_id, plan_id, title, visit_type, unannounced, status, planned_date)
