@@ -7,6 +7,8 @@ import { createVisit, getVisit, listVisits, parseVisitMeta, recordedStops, reord
 import { parseOutcome, recordOutcome, visitOutcome } from '../../src/lib/server/visits/outcome';
 import { sheetStops } from '../../src/lib/server/visits/sheet';
 import { leaderPairings } from '../../src/lib/server/visits/pairings';
+import * as itineraryRoute from '../../src/routes/api/visits/itinerary/+server';
+import * as oldItineraryRoute from '../../src/routes/api/visits/plan/+server';
 
 // One community with two grids side by side: 112.90–112.95 and 112.95–113.00 E, 28.20–28.25 N.
 const box = (x0: number, x1: number) => `MULTIPOLYGON(((${x0} 28.2, ${x1} 28.2, ${x1} 28.25, ${x0} 28.25, ${x0} 28.2)))`;
@@ -95,6 +97,9 @@ describeBackends('visits', (getDb) => {
 		const rows = await leaderPairings(getDb(), 9001);
 		expect(rows).toHaveLength(1);
 		expect(rows[0]).toMatchObject({ name: '幸福社区', open_requests: 1, last_visit: '2025-06-12' });
+	});
+	it('the old URL /api/visits/plan answers with the itinerary handler', () => {
+		expect(oldItineraryRoute.POST).toBe(itineraryRoute.POST);
 	});
 	it('bad input names the field', () => {
 		expect(() => parseItineraryRequest({ ...body, depart: '25:00' })).toThrow('出发时间（depart）须是 HH:MM 格式的时间，收到“25:00”');
