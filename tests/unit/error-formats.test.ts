@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { badParam } from '../../src/lib/domain/apierror';
 import { parseItemsQuery } from '../../src/lib/domain/ogc';
 import { parseOpen311Post } from '../../src/lib/domain/open311';
+import { SeedingError } from '../../src/lib/server/db/database';
 import { api } from '../../src/lib/server/http/respond';
 import { ogc } from '../../src/lib/server/ogc/http';
 import { open311 } from '../../src/lib/server/open311/http';
@@ -60,6 +61,21 @@ describe('one error mapper, each format its own body', () => {
 		} finally {
 			log.mockRestore();
 		}
+	});
+
+	it('a database that cannot be reached is a 503 with a retry in every format', async () => {
+		const down = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+		const answers = [await apiCall(down), await ogc(down), await open311(() => 'json', down)];
+		expect(answers.map((r) => [r.status, r.headers.get('retry-after')])).toEqual([[503, '5'], [503, '5'], [503, '5']]);
+		expect(await answers[0].json()).toEqual({ error: { code: 'database_unavailable', message: '数据库暂时不可用，请稍后重试' } });
+		expect(await answers[1].json()).toMatchObject({ code: 'ServiceUnavailable' });
+	});
+
+	it('a district still seeding is a 503 with its progress in the map API', async () => {
+		const seeding = () => Promise.reject(new SeedingError({ message: '生成网格' } as never));
+		const res = await apiCall(seeding);
+		expect([res.status, res.headers.get('retry-after')]).toEqual([503, '2']);
+		expect(await res.json()).toMatchObject({ error: { code: 'seeding' }, progress: { message: '生成网格' } });
 	});
 
 	it('Open311 answers in JSON when the extension itself is unknown', async () => {
