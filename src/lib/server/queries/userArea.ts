@@ -8,7 +8,7 @@
 import { OPEN_SQL } from '../db/fragments';
 import type { Db, Queryable } from '../db/client';
 import { scopeOf, systemOf } from '../access/userdb';
-import { TtlCache } from '../screen/cache';
+import { TtlCache } from '../cache';
 import { versions } from './versions';
 import type { MapArea } from '../../domain/maparea';
 
