@@ -6,6 +6,7 @@ import { viewerVersions } from '$lib/server/queries/versions';
 import { visitOutcome } from '$lib/server/visits/outcome';
 import { pageCall, pageUser } from '$lib/server/http/guards';
 import { getVisit } from '$lib/server/visits/store';
+import { mapArea } from '$lib/server/queries/userArea';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
@@ -16,5 +17,5 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 		visitOutcome(db, visit.id), categoryPaths(db), visitPeople(db), departments(db), viewerVersions(db)
 	]);
 	const owner = user.role === 'admin' || visit.leader_id === user.id;
-	return { user, visit, outcome, categories, people, departments: departmentList, owner, basemap: `/api/map/basemap?v=${v.basemap}` };
+	return { user, visit, outcome, categories, people, departments: departmentList, owner, basemap: `/api/map/basemap?v=${v.basemap}`, mapArea: await mapArea({ locals }) };
 };
