@@ -12,7 +12,7 @@ import type { Role, SessionUser } from '../../src/lib/server/auth/user';
 import { householdDetail } from '../../src/lib/server/queries/details';
 import { maskIdNumber, maskName, maskPhone } from '../../src/lib/domain/mask';
 import { describeBackends, unique } from './helpers/backends';
-import { ensurePlace, squareEwkt } from './helpers/fixtures';
+import { ensurePlace, ensureSecondPlace } from './helpers/fixtures';
 
 type Actor = 'admin' | 'screen' | 'leaderDistrict' | 'leaderStreetA' | 'managerA' | 'departmentX' | 'mediator' | 'anonymous';
 const ACTORS: Actor[] = ['admin', 'screen', 'leaderDistrict', 'leaderStreetA', 'managerA', 'departmentX', 'mediator', 'anonymous'];
@@ -44,14 +44,7 @@ describeBackends('access matrix (row-level security as grid_app)', (getDb) => {
 	beforeAll(async () => {
 		const db = getDb();
 		const place = await ensurePlace(db, district);
-		const streetB = district + '002', communityB = streetB + '001', gridB = communityB + '001';
-		for (const [code, level, parent] of [[streetB, 'street', district], [communityB, 'community', streetB]] as const) {
-			await db.sql`INSERT INTO areas (code, level, name, parent_code, setting, geom, label_point)
-				VALUES (${code}, ${level}, ${'测试' + code}, ${parent}, 'urban', ${squareEwkt(112.91, 28.2)}, 'SRID=4326;POINT(112.915 28.205)')`;
-		}
-		await db.sql`INSERT INTO grids (code, community_code, name, geom, label_point)
-			VALUES (${gridB}, ${communityB}, '测试网格B', ${squareEwkt(112.91, 28.2)}, 'SRID=4326;POINT(112.915 28.205)')`;
-		grids = { A: place.grid, B: gridB };
+		grids = { A: place.grid, B: (await ensureSecondPlace(db, district)).grid };
 
 		const [dept] = await db.sql`INSERT INTO departments (code, name) VALUES (${unique('dx')}, '测试部门X') RETURNING id`;
 		const roles: Record<Exclude<Actor, 'anonymous'>, [Role, string | null, number | null]> = {

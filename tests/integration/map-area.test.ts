@@ -6,7 +6,7 @@ import { asUser } from '../../src/lib/server/access/userdb';
 import type { Role, SessionUser } from '../../src/lib/server/auth/user';
 import { userArea } from '../../src/lib/server/queries/userArea';
 import { describeBackends, unique } from './helpers/backends';
-import { ensurePlace, squareEwkt } from './helpers/fixtures';
+import { ensurePlace, ensureSecondPlace } from './helpers/fixtures';
 
 describeBackends('the user\'s map area', (getDb) => {
 	const district = String(450000 + Math.floor(Math.random() * 9000)).padStart(6, '0');
@@ -17,14 +17,7 @@ describeBackends('the user\'s map area', (getDb) => {
 	beforeAll(async () => {
 		const db = getDb();
 		const place = await ensurePlace(db, district);
-		const streetB = district + '002', communityB = streetB + '001', gridB = communityB + '001';
-		for (const [code, level, parent] of [[streetB, 'street', district], [communityB, 'community', streetB]] as const) {
-			await db.sql`INSERT INTO areas (code, level, name, parent_code, setting, geom, label_point)
-				VALUES (${code}, ${level}, ${'测试' + code}, ${parent}, 'urban', ${squareEwkt(112.91, 28.2)}, 'SRID=4326;POINT(112.915 28.205)')`;
-		}
-		await db.sql`INSERT INTO grids (code, community_code, name, geom, label_point)
-			VALUES (${gridB}, ${communityB}, '测试网格B', ${squareEwkt(112.91, 28.2)}, 'SRID=4326;POINT(112.915 28.205)')`;
-		grids = { A: place.grid, B: gridB };
+		grids = { A: place.grid, B: (await ensureSecondPlace(db, district)).grid };
 		const [dept] = await db.sql`INSERT INTO departments (code, name) VALUES (${unique('dx')}, '测试部门') RETURNING id`;
 		const roles: Record<keyof typeof users, [Role, string | null, number | null]> = {
 			admin: ['admin', null, null], leaderA: ['leader', place.street, null], managerA: ['grid_manager', null, null],

@@ -5,7 +5,7 @@ import { demoSignIn, signIn } from '../../src/lib/server/auth/signin';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import { LOCK_AFTER } from '../../src/lib/server/auth/throttle';
 import { sessionPolicy, userFromToken } from '../../src/lib/server/auth/session';
-import { hit, type Limit } from '../../src/lib/server/access/limits';
+import { hit, LOGIN_LIMIT, type Limit } from '../../src/lib/server/access/limits';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { describeBackends, TEST_DATABASE_URL, unique, withDatabase } from './helpers/backends';
 
@@ -78,6 +78,36 @@ describeBackends('sign-in lockout and rate limits in the database', (getDb, back
 		// a window that has passed lets the key through again
 		await getDb().sql`UPDATE rate_limit_hits SET at = at - interval '2 minutes' WHERE key = ${l.name + ':192.0.2.9'}`;
 		expect(await hit(getDb(), l, '192.0.2.9')).toEqual({ ok: true, retryAfterS: 0 });
+	});
+
+	it('limits an address by its failed sign-ins only: 25 right passwords all get in, the 21st failure is refused', async () => {
+		expect(LOGIN_LIMIT.limit).toBe(20);
+		const office = '203.0.113.90';
+		const staff = await Promise.all(Array.from({ length: 25 }, () => makeUser('Office-pass-42')));
+		// a street office at 9 o'clock: 25 sign-ins from one NAT address, each its own account
+		const morning = await Promise.all(staff.map((u) => signIn(getDb(), u.username, 'Office-pass-42', office, async () => {})));
+		expect(morning.map((r) => r.ok)).toEqual(staff.map(() => true));
+		// guesses from one address, each at another name (no account lock helps): 20 are answered, the 21st refused
+		const guesses = [];
+		for (let i = 0; i < LOGIN_LIMIT.limit + 1; i++) guesses.push(await signIn(getDb(), unique('ghost'), 'guess-' + i, '203.0.113.91', async () => {}));
+		expect(guesses.slice(0, LOGIN_LIMIT.limit).every((r) => !r.ok && r.code === 'bad_credentials')).toBe(true);
+		const refused = guesses[LOGIN_LIMIT.limit];
+		expect(refused).toMatchObject({ ok: false, code: 'rate_limited' });
+		expect(!refused.ok && refused.retryAfterS).toBeGreaterThan(500);
+		// refused before the account is looked at: even the right password from that address waits
+		expect(await signIn(getDb(), staff[0].username, 'Office-pass-42', '203.0.113.91', async () => {})).toMatchObject({ ok: false, code: 'rate_limited' });
+		// and the refusals themselves are not attempts on any account
+		const [{ n }] = await getDb().sql`SELECT count(*)::int AS n FROM login_attempts WHERE ip = '203.0.113.91'`;
+		expect(n).toBe(LOGIN_LIMIT.limit);
+		// the office's address is untouched by the guesses, and a success there counts nothing
+		expect(await getDb().sql`SELECT count(*)::int AS n FROM rate_limit_hits WHERE key = ${'login_ip:' + office}`).toEqual([{ n: 0 }]);
+		expect(await signIn(getDb(), staff[1].username, 'Office-pass-42', office, async () => {})).toMatchObject({ ok: true });
+	});
+
+	it('counts parallel failures from one address each: of 30 at once, exactly 20 are answered', async () => {
+		const tries = await Promise.all(Array.from({ length: 30 }, (_, i) => signIn(getDb(), unique('ghost'), 'guess-' + i, '203.0.113.92', async () => {})));
+		expect(tries.filter((r) => !r.ok && r.code === 'bad_credentials').length).toBe(LOGIN_LIMIT.limit);
+		expect(tries.filter((r) => !r.ok && r.code === 'rate_limited').length).toBe(30 - LOGIN_LIMIT.limit);
 	});
 
 	it('demo sign-in: only on the synthetic district, refused while locked, audited with the address', async () => {

@@ -1,6 +1,8 @@
 // OGC API – Features Part 1 (Core, GeoJSON, OpenAPI 3.0): query parameters, paging links and
 // the exception body, pure so every rule is testable without a server. Coordinates are CRS84
 // (lon, lat WGS84), the only CRS Part 1 requires.
+import { ApiError } from './apierror';
+
 export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
 
 export const CONFORMANCE = [
@@ -17,9 +19,13 @@ export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 10_000;
 
 /** An OGC exception: HTTP status and {code, description, parameter}. */
-export class OgcError extends Error {
-	constructor(public readonly status: number, public readonly code: string, message: string, public readonly parameter?: string) {
-		super(message);
+export class OgcError extends ApiError {
+	constructor(status: number, code: string, message: string, parameter?: string) {
+		super(status, code, message, parameter);
+	}
+	/** OGC's name for the field at fault */
+	get parameter(): string | undefined {
+		return this.field;
 	}
 	body() {
 		return { code: this.code, description: this.message, ...(this.parameter ? { parameter: this.parameter } : {}) };

@@ -1,12 +1,14 @@
 // Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2): the query parameters, the
 // open/closed status mapping, the error shape [{code, description}] and the XML bodies. Pure, so
 // every rule is testable without a server.
+import { ApiError } from './apierror';
 import { OPEN_STATUSES, type RequestStatus } from './workflow';
 
 /** An error as Open311 clients expect it: HTTP status, and [{code, description}] in the body. */
-export class Open311Error extends Error {
-	constructor(public readonly status: number, message: string, public readonly field?: string) {
-		super(message);
+export class Open311Error extends ApiError {
+	constructor(status: number, message: string, field?: string) {
+		// Open311's code is the HTTP status; the string code is for logs
+		super(status, `open311_${status}`, message, field);
 	}
 	body(): { code: number; description: string }[] {
 		return [{ code: this.status, description: this.field ? `${this.field}: ${this.message}` : this.message }];

@@ -8,6 +8,7 @@ import { SeedingError } from '$lib/server/db/database';
 import { areaList } from '$lib/server/queries/areas';
 import { viewerVersions } from '$lib/server/queries/versions';
 import { warmPointTiles } from '$lib/server/queries/pointTiles';
+import { mapArea } from '$lib/server/queries/userArea';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
@@ -17,7 +18,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 		const district = areas.find((a) => a.level === 'district');
 		if (district) warmPointTiles(db, district.bbox);
 		const styleUrl = publicEnv.PUBLIC_MAP_STYLE_URL || env.MAP_STYLE_URL || null;
-		return { seeding: null, user: locals.user && { displayName: locals.user.displayName, title: locals.user.title }, map: { areas, versions: v, styleUrl } };
+		return { seeding: null, user: locals.user && { displayName: locals.user.displayName, title: locals.user.title }, map: { areas, versions: v, styleUrl }, mapArea: await mapArea({ locals }) };
 	} catch (e) {
 		if (e instanceof SeedingError) return { seeding: e.progress, user: null, map: null };
 		throw e;

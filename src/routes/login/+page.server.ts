@@ -1,10 +1,9 @@
 // 登录: a password form, and on the synthetic demo district one-click demo accounts per role.
-// Attempts are limited per address (20 in 10 minutes, counted in the database: limits.ts);
+// Failed attempts are limited per address (20 in 10 minutes, counted in the database: limits.ts);
 // failures per account slow down and then lock the account (auth/signin.ts, auth/throttle.ts).
 import { fail, redirect } from '@sveltejs/kit';
 import { isDemoDatabase, signIn } from '$lib/server/auth/signin';
 import { setSessionCookie } from '$lib/server/auth/cookies';
-import { checkLoginRate, RateLimited } from '$lib/server/access/limits';
 import { ready, SeedingError } from '$lib/server/db/database';
 import { demoAccounts, safeRedirect } from '$lib/server/demoAccounts';
 import type { Actions, PageServerLoad } from './$types';
@@ -31,14 +30,11 @@ export const actions: Actions = {
 		if (password.length > 200) return fail(400, { field: 'password', message: '密码不能超过 200 个字符', username });
 		const ip = getClientAddress();
 		const db = await ready();
-		try {
-			await checkLoginRate(db, ip);
-		} catch (e) {
-			if (!(e instanceof RateLimited)) throw e;
-			setHeaders({ 'retry-after': String(e.retryAfterS) });
-			return fail(429, { field: 'username', message: e.message, username });
-		}
 		const result = await signIn(db, username, password, ip);
+		if (!result.ok && result.code === 'rate_limited') {
+			setHeaders({ 'retry-after': String(result.retryAfterS) });
+			return fail(429, { field: 'username', message: result.message, username });
+		}
 		if (!result.ok) return fail(result.code === 'locked' ? 423 : 400, { field: 'password', message: result.message, username });
 		setSessionCookie(cookies, result.token, result.expires, url.protocol === 'https:');
 		redirect(303, safeRedirect(url.searchParams.get('redirect')));

@@ -6,6 +6,7 @@ import { SeedingError } from '$lib/server/db/database';
 import { areaList } from '$lib/server/queries/areas';
 import { pageUser } from '$lib/server/http/guards';
 import { cachedSummary } from '$lib/server/screen/cache';
+import { mapArea } from '$lib/server/queries/userArea';
 import type { PageServerLoad } from './$types';
 
 const num = (raw: string | null, min: number, max: number) => (raw && Number.isFinite(Number(raw)) ? Math.min(max, Math.max(min, Number(raw))) : null);
@@ -18,7 +19,7 @@ export const load: PageServerLoad = async (event) => {
 		const db = await dbFor(event);
 		const summary = await cachedSummary(db, null);
 		const areas = await areaList(db);
-		return { seeding: null, summary, areas, options };
+		return { seeding: null, summary, areas, options, mapArea: await mapArea(event) };
 	} catch (e) {
 		if (e instanceof SeedingError) return { seeding: e.progress.message, summary: null, areas: [], options };
 		throw e;

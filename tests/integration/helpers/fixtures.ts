@@ -36,3 +36,23 @@ export async function ensurePlace(db: Queryable, district = '430104'): Promise<P
 		ON CONFLICT (code) DO NOTHING`;
 	return place;
 }
+
+/**
+ * A second street beside the first (ensurePlace): street 002 of the same district, with one
+ * community and one grid (测试网格B), the unit square east of the first (112.91–112.92).
+ */
+export async function ensureSecondPlace(db: Queryable, district: string): Promise<Place> {
+	const first = await ensurePlace(db, district);
+	const place = { district, street: district + '002', community: district + '002001', grid: district + '002001001' };
+	const geom = squareEwkt(112.91, 28.2);
+	const label = 'SRID=4326;POINT(112.915 28.205)';
+	for (const [code, level, parent] of [[place.street, 'street', first.district], [place.community, 'community', place.street]] as const) {
+		await db.sql`INSERT INTO areas (code, level, name, parent_code, setting, geom, label_point)
+			VALUES (${code}, ${level}, ${'测试' + code}, ${parent}, 'urban', ${geom}, ${label})
+			ON CONFLICT (code) DO NOTHING`;
+	}
+	await db.sql`INSERT INTO grids (code, community_code, name, geom, label_point)
+		VALUES (${place.grid}, ${place.community}, '测试网格B', ${geom}, ${label})
+		ON CONFLICT (code) DO NOTHING`;
+	return place;
+}

@@ -1,7 +1,8 @@
-// The server's rate limits: sign-in attempts per IP address, and new requests (诉求上报) per user
+// The server's rate limits: failed sign-ins per IP address, and new requests (诉求上报) per user
 // and per IP. Over the limit: 429 with Retry-After. Held in the database (rate_limit_hit() of
 // 0011, a sliding window of rows), so a restart or a second app node does not reset them, and
-// parallel hits on one key are all counted (they queue on an advisory lock).
+// parallel hits on one key are all counted (they queue on an advisory lock). The sign-in limit is
+// checked and counted inside auth_sign_in() (0014, called by auth/signin.ts): only failures count.
 import { ApiError } from '../../domain/apierror';
 import type { RateDecision } from '../../domain/ratelimit';
 import type { Queryable } from '../db/client';
@@ -15,6 +16,7 @@ export interface Limit {
 
 // rate_limit_hit() sweeps rows older than a day: windows must stay shorter than that
 const WINDOW_MS = 10 * 60_000;
+/** Failed sign-ins per address (successes do not count: one NAT address may serve a whole office). */
 export const LOGIN_LIMIT: Limit = { name: 'login_ip', limit: Number(process.env.LOGIN_RATE_LIMIT ?? 20), windowMs: WINDOW_MS };
 export const REPORT_LIMIT_USER: Limit = { name: 'report_user', limit: Number(process.env.REPORT_RATE_LIMIT ?? 60), windowMs: WINDOW_MS };
 export const REPORT_LIMIT_IP: Limit = { name: 'report_ip', limit: Number(process.env.REPORT_RATE_LIMIT_IP ?? 200), windowMs: WINDOW_MS };
@@ -29,12 +31,6 @@ export class RateLimited extends ApiError {
 export async function hit(db: Queryable, l: Limit, key: string): Promise<RateDecision> {
 	const [r] = await db.sql<{ wait: number }>`SELECT rate_limit_hit(${l.name + ':' + key}, ${l.limit}, ${l.windowMs}) AS wait`;
 	return { ok: r.wait === 0, retryAfterS: r.wait };
-}
-
-/** Throws RateLimited when the address has tried to sign in too often lately. */
-export async function checkLoginRate(db: Queryable, ip: string): Promise<void> {
-	const d = await hit(db, LOGIN_LIMIT, ip);
-	if (!d.ok) throw new RateLimited(`登录尝试过于频繁，请 ${Math.ceil(d.retryAfterS / 60)} 分钟后再试`, d.retryAfterS);
 }
 
 /** Throws RateLimited when the user or the address has reported too much lately. */

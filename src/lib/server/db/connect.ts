@@ -101,6 +101,6 @@ async function admitServingRole(owner: Db, serving: Db): Promise<void> {
 	try {
 		await owner.exec(stmt);
 	} catch (e) {
-		throw new Error(`无法把 ${APP_ROLE} 授予服务角色 ${me.name}（${(e as Error).message}）：请数据库管理员执行 GRANT ${APP_ROLE} TO ${me.name}`);
+		throw new Error(`无法把 ${APP_ROLE} 授予服务角色 ${me.name}（${(e as Error).message}）：请数据库管理员执行 GRANT ${APP_ROLE} TO ${me.name}`, { cause: e });
 	}
 }

@@ -1,12 +1,11 @@
 // The hotspot filter from a query string: what to count (requests of a category, or hazards of a
 // type), over which period and status, and the analysis settings. Bad input names its field.
 import { badParam, enumParam, intParam } from '../../domain/apierror';
+import { HAZARD_TYPES } from '../../domain/hazard';
 
 export const SOURCES = ['requests', 'hazards'] as const;
 export const STATUSES = ['all', 'open', 'closed'] as const;
 export const WEIGHTINGS = ['contiguity', 'distance'] as const;
-export { HAZARD_TYPES } from '../../domain/hazard';
-import { HAZARD_TYPES } from '../../domain/hazard';
 
 export interface HotspotFilter {
 	source: (typeof SOURCES)[number];

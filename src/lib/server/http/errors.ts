@@ -1,7 +1,12 @@
-// The one mapping from what a server call threw to what the user is told: an ApiError as it is,
-// the database's own refusals by SQLSTATE, anything else null (a real bug, left to the caller to
-// log or rethrow). API answers (respond.ts), form actions and page loads (guards.ts) all use it.
+// The one mapping from what a server call threw to what the user is told: an ApiError as it is
+// (the OGC and Open311 errors are ApiErrors too), the database's own refusals by SQLSTATE, a
+// district still seeding or an unreachable database as 503, anything else a logged 500. Every
+// answer format uses it: the map API's JSON (respond.ts), OGC API exceptions (ogc/http.ts), Open311
+// error lists (open311/http.ts), form actions and page loads (guards.ts).
 import { ApiError } from '../../domain/apierror';
+import { SeedingError } from '../db/database';
+import { isDatabaseUnavailable } from '../db/client';
+import { UNAVAILABLE, UNAVAILABLE_RETRY_S } from './unavailable';
 
 const sqlState = (e: unknown): string | undefined => {
 	const code = (e as { code?: unknown } | null)?.code;
@@ -36,4 +41,37 @@ export function isUniqueViolation(e: unknown, constraint: string): boolean {
 	if (sqlState(e) !== '23505') return false;
 	const x = e as { constraint?: string; constraint_name?: string; message?: string; detail?: string };
 	return [x.constraint, x.constraint_name, x.message, x.detail].some((s) => typeof s === 'string' && s.includes(constraint));
+}
+
+/** What a failed call comes to: what the user is told, and when to retry. */
+export interface Failure {
+	error: ApiError;
+	retryAfterS?: number;
+	/** what was thrown, for a format that shows more (the seeding progress) */
+	thrown: unknown;
+}
+
+export const INTERNAL = { code: 'internal', message: '服务器内部错误，请稍后重试' } as const;
+
+/** Classifies anything thrown; a real bug is logged under `tag` and told as a bare 500. */
+export function toFailure(e: unknown, tag: string): Failure {
+	const refused = toApiError(e);
+	if (refused) return { error: refused, retryAfterS: (refused as { retryAfterS?: number }).retryAfterS, thrown: e };
+	if (e instanceof SeedingError) return { error: new ApiError(503, 'seeding', e.message), retryAfterS: 2, thrown: e };
+	// logged once per outage by the database client
+	if (isDatabaseUnavailable(e)) return { error: new ApiError(503, UNAVAILABLE.code, UNAVAILABLE.message), retryAfterS: UNAVAILABLE_RETRY_S, thrown: e };
+	console.error(`[${tag}]`, e);
+	return { error: new ApiError(500, INTERNAL.code, INTERNAL.message), thrown: e };
+}
+
+/** How an answer format writes a failure (JSON error object, OGC exception, Open311 error list). */
+export type ErrorFormat = (failure: Failure) => Response;
+
+/** Runs an endpoint; whatever it throws is classified once and written in `format`. */
+export async function answerOrFail(fn: () => Promise<Response>, format: ErrorFormat, tag: string): Promise<Response> {
+	try {
+		return await fn();
+	} catch (e) {
+		return format(toFailure(e, tag));
+	}
 }

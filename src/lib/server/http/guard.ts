@@ -57,6 +57,8 @@ function checkBodyText(type: string, bytes: Uint8Array): void {
 		const field = fieldWithNul(body);
 		if (field) throw nulParam(field);
 	} else if (text.includes('\u0000') && type.includes('multipart/form-data')) {
+		// the part whose value holds the NUL: matching a control character is the point here
+		// eslint-disable-next-line no-control-regex
 		const name = /name="([^"]*)"[^]*?\r\n\r\n[^\r]*\u0000/.exec(text)?.[1];
 		throw nulParam(name || 'body');
 	}

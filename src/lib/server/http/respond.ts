@@ -2,14 +2,10 @@
 // cached bodies with ETag/304, gzip when the client takes it, and long caching when the request
 // names the current data version (the URL then changes whenever the data does).
 import type { RequestEvent } from '@sveltejs/kit';
-import { toApiError } from './errors';
+import { answerOrFail, toFailure, type Failure } from './errors';
 import { SeedingError } from '../db/database';
-import { isDatabaseUnavailable } from '../db/client';
-import { unavailableJson } from './unavailable';
+import { UNAVAILABLE, unavailableJson } from './unavailable';
 import type { Cached } from '../queries/cache';
-
-// the Open311 endpoints read database refusals through here
-export { fromDatabaseError } from './errors';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -17,30 +13,18 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
 	return new Response(JSON.stringify(body), { status, headers: { 'content-type': JSON_TYPE, ...headers } });
 }
 
-export function errorResponse(e: unknown): Response {
-	const refused = toApiError(e);
-	if (refused) {
-		const retry = (refused as { retryAfterS?: number }).retryAfterS;
-		return jsonResponse(refused.toJSON(), refused.status, retry ? { 'retry-after': String(retry) } : {});
-	}
-	if (e instanceof SeedingError) {
-		const { progress } = e;
-		return jsonResponse({ error: { code: 'seeding', message: e.message }, progress }, 503, { 'retry-after': '2' });
-	}
-	if (isDatabaseUnavailable(e)) return unavailableJson(); // logged once per outage by db.ts
-	console.error('[api]', e);
-	return jsonResponse({ error: { code: 'internal', message: '服务器内部错误，请稍后重试' } }, 500);
+/** The map API's error format: {error: {code, message, field}}, with the seeding progress while seeding. */
+export function jsonFailure({ error, retryAfterS, thrown }: Failure): Response {
+	if (error.code === UNAVAILABLE.code) return unavailableJson();
+	const body = thrown instanceof SeedingError ? { ...error.toJSON(), progress: thrown.progress } : error.toJSON();
+	return jsonResponse(body, error.status, retryAfterS ? { 'retry-after': String(retryAfterS) } : {});
 }
+
+export const errorResponse = (e: unknown): Response => jsonFailure(toFailure(e, 'api'));
 
 /** Wraps an endpoint so nothing escapes as an HTML error page or a bare 500. */
 export function api<E extends RequestEvent>(fn: (event: E) => Promise<Response>): (event: E) => Promise<Response> {
-	return async (event) => {
-		try {
-			return await fn(event);
-		} catch (e) {
-			return errorResponse(e);
-		}
-	};
+	return (event) => answerOrFail(() => fn(event), jsonFailure, 'api');
 }
 
 /**

@@ -6,7 +6,8 @@ import { DatabaseUnavailableError, waiting } from '../db/database';
 import { isDatabaseUnavailable } from '../db/client';
 
 export const UNAVAILABLE = { code: 'database_unavailable', message: '数据库暂时不可用，请稍后重试' } as const;
-const RETRY_AFTER_S = 5;
+export const UNAVAILABLE_RETRY_S = 5;
+const RETRY_AFTER_S = UNAVAILABLE_RETRY_S;
 
 /** The /api answer. */
 export function unavailableJson(): Response {

@@ -1,11 +1,10 @@
 // OGC API answers: JSON (GeoJSON for features), errors as {code, description, parameter} with the
 // HTTP status, readable from any origin. The caller is the session's user or an API key's.
 import type { RequestEvent } from '@sveltejs/kit';
-import { ApiError } from '../../domain/apierror';
 import { GEOJSON, JSON_TYPE, OgcError } from '../../domain/ogc';
 import type { SessionUser } from '../auth/user';
-import { ready, SeedingError } from '../db/database';
-import { isDatabaseUnavailable } from '../db/client';
+import { ready } from '../db/database';
+import { answerOrFail, type Failure } from '../http/errors';
 import { apiKeyOf, userFromApiKey } from '../open311/keys';
 
 export function ogcJson(body: unknown, type: string = JSON_TYPE, status = 200): Response {
@@ -37,19 +36,17 @@ export function publicUrl(url: URL): URL {
 /** The /ogc root as seen by the client (behind a TLS proxy set TRUST_PROXY=1, or ORIGIN as for any SvelteKit node server). */
 export const ogcBase = (url: URL) => `${publicUrl(url).origin}/ogc`;
 
-export async function ogc(fn: () => Promise<Response>): Promise<Response> {
-	try {
-		return await fn();
-	} catch (e) {
-		const err = e instanceof OgcError ? e
-			: e instanceof ApiError ? new OgcError(e.status, e.code, e.message, e.field)
-			: e instanceof SeedingError ? new OgcError(503, 'ServiceUnavailable', e.message)
-			: isDatabaseUnavailable(e) ? new OgcError(503, 'ServiceUnavailable', '数据库暂时不可用，请稍后重试')
-			: null;
-		if (!err) console.error('[ogc]', e);
-		const out = err ?? new OgcError(500, 'ServerError', 'internal server error');
-		const res = ogcJson(out.body(), JSON_TYPE, out.status);
-		if (out.status === 401) res.headers.set('www-authenticate', 'Bearer realm="ogc"');
-		return res;
-	}
+/** OGC's exception format: {code, description, parameter}; the unavailable and internal codes in OGC's words. */
+export function ogcFailure({ error, retryAfterS }: Failure): Response {
+	const out = error instanceof OgcError ? error
+		: error.status === 500 ? new OgcError(500, 'ServerError', 'internal server error')
+		: error.status === 503 ? new OgcError(503, 'ServiceUnavailable', error.message)
+		: new OgcError(error.status, error.code, error.message, error.field);
+	const res = ogcJson(out.body(), JSON_TYPE, out.status);
+	if (out.status === 401) res.headers.set('www-authenticate', 'Bearer realm="ogc"');
+	if (retryAfterS) res.headers.set('retry-after', String(retryAfterS));
+	return res;
 }
+
+/** Runs an OGC endpoint; whatever it throws becomes an OGC exception. */
+export const ogc = (fn: () => Promise<Response>): Promise<Response> => answerOrFail(fn, ogcFailure, 'ogc');

@@ -5,7 +5,7 @@
 // kind 'request' (never 信访, 纠纷, 微心愿), the title instead of the free-text description, no
 // reporter, and for a request tied to a household (its title names the home) only the service
 // name, no address, and a position rounded to ~100 m.
-import { fromDatabaseError } from '../http/respond';
+import { fromDatabaseError } from '../http/errors';
 import { asUser, systemOf } from '../access/userdb';
 import { Open311Error, openOrClosed, type Open311Post, type Open311Query } from '../../domain/open311';
 import { STATUS_LABEL, type RequestStatus } from '../../domain/workflow';

@@ -1,9 +1,7 @@
 // Open311 answers: JSON or XML as the path's extension says, errors as [{code, description}]
 // with the HTTP status, readable from any origin (GeoReport clients are often browser apps).
-import { ApiError } from '../../domain/apierror';
 import { Open311Error, toXml, type Open311Format } from '../../domain/open311';
-import { SeedingError } from '../db/database';
-import { isDatabaseUnavailable } from '../db/client';
+import { answerOrFail, type Failure } from '../http/errors';
 
 const TYPES: Record<Open311Format, string> = { json: 'application/json; charset=utf-8', xml: 'text/xml; charset=utf-8' };
 const CORS = { 'access-control-allow-origin': '*' };
@@ -13,30 +11,26 @@ export function open311Response(format: Open311Format, root: string, item: strin
 	return new Response(text, { status, headers: { 'content-type': TYPES[format], ...CORS } });
 }
 
-export function open311ErrorResponse(e: unknown, format: Open311Format): Response {
-	const err = e instanceof Open311Error ? e
-		: e instanceof ApiError ? new Open311Error(e.status, e.message, e.field)
-		: e instanceof SeedingError ? new Open311Error(503, e.message)
-		: isDatabaseUnavailable(e) ? new Open311Error(503, '数据库暂时不可用，请稍后重试')
-		: null;
-	if (!err) console.error('[open311]', e);
-	const out = err ?? new Open311Error(500, 'internal server error');
-	return open311Response(format, 'errors', 'error', out.body(), out.status);
+/** Open311's error format, [{code, description}] in the asked-for format. */
+export function open311Failure({ error, retryAfterS }: Failure, format: Open311Format): Response {
+	const out = error instanceof Open311Error ? error
+		: error.status === 500 ? new Open311Error(500, 'internal server error')
+		: new Open311Error(error.status, error.message, error.field);
+	const res = open311Response(format, 'errors', 'error', out.body(), out.status);
+	if (retryAfterS) res.headers.set('retry-after', String(retryAfterS));
+	return res;
 }
 
 /** Runs an Open311 endpoint; whatever it throws becomes an Open311 error in the asked-for format. */
-export async function open311(format: () => Open311Format, fn: () => Promise<Response>): Promise<Response> {
-	try {
-		return await fn();
-	} catch (e) {
-		let f: Open311Format = 'json';
+export function open311(format: () => Open311Format, fn: () => Promise<Response>): Promise<Response> {
+	const asked = (): Open311Format => {
 		try {
-			f = format();
+			return format();
 		} catch {
-			// an unknown extension: answer in JSON
+			return 'json'; // an unknown extension: answer in JSON
 		}
-		return open311ErrorResponse(e, f);
-	}
+	};
+	return answerOrFail(fn, (failure) => open311Failure(failure, asked()), 'open311');
 }
 
 /** A POST body as flat strings: form-urlencoded (the standard), multipart, or a JSON object. */

@@ -8,7 +8,8 @@
 import { OPEN_SQL } from '../db/fragments';
 import type { Db, Queryable } from '../db/client';
 import { scopeOf, systemOf } from '../access/userdb';
-import { TtlCache } from '../screen/cache';
+import { dbFor } from '../access/request';
+import { TtlCache } from '../cache';
 import { versions } from './versions';
 import type { MapArea } from '../../domain/maparea';
 
@@ -57,4 +58,15 @@ async function scopedArea(db: Queryable): Promise<MapArea | null> {
 	if (work) return { bbox: work, grids };
 	const district = await districtArea(db);
 	return district && { bbox: district.bbox, grids };
+}
+
+/**
+ * For the load of a page that shows a map (the map page, workspace, requests, hotspots, visits,
+ * research, pairings, import, the big screen): the signed-in user's area, which <MapView> opens on
+ * (as page data `mapArea`). Null when signed out, while the first start seeds or the database is
+ * away: the map then opens on its own bounds or the country, and the page's load answers the fault.
+ */
+export async function mapArea(event: { locals: App.Locals }): Promise<MapArea | null> {
+	if (!event.locals.user) return null;
+	return dbFor({ locals: event.locals }).then(userArea).catch(() => null);
 }

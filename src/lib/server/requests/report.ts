@@ -6,7 +6,7 @@ import { OPEN_SQL } from '../db/fragments';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ApiError, badParam } from '../../domain/apierror';
+import { badParam } from '../../domain/apierror';
 import type { NewRequest } from '../../domain/requestinput';
 import type { Actor } from '../../domain/workflow';
 import type { Database, Queryable } from '../db/client';

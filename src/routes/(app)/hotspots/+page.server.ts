@@ -4,6 +4,7 @@ import { dbFor } from '$lib/server/access/request';
 import { categoryCodes } from '$lib/server/hotspots/http';
 import { viewerVersions } from '$lib/server/queries/versions';
 import { pageUser } from '$lib/server/http/guards';
+import { mapArea } from '$lib/server/queries/userArea';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -15,6 +16,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		canPlan: user.role === 'leader' || user.role === 'admin',
 		categories: list,
 		basemap: `/api/map/basemap?v=${v.basemap}`,
-		gridsUrl: `/api/map/grids?v=${v.grids}`
+		gridsUrl: `/api/map/grids?v=${v.grids}`,
+		mapArea: await mapArea({ locals })
 	};
 };

@@ -6,6 +6,7 @@ import { dbFor } from '$lib/server/access/request';
 import { listRequests } from '$lib/server/requests/list';
 import { pageCall, pageUser } from '$lib/server/http/guards';
 import { referenceLists } from '$lib/server/queries/reference';
+import { mapArea } from '$lib/server/queries/userArea';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -15,5 +16,5 @@ export const load: PageServerLoad = async (event) => {
 	const list = await listRequests(db, filter, await visibleGridCodes(db, user));
 	const { categories, departments } = await referenceLists(db);
 	const kpi = filter.kpi ? { label: KPI_BY_KEY[filter.kpi].label, definition: KPI_BY_KEY[filter.kpi].definition, part: filter.part } : null;
-	return { user, list, categories, departments, kpi, query: event.url.searchParams.toString() };
+	return { user, list, categories, departments, kpi, query: event.url.searchParams.toString(), mapArea: await mapArea(event) };
 };

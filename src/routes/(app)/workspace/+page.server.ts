@@ -5,12 +5,13 @@ import { dbFor } from '$lib/server/access/request';
 import { recordDoorKnock } from '$lib/server/requests/households';
 import { formFailure, pageUser } from '$lib/server/http/guards';
 import { workspace } from '$lib/server/requests/workspace';
+import { mapArea } from '$lib/server/queries/userArea';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = pageUser(event);
 	const days = event.url.searchParams.get('days') ? intParam(event.url.searchParams.get('days'), 'days', '天数', 1, 365) : 30;
-	return { user, days, ws: await workspace(await dbFor(event), user, days) };
+	return { user, days, ws: await workspace(await dbFor(event), user, days), mapArea: await mapArea(event) };
 };
 
 export const actions: Actions = {

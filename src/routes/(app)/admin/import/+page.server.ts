@@ -8,6 +8,7 @@ import { asUser } from '$lib/server/access/userdb';
 import { recentImports } from '$lib/server/import/jobs';
 import { pageCall, pageUser } from '$lib/server/http/guards';
 import { viewerVersions } from '$lib/server/queries/versions';
+import { mapArea } from '$lib/server/queries/userArea';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -15,7 +16,7 @@ export const load: PageServerLoad = async (event) => {
 	await pageCall(() => requireUser(event, 'admin'));
 	const db = await ready();
 	const [demo, v, jobs] = await Promise.all([isDemoDatabase(db), viewerVersions(db), recentImports(asUser(db, user), user)]);
-	return { user, demo, jobs, maxBytes: Math.min(DEFAULT_LIMITS.maxBytes, serverBodyLimit()), basemap: `/api/map/basemap?v=${v.basemap}` };
+	return { user, demo, jobs, maxBytes: Math.min(DEFAULT_LIMITS.maxBytes, serverBodyLimit()), basemap: `/api/map/basemap?v=${v.basemap}`, mapArea: await mapArea(event) };
 };
 
 /** What adapter-node accepts as a request body (BODY_SIZE_LIMIT, 512K by default), bytes; Vite's dev server has no limit. */

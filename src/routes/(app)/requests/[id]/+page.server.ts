@@ -9,6 +9,7 @@ import { parseMove } from '$lib/server/requests/http';
 import { formFailure, pageUser } from '$lib/server/http/guards';
 import { referenceLists } from '$lib/server/queries/reference';
 import { moveRequest, offeredMoves } from '$lib/server/requests/transition';
+import { mapArea } from '$lib/server/queries/userArea';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -20,7 +21,7 @@ export const load: PageServerLoad = async (event) => {
 	if (!r || (grids && !grids.includes(r.gridCode))) error(404, { message: `诉求 ${event.params.id} 不存在或不在你的网格内` });
 	const actions = offeredMoves(user, r);
 	const { departments, mediators } = await referenceLists(db);
-	return { user, r, actions, departments, mediators };
+	return { user, r, actions, departments, mediators, mapArea: await mapArea(event) };
 };
 
 export const actions: Actions = {

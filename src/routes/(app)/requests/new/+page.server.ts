@@ -9,13 +9,14 @@ import { checkReportRate } from '$lib/server/access/limits';
 import { formFailure, pageUser } from '$lib/server/http/guards';
 import { referenceLists } from '$lib/server/queries/reference';
 import { reportRequest, type Photo } from '$lib/server/requests/report';
+import { mapArea } from '$lib/server/queries/userArea';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = pageUser(event);
 	const q = event.url.searchParams;
 	const lists = await referenceLists(await dbFor(event));
-	return { user, ...lists, lon: Number(q.get('lon')) || null, lat: Number(q.get('lat')) || null, key: randomUUID() };
+	return { user, ...lists, lon: Number(q.get('lon')) || null, lat: Number(q.get('lat')) || null, key: randomUUID(), mapArea: await mapArea(event) };
 };
 
 export const actions: Actions = {

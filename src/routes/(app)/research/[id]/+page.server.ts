@@ -6,11 +6,12 @@ import { getResearchTopic } from '$lib/server/research/topics';
 import { viewerVersions } from '$lib/server/queries/versions';
 import { pageCall, pageUser } from '$lib/server/http/guards';
 import { VISIT_PLANNERS } from '$lib/server/visits/itinerary';
+import { mapArea } from '$lib/server/queries/userArea';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const user = pageUser({ locals, url }, VISIT_PLANNERS);
 	const db = await dbFor({ locals });
 	const researchTopic = await pageCall(() => getResearchTopic(db, intParam(params.id, 'id', '调研课题编号', 1, 2 ** 31 - 1), user));
-	return { researchTopic, basemap: `/api/map/basemap?v=${(await viewerVersions(db)).basemap}` };
+	return { researchTopic, basemap: `/api/map/basemap?v=${(await viewerVersions(db)).basemap}`, mapArea: await mapArea({ locals }) };
 };

@@ -7,6 +7,7 @@ import { viewerVersions } from '$lib/server/queries/versions';
 import { visitOutcome } from '$lib/server/visits/outcome';
 import { pageCall, pageUser } from '$lib/server/http/guards';
 import { getVisit, recordedStops } from '$lib/server/visits/store';
+import { mapArea } from '$lib/server/queries/userArea';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
@@ -18,5 +19,5 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 		visit.itinerary ? [] : recordedStops(db, visit.id)
 	]);
 	const owner = user.role === 'admin' || visit.leader_id === user.id;
-	return { user, visit, stops, outcome, categories, people, departments: departmentList, owner, basemap: `/api/map/basemap?v=${v.basemap}` };
+	return { user, visit, stops, outcome, categories, people, departments: departmentList, owner, basemap: `/api/map/basemap?v=${v.basemap}`, mapArea: await mapArea({ locals }) };
 };

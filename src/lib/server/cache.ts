@@ -1,0 +1,22 @@
+// A small in-process cache of promised values, each computed at most once per `ttlMs` (and once at
+// a time: concurrent callers share the pending promise). A failed computation is not kept. Used for
+// the big screen's aggregates (screen/cache.ts) and each user's map area (queries/userArea.ts).
+
+interface Entry<T> { at: number; value: Promise<T> }
+
+export class TtlCache<T> {
+	private readonly entries = new Map<string, Entry<T>>();
+	/** ttlMs: how long a value is served before it is recomputed; max: entries kept (the oldest go first) */
+	constructor(private readonly ttlMs: number, private readonly max = 64) {}
+
+	get(key: string, compute: () => Promise<T>): Promise<T> {
+		const e = this.entries.get(key);
+		if (e && Date.now() - e.at < this.ttlMs) return e.value;
+		const value = compute();
+		this.entries.delete(key);
+		this.entries.set(key, { at: Date.now(), value });
+		value.catch(() => this.entries.get(key)?.value === value && this.entries.delete(key));
+		while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+		return value;
+	}
+}
