@@ -38,18 +38,20 @@ describeBackends('kpi', (getDb) => {
 				await moveRequest(db, actor, { requestId: r.id, action, version, reason: '测试', now: t(when), ...extra });
 			}
 		};
-		// 派单 Mon 06-02 10:00 → accept by Tue 06-03 10:00, resolve by Wed 06-11 10:00 (1 and 7 working days)
+		// 派单 Mon 06-02 10:00 → accept by Tue 06-03 10:00 (1 working day); 接单 starts the resolve
+		// deadline, 7 working days later: accepted 06-02 12:00 → resolve by Wed 06-11 12:00
 		const dispatch: [Actor, string, string, Partial<MoveInput>] = [admin, 'dispatch', '06-02 10:00', { departmentId: p.zhujian }];
 		await walk('R1', RL.pointA, '06-02 09:00', [dispatch, [zj, 'accept', '06-02 12:00'], [zj, 'resolve', '06-05 10:00'],
 			[gm, 'evaluate', '06-06 10:00', { satisfaction: 'satisfied', solved: true }], [gm, 'close', '06-07 10:00']]);
-		await walk('R2', RL.pointA, '06-02 09:00', [dispatch, [zj, 'accept', '06-04 10:00'], [zj, 'resolve', '06-12 10:00'],
-			[gm, 'evaluate', '06-13 10:00', { satisfaction: 'unsatisfied', solved: false }]]);
+		// R2: accepted late (06-04 10:00) → resolve by Fri 06-13 10:00, resolved late on 06-16
+		await walk('R2', RL.pointA, '06-02 09:00', [dispatch, [zj, 'accept', '06-04 10:00'], [zj, 'resolve', '06-16 10:00'],
+			[gm, 'evaluate', '06-17 10:00', { satisfaction: 'unsatisfied', solved: false }]]);
 		// 吹哨 06-03 10:00 → 报到 due 06-04 10:00: 城管 on time, 消防 late
 		await walk('R3', RL.pointB, '06-02 09:00', [dispatch, [zj, 'accept', '06-02 12:00'],
 			[zj, 'escalate', '06-03 10:00', { departments: [p.chengguan, p.xiaofang] }], [cg, 'checkin', '06-03 15:00'],
 			[xf, 'checkin', '06-05 10:00'], [zj, 'resolve', '06-06 10:00'], [gmB, 'evaluate', '06-07 10:00', { satisfaction: 'basic', solved: true }]]);
 		await walk('R4', RL.pointB, '06-02 09:00', [dispatch, [zj, 'accept', '06-02 12:00']]);
-		// 派单 Wed 06-25 → accept due Thu 06-26 (missed), resolve due Fri 07-04 (not yet due)
+		// 派单 Wed 06-25 → accept due Thu 06-26 (missed); no resolve deadline until 接单
 		await walk('R5', RL.pointA, '06-25 09:00', [[admin, 'dispatch', '06-25 10:00', { departmentId: p.zhujian }]]);
 		await walk('R6', RL.pointA, '06-28 09:00', []);
 		const hazard = (code: string, grid: string, deadline: string, status: string, rectified: string | null, reinspected: string | null) => db.sql`
@@ -67,7 +69,7 @@ describeBackends('kpi', (getDb) => {
 		const k = await computeKpis(getDb(), JUNE, { now: NOW, visitDays: 30 });
 		expect(pick(k.values)).toEqual({
 			accept_rate: '3/5',       // dispatched R1–R5; accepted in time R1, R3, R4 (R2 late, R5 never)
-			close_rate: '3/4',        // due by now: R1–R4 (R5 due 07-04); done: R1, R2, R3
+			close_rate: '3/4',        // due by now: R1–R4 (R5 not accepted: no resolve deadline); done: R1, R2, R3
 			ontime_rate: '2/3',       // resolved R1, R2, R3; R2 after its deadline
 			solved_rate: '2/3',       // evaluated R1, R2, R3; R2 unsolved
 			satisfaction_rate: '2/3', // R1 满意, R3 基本满意, R2 不满意
@@ -94,6 +96,13 @@ describeBackends('kpi', (getDb) => {
 		for (const r of ranked) expect(r.code).toMatch(/^\d{9}$/);
 	});
 
+	it('counts 超期数 at the end of a past period, from the history, not today', async () => {
+		const first = await computeKpis(getDb(), { ...JUNE, to: t('06-15 00:00') }, { now: NOW });
+		expect(pick(first.values).overdue).toBe(2); // R2 and R4 on 06-14 24:00 (today it is R4 and R5)
+		const early = await computeKpis(getDb(), { ...JUNE, to: t('06-04 00:00') }, { now: NOW });
+		expect(pick(early.values).overdue).toBe(1); // R2, waiting for 接单 past 06-03 10:00
+	});
+
 	it('scopes by department, by a leader’s 包联 set, and by a past period (door-knock history)', async () => {
 		const db = getDb();
 		const cg = await computeKpis(db, { ...JUNE, area: null, department: p.chengguan }, { now: NOW });
@@ -110,6 +119,12 @@ describeBackends('kpi', (getDb) => {
 		expect(await names('kpi=accept_rate&part=num')).toEqual(['R1', 'R3', 'R4']);
 		expect(await names('kpi=accept_rate')).toEqual(['R1', 'R2', 'R3', 'R4', 'R5']);
 		expect(await names('kpi=overdue')).toEqual(['R4', 'R5']);
+		// the period's end, not today: 06-14 24:00 R2 (accepted, resolve due 06-13) and R4; 06-03 24:00
+		// only R2 (accept due 06-03 10:00, accepted 06-04); R5 was not reported yet
+		const upTo = async (to: string) => (await listRequests(getDb(), parseRequestFilter(new URLSearchParams(`area=${RL.district}&from=2025-06-01&to=${to}&kpi=overdue`), NOW), null, NOW))
+			.rows.map((r) => Object.keys(codes).find((k) => codes[k] === r.code)).sort();
+		expect(await upTo('2025-06-14')).toEqual(['R2', 'R4']);
+		expect(await upTo('2025-06-03')).toEqual(['R2']);
 		expect(await names('kpi=satisfaction_rate&part=num')).toEqual(['R1', 'R3']);
 		const queue = await listRequests(getDb(), q('status=open'), [RL.gridA], NOW);
 		expect(queue.rows.map((r) => [r.code === codes.R5, r.overdue])).toEqual([[true, true], [false, false]]); // overdue first

@@ -4,7 +4,7 @@
 import { badParam } from '../../domain/apierror';
 import { selectSites, type SelectionOptions, type SiteCandidate, type TopicContext } from '../../domain/selection';
 import type { Queryable } from '../db/client';
-import { HAZARD_UNRECTIFIED_SQL, OPEN_SQL } from '../db/fragments';
+import { HAZARD_UNRECTIFIED_SQL, overdueSql } from '../db/fragments';
 import { analyze } from './analysis';
 import { gridSet } from './data';
 import type { HotspotFilter } from './filters';
@@ -22,7 +22,7 @@ export async function siteData(db: Queryable, f: HotspotFilter, now = new Date()
 	const leaf = subtypes.length > 1 ? subtypes.filter((s) => s.code !== f.category) : subtypes;
 	const rows = await db.sql<{ g: string; c: string; n: number; overdue: number; evaluated: number; unsatisfied: number }>`
 		SELECT grid_code AS g, category_code AS c, count(*) AS n,
-		       count(*) FILTER (WHERE status IN ${OPEN_SQL} AND resolve_deadline < ${now}) AS overdue,
+		       count(*) FILTER (WHERE ${overdueSql(now, '')}) AS overdue,
 		       count(*) FILTER (WHERE satisfaction IS NOT NULL) AS evaluated,
 		       count(*) FILTER (WHERE satisfaction = 'unsatisfied') AS unsatisfied
 		FROM requests WHERE reported_at >= ${from} AND reported_at < ${now} AND (category_code = ${f.category} OR category_code LIKE ${f.category} || '.%')

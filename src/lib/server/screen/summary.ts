@@ -8,7 +8,7 @@ import { HAZARD_TYPE } from '../../domain/labels';
 import { KPI_BY_KEY, kpiValue, rankScore, type KpiValue } from '../../domain/kpi';
 import type { Queryable } from '../db/client';
 import { computeKpis, rankChildren } from '../kpi/kpi';
-import { HAZARD_UNRECTIFIED_SQL, kpiCountColumns, OPEN_SQL, overdueSql, REQUEST_KPIS, scope } from '../db/fragments';
+import { HAZARD_UNRECTIFIED_SQL, kpiCountColumns, OPEN_SQL, overdueSql, REQUEST_KPIS, scope, stageDeadlineSql } from '../db/fragments';
 import { and, join } from '../db/sql';
 import { OPEN_STATUSES } from '../../domain/workflow';
 import { latestEventId } from '../live/hub';
@@ -106,7 +106,7 @@ async function alerts(db: Queryable, area: string, now: Date) {
 	const like = area + '%';
 	const overdue = await db.sql<{ code: string; cat: string; place: string; hours: number; n: number }>`
 		SELECT r.code, c.name AS cat, g.name AS place,
-			extract(epoch FROM (${now}::timestamptz - coalesce(CASE WHEN r.status IN ('dispatched','reopened') AND r.accept_deadline < ${now} THEN r.accept_deadline END, r.resolve_deadline))) / 3600 AS hours,
+			extract(epoch FROM (${now}::timestamptz - ${stageDeadlineSql()})) / 3600 AS hours,
 			count(*) OVER () AS n
 		FROM requests r JOIN categories c ON c.code = r.category_code JOIN grids g ON g.code = r.grid_code
 		WHERE r.grid_code LIKE ${like} AND ${overdueSql(now)}
