@@ -129,4 +129,29 @@ describeBackends('kpi', (getDb) => {
 		const queue = await listRequests(getDb(), q('status=open'), [RL.gridA], NOW);
 		expect(queue.rows.map((r) => [r.code === codes.R5, r.overdue])).toEqual([[true, true], [false, false]]); // overdue first
 	});
+
+	// last: it adds a July request, outside the June figures above
+	it('满意率 and 解决率 count every evaluation, also the unsatisfied one that sent a request back to 返工', async () => {
+		const db = getDb();
+		const admin: Actor = { id: p.admin, role: 'admin', departmentId: null };
+		const zj: Actor = { id: p.zj, role: 'department_staff', departmentId: p.zhujian };
+		const gm: Actor = { id: p.gmA, role: 'grid_manager', departmentId: null };
+		const r = await reportRequest(db, gm, parseNewRequest({ categoryCode: 'property.elevator', description: 'R7', lon: RL.pointA[0], lat: RL.pointA[1] }), null, null, t('07-01 09:00'));
+		const steps: [Actor, string, string, Partial<MoveInput>?][] = [[admin, 'dispatch', '07-01 10:00', { departmentId: p.zhujian }],
+			[zj, 'accept', '07-01 11:00'], [zj, 'resolve', '07-02 10:00'], [gm, 'evaluate', '07-03 10:00', { satisfaction: 'unsatisfied', solved: false }],
+			[gm, 'reopen', '07-04 10:00'], [zj, 'accept', '07-04 11:00'], [zj, 'resolve', '07-07 10:00'], [gm, 'evaluate', '07-08 10:00', { satisfaction: 'satisfied', solved: true }]];
+		for (const [actor, action, when, extra] of steps) {
+			const [{ version }] = await db.sql`SELECT version FROM requests WHERE id = ${r.id}`;
+			await moveRequest(db, actor, { requestId: r.id, action, version, reason: '测试', now: t(when), ...extra });
+		}
+		const JULY = { ...JUNE, from: t('07-01 00:00'), to: t('08-01 00:00') };
+		const july = await computeKpis(db, JULY, { now: t('07-31 10:00') });
+		// two evaluations in July: 不满意/未解决 (then 返工) and 满意/已解决; the latest alone would say 1/1
+		expect(pick(july.values)).toMatchObject({ satisfaction_rate: '1/2', solved_rate: '1/2' });
+		const q = (s: string) => parseRequestFilter(new URLSearchParams(`area=${RL.district}&from=2025-07-01&to=2025-07-31&${s}`), t('07-31 10:00'));
+		expect((await listRequests(db, q('kpi=satisfaction_rate'), null, t('07-31 10:00'))).rows.map((x) => x.code)).toEqual([r.code]);
+		expect((await listRequests(db, q('kpi=solved_rate&part=num'), null, t('07-31 10:00'))).rows.map((x) => x.code)).toEqual([r.code]);
+		// June is unchanged by it
+		expect(pick((await computeKpis(db, JUNE, { now: NOW })).values)).toMatchObject({ satisfaction_rate: '2/3', solved_rate: '2/3' });
+	});
 });

@@ -87,10 +87,11 @@ export function requestKpiSql(key: RequestKpi, from: Date, to: Date, now: Date):
 		}
 		case 'ontime_rate':
 			return [sql`(r.status IN ${DONE_SQL} AND ${inPeriod(sql`r.resolved_at`)})`, sql`r.resolved_at <= r.resolve_deadline`];
+		// every evaluation in the period counts, also one that sent the request back (返工): a request
+		// is behind the number when it has one (the counts weigh it by how many, evaluationUnits)
 		case 'solved_rate':
-			return [sql`(r.satisfaction IS NOT NULL AND ${inPeriod(sql`r.evaluated_at`)})`, sql`r.solved`];
 		case 'satisfaction_rate':
-			return [sql`(r.satisfaction IS NOT NULL AND ${inPeriod(sql`r.evaluated_at`)})`, sql`r.satisfaction IN ('satisfied','basic')`];
+			return [evaluationsIn(from, to), evaluationsIn(from, to, EVALUATION_NUM[key])];
 		case 'overdue':
 			// 超期数 is counted at the period's end: now for a period running to today
 			return [to < now ? overdueAtSql(to) : overdueSql(now), sql`true`];
@@ -103,9 +104,33 @@ export function requestKpiSql(key: RequestKpi, from: Date, to: Date, now: Date):
 
 export const REQUEST_KPIS: RequestKpi[] = ['accept_rate', 'close_rate', 'ontime_rate', 'solved_rate', 'satisfaction_rate', 'overdue'];
 
-/** count(*) of a request KPI's denominator and numerator, as columns "<key>_den" and "<key>_num". */
+type EvaluationKpi = 'solved_rate' | 'satisfaction_rate';
+/** What makes an evaluation (a request_events row e of action 'evaluate') count for the numerator. */
+const EVALUATION_NUM: Record<EvaluationKpi, Fragment> = {
+	solved_rate: sql`(e.payload->>'solved')::boolean`,
+	satisfaction_rate: sql`e.payload->>'satisfaction' IN ('satisfied','basic')`
+};
+const isEvaluationKpi = (k: RequestKpi): k is EvaluationKpi => k in EVALUATION_NUM;
+
+// r.evaluated_at is the latest evaluation and is never cleared, so a request without one at or
+// after `from` has none in the period: only the others read their history
+const evaluationsWhere = (from: Date, to: Date, extra: Fragment) => sql`FROM request_events e WHERE e.request_id = r.id
+	AND e.action = 'evaluate' AND e.at >= ${from} AND e.at < ${to} AND ${extra}`;
+const evaluationsIn = (from: Date, to: Date, extra: Fragment = sql`true`) =>
+	sql`(r.evaluated_at >= ${from} AND EXISTS (SELECT 1 ${evaluationsWhere(from, to, extra)}))`;
+const evaluationUnits = (from: Date, to: Date, extra: Fragment = sql`true`) =>
+	sql`CASE WHEN r.evaluated_at >= ${from} THEN (SELECT count(*) ${evaluationsWhere(from, to, extra)}) ELSE 0 END`;
+
+/**
+ * A request KPI's denominator and numerator over the rows of `requests r`, as columns "<key>_den"
+ * and "<key>_num": requests counted once, except 满意率/解决率, which count every evaluation.
+ */
 export function kpiCountColumns(from: Date, to: Date, now: Date): Fragment[] {
 	return REQUEST_KPIS.flatMap((k) => {
+		if (isEvaluationKpi(k)) {
+			return [sql`coalesce(sum(${evaluationUnits(from, to)}), 0) AS ${ident(`${k}_den`)}`,
+				sql`coalesce(sum(${evaluationUnits(from, to, EVALUATION_NUM[k])}), 0) AS ${ident(`${k}_num`)}`];
+		}
 		const [den, num] = requestKpiSql(k, from, to, now);
 		return [sql`count(*) FILTER (WHERE ${den}) AS ${ident(`${k}_den`)}`, sql`count(*) FILTER (WHERE ${den} AND ${num}) AS ${ident(`${k}_num`)}`];
 	});
