@@ -126,6 +126,10 @@ describeBackends('kpi', (getDb) => {
 		expect(await upTo('2025-06-14')).toEqual(['R2', 'R4']);
 		expect(await upTo('2025-06-03')).toEqual(['R2']);
 		expect(await names('kpi=satisfaction_rate&part=num')).toEqual(['R1', 'R3']);
+		// every KPI drills down, the 吹哨响应率 denominator too (it answered 500)
+		expect(await names('kpi=whistle_rate&part=den')).toEqual(['R3']);
+		expect(await names('kpi=whistle_rate&part=num')).toEqual(['R3']);
+		for (const k of ['close_rate', 'ontime_rate', 'solved_rate']) for (const part of ['num', 'den']) await names(`kpi=${k}&part=${part}`);
 		const queue = await listRequests(getDb(), q('status=open'), [RL.gridA], NOW);
 		expect(queue.rows.map((r) => [r.code === codes.R5, r.overdue])).toEqual([[true, true], [false, false]]); // overdue first
 	});

@@ -1,6 +1,7 @@
 // The numbers behind 解剖麻雀 selection for a topic (a request category) and period: per grid the
 // topic's requests, overdue, repeats, evaluations, related hazards, Gi* and last leader visit.
 // The choice itself is pure domain code (selection.ts) and also runs in the browser.
+import { lastDays } from '../../domain/calendar';
 import { badParam } from '../../domain/apierror';
 import { selectSites, type SelectionOptions, type SiteCandidate, type TopicContext } from '../../domain/selection';
 import type { Queryable } from '../db/client';
@@ -15,7 +16,7 @@ export async function siteData(db: Queryable, f: HotspotFilter, now = new Date()
 	if (f.source !== 'requests' || !f.category) throw badParam('category', '解剖麻雀选点需要选择一个诉求类别（category），例如 property（物业管理）');
 	const set = await gridSet(db);
 	const analysis = await analyze(db, f, now);
-	const from = new Date(now.getTime() - f.days * 86_400_000);
+	const from = lastDays(f.days, now).from;
 	const [topic] = await db.sql<{ name: string }>`SELECT name FROM categories WHERE code = ${f.category}`;
 	const subtypes = await db.sql<{ code: string; name: string }>`
 		SELECT code, name FROM categories WHERE code = ${f.category} OR parent_code = ${f.category} ORDER BY code`;

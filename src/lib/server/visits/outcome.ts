@@ -3,6 +3,7 @@
 // people were. Findings are inserted here following the request loop's rule (status 'reported',
 // one 'report' event, grid from the point, channel 'visit'), inside the same transaction as the
 // visit's own update, so an outcome is recorded whole or not at all.
+import { percentNumber } from '../../domain/numbers';
 import { DONE_STATUSES, type RequestStatus } from '../../domain/workflow';
 import { NOW, overdueSql } from '../db/fragments';
 import { ApiError, badParam } from '../../domain/apierror';
@@ -103,7 +104,7 @@ export async function visitOutcome(db: Queryable, visitId: number) {
 	const resolved = requests.filter((r) => DONE_STATUSES.includes(r.status as RequestStatus)).length;
 	const evaluated = requests.filter((r) => r.satisfaction !== null);
 	const satisfied = evaluated.filter((r) => r.satisfaction === 'satisfied' || r.satisfaction === 'basic').length;
-	const pct = (a: number, b: number) => (b ? Math.round((1000 * a) / b) / 10 : null);
+	const pct = (a: number, b: number) => (b ? Number(percentNumber(a / b)) : null);
 	return {
 		total: requests.length, resolved, open: requests.length - resolved, overdue: requests.filter((r) => r.overdue).length,
 		evaluated: evaluated.length, satisfied, resolvedRate: pct(resolved, requests.length), satisfactionRate: pct(satisfied, evaluated.length),
