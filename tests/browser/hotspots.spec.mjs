@@ -13,7 +13,7 @@ let context;
 let page;
 let started;
 let items;
-let planId;
+let topicId;
 
 test.beforeAll(async ({ browser }) => {
 	({ context, page } = await signedIn(browser, USERS.leader, { viewport: { width: 1600, height: 1000 } }));
@@ -59,35 +59,37 @@ test('saved as a 调研课题 and handed to the visit planner in under a minute,
 	await page.click('button:has-text("保存为调研课题")');
 	await page.waitForSelector('a:has-text("交给走访规划")', { timeout: 30_000 });
 	await page.click('a:has-text("交给走访规划")');
-	await page.waitForURL(/\/visits\/new\?plan=\d+/);
-	planId = /plan=(\d+)/.exec(page.url())[1];
+	await page.waitForURL(/\/visits\/new\?topic=\d+/);
+	topicId = /topic=(\d+)/.exec(page.url())[1];
 	const elapsed = (Date.now() - started) / 1000;
-	expect(elapsed, `from 物业管理, 5 处 to a saved plan at the visit planner in under a minute: ${elapsed.toFixed(1)} s`).toBeLessThan(60);
-	const option = await page.$(`option[value="${planId}"]`);
-	expect(option, 'the visit planner lists the saved plan').not.toBeNull();
+	expect(elapsed, `from 物业管理, 5 处 to a saved research topic at the visit planner in under a minute: ${elapsed.toFixed(1)} s`).toBeLessThan(60);
+	const option = await page.$(`option[value="${topicId}"]`);
+	expect(option, 'the visit planner lists the saved research topic').not.toBeNull();
 	await page.waitForSelector('[data-stop-input]', { timeout: 30_000 });
 	const handed = await page.$$eval('[data-stop-input] td:first-child input', (xs) => xs.map((x) => x.value));
-	expect(handed.length, `the visit planner starts with the plan's 6 sites as stops: ${handed.join('、')}`).toBe(6);
+	expect(handed.length, `the visit planner starts with the topic's 6 sites as stops: ${handed.join('、')}`).toBe(6);
 	expect(handed.some((n) => n.includes('（对照）'))).toBe(true);
-	const plan = await (await page.request.get(`${BASE}/api/research-plans/${planId}`)).json();
-	expect(plan.sites?.length, 'the plan keeps 6 sites with roles and reasons').toBe(6);
-	expect(plan.sites[5].role).toBe('contrast');
-	expect(plan.sites.every((s) => s.reason.length > 20)).toBe(true);
+	const topic = await (await page.request.get(`${BASE}/api/research/topics/${topicId}`)).json();
+	expect(topic.sites?.length, 'the research topic keeps 6 sites with roles and reasons').toBe(6);
+	expect(topic.sites[5].role).toBe('contrast');
+	expect(topic.sites.every((s) => s.reason.length > 20)).toBe(true);
+	// the old URL is an alias: saved links and scripts keep working
+	expect(await (await page.request.get(`${BASE}/api/research-plans/${topicId}`)).json(), 'old URL /api/research-plans/:id').toEqual(topic);
 });
 
 test('bad input: 400 naming the field, never 500', async () => {
-	const bad = await page.request.post(`${BASE}/api/research-plans`, { data: { topic: '', sites: [] } });
-	expect(bad.status(), 'bad plan → 400').toBe(400);
+	const bad = await page.request.post(`${BASE}/api/research/topics`, { data: { topic: '', sites: [] } });
+	expect(bad.status(), 'bad research topic → 400').toBe(400);
 	expect((await bad.json()).error?.field, 'naming topic').toBe('topic');
 	const badQ = await page.request.get(`${BASE}/api/hotspots?days=3`);
 	expect(badQ.status(), 'bad filter → 400').toBe(400);
 	expect((await badQ.json()).error?.field, 'naming days').toBe('days');
 });
 
-test('the plan page shows 6 sites', async () => {
-	await page.goto(`${BASE}/research/${planId}`);
+test('the research topic page shows 6 sites', async () => {
+	await page.goto(`${BASE}/research/${topicId}`);
 	await page.waitForSelector('[data-testid=to-visits]');
 	await page.waitForFunction(() => window.__routeMapReady === true, null, { timeout: 60_000 });
-	await page.screenshot({ path: path.join(OUT, 'research-plan.png') });
+	await page.screenshot({ path: path.join(OUT, 'research-topic.png') });
 	expect((await page.$$('li')).length).toBeGreaterThanOrEqual(6);
 });

@@ -15,7 +15,7 @@ let page;
 let before;
 let after;
 let id;
-const rows = () => page.$$eval('[data-testid=plan] tr[data-stop]', (trs) => trs.map((tr) => ({ id: tr.dataset.stop, arrive: tr.children[3].textContent })));
+const rows = () => page.$$eval('[data-testid=itinerary] tr[data-stop]', (trs) => trs.map((tr) => ({ id: tr.dataset.stop, arrive: tr.children[3].textContent })));
 
 test.beforeAll(async ({ browser }) => {
 	({ context: ctx, page } = await signedIn(browser, USERS.leader, { viewport: { width: 1600, height: 1000 } }));
@@ -36,15 +36,15 @@ test('a day planned from two 包联 places and a map pick: every stop ordered an
 	await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
 	expect(await page.locator('[data-stop-input]').count(), 'three stops to plan').toBe(3);
 	await page.click('text=生成路线');
-	await page.waitForSelector('[data-testid=plan] tr[data-stop]');
+	await page.waitForSelector('[data-testid=itinerary] tr[data-stop]');
 	before = await rows();
 	expect(before.length === 3 && before.every((r) => /^\d\d:\d\d/.test(r.arrive)), `the plan orders and times every stop: ${JSON.stringify(before)}`).toBe(true);
-	expect(await page.textContent('[data-testid=plan]'), 'the assumption is shown').toContain('绕行系数');
+	expect(await page.textContent('[data-testid=itinerary]'), 'the assumption is shown').toContain('绕行系数');
 });
 
 test('reordering recomputes the times; the visit is saved in the order the leader chose', async () => {
 	// move the last stop up: times recompute at once, without a server call
-	await page.locator('[data-testid=plan] tr[data-stop]').nth(2).locator('button[title=上移]').click();
+	await page.locator('[data-testid=itinerary] tr[data-stop]').nth(2).locator('button[title=上移]').click();
 	after = await rows();
 	expect(after[1].id === before[2].id && JSON.stringify(after) !== JSON.stringify(before), `reordering recomputes the times: ${JSON.stringify(after)}`).toBe(true);
 	await page.screenshot({ path: path.join(OUT, 'plan.png') });
@@ -92,4 +92,27 @@ test('the recorded finding is a request of the visit, counted by the outcome API
 	const code = await page.getAttribute('tr[data-request]', 'data-request');
 	const api = await (await page.request.get(`${BASE}/api/visits/${id}/outcome`)).json();
 	expect({ total: api.total, open: api.open, code: api.requests[0].code }, 'the outcome API counts it').toEqual({ total: 1, open: 1, code });
+});
+
+test('a seeded visit recorded without an itinerary: its detail, A4 sheet and GPX/KML exports open with the recorded stops', async () => {
+	const { visits } = await (await page.request.get(`${BASE}/api/visits`)).json();
+	let seeded = null;
+	for (const v of visits.filter((x) => x.status === 'done' && x.stops > 0)) {
+		const res = await page.request.get(`${BASE}/api/visits/${v.id}`);
+		expect(res.status(), `GET /api/visits/${v.id}`).toBe(200);
+		if ((await res.json()).visit.itinerary === null) { seeded = v; break; }
+	}
+	expect(seeded, 'the demo district has past visits stored without an itinerary (plan = {})').not.toBeNull();
+	const res = await page.goto(`${BASE}/visits/${seeded.id}`);
+	expect(res.status(), 'the detail page opens').toBe(200);
+	await expect(page.getByTestId('no-itinerary')).toContainText('未计算路线');
+	await expect(page.locator('[data-recorded-stop]')).toHaveCount(Number(seeded.stops));
+	const sheet = await page.request.get(`${BASE}/visits/${seeded.id}/print`);
+	expect(sheet.status(), 'the A4 sheet opens').toBe(200);
+	expect((await sheet.text()).match(/data-print-stop=/g)?.length, 'a section per recorded stop').toBe(Number(seeded.stops));
+	for (const [format, point] of [['gpx', /<rtept /g], ['kml', /<Point>/g]]) {
+		const file = await page.request.get(`${BASE}/api/visits/${seeded.id}/export/${format}`);
+		expect(file.status(), `the ${format} export`).toBe(200);
+		expect((await file.text()).match(point)?.length, `${format}: one point per recorded stop, no start or end`).toBe(Number(seeded.stops));
+	}
 });

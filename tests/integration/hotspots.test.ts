@@ -1,7 +1,7 @@
 // Hotspots on a seeded district, on both back ends: DBSCAN labels against PostGIS
 // ST_ClusterDBSCAN on the same projected points, Gi* against an independent computation written
 // entirely in SQL (counts, rates, ST_DWithin neighbours, sums), planted hotspots found, 解剖麻雀
-// selection, recurrence and saved research plans with refused bad input.
+// research sites, recurrence and saved research topics with refused bad input.
 import { lastDays } from '../../src/lib/domain/calendar';
 import { beforeAll, expect, it } from 'vitest';
 import { generateDistrict } from '../../db/seed/generate';
@@ -11,11 +11,17 @@ import { giStar, distanceBandWeights } from '../../src/lib/domain/gistar';
 import { analyze, rates } from '../../src/lib/server/hotspots/analysis';
 import { gridSet, loadPoints } from '../../src/lib/server/hotspots/data';
 import { parseHotspotFilter } from '../../src/lib/server/hotspots/filters';
-import { parsePlanInput, savePlan, getPlan } from '../../src/lib/server/hotspots/plans';
+import { parseResearchTopic, saveResearchTopic, getResearchTopic, researchTopicExists, researchTopicSites } from '../../src/lib/server/research/topics';
 import { recurrences } from '../../src/lib/server/hotspots/recurrence';
-import { chooseSites } from '../../src/lib/server/hotspots/sites';
+import { chooseSites } from '../../src/lib/server/research/sites';
 import { ApiError } from '../../src/lib/domain/apierror';
 import { describeBackends } from './helpers/backends';
+import * as sitesRoute from '../../src/routes/api/research/sites/+server';
+import * as oldSitesRoute from '../../src/routes/api/hotspots/sites/+server';
+import * as topicsRoute from '../../src/routes/api/research/topics/+server';
+import * as oldTopicsRoute from '../../src/routes/api/research-plans/+server';
+import * as topicRoute from '../../src/routes/api/research/topics/[id]/+server';
+import * as oldTopicRoute from '../../src/routes/api/research-plans/[id]/+server';
 
 const NOW = new Date('2026-11-21T00:00:00+08:00');
 const HOUSEHOLDS = 12000;
@@ -94,30 +100,34 @@ describeBackends('hotspots', (getDb) => {
 		expect(new Set(a.grids.map((g) => g.pattern)).size).toBeGreaterThan(1);
 	});
 
-	it('chooses 5 物业管理 sites with reasons and a contrast, and saves them as a plan', async () => {
+	it('chooses 5 物业管理 sites with reasons and a contrast, and saves them as a research topic', async () => {
 		const db = getDb();
 		// a small district (12 000 households): a year of data and ≥ 3 requests make a candidate
 		const r = await chooseSites(db, filter({ category: 'property', days: '365' }), { k: 5, minCount: 3 }, NOW);
-		expect(r.selection.picks.length).toBe(5);
-		expect(r.selection.picks[0].reason).toMatch(/^近365天物业管理诉求\d+件（每百户[\d.]+件），全区第\d+；超期\d+件/);
-		expect(r.selection.contrast?.reason).toMatch(/^对照点：/);
+		expect(r.choice.picks.length).toBe(5);
+		expect(r.choice.picks[0].reason).toMatch(/^近365天物业管理诉求\d+件（每百户[\d.]+件），全区第\d+；超期\d+件/);
+		expect(r.choice.contrast?.reason).toMatch(/^对照点：/);
 		const [leader] = await db.sql<{ id: number }>`SELECT id FROM users WHERE role = 'leader' ORDER BY id LIMIT 1`;
-		const sites = [...r.selection.picks, r.selection.contrast!].map((p) => ({ gridCode: p.code, role: p.role, reason: p.reason }));
-		const id = await savePlan(db, leader.id, parsePlanInput({ topic: '物业管理调研', notes: '', settings: { k: 5 }, sites }));
-		const plan = await getPlan(db, id, { id: leader.id, role: 'leader' });
-		expect(plan.sites.map((s) => s.role)).toEqual(['study', 'study', 'study', 'study', 'study', 'contrast']);
-		expect(plan.settings).toEqual({ k: 5 });
+		const sites = [...r.choice.picks, r.choice.contrast!].map((p) => ({ gridCode: p.code, role: p.role, reason: p.reason }));
+		const id = await saveResearchTopic(db, leader.id, parseResearchTopic({ topic: '物业管理调研', notes: '', settings: { k: 5 }, sites }));
+		const topic = await getResearchTopic(db, id, { id: leader.id, role: 'leader' });
+		expect(topic.sites.map((s) => s.role)).toEqual(['study', 'study', 'study', 'study', 'study', 'contrast']);
+		expect(topic.settings).toEqual({ k: 5 });
+		// handed to the visit planner: the leader's topics with their sites as stops
+		const handed = (await researchTopicSites(db, leader.id)).find((t) => t.id === id);
+		expect(handed?.sites.map((s) => [s.grid_code, s.role])).toEqual(topic.sites.map((s) => [s.gridCode, s.role]));
+		expect(await researchTopicExists(db, id)).toBe(true);
 	});
 
-	it('refuses bad plans naming the field and writes nothing', async () => {
+	it('refuses bad research topics naming the field and writes nothing', async () => {
 		const db = getDb();
 		const [before] = await db.sql<{ n: number }>`SELECT count(*) AS n FROM research_plans`;
 		const err = (fn: () => unknown) => { try { fn(); } catch (e) { return e as ApiError; } return null; };
-		expect(err(() => parsePlanInput({ topic: '', sites: [] }))?.field).toBe('topic');
-		expect(err(() => parsePlanInput({ topic: 'x', sites: [{ gridCode: '12', reason: 'r' }] }))?.field).toBe('sites[0].gridCode');
+		expect(err(() => parseResearchTopic({ topic: '', sites: [] }))?.field).toBe('topic');
+		expect(err(() => parseResearchTopic({ topic: 'x', sites: [{ gridCode: '12', reason: 'r' }] }))?.field).toBe('sites[0].gridCode');
 		const [leader] = await db.sql<{ id: number }>`SELECT id FROM users WHERE role = 'leader' ORDER BY id LIMIT 1`;
 		const [g] = await db.sql<{ code: string }>`SELECT code FROM grids LIMIT 1`;
-		await expect(savePlan(db, leader.id, parsePlanInput({ topic: 'x', sites: [{ gridCode: g.code, reason: 'a' }, { gridCode: '999999999999999', reason: 'b' }] })))
+		await expect(saveResearchTopic(db, leader.id, parseResearchTopic({ topic: 'x', sites: [{ gridCode: g.code, reason: 'a' }, { gridCode: '999999999999999', reason: 'b' }] })))
 			.rejects.toMatchObject({ field: 'sites[1].gridCode', message: '网格 999999999999999 不存在' });
 		const [after] = await db.sql<{ n: number }>`SELECT count(*) AS n FROM research_plans`;
 		expect(after.n).toBe(before.n);
@@ -131,5 +141,10 @@ describeBackends('hotspots', (getDb) => {
 		expect(rows[0].count).toBeGreaterThanOrEqual(2);
 		expect(rows.every((r, i) => i === 0 || r.count <= rows[i - 1].count)).toBe(true);
 		expect(rows.every((r) => r.lon > 100 && r.categoryName.length > 0)).toBe(true);
+	});
+	it('the old URLs (/api/hotspots/sites, /api/research-plans[/:id]) answer with the research handlers', () => {
+		expect(oldSitesRoute.GET).toBe(sitesRoute.GET);
+		expect([oldTopicsRoute.GET, oldTopicsRoute.POST]).toEqual([topicsRoute.GET, topicsRoute.POST]);
+		expect(oldTopicRoute.GET).toBe(topicRoute.GET);
 	});
 });

@@ -2,11 +2,13 @@ import { expect, it } from 'vitest';
 import { describeBackends } from './helpers/backends';
 import type { Db } from '../../src/lib/server/db/client';
 import type { SessionUser } from '../../src/lib/server/auth/user';
-import { parsePlanRequest } from '../../src/lib/server/visits/plan';
-import { createVisit, getVisit, listVisits, parseVisitMeta, reorderVisit } from '../../src/lib/server/visits/store';
+import { parseItineraryRequest } from '../../src/lib/server/visits/itinerary';
+import { createVisit, getVisit, listVisits, parseVisitMeta, recordedStops, reorderVisit } from '../../src/lib/server/visits/store';
 import { parseOutcome, recordOutcome, visitOutcome } from '../../src/lib/server/visits/outcome';
 import { sheetStops } from '../../src/lib/server/visits/sheet';
 import { leaderPairings } from '../../src/lib/server/visits/pairings';
+import * as itineraryRoute from '../../src/routes/api/visits/itinerary/+server';
+import * as oldItineraryRoute from '../../src/routes/api/visits/plan/+server';
 
 // One community with two grids side by side: 112.90–112.95 and 112.95–113.00 E, 28.20–28.25 N.
 const box = (x0: number, x1: number) => `MULTIPOLYGON(((${x0} 28.2, ${x1} 28.2, ${x1} 28.25, ${x0} 28.25, ${x0} 28.2)))`;
@@ -41,11 +43,11 @@ describeBackends('visits', (getDb) => {
 	let id = 0;
 	it('plans, saves and times a day; leaves out what does not fit', async () => {
 		await fixture(getDb());
-		const saved = await createVisit(getDb(), leader, parseVisitMeta(body, leader), parsePlanRequest(body));
+		const saved = await createVisit(getDb(), leader, parseVisitMeta(body, leader), parseItineraryRequest(body));
 		id = saved.id;
-		expect(saved.plan.order).toEqual(['a', 'b']);
-		expect(saved.plan.leftOut.map((l) => l.id)).toEqual(['c']);
-		expect(saved.plan.travel.source).toBe('straight_line');
+		expect(saved.itinerary.order).toEqual(['a', 'b']);
+		expect(saved.itinerary.leftOut.map((l) => l.id)).toEqual(['c']);
+		expect(saved.itinerary.travel.source).toBe('straight_line');
 		const stops = await getDb().sql`SELECT seq, grid_code, to_char(arrive_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI') AS t FROM visit_stops WHERE visit_id = ${id} ORDER BY seq`;
 		expect(stops.map((s) => s.grid_code)).toEqual(['990101001001001', '990101001001002']);
 		expect(stops[1].t).toBe('14:00');
@@ -59,9 +61,9 @@ describeBackends('visits', (getDb) => {
 		expect((await listVisits(db, leader)).map((v) => v.id)).toContain(id);
 	});
 	it('reorders and locks, re-timing the stops', async () => {
-		const plan = await reorderVisit(getDb(), leader, id, ['b', 'a'], ['b']);
-		expect(plan.order).toEqual(['b', 'a']);
-		expect(plan.view.rows[0].locked).toBe(true);
+		const itinerary = await reorderVisit(getDb(), leader, id, ['b', 'a'], ['b']);
+		expect(itinerary.order).toEqual(['b', 'a']);
+		expect(itinerary.view.rows[0].locked).toBe(true);
 		const [s] = await getDb().sql`SELECT name, locked FROM visit_stops WHERE visit_id = ${id} AND seq = 1`;
 		expect(s).toEqual({ name: '第二网格活动室', locked: true });
 		await reorderVisit(getDb(), leader, id, ['a', 'b'], []);
@@ -96,8 +98,22 @@ describeBackends('visits', (getDb) => {
 		expect(rows).toHaveLength(1);
 		expect(rows[0]).toMatchObject({ name: '幸福社区', open_requests: 1, last_visit: '2025-06-12' });
 	});
+	it('the old URL /api/visits/plan answers with the itinerary handler', () => {
+		expect(oldItineraryRoute.POST).toBe(itineraryRoute.POST);
+	});
 	it('bad input names the field', () => {
-		expect(() => parsePlanRequest({ ...body, depart: '25:00' })).toThrow('出发时间（depart）须是 HH:MM 格式的时间，收到“25:00”');
+		expect(() => parseItineraryRequest({ ...body, depart: '25:00' })).toThrow('出发时间（depart）须是 HH:MM 格式的时间，收到“25:00”');
 		expect(() => parseVisitMeta({ ...body, visitType: 'party' }, leader)).toThrow(/走访类型（visitType）/);
+	});
+	it('a visit recorded without an itinerary (plan = {}, as the demo district seeds them) reads as none, keeps its stops, and cannot be reordered', async () => {
+		const db = getDb();
+		const [{ id: bare }] = await db.sql<{ id: number }>`
+			INSERT INTO visits (leader_id, title, visit_type, unannounced, status, planned_date) VALUES (9001, '往期走访', 'research', false, 'planned', '2025-05-01') RETURNING id`;
+		await db.sql`INSERT INTO visit_stops (visit_id, seq, grid_code, name, purpose, geom) VALUES (${bare}, 1, '990101001001001', '幸福小区', '回访', ST_SetSRID(ST_MakePoint(112.92, 28.22), 4326))`;
+		expect((await getVisit(db, leader, bare)).itinerary).toBeNull();
+		expect(await recordedStops(db, bare)).toEqual([{ seq: 1, name: '幸福小区', purpose: '回访', arrive: null, depart: null, lon: 112.92, lat: 28.22 }]);
+		expect((await sheetStops(db, bare)).map((s) => [s.seq, s.arrive])).toEqual([[1, null]]);
+		await expect(reorderVisit(db, leader, bare, ['s1'], [])).rejects.toThrow('未计算路线');
+		expect((await getVisit(db, leader, id)).itinerary?.request.stops.map((s) => s.id)).toEqual(['a', 'b', 'c']);
 	});
 });

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haversineMetres, straightLineMatrix } from '../../src/lib/domain/travel';
 import { osrmTable } from '../../src/lib/server/visits/osrm';
-import { travelMatrix } from '../../src/lib/server/visits/plan';
+import { travelMatrix } from '../../src/lib/server/visits/itinerary';
 import { toGpx, toKml } from '../../src/lib/domain/routeexport';
 
 const A = { lon: 112.95, lat: 28.23 };

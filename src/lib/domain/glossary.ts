@@ -58,12 +58,12 @@ export const GLOSSARY: readonly Term[] = [
 	{ zh: '敲门行动/入户走访', id: 'door_knock', definition: 'a visit to a household to find problems and hazards' },
 	// leaders' work
 	{ zh: '走访', id: 'visit', definition: 'a leader\'s dated visit to places (四下基层 type, maybe 四不两直); "planned" is its first status' },
-	{ zh: '走访路线/日程', id: 'itinerary', definition: 'the ordered, timed stops of one visit day, computed by the day planner' },
+	{ zh: '走访路线/日程', id: 'itinerary', definition: 'the ordered, timed stops of one visit day, computed by the day planner', data: 'visits.plan (jsonb column; \'{}\' when none was computed)', legacy: ['/api/visits/plan'] },
 	{ zh: '停留点', id: 'stop', definition: 'one place on an itinerary, with dwell time and an optional appointment' },
 	{ zh: '四不两直', id: 'unannounced', definition: 'a visit hidden from the places visited' },
-	{ zh: '解剖麻雀', id: 'research', definition: 'choosing and studying a few typical, acute places for a topic' },
-	{ zh: '调研课题', id: 'research_topic', definition: 'a saved research: its topic, weights and chosen sites (study and contrast)' },
-	{ zh: '调研点', id: 'research_site', definition: 'one place chosen for a research, with its written reason' },
+	{ zh: '解剖麻雀', id: 'research', definition: 'choosing and studying a few typical, acute places for a topic', legacy: ['/api/hotspots/sites'] },
+	{ zh: '调研课题', id: 'research_topic', definition: 'a saved research: its topic, weights and chosen sites (study and contrast)', data: 'research_plans (table), visits.plan_id (column)', legacy: ['/api/research-plans', '/api/research-plans/:id', '/visits/new?plan=', 'planId'] },
+	{ zh: '调研点', id: 'research_site', definition: 'one place chosen for a research, with its written reason', data: 'research_plan_sites (table), research_plan (visit_stops.source)' },
 	{ zh: '热点', id: 'hotspot', definition: 'a statistically significant cluster (Gi*, FDR-controlled), not noise' },
 	// KPIs (keys of domain/kpi.ts)
 	{ zh: '受理率', id: 'accept_rate', definition: 'dispatches accepted within their deadline ÷ dispatches' },
@@ -91,3 +91,20 @@ export const CLOSED_STATUS = { request: 'closed', hazard: 'verified' } as const;
 /** 吹哨 in the data: the request status and the transition keep their stored names. */
 export const WHISTLE_STATUS = 'escalated';
 export const WHISTLE_TRANSITION = 'escalate';
+
+/**
+ * 调研课题 in the data: a research topic is stored under the older word "plan" (landed migrations
+ * and a SQL-language function of 0011, app_owns_plan, name the tables by text). The SQL naming the
+ * tables lives in server/research/topics.ts; this is the one place the stored words are listed.
+ */
+export const RESEARCH_TOPIC_STORED = {
+	table: 'research_plans',
+	sites: 'research_plan_sites',
+	/** visits.plan_id: the research topic a visit's stops came from */
+	visitColumn: 'plan_id',
+	/** visit_stops.source of a stop imported from a research topic */
+	stopSource: 'research_plan'
+} as const;
+
+/** 走访路线/日程 in the data: a visit's itinerary is stored in the jsonb column `visits.plan`. */
+export const ITINERARY_STORED = { column: 'plan' } as const;

@@ -1,6 +1,6 @@
 // Travel-time matrices for the visit planner when no road-network service is configured:
 // great-circle distance × a detour factor, driven at a constant speed. The assumption is
-// returned as a sentence so the plan can show it to the leader.
+// returned as a sentence so the itinerary can show it to the leader.
 
 export interface LonLat {
 	lon: number;
@@ -23,7 +23,7 @@ export interface TravelMatrix {
 	/** metres[i][j]: travel distance, when known */
 	metres: number[][] | null;
 	source: 'osrm' | 'straight_line' | 'given';
-	/** shown on the plan, in Chinese */
+	/** shown with the itinerary, in Chinese */
 	assumption: string;
 }
 

@@ -7,7 +7,7 @@ import { maskedHouseholds } from '../pii/masked';
 import { OPEN_STATUSES } from '../../domain/workflow';
 
 export async function sheetStops(db: Queryable, visitId: number) {
-	const stops = await db.sql<{ seq: number; name: string; purpose: string; grid_code: string | null; address: string | null; grid_name: string | null; community: string | null; street: string | null; arrive: string; depart: string; must_visit: boolean; dwell_min: number; lon: number; lat: number }>`
+	const stops = await db.sql<{ seq: number; name: string; purpose: string; grid_code: string | null; address: string | null; grid_name: string | null; community: string | null; street: string | null; arrive: string | null; depart: string | null; must_visit: boolean; dwell_min: number; lon: number; lat: number }>`
 		SELECT s.seq, s.name, s.purpose, s.grid_code, s.address, g.name AS grid_name, c.name AS community, st.name AS street,
 		  to_char(s.arrive_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI') AS arrive, to_char(s.depart_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI') AS depart,
 		  s.must_visit, s.dwell_min, ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat

@@ -1,16 +1,13 @@
-// Where a new visit's stops come from: the leader's saved 解剖麻雀 research plans (their sites,
+// Where a new visit's stops come from: the leader's saved 解剖麻雀 research topics (their sites,
 // at each grid's label point), the leader's 包联 places, and the default start (区人民政府, else the
 // district's or its grids' centre: from the data, never a fixed place).
 import type { Queryable } from '../db/client';
 import { ApiError } from '../../domain/apierror';
+import { researchTopicSites } from '../research/topics';
 import { leaderPairings } from './pairings';
 
 export async function stopSources(db: Queryable, leaderId: number) {
-	const sites = await db.sql<{ plan_id: number; topic: string; seq: number; grid_code: string; grid_name: string; role: string; reason: string; lon: number; lat: number }>`
-		SELECT p.id AS plan_id, p.topic, s.seq, s.grid_code, g.name AS grid_name, s.role, s.reason, ST_X(g.label_point) AS lon, ST_Y(g.label_point) AS lat
-		FROM research_plans p JOIN research_plan_sites s ON s.plan_id = p.id JOIN grids g ON g.code = s.grid_code
-		WHERE p.leader_id = ${leaderId} ORDER BY p.created_at DESC, p.id DESC, s.seq LIMIT 200`;
-	const plans = [...new Map(sites.map((s) => [s.plan_id, { id: s.plan_id, topic: s.topic, sites: sites.filter((x) => x.plan_id === s.plan_id) }])).values()];
+	const researchTopics = await researchTopicSites(db, leaderId);
 	const pairings = (await leaderPairings(db, leaderId)).filter((p) => p.lon !== null);
 	const [start] = await db.sql<{ name: string; lon: number; lat: number }>`
 		SELECT name, lon, lat FROM (
@@ -20,5 +17,5 @@ export async function stopSources(db: Queryable, leaderId: number) {
 		ORDER BY k LIMIT 1`;
 	// no place to start from is no district at all: nothing to visit yet
 	if (!start) throw new ApiError(409, 'no_district', '尚未导入辖区数据，暂不能安排走访');
-	return { plans, pairings, start };
+	return { researchTopics, pairings, start };
 }

@@ -1,8 +1,8 @@
-// 安排走访: stops from a saved research plan, the leader's 包联 places, or points picked on the map.
+// 安排走访: stops from a saved research topic (调研课题), the leader's 包联 places, or points picked on the map.
 import { dbFor } from '$lib/server/access/request';
 import { viewerVersions } from '$lib/server/queries/versions';
 import { pageUser } from '$lib/server/http/guards';
-import { VISIT_PLANNERS } from '$lib/server/visits/plan';
+import { VISIT_PLANNERS } from '$lib/server/visits/itinerary';
 import { stopSources } from '$lib/server/visits/sources';
 import type { PageServerLoad } from './$types';
 

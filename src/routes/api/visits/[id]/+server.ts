@@ -1,4 +1,4 @@
-// GET /api/visits/:id — the visit, its plan and stops (四不两直: 404 for those who may not see it).
+// GET /api/visits/:id — the visit and its itinerary (null when none was saved) (四不两直: 404 for those who may not see it).
 import { intParam } from '$lib/domain/apierror';
 import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';

@@ -5,8 +5,7 @@ import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { recordExport } from '$lib/server/access/audit';
 import { api } from '$lib/server/http/respond';
-import { sheetStops } from '$lib/server/visits/sheet';
-import { getVisit } from '$lib/server/visits/store';
+import { getVisit, recordedStops } from '$lib/server/visits/store';
 
 export const GET = api(async (event) => {
 	const user = requireUser(event);
@@ -14,9 +13,10 @@ export const GET = api(async (event) => {
 	const format = enumParam(event.params.format, 'format', '导出格式', ['gpx', 'kml'] as const);
 	const db = await dbFor(event);
 	const v = await getVisit(db, user, id);
-	const req = v.plan.request;
-	const stops = await sheetStops(db, id);
-	const points = [req.start, ...stops.map((s) => ({ name: `${s.seq}. ${s.name}`, lon: s.lon, lat: s.lat, note: [s.arrive && `${s.arrive} 到达`, s.purpose].filter(Boolean).join('，') })), req.end];
+	const stops = (await recordedStops(db, id)).map((s) => ({ name: `${s.seq}. ${s.name}`, lon: s.lon, lat: s.lat, note: [s.arrive && `${s.arrive} 到达`, s.purpose].filter(Boolean).join('，') }));
+	// start and end come from the itinerary; a visit recorded without one is its stops alone
+	const req = v.itinerary?.request;
+	const points = req ? [req.start, ...stops, req.end] : stops;
 	const route = { title: `${v.planned_date} ${v.title}`, points };
 	await recordExport(db, user.id, `visit-${id}.${format}`, points.length);
 	const text = format === 'gpx' ? toGpx(route) : toKml(route);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectSites, type SiteCandidate, type TopicContext } from '../../src/lib/domain/selection';
+import { selectSites, type SiteCandidate, type TopicContext } from '../../src/lib/domain/research';
 
 const ctx: TopicContext = { topic: '物业管理', periodDays: 90, subtypes: ['电梯故障', '物业服务'], districtMix: [1, 2], districtSatisfaction: 0.84, districtUnsatisfied: 0.16 };
 const base = { streetName: 'S', setting: 'urban' as const, lon: 112.95, lat: 28.23, households: 400, repeat: 0, evaluated: 20, unsatisfied: 3, hazards: 0, lastVisitDays: null, mix: [1, 2] };
@@ -7,7 +7,7 @@ function c(code: string, street: string, count: number, z: number, extra: Partia
 	return { ...base, code, name: `网格${code}`, street, count, overdue: Math.round(count / 5), z, bin: z >= 2.58 ? 3 : z >= 1.96 ? 2 : z >= 1.65 ? 1 : 0, ...extra };
 }
 
-describe('解剖麻雀 selection', () => {
+describe('解剖麻雀 research sites', () => {
 	const cands = [
 		c('a', 's1', 42, 3.5, { overdue: 9, unsatisfied: 8, lon: 112.9 }), c('b', 's1', 40, 3.3, { lon: 112.901 }), c('c', 's2', 30, 2.7, { lon: 113.0 }),
 		c('d', 's3', 20, 2.0, { lon: 113.05, lastVisitDays: 10 }), c('e', 's4', 18, 1.8, { lon: 113.1, setting: 'rural' }),

@@ -1,10 +1,10 @@
-// 解剖麻雀 site selection: for a topic and k, choose k grids that are acute, typical, diverse and
+// 解剖麻雀 (research) site choice: for a topic and k, choose k grids that are acute, typical, diverse and
 // fresh (domain.md), each with a written reason quoting its numbers, plus a contrast grid that
 // handles the same problem well. Pure and explainable: every pick carries its component scores.
 import { binLabel } from './gistar';
 
 /** The scoring weights, all in one place. Each is a relative weight ≥ 0 (0 switches a term off). */
-export interface SelectionWeights {
+export interface ResearchWeights {
 	/** 诉求量: topic requests per 100 households, as a percentile among candidates */
 	volume: number;
 	/** 超期: open requests past their deadline, percentile */
@@ -25,15 +25,15 @@ export interface SelectionWeights {
 	diversity: number;
 }
 
-export const DEFAULT_WEIGHTS: SelectionWeights = {
+export const DEFAULT_WEIGHTS: ResearchWeights = {
 	volume: 1, overdue: 0.8, repeat: 0.6, dissatisfaction: 0.8, hazards: 0.5, hotspot: 1, typical: 0.8, fresh: 0.6, diversity: 0.8
 };
 
-export const WEIGHT_LABEL: Record<keyof SelectionWeights, string> = {
+export const WEIGHT_LABEL: Record<keyof ResearchWeights, string> = {
 	volume: '诉求量', overdue: '超期', repeat: '重复诉求', dissatisfaction: '不满意', hazards: '相关隐患', hotspot: 'Gi* 热点', typical: '典型性', fresh: '近期未走访', diversity: '分散度'
 };
 
-export interface SelectionOptions {
+export interface ResearchOptions {
 	/** sites to choose (integer 1–20) */
 	k?: number;
 	/** requests of the topic a grid needs in the period to be a candidate (count) */
@@ -44,10 +44,10 @@ export interface SelectionOptions {
 	requireHot?: boolean;
 	/** true: grids visited within freshDays stay eligible */
 	allowVisited?: boolean;
-	weights?: Partial<SelectionWeights>;
+	weights?: Partial<ResearchWeights>;
 }
 
-export const SELECTION_DEFAULTS = { k: 5, minCount: 5, freshDays: 90, requireHot: true, allowVisited: false };
+export const RESEARCH_DEFAULTS = { k: 5, minCount: 5, freshDays: 90, requireHot: true, allowVisited: false };
 
 export interface SiteCandidate {
 	code: string; name: string; street: string; streetName: string; setting: 'urban' | 'rural';
@@ -64,7 +64,7 @@ export interface SiteCandidate {
 
 export interface TopicContext { topic: string; periodDays: number; subtypes: string[]; districtMix: number[]; districtSatisfaction: number; districtUnsatisfied: number }
 
-export type Components = Omit<SelectionWeights, 'diversity'>;
+export type Components = Omit<ResearchWeights, 'diversity'>;
 
 export interface Pick { code: string; role: 'study' | 'contrast'; score: number; components: Components; rank: number; reason: string }
 
@@ -94,19 +94,19 @@ const dominant = (mix: number[]) => mix.indexOf(Math.max(...mix));
 const km = (a: SiteCandidate, b: SiteCandidate) => Math.hypot((a.lon - b.lon) * 111.32 * Math.cos((a.lat * Math.PI) / 180), (a.lat - b.lat) * 110.57);
 const pct = (x: number) => `${Math.round(100 * x)}%`;
 
-export function validateWeights(w: Partial<Record<string, unknown>>): SelectionWeights {
+export function validateWeights(w: Partial<Record<string, unknown>>): ResearchWeights {
 	const out = { ...DEFAULT_WEIGHTS };
 	for (const [k, v] of Object.entries(w)) {
 		if (!(k in DEFAULT_WEIGHTS)) throw new Error(`未知的权重 ${k}`);
 		const n = Number(v);
-		if (!Number.isFinite(n) || n < 0 || n > 10) throw new Error(`权重 ${WEIGHT_LABEL[k as keyof SelectionWeights]}（${k}）必须是 0–10 之间的数，收到“${v}”`);
-		out[k as keyof SelectionWeights] = n;
+		if (!Number.isFinite(n) || n < 0 || n > 10) throw new Error(`权重 ${WEIGHT_LABEL[k as keyof ResearchWeights]}（${k}）必须是 0–10 之间的数，收到“${v}”`);
+		out[k as keyof ResearchWeights] = n;
 	}
 	return out;
 }
 
-export function selectSites(candidates: readonly SiteCandidate[], ctx: TopicContext, options: SelectionOptions = {}): { picks: Pick[]; contrast: Pick | null; note: string | null } {
-	const o = { ...SELECTION_DEFAULTS, ...options };
+export function selectSites(candidates: readonly SiteCandidate[], ctx: TopicContext, options: ResearchOptions = {}): { picks: Pick[]; contrast: Pick | null; note: string | null } {
+	const o = { ...RESEARCH_DEFAULTS, ...options };
 	const w = validateWeights(options.weights ?? {});
 	if (!Number.isInteger(o.k) || o.k < 1 || o.k > 20) throw new Error(`k 必须是 1–20 的整数，收到 ${o.k}`);
 	const rankOf = new Map([...candidates].sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : 1)).map((c, i) => [c.code, i + 1]));
@@ -147,7 +147,7 @@ export function selectSites(candidates: readonly SiteCandidate[], ctx: TopicCont
 	return { picks, contrast: contrastSite(scored, picked, ctx, rankOf, w), note };
 }
 
-function contrastSite(scored: { c: SiteCandidate; components: Components; score: number }[], picked: typeof scored, ctx: TopicContext, rankOf: Map<string, number>, w: SelectionWeights): Pick | null {
+function contrastSite(scored: { c: SiteCandidate; components: Components; score: number }[], picked: typeof scored, ctx: TopicContext, rankOf: Map<string, number>, w: ResearchWeights): Pick | null {
 	if (!picked.length) return null;
 	const urban = picked.filter((p) => p.c.setting === 'urban').length * 2 >= picked.length;
 	const setting = urban ? 'urban' : 'rural';

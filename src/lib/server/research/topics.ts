@@ -1,12 +1,14 @@
-// 调研课题: a saved 解剖麻雀 selection (topic, sites with role and reason, notes, the weights and
-// filter that chose them), listed for its leader and handed to the visit planner
-// (/visits/new lists the leader's plans and imports their sites as stops).
+// 调研课题 (research topic): a saved 解剖麻雀 choice of sites (topic, sites with role and reason,
+// notes, the weights and filter that chose them), listed for its leader and handed to the visit
+// planner (/visits/new lists the leader's research topics and imports their sites as stops).
+// Stored under the older word "plan": tables research_plans and research_plan_sites (plan_id),
+// see RESEARCH_TOPIC_STORED in domain/glossary.ts; the SQL here is the only place naming them.
 import { ApiError, badParam, notFound } from '../../domain/apierror';
 import type { Database, Queryable } from '../db/client';
 
-export interface PlanInput { topic: string; notes: string; settings: Record<string, unknown>; sites: { gridCode: string; role: 'study' | 'contrast'; reason: string }[] }
+export interface ResearchTopicInput { topic: string; notes: string; settings: Record<string, unknown>; sites: { gridCode: string; role: 'study' | 'contrast'; reason: string }[] }
 
-export function parsePlanInput(body: unknown): PlanInput {
+export function parseResearchTopic(body: unknown): ResearchTopicInput {
 	if (!body || typeof body !== 'object') throw badParam('body', '请求体必须是 JSON 对象');
 	const b = body as Record<string, unknown>;
 	const topic = typeof b.topic === 'string' ? b.topic.trim() : '';
@@ -31,7 +33,7 @@ export function parsePlanInput(body: unknown): PlanInput {
 	return { topic, notes, settings: settings as Record<string, unknown>, sites };
 }
 
-export async function savePlan(db: Database, leaderId: number, p: PlanInput): Promise<number> {
+export async function saveResearchTopic(db: Database, leaderId: number, p: ResearchTopicInput): Promise<number> {
 	return db.transaction(async (tx) => {
 		const known = await tx.sql<{ code: string }>`SELECT code FROM grids WHERE code = ANY(${p.sites.map((s) => s.gridCode)}::text[])`;
 		const missing = p.sites.findIndex((s) => !known.some((k) => k.code === s.gridCode));
@@ -45,22 +47,43 @@ export async function savePlan(db: Database, leaderId: number, p: PlanInput): Pr
 	});
 }
 
-export interface PlanSummary { id: number; topic: string; notes: string; createdAt: string; leader: string; sites: number }
+export interface ResearchTopicSummary { id: number; topic: string; notes: string; createdAt: string; leader: string; sites: number }
 
-export async function listPlans(db: Queryable, leaderId: number | null): Promise<PlanSummary[]> {
-	return db.sql<PlanSummary>`
+export async function listResearchTopics(db: Queryable, leaderId: number | null): Promise<ResearchTopicSummary[]> {
+	return db.sql<ResearchTopicSummary>`
 		SELECT p.id, p.topic, p.notes, p.created_at AS "createdAt", u.display_name AS leader, (SELECT count(*) FROM research_plan_sites s WHERE s.plan_id = p.id) AS sites
 		FROM research_plans p JOIN users u ON u.id = p.leader_id WHERE ${leaderId}::int IS NULL OR p.leader_id = ${leaderId} ORDER BY p.created_at DESC, p.id DESC LIMIT 200`;
 }
 
-export async function getPlan(db: Queryable, id: number, viewer: { id: number; role: string }) {
-	const [plan] = await db.sql<{ id: number; topic: string; notes: string; settings: any; createdAt: string; leaderId: number; leader: string }>`
+export async function getResearchTopic(db: Queryable, id: number, viewer: { id: number; role: string }) {
+	const [topic] = await db.sql<{ id: number; topic: string; notes: string; settings: any; createdAt: string; leaderId: number; leader: string }>`
 		SELECT p.id, p.topic, p.notes, p.weights AS settings, p.created_at AS "createdAt", p.leader_id AS "leaderId", u.display_name AS leader
 		FROM research_plans p JOIN users u ON u.id = p.leader_id WHERE p.id = ${id}`;
-	if (!plan) throw notFound(`调研课题 ${id} 不存在`, 'id');
+	if (!topic) throw notFound(`调研课题 ${id} 不存在`, 'id');
 	if (viewer.role !== 'admin' && viewer.role !== 'leader') throw new ApiError(403, 'forbidden', '只有领导和管理员可以查看调研课题');
 	const sites = await db.sql<{ seq: number; gridCode: string; name: string; role: string; reason: string; lon: number; lat: number }>`
 		SELECT s.seq, s.grid_code AS "gridCode", g.name AS name, s.role, s.reason, ST_X(g.label_point) AS lon, ST_Y(g.label_point) AS lat
 		FROM research_plan_sites s JOIN grids g ON g.code = s.grid_code JOIN areas c ON c.code = g.community_code WHERE s.plan_id = ${id} ORDER BY s.seq`;
-	return { ...plan, settings: typeof plan.settings === 'string' ? JSON.parse(plan.settings) : plan.settings, sites };
+	return { ...topic, settings: typeof topic.settings === 'string' ? JSON.parse(topic.settings) : topic.settings, sites };
+}
+
+/** Whether research topic `id` exists (a visit may name the topic its stops came from). */
+export async function researchTopicExists(db: Queryable, id: number): Promise<boolean> {
+	return (await db.sql`SELECT 1 FROM research_plans WHERE id = ${id}`).length > 0;
+}
+
+export interface TopicSite { grid_code: string; grid_name: string; seq: number; role: string; reason: string; lon: number; lat: number }
+
+/** The leader's research topics with their sites at each grid's label point: stops for a new visit. */
+export async function researchTopicSites(db: Queryable, leaderId: number): Promise<{ id: number; topic: string; sites: TopicSite[] }[]> {
+	const rows = await db.sql<TopicSite & { topic_id: number; topic: string }>`
+		SELECT p.id AS topic_id, p.topic, s.seq, s.grid_code, g.name AS grid_name, s.role, s.reason, ST_X(g.label_point) AS lon, ST_Y(g.label_point) AS lat
+		FROM research_plans p JOIN research_plan_sites s ON s.plan_id = p.id JOIN grids g ON g.code = s.grid_code
+		WHERE p.leader_id = ${leaderId} ORDER BY p.created_at DESC, p.id DESC, s.seq LIMIT 200`;
+	const topics = new Map<number, { id: number; topic: string; sites: TopicSite[] }>();
+	for (const { topic_id, topic, ...site } of rows) {
+		if (!topics.has(topic_id)) topics.set(topic_id, { id: topic_id, topic, sites: [] });
+		topics.get(topic_id)!.sites.push(site);
+	}
+	return [...topics.values()];
 }

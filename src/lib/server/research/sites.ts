@@ -1,14 +1,14 @@
-// The numbers behind 解剖麻雀 selection for a topic (a request category) and period: per grid the
+// The numbers behind 解剖麻雀 (research) site choice for a topic (a request category) and period: per grid the
 // topic's requests, overdue, repeats, evaluations, related hazards, Gi* and last leader visit.
-// The choice itself is pure domain code (selection.ts) and also runs in the browser.
+// The choice itself is pure domain code (domain/research.ts) and also runs in the browser.
 import { lastDays } from '../../domain/calendar';
 import { badParam } from '../../domain/apierror';
-import { selectSites, type SelectionOptions, type SiteCandidate, type TopicContext } from '../../domain/selection';
+import { selectSites, type ResearchOptions, type SiteCandidate, type TopicContext } from '../../domain/research';
 import type { Queryable } from '../db/client';
 import { HAZARD_UNRECTIFIED_SQL, overdueSql } from '../db/fragments';
-import { analyze } from './analysis';
-import { gridSet } from './data';
-import type { HotspotFilter } from './filters';
+import { analyze } from '../hotspots/analysis';
+import { gridSet } from '../hotspots/data';
+import type { HotspotFilter } from '../hotspots/filters';
 
 export interface SiteData { ctx: TopicContext; candidates: SiteCandidate[]; grids: { code: string; bin: number }[] }
 
@@ -80,10 +80,10 @@ const HAZARD_OF: Record<string, string[]> = {
 	municipal: ['road', 'flooding'], rural: ['dilapidated', 'flooding'], environment: [], welfare: [], dispute: [], market: [], education: [], wish: []
 };
 
-export async function chooseSites(db: Queryable, f: HotspotFilter, options: SelectionOptions, now = new Date()) {
+export async function chooseSites(db: Queryable, f: HotspotFilter, options: ResearchOptions, now = new Date()) {
 	const data = await siteData(db, f, now);
 	try {
-		return { ...data, selection: selectSites(data.candidates, data.ctx, options) };
+		return { ...data, choice: selectSites(data.candidates, data.ctx, options) };
 	} catch (e) {
 		throw badParam(/权重/.test((e as Error).message) ? 'weights' : 'k', (e as Error).message);
 	}

@@ -1,6 +1,8 @@
-// POST /api/visits/plan and the planning half of saving a visit: the request body checked field by
-// field, travel times (OSRM when OSRM_URL is set, else straight line × detour), then the planner.
+// 走访路线/日程 (itinerary): POST /api/visits/itinerary and the itinerary half of saving a visit:
+// the request body checked field by field, travel times (OSRM when OSRM_URL is set, else straight
+// line × detour), then the day planner (domain/planner*.ts) orders and times the stops.
 import { badParam } from '../../domain/apierror';
+import { RESEARCH_TOPIC_STORED } from '../../domain/glossary';
 import { PlannerInputError, type DayInput, type PlannerStop } from '../../domain/planner';
 import { solveDay } from '../../domain/plannersearch';
 import { parseHhmm } from '../../domain/plannertime';
@@ -12,11 +14,11 @@ import { osrmTable } from './osrm';
 export const VISIT_PLANNERS = { roles: ['leader', 'admin'], refusal: '只有领导和管理员可以安排走访' } as const;
 
 export const VISIT_TYPES = ['publicity', 'research', 'petition_reception', 'onsite_office'] as const;
-export const STOP_SOURCES = ['map', 'research_plan', 'pairing', 'grid'] as const;
+export const STOP_SOURCES = ['map', RESEARCH_TOPIC_STORED.stopSource, 'pairing', 'grid'] as const;
 
 export interface Place extends LonLat { name: string }
 export interface StopInput extends PlannerStop, LonLat { purpose: string; gridCode: string | null; source: string; address: string | null }
-export interface PlanRequest {
+export interface ItineraryRequest {
 	date: string;
 	start: Place;
 	end: Place;
@@ -62,7 +64,7 @@ function parseStop(v: unknown, i: number): StopInput {
 	};
 }
 
-export function parsePlanRequest(body: unknown): PlanRequest {
+export function parseItineraryRequest(body: unknown): ItineraryRequest {
 	const b = obj(body);
 	if (typeof b.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(b.date) || Number.isNaN(Date.parse(b.date))) throw badParam('date', `走访日期（date）须是 YYYY-MM-DD，收到“${b.date ?? ''}”`);
 	const start = place(b.start, 'start', '出发点');
@@ -88,7 +90,8 @@ export async function travelMatrix(points: LonLat[], env: Record<string, string 
 	}
 }
 
-export interface PlanResult {
+/** An itinerary: the ordered, timed stops of one visit day, with what it assumed and left out. */
+export interface Itinerary {
 	input: DayInput;
 	travel: { source: string; assumption: string };
 	view: RouteView;
@@ -99,7 +102,7 @@ export interface PlanResult {
 	ms: number;
 }
 
-export async function planDay(req: PlanRequest, env?: Record<string, string | undefined>): Promise<PlanResult> {
+export async function computeItinerary(req: ItineraryRequest, env?: Record<string, string | undefined>): Promise<Itinerary> {
 	const m = await travelMatrix([req.start, ...req.stops, req.end], env);
 	const input: DayInput = { departMin: req.departMin, budgetMin: req.budgetMin, lunch: req.lunch, stops: req.stops, minutes: m.minutes.map((r) => r.map((x) => Math.round(x * 10) / 10)) };
 	const travel = { source: m.source, assumption: m.assumption };
@@ -109,9 +112,9 @@ export async function planDay(req: PlanRequest, env?: Record<string, string | un
 			const view = viewSchedule(input, s);
 			return { input, travel, view, order: view.rows.map((r) => r.id), leftOut: [], problems: [], method: 'manual', ms: 0 };
 		}
-		const plan = solveDay(input);
-		const view = viewSchedule(input, plan.schedule);
-		return { input, travel, view, order: view.rows.map((r) => r.id), leftOut: plan.leftOut.map(({ id, name, reason }) => ({ id, name, reason })), problems: plan.problems, method: plan.method, ms: plan.ms };
+		const solved = solveDay(input);
+		const view = viewSchedule(input, solved.schedule);
+		return { input, travel, view, order: view.rows.map((r) => r.id), leftOut: solved.leftOut.map(({ id, name, reason }) => ({ id, name, reason })), problems: solved.problems, method: solved.method, ms: solved.ms };
 	} catch (e) {
 		if (e instanceof PlannerInputError) throw badParam(e.field, e.message);
 		throw e;
