@@ -1,7 +1,7 @@
 // 24 months of citizen requests with realistic stage timestamps: seasonality, hotspots that start,
 // persist or fade, departments that are sometimes wrong (退单), joint cases (吹哨报到), late work,
 // unsatisfied evaluations sent back (返工), and the recent ones still open at `now`.
-import { addWorkingDays } from '../../src/lib/domain/calendar';
+import { deadlineStartedBy } from '../../src/lib/domain/deadlines';
 import type { Random } from '../../src/lib/domain/random';
 import { nextStatus, type RequestAction, type RequestStatus } from '../../src/lib/domain/workflow';
 import { CATEGORIES, DEPARTMENTS, defaultDeadlines, type CategorySpec } from './catalog';
@@ -120,12 +120,18 @@ export function makeRequest(ctx: RequestContext, id: number, opts: { at: number;
 function playLifecycle(ctx: RequestContext, req: GenRequest, category: CategorySpec, reportedAt: number, perf: number) {
 	const { rng } = ctx;
 	const deadlines = defaultDeadlines(category.nature, req.priority);
+	const rule = { acceptWorkingDays: deadlines.accept, resolveWorkingDays: deadlines.resolve, whistleReportHours: deadlines.whistleHours };
 	const staff = (dept: number) => rng.pick(ctx.people.departmentStaff[dept - 1]);
 	const events: RequestEvent[] = [];
 	let status: RequestStatus | null = null;
 	const step = (action: RequestAction | 'report', at: number, actor: number | null, department: number | null, reason: string | null = null, payload: object = {}) => {
 		const to = action === 'report' ? 'reported' : nextStatus(status!, action);
 		if (!to) throw new Error(`generator produced an illegal move ${status} --${action}→`);
+		// 派单/改派/返工 start a new accept deadline, 接单 a new resolve deadline, as the server does
+		const started = action === 'report' ? null : deadlineStartedBy(action, new Date(at), rule);
+		if (started && 'accept_deadline' in started) req.acceptDeadline = started.accept_deadline.getTime();
+		if (started && 'resolve_deadline' in started) req.resolveDeadline = started.resolve_deadline.getTime();
+		if (started) payload = { ...payload, ...Object.fromEntries(Object.entries(started).map(([k, v]) => [k, v.toISOString()])) };
 		events.push({ action: action === 'report' ? ('report' as RequestAction) : action, from: status, to, at, actor, department, reason, payload: JSON.stringify(payload) });
 		status = to;
 		return at;
@@ -133,14 +139,11 @@ function playLifecycle(ctx: RequestContext, req: GenRequest, category: CategoryS
 	const reporter = req.channel === 'grid' || req.channel === 'door_knock' ? ctx.people.gridManagers[req.grid] : null;
 	let t = step('report', reportedAt, reporter, null);
 	t = step('dispatch', t + rng.exponential(1.5 * HOUR), ctx.people.dispatcher, rng.chance(0.04) ? wrongDepartment(req.department, rng) : req.department);
-	req.acceptDeadline = addWorkingDays(new Date(t), deadlines.accept).getTime();
-	req.resolveDeadline = addWorkingDays(new Date(t), deadlines.resolve).getTime();
 	if (events[1].department !== req.department) {
 		t = step('return', t + rng.exponential(4 * HOUR), staff(events[1].department!), events[1].department, '非本部门职责，申请退单');
 		t = step('redispatch', t + rng.exponential(2 * HOUR), ctx.people.dispatcher, req.department, '改派责任部门');
 	}
 	const lateAccept = rng.chance(0.05 * perf);
-	// after a 退单 the accept deadline may already have passed: every stage still follows the last
 	const acceptRoom = req.acceptDeadline - t;
 	const acceptAt = lateAccept || acceptRoom < HOUR ? Math.max(t, req.acceptDeadline) + rng.exponential(DAY) : t + Math.min(rng.logNormal(4 * HOUR, 0.8), 0.9 * acceptRoom);
 	t = step('accept', acceptAt, staff(req.department), req.department);
@@ -186,14 +189,19 @@ function playLifecycle(ctx: RequestContext, req: GenRequest, category: CategoryS
 function finish(ctx: RequestContext, req: GenRequest, events: RequestEvent[]) {
 	req.events = events.filter((e) => e.at <= ctx.now);
 	req.whistles = req.whistles.filter((s) => s.whistledAt <= ctx.now).map((s) => ({ ...s, checkedInAt: s.checkedInAt !== null && s.checkedInAt <= ctx.now ? s.checkedInAt : null }));
+	// the deadlines in force at `now`: those started by the last kept 派单/改派/返工 and 接单
+	req.acceptDeadline = 0;
+	req.resolveDeadline = 0;
 	for (const e of req.events) {
+		const p = JSON.parse(e.payload);
+		if (p.accept_deadline) req.acceptDeadline = Date.parse(p.accept_deadline);
+		if (p.resolve_deadline) req.resolveDeadline = Date.parse(p.resolve_deadline);
 		const stage = e.to === 'reopened' || e.to === 'returned' || e.to === 'escalated' ? null : e.to;
 		if (stage && (req.stamps[stage] === undefined || stage === 'resolved' || stage === 'evaluated' || stage === 'accepted')) req.stamps[stage] = e.at;
 		if (e.to === 'evaluated') ({ satisfaction: req.satisfaction, solved: req.solved } = JSON.parse(e.payload));
 		if (e.to === 'reopened') req.reopenCount++;
 		req.status = e.to;
 	}
-	if (req.stamps.dispatched === undefined) (req.acceptDeadline = 0), (req.resolveDeadline = 0);
 }
 
 function wrongDepartment(right: number, rng: Random): number {

@@ -2,6 +2,7 @@
 // ST_ClusterDBSCAN on the same projected points, Gi* against an independent computation written
 // entirely in SQL (counts, rates, ST_DWithin neighbours, sums), planted hotspots found, 解剖麻雀
 // research sites, recurrence and saved research topics with refused bad input.
+import { lastDays } from '../../src/lib/domain/calendar';
 import { beforeAll, expect, it } from 'vitest';
 import { generateDistrict } from '../../db/seed/generate';
 import { seedDemoDistrict } from '../../db/seed/ensure';
@@ -59,14 +60,20 @@ describeBackends('hotspots', (getDb) => {
 		const xy = projectLocal(ll);
 		const codes = set.grids.map((g) => g.code);
 		const x = codes.map((_, i) => xy[2 * i]), y = codes.map((_, i) => xy[2 * i + 1]);
-		const from = new Date(NOW.getTime() - 365 * 86_400_000);
+		const from = lastDays(365, NOW).from; // 近365天: Beijing calendar days, today included
+		// the rates are empirical-Bayes smoothed (Marshall 1991), recomputed here in SQL
 		const rows = await db.sql<{ code: string; z: number }>`
 			WITH g AS (SELECT code, x, y FROM unnest(${codes}::text[], ${x}::float8[], ${y}::float8[]) AS t(code, x, y)),
 			hh AS (SELECT grid_code, count(*) AS n FROM households GROUP BY 1),
 			rq AS (SELECT grid_code, count(*) AS n FROM requests WHERE reported_at >= ${from} AND reported_at < ${NOW}
 			         AND (category_code = 'property' OR category_code LIKE 'property.%') GROUP BY 1),
-			v AS (SELECT g.code, ST_MakePoint(g.x, g.y) AS pt, 100.0 * coalesce(rq.n, 0) / greatest(100, coalesce(hh.n, 0)) AS val
+			v0 AS (SELECT g.code, ST_MakePoint(g.x, g.y) AS pt, coalesce(rq.n, 0)::float8 AS o, coalesce(hh.n, 0)::float8 AS p
 			      FROM g LEFT JOIN hh ON hh.grid_code = g.code LEFT JOIN rq ON rq.grid_code = g.code),
+			e AS (SELECT sum(o) FILTER (WHERE p > 0) / sum(p) AS theta, sum(p) AS sp, count(*) FILTER (WHERE p > 0) AS np FROM v0),
+			e2 AS (SELECT e.theta, greatest(0, sum(v0.p * (v0.o / v0.p - e.theta) ^ 2) FILTER (WHERE v0.p > 0) / e.sp - e.theta / (e.sp / e.np)) AS phi
+			       FROM v0, e GROUP BY e.theta, e.sp, e.np),
+			v AS (SELECT code, pt, 100 * CASE WHEN p > 0 THEN (phi / (phi + theta / p)) * (o / p) + (theta / p / (phi + theta / p)) * theta ELSE theta END AS val
+			      FROM v0, e2),
 			s AS (SELECT count(*)::float8 AS n, avg(val)::float8 AS m, sqrt(sum(val * val)::float8 / count(*) - avg(val)::float8 ^ 2) AS sd FROM v),
 			w AS (SELECT a.code, sum(b.val)::float8 AS wx, count(*)::float8 AS wi FROM v a JOIN v b ON ST_DWithin(a.pt, b.pt, 1500) GROUP BY a.code)
 			SELECT w.code, (w.wx - s.m * w.wi) / (s.sd * sqrt((s.n * w.wi - w.wi * w.wi) / (s.n - 1))) AS z FROM w, s ORDER BY w.code`;

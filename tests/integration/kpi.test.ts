@@ -38,18 +38,20 @@ describeBackends('kpi', (getDb) => {
 				await moveRequest(db, actor, { requestId: r.id, action, version, reason: '测试', now: t(when), ...extra });
 			}
 		};
-		// 派单 Mon 06-02 10:00 → accept by Tue 06-03 10:00, resolve by Wed 06-11 10:00 (1 and 7 working days)
+		// 派单 Mon 06-02 10:00 → accept by Tue 06-03 10:00 (1 working day); 接单 starts the resolve
+		// deadline, 7 working days later: accepted 06-02 12:00 → resolve by Wed 06-11 12:00
 		const dispatch: [Actor, string, string, Partial<MoveInput>] = [admin, 'dispatch', '06-02 10:00', { departmentId: p.zhujian }];
 		await walk('R1', RL.pointA, '06-02 09:00', [dispatch, [zj, 'accept', '06-02 12:00'], [zj, 'resolve', '06-05 10:00'],
 			[gm, 'evaluate', '06-06 10:00', { satisfaction: 'satisfied', solved: true }], [gm, 'close', '06-07 10:00']]);
-		await walk('R2', RL.pointA, '06-02 09:00', [dispatch, [zj, 'accept', '06-04 10:00'], [zj, 'resolve', '06-12 10:00'],
-			[gm, 'evaluate', '06-13 10:00', { satisfaction: 'unsatisfied', solved: false }]]);
+		// R2: accepted late (06-04 10:00) → resolve by Fri 06-13 10:00, resolved late on 06-16
+		await walk('R2', RL.pointA, '06-02 09:00', [dispatch, [zj, 'accept', '06-04 10:00'], [zj, 'resolve', '06-16 10:00'],
+			[gm, 'evaluate', '06-17 10:00', { satisfaction: 'unsatisfied', solved: false }]]);
 		// 吹哨 06-03 10:00 → 报到 due 06-04 10:00: 城管 on time, 消防 late
 		await walk('R3', RL.pointB, '06-02 09:00', [dispatch, [zj, 'accept', '06-02 12:00'],
 			[zj, 'escalate', '06-03 10:00', { departments: [p.chengguan, p.xiaofang] }], [cg, 'checkin', '06-03 15:00'],
 			[xf, 'checkin', '06-05 10:00'], [zj, 'resolve', '06-06 10:00'], [gmB, 'evaluate', '06-07 10:00', { satisfaction: 'basic', solved: true }]]);
 		await walk('R4', RL.pointB, '06-02 09:00', [dispatch, [zj, 'accept', '06-02 12:00']]);
-		// 派单 Wed 06-25 → accept due Thu 06-26 (missed), resolve due Fri 07-04 (not yet due)
+		// 派单 Wed 06-25 → accept due Thu 06-26 (missed); no resolve deadline until 接单
 		await walk('R5', RL.pointA, '06-25 09:00', [[admin, 'dispatch', '06-25 10:00', { departmentId: p.zhujian }]]);
 		await walk('R6', RL.pointA, '06-28 09:00', []);
 		const hazard = (code: string, grid: string, deadline: string, status: string, rectified: string | null, reinspected: string | null) => db.sql`
@@ -67,7 +69,7 @@ describeBackends('kpi', (getDb) => {
 		const k = await computeKpis(getDb(), JUNE, { now: NOW, visitDays: 30 });
 		expect(pick(k.values)).toEqual({
 			accept_rate: '3/5',       // dispatched R1–R5; accepted in time R1, R3, R4 (R2 late, R5 never)
-			close_rate: '3/4',        // due by now: R1–R4 (R5 due 07-04); done: R1, R2, R3
+			close_rate: '3/4',        // due by now: R1–R4 (R5 not accepted: no resolve deadline); done: R1, R2, R3
 			ontime_rate: '2/3',       // resolved R1, R2, R3; R2 after its deadline
 			solved_rate: '2/3',       // evaluated R1, R2, R3; R2 unsolved
 			satisfaction_rate: '2/3', // R1 满意, R3 基本满意, R2 不满意
@@ -94,6 +96,13 @@ describeBackends('kpi', (getDb) => {
 		for (const r of ranked) expect(r.code).toMatch(/^\d{9}$/);
 	});
 
+	it('counts 超期数 at the end of a past period, from the history, not today', async () => {
+		const first = await computeKpis(getDb(), { ...JUNE, to: t('06-15 00:00') }, { now: NOW });
+		expect(pick(first.values).overdue).toBe(2); // R2 and R4 on 06-14 24:00 (today it is R4 and R5)
+		const early = await computeKpis(getDb(), { ...JUNE, to: t('06-04 00:00') }, { now: NOW });
+		expect(pick(early.values).overdue).toBe(1); // R2, waiting for 接单 past 06-03 10:00
+	});
+
 	it('scopes by department, by a leader’s 包联 set, and by a past period (door-knock history)', async () => {
 		const db = getDb();
 		const cg = await computeKpis(db, { ...JUNE, area: null, department: p.chengguan }, { now: NOW });
@@ -110,8 +119,43 @@ describeBackends('kpi', (getDb) => {
 		expect(await names('kpi=accept_rate&part=num')).toEqual(['R1', 'R3', 'R4']);
 		expect(await names('kpi=accept_rate')).toEqual(['R1', 'R2', 'R3', 'R4', 'R5']);
 		expect(await names('kpi=overdue')).toEqual(['R4', 'R5']);
+		// the period's end, not today: 06-14 24:00 R2 (accepted, resolve due 06-13) and R4; 06-03 24:00
+		// only R2 (accept due 06-03 10:00, accepted 06-04); R5 was not reported yet
+		const upTo = async (to: string) => (await listRequests(getDb(), parseRequestFilter(new URLSearchParams(`area=${RL.district}&from=2025-06-01&to=${to}&kpi=overdue`), NOW), null, NOW))
+			.rows.map((r) => Object.keys(codes).find((k) => codes[k] === r.code)).sort();
+		expect(await upTo('2025-06-14')).toEqual(['R2', 'R4']);
+		expect(await upTo('2025-06-03')).toEqual(['R2']);
 		expect(await names('kpi=satisfaction_rate&part=num')).toEqual(['R1', 'R3']);
+		// every KPI drills down, the 吹哨响应率 denominator too (it answered 500)
+		expect(await names('kpi=whistle_rate&part=den')).toEqual(['R3']);
+		expect(await names('kpi=whistle_rate&part=num')).toEqual(['R3']);
+		for (const k of ['close_rate', 'ontime_rate', 'solved_rate']) for (const part of ['num', 'den']) await names(`kpi=${k}&part=${part}`);
 		const queue = await listRequests(getDb(), q('status=open'), [RL.gridA], NOW);
 		expect(queue.rows.map((r) => [r.code === codes.R5, r.overdue])).toEqual([[true, true], [false, false]]); // overdue first
+	});
+
+	// last: it adds a July request, outside the June figures above
+	it('满意率 and 解决率 count every evaluation, also the unsatisfied one that sent a request back to 返工', async () => {
+		const db = getDb();
+		const admin: Actor = { id: p.admin, role: 'admin', departmentId: null };
+		const zj: Actor = { id: p.zj, role: 'department_staff', departmentId: p.zhujian };
+		const gm: Actor = { id: p.gmA, role: 'grid_manager', departmentId: null };
+		const r = await reportRequest(db, gm, parseNewRequest({ categoryCode: 'property.elevator', description: 'R7', lon: RL.pointA[0], lat: RL.pointA[1] }), null, null, t('07-01 09:00'));
+		const steps: [Actor, string, string, Partial<MoveInput>?][] = [[admin, 'dispatch', '07-01 10:00', { departmentId: p.zhujian }],
+			[zj, 'accept', '07-01 11:00'], [zj, 'resolve', '07-02 10:00'], [gm, 'evaluate', '07-03 10:00', { satisfaction: 'unsatisfied', solved: false }],
+			[gm, 'reopen', '07-04 10:00'], [zj, 'accept', '07-04 11:00'], [zj, 'resolve', '07-07 10:00'], [gm, 'evaluate', '07-08 10:00', { satisfaction: 'satisfied', solved: true }]];
+		for (const [actor, action, when, extra] of steps) {
+			const [{ version }] = await db.sql`SELECT version FROM requests WHERE id = ${r.id}`;
+			await moveRequest(db, actor, { requestId: r.id, action, version, reason: '测试', now: t(when), ...extra });
+		}
+		const JULY = { ...JUNE, from: t('07-01 00:00'), to: t('08-01 00:00') };
+		const july = await computeKpis(db, JULY, { now: t('07-31 10:00') });
+		// two evaluations in July: 不满意/未解决 (then 返工) and 满意/已解决; the latest alone would say 1/1
+		expect(pick(july.values)).toMatchObject({ satisfaction_rate: '1/2', solved_rate: '1/2' });
+		const q = (s: string) => parseRequestFilter(new URLSearchParams(`area=${RL.district}&from=2025-07-01&to=2025-07-31&${s}`), t('07-31 10:00'));
+		expect((await listRequests(db, q('kpi=satisfaction_rate'), null, t('07-31 10:00'))).rows.map((x) => x.code)).toEqual([r.code]);
+		expect((await listRequests(db, q('kpi=solved_rate&part=num'), null, t('07-31 10:00'))).rows.map((x) => x.code)).toEqual([r.code]);
+		// June is unchanged by it
+		expect(pick((await computeKpis(db, JUNE, { now: NOW })).values)).toMatchObject({ satisfaction_rate: '2/3', solved_rate: '2/3' });
 	});
 });

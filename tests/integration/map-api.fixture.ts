@@ -78,8 +78,10 @@ async function insertPeople(db: Db, grids: { code: string; x: number; y: number 
 		const reported = new Date(now - (5 + r() * 20) * DAY);
 		const deadline = new Date(reported.getTime() + (i % 3 === 0 ? 2 : 40) * DAY);
 		const [x, y] = [g.x + 0.002 + r() * 0.02, g.y + 0.002 + r() * 0.02];
-		await db.sql`INSERT INTO requests (code, category_code, channel, status, title, grid_code, reported_at, resolve_deadline, address, geom)
-			VALUES (${'SQ' + String(i).padStart(6, '0')}, 'streetlight', 'hotline_12345', ${status}, '路灯不亮', ${g.code}, ${reported}, ${deadline}, '演示路', ${point(x, y)})`;
+		// 接单 due a day after the report: a request still waiting for it (dispatched) is overdue by that
+		const accept = new Date(reported.getTime() + DAY);
+		await db.sql`INSERT INTO requests (code, category_code, channel, status, title, grid_code, reported_at, accept_deadline, resolve_deadline, address, geom)
+			VALUES (${'SQ' + String(i).padStart(6, '0')}, 'streetlight', 'hotline_12345', ${status}, '路灯不亮', ${g.code}, ${reported}, ${accept}, ${deadline}, '演示路', ${point(x, y)})`;
 	}
 	for (let i = 0; i < grids.length * 2; i++) {
 		const g = grids[i % grids.length];

@@ -9,6 +9,8 @@ import type { Db } from '../../src/lib/server/db/client';
 import { reportRequest, nearbyDuplicates } from '../../src/lib/server/requests/report';
 import { moveRequest, type MoveInput } from '../../src/lib/server/requests/transition';
 import { describeBackends, unique } from './helpers/backends';
+import { overdueAtSql, overdueSql } from '../../src/lib/server/db/fragments';
+import { sql } from '../../src/lib/server/db/sql';
 import { insertLoopFixture, RL, type People } from './requests.fixture';
 
 const NOW = new Date('2025-06-02T02:00:00Z'); // a Monday, 10:00 CST
@@ -79,6 +81,46 @@ describeBackends('request loop', (getDb) => {
 		expect(events.every((e) => e.actor_id && e.reason && e.at)).toBe(true);
 		const whistles = await db.sql`SELECT department_id, checked_in_by FROM whistle_summons WHERE request_id = ${r.id} ORDER BY department_id`;
 		expect(whistles).toEqual([{ department_id: p.chengguan, checked_in_by: p.cg }, { department_id: p.xiaofang, checked_in_by: p.xf }]);
+	});
+
+	it('deadlines belong to the stage: 改派 and 返工 restart the accept deadline, 接单 starts the resolve deadline', async () => {
+		const db = getDb();
+		const at = (iso: string) => new Date(iso);
+		const { id } = await report(db);
+		const step = async (actor: Actor, action: string, when: string, extra: Partial<MoveInput> = {}) => {
+			const [{ version }] = await db.sql<{ version: number }>`SELECT version FROM requests WHERE id = ${id}`;
+			await moveRequest(asUser(db, actor), actor, { requestId: id, action, version, reason: '测试原因', now: at(when), ...extra });
+		};
+		const overdue = async (when: string) => {
+			const [now] = await db.run<{ o: boolean }>(sql`SELECT ${overdueSql(at(when))} AS o FROM requests r WHERE r.id = ${id}`);
+			const [then] = await db.run<{ o: boolean }>(sql`SELECT ${overdueAtSql(at(when))} AS o FROM requests r WHERE r.id = ${id}`);
+			return [now.o, then.o];
+		};
+		const deadlines = async () => (await db.sql<{ a: Date | null; r: Date | null }>`SELECT accept_deadline AS a, resolve_deadline AS r FROM requests WHERE id = ${id}`)
+			.map((d) => [d.a && new Date(d.a).toISOString(), d.r && new Date(d.r).toISOString()])[0];
+
+		await step(admin, 'dispatch', '2025-06-02T02:00:00Z', { departmentId: p.chengguan }); // Mon 10:00 Beijing
+		expect(await deadlines()).toEqual(['2025-06-03T02:00:00.000Z', null]); // no resolve deadline before 接单
+		await step(cg, 'return', '2025-06-02T04:00:00Z', { reason: '非本部门职责' });
+		// still waiting for 接单 after 退单: overdue once the accept deadline has passed, by both readings
+		expect(await overdue('2025-06-03T03:00:00Z')).toEqual([true, true]);
+		await step(admin, 'redispatch', '2025-06-04T02:00:00Z', { departmentId: p.zhujian }); // Wed 10:00
+		expect(await deadlines()).toEqual(['2025-06-05T02:00:00.000Z', null]); // 改派 restarted it
+		expect(await overdue('2025-06-04T03:00:00Z')).toEqual([false, false]);
+		await step(zj, 'accept', '2025-06-04T04:00:00Z'); // Wed 12:00 → resolve by the 7th working day, Fri 06-13 12:00
+		expect(await deadlines()).toEqual(['2025-06-05T02:00:00.000Z', '2025-06-13T04:00:00.000Z']);
+		expect(await overdue('2025-06-06T03:00:00Z')).toEqual([false, false]); // past the accept deadline, but accepted
+		await step(zj, 'resolve', '2025-06-06T02:00:00Z');
+		await step(gmA, 'evaluate', '2025-06-20T02:00:00Z', { satisfaction: 'unsatisfied', solved: false });
+		await step(gmA, 'reopen', '2025-06-23T02:00:00Z', { reason: '群众不满意' }); // Mon 10:00, after the old deadlines
+		// 返工 starts a new accept deadline: not overdue at once (request 43282 was)
+		expect(await deadlines()).toEqual(['2025-06-24T02:00:00.000Z', '2025-06-13T04:00:00.000Z']);
+		expect(await overdue('2025-06-23T03:00:00Z')).toEqual([false, false]);
+		expect(await overdue('2025-06-24T03:00:00Z')).toEqual([true, true]);
+		// looking back from today, the history still knows it was overdue on 06-03 and not on 06-04
+		const [back] = await db.run<{ a: boolean; b: boolean }>(sql`SELECT ${overdueAtSql(at('2025-06-03T03:00:00Z'))} AS a,
+			${overdueAtSql(at('2025-06-04T03:00:00Z'))} AS b FROM requests r WHERE r.id = ${id}`);
+		expect(back).toEqual({ a: true, b: false });
 	});
 
 	it('allows every legal move in TRANSITIONS', async () => {

@@ -1,5 +1,7 @@
 // The big screen's aggregates on the seeded demo district, on both back ends: they agree with the
 // KPI module, and nothing personal is in them — no household head name, no phone, no user name.
+import { lastDays, localDate } from '../../src/lib/domain/calendar';
+import { parseRequestFilter } from '../../src/lib/domain/requestfilter';
 import { beforeAll, expect, it } from 'vitest';
 import { seedDemoDistrict } from '../../db/seed/ensure';
 import { computeKpis } from '../../src/lib/server/kpi/kpi';
@@ -24,8 +26,10 @@ describeBackends('screen aggregates', (getDb) => {
 	}, 240_000);
 
 	it('shows the district KPIs of the KPI module, with the previous period beside them', async () => {
-		const from = new Date(NOW.getTime() - PERIOD_DAYS * 86_400_000);
-		const k = await computeKpis(getDb(), { area: district.area.code, department: null, pairing: null, from, to: NOW }, { now: NOW });
+		// 近30天 as /kpi reads it (from/to are Beijing dates, today included), not 720 hours back
+		const f = parseRequestFilter(new URLSearchParams(`from=${localDate(lastDays(PERIOD_DAYS, NOW).from)}`), NOW);
+		expect(f.to).toEqual(lastDays(PERIOD_DAYS, NOW).to);
+		const k = await computeKpis(getDb(), { area: district.area.code, department: null, pairing: null, from: f.from, to: f.to }, { now: NOW });
 		expect(district.kpis.map((x) => [x.key, x.value])).toEqual(k.values.map((v) => [v.key, v.value]));
 		expect(district.open).toBe(k.open);
 		expect(district.kpis.find((x) => x.key === 'satisfaction_rate')!.prev).not.toBeNull();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addWorkingDays, isWorkingDay, localDate, localDateSpan, startOfLocalDay } from '../../src/lib/domain/calendar';
+import { addWorkingDays, isWorkingDay, lastDays, localDate, localDateSpan, startOfLocalDay } from '../../src/lib/domain/calendar';
 
 // 2026-11-20 is a Friday in China Standard Time.
 const friday10 = new Date('2026-11-20T10:00:00+08:00');
@@ -35,5 +35,18 @@ describe('local dates (CST)', () => {
 		expect(localDate(new Date('2026-11-20T16:30:00Z'))).toBe('2026-11-21');
 		expect(localDate(new Date('2026-11-20T15:59:59Z'))).toBe('2026-11-20');
 		expect(localDateSpan(new Date('2026-11-01T00:00:00+08:00'), new Date('2026-12-01T00:00:00+08:00'))).toEqual({ from: '2026-11-01', to: '2026-11-30' });
+	});
+});
+
+describe('近 N 天', () => {
+	it('is N Beijing calendar days ending today, today included, not N × 24 hours back', () => {
+		// 2026-11-30 07:30 Beijing time (23:30 UTC the day before)
+		const at = new Date('2026-11-29T23:30:00Z');
+		const w = lastDays(30, at);
+		expect(w.from.toISOString()).toBe('2026-10-31T16:00:00.000Z'); // 2026-11-01 00:00 Beijing
+		expect(w.to.toISOString()).toBe('2026-11-30T16:00:00.000Z'); // 2026-12-01 00:00 Beijing
+		expect(localDateSpan(w.from, w.to)).toEqual({ from: '2026-11-01', to: '2026-11-30' });
+		expect(lastDays(1, at)).toEqual({ from: startOfLocalDay(at), to: new Date(startOfLocalDay(at).getTime() + 86_400_000) });
+		expect(() => lastDays(0, at)).toThrow(RangeError);
 	});
 });

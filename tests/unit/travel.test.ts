@@ -61,6 +61,10 @@ describe('GPX and KML', () => {
 	it('KML 2.2 with placemarks and a line in lon,lat order', () => {
 		const kml = toKml(route);
 		expect(kml).toContain('<coordinates>112.950000,28.230000,0 112.960000,28.230000,0</coordinates>');
-		expect(kml).toContain('<name>1. 幸福社区</name>');
+		expect(kml).toContain('<name>幸福社区</name>');
+		// a stop numbered by the visit export keeps one number, not two ("1. 1. 建设社区")
+		const numbered = toKml({ title: 't', points: [{ name: '1. 建设社区 1号楼', ...A }] });
+		expect(numbered).toContain('<name>1. 建设社区 1号楼</name>');
+		expect(numbered).not.toContain('1. 1.');
 	});
 });

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ALL_ACTIONS, ALL_STATUSES, authorityProblem, checkTransition, TRANSITIONS, type Assignment } from '../../src/lib/domain/workflow';
-import { hoursLeft, isOverdue, ruleProblem } from '../../src/lib/domain/deadlines';
+import { deadlineStartedBy, hoursLeft, isOverdue, ruleProblem, startsDeadline } from '../../src/lib/domain/deadlines';
 
 const CTX = { pendingWhistles: 0, satisfaction: 'unsatisfied' as const, solved: false };
 
@@ -68,6 +68,36 @@ describe('deadlines', () => {
 		expect(isOverdue({ status: 'resolved', acceptDeadline: null, resolveDeadline: d('2025-06-09T00:00:00Z') }, now)).toBe(false);
 		expect(isOverdue({ status: 'dispatched', acceptDeadline: d('2025-06-09T12:00:00Z'), resolveDeadline: d('2025-06-20T00:00:00Z') }, now)).toBe(true);
 		expect(hoursLeft({ status: 'accepted', acceptDeadline: null, resolveDeadline: d('2025-06-10T06:00:00Z') }, now)).toBe(6);
+	});
+	it('counts only the deadline of the current stage (domain.md: deadlines belong to the stage)', () => {
+		const past = d('2025-06-09T00:00:00Z');
+		const ahead = d('2025-06-12T00:00:00Z');
+		// waiting for 接单 (also after 退单 and 返工): the accept deadline; an old resolve deadline does not count
+		for (const status of ['dispatched', 'returned', 'reopened']) {
+			expect(isOverdue({ status, acceptDeadline: ahead, resolveDeadline: past }, now)).toBe(false);
+			expect(isOverdue({ status, acceptDeadline: past, resolveDeadline: ahead }, now)).toBe(true);
+		}
+		// accepted or 吹哨: the resolve deadline; the accept deadline is history
+		for (const status of ['accepted', 'escalated']) {
+			expect(isOverdue({ status, acceptDeadline: past, resolveDeadline: ahead }, now)).toBe(false);
+			expect(isOverdue({ status, acceptDeadline: ahead, resolveDeadline: past }, now)).toBe(true);
+		}
+		// reported: no deadline runs yet; done: never overdue
+		expect(isOverdue({ status: 'reported', acceptDeadline: past, resolveDeadline: past }, now)).toBe(false);
+		expect(isOverdue({ status: 'evaluated', acceptDeadline: past, resolveDeadline: past }, now)).toBe(false);
+		expect(hoursLeft({ status: 'reopened', acceptDeadline: d('2025-06-10T03:00:00Z'), resolveDeadline: past }, now)).toBe(3);
+	});
+	it('派单, 改派 and 返工 start an accept deadline, 接单 a resolve deadline, other moves none', () => {
+		const rule = { acceptWorkingDays: 1, resolveWorkingDays: 7, whistleReportHours: 24 };
+		const mon = d('2025-06-02T02:00:00Z'); // Monday 10:00 Beijing time
+		for (const action of ['dispatch', 'redispatch', 'reopen'] as const) {
+			expect(deadlineStartedBy(action, mon, rule)).toEqual({ accept_deadline: d('2025-06-03T02:00:00Z') });
+		}
+		expect(deadlineStartedBy('accept', mon, rule)).toEqual({ resolve_deadline: d('2025-06-11T02:00:00Z') });
+		for (const action of ['return', 'escalate', 'checkin', 'resolve', 'evaluate', 'close'] as const) {
+			expect(deadlineStartedBy(action, mon, rule)).toBeNull();
+			expect(startsDeadline(action)).toBe(false);
+		}
 	});
 	it('validates rule edits naming the field', () => {
 		expect(ruleProblem({ acceptWorkingDays: 1, resolveWorkingDays: 7, whistleReportHours: 24 })).toBeNull();

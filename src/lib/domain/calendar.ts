@@ -42,6 +42,16 @@ export function startOfLocalDay(at: Date): Date {
 	return new Date(local - (local % DAY_MS) - CST_OFFSET_MS);
 }
 
+/**
+ * "近 N 天" (domain.md): the N Beijing calendar days ending on the day of `at`, that day included,
+ * as [00:00 of the first day, 24:00 of the last). The same window on every page and the big screen.
+ */
+export function lastDays(days: number, at: Date): { from: Date; to: Date } {
+	if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a whole number ≥ 1, got ${days}`);
+	const to = startOfLocalDay(at).getTime() + DAY_MS;
+	return { from: new Date(to - days * DAY_MS), to: new Date(to) };
+}
+
 /** 'YYYY-MM-DD' of an instant, in CST (Beijing time). */
 export function localDate(at: Date): string {
 	return new Date(at.getTime() + CST_OFFSET_MS).toISOString().slice(0, 10);

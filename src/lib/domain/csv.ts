@@ -1,6 +1,7 @@
 // Spreadsheet-safe cells for CSV and .xlsx exports. A text cell that starts with = + - @ or a
 // tab/CR is a formula to Excel (CSV injection, OWASP): it gets a leading apostrophe so it shows
 // as typed and never runs.
+import { formatCst } from './time';
 
 export type Cell = string | number | boolean | Date | null | undefined;
 
@@ -35,7 +36,3 @@ export function toCsv(header: string[], rows: Cell[][]): string {
 	return '\uFEFF' + [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
-/** 'YYYY-MM-DD HH:mm' in CST, the way a district office writes a time. */
-export function formatCst(at: Date): string {
-	return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-}

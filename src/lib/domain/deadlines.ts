@@ -1,7 +1,9 @@
-// 时限 and 超期: deadlines are set at 派单 from the category's rule (working days, CST), and
-// overdue is always computed from the clock at read time, never stored.
+// 时限 and 超期 (domain.md, KPI section): deadlines belong to the request's current stage. 派单, every
+// 改派 and every 返工 start a new accept deadline; 接单 starts a new resolve deadline, each from the
+// rule in force at that moment (working days, Beijing time). Overdue is computed from the clock at
+// read time, never stored. SQL takes these sets through src/lib/server/db/fragments.ts.
 import { addWorkingDays } from './calendar';
-import { OPEN_STATUSES } from './workflow';
+import { OPEN_STATUSES, type RequestAction, type RequestStatus } from './workflow';
 
 export interface DeadlineRule {
 	/** 接单时限, working days (may be fractional: 0.5 = half a day) */
@@ -12,11 +14,24 @@ export interface DeadlineRule {
 	whistleReportHours: number;
 }
 
-export function deadlinesFrom(dispatchedAt: Date, rule: DeadlineRule, holidays: ReadonlySet<string> = new Set()) {
-	return {
-		accept: addWorkingDays(dispatchedAt, rule.acceptWorkingDays, holidays),
-		resolve: addWorkingDays(dispatchedAt, rule.resolveWorkingDays, holidays)
-	};
+/** The moves that start a new accept deadline (接单时限): 派单, 改派, 返工. */
+export const STARTS_ACCEPT_DEADLINE: readonly RequestAction[] = ['dispatch', 'redispatch', 'reopen'];
+/** The move that starts a new resolve deadline (办结时限): 接单. */
+export const STARTS_RESOLVE_DEADLINE: readonly RequestAction[] = ['accept'];
+
+/** Waiting for 接单 (after 派单, 改派 or 返工, or sent back by 退单): the accept deadline runs. */
+export const AWAITING_ACCEPT: readonly RequestStatus[] = ['dispatched', 'returned', 'reopened'];
+/** Being worked on (接单, or 吹哨 while the departments 报到): the resolve deadline runs. */
+export const IN_WORK: readonly RequestStatus[] = ['accepted', 'escalated'];
+
+export const startsDeadline = (action: RequestAction) => STARTS_ACCEPT_DEADLINE.includes(action) || STARTS_RESOLVE_DEADLINE.includes(action);
+
+/** The deadline `action` starts at `at` under `rule`, if it starts one. */
+export function deadlineStartedBy(action: RequestAction, at: Date, rule: DeadlineRule, holidays: ReadonlySet<string> = new Set()):
+	{ accept_deadline: Date } | { resolve_deadline: Date } | null {
+	if (STARTS_ACCEPT_DEADLINE.includes(action)) return { accept_deadline: addWorkingDays(at, rule.acceptWorkingDays, holidays) };
+	if (STARTS_RESOLVE_DEADLINE.includes(action)) return { resolve_deadline: addWorkingDays(at, rule.resolveWorkingDays, holidays) };
+	return null;
 }
 
 export function whistleDeadline(whistledAt: Date, rule: DeadlineRule): Date {
@@ -29,20 +44,23 @@ export interface DeadlineState {
 	resolveDeadline: Date | null;
 }
 
-const OPEN = new Set<string>(OPEN_STATUSES);
-const AWAITING_ACCEPT = new Set(['dispatched', 'reopened']);
-
-/** 超期: open past the resolve deadline, or waiting for 接单 past the accept deadline. */
-export function isOverdue(r: DeadlineState, now: Date): boolean {
-	if (!OPEN.has(r.status)) return false;
-	if (r.resolveDeadline && r.resolveDeadline < now) return true;
-	return AWAITING_ACCEPT.has(r.status) && r.acceptDeadline !== null && r.acceptDeadline < now;
+/** The deadline of the stage the request is in: accept while waiting for 接单, resolve while worked on, else none. */
+export function stageDeadline(r: DeadlineState): Date | null {
+	if ((AWAITING_ACCEPT as readonly string[]).includes(r.status)) return r.acceptDeadline;
+	if ((IN_WORK as readonly string[]).includes(r.status)) return r.resolveDeadline;
+	return null;
 }
 
-/** Hours until the nearest pending deadline (negative = overdue); Infinity when none applies. */
+/** 超期 at `now`: open, and past the deadline of its current stage. */
+export function isOverdue(r: DeadlineState, now: Date): boolean {
+	if (!(OPEN_STATUSES as readonly string[]).includes(r.status)) return false;
+	const due = stageDeadline(r);
+	return due !== null && due < now;
+}
+
+/** Hours until the current stage's deadline (negative = overdue); Infinity when none applies. */
 export function hoursLeft(r: DeadlineState, now: Date): number {
-	if (!OPEN.has(r.status)) return Infinity;
-	const due = AWAITING_ACCEPT.has(r.status) && r.acceptDeadline ? r.acceptDeadline : r.resolveDeadline;
+	const due = (OPEN_STATUSES as readonly string[]).includes(r.status) ? stageDeadline(r) : null;
 	return due ? (due.getTime() - now.getTime()) / 3600_000 : Infinity;
 }
 

@@ -1,5 +1,6 @@
 // The KPIs of domain.md: names, labels, targets and the red/amber/green rating. The numbers are
 // counted in SQL (src/lib/server/kpi); this module only knows what they mean.
+import { formatRate } from './numbers';
 
 export type KpiKey =
 	| 'accept_rate' | 'close_rate' | 'ontime_rate' | 'solved_rate' | 'satisfaction_rate'
@@ -16,26 +17,46 @@ export interface KpiDef {
 	/** how the ratio is made, shown next to the number */
 	definition: string;
 	kind: 'rate' | 'count';
-	/** rates: at or above green is green, below red is red; counts: at or below green is green */
-	green: number;
-	red: number;
 	/** what a drill-down lists */
 	subject: 'requests' | 'households' | 'hazards';
 }
 
 export const KPIS: readonly KpiDef[] = [
-	{ key: 'accept_rate', label: '受理率', definition: '时限内接单 ÷ 派单', kind: 'rate', green: 0.95, red: 0.85, subject: 'requests' },
-	{ key: 'close_rate', label: '办结率', definition: '已办结 ÷ 期内应办结', kind: 'rate', green: 0.95, red: 0.85, subject: 'requests' },
-	{ key: 'ontime_rate', label: '按期办结率', definition: '按期办结 ÷ 办结', kind: 'rate', green: 0.9, red: 0.8, subject: 'requests' },
-	{ key: 'solved_rate', label: '解决率', definition: '评价“已解决” ÷ 已评价', kind: 'rate', green: 0.9, red: 0.8, subject: 'requests' },
-	{ key: 'satisfaction_rate', label: '满意率', definition: '满意+基本满意 ÷ 已评价', kind: 'rate', green: 0.9, red: 0.8, subject: 'requests' },
-	{ key: 'overdue', label: '超期数', definition: '此刻已过时限仍未办结', kind: 'count', green: 0, red: 5, subject: 'requests' },
-	{ key: 'whistle_rate', label: '吹哨响应率', definition: '时限内报到部门 ÷ 被吹哨部门', kind: 'rate', green: 0.95, red: 0.8, subject: 'requests' },
-	{ key: 'visit_coverage', label: '入户走访覆盖率', definition: '近 N 天走访过的户 ÷ 总户数', kind: 'rate', green: 0.8, red: 0.5, subject: 'households' },
-	{ key: 'hazard_rate', label: '隐患整改率', definition: '已整改并复查 ÷ 期内应整改', kind: 'rate', green: 0.9, red: 0.7, subject: 'hazards' }
+	{ key: 'accept_rate', label: '受理率', definition: '时限内接单 ÷ 派单', kind: 'rate', subject: 'requests' },
+	{ key: 'close_rate', label: '办结率', definition: '已办结 ÷ 期内应办结', kind: 'rate', subject: 'requests' },
+	{ key: 'ontime_rate', label: '按期办结率', definition: '按期办结 ÷ 办结', kind: 'rate', subject: 'requests' },
+	{ key: 'solved_rate', label: '解决率', definition: '评价“已解决” ÷ 已评价', kind: 'rate', subject: 'requests' },
+	{ key: 'satisfaction_rate', label: '满意率', definition: '满意+基本满意 ÷ 已评价', kind: 'rate', subject: 'requests' },
+	{ key: 'overdue', label: '超期数', definition: '此刻已过时限仍未办结', kind: 'count', subject: 'requests' },
+	{ key: 'whistle_rate', label: '吹哨响应率', definition: '时限内报到部门 ÷ 被吹哨部门', kind: 'rate', subject: 'requests' },
+	{ key: 'visit_coverage', label: '入户走访覆盖率', definition: '近 N 天走访过的户 ÷ 总户数', kind: 'rate', subject: 'households' },
+	{ key: 'hazard_rate', label: '隐患整改率', definition: '已整改并复查 ÷ 期内应整改', kind: 'rate', subject: 'hazards' }
 ];
 
 export const KPI_BY_KEY = Object.fromEntries(KPIS.map((k) => [k.key, k])) as Record<KpiKey, KpiDef>;
+
+/** 目标值 per KPI: a rate (0…1), or for 超期数 the count allowed. Admins may change them. */
+export type KpiTargets = Record<KpiKey, number>;
+
+/** domain.md's default targets. */
+export const DEFAULT_TARGETS: KpiTargets = {
+	accept_rate: 0.95, close_rate: 0.9, ontime_rate: 0.9, solved_rate: 0.9, satisfaction_rate: 0.9,
+	overdue: 0, whistle_rate: 0.95, visit_coverage: 0.6, hazard_rate: 0.9
+};
+
+/** 黄: a rate up to this far below its target (5 percentage points). */
+export const AMBER_BELOW = 0.05;
+/**
+ * 黄 for 超期数: above the target but at most this many per 1 000 households of the scope; a scope
+ * without households (a department) is amber up to this many items.
+ */
+export const OVERDUE_AMBER_PER_1000 = 2;
+
+export interface RagContext {
+	targets?: KpiTargets;
+	/** households in the scope, for 超期数 per 1 000 households; null when none belong to it */
+	households?: number | null;
+}
 
 export interface KpiValue {
 	key: KpiKey;
@@ -48,16 +69,28 @@ export interface KpiValue {
 	rag: Rag;
 }
 
-export function kpiValue(key: KpiKey, num: number, den: number | null): KpiValue {
+export function kpiValue(key: KpiKey, num: number, den: number | null, ctx: RagContext = {}): KpiValue {
 	const def = KPI_BY_KEY[key];
 	const value = def.kind === 'count' ? num : den ? num / den : null;
-	return { key, num, den: def.kind === 'count' ? null : den, value, rag: rate(def, value) };
+	return { key, num, den: def.kind === 'count' ? null : den, value, rag: ragOf(key, value, ctx) };
 }
 
-function rate(def: KpiDef, value: number | null): Rag {
+/**
+ * 红黄绿 against the KPI's target, not against the other units (domain.md): green at or above the
+ * target, amber within AMBER_BELOW under it, red further below; 超期数 green at or under its target,
+ * amber up to OVERDUE_AMBER_PER_1000 per 1 000 households, red above.
+ */
+export function ragOf(key: KpiKey, value: number | null, ctx: RagContext = {}): Rag {
 	if (value === null) return 'none';
-	if (def.kind === 'count') return value <= def.green ? 'green' : value >= def.red ? 'red' : 'amber';
-	return value >= def.green ? 'green' : value < def.red ? 'red' : 'amber';
+	const target = (ctx.targets ?? DEFAULT_TARGETS)[key];
+	if (KPI_BY_KEY[key].kind === 'count') {
+		if (value <= target) return 'green';
+		const amberUpTo = ctx.households ? (OVERDUE_AMBER_PER_1000 * ctx.households) / 1000 : OVERDUE_AMBER_PER_1000;
+		return value <= amberUpTo ? 'amber' : 'red';
+	}
+	// a hair under the target (floating point: 0.9 of 10 is 0.8999…) still meets it
+	const eps = 1e-9;
+	return value >= target - eps ? 'green' : value >= target - AMBER_BELOW - eps ? 'amber' : 'red';
 }
 
 const ORDER: Record<Rag, number> = { none: 0, green: 1, amber: 2, red: 3 };
@@ -81,7 +114,7 @@ export function rankScore(values: readonly KpiValue[], open: number): number {
 /** '12.3%' for rates, the integer for counts, '—' when there is nothing to divide. */
 export function formatKpi(v: KpiValue): string {
 	if (v.value === null) return '—';
-	return KPI_BY_KEY[v.key].kind === 'count' ? String(v.value) : `${(v.value * 100).toFixed(1)}%`;
+	return KPI_BY_KEY[v.key].kind === 'count' ? String(v.value) : formatRate(v.value);
 }
 
 export const RAG_LABEL: Record<Rag, string> = { green: '绿', amber: '黄', red: '红', none: '无数据' };

@@ -10,3 +10,17 @@ export interface MapArea {
 
 /** Whether a grid is in the area's scope. */
 export const inScope = (area: MapArea | null | undefined, code: string): boolean => !area?.grids || area.grids.includes(code);
+
+const LEVEL_LENGTHS = [15, 12, 9, 6];
+
+/**
+ * The smallest area (grid, community, street or district code) that holds every grid of a scope:
+ * where a page about "my area" opens. null when the scope is every grid, or holds none.
+ */
+export function commonArea(grids: readonly string[] | null | undefined): string | null {
+	if (!grids?.length) return null;
+	let prefix = grids[0];
+	for (const g of grids) while (!g.startsWith(prefix)) prefix = prefix.slice(0, -1);
+	const len = LEVEL_LENGTHS.find((l) => l <= prefix.length);
+	return len ? prefix.slice(0, len) : null;
+}

@@ -74,7 +74,8 @@ function parseBbox(raw: string | null): [number, number, number, number] | null 
 function instant(raw: string): Date | null {
 	if (raw === '..' || raw === '') return null;
 	if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))?$/.test(raw)) throw invalid('datetime', `must be RFC 3339 (2026-11-21T08:00:00Z) or a date, got "${raw}"`);
-	const t = Date.parse(raw.length === 10 ? `${raw}T00:00:00Z` : raw);
+	// a bare date is a Beijing calendar day, as in Open311 and on every page
+	const t = Date.parse(raw.length === 10 ? `${raw}T00:00:00+08:00` : raw);
 	if (Number.isNaN(t)) throw invalid('datetime', `is not a real date: "${raw}"`);
 	return new Date(t);
 }
@@ -86,7 +87,7 @@ function parseDatetime(raw: string | null): [Date | null, Date | null] | null {
 	if (parts.length === 1) {
 		const at = instant(parts[0]);
 		if (!at) throw invalid('datetime', 'an instant cannot be open ("..")');
-		// a bare date means that whole (UTC) day
+		// a bare date means that whole (Beijing) day
 		return [at, parts[0].length === 10 ? new Date(at.getTime() + 86_400_000 - 1) : at];
 	}
 	const [a, b] = parts.map(instant);

@@ -1,6 +1,8 @@
 // 解剖麻雀 (research) site choice: for a topic and k, choose k grids that are acute, typical, diverse and
 // fresh (domain.md), each with a written reason quoting its numbers, plus a contrast grid that
 // handles the same problem well. Pure and explainable: every pick carries its component scores.
+import { per100Households } from './ebsmooth';
+import { competitionRanks, formatRate, rankLabel, type Ranked } from './numbers';
 import { binLabel } from './gistar';
 
 /** The scoring weights, all in one place. Each is a relative weight ≥ 0 (0 switches a term off). */
@@ -89,10 +91,11 @@ function cosine(a: number[], b: number[]): number {
 	return aa && bb ? ab / Math.sqrt(aa * bb) : 0;
 }
 
-const rate = (c: SiteCandidate) => (c.households ? (100 * c.count) / c.households : 0);
+// per 100 households as on every page (domain/ebsmooth.ts per100Households); 0 without households
+const rate = (c: SiteCandidate) => per100Households(c.count, c.households) ?? 0;
 const dominant = (mix: number[]) => mix.indexOf(Math.max(...mix));
 const km = (a: SiteCandidate, b: SiteCandidate) => Math.hypot((a.lon - b.lon) * 111.32 * Math.cos((a.lat * Math.PI) / 180), (a.lat - b.lat) * 110.57);
-const pct = (x: number) => `${Math.round(100 * x)}%`;
+const pct = formatRate;
 
 export function validateWeights(w: Partial<Record<string, unknown>>): ResearchWeights {
 	const out = { ...DEFAULT_WEIGHTS };
@@ -109,7 +112,8 @@ export function selectSites(candidates: readonly SiteCandidate[], ctx: TopicCont
 	const o = { ...RESEARCH_DEFAULTS, ...options };
 	const w = validateWeights(options.weights ?? {});
 	if (!Number.isInteger(o.k) || o.k < 1 || o.k > 20) throw new Error(`k 必须是 1–20 的整数，收到 ${o.k}`);
-	const rankOf = new Map([...candidates].sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : 1)).map((c, i) => [c.code, i + 1]));
+	// standard competition ranks by count: 39 grids tied at 5 requests are all 并列第84
+	const rankOf = competitionRanks(candidates.map((c) => ({ key: c.code, value: c.count })));
 	const pool = candidates.filter((c) => c.count >= o.minCount);
 	const shrink = (c: SiteCandidate) => (c.unsatisfied + 5 * ctx.districtUnsatisfied) / (c.evaluated + 5);
 	const [pv, po, pr, pd, ph] = [percentiles(pool.map(rate)), percentiles(pool.map((c) => c.overdue)), percentiles(pool.map((c) => c.repeat)), percentiles(pool.map(shrink)), percentiles(pool.map((c) => c.hazards))];
@@ -123,7 +127,10 @@ export function selectSites(candidates: readonly SiteCandidate[], ctx: TopicCont
 		const score = (Object.keys(components) as (keyof Components)[]).reduce((s, k) => s + w[k] * components[k], 0) / total;
 		return { c, components, score };
 	});
-	let eligible = scored.filter((s) => o.allowVisited || s.c.lastVisitDays === null || s.c.lastVisitDays >= o.freshDays);
+	// acute means the grid's own figures are high, not only its neighbourhood's: a 5-request grid
+	// between two hot ones has a high Gi* z but is no place to study the problem
+	const ownHigh = (s: (typeof scored)[number]) => s.components.volume >= 0.5 || s.components.overdue >= 0.5;
+	let eligible = scored.filter((s) => (o.allowVisited || s.c.lastVisitDays === null || s.c.lastVisitDays >= o.freshDays) && ownHigh(s));
 	let note: string | null = null;
 	if (o.requireHot) {
 		const hot = eligible.filter((s) => s.c.bin >= 1);
@@ -143,11 +150,11 @@ export function selectSites(candidates: readonly SiteCandidate[], ctx: TopicCont
 		picked.push(best);
 	}
 	if (picked.length < o.k) note = `符合条件（近${ctx.periodDays}天${ctx.topic}诉求≥${o.minCount}件${o.allowVisited ? '' : '、近期未走访'}）的网格只有 ${picked.length} 个`;
-	const picks = picked.map((s) => ({ code: s.c.code, role: 'study' as const, score: round(s.score), components: roundAll(s.components), rank: rankOf.get(s.c.code)!, reason: studyReason(s.c, ctx, rankOf.get(s.c.code)!, o.freshDays) }));
+	const picks = picked.map((s) => ({ code: s.c.code, role: 'study' as const, score: round(s.score), components: roundAll(s.components), rank: rankOf.get(s.c.code)!.rank, reason: studyReason(s.c, ctx, rankOf.get(s.c.code)!, o.freshDays) }));
 	return { picks, contrast: contrastSite(scored, picked, ctx, rankOf, w), note };
 }
 
-function contrastSite(scored: { c: SiteCandidate; components: Components; score: number }[], picked: typeof scored, ctx: TopicContext, rankOf: Map<string, number>, w: ResearchWeights): Pick | null {
+function contrastSite(scored: { c: SiteCandidate; components: Components; score: number }[], picked: typeof scored, ctx: TopicContext, rankOf: Map<string, Ranked>, w: ResearchWeights): Pick | null {
 	if (!picked.length) return null;
 	const urban = picked.filter((p) => p.c.setting === 'urban').length * 2 >= picked.length;
 	const setting = urban ? 'urban' : 'rural';
@@ -159,11 +166,11 @@ function contrastSite(scored: { c: SiteCandidate; components: Components; score:
 	const sat = c.evaluated ? 1 - c.unsatisfied / c.evaluated : 0;
 	const reason = `对照点：同为${setting === 'urban' ? '城区' : '农村'}网格，${ctx.topic}问题结构与全区相似（相似度${best.components.typical.toFixed(2)}），近${ctx.periodDays}天${ctx.topic}诉求${c.count}件，超期${c.overdue}件，满意率${pct(sat)}（全区${pct(ctx.districtSatisfaction)}），Gi* ${binLabel(c.bin)}：看这里做对了什么`;
 	void w;
-	return { code: c.code, role: 'contrast', score: round(best.score), components: roundAll(best.components), rank: rankOf.get(c.code)!, reason };
+	return { code: c.code, role: 'contrast', score: round(best.score), components: roundAll(best.components), rank: rankOf.get(c.code)!.rank, reason };
 }
 
-function studyReason(c: SiteCandidate, ctx: TopicContext, rank: number, freshDays: number): string {
-	const parts = [`近${ctx.periodDays}天${ctx.topic}诉求${c.count}件（每百户${rate(c).toFixed(1)}件），全区第${rank}`, `超期${c.overdue}件`];
+function studyReason(c: SiteCandidate, ctx: TopicContext, rank: Ranked, freshDays: number): string {
+	const parts = [`近${ctx.periodDays}天${ctx.topic}诉求${c.count}件（每百户${rate(c).toFixed(1)}件），全区${rankLabel(rank)}`, `超期${c.overdue}件`];
 	if (c.repeat) parts.push(`重复诉求${c.repeat}起`);
 	if (c.evaluated) parts.push(`满意率${pct(1 - c.unsatisfied / c.evaluated)}，全区${pct(ctx.districtSatisfaction)}`);
 	if (c.hazards) parts.push(`相关隐患${c.hazards}处`);

@@ -37,8 +37,9 @@ export function toGpx(route: ExportRoute): string {
 }
 
 export function toKml(route: ExportRoute): string {
-	const placemark = (p: ExportPoint, i: number) =>
-		`    <Placemark><name>${i}. ${xml(p.name)}</name>${p.note ? `<description>${xml(p.note)}</description>` : ''}<Point><coordinates>${coord(p.lon)},${coord(p.lat)},0</coordinates></Point></Placemark>`;
+	// the name as the caller wrote it: stops come numbered ("1. 建设社区"), start and end do not
+	const placemark = (p: ExportPoint) =>
+		`    <Placemark><name>${xml(p.name)}</name>${p.note ? `<description>${xml(p.note)}</description>` : ''}<Point><coordinates>${coord(p.lon)},${coord(p.lat)},0</coordinates></Point></Placemark>`;
 	return [
 		'<?xml version="1.0" encoding="UTF-8"?>',
 		'<kml xmlns="http://www.opengis.net/kml/2.2">',

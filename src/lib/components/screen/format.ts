@@ -1,6 +1,7 @@
-// Number formats for ten metres away: rates as a whole-ish percent, counts grouped.
+// Number formats for ten metres away: rates with one decimal, never rounded up to 100 (domain/numbers.ts).
+import { percentNumber } from '$lib/domain/numbers';
 
-export const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(v >= 0.995 || v < 0.1 ? 0 : 1)}`);
+export const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : percentNumber(v));
 
 export function delta(value: number | null, prev: number | null): { text: string; dir: 'up' | 'down' | 'flat' } | null {
 	if (value === null || prev === null) return null;

@@ -3,6 +3,7 @@
 // one definition, spliced into every query that needs it, its values bound as parameters there.
 import type { KpiKey } from '../../domain/kpi';
 import type { RequestFilter } from '../../domain/requestfilter';
+import { AWAITING_ACCEPT, IN_WORK } from '../../domain/deadlines';
 import { DONE_STATUSES, OPEN_STATUSES } from '../../domain/workflow';
 import { HAZARD_AWAITING_REINSPECTION, HAZARD_CLOSED, HAZARD_NOT_CLOSED, HAZARD_RECTIFIED, HAZARD_UNRECTIFIED } from '../../domain/hazard';
 import { codes, ident, sql, type Fragment } from './sql';
@@ -21,9 +22,40 @@ export const HAZARD_NOT_CLOSED_SQL: Fragment = codes(HAZARD_NOT_CLOSED);
 export const HAZARD_CLOSED_SQL: Fragment = codes([HAZARD_CLOSED]);
 export const HAZARD_AWAITING_REINSPECTION_SQL: Fragment = codes([HAZARD_AWAITING_REINSPECTION]);
 
-/** 超期 at `now`: open past the resolve deadline, or waiting for 接单 past the accept deadline. */
-export const overdueSql = (now: Date) => sql`coalesce(r.status IN ${OPEN_SQL} AND (r.resolve_deadline < ${now}
-	OR (r.status IN ('dispatched','reopened') AND r.accept_deadline < ${now})), false)`;
+/** The SQL clock: `now()`, for queries cached by data version rather than by time of call. */
+export const NOW: Fragment = sql`now()`;
+
+/** A column of `alias` (or unqualified when alias is ''). */
+const col = (alias: string, name: string) => (alias ? ident(alias, name) : ident(name));
+
+/** The deadline of the request's current stage (domain/deadlines.ts stageDeadline): accept, resolve or NULL. */
+export const stageDeadlineSql = (alias = 'r'): Fragment => sql`(CASE WHEN ${col(alias, 'status')} IN ${codes(AWAITING_ACCEPT)} THEN ${col(alias, 'accept_deadline')}
+	WHEN ${col(alias, 'status')} IN ${codes(IN_WORK)} THEN ${col(alias, 'resolve_deadline')} END)`;
+
+/** 超期 at `now` (a Date, or NOW): open and past the deadline of its current stage; never NULL. */
+export const overdueSql = (now: Date | Fragment, alias = 'r'): Fragment =>
+	sql`coalesce(${col(alias, 'status')} IN ${OPEN_SQL} AND ${stageDeadlineSql(alias)} < ${now}, false)`;
+
+/**
+ * 超期 at a past moment `t` (the end of a period), from the request's history: its status after the
+ * last move at or before t, and the deadlines the moves up to t had started (request_events.payload).
+ */
+export const overdueAtSql = (t: Date, alias = 'r'): Fragment => {
+	const id = col(alias, 'id');
+	const last = (what: Fragment, where: Fragment = sql`true`) => sql`(SELECT ${what} FROM request_events e
+		WHERE e.request_id = ${id} AND e.at <= ${t} AND ${where} ORDER BY e.at DESC, e.id DESC LIMIT 1)`;
+	const deadline = (key: string) => last(sql`(e.payload->>${key})::timestamptz`, sql`e.payload ? ${key}`);
+	const status = last(sql`e.to_status`);
+	// cheap columns first: reported after t, or resolved at or before t and not reopened since (a reopen
+	// clears resolved_at), means not open at t; only the rest read their history
+	return sql`coalesce(${col(alias, 'reported_at')} <= ${t} AND NOT coalesce(${col(alias, 'resolved_at')} <= ${t}, false) AND (CASE WHEN ${status} IN ${codes(AWAITING_ACCEPT)} THEN ${deadline('accept_deadline')}
+		WHEN ${status} IN ${codes(IN_WORK)} THEN ${deadline('resolve_deadline')} END) < ${t}, false)`;
+};
+
+/** 隐患超期 at `now`: not 销号 and past its rectify deadline (while unrectified) or its re-inspection deadline. */
+export const hazardOverdueSql = (now: Date | Fragment, alias = 'h'): Fragment => sql`coalesce(CASE
+	WHEN ${col(alias, 'status')} IN ${HAZARD_UNRECTIFIED_SQL} THEN ${col(alias, 'rectify_deadline')} < ${now}
+	WHEN ${col(alias, 'status')} IN ${HAZARD_AWAITING_REINSPECTION_SQL} THEN ${col(alias, 'reinspect_deadline')} < ${now} END, false)`;
 
 /** The table aliases scope() works on: requests r, households h, hazards h. */
 export type ScopeAlias = 'r' | 'h';
@@ -55,12 +87,14 @@ export function requestKpiSql(key: RequestKpi, from: Date, to: Date, now: Date):
 		}
 		case 'ontime_rate':
 			return [sql`(r.status IN ${DONE_SQL} AND ${inPeriod(sql`r.resolved_at`)})`, sql`r.resolved_at <= r.resolve_deadline`];
+		// every evaluation in the period counts, also one that sent the request back (返工): a request
+		// is behind the number when it has one (the counts weigh it by how many, evaluationUnits)
 		case 'solved_rate':
-			return [sql`(r.satisfaction IS NOT NULL AND ${inPeriod(sql`r.evaluated_at`)})`, sql`r.solved`];
 		case 'satisfaction_rate':
-			return [sql`(r.satisfaction IS NOT NULL AND ${inPeriod(sql`r.evaluated_at`)})`, sql`r.satisfaction IN ('satisfied','basic')`];
+			return [evaluationsIn(from, to), evaluationsIn(from, to, EVALUATION_NUM[key])];
 		case 'overdue':
-			return [overdueSql(now), sql`true`];
+			// 超期数 is counted at the period's end: now for a period running to today
+			return [to < now ? overdueAtSql(to) : overdueSql(now), sql`true`];
 		case 'whistle_rate':
 			// requests behind the whistle numbers: summoned in the period / with an on-time 报到
 			return [sql`EXISTS (SELECT 1 FROM whistle_summons s WHERE s.request_id = r.id AND ${inPeriod(sql`s.summoned_at`)})`,
@@ -70,9 +104,33 @@ export function requestKpiSql(key: RequestKpi, from: Date, to: Date, now: Date):
 
 export const REQUEST_KPIS: RequestKpi[] = ['accept_rate', 'close_rate', 'ontime_rate', 'solved_rate', 'satisfaction_rate', 'overdue'];
 
-/** count(*) of a request KPI's denominator and numerator, as columns "<key>_den" and "<key>_num". */
+type EvaluationKpi = 'solved_rate' | 'satisfaction_rate';
+/** What makes an evaluation (a request_events row e of action 'evaluate') count for the numerator. */
+const EVALUATION_NUM: Record<EvaluationKpi, Fragment> = {
+	solved_rate: sql`(e.payload->>'solved')::boolean`,
+	satisfaction_rate: sql`e.payload->>'satisfaction' IN ('satisfied','basic')`
+};
+const isEvaluationKpi = (k: RequestKpi): k is EvaluationKpi => k in EVALUATION_NUM;
+
+// r.evaluated_at is the latest evaluation and is never cleared, so a request without one at or
+// after `from` has none in the period: only the others read their history
+const evaluationsWhere = (from: Date, to: Date, extra: Fragment) => sql`FROM request_events e WHERE e.request_id = r.id
+	AND e.action = 'evaluate' AND e.at >= ${from} AND e.at < ${to} AND ${extra}`;
+const evaluationsIn = (from: Date, to: Date, extra: Fragment = sql`true`) =>
+	sql`(r.evaluated_at >= ${from} AND EXISTS (SELECT 1 ${evaluationsWhere(from, to, extra)}))`;
+const evaluationUnits = (from: Date, to: Date, extra: Fragment = sql`true`) =>
+	sql`CASE WHEN r.evaluated_at >= ${from} THEN (SELECT count(*) ${evaluationsWhere(from, to, extra)}) ELSE 0 END`;
+
+/**
+ * A request KPI's denominator and numerator over the rows of `requests r`, as columns "<key>_den"
+ * and "<key>_num": requests counted once, except 满意率/解决率, which count every evaluation.
+ */
 export function kpiCountColumns(from: Date, to: Date, now: Date): Fragment[] {
 	return REQUEST_KPIS.flatMap((k) => {
+		if (isEvaluationKpi(k)) {
+			return [sql`coalesce(sum(${evaluationUnits(from, to)}), 0) AS ${ident(`${k}_den`)}`,
+				sql`coalesce(sum(${evaluationUnits(from, to, EVALUATION_NUM[k])}), 0) AS ${ident(`${k}_num`)}`];
+		}
 		const [den, num] = requestKpiSql(k, from, to, now);
 		return [sql`count(*) FILTER (WHERE ${den}) AS ${ident(`${k}_den`)}`, sql`count(*) FILTER (WHERE ${den} AND ${num}) AS ${ident(`${k}_num`)}`];
 	});

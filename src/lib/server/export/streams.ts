@@ -2,7 +2,8 @@
 // .xlsx, and text chunks as a byte stream. Each is pull-driven or committed row by row, so an
 // export of any size never sits in memory whole.
 import { PassThrough, Readable } from 'node:stream';
-import { csvLine, formatCst, safeText, type Cell } from '../../domain/csv';
+import { csvLine, safeText, type Cell } from '../../domain/csv';
+import { formatCst } from '../../domain/time';
 
 export interface Sheet {
 	/** the worksheet's name in .xlsx */

@@ -1,7 +1,8 @@
 // One hotspot analysis for a filter: DBSCAN clusters of the points ("where exactly"), Gi* per
-// grid on the rate per 100 households with FDR-corrected bins ("which grids are hot"), emerging
+// grid on the (empirical-Bayes smoothed) rate per 100 households with FDR-corrected bins ("which grids are hot"), emerging
 // patterns over the last periods, and co-location with hazard hotspots.
 import { colocatedAreas, colocatedClusters } from '../../domain/colocation';
+import { ebSmoothedRates, per100Households } from '../../domain/ebsmooth';
 import { dbscan, projectLocal, summarizeClusters, type ClusterSummary } from '../../domain/dbscan';
 import { emergingPatterns, type EmergingPattern } from '../../domain/emerging';
 import { distanceBandWeights, giStar, weightsFromNeighbours, type Weights } from '../../domain/gistar';
@@ -9,7 +10,13 @@ import type { Queryable } from '../db/client';
 import { gridSet, loadPoints, periodCounts, type GridSet } from './data';
 import type { HotspotFilter } from './filters';
 
-export interface GridResult { code: string; name: string; count: number; rate: number; z: number; p: number; bin: number; pattern: EmergingPattern; hazardBin: number }
+export interface GridResult {
+	code: string; name: string; count: number;
+	/** per 100 households (count ÷ households × 100), the figure every page shows; null without households */
+	rate: number | null;
+	/** the empirical-Bayes smoothed rate per 100 households that Gi* is computed on */
+	smoothed: number;
+	z: number; p: number; bin: number; pattern: EmergingPattern; hazardBin: number }
 
 export interface Analysis {
 	filter: HotspotFilter;
@@ -29,9 +36,12 @@ export function gridWeights(set: GridSet, f: Pick<HotspotFilter, 'weighting' | '
 	return distanceBandWeights(projectLocal(lonLat), f.band);
 }
 
-/** Requests (or hazards) per 100 households per grid; grids without households count per 100 as if they had 100. */
+/**
+ * What Gi* measures per grid: requests (or hazards) per 100 households, empirical-Bayes smoothed
+ * (domain/ebsmooth.ts) so that a grid of a dozen households is not hot by one unlucky week.
+ */
 export function rates(counts: ArrayLike<number>, set: GridSet): Float64Array {
-	return Float64Array.from(set.grids, (g, i) => (100 * counts[i]) / Math.max(100, g.households));
+	return ebSmoothedRates(counts, set.grids.map((g) => g.households));
 }
 
 /** Points per grid, their rate per 100 households, and Gi* of that rate: "which grids are hot". */
@@ -86,7 +96,7 @@ export async function analyze(db: Queryable, f: HotspotFilter, now = new Date())
 		filter: f, generatedAt: now.toISOString(),
 		points: { lon: Array.from(points.lonLat.filter((_, i) => i % 2 === 0), r6), lat: Array.from(points.lonLat.filter((_, i) => i % 2 === 1), r6), cluster: Array.from(db1.labels) },
 		clusters: summaries.sort((a, b) => b.count - a.count).map((c) => ({ ...c, lon: r6(c.lon), lat: r6(c.lat), grid: set.grids[gridOf[c.id]]?.code ?? null, hazardNear: f.source === 'requests' && near.has(c.id) })),
-		grids: set.grids.map((g, i) => ({ code: g.code, name: g.name, count: counts[i], rate: rate[i], z: gi.z[i], p: gi.p[i], bin: gi.bin[i], pattern: patterns[i], hazardBin: hgi.bin[i] })),
+		grids: set.grids.map((g, i) => ({ code: g.code, name: g.name, count: counts[i], rate: per100Households(counts[i], g.households), smoothed: rate[i], z: gi.z[i], p: gi.p[i], bin: gi.bin[i], pattern: patterns[i], hazardBin: hgi.bin[i] })),
 		colocated: f.source === 'requests' ? colocatedAreas(gi.bin, hgi.bin).map((i) => set.grids[i].code) : [],
 		timings: t
 	};

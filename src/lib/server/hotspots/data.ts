@@ -1,5 +1,6 @@
 // What the hotspot analyses read: grids with their households and neighbours (cached per grid
 // version), the filtered points, and per-grid counts per period. Plain SQL on both back ends.
+import { lastDays } from '../../domain/calendar';
 import type { Queryable } from '../db/client';
 import { systemOf } from '../access/userdb';
 import type { HotspotFilter } from './filters';
@@ -65,7 +66,7 @@ const table = (f: HotspotFilter) => (f.source === 'requests' ? sql`requests` : s
 export interface Points { lonLat: Float64Array; grid: Int32Array; ids: number[] }
 
 export async function loadPoints(db: Queryable, f: HotspotFilter, set: GridSet, now: Date): Promise<Points> {
-	const w = where(f, new Date(now.getTime() - f.days * 86_400_000), now);
+	const w = where(f, lastDays(f.days, now).from, now); // 近 N 天: Beijing calendar days
 	const rows = await db.sql<{ id: number; x: number; y: number; g: string }>`
 		SELECT t.id, ST_X(t.geom) AS x, ST_Y(t.geom) AS y, t.grid_code AS g FROM ${table(f)} t WHERE ${w} ORDER BY t.id`;
 	const lonLat = new Float64Array(rows.length * 2);

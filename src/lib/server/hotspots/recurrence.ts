@@ -1,5 +1,6 @@
 // Recurrence (未诉先办): households and places that reported the same kind of problem again and
 // again in the last `days`, with where they are and when the next report is expected.
+import { lastDays } from '../../domain/calendar';
 import { OPEN_SQL } from '../db/fragments';
 import { findRecurrences } from '../../domain/recurrence';
 import type { Queryable } from '../db/client';
@@ -10,7 +11,7 @@ export interface RecurrenceRow {
 }
 
 export async function recurrences(db: Queryable, opts: { days: number; minCount: number; category: string | null; limit: number }, now = new Date()): Promise<RecurrenceRow[]> {
-	const from = new Date(now.getTime() - opts.days * 86_400_000);
+	const from = lastDays(opts.days, now).from;
 	const cat = opts.category;
 	// one group per household (or, without one, per address) and category with ≥ minCount reports
 	const rows = await db.sql<{ key: string; category: string; at: Date; grid: string; address: string; x: number; y: number; open: boolean }>`

@@ -1,13 +1,14 @@
 // Every KPI of domain.md counted in SQL for a scope (area, department, a leader's 包联 set) and a
 // period, optionally grouped by the child areas of the scope for the red/amber/green ranking.
-import { DEFAULT_VISIT_DAYS, kpiValue, overallRag, rankScore, type KpiValue, type Rag } from '../../domain/kpi';
+import { DEFAULT_VISIT_DAYS, kpiValue, overallRag, rankScore, type KpiTargets, type KpiValue, type Rag } from '../../domain/kpi';
 import type { RequestFilter } from '../../domain/requestfilter';
 import type { Queryable } from '../db/client';
+import { lastDays } from '../../domain/calendar';
 import { HAZARD_CLOSED_SQL, kpiCountColumns, OPEN_SQL, REQUEST_KPIS, scope } from '../db/fragments';
 import { and, join, sql, type Fragment } from '../db/sql';
 
 export type KpiScope = Pick<RequestFilter, 'area' | 'department' | 'pairing' | 'from' | 'to'>;
-export interface KpiOptions { now?: Date; visitDays?: number }
+export interface KpiOptions { now?: Date; visitDays?: number; /** 目标值; domain.md's defaults when absent */ targets?: KpiTargets }
 type Counts = Record<string, number>;
 
 /** GROUP BY key for child areas, or '' for one total. */
@@ -31,7 +32,8 @@ async function whistleCounts(db: Queryable, s: KpiScope, len: number | null): Pr
 async function householdCounts(db: Queryable, s: KpiScope, now: Date, days: number, len: number | null): Promise<Map<string, Counts>> {
 	const w = scope({ area: s.area, pairing: s.pairing, department: null }, 'h');
 	const asOf = s.to < now ? s.to : now;
-	const since = new Date(asOf.getTime() - days * 86_400_000);
+	// the N Beijing calendar days ending on the period's last day (today for a running period)
+	const since = lastDays(days, new Date(Math.min(s.to.getTime() - 1, now.getTime()))).from;
 	// at the present moment households.last_visit_at answers without touching door_knocks
 	const visited = now.getTime() - asOf.getTime() < 3600_000
 		? sql`h.last_visit_at > ${since}`
@@ -54,11 +56,13 @@ function byCode(rows: Counts[]): Map<string, Counts> {
 	return new Map(rows.map((r) => [String(r.code), r]));
 }
 
-function values(c: Counts, department: boolean): KpiValue[] {
+function values(c: Counts, department: boolean, targets: KpiTargets | undefined): KpiValue[] {
 	const n = (k: string) => Number(c[k] ?? 0);
-	const out: KpiValue[] = [...REQUEST_KPIS, 'whistle_rate' as const].map((k) => kpiValue(k, n(`${k}_num`), n(`${k}_den`)));
+	// the households of the scope (入户走访覆盖率's denominator) measure 超期数 per 1 000 households
+	const ctx = { targets, households: department ? null : n('visit_coverage_den') };
+	const out: KpiValue[] = [...REQUEST_KPIS, 'whistle_rate' as const].map((k) => kpiValue(k, n(`${k}_num`), n(`${k}_den`), ctx));
 	// households and hazards belong to places, not departments: nothing to say for a department
-	for (const k of ['visit_coverage', 'hazard_rate'] as const) out.push(department ? kpiValue(k, 0, 0) : kpiValue(k, n(`${k}_num`), n(`${k}_den`)));
+	for (const k of ['visit_coverage', 'hazard_rate'] as const) out.push(department ? kpiValue(k, 0, 0, ctx) : kpiValue(k, n(`${k}_num`), n(`${k}_den`), ctx));
 	return out;
 }
 
@@ -75,7 +79,7 @@ async function countAll(db: Queryable, s: KpiScope, o: KpiOptions, len: number |
 
 export async function computeKpis(db: Queryable, s: KpiScope, o: KpiOptions = {}): Promise<{ values: KpiValue[]; open: number; rag: Rag }> {
 	const c = (await countAll(db, s, o, null)).get('') ?? {};
-	const v = values(c, s.department !== null);
+	const v = values(c, s.department !== null, o.targets);
 	return { values: v, open: Number(c.open ?? 0), rag: overallRag(v) };
 }
 
@@ -94,7 +98,7 @@ export async function rankChildren(db: Queryable, s: KpiScope, o: KpiOptions = {
 	return names
 		.map(({ code, name }) => {
 			const c = counts.get(code) ?? {};
-			const v = values(c, s.department !== null);
+			const v = values(c, s.department !== null, o.targets);
 			const open = Number(c.open ?? 0);
 			return { code, name, values: v, open, rag: overallRag(v), score: rankScore(v, open) };
 		})

@@ -6,6 +6,7 @@
 // - hazards: a signed-in user or an API key, inside the grids that user may see (the register of
 //   gas faults and dilapidated buildings is a working list, not an announcement).
 // No collection ever carries names, phones or ID numbers.
+import { isoCstOrNull } from '../../domain/time';
 import { HAZARD_SEVERITY, HAZARD_STATUS, HAZARD_TYPE } from '../../domain/labels';
 import { OgcError, type ItemsQuery } from '../../domain/ogc';
 import type { SessionUser } from '../auth/user';
@@ -61,7 +62,7 @@ const during = (w: Fragment[], column: Fragment | null, q: ItemsQuery) => {
 	if (q.datetime[0]) w.push(sql`${column} >= ${q.datetime[0]}`);
 	if (q.datetime[1]) w.push(sql`${column} <= ${q.datetime[1]}`);
 };
-const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
+const iso = (v: unknown) => isoCstOrNull(v as string | null);
 
 interface Page { matched: number; features: Feature[] }
 

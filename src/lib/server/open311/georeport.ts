@@ -5,6 +5,7 @@
 // kind 'request' (never 信访, 纠纷, 微心愿), the title instead of the free-text description, no
 // reporter, and for a request tied to a household (its title names the home) only the service
 // name, no address, and a position rounded to ~100 m.
+import { isoCst, isoCstOrNull } from '../../domain/time';
 import { fromDatabaseError } from '../http/errors';
 import { asUser, systemOf } from '../access/userdb';
 import { Open311Error, openOrClosed, type Open311Post, type Open311Query } from '../../domain/open311';
@@ -65,8 +66,8 @@ export async function publicRequests(db: Queryable, w: Fragment[], order: Fragme
 		return {
 			id: r.id, service_request_id: r.code, status: openOrClosed(r.status), status_notes: STATUS_LABEL[r.status as RequestStatus] ?? r.status,
 			service_name: r.category_name, service_code: r.category_code, description: r.private_place ? r.category_name : r.title, agency_responsible: r.department,
-			service_notice: null, requested_datetime: new Date(r.reported_at).toISOString(), updated_datetime: new Date(r.updated_at).toISOString(),
-			expected_datetime: r.resolve_deadline ? new Date(r.resolve_deadline).toISOString() : null,
+			service_notice: null, requested_datetime: isoCst(r.reported_at), updated_datetime: isoCst(r.updated_at),
+			expected_datetime: isoCstOrNull(r.resolve_deadline),
 			address: r.private_place ? null : r.address, address_id: null, zipcode: null,
 			lat: Math.round(r.lat * digits) / digits, long: Math.round(r.lon * digits) / digits, media_url: null
 		};

@@ -1,7 +1,7 @@
 // What the details panel shows for a clicked point. Personal data is masked here, on the server,
 // so whole names, phones and ID numbers never reach the browser from the map.
 import type { Database } from '../db/client';
-import { HAZARD_AWAITING_REINSPECTION_SQL, HAZARD_UNRECTIFIED_SQL, OPEN_SQL } from '../db/fragments';
+import { hazardOverdueSql, NOW, overdueSql } from '../db/fragments';
 import { CHANNEL, HAZARD_SEVERITY, HAZARD_STATUS, HAZARD_TYPE, HOUSEHOLD_TAG, PRIORITY, REQUEST_STATUS } from '../../domain/labels';
 import type { PointLayer } from '../../domain/pointcodec';
 
@@ -35,8 +35,7 @@ export async function householdDetail(db: Database, id: number) {
 export async function hazardDetail(db: Database, id: number) {
 	const [z] = await db.sql`
 		SELECT z.*, g.name AS grid_name, c.name AS community,
-		       CASE WHEN z.status IN ${HAZARD_UNRECTIFIED_SQL} THEN z.rectify_deadline < now()
-		            WHEN z.status IN ${HAZARD_AWAITING_REINSPECTION_SQL} THEN coalesce(z.reinspect_deadline < now(), false) ELSE false END AS overdue
+		       ${hazardOverdueSql(NOW, 'z')} AS overdue
 		FROM hazards z JOIN grids g ON g.code = z.grid_code JOIN areas c ON c.code = g.community_code WHERE z.id = ${id}`;
 	if (!z) return null;
 	return {
@@ -60,7 +59,7 @@ export async function requestDetail(db: Database, id: number) {
 		SELECT r.id, r.code, r.title, r.status, r.priority, r.channel, r.address, r.reported_at, r.resolve_deadline,
 		       r.grid_code, g.name AS grid_name, c.name AS community, k.name AS category, p.name AS parent_category,
 		       d.name AS department,
-		       (r.status IN ${OPEN_SQL} AND r.resolve_deadline < now()) AS overdue
+		       ${overdueSql(NOW)} AS overdue
 		FROM requests r JOIN grids g ON g.code = r.grid_code JOIN areas c ON c.code = g.community_code
 		JOIN categories k ON k.code = r.category_code LEFT JOIN categories p ON p.code = k.parent_code
 		LEFT JOIN departments d ON d.id = r.department_id WHERE r.id = ${id}`;

@@ -6,7 +6,7 @@ import { makeCached, mapCache, type Cached } from './cache';
 import { scopeOf } from '../access/userdb';
 import { versions } from './versions';
 import { sql } from '../db/sql';
-import { HAZARD_NOT_CLOSED_SQL, OPEN_SQL } from '../db/fragments';
+import { HAZARD_NOT_CLOSED_SQL, NOW, OPEN_SQL, overdueSql } from '../db/fragments';
 import { userArea } from './userArea';
 import { inScope } from '../../domain/maparea';
 
@@ -56,7 +56,7 @@ export const GRID_COUNTS_SQL = sql`
 			       count(*) FILTER (WHERE last_visit_at >= now() - interval '90 days') AS visited
 			FROM households GROUP BY grid_code),
 		r AS (
-			SELECT grid_code, count(*) AS open, count(*) FILTER (WHERE resolve_deadline < now()) AS overdue
+			SELECT grid_code, count(*) AS open, count(*) FILTER (WHERE ${overdueSql(NOW, '')}) AS overdue
 			FROM requests WHERE status IN ${OPEN_SQL} GROUP BY grid_code),
 		z AS (SELECT grid_code, count(*) AS n FROM hazards WHERE status IN ${HAZARD_NOT_CLOSED_SQL} GROUP BY grid_code)
 		SELECT g.code, coalesce(h.n, 0)::int AS households, coalesce(h.visited, 0)::int AS "visited90",

@@ -9,7 +9,7 @@ import { makeCached, mapCache, type Cached } from './cache';
 import { scopeOf } from '../access/userdb';
 import { versions } from './versions';
 import { sql, type Fragment } from '../db/sql';
-import { HAZARD_NOT_CLOSED_SQL, HAZARD_UNRECTIFIED_SQL, OPEN_SQL } from '../db/fragments';
+import { HAZARD_NOT_CLOSED_SQL, hazardOverdueSql, NOW, OPEN_SQL, overdueSql } from '../db/fragments';
 
 export interface TileMeta {
 	ids: Int32Array;
@@ -36,12 +36,11 @@ export const tileSql = (layer: PointLayer, bbox: BBox): Fragment => {
 		// 未销号 hazards only: verified ones are closed and would bury the live ones
 		case 'hazards':
 			return sql`SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y, severity, status,
-		       CASE WHEN status IN ${HAZARD_UNRECTIFIED_SQL} THEN rectify_deadline < now()
-		            ELSE coalesce(reinspect_deadline < now(), false) END AS overdue
+		       ${hazardOverdueSql(NOW, '')} AS overdue
 		FROM hazards WHERE status IN ${HAZARD_NOT_CLOSED_SQL} AND ${inTile(bbox)}`;
 		case 'requests':
 			return sql`SELECT id, ST_X(geom) AS x, ST_Y(geom) AS y, status, priority,
-		       coalesce(resolve_deadline < now(), false) AS overdue
+		       ${overdueSql(NOW, '')} AS overdue
 		FROM requests WHERE status IN ${OPEN_SQL} AND ${inTile(bbox)}`;
 	}
 };

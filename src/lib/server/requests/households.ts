@@ -4,12 +4,13 @@ import { ApiError, badParam } from '../../domain/apierror';
 import type { Actor } from '../../domain/workflow';
 import type { Database, Queryable } from '../db/client';
 import { maskedHouseholds } from '../pii/masked';
+import { lastDays } from '../../domain/calendar';
 
 export interface HouseholdRow { id: number; gridCode: string; address: string; head: string | null; tags: string[]; lastVisitAt: Date | null; due: boolean; lon: number; lat: number }
 
 /** Households of `grids`, not-visited-in-`days` first (never visited first of all). */
 export async function householdsInGrids(db: Queryable, grids: string[], days: number, now = new Date(), limit = 2000) {
-	const since = new Date(now.getTime() - days * 86_400_000);
+	const since = lastDays(days, now).from; // 近 N 天: Beijing calendar days, today included
 	const rows = await db.sql<HouseholdRow>`
 		SELECT id, grid_code AS "gridCode", address, tags, last_visit_at AS "lastVisitAt",
 		       (last_visit_at IS NULL OR last_visit_at <= ${since}) AS due, ST_X(geom) AS lon, ST_Y(geom) AS lat

@@ -2,7 +2,7 @@
 // Overdue is computed here from the clock, never read from a stored flag.
 import type { RequestFilter } from '../../domain/requestfilter';
 import type { Queryable } from '../db/client';
-import { overdueSql, OPEN_SQL, requestKpiSql, scope, type RequestKpi } from '../db/fragments';
+import { overdueSql, OPEN_SQL, requestKpiSql, scope, stageDeadlineSql, type RequestKpi } from '../db/fragments';
 import { and, sql, type Fragment } from '../db/sql';
 
 export interface RequestRow {
@@ -34,8 +34,7 @@ export function requestWhere(f: RequestFilter, grids: string[] | null, now: Date
 const columns = (now: Date) => sql`r.id, r.code, r.kind, r.category_code AS category, c.name AS "categoryName", r.status, r.priority,
 	r.title, r.grid_code AS "gridCode", g.name AS "gridName", d.name AS department, r.reported_at AS "reportedAt",
 	r.accept_deadline AS "acceptDeadline", r.resolve_deadline AS "resolveDeadline", ${overdueSql(now)} AS overdue,
-	CASE WHEN r.status IN ${OPEN_SQL} THEN extract(epoch FROM (CASE WHEN r.status IN ('dispatched','reopened')
-	  THEN r.accept_deadline ELSE r.resolve_deadline END) - ${now}::timestamptz) / 3600 END AS "hoursLeft",
+	extract(epoch FROM ${stageDeadlineSql()} - ${now}::timestamptz) / 3600 AS "hoursLeft",
 	ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat, (pii_request_reporter(r.id)).name AS reporter, r.satisfaction, r.version, r.claimed_by AS "claimedBy"`;
 
 /**

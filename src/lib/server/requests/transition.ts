@@ -4,7 +4,7 @@
 // people acting at once exactly one wins. Retries: an idempotency key seen before returns the
 // first answer and writes nothing.
 import { ApiError, badParam } from '../../domain/apierror';
-import { deadlinesFrom, whistleDeadline, type DeadlineRule } from '../../domain/deadlines';
+import { deadlineStartedBy, startsDeadline, whistleDeadline, type DeadlineRule } from '../../domain/deadlines';
 import {
 	ACTION_LABEL, STATUS_LABEL, allowedActions, authorityProblem, checkTransition, type Actor, type Assignment, type RequestAction, type RequestStatus
 } from '../../domain/workflow';
@@ -157,11 +157,6 @@ async function movePayload(tx: Queryable, actor: Actor, r: Locked, action: Reque
 		department = input.departmentId ?? (action === 'dispatch' ? r.category_department : null);
 		if (!department) throw badParam('departmentId', '派单必须选择责任部门（departmentId）');
 		await requireDepartments(tx, [department], 'departmentId');
-		if (action === 'dispatch') {
-			const d = deadlinesFrom(now, await ruleFor(tx, r.category_code, r.priority), await holidays(tx));
-			payload.accept_deadline = d.accept.toISOString();
-			payload.resolve_deadline = d.resolve.toISOString();
-		}
 		if (input.mediatorId) payload.mediator_id = input.mediatorId;
 	} else if (action === 'escalate') {
 		const depts = [...new Set(input.departments ?? [])];
@@ -186,6 +181,11 @@ async function movePayload(tx: Queryable, actor: Actor, r: Locked, action: Reque
 		if (!who) throw badParam('claimedBy', '认领微心愿必须填写认领人或单位（claimedBy）');
 		if (who.length > 100) throw badParam('claimedBy', '认领人（claimedBy）不能超过 100 个字');
 		payload.claimed_by = who;
+	}
+	// 派单, 改派 and 返工 start a new accept deadline, 接单 a new resolve deadline: the rule in force now
+	if (startsDeadline(action)) {
+		const started = deadlineStartedBy(action, now, await ruleFor(tx, r.category_code, r.priority), await holidays(tx));
+		for (const [k, v] of Object.entries(started ?? {})) payload[k] = v.toISOString();
 	}
 	return { department, payload };
 }

@@ -1,10 +1,11 @@
 // The numbers behind 解剖麻雀 (research) site choice for a topic (a request category) and period: per grid the
 // topic's requests, overdue, repeats, evaluations, related hazards, Gi* and last leader visit.
 // The choice itself is pure domain code (domain/research.ts) and also runs in the browser.
+import { lastDays } from '../../domain/calendar';
 import { badParam } from '../../domain/apierror';
 import { selectSites, type ResearchOptions, type SiteCandidate, type TopicContext } from '../../domain/research';
 import type { Queryable } from '../db/client';
-import { HAZARD_UNRECTIFIED_SQL, OPEN_SQL } from '../db/fragments';
+import { HAZARD_UNRECTIFIED_SQL, overdueSql } from '../db/fragments';
 import { analyze } from '../hotspots/analysis';
 import { gridSet } from '../hotspots/data';
 import type { HotspotFilter } from '../hotspots/filters';
@@ -15,14 +16,14 @@ export async function siteData(db: Queryable, f: HotspotFilter, now = new Date()
 	if (f.source !== 'requests' || !f.category) throw badParam('category', '解剖麻雀选点需要选择一个诉求类别（category），例如 property（物业管理）');
 	const set = await gridSet(db);
 	const analysis = await analyze(db, f, now);
-	const from = new Date(now.getTime() - f.days * 86_400_000);
+	const from = lastDays(f.days, now).from;
 	const [topic] = await db.sql<{ name: string }>`SELECT name FROM categories WHERE code = ${f.category}`;
 	const subtypes = await db.sql<{ code: string; name: string }>`
 		SELECT code, name FROM categories WHERE code = ${f.category} OR parent_code = ${f.category} ORDER BY code`;
 	const leaf = subtypes.length > 1 ? subtypes.filter((s) => s.code !== f.category) : subtypes;
 	const rows = await db.sql<{ g: string; c: string; n: number; overdue: number; evaluated: number; unsatisfied: number }>`
 		SELECT grid_code AS g, category_code AS c, count(*) AS n,
-		       count(*) FILTER (WHERE status IN ${OPEN_SQL} AND resolve_deadline < ${now}) AS overdue,
+		       count(*) FILTER (WHERE ${overdueSql(now, '')}) AS overdue,
 		       count(*) FILTER (WHERE satisfaction IS NOT NULL) AS evaluated,
 		       count(*) FILTER (WHERE satisfaction = 'unsatisfied') AS unsatisfied
 		FROM requests WHERE reported_at >= ${from} AND reported_at < ${now} AND (category_code = ${f.category} OR category_code LIKE ${f.category} || '.%')

@@ -5,15 +5,15 @@
 import { hotGridCodes } from '../hotspots/analysis';
 import { parseHotspotFilter } from '../hotspots/filters';
 import { HAZARD_TYPE } from '../../domain/labels';
-import { KPI_BY_KEY, kpiValue, rankScore, type KpiValue } from '../../domain/kpi';
+import { KPI_BY_KEY, kpiValue, overallRag, rankScore, type KpiValue } from '../../domain/kpi';
 import type { Queryable } from '../db/client';
 import { computeKpis, rankChildren } from '../kpi/kpi';
-import { HAZARD_UNRECTIFIED_SQL, kpiCountColumns, OPEN_SQL, overdueSql, REQUEST_KPIS, scope } from '../db/fragments';
+import { HAZARD_UNRECTIFIED_SQL, kpiCountColumns, OPEN_SQL, overdueSql, REQUEST_KPIS, scope, stageDeadlineSql } from '../db/fragments';
 import { and, join } from '../db/sql';
 import { OPEN_STATUSES } from '../../domain/workflow';
 import { latestEventId } from '../live/hub';
+import { lastDays } from '../../domain/calendar';
 
-const DAY = 86_400_000;
 /** KPIs look back this many days; the trend compares with the period before */
 export const PERIOD_DAYS = 30;
 export const TREND_DAYS = 14;
@@ -52,10 +52,11 @@ export async function screenSummary(db: Queryable, areaCode: string | null, now 
 		? await db.sql<{ code: string; name: string; level: string }>`SELECT code, name, level FROM areas WHERE code = ${areaCode}`
 		: await db.sql<{ code: string; name: string; level: string }>`SELECT code, name, level FROM areas WHERE level = 'district' ORDER BY code LIMIT 1`;
 	if (!area) throw new Error(`screenSummary: no area ${areaCode ?? '(district)'}`);
-	const from = new Date(now.getTime() - PERIOD_DAYS * DAY);
-	const s = { area: area.code, department: null, pairing: null, from, to: now };
+	// 近30天 as /kpi counts it: 30 Beijing calendar days, today included; the one before for the arrows
+	const { from, to } = lastDays(PERIOD_DAYS, now);
+	const s = { area: area.code, department: null, pairing: null, from, to };
 	const cur = await computeKpis(db, s, { now });
-	const prev = await computeKpis(db, { ...s, from: new Date(from.getTime() - PERIOD_DAYS * DAY), to: from }, { now });
+	const prev = await computeKpis(db, { ...s, ...lastDays(PERIOD_DAYS, new Date(from.getTime() - 1)) }, { now });
 	const kpis = cur.values.map((v) => ({
 		key: v.key, label: KPI_BY_KEY[v.key].label, kind: KPI_BY_KEY[v.key].kind, value: v.value, num: v.num, den: v.den, rag: v.rag,
 		prev: v.key === 'overdue' ? null : val(prev.values, v.key)
@@ -65,28 +66,30 @@ export async function screenSummary(db: Queryable, areaCode: string | null, now 
 		area, generatedAt: now.toISOString(), lastEventId, kpis, open: cur.open,
 		...(await trend(db, area.code, now)),
 		streets,
-		departments: await departmentRanking(db, area.code, from, now),
+		departments: await departmentRanking(db, area.code, from, to, now),
 		alerts: await alerts(db, area.code, now)
 	};
 }
 
 async function trend(db: Queryable, area: string, now: Date) {
-	// days in China Standard Time: a command centre's "today" starts at local midnight
+	// days in China Standard Time: a command centre's "today" starts at local midnight. The trend
+	// holds the TREND_DAYS whole days before today; today, still running, is shown on its own (a
+	// partial last day drew a dive to near zero every morning)
 	const rows = await db.sql<{ day: string; reported: number; resolved: number }>`
-		WITH days AS (SELECT generate_series(0, ${TREND_DAYS - 1}) AS n),
+		WITH days AS (SELECT generate_series(0, ${TREND_DAYS}) AS n),
 		bounds AS (SELECT n, (date_trunc('day', ${now}::timestamptz AT TIME ZONE 'Asia/Shanghai') - make_interval(days => n)) AT TIME ZONE 'Asia/Shanghai' AS d0 FROM days)
 		SELECT to_char(b.d0 AT TIME ZONE 'Asia/Shanghai', 'MM-DD') AS day,
 			(SELECT count(*) FROM requests r WHERE r.grid_code LIKE ${area + '%'} AND r.reported_at >= b.d0 AND r.reported_at < b.d0 + interval '1 day') AS reported,
 			(SELECT count(*) FROM requests r WHERE r.grid_code LIKE ${area + '%'} AND r.resolved_at >= b.d0 AND r.resolved_at < b.d0 + interval '1 day') AS resolved
 		FROM bounds b ORDER BY b.d0`;
 	const last = rows[rows.length - 1] ?? { reported: 0, resolved: 0 };
-	return { trend: rows, today: { reported: Number(last.reported), resolved: Number(last.resolved) } };
+	return { trend: rows.slice(0, -1), today: { reported: Number(last.reported), resolved: Number(last.resolved) } };
 }
 
 /** Departments ranked by the request KPIs of db/fragments.ts, grouped by the responsible department. */
-async function departmentRanking(db: Queryable, area: string, from: Date, now: Date): Promise<RankRow[]> {
+async function departmentRanking(db: Queryable, area: string, from: Date, to: Date, now: Date): Promise<RankRow[]> {
 	const like = area + '%';
-	const rows = await db.sql`SELECT d.id, d.name, ${join(kpiCountColumns(from, now, now))}, count(*) FILTER (WHERE r.status IN ${OPEN_SQL}) AS open,
+	const rows = await db.sql`SELECT d.id, d.name, ${join(kpiCountColumns(from, to, now))}, count(*) FILTER (WHERE r.status IN ${OPEN_SQL}) AS open,
 		(SELECT count(*) FROM whistle_summons s JOIN requests r2 ON r2.id = s.request_id WHERE s.department_id = d.id AND r2.grid_code LIKE ${like}
 			AND s.summoned_at >= ${from} AND s.summoned_at < ${now}) AS whistle_rate_den,
 		(SELECT count(*) FROM whistle_summons s JOIN requests r2 ON r2.id = s.request_id WHERE s.department_id = d.id AND r2.grid_code LIKE ${like}
@@ -95,8 +98,7 @@ async function departmentRanking(db: Queryable, area: string, from: Date, now: D
 	return rows
 		.map((c) => {
 			const vs = [...REQUEST_KPIS, 'whistle_rate' as const].map((k) => kpiValue(k, Number(c[`${k}_num`] ?? 0), Number(c[`${k}_den`] ?? 0)));
-			const worst = vs.some((v) => v.rag === 'red') ? 'red' : vs.some((v) => v.rag === 'amber') ? 'amber' : 'green';
-			return rankRow(String(c.id), c.name, vs, Number(c.open), worst);
+			return rankRow(String(c.id), c.name, vs, Number(c.open), overallRag(vs));
 		})
 		.filter((r) => r.open > 0 || r.close !== null)
 		.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
@@ -106,7 +108,7 @@ async function alerts(db: Queryable, area: string, now: Date) {
 	const like = area + '%';
 	const overdue = await db.sql<{ code: string; cat: string; place: string; hours: number; n: number }>`
 		SELECT r.code, c.name AS cat, g.name AS place,
-			extract(epoch FROM (${now}::timestamptz - coalesce(CASE WHEN r.status IN ('dispatched','reopened') AND r.accept_deadline < ${now} THEN r.accept_deadline END, r.resolve_deadline))) / 3600 AS hours,
+			extract(epoch FROM (${now}::timestamptz - ${stageDeadlineSql()})) / 3600 AS hours,
 			count(*) OVER () AS n
 		FROM requests r JOIN categories c ON c.code = r.category_code JOIN grids g ON g.code = r.grid_code
 		WHERE r.grid_code LIKE ${like} AND ${overdueSql(now)}

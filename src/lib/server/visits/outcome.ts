@@ -3,8 +3,9 @@
 // people were. Findings are inserted here following the request loop's rule (status 'reported',
 // one 'report' event, grid from the point, channel 'visit'), inside the same transaction as the
 // visit's own update, so an outcome is recorded whole or not at all.
+import { percentNumber } from '../../domain/numbers';
 import { DONE_STATUSES, type RequestStatus } from '../../domain/workflow';
-import { OPEN_SQL } from '../db/fragments';
+import { NOW, overdueSql } from '../db/fragments';
 import { ApiError, badParam } from '../../domain/apierror';
 import type { SessionUser } from '../auth/user';
 import type { Database, Queryable } from '../db/client';
@@ -94,7 +95,7 @@ export async function recordOutcome(db: Database, user: SessionUser, visitId: nu
 export async function visitOutcome(db: Queryable, visitId: number) {
 	const requests = await db.sql<{ id: number; code: string; title: string; status: string; satisfaction: string | null; solved: boolean | null; overdue: boolean; reported_at: Date }>`
 		SELECT id, code, title, status, satisfaction, solved, reported_at,
-		  (status IN ${OPEN_SQL} AND resolve_deadline < now()) AS overdue
+		  ${overdueSql(NOW, '')} AS overdue
 		FROM requests WHERE visit_id = ${visitId} ORDER BY id`;
 	const decisions = await db.sql`
 		SELECT d.seq, d.decision, to_char(d.due_date, 'YYYY-MM-DD') AS due_date, u.display_name AS follow_up_user, dep.name AS follow_up_department
@@ -103,7 +104,7 @@ export async function visitOutcome(db: Queryable, visitId: number) {
 	const resolved = requests.filter((r) => DONE_STATUSES.includes(r.status as RequestStatus)).length;
 	const evaluated = requests.filter((r) => r.satisfaction !== null);
 	const satisfied = evaluated.filter((r) => r.satisfaction === 'satisfied' || r.satisfaction === 'basic').length;
-	const pct = (a: number, b: number) => (b ? Math.round((1000 * a) / b) / 10 : null);
+	const pct = (a: number, b: number) => (b ? Number(percentNumber(a / b)) : null);
 	return {
 		total: requests.length, resolved, open: requests.length - resolved, overdue: requests.filter((r) => r.overdue).length,
 		evaluated: evaluated.length, satisfied, resolvedRate: pct(resolved, requests.length), satisfactionRate: pct(satisfied, evaluated.length),

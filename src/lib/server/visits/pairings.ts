@@ -1,7 +1,7 @@
 // 包联: each leader's paired communities/villages, projects and enterprises, with their open items
 // and the date a leader last visited them.
 import type { Queryable } from '../db/client';
-import { HAZARD_UNRECTIFIED_SQL } from '../db/fragments';
+import { HAZARD_UNRECTIFIED_SQL, NOW, overdueSql } from '../db/fragments';
 import { OPEN_STATUSES } from '../../domain/workflow';
 
 export async function leaderPairings(db: Queryable, leaderId: number | null) {
@@ -11,7 +11,7 @@ export async function leaderPairings(db: Queryable, leaderId: number | null) {
 		  (SELECT count(*) FROM requests r JOIN grids g ON g.code = r.grid_code
 		     WHERE g.community_code = p.area_code AND r.status = ANY(${[...OPEN_STATUSES]})) AS open_requests,
 		  (SELECT count(*) FROM requests r JOIN grids g ON g.code = r.grid_code
-		     WHERE g.community_code = p.area_code AND r.status = ANY(${[...OPEN_STATUSES]}) AND r.resolve_deadline < now()) AS overdue,
+		     WHERE g.community_code = p.area_code AND ${overdueSql(NOW)}) AS overdue,
 		  (SELECT count(*) FROM hazards h JOIN grids g ON g.code = h.grid_code WHERE g.community_code = p.area_code AND h.status IN ${HAZARD_UNRECTIFIED_SQL}) AS open_hazards,
 		  (SELECT to_char(max(v.planned_date), 'YYYY-MM-DD') FROM visits v JOIN visit_stops s ON s.visit_id = v.id
 		     WHERE v.leader_id = p.leader_id AND v.status = 'done'

@@ -2,7 +2,7 @@
 // its grid, and the households to knock on (vulnerable, or longest without a visit). Names are
 // masked: the sheet is paper and leaves the building.
 import type { Queryable } from '../db/client';
-import { HAZARD_UNRECTIFIED_SQL } from '../db/fragments';
+import { HAZARD_UNRECTIFIED_SQL, hazardOverdueSql, NOW, overdueSql, stageDeadlineSql } from '../db/fragments';
 import { maskedHouseholds } from '../pii/masked';
 import { OPEN_STATUSES } from '../../domain/workflow';
 
@@ -16,13 +16,13 @@ export async function sheetStops(db: Queryable, visitId: number) {
 	const codes = stops.map((s) => s.grid_code).filter((c): c is string => !!c);
 	const requests = await db.sql<{ grid_code: string; code: string; title: string; status: string; overdue: boolean }>`
 		SELECT grid_code, code, title, status, overdue FROM (
-		  SELECT grid_code, code, title, status, coalesce(resolve_deadline < now(), false) AS overdue,
-		    row_number() OVER (PARTITION BY grid_code ORDER BY resolve_deadline NULLS LAST, id) AS k
+		  SELECT grid_code, code, title, status, ${overdueSql(NOW, '')} AS overdue,
+		    row_number() OVER (PARTITION BY grid_code ORDER BY ${stageDeadlineSql('')} NULLS LAST, id) AS k
 		  FROM requests WHERE grid_code = ANY(${codes}) AND status = ANY(${[...OPEN_STATUSES]})) x
 		WHERE k <= 5 ORDER BY grid_code, k`;
 	const hazards = await db.sql<{ grid_code: string; code: string; title: string; severity: number; overdue: boolean }>`
 		SELECT grid_code, code, title, severity, overdue FROM (
-		  SELECT grid_code, code, title, severity, rectify_deadline < now() AS overdue, row_number() OVER (PARTITION BY grid_code ORDER BY severity DESC, rectify_deadline) AS k
+		  SELECT grid_code, code, title, severity, ${hazardOverdueSql(NOW, '')} AS overdue, row_number() OVER (PARTITION BY grid_code ORDER BY severity DESC, rectify_deadline) AS k
 		  FROM hazards WHERE grid_code = ANY(${codes}) AND status IN ${HAZARD_UNRECTIFIED_SQL}) x
 		WHERE k <= 5 ORDER BY grid_code, k`;
 	const households = await db.sql<{ id?: number; grid_code: string; address: string; head_name: string | null; tags: string[]; last_visit: string | null }>`

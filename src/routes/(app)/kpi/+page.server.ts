@@ -8,6 +8,8 @@ import { dbFor } from '$lib/server/access/request';
 import { computeKpis, rankChildren, wishCounts } from '$lib/server/kpi/kpi';
 import { pageCall, pageUser } from '$lib/server/http/guards';
 import { areaRows, referenceLists } from '$lib/server/queries/reference';
+import { userArea } from '$lib/server/queries/userArea';
+import { commonArea } from '$lib/domain/maparea';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -15,6 +17,10 @@ export const load: PageServerLoad = async (event) => {
 	const db = await dbFor(event);
 	const q = event.url.searchParams;
 	const f = await pageCall(() => parseRequestFilter(q));
+	// opened without a choice, the page is about the user's own area (a street leader's street, a
+	// grid manager's grids) and a department's own work; "全部" in the form is an explicit choice
+	if (!q.has('area')) f.area = user.jurisdiction ?? commonArea((await userArea(db))?.grids);
+	if (!q.has('department') && user.role === 'department_staff') f.department = user.departmentId;
 	const days = await pageCall(() => (q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : DEFAULT_VISIT_DAYS));
 	const s = { area: f.area, department: f.department, pairing: f.pairing, from: f.from, to: f.to };
 	const [total, ranking, lists, wishes] = await Promise.all([
