@@ -2,7 +2,7 @@
 // its communities, then the district again; each round visits the next street, worst-ranked first,
 // so the places that need attention come up first and every street comes up in turn.
 
-import type { AreaNode } from '../../domain/areatree';
+import type { AreaNode } from '$lib/domain/areatree';
 
 /** The tour visits the areas of the sidebar tree. */
 export type TourArea = AreaNode;
