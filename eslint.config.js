@@ -4,7 +4,8 @@
 //   src/lib/domain/**  pure: no framework, server, map or database code (it runs in the browser,
 //                      on the server, in the seed CLI and in unit tests alike)
 //   client code        never imports src/lib/server (.svelte files, src/lib/map, src/lib/components,
-//                      universal +page.ts / +layout.ts load functions)
+//                      universal +page.ts / +layout.ts load functions, and the plain modules that sit
+//                      beside a page in src/routes; a server-only module there is named *.server.ts)
 //
 // The boundaries are checked on import specifiers, aliases ($lib/…) and relative paths alike.
 // tests/unit/boundaries.test.ts proves each one fails on a violating fixture.
@@ -31,11 +32,11 @@ export const CLIENT_FILES = [
 	'**/*.svelte.js',
 	'src/lib/map/**',
 	'src/lib/components/**',
-	'src/routes/**/+page.ts',
-	'src/routes/**/+page.js',
-	'src/routes/**/+layout.ts',
-	'src/routes/**/+layout.js'
+	'src/routes/**/*.ts',
+	'src/routes/**/*.js'
 ];
+/** Server files among CLIENT_FILES' routes: endpoints, server loads, and *.server.ts modules (SvelteKit's own rule). */
+export const ROUTE_SERVER_FILES = ['src/routes/**/+server.ts', 'src/routes/**/+server.js', 'src/routes/**/*.server.ts', 'src/routes/**/*.server.js'];
 export const DOMAIN_FILES = ['src/lib/domain/**'];
 
 export default ts.config(
@@ -86,6 +87,6 @@ export default ts.config(
 		}
 	},
 	// ── boundaries (domain last: a file in both groups gets the stricter domain rule) ──
-	{ files: CLIENT_FILES, rules: { 'no-restricted-imports': restrict('server') } },
+	{ files: CLIENT_FILES, ignores: ROUTE_SERVER_FILES, rules: { 'no-restricted-imports': restrict('server') } },
 	{ files: DOMAIN_FILES, rules: { 'no-restricted-imports': restrict('framework', 'server', 'map', 'database') } }
 );

@@ -52,7 +52,9 @@ describe('boundary: src/lib/server is never imported by client code', () => {
 		'src/lib/map/fixture.ts',
 		'src/lib/components/fixture.ts',
 		'src/routes/fixture/+page.ts',
-		'src/routes/fixture/+layout.ts'
+		'src/routes/fixture/+layout.ts',
+		'src/routes/fixture/feed.ts',
+		'src/routes/fixture/Panel.svelte'
 	])('refuses it in %s', async (file) => {
 		const code = file.endsWith('.svelte') ? `<script lang="ts">\n${server}</script>\n<p>{used}</p>\n` : server;
 		const errors = await boundaryErrors(file, code);
@@ -64,8 +66,8 @@ describe('boundary: src/lib/server is never imported by client code', () => {
 		expect(await boundaryErrors('src/lib/map/fixture.ts', "import { sql } from '../server/db/client';\nexport const used = sql;\n")).toHaveLength(1);
 	});
 
-	it('allows it where the server runs: +page.server.ts, +server.ts, hooks.server.ts, src/lib/server', async () => {
-		for (const file of ['src/routes/fixture/+page.server.ts', 'src/routes/fixture/+server.ts', 'src/hooks.server.ts', 'src/lib/server/fixture.ts']) {
+	it('allows it where the server runs: +page.server.ts, +layout.server.ts, +server.ts, *.server.ts beside a page, hooks.server.ts, src/lib/server', async () => {
+		for (const file of ['src/routes/fixture/+page.server.ts', 'src/routes/fixture/+layout.server.ts', 'src/routes/fixture/+server.ts', 'src/routes/fixture/rows.server.ts', 'src/hooks.server.ts', 'src/lib/server/fixture.ts']) {
 			expect(await boundaryErrors(file, server), file).toEqual([]);
 		}
 	});
