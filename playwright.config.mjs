@@ -5,7 +5,7 @@
 //   E2E_BASE_URL=http://grid.intranet:3123 npx playwright test    against an app already running
 // The cases share one app and its data, so they run one at a time, in file order.
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_FLAGS } from './tests/e2e/harness.mjs';
+import { CHROMIUM_FLAGS } from './tests/support/browser.mjs';
 
 export default defineConfig({
 	testDir: 'tests/browser',

@@ -7,8 +7,8 @@
 //   3. vitest: tests/unit/** and tests/integration/** in one run. Integration cases written with
 //      describeBackends run on PGlite always and on PostgreSQL when TEST_DATABASE_URL is set.
 //   4. browser, when Chromium exists (/usr/bin/chromium or CHROMIUM_PATH): `npx playwright test`
-//      (tests/browser/*.spec.mjs, playwright.config.mjs; no browser is downloaded), then
-//      node tests/e2e/run.mjs for the e2e scripts not yet converted to it.
+//      (tests/browser/*.spec.mjs, playwright.config.mjs; no browser is downloaded); every case is
+//      counted from Playwright's JSON report.
 //   5. database faults: node tests/faults/run.mjs (PostgreSQL restarts under load, database down at
 //      boot) on a private throwaway cluster, when the PostgreSQL 15 binaries exist.
 //
@@ -17,7 +17,7 @@
 // Exit status: 1 when anything that ran failed, else 0. A suite that did not run is reported as
 // NOT RUN with its reason, never as passed.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +30,7 @@ const args = process.argv.slice(2);
 const filtered = args.length > 0;
 const pgUrl = process.env.TEST_DATABASE_URL || '';
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const NOT_RUN_EXIT = 77; // tests/e2e/run.mjs: nothing to run
+const NOT_RUN_EXIT = 77; // tests/faults/run.mjs: nothing to run
 const LINTED = ['src', 'tests', 'scripts', 'db', 'eslint.config.js', 'svelte.config.js', 'vite.config.ts'];
 
 /** @type {{ name: string, state: 'PASSED' | 'FAILED' | 'NOT RUN', detail: string }[]} */
@@ -125,8 +125,7 @@ summariseVitest(vitest, jsonFile);
 rmSync(tmp, { recursive: true, force: true });
 
 // ── 4. browser ──────────────────────────────────────────────────────────────────────────────
-// tests/browser/*.spec.mjs on @playwright/test (playwright.config.mjs), then the e2e scripts not
-// yet converted (tests/e2e/*.e2e.mjs through tests/e2e/run.mjs). Each starts its own app.
+// tests/browser/*.spec.mjs on @playwright/test (playwright.config.mjs), against one app it starts.
 banner('browser (tests/browser, Playwright)');
 if (filtered) {
 	report('browser', 'NOT RUN', 'vitest arguments were given (a filtered run); run `npm test` alone for everything');
@@ -175,25 +174,6 @@ if (filtered) {
 		if (pw.code === 0 && stats.expected > 0 && stats.unexpected === 0 && stats.flaky === 0 && skippedWithoutReason === 0) report('browser', 'PASSED', `${tally} (${seconds(pw.ms)})`);
 		else report('browser', 'FAILED', `${tally}, exit ${pw.code} (${seconds(pw.ms)})`);
 		for (const [file, reason] of notRun) report(`browser: ${file}`, 'NOT RUN', reason);
-	}
-
-	if (existsSync('tests/e2e') && readdirSync('tests/e2e').some((f) => f.endsWith('.e2e.mjs'))) {
-		banner('browser (tests/e2e scripts not yet converted)');
-		const e2e = await run('node', ['tests/e2e/run.mjs'], { env, capture: true });
-		logs.push(['browser scripts output', e2e.stdout]);
-		if (existsSync(serverLog)) logs.push(['app server log of the browser scripts', readFileSync(serverLog, 'utf8')]);
-		const counts = /(\d+) passed, (\d+) failed\s*$/m.exec(e2e.stdout);
-		const tally = counts ? `${counts[1]} passed, ${counts[2]} failed` : 'no tally printed';
-		if (e2e.code === NOT_RUN_EXIT) {
-			const reason = /^NOT RUN: (?:browser suite — )?(.*)$/m.exec(e2e.stdout)?.[1] ?? 'the runner found nothing to run';
-			report('browser scripts', 'NOT RUN', reason);
-		} else if (e2e.code === 0 && counts && Number(counts[1]) > 0 && counts[2] === '0') {
-			report('browser scripts', 'PASSED', `${tally} (${seconds(e2e.ms)})`);
-		} else {
-			report('browser scripts', 'FAILED', `${tally}, exit ${e2e.code} (${seconds(e2e.ms)})`);
-		}
-		// e2e files that could not run here (exit 77), e.g. the OGC API check without GDAL's ogrinfo
-		for (const m of e2e.stdout.matchAll(/^NOT RUN: e2e (\S+) — (.*)$/gm)) report(`browser: ${m[1]}`, 'NOT RUN', m[2]);
 	}
 }
 

@@ -1,4 +1,4 @@
-// The map page in headless Chromium (software WebGL, the flags of tests/e2e/run.mjs) against a
+// The map page in headless Chromium (software WebGL, the flags of tests/support/browser.mjs) against a
 // started app on a seeded database: time from navigation to the base map and grids drawn
 // (window.__gridmapReady) and to every point tile of the district view loaded and drawn (a first
 // visit: the server's tile cache is cold), then requestAnimationFrame deltas while the map pans by

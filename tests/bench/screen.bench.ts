@@ -2,7 +2,7 @@
 // as the database takes them through the real notification path — SQL insert / request_transition()
 // → 0006_live.sql trigger → NOTIFY → LiveHub → several SSE streams read to the end — with heap and
 // RSS before and after (after a forced GC) and a check that every stream got every event once.
-// The page's side (DOM nodes, JS heap under 2000 events) is measured by tests/e2e/screen.e2e.mjs.
+// The page's side (DOM nodes, JS heap under 2000 events) is measured by tests/browser/screen.spec.mjs.
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { seedDemoDistrict } from '../../db/seed/ensure';

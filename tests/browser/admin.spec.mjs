@@ -2,7 +2,7 @@
 // out-of-range value, saves a rule and a holiday list, and sees them kept.
 // (was tests/e2e/admin.e2e.mjs)
 import path from 'node:path';
-import { artifacts } from '../e2e/harness.mjs';
+import { artifacts } from '../support/browser.mjs';
 import { BASE, expect, test } from './fixtures.mjs';
 
 const OUT = artifacts('admin');

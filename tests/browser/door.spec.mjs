@@ -5,7 +5,7 @@
 // Secure (the browser would drop it) and no HSTS may be sent; a cross-origin post is refused, and
 // forwarded headers from a client (no TRUST_PROXY) change neither the scheme nor the host.
 // (was tests/e2e/door.e2e.mjs)
-import { artifacts } from '../e2e/harness.mjs';
+import { artifacts } from '../support/browser.mjs';
 import { BASE, expect, openPage, PASSWORD, test, USERS } from './fixtures.mjs';
 
 const OUT = artifacts('door');

@@ -2,7 +2,7 @@
 // BOM, every household, names masked) and the open requests as GeoJSON; the /requests list's
 // 导出 GeoJSON holds exactly the rows the filtered list counts. (was tests/e2e/export.e2e.mjs)
 import { readFileSync } from 'node:fs';
-import { artifacts } from '../e2e/harness.mjs';
+import { artifacts } from '../support/browser.mjs';
 import { BASE, expect, signedIn, test, USERS } from './fixtures.mjs';
 
 const OUT = artifacts('export');

@@ -5,7 +5,7 @@
 // `signedIn(browser, username, options)` gives any other demo user (e.g. a grid worker) or other
 // context options (viewport, downloads).
 import { test as base, expect } from '@playwright/test';
-import { BASE, enableTestHooks } from '../e2e/harness.mjs';
+import { BASE, enableTestHooks, withTestHooks } from '../support/browser.mjs';
 
 export { expect, BASE };
 export const PASSWORD = 'Demo-2026-grid';
@@ -64,15 +64,7 @@ const rolePage = (username) => async ({ browser }, use) => {
 export const test = base.extend({
 	// the page-side test hooks (src/lib/map/testhooks.ts) on in every context: the fixtures' own,
 	// Playwright's default `context`, and any a case makes with browser.newContext
-	browser: [async ({ browser }, use) => {
-		const newContext = browser.newContext.bind(browser);
-		browser.newContext = async (options) => {
-			const context = await newContext(options);
-			await enableTestHooks(context);
-			return context;
-		};
-		await use(browser);
-	}, { scope: 'worker' }],
+	browser: [async ({ browser }, use) => use(withTestHooks(browser)), { scope: 'worker' }],
 	context: async ({ context }, use) => {
 		await enableTestHooks(context);
 		await use(context);

@@ -1,6 +1,6 @@
-// Starts the app once for the whole browser suite, as tests/e2e/run.mjs does: `node scripts/start.mjs`
+// Starts the app once for the whole browser suite, as a user starts it: `node scripts/start.mjs`
 // with PORT, HOST and DATA_DIR only, built first when stale. The cases reach it at
-// http://grid.intranet:PORT (BASE_URL, read by tests/e2e/harness.mjs in each worker) and start
+// http://grid.intranet:PORT (BASE_URL, read by tests/support/browser.mjs in each worker) and start
 // once the demo district is seeded. E2E_BASE_URL: use an app that is already running instead.
 import { startApp } from '../support/app.mjs';
 

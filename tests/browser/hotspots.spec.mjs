@@ -3,7 +3,7 @@
 // and hands it to the visit planner, all within a minute. Also: bad input answers {error:{field}}
 // with 400, never 500. Steps of one walk on one leader page (serial). (was tests/e2e/hotspots.e2e.mjs)
 import path from 'node:path';
-import { artifacts } from '../e2e/harness.mjs';
+import { artifacts } from '../support/browser.mjs';
 import { BASE, expect, signedIn, test, USERS } from './fixtures.mjs';
 
 const OUT = artifacts('hotspots');

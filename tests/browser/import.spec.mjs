@@ -5,7 +5,7 @@
 // this one see the district they expect. Steps of one walk on one admin page (serial).
 // (was tests/e2e/import.e2e.mjs)
 import path from 'node:path';
-import { artifacts } from '../e2e/harness.mjs';
+import { artifacts } from '../support/browser.mjs';
 import { BASE, expect, signedIn, test, USERS } from './fixtures.mjs';
 
 const OUT = artifacts('import');

@@ -4,7 +4,7 @@
 // (a form-encoded POST from another origin). Without ogrinfo the cases are skipped with the
 // reason, which `npm test` reports as NOT RUN. (was tests/e2e/ogc.e2e.mjs)
 import { spawnSync } from 'node:child_process';
-import { API_BASE } from '../e2e/harness.mjs';
+import { API_BASE } from '../support/browser.mjs';
 import { BASE, expect, test } from './fixtures.mjs';
 
 const ogrinfo = spawnSync('ogrinfo', ['--version'], { encoding: 'utf8' });
@@ -13,7 +13,7 @@ const NOT_RUN = 'ogrinfo not found — apt-get install --no-install-recommends g
 test.describe.configure({ mode: 'serial' });
 test.skip(NO_OGRINFO, NOT_RUN);
 
-// ogrinfo resolves host names itself (not through harness.mjs's rules): it takes the IP address
+// ogrinfo resolves host names itself (not through tests/support/browser.mjs's rules): it takes the IP address
 const OGC = `OAPIF:${API_BASE}/ogc`;
 
 /** ogrinfo's stdout; `key` sends it as a bearer token the way QGIS/GDAL users configure it. */

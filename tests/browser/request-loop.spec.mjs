@@ -4,7 +4,7 @@
 // its workspace, 住建 resolves, the 网格员 evaluates and closes it. Then the timeline is checked.
 // The steps are cases of one walk (serial: a failed step skips the rest), on one page that changes
 // user through 演示登录. (was tests/e2e/request-loop.e2e.mjs)
-import { artifacts } from '../e2e/harness.mjs';
+import { artifacts } from '../support/browser.mjs';
 import { BASE, expect, openPage, test } from './fixtures.mjs';
 
 const OUT = artifacts('request-loop');

@@ -9,7 +9,7 @@
 // One screen page through the steps (serial); the checks are the script's, line for line, as soft
 // assertions. (was tests/e2e/screen.e2e.mjs)
 import net from 'node:net';
-import { artifacts } from '../e2e/harness.mjs';
+import { artifacts } from '../support/browser.mjs';
 import { BASE, check, openPage, test } from './fixtures.mjs';
 
 const OUT = artifacts('screen');

@@ -5,7 +5,7 @@
 // filed on purpose. Then, in Chromium, the stored script-bearing request renders as text.
 // Cases in order (serial): the count of written requests and of 5xx answers spans them all.
 // (was tests/e2e/security.e2e.mjs)
-import { artifacts } from '../e2e/harness.mjs';
+import { artifacts } from '../support/browser.mjs';
 import { BASE, expect, openPage, test } from './fixtures.mjs';
 
 const OUT = artifacts('security');

@@ -4,7 +4,7 @@
 // leader page (serial). (was tests/e2e/visits.e2e.mjs)
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { artifacts } from '../e2e/harness.mjs';
+import { artifacts } from '../support/browser.mjs';
 import { BASE, expect, signedIn, test, USERS } from './fixtures.mjs';
 
 const OUT = artifacts('visits');

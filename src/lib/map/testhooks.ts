@@ -5,7 +5,7 @@
 //     window.__GRID_TEST_HOOKS__ === true
 // set before any of the app's scripts run. The browser tests set it per browser context with
 //     context.addInitScript(() => { window.__GRID_TEST_HOOKS__ = true; })
-// (tests/e2e/harness.mjs does this for every context it makes). It is a property of the browser,
+// (tests/support/browser.mjs: enableTestHooks, withTestHooks). It is a property of the browser,
 // not of the server: the app under test is started exactly as users start it, and a user's page
 // never carries these objects.
 

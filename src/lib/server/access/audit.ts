@@ -17,9 +17,35 @@ export function parseAuditFilter(q: URLSearchParams): AuditFilter {
 	return { action, user, limit: q.get('limit') ? intParam(q.get('limit'), 'limit', '条数', 1, 1000) : 200 };
 }
 
+export interface AuditRow {
+	id: number; at: Date; username: string | null; displayName: string | null; action: string;
+	/** what the row is about as written: household:2, user:5, 430199, requests.csv … */
+	subject: string | null;
+	/** the subject as a person reads it: a household's address, a user's name, an area's name; null when it has none */
+	subjectName: string | null;
+	rows: number | null; reason: string | null; ip: string | null;
+}
+
+/**
+ * The newest rows first, each subject named: household:N → 住户 and its address (its personal
+ * fields stay out: the log must not show what an unmasking revealed), user:N → the user's display
+ * name and account, an area or grid code (bare or area:/grid:) → its name. The lookups are scalar
+ * subqueries on primary keys, guarded by the subject's pattern, so a subject of another form costs
+ * nothing and never fails a cast.
+ */
 export function auditRows(db: Queryable, f: AuditFilter) {
-	return db.sql<{ id: number; at: Date; username: string | null; displayName: string | null; action: string; subject: string | null; rows: number | null; reason: string | null; ip: string | null }>`
-		SELECT a.id, a.at, u.username, u.display_name AS "displayName", a.action, a.subject, a.rows, a.reason, a.ip
+	return db.sql<AuditRow>`
+		SELECT a.id, a.at, u.username, u.display_name AS "displayName", a.action, a.subject, a.rows, a.reason, a.ip,
+		       CASE
+		         WHEN a.subject ~ '^household:[0-9]{1,9}$' THEN
+		           (SELECT '住户 ' || h.address FROM households h WHERE h.id = substr(a.subject, 11)::int)
+		         WHEN a.subject ~ '^user:[0-9]{1,9}$' THEN
+		           (SELECT s.display_name || '（' || s.username || '）' FROM users s WHERE s.id = substr(a.subject, 6)::int)
+		         WHEN a.subject ~ '^(area:)?[0-9]{6}([0-9]{3}){0,2}$' THEN
+		           (SELECT r.name FROM areas r WHERE r.code = regexp_replace(a.subject, '^area:', ''))
+		         WHEN a.subject ~ '^(grid:)?[0-9]{15}$' THEN
+		           (SELECT g.name FROM grids g WHERE g.code = regexp_replace(a.subject, '^grid:', ''))
+		       END AS "subjectName"
 		  FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
 		 WHERE (${f.action}::text IS NULL OR a.action = ${f.action}) AND (${f.user}::text IS NULL OR u.username = ${f.user})
 		 ORDER BY a.id DESC LIMIT ${f.limit}`;
