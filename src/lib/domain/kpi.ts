@@ -25,9 +25,9 @@ export const KPIS: readonly KpiDef[] = [
 	{ key: 'accept_rate', label: '受理率', definition: '时限内接单 ÷ 派单', kind: 'rate', subject: 'requests' },
 	{ key: 'close_rate', label: '办结率', definition: '已办结 ÷ 期内应办结', kind: 'rate', subject: 'requests' },
 	{ key: 'ontime_rate', label: '按期办结率', definition: '按期办结 ÷ 办结', kind: 'rate', subject: 'requests' },
-	{ key: 'solved_rate', label: '解决率', definition: '评价“已解决” ÷ 已评价', kind: 'rate', subject: 'requests' },
-	{ key: 'satisfaction_rate', label: '满意率', definition: '满意+基本满意 ÷ 已评价', kind: 'rate', subject: 'requests' },
-	{ key: 'overdue', label: '超期数', definition: '此刻已过时限仍未办结', kind: 'count', subject: 'requests' },
+	{ key: 'solved_rate', label: '解决率', definition: '评价“已解决” ÷ 期内评价次数（含返工前的评价）', kind: 'rate', subject: 'requests' },
+	{ key: 'satisfaction_rate', label: '满意率', definition: '满意+基本满意 ÷ 期内评价次数（含返工前的评价）', kind: 'rate', subject: 'requests' },
+	{ key: 'overdue', label: '超期数', definition: '期末（至今的时段为此刻）已过当前环节时限仍未办结', kind: 'count', subject: 'requests' },
 	{ key: 'whistle_rate', label: '吹哨响应率', definition: '时限内报到部门 ÷ 被吹哨部门', kind: 'rate', subject: 'requests' },
 	{ key: 'visit_coverage', label: '入户走访覆盖率', definition: '近 N 天走访过的户 ÷ 总户数', kind: 'rate', subject: 'households' },
 	{ key: 'hazard_rate', label: '隐患整改率', definition: '已整改并复查 ÷ 期内应整改', kind: 'rate', subject: 'hazards' }
