@@ -51,10 +51,11 @@ describe('dbscan', () => {
 		}
 	});
 
-	it('projects lon/lat to metres: 0.001° of latitude ≈ 111.2 m', () => {
+	it('projects lon/lat to metres on WGS84: 0.001° of latitude at 28.23°N is 110.82 m, of longitude 98.15 m', () => {
+		// the geodesic lengths (GeographicLib): 110.823 m north, 98.152 m east; the sphere said 111.195
 		const xy = projectLocal([112.95, 28.23, 112.95, 28.231, 112.951, 28.23]);
-		expect(xy[3] - xy[1]).toBeCloseTo(111.195, 2);
-		expect(xy[4] - xy[0]).toBeCloseTo(111.195 * Math.cos((28.2303333 * Math.PI) / 180), 2);
+		expect(xy[3] - xy[1]).toBeCloseTo(110.823, 2);
+		expect(Math.hypot(xy[4] - xy[0], xy[5] - xy[1])).toBeCloseTo(98.152, 2);
 	});
 
 	it('refuses bad options with exact messages', () => {

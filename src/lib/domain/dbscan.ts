@@ -1,8 +1,9 @@
 // DBSCAN density clusters on points in metres ("where exactly" problems concentrate).
 //
-// Points are projected from lon/lat to a local equirectangular plane (metres; error < 0.1 % over
-// a district of 50 km), indexed in a uniform grid of cells of side eps/√2 and clustered over flat
-// typed arrays (grid DBSCAN, below): never O(N²), even where thousands of points share a building.
+// Points are projected from lon/lat to a local transverse Mercator plane on WGS84 (metres; within
+// 0.001 % of the geodesic over a district, tests/unit/projection.test.ts), indexed in a uniform
+// grid of cells of side eps/√2 and clustered over flat typed arrays (grid DBSCAN, below): never
+// O(N²), even where thousands of points share a building.
 //
 // Labels match PostGIS ST_ClusterDBSCAN(geom, eps, minpoints) OVER (ORDER BY index) as a partition:
 // - a point is core when at least `minPoints` points (itself included) lie within `eps` (≤, like
@@ -32,20 +33,42 @@ export interface DbscanResult {
 	clusters: number;
 }
 
-const EARTH_RADIUS_M = 6_371_008.8;
+// WGS84 (CGCS2000 differs from it by less than a millimetre here): semi-major axis, eccentricity²
+const WGS84_A = 6_378_137;
+const E2 = 0.006_694_379_990_14;
+const EP2 = E2 / (1 - E2);
+const RAD = Math.PI / 180;
 
-/** Projects lon/lat (degrees, interleaved [lon0, lat0, lon1, …]) to metres around their mean latitude. */
+/** Meridian arc length from the equator to latitude φ (radians), metres (Snyder 1987, eq. 3-21). */
+function meridianArc(phi: number): number {
+	const e4 = E2 * E2, e6 = e4 * E2;
+	return WGS84_A * ((1 - E2 / 4 - (3 * e4) / 64 - (5 * e6) / 256) * phi - ((3 * E2) / 8 + (3 * e4) / 32 + (45 * e6) / 1024) * Math.sin(2 * phi)
+		+ ((15 * e4) / 256 + (45 * e6) / 1024) * Math.sin(4 * phi) - ((35 * e6) / 3072) * Math.sin(6 * phi));
+}
+
+/**
+ * Projects lon/lat (degrees, interleaved [lon0, lat0, lon1, …]) to metres on a transverse Mercator
+ * (Gauss–Krüger, as China's survey grids) whose central meridian and origin are the points' mean,
+ * on the WGS84 ellipsoid (Snyder 1987, eqs. 8-9, 8-10, scale 1 on the central meridian). Against the
+ * WGS84 geodesic it is within 0.1 % over a district (tests/unit/projection.test.ts); the sphere
+ * it replaced was 0.34 % off at 28°N.
+ */
 export function projectLocal(lonLat: ArrayLike<number>): Float64Array {
 	const n = lonLat.length >> 1;
 	let latSum = 0, lonSum = 0;
 	for (let i = 0; i < n; i++) { lonSum += lonLat[2 * i]; latSum += lonLat[2 * i + 1]; }
 	const lon0 = n ? lonSum / n : 0, lat0 = n ? latSum / n : 0;
-	const k = (Math.PI / 180) * EARTH_RADIUS_M;
-	const kx = k * Math.cos((lat0 * Math.PI) / 180);
+	const m0 = meridianArc(lat0 * RAD);
 	const xy = new Float64Array(2 * n);
 	for (let i = 0; i < n; i++) {
-		xy[2 * i] = (lonLat[2 * i] - lon0) * kx;
-		xy[2 * i + 1] = (lonLat[2 * i + 1] - lat0) * k;
+		const phi = lonLat[2 * i + 1] * RAD;
+		const sin = Math.sin(phi), cos = Math.cos(phi), tan = Math.tan(phi);
+		const N = WGS84_A / Math.sqrt(1 - E2 * sin * sin);
+		const T = tan * tan, C = EP2 * cos * cos, A = (lonLat[2 * i] - lon0) * RAD * cos;
+		const A2 = A * A;
+		xy[2 * i] = N * (A + ((1 - T + C) * A * A2) / 6 + ((5 - 18 * T + T * T + 72 * C - 58 * EP2) * A * A2 * A2) / 120);
+		xy[2 * i + 1] = meridianArc(phi) - m0 + N * tan * (A2 / 2 + ((5 - T + 9 * C + 4 * C * C) * A2 * A2) / 24
+			+ ((61 - 58 * T + T * T + 600 * C - 330 * EP2) * A2 * A2 * A2) / 720);
 	}
 	return xy;
 }
