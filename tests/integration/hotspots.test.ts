@@ -105,7 +105,7 @@ describeBackends('hotspots', (getDb) => {
 		// a small district (12 000 households): a year of data and ≥ 3 requests make a candidate
 		const r = await chooseSites(db, filter({ category: 'property', days: '365' }), { k: 5, minCount: 3 }, NOW);
 		expect(r.choice.picks.length).toBe(5);
-		expect(r.choice.picks[0].reason).toMatch(/^近365天物业管理诉求\d+件（每百户[\d.]+件），全区第\d+；超期\d+件/);
+		expect(r.choice.picks[0].reason).toMatch(/^近365天物业管理诉求\d+件（每百户[\d.]+件），全区(并列)?第\d+；超期\d+件/);
 		expect(r.choice.contrast?.reason).toMatch(/^对照点：/);
 		const [leader] = await db.sql<{ id: number }>`SELECT id FROM users WHERE role = 'leader' ORDER BY id LIMIT 1`;
 		const sites = [...r.choice.picks, r.choice.contrast!].map((p) => ({ gridCode: p.code, role: p.role, reason: p.reason }));
