@@ -1,5 +1,6 @@
 // Number formats for ten metres away: rates with one decimal, never rounded up to 100 (domain/numbers.ts).
 import { percentNumber } from '$lib/domain/numbers';
+import { formatCst } from '$lib/domain/time';
 
 export const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : percentNumber(v));
 
@@ -10,11 +11,7 @@ export function delta(value: number | null, prev: number | null): { text: string
 	return { text: `${Math.abs(d).toFixed(1)}`, dir: d > 0 ? 'up' : 'down' };
 }
 
-/** 'HH:MM' in China Standard Time, whatever the display's time zone */
-export function hhmm(ms: number, seconds = false): string {
-	const d = new Date(ms + 8 * 3600_000);
-	const two = (n: number) => String(n).padStart(2, '0');
-	return `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}${seconds ? ':' + two(d.getUTCSeconds()) : ''}`;
-}
+/** 'HH:MM' (or 'HH:MM:SS') in Beijing time, whatever the display's time zone: the one formatter's clock part */
+export const hhmm = (ms: number, seconds = false): string => formatCst(ms, seconds).slice(11);
 
 export const RAG_COLOUR: Record<string, string> = { green: '#3ddc84', amber: '#ffb020', red: '#ff4d5e', none: '#7d8aa3' };
