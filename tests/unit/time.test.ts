@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatCst, isoCst, isoCstOrNull } from '../../src/lib/domain/time';
+import { formatCst, isoCst, isoCstOrNull, localDate } from '../../src/lib/domain/time';
+import { requestCode } from '../../src/lib/domain/workflow';
 
 describe('Beijing time, shown and exchanged', () => {
 	// 2026-11-29 23:30:05 UTC is 2026-11-30 07:30:05 in Beijing: a different day
@@ -14,5 +15,11 @@ describe('Beijing time, shown and exchanged', () => {
 		expect(isoCst(new Date('2026-11-29T23:30:05.250Z'))).toBe('2026-11-30T07:30:05.250+08:00');
 		expect(new Date(isoCst(at)).getTime()).toBe(at.getTime());
 		expect(isoCstOrNull(null)).toBeNull();
+	});
+	it('the Beijing day of an instant, and the request code built on it', () => {
+		expect(localDate(at)).toBe('2026-11-30');
+		expect(localDate(new Date('2026-11-29T15:59:59Z'))).toBe('2026-11-29');
+		expect(localDate(new Date('2026-11-29T16:00:00Z'))).toBe('2026-11-30');
+		expect(requestCode(42, at)).toBe('SQ20261130000042');
 	});
 });

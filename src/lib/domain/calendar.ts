@@ -2,7 +2,9 @@
 // set in working days; weekends do not count. Statutory holidays are a configurable list of
 // local dates ('YYYY-MM-DD').
 
-const CST_OFFSET_MS = 8 * 3600_000;
+import { CST_OFFSET_MS, localDate } from './time';
+
+export { localDate };
 const DAY_MS = 86_400_000;
 
 function localDay(ms: number): { weekday: number; iso: string } {
@@ -50,11 +52,6 @@ export function lastDays(days: number, at: Date): { from: Date; to: Date } {
 	if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a whole number ≥ 1, got ${days}`);
 	const to = startOfLocalDay(at).getTime() + DAY_MS;
 	return { from: new Date(to - days * DAY_MS), to: new Date(to) };
-}
-
-/** 'YYYY-MM-DD' of an instant, in CST (Beijing time). */
-export function localDate(at: Date): string {
-	return new Date(at.getTime() + CST_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 /** A period [from, to) of instants as the first and the last CST date it covers (`to` exclusive). */

@@ -62,9 +62,3 @@ export function contentDisposition(asciiName: string, name: string): string {
 	return `attachment; filename="${asciiName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encoded}`;
 }
 
-/** An instant as ISO 8601 in CST ('2026-11-21T16:05:00+08:00'): exact, and readable as office time. */
-export function isoCst(at: Date): string {
-	const local = new Date(at.getTime() + 8 * 3600_000).toISOString();
-	const ms = at.getUTCMilliseconds() ? local.slice(19, 23) : '';
-	return `${local.slice(0, 19)}${ms}+08:00`;
-}

@@ -3,6 +3,7 @@
 import { badParam, enumParam, intParam } from './apierror';
 import { KPIS, type KpiKey } from './kpi';
 import { ALL_STATUSES, type RequestStatus } from './workflow';
+import { CST_OFFSET_MS, localDate } from './time';
 
 export interface RequestFilter {
 	/** area code prefix: district 6, street 9, community 12, grid 15 digits */
@@ -28,20 +29,15 @@ export interface RequestFilter {
 }
 
 const DAY = 86_400_000;
-const CST = 8 * 3600_000;
 const KPI_KEYS = KPIS.map((k) => k.key);
 
 function cstDate(raw: string, field: string): number {
 	if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`))) {
 		throw badParam(field, `日期（${field}）格式应为 YYYY-MM-DD，收到“${raw}”`);
 	}
-	return Date.parse(`${raw}T00:00:00Z`) - CST;
+	return Date.parse(`${raw}T00:00:00Z`) - CST_OFFSET_MS;
 }
 
-/** 'YYYY-MM-DD' of an instant, in CST. */
-export function cstDay(at: Date): string {
-	return new Date(at.getTime() + CST).toISOString().slice(0, 10);
-}
 
 export function parseRequestFilter(q: URLSearchParams, now = new Date(), defaultDays = 90): RequestFilter {
 	const area = q.get('area') || null;
@@ -51,7 +47,7 @@ export function parseRequestFilter(q: URLSearchParams, now = new Date(), default
 	const statuses = statusRaw && !open
 		? statusRaw.split(',').map((s) => enumParam(s, 'status', '状态', ALL_STATUSES))
 		: null;
-	const toDay = q.get('to') ? cstDate(q.get('to')!, 'to') : cstDate(cstDay(now), 'to');
+	const toDay = q.get('to') ? cstDate(q.get('to')!, 'to') : cstDate(localDate(now), 'to');
 	const to = toDay + DAY;
 	const from = q.get('from') ? cstDate(q.get('from')!, 'from') : to - defaultDays * DAY;
 	if (from >= to) throw badParam('from', '开始日期（from）必须早于或等于结束日期（to）');

@@ -2,7 +2,8 @@
 // show 'YYYY-MM-DD HH:mm', APIs and files carry RFC 3339 with '+08:00'. One helper, whatever the
 // server's or the browser's own time zone is.
 
-const CST_OFFSET_MS = 8 * 3600_000;
+/** Beijing is UTC+8 all year: the one offset every Beijing-time helper uses. */
+export const CST_OFFSET_MS = 8 * 3600_000;
 
 type When = Date | string | number;
 const instant = (at: When) => (at instanceof Date ? at : new Date(at));
@@ -22,3 +23,8 @@ export function isoCst(at: When): string {
 
 /** isoCst for a value that may be missing. */
 export const isoCstOrNull = (at: When | null | undefined): string | null => (at === null || at === undefined ? null : isoCst(at));
+
+/** 'YYYY-MM-DD': the Beijing calendar day an instant falls on. */
+export function localDate(at: When): string {
+	return shifted(at).slice(0, 10);
+}

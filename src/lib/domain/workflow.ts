@@ -3,6 +3,7 @@
 // with the side paths 退单 returned, 吹哨 escalated (each summoned department 报到 before the joint
 // resolution) and 返工 reopened. TRANSITIONS is the single source: the demo seed walks it, the
 // server checks it, and migration 0003 copies it into request_transitions (a test keeps them equal).
+import { localDate } from './time';
 
 export type RequestStatus =
 	| 'reported' | 'dispatched' | 'accepted' | 'resolved' | 'evaluated' | 'closed'
@@ -127,4 +128,9 @@ export function authorityProblem(action: RequestAction, actor: Actor, a: Assignm
 		default: ok = false;
 	}
 	return ok ? null : `当前账号无权对此诉求执行“${ACTION_LABEL[action]}”`;
+}
+
+/** 诉求编号: 'SQ', the Beijing date of the report and the row id — the number read out on the phone. */
+export function requestCode(id: number, reportedAt: Date): string {
+	return `SQ${localDate(reportedAt).replaceAll('-', '')}${String(id).padStart(6, '0')}`;
 }

@@ -4,7 +4,8 @@
 // masked unless the user may unmask and gives a reason; every export writes one audit row first.
 import { ApiError, badParam } from '../../domain/apierror';
 import type { Cell } from '../../domain/csv';
-import { contentDisposition, FORMAT_TYPE, isoCst, LAYER_LABEL, type ExportFormat, type ExportLayer } from '../../domain/exportspec';
+import { contentDisposition, FORMAT_TYPE, LAYER_LABEL, type ExportFormat, type ExportLayer } from '../../domain/exportspec';
+import { isoCst, localDate } from '../../domain/time';
 import { recordExport as auditExport } from '../access/audit';
 import type { SessionUser } from '../auth/user';
 import type { Queryable } from '../db/client';
@@ -52,7 +53,7 @@ export async function exportLayer(db: Queryable, user: SessionUser, layer: Expor
 		`${unmasked ? `含完整个人信息，原因：${reason}` : '个人信息已脱敏'}；条件：${options.describe || '无'}`);
 	const batches = readBatches(db, layer, query, user, format, unmasked, options.batchSize ?? EXPORT_BATCH);
 	const body = format === 'geojson' ? textStream(geojsonChunks(layer, batches)) : sheetStream(layerSheet(layer, batches), format);
-	const day = isoCst(query.now).slice(0, 10);
+	const day = localDate(query.now);
 	return {
 		body, rows, unmasked,
 		headers: {

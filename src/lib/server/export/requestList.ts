@@ -2,7 +2,8 @@
 // order (most urgent first), with labels instead of codes and CST times, a page at a time through
 // the shared sheet writers, so a list of any length streams whole. Reporter names are not in the
 // file; the list's other columns carry no personal data.
-import { cstDay, type RequestFilter } from '../../domain/requestfilter';
+import type { RequestFilter } from '../../domain/requestfilter';
+import { localDate } from '../../domain/time';
 import type { Cell } from '../../domain/csv';
 import { contentDisposition, FORMAT_TYPE } from '../../domain/exportspec';
 import { PRIORITY, REQUEST_KIND, REQUEST_STATUS, SATISFACTION } from '../../domain/labels';
@@ -55,7 +56,7 @@ export async function exportRequestList(db: Queryable, userId: number, filter: R
 		body, rows: first.total,
 		headers: {
 			'content-type': FORMAT_TYPE[format],
-			'content-disposition': contentDisposition(`requests.${format}`, `诉求清单-${cstDay(now)}.${format}`),
+			'content-disposition': contentDisposition(`requests.${format}`, `诉求清单-${localDate(now)}.${format}`),
 			'cache-control': 'no-store',
 			'x-export-rows': String(first.total)
 		}

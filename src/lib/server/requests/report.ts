@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { badParam } from '../../domain/apierror';
 import type { NewRequest } from '../../domain/requestinput';
-import type { Actor } from '../../domain/workflow';
+import { requestCode, type Actor } from '../../domain/workflow';
 import type { Database, Queryable } from '../db/client';
 import { afterConflict, bodyHash, checkKey, claimKey, keyReused } from './idempotency';
 
@@ -99,7 +99,7 @@ async function insertRequest(tx: Queryable, actor: Actor, input: NewRequest, pho
 		if (!h) throw badParam('householdId', `住户（householdId）${input.householdId} 不存在`);
 	}
 	const [{ id }] = await tx.sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('requests', 'id')) AS id`;
-	const code = `SQ${new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '')}${String(id).padStart(6, '0')}`;
+	const code = requestCode(id, now);
 	await tx.sql`
 		INSERT INTO requests (id, code, kind, category_code, channel, status, priority, title, description, grid_code, household_id,
 		  reporter_name, reporter_phone, address, photo_path, reported_at, leader_id, mediator_id, details, created_by, geom)

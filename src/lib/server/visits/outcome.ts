@@ -4,7 +4,7 @@
 // one 'report' event, grid from the point, channel 'visit'), inside the same transaction as the
 // visit's own update, so an outcome is recorded whole or not at all.
 import { percentNumber } from '../../domain/numbers';
-import { DONE_STATUSES, type RequestStatus } from '../../domain/workflow';
+import { DONE_STATUSES, requestCode, type RequestStatus } from '../../domain/workflow';
 import { NOW, overdueSql } from '../db/fragments';
 import { ApiError, badParam } from '../../domain/apierror';
 import type { SessionUser } from '../auth/user';
@@ -60,7 +60,7 @@ async function insertFinding(tx: Queryable, user: SessionUser, visitId: number, 
 	if (!cat) throw badParam(`findings[${i}].categoryCode`, `第 ${i + 1} 条发现的问题：没有这个诉求类别“${f.categoryCode}”`);
 	if (!cat.leaf) throw badParam(`findings[${i}].categoryCode`, `第 ${i + 1} 条发现的问题：请选择具体的小类，“${f.categoryCode}”是大类`);
 	const [{ id }] = await tx.sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('requests', 'id')) AS id`;
-	const code = `SQ${new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '')}${String(id).padStart(6, '0')}`;
+	const code = requestCode(id, now);
 	await tx.sql`
 		INSERT INTO requests (id, code, kind, category_code, channel, status, priority, title, description, grid_code, reported_at, visit_id, created_by, geom)
 		VALUES (${id}, ${code}, 'request', ${f.categoryCode}, 'visit', 'reported', ${f.priority}, ${f.title}, ${f.description}, ${grid.code}, ${now}, ${visitId}, ${user.id},
