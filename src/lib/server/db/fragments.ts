@@ -118,18 +118,25 @@ const evaluationsWhere = (from: Date, to: Date, extra: Fragment) => sql`FROM req
 	AND e.action = 'evaluate' AND e.at >= ${from} AND e.at < ${to} AND ${extra}`;
 const evaluationsIn = (from: Date, to: Date, extra: Fragment = sql`true`) =>
 	sql`(r.evaluated_at >= ${from} AND EXISTS (SELECT 1 ${evaluationsWhere(from, to, extra)}))`;
-const evaluationUnits = (from: Date, to: Date, extra: Fragment = sql`true`) =>
-	sql`CASE WHEN r.evaluated_at >= ${from} THEN (SELECT count(*) ${evaluationsWhere(from, to, extra)}) ELSE 0 END`;
+/**
+ * A request's evaluations in [from, to), read once per request (a LATERAL join of the request rows
+ * r) for both 满意率 and 解决率: columns ev.n (all), ev.solved_rate, ev.satisfaction_rate. The
+ * evaluated_at condition is a one-time filter: requests without a recent evaluation read no history.
+ */
+export const evaluationCountsJoin = (from: Date, to: Date): Fragment => sql`CROSS JOIN LATERAL (SELECT count(*) AS n,
+	count(*) FILTER (WHERE ${EVALUATION_NUM.solved_rate}) AS solved_rate,
+	count(*) FILTER (WHERE ${EVALUATION_NUM.satisfaction_rate}) AS satisfaction_rate
+	${evaluationsWhere(from, to, sql`r.evaluated_at >= ${from}`)}) ev`;
 
 /**
- * A request KPI's denominator and numerator over the rows of `requests r`, as columns "<key>_den"
- * and "<key>_num": requests counted once, except 满意率/解决率, which count every evaluation.
+ * A request KPI's denominator and numerator over the rows of `requests r` joined with
+ * evaluationCountsJoin, as columns "<key>_den" and "<key>_num": requests counted once, except
+ * 满意率/解决率, which count every evaluation.
  */
 export function kpiCountColumns(from: Date, to: Date, now: Date): Fragment[] {
 	return REQUEST_KPIS.flatMap((k) => {
 		if (isEvaluationKpi(k)) {
-			return [sql`coalesce(sum(${evaluationUnits(from, to)}), 0) AS ${ident(`${k}_den`)}`,
-				sql`coalesce(sum(${evaluationUnits(from, to, EVALUATION_NUM[k])}), 0) AS ${ident(`${k}_num`)}`];
+			return [sql`coalesce(sum(ev.n), 0) AS ${ident(`${k}_den`)}`, sql`coalesce(sum(${ident('ev', k)}), 0) AS ${ident(`${k}_num`)}`];
 		}
 		const [den, num] = requestKpiSql(k, from, to, now);
 		return [sql`count(*) FILTER (WHERE ${den}) AS ${ident(`${k}_den`)}`, sql`count(*) FILTER (WHERE ${den} AND ${num}) AS ${ident(`${k}_num`)}`];
