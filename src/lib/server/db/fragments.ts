@@ -42,14 +42,17 @@ export const overdueSql = (now: Date | Fragment, alias = 'r'): Fragment =>
  */
 export const overdueAtSql = (t: Date, alias = 'r'): Fragment => {
 	const id = col(alias, 'id');
-	const last = (what: Fragment, where: Fragment = sql`true`) => sql`(SELECT ${what} FROM request_events e
-		WHERE e.request_id = ${id} AND e.at <= ${t} AND ${where} ORDER BY e.at DESC, e.id DESC LIMIT 1)`;
-	const deadline = (key: string) => last(sql`(e.payload->>${key})::timestamptz`, sql`e.payload ? ${key}`);
-	const status = last(sql`e.to_status`);
+	// one pass over the request's events up to t: the latest of each, newest first
+	const latest = (what: Fragment, where?: Fragment) =>
+		sql`(array_agg(${what} ORDER BY e.at DESC, e.id DESC)${where ? sql` FILTER (WHERE ${where})` : sql``})[1]`;
+	const deadline = (key: string) => latest(sql`(e.payload->>${key})::timestamptz`, sql`e.payload ? ${key}`);
+	const status = latest(sql`e.to_status`);
+	const stageDeadline = sql`(SELECT CASE WHEN ${status} IN ${codes(AWAITING_ACCEPT)} THEN ${deadline('accept_deadline')}
+		WHEN ${status} IN ${codes(IN_WORK)} THEN ${deadline('resolve_deadline')} END
+		FROM request_events e WHERE e.request_id = ${id} AND e.at <= ${t})`;
 	// cheap columns first: reported after t, or resolved at or before t and not reopened since (a reopen
 	// clears resolved_at), means not open at t; only the rest read their history
-	return sql`coalesce(${col(alias, 'reported_at')} <= ${t} AND NOT coalesce(${col(alias, 'resolved_at')} <= ${t}, false) AND (CASE WHEN ${status} IN ${codes(AWAITING_ACCEPT)} THEN ${deadline('accept_deadline')}
-		WHEN ${status} IN ${codes(IN_WORK)} THEN ${deadline('resolve_deadline')} END) < ${t}, false)`;
+	return sql`coalesce(${col(alias, 'reported_at')} <= ${t} AND NOT coalesce(${col(alias, 'resolved_at')} <= ${t}, false) AND ${stageDeadline} < ${t}, false)`;
 };
 
 /** 隐患超期 at `now`: not 销号 and past its rectify deadline (while unrectified) or its re-inspection deadline. */
