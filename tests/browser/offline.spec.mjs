@@ -267,6 +267,47 @@ test('a report with photos made offline waits in the outbox over a reload and is
 	await expect(badge).toHaveCount(0);
 });
 
+test('a door-knock recorded offline (an API write, as the knock form sends it) waits in the outbox and is recorded when the network returns', async () => {
+	await page.goto(`${LOCAL}/workspace`);
+	const first = page.locator('[data-testid=households] input[name=householdId]').first();
+	const householdId = Number(await first.inputValue());
+	expect(householdId).toBeGreaterThan(0);
+	await page.waitForFunction(() => !!window.__outbox);
+
+	await context.setOffline(true);
+	const note = `离线走访${run}`;
+	const result = await page.evaluate(async ({ householdId, note }) => {
+		const key = window.__outbox.newIdempotencyKey();
+		const r = await window.__outbox.submitOrQueue({
+			kind: 'door_knock', label: `住户 ${householdId}`, url: '/api/door-knocks', format: 'json',
+			fields: [], json: { householdId, note, key }, idempotencyKey: key
+		});
+		return r.status;
+	}, { householdId, note });
+	expect(result).toBe('queued');
+	const badge = page.getByTestId('outbox-badge');
+	await expect(badge).toHaveAttribute('data-count', '1');
+	const [item] = await outboxItems();
+	expect(item).toMatchObject({ kind: 'door_knock', format: 'json', url: '/api/door-knocks', json: { householdId, note } });
+
+	await context.setOffline(false);
+	await expect(badge).toHaveCount(0, { timeout: 30_000 });
+	expect(await outboxItems()).toEqual([]);
+	// visited now: the household left the list of those not visited within the window
+	await page.reload();
+	await expect(page.getByTestId('households')).toBeVisible();
+	await expect(page.locator(`[data-testid=households] input[name=householdId][value="${householdId}"]`)).toHaveCount(0);
+});
+
+test('signing out empties the kept pages (the next person on this phone does not read them)', async () => {
+	expect((await cachedBytes('^offline-data')).entries).toBeGreaterThan(0);
+	await page.goto(`${LOCAL}/workspace`);
+	await Promise.all([page.waitForURL((u) => u.pathname === '/login'), page.locator('form[action="/logout"] button').click()]);
+	await expect.poll(async () => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('offline-data')).length)).toBe(0);
+	// the app shell stays: it holds nobody's data
+	expect((await cachedBytes('^shell-')).entries).toBeGreaterThan(20);
+});
+
 test('over plain http the app says that offline use and 定位 need https, once, and registers no service worker', async ({ browser }) => {
 	const { context: ctx, page: p } = await signedIn(browser, USER, PHONE);
 	try {

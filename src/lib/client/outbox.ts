@@ -4,6 +4,10 @@
 // way, two tabs syncing — the server records it once (src/lib/server/requests/idempotency.ts).
 //
 //   submitOrQueue(submission) → 'sent' (the server's answer) | 'queued' (offline, kept) | 'refused'
+//     a form action:  { kind: 'report', format: 'action', url: '/requests/new', ...formParts(form), idempotencyKey }
+//                     (src/lib/client/offlineForm.ts does this for a whole form)
+//     an API write:   { kind: 'door_knock', format: 'json', url: '/api/door-knocks', fields: [],
+//                       json: { householdId, note, …, key }, idempotencyKey: key }
 //   syncOutbox()              → sends what is due; started by startOutboxSync() on load, on the
 //                               `online` event and every SYNC_EVERY_MS
 //
@@ -35,6 +39,8 @@ export interface OutboxItem {
 	/** 'action': a SvelteKit form action (multipart, answered in its JSON protocol); 'json': an /api endpoint. */
 	format: 'action' | 'json';
 	fields: [string, string][];
+	/** 'json' only: the body as sent (structured: tags, lists); else the fields make an object. */
+	json?: unknown;
 	files: OutboxFile[];
 	idempotencyKey: string;
 	createdAt: number;
@@ -52,6 +58,8 @@ export interface Submission {
 	url: string;
 	format: 'action' | 'json';
 	fields: [string, string][];
+	/** 'json' only: a structured body (it should carry `key` too); without it the fields make the object. */
+	json?: unknown;
 	files?: OutboxFile[];
 	idempotencyKey: string;
 }
@@ -140,7 +148,7 @@ async function send(s: Submission): Promise<Outcome> {
 				headers: { accept: 'application/json', 'x-sveltekit-action': 'true', 'idempotency-key': s.idempotencyKey }
 			});
 		} else {
-			const body = Object.fromEntries(s.fields);
+			const body = s.json ?? Object.fromEntries(s.fields);
 			response = await fetch(s.url, {
 				method: 'POST',
 				body: JSON.stringify(body),
@@ -213,6 +221,7 @@ async function enqueue(s: Submission, lastError: string): Promise<OutboxItem> {
 		method: 'POST',
 		format: s.format,
 		fields: s.fields,
+		...(s.json === undefined ? {} : { json: s.json }),
 		files: s.files ?? [],
 		idempotencyKey: s.idempotencyKey,
 		createdAt: now,
