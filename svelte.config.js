@@ -21,7 +21,9 @@ export default {
 				'img-src': ['self', 'data:', 'blob:'],
 				'font-src': ['self', 'data:'],
 				'connect-src': ['self'],
+				// the offline service worker (src/service-worker.ts) and MapLibre's blob: workers
 				'worker-src': ['self', 'blob:'],
+				'manifest-src': ['self'],
 				'child-src': ['self', 'blob:'],
 				'object-src': ['none'],
 				'base-uri': ['self'],

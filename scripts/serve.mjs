@@ -3,18 +3,29 @@
 // used by `npm start` instead of build/index.js for two reasons:
 //
 // 1. The address the app believes it is served at comes from the connection (scripts/forwarded.mjs):
-//    plain http at whatever host name the browser used works with no setting, https (or a proxy
-//    the operator trusts with TRUST_PROXY=1) gets Secure cookies and HSTS. ORIGIN, when set,
-//    still wins, as in adapter-node.
+//    plain http at whatever host name the browser used works with no setting, https (served here
+//    with TLS_CERT_FILE/TLS_KEY_FILE, scripts/tls.mjs, or by a proxy the operator trusts with
+//    TRUST_PROXY=<its addresses> or 1) gets Secure cookies and HSTS. ORIGIN, when set, still wins,
+//    as in adapter-node.
 // 2. Shutdown in the order src/lib/server/lifecycle.ts describes: on SIGTERM/SIGINT (or when the
 //    `npm start` process that spawned us goes away) stop accepting, end the live streams at once,
 //    let in-flight requests finish for up to SHUTDOWN_TIMEOUT seconds (10), then close the
 //    resources (database pools) and exit 0.
-import http from 'node:http';
 import process from 'node:process';
-import { isOn, normaliseHeaders, PRIVATE } from './forwarded.mjs';
+import { normaliseHeaders, PRIVATE, trustedProxies } from './forwarded.mjs';
+import { createServer, tlsOptions } from './tls.mjs';
 
-const trustProxy = isOn(process.env.TRUST_PROXY);
+/** A setting that cannot work stops the start with its reason (naming the variable), not a stack. @param {() => any} read */
+function setting(read) {
+	try {
+		return read();
+	} catch (e) {
+		console.error(`[server] 无法启动：${/** @type {Error} */ (e).message}`);
+		process.exit(1);
+	}
+}
+const trustProxy = setting(() => trustedProxies(process.env.TRUST_PROXY));
+const tls = setting(() => tlsOptions(process.env));
 const xffDepth = Number.parseInt(process.env.XFF_DEPTH ?? '1', 10) || 1;
 const timeoutS = Number(process.env.SHUTDOWN_TIMEOUT ?? '10');
 if (!Number.isFinite(timeoutS) || timeoutS < 0) throw new Error(`SHUTDOWN_TIMEOUT 应为秒数（非负数），而不是 “${process.env.SHUTDOWN_TIMEOUT}”`);
@@ -32,7 +43,7 @@ const { handler } = await import(new URL('../build/handler.js', import.meta.url)
 
 /** Responses not yet finished, to tell their connections to close once they are. */
 const inFlight = new Set();
-const server = http.createServer((req, res) => {
+const server = setting(() => createServer((req, res) => {
 	normaliseHeaders(req.headers, req.socket, { trustProxy, xffDepth });
 	inFlight.add(res);
 	if (registry.stopping) res.setHeader('connection', 'close');
@@ -44,11 +55,11 @@ const server = http.createServer((req, res) => {
 		res.statusCode = 404;
 		res.end('Not Found');
 	});
-});
+}, tls));
 
 const host = process.env.HOST || '0.0.0.0';
 const port = Number(process.env.PORT || 3000);
-server.listen(port, host, () => console.log(`[server] listening on http://${host}:${port} (pid ${process.pid})${trustProxy ? ' (TRUST_PROXY: X-Forwarded-* from the proxy count)' : ''}`));
+server.listen(port, host, () => console.log(`[server] listening on ${tls ? 'https' : 'http'}://${host}:${port} (pid ${process.pid})${trustProxy === true ? ' (TRUST_PROXY: X-Forwarded-* from any peer count)' : trustProxy ? ` (TRUST_PROXY: X-Forwarded-* count from ${process.env.TRUST_PROXY})` : ''}`));
 
 /** Runs every closer of a phase; one that throws is logged and does not stop the others. */
 async function runPhase(phase) {

@@ -27,7 +27,7 @@ if (!existsSync(BUILT) || SOURCES.some((p) => existsSync(p) && newest(p) > statS
 	console.log(`[start] 构建完成，用时 ${((Date.now() - t0) / 1000).toFixed(1)} 秒`);
 }
 const port = process.env.PORT ?? '3000';
-console.log(`[start] 网格治理地图 → http://localhost:${port}/  (数据库：${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `内置 PGlite ${path.join(process.env.DATA_DIR || './data', 'pglite')}`})`);
+console.log(`[start] 网格治理地图 → ${process.env.TLS_CERT_FILE ? 'https' : 'http'}://localhost:${port}/  (数据库：${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `内置 PGlite ${path.join(process.env.DATA_DIR || './data', 'pglite')}`})`);
 // 64 MB: district imports upload files this large; each endpoint sets its own, smaller limit
 const server = spawn(process.execPath, [fileURLToPath(new URL('./serve.mjs', import.meta.url))], {
 	stdio: ['inherit', 'inherit', 'inherit', 'ipc'],

@@ -7,6 +7,7 @@ export const load: LayoutServerLoad = ({ locals, cookies }) => {
 	const u = locals.user;
 	return {
 		theme: parseTheme(cookies.get(THEME_COOKIE)),
-		shellUser: u ? { displayName: u.displayName, title: u.title, role: u.role } : null
+		// username: whose outbox (src/lib/client/outbox.ts) this browser sends
+		shellUser: u ? { username: u.username, displayName: u.displayName, title: u.title, role: u.role } : null
 	};
 };

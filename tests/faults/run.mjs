@@ -244,7 +244,7 @@ async function startApp(name, databaseUrl) {
 	// as a user starts it: port, database and its size only; never an address setting (ORIGIN,
 	// TRUST_PROXY, *_HEADER) inherited from the shell, which no user of `npm start` gives
 	const inherited = { ...process.env };
-	for (const name of ['ORIGIN', 'TRUST_PROXY', 'PROTOCOL_HEADER', 'HOST_HEADER', 'ADDRESS_HEADER', 'DATABASE_OWNER_URL']) delete inherited[name];
+	for (const name of ['ORIGIN', 'TRUST_PROXY', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'PROTOCOL_HEADER', 'HOST_HEADER', 'ADDRESS_HEADER', 'DATABASE_OWNER_URL']) delete inherited[name];
 	const env = { ...inherited, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, DATA_DIR: dataDir, SEED_HOUSEHOLDS: '2000' };
 	const command = process.env.FAULT_SERVER_CMD || 'node scripts/start.mjs';
 	const child = spawn(command, { shell: true, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -33,7 +33,7 @@ const freePort = () => new Promise<number>((resolve, reject) => {
 async function start(extra: Record<string, string> = {}): Promise<App> {
 	const port = await freePort();
 	const inherited: Record<string, string | undefined> = { ...process.env };
-	for (const name of ['DATABASE_URL', 'ORIGIN', 'TRUST_PROXY', 'PROTOCOL_HEADER', 'HOST_HEADER', 'ADDRESS_HEADER', 'SHUTDOWN_TIMEOUT']) delete inherited[name];
+	for (const name of ['DATABASE_URL', 'ORIGIN', 'TRUST_PROXY', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'PROTOCOL_HEADER', 'HOST_HEADER', 'ADDRESS_HEADER', 'SHUTDOWN_TIMEOUT']) delete inherited[name];
 	const env = { ...inherited, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir,
 		// database size and the report limit (60 per user in 10 minutes) are settings, not code paths
 		SEED_HOUSEHOLDS: '2000', REPORT_RATE_LIMIT: '1000', REPORT_RATE_LIMIT_IP: '1000', ...extra };

@@ -73,7 +73,7 @@ export async function startApp({ logPath, dataDir = '', timeoutMs = 180_000 } = 
 	const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir };
 	// the app uses its own embedded PGlite and is started as a user starts it: no public-address
 	// settings inherited from this shell
-	for (const name of ['DATABASE_URL', 'ORIGIN', 'TRUST_PROXY', 'PROTOCOL_HEADER', 'HOST_HEADER', 'ADDRESS_HEADER']) delete env[name];
+	for (const name of ['DATABASE_URL', 'ORIGIN', 'TRUST_PROXY', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'PROTOCOL_HEADER', 'HOST_HEADER', 'ADDRESS_HEADER']) delete env[name];
 	console.log(`starting the app: node scripts/start.mjs (port ${port}, DATA_DIR ${dir}, log ${logPath})`);
 	const child = spawn('node', ['scripts/start.mjs'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	child.stdout.pipe(log);

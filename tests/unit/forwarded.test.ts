@@ -1,6 +1,6 @@
 // scripts/forwarded.mjs: how a request arrived, from the socket, or from a trusted proxy's headers.
 import { describe, expect, it } from 'vitest';
-import { isOn, normaliseHeaders, PRIVATE } from '../../scripts/forwarded.mjs';
+import { isOn, normaliseHeaders, PRIVATE, trustedProxies } from '../../scripts/forwarded.mjs';
 
 const plain = { encrypted: false, remoteAddress: '10.1.2.3' };
 const tls = { encrypted: true, remoteAddress: '10.1.2.3' };
@@ -47,5 +47,32 @@ describe('isOn', () => {
 	it('reads the usual spellings of a switch', () => {
 		expect(['1', 'true', 'YES', ' on '].map(isOn)).toEqual([true, true, true, true]);
 		expect(['0', '', 'false', undefined].map(isOn)).toEqual([false, false, false, false]);
+	});
+});
+
+describe('trustedProxies (TRUST_PROXY)', () => {
+	it('unset or off trusts no one, 1 every peer', () => {
+		expect([undefined, '', '0', 'off'].map(trustedProxies)).toEqual([false, false, false, false]);
+		expect(trustedProxies('1')).toBe(true);
+	});
+	it('a list of addresses and ranges trusts exactly those peers, IPv4-mapped ones included', () => {
+		const trust = trustedProxies('10.0.0.5, 10.0.1.0/24, fd00::/8') as (a: string) => boolean;
+		expect(['10.0.0.5', '::ffff:10.0.0.5', '10.0.1.200', 'fd00::7'].map(trust)).toEqual([true, true, true, true]);
+		expect(['10.0.0.6', '10.0.2.1', '192.168.1.5', '::1', ''].map(trust)).toEqual([false, false, false, false, false]);
+	});
+	it('loopback means a proxy on this machine', () => {
+		const trust = trustedProxies('loopback') as (a: string) => boolean;
+		expect(['127.0.0.1', '::ffff:127.0.0.1', '::1', '10.0.0.1'].map(trust)).toEqual([true, true, true, false]);
+	});
+	it('an entry that is no address or range is an error naming the variable and the entry', () => {
+		expect(() => trustedProxies('10.0.0.5,nginx')).toThrow(/TRUST_PROXY：“nginx”/);
+		expect(() => trustedProxies('10.0.0.0/33')).toThrow(/TRUST_PROXY：“10.0.0.0\/33”/);
+	});
+	it('the forwarded headers count from the trusted proxy only; a client at the app port directly claims nothing', () => {
+		const trust = trustedProxies('10.1.2.3');
+		const viaProxy = normaliseHeaders({ ...spoof, 'x-forwarded-for': '6.6.6.6, 172.16.0.9' }, plain, { trustProxy: trust });
+		expect(seen(viaProxy)).toEqual(['https', 'evil.example', '172.16.0.9']);
+		const direct = normaliseHeaders({ ...spoof }, { encrypted: false, remoteAddress: '10.9.9.9' }, { trustProxy: trust });
+		expect(seen(direct)).toEqual(['http', 'grid.intranet:3000', '10.9.9.9']);
 	});
 });

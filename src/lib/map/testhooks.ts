@@ -21,7 +21,8 @@ export type TestHook =
 	| '__loopMap'
 	| '__importMapReady'
 	| '__hotspotSites'
-	| '__routeMapReady';
+	| '__routeMapReady'
+	| '__outbox';
 
 /** Whether this page was opened by the browser tests. */
 export function testHooksEnabled(): boolean {

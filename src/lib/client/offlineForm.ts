@@ -1,0 +1,76 @@
+// A form that the outbox may keep: `onsubmit={offlineSubmit({ kind, label })}` on a SvelteKit form
+// whose default action takes an idempotency key in its hidden `key` field (/requests/new). Online,
+// the form is posted by fetch and its answer applied as SvelteKit's enhance would (a redirect
+// navigates, a refusal shows in the form through `form`); offline, or when the post itself fails
+// on the network, it goes to the outbox, the user is told so and the form is emptied for the next.
+//
+// A page kept by the service worker carries the key it was rendered with; a key this browser has
+// already sent once is replaced by a fresh one, so two reports made on one cached page stay two.
+import { applyAction } from '$app/forms';
+import { toast } from '$lib/components/ui/toast.svelte';
+import { formParts, newIdempotencyKey, submitOrQueue, type OutboxKind } from './outbox';
+
+const USED_KEYS = 'grid.outbox.usedKeys';
+const KEEP_KEYS = 200;
+
+function usedKeys(): string[] {
+	try {
+		return JSON.parse(localStorage.getItem(USED_KEYS) ?? '[]');
+	} catch {
+		return [];
+	}
+}
+
+function markUsed(key: string) {
+	try {
+		localStorage.setItem(USED_KEYS, JSON.stringify([...usedKeys(), key].slice(-KEEP_KEYS)));
+	} catch {
+		// storage refused: the server's 422 for a reused key still keeps the data right
+	}
+}
+
+/** The form's idempotency key, fresh if this browser sent it before. */
+function keyFor(form: HTMLFormElement): string {
+	const input = form.elements.namedItem('key');
+	if (!(input instanceof HTMLInputElement)) return newIdempotencyKey();
+	if (!input.value || usedKeys().includes(input.value)) input.value = newIdempotencyKey();
+	return input.value;
+}
+
+const sending = new WeakSet<HTMLFormElement>();
+
+export function offlineSubmit(opts: { kind: OutboxKind; label: (fields: Map<string, string>) => string }) {
+	return async (event: SubmitEvent) => {
+		const form = event.currentTarget as HTMLFormElement;
+		event.preventDefault();
+		if (sending.has(form)) return; // a double tap while the first is on its way
+		sending.add(form);
+		try {
+			const idempotencyKey = keyFor(form);
+			const { fields, files } = formParts(form);
+			const url = new URL(form.action || location.href);
+			const result = await submitOrQueue({
+				kind: opts.kind,
+				label: opts.label(new Map(fields)),
+				url: url.pathname + url.search,
+				format: 'action',
+				fields,
+				files,
+				idempotencyKey
+			});
+			if (result.status !== 'refused') markUsed(idempotencyKey);
+			if (result.status === 'sent') {
+				if (result.location) await applyAction({ type: 'redirect', status: 303, location: result.location });
+				else await applyAction({ type: 'success', status: 200, data: (result.data ?? undefined) as Record<string, unknown> | undefined });
+			} else if (result.status === 'refused') {
+				await applyAction({ type: 'failure', status: 400, data: (result.data ?? { message: result.message, field: result.field }) as Record<string, unknown> });
+			} else {
+				toast(`已存入“待发送”（含照片 ${files.length} 张），联网后自动发送`, 'ok', 6000);
+				form.reset();
+				keyFor(form);
+			}
+		} finally {
+			sending.delete(form);
+		}
+	};
+}

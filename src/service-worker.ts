@@ -1,0 +1,102 @@
+/// <reference no-default-lib="true"/>
+/// <reference lib="esnext" />
+/// <reference lib="webworker" />
+/// <reference types="@sveltejs/kit" />
+// The offline app (issue 16). SvelteKit registers this worker on every page served in a secure
+// context (https, or localhost); over plain http the browser has no service worker and the app
+// works online only (SecureContextNotice says so).
+//
+// - The app shell: every built file and static file (fonts, icons, the offline page) is precached at
+//   install, under a cache named by the build's version, and served from there (they are hashed or
+//   ship with the build). Older versions' caches go at activation.
+// - Pages: network first. A few pages a grid worker needs in the field (OFFLINE_PAGES) are kept, with
+//   their data (__data.json) and the map's grid outlines, in a data cache after each successful load,
+//   and answered from it when the network is down; any other page answers the Chinese offline page.
+// - /api: left to the network (no respondWith), except the map endpoints in OFFLINE_API.
+// - Signing out (POST /logout) empties the data cache: the next person on this phone must not read
+//   the last one's households.
+import { build, files, version } from '$service-worker';
+
+const sw = self as unknown as ServiceWorkerGlobalScope;
+
+const SHELL_CACHE = `shell-${version}`;
+/** Not versioned: what the worker last saw of its pages stays readable across a new deploy. */
+const DATA_CACHE = 'offline-data-v1';
+const OFFLINE_PAGE = '/offline.html';
+/** The README's screenshot is no part of the app. */
+const SHELL = [...build, ...files.filter((f) => !/^\/screenshot\.png$/.test(f))];
+const SHELL_SET = new Set(SHELL);
+/** Pages kept for offline reading and offline reports (path, exactly). */
+const OFFLINE_PAGES = new Set(['/workspace', '/requests/new', '/outbox']);
+/** API answers a kept page reads in the browser (the map of my grids). */
+const OFFLINE_API = new Set(['/api/map/meta', '/api/map/grids']);
+
+sw.addEventListener('install', (event) => {
+	event.waitUntil(
+		(async () => {
+			const cache = await caches.open(SHELL_CACHE);
+			await cache.addAll(SHELL);
+			await sw.skipWaiting();
+		})()
+	);
+});
+
+sw.addEventListener('activate', (event) => {
+	event.waitUntil(
+		(async () => {
+			for (const key of await caches.keys()) if (key.startsWith('shell-') && key !== SHELL_CACHE) await caches.delete(key);
+			await sw.clients.claim();
+		})()
+	);
+});
+
+/** A kept page's path for `url`: the page itself, or its data (/workspace/__data.json). */
+function keptPage(url: URL): string | null {
+	const path = url.pathname.replace(/\/__data\.json$/, '') || '/';
+	return OFFLINE_PAGES.has(path) ? path : null;
+}
+
+/** Network first; a good answer is kept under `key`, and when the network fails the kept one answers. */
+async function networkFirst(request: Request, key: string, fallback: () => Promise<Response>): Promise<Response> {
+	const cache = await caches.open(DATA_CACHE);
+	try {
+		const response = await fetch(request);
+		// a redirect (to /login after the session ended) or an error page is never kept
+		if (response.status === 200 && !response.redirected && response.type === 'basic') await cache.put(key, response.clone());
+		return response;
+	} catch {
+		return (await cache.match(key)) ?? fallback();
+	}
+}
+
+const offlinePage = async () =>
+	(await caches.match(OFFLINE_PAGE)) ?? new Response('当前没有网络', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+const unavailable = () =>
+	Response.json({ error: { code: 'offline', message: '当前没有网络，且没有离线副本' } }, { status: 503 });
+
+sw.addEventListener('fetch', (event) => {
+	const { request } = event;
+	const url = new URL(request.url);
+	if (url.origin !== sw.location.origin) return;
+	if (request.method === 'POST' && url.pathname === '/logout') {
+		event.waitUntil(caches.delete(DATA_CACHE));
+		return;
+	}
+	if (request.method !== 'GET') return;
+
+	if (SHELL_SET.has(url.pathname)) {
+		event.respondWith(caches.match(url.pathname).then((hit) => hit ?? fetch(request)));
+		return;
+	}
+	if (url.pathname.startsWith('/api/')) {
+		// the grids' version tag (?v=) changes with the data: one copy per path is enough offline
+		if (OFFLINE_API.has(url.pathname)) event.respondWith(networkFirst(request, url.pathname, async () => unavailable()));
+		return;
+	}
+	const kept = keptPage(url);
+	if (request.mode === 'navigate') {
+		event.respondWith(kept ? networkFirst(request, kept, offlinePage) : fetch(request).catch(offlinePage));
+	} else if (kept && url.pathname.endsWith('/__data.json')) {
+		event.respondWith(networkFirst(request, `${kept}/__data.json`, async () => unavailable()));
+	}
+});
