@@ -54,7 +54,8 @@ export function roadLayers(p: Palette): LayerSpecification[] {
  */
 export function buildingLayers(p: Palette): LayerSpecification[] {
 	const households = ['max', 1, ['to-number', ['get', 'households'], 1]];
-	const radius = (k: number) => ['*', k, ['+', 1.6, ['*', 0.5, ['sqrt', households]]]];
+	// wider than the households' own dots (deck.gl, ~6 m around the building), so the mark shows round them
+	const radius = (k: number) => ['*', k, ['+', 1.8, ['*', 0.9, ['sqrt', households]]]];
 	return [
 		{
 			id: 'building', type: 'circle', source: BUILDINGS_SOURCE, 'source-layer': BUILDING_TILE_LAYER, minzoom: BUILDING_MIN_ZOOM,
