@@ -105,6 +105,14 @@ export const VILLAGE_FIRST = ['石', '柳', '杨', '李', '荷', '枫', '龙', '
 export const VILLAGE_LAST = ['桥', '塘', '湾', '坪', '冲', '岭', '坡', '铺', '垸', '洲', '山', '溪'];
 export const COMPOUND_FIRST = ['锦绣', '滨江', '书香', '金色', '阳光', '盛世', '翡翠', '绿地', '恒大', '万科', '碧桂', '长房', '中建', '保利', '紫薇', '芙蓉', '湘府', '橘洲', '麓山', '望城'];
 export const COMPOUND_LAST = ['花园', '小区', '苑', '家园', '华府', '新村', '公寓', '名城', '雅居', '嘉园'];
+/**
+ * Names of the urban core's local roads: east–west ones are 路, north–south ones 街, in lattice
+ * order. Given by position, not drawn from the random stream, so naming them changed no other figure.
+ */
+export const LOCAL_ROAD_WORDS = {
+	eastWest: ['兴业', '光明', '胜利', '团结', '友谊', '民主', '新华', '和顺', '育英', '长兴', '曙光', '劳动', '五一', '青年', '太平', '复兴', '永丰', '富民', '丰泽', '安澜'],
+	northSouth: ['丰收', '春晖', '仁和', '安康', '明德', '崇文', '尚德', '致远', '学府', '宏图', '锦程', '润泽', '康乐', '怡和', '翠竹', '秀峰', '星光', '栖凤', '南岳', '聚贤']
+};
 export const ROAD_NAMES = ['滨江大道', '人民路', '建设路', '环城路', '文昌路', '望岳路', '东湖路', '解放路', '迎宾路', '振兴路', '白沙路', '桃源路', '青山路', '金田路'];
 
 export const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';

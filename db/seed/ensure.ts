@@ -76,7 +76,7 @@ export async function loadDemoDistrict(db: Db, district: DemoDistrict, onProgres
 	onProgress({ phase: 'loading', done: steps.length, total: steps.length, message: '正在设置演示账号密码…' });
 	await setDemoPasswords(db);
 	// PGlite loads with triggers off (withBulkLoad): move the map's data versions on by hand
-	await db.exec(`SELECT nextval('data_version_households'), nextval('data_version_hazards'), nextval('data_version_requests')`);
+	await db.exec(`SELECT nextval('data_version_households'), nextval('data_version_hazards'), nextval('data_version_requests'), nextval('data_version_buildings')`);
 	const counts = await rowCounts(db);
 	const o = district.options;
 	await db.sql`INSERT INTO app_meta (key, value) VALUES ('seed', ${JSON.stringify({

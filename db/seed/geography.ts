@@ -4,7 +4,7 @@
 // communities and the district are unions of grid cells, so every level tiles the one above.
 import { Delaunay } from 'd3-delaunay';
 import type { Random } from '../../src/lib/domain/random';
-import { COMMUNITY_WORDS, DISTRICT, RURAL_TOWNS, URBAN_STREETS, VILLAGE_FIRST, VILLAGE_LAST } from './catalog';
+import { COMMUNITY_WORDS, DISTRICT, LOCAL_ROAD_WORDS, RURAL_TOWNS, URBAN_STREETS, VILLAGE_FIRST, VILLAGE_LAST } from './catalog';
 
 export type XY = [number, number];
 export type Setting = 'urban' | 'rural';
@@ -246,15 +246,19 @@ function makeRoads(streets: Street[], communities: Community[], river: { line: X
 		raw.push({ kind: 'road_arterial', name: ['白沙路', '桃源路', '青山路', '金田路'][i], line: [CORE.center, mid, town.center, [town.center[0] * 1.8, town.center[1] * 1.8]] });
 	});
 	// Urban block lattice, and lanes from each village to its town.
+	// Names go by position (north→south for 路, west→east for 街; a village's lane after the
+	// village), never from rng: the random stream, and so every other seeded figure, is unchanged.
 	const step = 450;
-	for (let d = -CORE.radius; d <= CORE.radius; d += step) {
+	const { eastWest, northSouth } = LOCAL_ROAD_WORDS;
+	const lines = Math.floor((2 * CORE.radius) / step) + 1;
+	for (let d = -CORE.radius, k = 0; d <= CORE.radius; d += step, k++) {
 		const jitter = rng.range(-60, 60);
-		raw.push({ kind: 'road_local', name: null, line: [[CORE.center[0] - CORE.radius, CORE.center[1] + d + jitter], [CORE.center[0] + CORE.radius, CORE.center[1] + d - jitter]] });
-		raw.push({ kind: 'road_local', name: null, line: [[CORE.center[0] + d + jitter, CORE.center[1] - CORE.radius], [CORE.center[0] + d - jitter, CORE.center[1] + CORE.radius]] });
+		raw.push({ kind: 'road_local', name: `${eastWest[(lines - 1 - k) % eastWest.length]}路`, line: [[CORE.center[0] - CORE.radius, CORE.center[1] + d + jitter], [CORE.center[0] + CORE.radius, CORE.center[1] + d - jitter]] });
+		raw.push({ kind: 'road_local', name: `${northSouth[k % northSouth.length]}街`, line: [[CORE.center[0] + d + jitter, CORE.center[1] - CORE.radius], [CORE.center[0] + d - jitter, CORE.center[1] + CORE.radius]] });
 	}
 	for (const v of communities.filter((c) => c.setting === 'rural')) {
 		const town = streets[v.street];
-		raw.push({ kind: 'road_local', name: null, line: [v.center, [(v.center[0] + town.center[0]) / 2 + rng.range(-300, 300), (v.center[1] + town.center[1]) / 2 + rng.range(-300, 300)], town.center] });
+		raw.push({ kind: 'road_local', name: `${v.name.replace(/村$/, '')}路`, line: [v.center, [(v.center[0] + town.center[0]) / 2 + rng.range(-300, 300), (v.center[1] + town.center[1]) / 2 + rng.range(-300, 300)], town.center] });
 	}
 	const keep = (p: XY, r: Road) => inside(p) && (r.kind === 'road_arterial' || r.line.length === 3 || dist(p, CORE.center) < CORE.radius);
 	return raw.flatMap((r) => clipLine(densify(r.line, 80), (p) => keep(p, r)).map((line) => ({ ...r, line })));

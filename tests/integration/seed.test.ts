@@ -61,7 +61,7 @@ describeBackends('demo district seed', (getDb) => {
 
 	it('rebuilt the secondary indexes it dropped for the load', async () => {
 		const rows = await getDb().sql`SELECT indexname FROM pg_indexes WHERE tablename = 'households' ORDER BY 1`;
-		expect(rows.map((r) => r.indexname)).toEqual(['households_geom_idx', 'households_grid_idx', 'households_last_visit_idx', 'households_pkey']);
+		expect(rows.map((r) => r.indexname)).toEqual(['households_building_idx', 'households_geom_idx', 'households_grid_idx', 'households_last_visit_idx', 'households_pkey']);
 	});
 
 	it('leaves a seeded database alone on the next start', async () => {

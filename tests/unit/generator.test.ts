@@ -19,6 +19,19 @@ describe('demo district generator', () => {
 		expect(other.households[0].p).not.toEqual(d.households[0].p);
 	});
 
+	it('names every local road, apart from the arterials and from one another (the base map labels them at zoom 15)', () => {
+		const local = d.geo.roads.filter((r) => r.kind === 'road_local');
+		expect(local.length).toBeGreaterThan(40);
+		for (const r of local) expect(r.name, JSON.stringify(r.line[0])).toMatch(/^\p{Script=Han}{2,4}[路街]$/u);
+		const arterial = new Set(d.geo.roads.filter((r) => r.kind === 'road_arterial').map((r) => r.name));
+		expect(local.filter((r) => arterial.has(r.name))).toEqual([]);
+		// a road clipped by the district's outline is several pieces of one name; two roads never share one
+		const ends = new Map<string, Set<string>>();
+		for (const r of local) ends.set(r.name!, (ends.get(r.name!) ?? new Set()).add(r.name!.endsWith('街') ? 'ns' : 'ew'));
+		for (const [name, dirs] of ends) expect(dirs.size, name).toBe(1);
+		expect(new Set(local.map((r) => r.name)).size).toBeGreaterThan(40);
+	});
+
 	it('has ~8 streets, ~80 communities, ~600 grids with GB/T-style codes', () => {
 		expect(d.geo.streets).toHaveLength(8);
 		expect(d.geo.communities).toHaveLength(80);

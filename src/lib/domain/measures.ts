@@ -113,6 +113,8 @@ export interface Versions {
 	requests: string;
 	grids: string;
 	basemap: string;
+	/** building tiles (street zoom): the buildings and their household counts */
+	buildings: string;
 }
 
 export interface GridStat extends GridCounts {

@@ -16,6 +16,12 @@ export const POINT_TILE_ZOOM = 12;
 /** Zoom range the tile endpoint accepts: below 10 a tile could hold a whole city. */
 export const MIN_TILE_ZOOM = 10;
 export const MAX_TILE_ZOOM = 16;
+/** Building tiles (the base map at street zoom): from zoom 15, where one tile is ~1.2 km wide. */
+export const BUILDING_MIN_ZOOM = 15;
+/** Building tiles are made up to this zoom; the map overzooms them beyond. */
+export const BUILDING_MAX_ZOOM = 16;
+/** The layer name inside a building tile (the style's source-layer). */
+export const BUILDING_TILE_LAYER = 'buildings';
 /** Quantisation steps per tile side (Uint16). */
 export const EXTENT = 65536;
 

@@ -28,8 +28,17 @@ export async function reachable(url: string, ms = 5000): Promise<boolean> {
 	}
 }
 
-/** The offline base map's URL at the current data version (from /api/map/meta). */
-export async function basemapUrl(): Promise<string> {
+/** The offline base map's document and building tiles at the current data versions (from /api/map/meta). */
+export async function offlineSources(): Promise<{ basemap: string; buildings: string }> {
 	const meta = await fetch('/api/map/meta').then((r) => r.json()).catch(() => null);
-	return `/api/map/basemap?v=${meta?.versions?.basemap ?? ''}`;
+	return { basemap: `/api/map/basemap?v=${meta?.versions?.basemap ?? ''}`, buildings: buildingTilesUrl(meta?.versions?.buildings) };
+}
+
+/**
+ * The building tiles' URL template. Absolute, since MapLibre's worker fetches it; without a
+ * version (a page that named its own base map) the tiles are revalidated by ETag instead of kept.
+ */
+export function buildingTilesUrl(version?: string): string {
+	const v = version ? `?v=${encodeURIComponent(version)}` : '';
+	return `${location.origin}/api/map/buildings/{z}/{x}/{y}${v}`;
 }

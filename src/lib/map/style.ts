@@ -3,9 +3,12 @@
 // with the browser's local fonts (text-font is read as a CSS font list; CJK uses
 // localIdeographFontFamily), so Chinese labels render offline.
 import type { LayerSpecification, StyleSpecification } from 'maplibre-gl';
+import { BUILDING_MAX_ZOOM, BUILDING_MIN_ZOOM, BUILDING_TILE_LAYER } from '$lib/domain/tiles';
 import { PALETTES, type Palette, type Theme } from './theme';
 
 export const BASEMAP_SOURCE = 'basemap';
+/** Building tiles (/api/map/buildings): vector tiles from zoom 15, scoped to the viewer. */
+export const BUILDINGS_SOURCE = 'buildings';
 /** Font list for Latin digits and letters; CJK goes through the map's localIdeographFontFamily. */
 export const TEXT_FONT = ['Noto Sans CJK SC', 'WenQuanYi Zen Hei', 'sans-serif'];
 export const LOCAL_CJK_FONTS =
@@ -44,6 +47,48 @@ export function roadLayers(p: Palette): LayerSpecification[] {
 	];
 }
 
+/**
+ * Buildings at street zoom. The district's data holds one point per building, not its outline, so
+ * a building is drawn as a mark at its point, not as a made-up footprint: a disc whose area grows
+ * with the households it holds (a 33-floor block reads larger than a village house), and with zoom.
+ */
+export function buildingLayers(p: Palette): LayerSpecification[] {
+	const households = ['max', 1, ['to-number', ['get', 'households'], 1]];
+	// wider than the households' own dots (deck.gl, ~6 m around the building), so the mark shows round them
+	const radius = (k: number) => ['*', k, ['+', 1.8, ['*', 0.9, ['sqrt', households]]]];
+	return [
+		{
+			id: 'building', type: 'circle', source: BUILDINGS_SOURCE, 'source-layer': BUILDING_TILE_LAYER, minzoom: BUILDING_MIN_ZOOM,
+			paint: {
+				'circle-color': p.building,
+				'circle-radius': ['interpolate', ['linear'], ['zoom'], 15, radius(0.55), 16, radius(1), 18, radius(2.2)] as any,
+				'circle-stroke-color': p.buildingOutline,
+				'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 15, 0.6, 17, 1.3] as any,
+				'circle-pitch-alignment': 'map'
+			}
+		}
+	];
+}
+
+/**
+ * Building names (小区+楼栋, 村民组+门牌) from zoom 16. Placed last of all labels (first in the
+ * list): roads and places win a collision, and among buildings the larger ones come first.
+ */
+export function buildingLabelLayers(p: Palette): LayerSpecification[] {
+	return [
+		{
+			id: 'label-building', type: 'symbol', source: BUILDINGS_SOURCE, 'source-layer': BUILDING_TILE_LAYER, minzoom: BUILDING_MIN_ZOOM + 1,
+			layout: {
+				'text-field': ['get', 'name'], 'text-font': TEXT_FONT, 'text-size': byZoom(16, 10.5, 18, 13),
+				'text-variable-anchor': ['top', 'bottom', 'right', 'left'], 'text-radial-offset': 0.8, 'text-justify': 'auto',
+				'text-padding': 3, 'text-max-width': 7,
+				'symbol-sort-key': ['-', 0, ['to-number', ['get', 'households'], 0]] as any
+			},
+			paint: { 'text-color': p.text, 'text-halo-color': p.textHalo, 'text-halo-width': 1.4 }
+		}
+	];
+}
+
 /** Area boundaries and the labels of the base map (also drawn over a configured style). */
 export function boundaryLayers(p: Palette): LayerSpecification[] {
 	const src = { source: BASEMAP_SOURCE };
@@ -67,28 +112,37 @@ export function labelLayers(p: Palette, offline: boolean): LayerSpecification[] 
 	return [
 		{ id: 'label-water', type: 'symbol', ...src, minzoom: 12, filter: kind('water', 'park'), layout: text(12), paint: { ...halo, 'text-color': p.waterText } },
 		{ id: 'label-river', type: 'symbol', ...src, minzoom: 12, filter: kind('river'), layout: text(12, { 'symbol-placement': 'line', 'symbol-spacing': 500 }), paint: { ...halo, 'text-color': p.waterText } },
+		// local roads named from zoom 15; after (under) the arterials' labels, so those win a collision
+		{ id: 'label-road-local', type: 'symbol', ...src, minzoom: BUILDING_MIN_ZOOM, filter: kind('road_local'), layout: text(byZoom(15, 11, 18, 13), { 'symbol-placement': 'line', 'symbol-spacing': 320, 'text-padding': 6, 'text-max-angle': 30 }), paint: halo },
 		{ id: 'label-road', type: 'symbol', ...src, minzoom: 13, filter: kind('road_arterial'), layout: text(12, { 'symbol-placement': 'line', 'symbol-spacing': 400 }), paint: halo },
 		{ id: 'label-place', type: 'symbol', ...src, minzoom: 12, filter: kind('place'), layout: text(12), paint: halo },
 		...layers
 	];
 }
 
-/** A complete offline style; overlay layers (grids) are added by the map after load. */
-export function offlineStyle(theme: Theme, basemapUrl: string): StyleSpecification {
+/** The layers of the offline style, bottom to top; building layers only with building tiles. */
+function offlineLayers(p: Palette, buildings: boolean): LayerSpecification[] {
+	return [
+		...groundLayers(p), ...waterLayers(p), ...roadLayers(p), ...(buildings ? buildingLayers(p) : []), ...boundaryLayers(p),
+		...(buildings ? buildingLabelLayers(p) : []), ...labelLayers(p, true)
+	];
+}
+
+/**
+ * A complete offline style; overlay layers (grids) are added by the map after load.
+ * `buildingTiles`: the building tiles' URL template ({z}/{x}/{y}, absolute: MapLibre's worker
+ * fetches it), or null for a map without buildings.
+ */
+export function offlineStyle(theme: Theme, basemapUrl: string, buildingTiles: string | null = null): StyleSpecification {
 	const p = PALETTES[theme];
-	return {
-		version: 8,
-		name: '网格治理离线底图',
-		sources: { [BASEMAP_SOURCE]: { type: 'geojson', data: basemapUrl, tolerance: 0.5 } },
-		layers: [...groundLayers(p), ...waterLayers(p), ...roadLayers(p), ...boundaryLayers(p), ...labelLayers(p, true)]
-	};
+	const sources: StyleSpecification['sources'] = { [BASEMAP_SOURCE]: { type: 'geojson', data: basemapUrl, tolerance: 0.5 } };
+	if (buildingTiles) sources[BUILDINGS_SOURCE] = { type: 'vector', tiles: [buildingTiles], minzoom: BUILDING_MIN_ZOOM, maxzoom: BUILDING_MAX_ZOOM };
+	return { version: 8, name: '网格治理离线底图', sources, layers: offlineLayers(p, !!buildingTiles) };
 }
 
 /** Paint values per layer id for a theme, to restyle in place without reloading sources. */
 export function themePaint(theme: Theme, offline: boolean): Record<string, Record<string, unknown>> {
 	const p = PALETTES[theme];
-	const layers = offline
-		? [...groundLayers(p), ...waterLayers(p), ...roadLayers(p), ...boundaryLayers(p), ...labelLayers(p, true)]
-		: [...boundaryLayers(p), ...labelLayers(p, false)];
+	const layers = offline ? offlineLayers(p, true) : [...boundaryLayers(p), ...labelLayers(p, false)];
 	return Object.fromEntries(layers.map((l) => [l.id, (l as { paint?: Record<string, unknown> }).paint ?? {}]));
 }

@@ -11,6 +11,9 @@ export interface Palette {
 	roadLocal: string;
 	roadArterial: string;
 	roadCasing: string;
+	/** a building's mark (the data holds a point per building, no footprint) and its outline */
+	building: string;
+	buildingOutline: string;
 	boundaryDistrict: string;
 	boundaryStreet: string;
 	boundaryCommunity: string;
@@ -42,6 +45,8 @@ export const PALETTES: Record<Theme, Palette> = {
 		roadLocal: '#ffffff',
 		roadArterial: '#fcd581',
 		roadCasing: '#a8916a',
+		building: '#cbbfb2',
+		buildingOutline: '#76685b',
 		boundaryDistrict: '#5b4a7a',
 		boundaryStreet: '#7a6a98',
 		boundaryCommunity: '#9a90b0',
@@ -69,6 +74,8 @@ export const PALETTES: Record<Theme, Palette> = {
 		roadLocal: '#3a414d',
 		roadArterial: '#6b5a32',
 		roadCasing: '#0c0f14',
+		building: '#4d5463',
+		buildingOutline: '#a3abb9',
 		boundaryDistrict: '#c9b8f0',
 		boundaryStreet: '#a996d6',
 		boundaryCommunity: '#7d6fa3',

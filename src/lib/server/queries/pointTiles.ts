@@ -26,7 +26,7 @@ interface PointRow {
 // Rows inside a tile's [west, south, east, north]; edges are half-open so a point on a boundary
 // belongs to exactly one tile. Exported so the benchmark times the same SELECT bare.
 // No ORDER BY: rows() sorts by id (see there).
-const inTile = ([w, s, e, n]: BBox) => sql`geom && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326)
+export const inTile = ([w, s, e, n]: BBox) => sql`geom && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326)
 	AND ST_X(geom) >= ${w} AND ST_X(geom) < ${e} AND ST_Y(geom) > ${s} AND ST_Y(geom) <= ${n}`;
 export const tileSql = (layer: PointLayer, bbox: BBox): Fragment => {
 	switch (layer) {

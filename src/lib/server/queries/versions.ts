@@ -32,14 +32,17 @@ async function fingerprint(db: Db, now: number): Promise<Versions> {
 		${counter('hazards')} AS hazards,
 		${counter('requests')} AS requests,
 		(SELECT concat_ws('.', count(*), sum(ST_NPoints(geom)), sum(hashtext(name))) FROM grids) AS grids,
-		(SELECT concat_ws('.', count(*), max(id), (SELECT count(*) FROM areas), (SELECT sum(hashtext(name)) FROM areas)) FROM basemap_features) AS basemap`;
+		(SELECT concat_ws('.', count(*), max(id), (SELECT count(*) FROM areas), (SELECT sum(hashtext(name)) FROM areas)) FROM basemap_features) AS basemap,
+		${counter('buildings')} AS buildings`;
 	const bucket = (ms: number) => Math.floor(now / ms).toString(36);
 	return {
 		households: `${hash(r.households)}-${bucket(3_600_000)}`,
 		hazards: `${hash(r.hazards)}-${bucket(600_000)}`,
 		requests: `${hash(r.requests)}-${bucket(600_000)}`,
 		grids: hash(r.grids),
-		basemap: hash(r.basemap)
+		basemap: hash(r.basemap),
+		// a building tile carries household counts: a new household is a new building tile
+		buildings: hash(`${r.buildings}|${r.households}`)
 	};
 }
 
