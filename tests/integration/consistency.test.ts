@@ -24,9 +24,9 @@ function lastMonth(): { from: string; to: string } {
 }
 
 // requests are the unit of these KPIs: the list behind a number holds exactly that many
-const PER_REQUEST: KpiKey[] = ['accept_rate', 'close_rate', 'ontime_rate', 'overdue'];
-// these count evaluations or summoned departments: a request may stand for several
-const PER_EVENT: KpiKey[] = ['solved_rate', 'satisfaction_rate', 'whistle_rate'];
+const PER_REQUEST: KpiKey[] = ['close_rate', 'ontime_rate', 'overdue'];
+// these count dispatches, evaluations or summoned departments: a request may stand for several
+const PER_EVENT: KpiKey[] = ['accept_rate', 'solved_rate', 'satisfaction_rate', 'whistle_rate'];
 
 describeBackends('one figure everywhere', (getDb) => {
 	let scopes: { code: string; name: string }[];

@@ -158,4 +158,28 @@ describeBackends('kpi', (getDb) => {
 		// June is unchanged by it
 		expect(pick((await computeKpis(db, JUNE, { now: NOW })).values)).toMatchObject({ satisfaction_rate: '2/3', solved_rate: '2/3' });
 	});
+
+	// after the July case: an August request, outside the figures above
+	it('受理率 counts every dispatch: a 改派 after a 退单 is a dispatch of its own, with its own accept deadline', async () => {
+		const db = getDb();
+		const admin: Actor = { id: p.admin, role: 'admin', departmentId: null };
+		const zj: Actor = { id: p.zj, role: 'department_staff', departmentId: p.zhujian };
+		const gm: Actor = { id: p.gmA, role: 'grid_manager', departmentId: null };
+		const r = await reportRequest(db, gm, parseNewRequest({ categoryCode: 'property.elevator', description: 'R8', lon: RL.pointA[0], lat: RL.pointA[1] }), null, null, t('08-04 09:00'));
+		// 派单 Mon 08-04 10:00 (accept by 08-05 10:00) → 退单 11:00 → 改派 12:00 → 接单 13:00: the 接单 answers
+		// the 改派 only; the first dispatch was sent back, never accepted, although 13:00 is before its deadline
+		const steps: [Actor, string, string, Partial<MoveInput>?][] = [[admin, 'dispatch', '08-04 10:00', { departmentId: p.zhujian }],
+			[zj, 'return', '08-04 11:00'], [admin, 'redispatch', '08-04 12:00', { departmentId: p.zhujian }], [zj, 'accept', '08-04 13:00']];
+		for (const [actor, action, when, extra] of steps) {
+			const [{ version }] = await db.sql`SELECT version FROM requests WHERE id = ${r.id}`;
+			await moveRequest(db, actor, { requestId: r.id, action, version, reason: '测试', now: t(when), ...extra });
+		}
+		const AUGUST = { ...JUNE, from: t('08-01 00:00'), to: t('09-01 00:00') };
+		const now = t('08-29 10:00');
+		expect(pick((await computeKpis(db, AUGUST, { now })).values)).toMatchObject({ accept_rate: '1/2' });
+		const q = (s: string) => parseRequestFilter(new URLSearchParams(`area=${RL.district}&from=2025-08-01&to=2025-08-31&${s}`), now);
+		for (const part of ['den', 'num']) expect((await listRequests(db, q(`kpi=accept_rate&part=${part}`), null, now)).rows.map((x) => x.code)).toEqual([r.code]);
+		// June is unchanged by it
+		expect(pick((await computeKpis(db, JUNE, { now: NOW })).values)).toMatchObject({ accept_rate: '3/5' });
+	});
 });

@@ -22,7 +22,7 @@ export interface KpiDef {
 }
 
 export const KPIS: readonly KpiDef[] = [
-	{ key: 'accept_rate', label: '受理率', definition: '时限内接单 ÷ 派单', kind: 'rate', subject: 'requests' },
+	{ key: 'accept_rate', label: '受理率', definition: '时限内接单的派单次数 ÷ 期内派单次数（含改派）', kind: 'rate', subject: 'requests' },
 	{ key: 'close_rate', label: '办结率', definition: '已办结 ÷ 期内应办结', kind: 'rate', subject: 'requests' },
 	{ key: 'ontime_rate', label: '按期办结率', definition: '按期办结 ÷ 办结', kind: 'rate', subject: 'requests' },
 	{ key: 'solved_rate', label: '解决率', definition: '评价“已解决” ÷ 期内评价次数（含返工前的评价）', kind: 'rate', subject: 'requests' },

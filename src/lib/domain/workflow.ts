@@ -32,6 +32,9 @@ export const TRANSITIONS: Record<RequestStatus, Partial<Record<RequestAction, Re
 	closed: {}
 };
 
+/** 派单 and 改派: the moves 受理率 counts, each with its own accept deadline (返工 starts one too, but is no dispatch). */
+export const DISPATCH_ACTIONS: readonly RequestAction[] = ['dispatch', 'redispatch'];
+
 export const OPEN_STATUSES: readonly RequestStatus[] = ['reported', 'dispatched', 'accepted', 'returned', 'escalated', 'reopened'];
 /** 已办结 and after: every status that is not open. */
 export const DONE_STATUSES: readonly RequestStatus[] = ALL_STATUSES.filter((s) => !OPEN_STATUSES.includes(s));

@@ -4,7 +4,7 @@
 import type { KpiKey } from '../../domain/kpi';
 import type { RequestFilter } from '../../domain/requestfilter';
 import { AWAITING_ACCEPT, IN_WORK } from '../../domain/deadlines';
-import { DONE_STATUSES, OPEN_STATUSES } from '../../domain/workflow';
+import { DISPATCH_ACTIONS, DONE_STATUSES, OPEN_STATUSES } from '../../domain/workflow';
 import { HAZARD_AWAITING_REINSPECTION, HAZARD_CLOSED, HAZARD_NOT_CLOSED, HAZARD_RECTIFIED, HAZARD_UNRECTIFIED } from '../../domain/hazard';
 import { codes, ident, sql, type Fragment } from './sql';
 
@@ -80,9 +80,10 @@ export type RequestKpi = Exclude<KpiKey, 'visit_coverage' | 'hazard_rate'>;
 export function requestKpiSql(key: RequestKpi, from: Date, to: Date, now: Date): [Fragment, Fragment] {
 	const inPeriod = (col: Fragment) => sql`(${col} >= ${from} AND ${col} < ${to})`;
 	switch (key) {
+		// every dispatch counts (派单 and each 改派): a request is behind the number when it has one
 		case 'accept_rate':
-			return [inPeriod(sql`r.dispatched_at`),
-				sql`EXISTS (SELECT 1 FROM request_events e WHERE e.request_id = r.id AND e.action = 'accept' AND e.at <= r.accept_deadline)`];
+			return [sql`(r.dispatched_at < ${to} AND EXISTS (SELECT 1 ${dispatchesWhere(from, to)}))`,
+				sql`EXISTS (SELECT 1 ${dispatchesWhere(from, to)} AND ${ACCEPTED_IN_TIME})`];
 		case 'close_rate': {
 			// 应办结: due within the period, and already due now
 			const end = to < now ? to : now;
@@ -107,6 +108,25 @@ export function requestKpiSql(key: RequestKpi, from: Date, to: Date, now: Date):
 
 export const REQUEST_KPIS: RequestKpi[] = ['accept_rate', 'close_rate', 'ontime_rate', 'solved_rate', 'satisfaction_rate', 'overdue'];
 
+/** The dispatches (request_events d) of request r in [from, to). */
+const dispatchesWhere = (from: Date, to: Date) => sql`FROM request_events d WHERE d.request_id = r.id
+	AND d.action IN ${codes(DISPATCH_ACTIONS)} AND d.at >= ${from} AND d.at < ${to}`;
+/**
+ * Dispatch d was accepted while its accept deadline ran: the move after it is 接单 (not 退单), at or
+ * before the deadline d started (its payload; the request's column for history without one).
+ */
+const ACCEPTED_IN_TIME = sql`coalesce((SELECT n.action = 'accept' AND n.at <= coalesce((d.payload->>'accept_deadline')::timestamptz, r.accept_deadline)
+	FROM request_events n WHERE n.request_id = d.request_id AND (n.at, n.id) > (d.at, d.id) ORDER BY n.at, n.id LIMIT 1), false)`;
+
+/**
+ * The dispatches of each request in [from, to), read once per request (a LATERAL join of the
+ * request rows r) for 受理率: columns dp.n and dp.in_time. Requests never dispatched before `to`
+ * read no history (a one-time filter on r.dispatched_at, the first 派单).
+ */
+export const dispatchCountsJoin = (from: Date, to: Date): Fragment => sql`CROSS JOIN LATERAL (SELECT count(*) AS n,
+	count(*) FILTER (WHERE ${ACCEPTED_IN_TIME}) AS in_time
+	${dispatchesWhere(from, to)} AND r.dispatched_at < ${to}) dp`;
+
 type EvaluationKpi = 'solved_rate' | 'satisfaction_rate';
 /** What makes an evaluation (a request_events row e of action 'evaluate') count for the numerator. */
 const EVALUATION_NUM: Record<EvaluationKpi, Fragment> = {
@@ -126,21 +146,25 @@ const evaluationsIn = (from: Date, to: Date, extra: Fragment = sql`true`) =>
  * r) for both 满意率 and 解决率: columns ev.n (all), ev.solved_rate, ev.satisfaction_rate. The
  * evaluated_at condition is a one-time filter: requests without a recent evaluation read no history.
  */
-export const evaluationCountsJoin = (from: Date, to: Date): Fragment => sql`CROSS JOIN LATERAL (SELECT count(*) AS n,
+const evaluationCountsJoin = (from: Date, to: Date): Fragment => sql`CROSS JOIN LATERAL (SELECT count(*) AS n,
 	count(*) FILTER (WHERE ${EVALUATION_NUM.solved_rate}) AS solved_rate,
 	count(*) FILTER (WHERE ${EVALUATION_NUM.satisfaction_rate}) AS satisfaction_rate
 	${evaluationsWhere(from, to, sql`r.evaluated_at >= ${from}`)}) ev`;
 
 /**
  * A request KPI's denominator and numerator over the rows of `requests r` joined with
- * evaluationCountsJoin, as columns "<key>_den" and "<key>_num": requests counted once, except
- * 满意率/解决率, which count every evaluation.
+ * kpiCountJoins, as columns "<key>_den" and "<key>_num": requests counted once, except 受理率
+ * (every dispatch) and 满意率/解决率 (every evaluation).
  */
+/** The joins kpiCountColumns reads: dispatches and evaluations per request. */
+export const kpiCountJoins = (from: Date, to: Date): Fragment => sql`${dispatchCountsJoin(from, to)} ${evaluationCountsJoin(from, to)}`;
+
 export function kpiCountColumns(from: Date, to: Date, now: Date): Fragment[] {
 	return REQUEST_KPIS.flatMap((k) => {
 		if (isEvaluationKpi(k)) {
 			return [sql`coalesce(sum(ev.n), 0) AS ${ident(`${k}_den`)}`, sql`coalesce(sum(${ident('ev', k)}), 0) AS ${ident(`${k}_num`)}`];
 		}
+		if (k === 'accept_rate') return [sql`coalesce(sum(dp.n), 0) AS accept_rate_den`, sql`coalesce(sum(dp.in_time), 0) AS accept_rate_num`];
 		const [den, num] = requestKpiSql(k, from, to, now);
 		return [sql`count(*) FILTER (WHERE ${den}) AS ${ident(`${k}_den`)}`, sql`count(*) FILTER (WHERE ${den} AND ${num}) AS ${ident(`${k}_num`)}`];
 	});

@@ -4,7 +4,7 @@ import { DEFAULT_VISIT_DAYS, kpiValue, overallRag, rankScore, type KpiTargets, t
 import type { RequestFilter } from '../../domain/requestfilter';
 import type { Queryable } from '../db/client';
 import { lastDays } from '../../domain/calendar';
-import { evaluationCountsJoin, HAZARD_CLOSED_SQL, kpiCountColumns, OPEN_SQL, REQUEST_KPIS, scope } from '../db/fragments';
+import { HAZARD_CLOSED_SQL, kpiCountColumns, kpiCountJoins, OPEN_SQL, REQUEST_KPIS, scope } from '../db/fragments';
 import { and, join, sql, type Fragment } from '../db/sql';
 
 export type KpiScope = Pick<RequestFilter, 'area' | 'department' | 'pairing' | 'from' | 'to'>;
@@ -17,7 +17,7 @@ const groupKey = (len: number | null, col: Fragment) => (len ? sql`left(${col}, 
 async function requestCounts(db: Queryable, s: KpiScope, now: Date, len: number | null): Promise<Map<string, Counts>> {
 	return byCode(await db.sql`SELECT ${groupKey(len, sql`r.grid_code`)} AS code, ${join(kpiCountColumns(s.from, s.to, now))},
 		count(*) FILTER (WHERE r.status IN ${OPEN_SQL}) AS open
-		FROM requests r ${evaluationCountsJoin(s.from, s.to)} WHERE ${and(scope(s))} GROUP BY 1`);
+		FROM requests r ${kpiCountJoins(s.from, s.to)} WHERE ${and(scope(s))} GROUP BY 1`);
 }
 
 async function whistleCounts(db: Queryable, s: KpiScope, len: number | null): Promise<Map<string, Counts>> {

@@ -8,7 +8,7 @@ import { HAZARD_TYPE } from '../../domain/labels';
 import { KPI_BY_KEY, kpiValue, overallRag, rankScore, type KpiValue } from '../../domain/kpi';
 import type { Queryable } from '../db/client';
 import { computeKpis, rankChildren } from '../kpi/kpi';
-import { evaluationCountsJoin, HAZARD_UNRECTIFIED_SQL, kpiCountColumns, OPEN_SQL, overdueSql, REQUEST_KPIS, scope, stageDeadlineSql } from '../db/fragments';
+import { HAZARD_UNRECTIFIED_SQL, kpiCountColumns, kpiCountJoins, OPEN_SQL, overdueSql, REQUEST_KPIS, scope, stageDeadlineSql } from '../db/fragments';
 import { and, join } from '../db/sql';
 import { OPEN_STATUSES } from '../../domain/workflow';
 import { latestEventId } from '../live/hub';
@@ -94,7 +94,7 @@ async function departmentRanking(db: Queryable, area: string, from: Date, to: Da
 			AND s.summoned_at >= ${from} AND s.summoned_at < ${now}) AS whistle_rate_den,
 		(SELECT count(*) FROM whistle_summons s JOIN requests r2 ON r2.id = s.request_id WHERE s.department_id = d.id AND r2.grid_code LIKE ${like}
 			AND s.summoned_at >= ${from} AND s.summoned_at < ${now} AND s.checked_in_at <= s.deadline) AS whistle_rate_num
-		FROM departments d JOIN requests r ON r.department_id = d.id ${evaluationCountsJoin(from, to)} WHERE ${and(scope({ area, department: null, pairing: null }))} GROUP BY d.id, d.name`;
+		FROM departments d JOIN requests r ON r.department_id = d.id ${kpiCountJoins(from, to)} WHERE ${and(scope({ area, department: null, pairing: null }))} GROUP BY d.id, d.name`;
 	return rows
 		.map((c) => {
 			const vs = [...REQUEST_KPIS, 'whistle_rate' as const].map((k) => kpiValue(k, Number(c[`${k}_num`] ?? 0), Number(c[`${k}_den`] ?? 0)));
