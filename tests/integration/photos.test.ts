@@ -9,7 +9,7 @@ import { PHOTO_MAX_BYTES, PHOTO_MAX_COUNT } from '../../src/lib/domain/photos';
 import { parseNewRequest } from '../../src/lib/domain/requestinput';
 import type { Actor } from '../../src/lib/domain/workflow';
 import { asUser } from '../../src/lib/server/access/userdb';
-import type { Db } from '../../src/lib/server/db/client';
+import type { Queryable } from '../../src/lib/server/db/client';
 import { requestDetail } from '../../src/lib/server/requests/detail';
 import { photosFromBody } from '../../src/lib/server/requests/http';
 import { listPhotos, photoDir, readPhoto } from '../../src/lib/server/requests/photos';
@@ -51,7 +51,7 @@ describeBackends('request photos', (getDb) => {
 		const [{ version }] = await getDb().sql<{ version: number }>`SELECT version FROM requests WHERE id = ${id}`;
 		return moveRequest(asUser(getDb(), actor), actor, { requestId: id, action, version, now: NOW, photos, ...extra });
 	};
-	const bytesOf = async (db: Db, id: number, photoId: number) => new TextDecoder().decode((await readPhoto(db, id, photoId))!.bytes).replace(/\0+$/, '');
+	const bytesOf = async (db: Queryable, id: number, photoId: number) => new TextDecoder().decode((await readPhoto(db, id, photoId))!.bytes).replace(/\0+$/, '');
 
 	it('a report keeps several photos, in order, each readable; the first is also the request\'s one photo', async () => {
 		const r = await report([photo('one'), photo('two', 80, 'image/png'), photo('three', 90, 'image/webp')]);
@@ -167,7 +167,7 @@ describeBackends('request photos', (getDb) => {
 		const [e] = await getDb().sql<{ id: number }>`SELECT id FROM request_events WHERE request_id = ${r.id}`;
 		const [{ id: screen }] = await getDb().sql<{ id: number }>`INSERT INTO users (username, display_name, role) VALUES (${unique('screen')}, '大屏', 'screen') RETURNING id`;
 		const path_ = `${crypto.randomUUID()}.jpg`;
-		await expect(asUser(getDb(), { id: screen, role: 'screen', departmentId: null }).sql`
+		await expect(asUser(getDb(), { id: screen, role: 'screen' }).sql`
 			INSERT INTO request_photos (request_id, event_id, kind, path, type, bytes, created_by) VALUES (${r.id}, ${e.id}, 'after', ${path_}, 'image/jpeg', 1, ${screen})`)
 			.rejects.toMatchObject({ code: '42501' });
 		// a path that is not a name the server made is refused by the table itself
