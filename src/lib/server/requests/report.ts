@@ -96,6 +96,7 @@ async function insertRequest(tx: Queryable, actor: Actor, input: NewRequest, pho
 	}
 	const [{ id }] = await tx.sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('requests', 'id')) AS id`;
 	const code = `SQ${new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '')}${String(id).padStart(6, '0')}`;
+	// photo_path: the first photo, as the one photo of before 0015
 	try {
 		await tx.sql`
 		INSERT INTO requests (id, code, kind, category_code, channel, status, priority, title, description, grid_code, household_id,
@@ -113,7 +114,7 @@ async function insertRequest(tx: Queryable, actor: Actor, input: NewRequest, pho
 		INSERT INTO request_events (request_id, from_status, to_status, action, actor_id, at, reason, idempotency_key, payload)
 		VALUES (${id}, NULL, 'reported', 'report', ${actor.id}, ${now}, '上报', ${key}, ${JSON.stringify({ channel: input.channel })})
 		RETURNING id`;
-	// photo_path keeps the first photo: /api/requests/{id}/photo and Open311 read it
+	// every photo a row of request_photos; photo_path (above) keeps the first for /api/requests/{id}/photo and Open311
 	await recordPhotos(tx, id, eventId, 'report', photos, actor.id);
 	return { id, code, status: 'reported', version: 1, gridCode: grid.code, replayed: false };
 }
