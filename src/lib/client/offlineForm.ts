@@ -8,7 +8,7 @@
 // already sent once is replaced by a fresh one, so two reports made on one cached page stay two.
 import { applyAction } from '$app/forms';
 import { toast } from '$lib/components/ui/toast.svelte';
-import { formParts, newIdempotencyKey, submitOrQueue, type OutboxKind } from './outbox';
+import { formParts, newIdempotencyKey, submitOrQueue, type OutboxKind, type SubmitResult } from './outbox';
 
 const USED_KEYS = 'grid.outbox.usedKeys';
 const KEEP_KEYS = 200;
@@ -39,7 +39,16 @@ function keyFor(form: HTMLFormElement): string {
 
 const sending = new WeakSet<HTMLFormElement>();
 
-export function offlineSubmit(opts: { kind: OutboxKind; label: (fields: Map<string, string>) => string }) {
+export interface OfflineSubmitOptions {
+	kind: OutboxKind;
+	label: (fields: Map<string, string>) => string;
+	/** The body to send (e.g. with resized photos), or null to stay on the form; the form's own fields by default. */
+	prepare?: (form: HTMLFormElement) => FormData | null;
+	/** Told how it went, after the form was updated (a queued form is emptied here, by the page). */
+	after?: (status: SubmitResult['status']) => void | Promise<void>;
+}
+
+export function offlineSubmit(opts: OfflineSubmitOptions) {
 	return async (event: SubmitEvent) => {
 		const form = event.currentTarget as HTMLFormElement;
 		event.preventDefault();
@@ -47,7 +56,9 @@ export function offlineSubmit(opts: { kind: OutboxKind; label: (fields: Map<stri
 		sending.add(form);
 		try {
 			const idempotencyKey = keyFor(form);
-			const { fields, files } = formParts(form);
+			const body = opts.prepare ? opts.prepare(form) : new FormData(form);
+			if (!body) return;
+			const { fields, files } = formParts(body);
 			const url = new URL(form.action || location.href);
 			const result = await submitOrQueue({
 				kind: opts.kind,
@@ -69,6 +80,7 @@ export function offlineSubmit(opts: { kind: OutboxKind; label: (fields: Map<stri
 				form.reset();
 				keyFor(form);
 			}
+			await opts.after?.(result.status);
 		} finally {
 			sending.delete(form);
 		}

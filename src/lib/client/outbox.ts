@@ -116,10 +116,10 @@ export function newIdempotencyKey(): string {
 }
 
 /** A form's fields and files as a Submission's parts (files with no content — an empty file input — left out). */
-export function formParts(form: HTMLFormElement): { fields: [string, string][]; files: OutboxFile[] } {
+export function formParts(form: HTMLFormElement | FormData): { fields: [string, string][]; files: OutboxFile[] } {
 	const fields: [string, string][] = [];
 	const files: OutboxFile[] = [];
-	for (const [name, value] of new FormData(form)) {
+	for (const [name, value] of form instanceof FormData ? form : new FormData(form)) {
 		if (typeof value === 'string') fields.push([name, value]);
 		else if (value.size > 0) files.push({ name, blob: value, filename: value.name });
 	}

@@ -6,6 +6,8 @@ export type RequestKind = 'request' | 'petition' | 'dispute' | 'wish';
 export const KINDS: readonly RequestKind[] = ['request', 'petition', 'dispute', 'wish'];
 export const CHANNELS = ['grid', 'door_knock', 'hotline_12345', 'petition', 'snapshot', 'visit', 'whistle'] as const;
 export const PRIORITIES = ['normal', 'urgent'] as const;
+/** Query parameters /requests/new is opened with to prefill a report (e.g. 转为诉求 from a door-knock). */
+export const PREFILL_PARAMS = ['householdId', 'lon', 'lat', 'categoryCode', 'description', 'address', 'channel'] as const;
 
 export interface NewRequest {
 	kind: RequestKind;

@@ -2,6 +2,7 @@
 // and the API. The reporter's name and phone leave masked.
 import type { Queryable, Row } from '../db/client';
 import { overdueSql } from '../db/fragments';
+import { listPhotos, type RequestPhoto } from './photos';
 
 export async function requestDetail(db: Queryable, id: number, now = new Date()) {
 	const [r] = await db.sql`
@@ -30,8 +31,11 @@ export async function requestDetail(db: Queryable, id: number, now = new Date())
 		FROM whistle_summons s JOIN departments d ON d.id = s.department_id LEFT JOIN users u ON u.id = s.checked_in_by
 		WHERE s.request_id = ${id} ORDER BY d.id`;
 	const managers = await db.sql<{ user_id: number }>`SELECT user_id FROM user_grids WHERE grid_code = ${r.gridCode}`;
-	return Object.assign(r, { events, whistles, gridManagerIds: managers.map((m) => m.user_id) }) as Row & {
-		id: number; code: string; status: string; version: number; gridCode: string; kind: string; events: Row[]; whistles: Row[]; gridManagerIds: number[];
+	// 现场照片, 处置前 and 处置后 (0016); an older request's one photo is `hasPhoto` only
+	const photos = await listPhotos(db, id);
+	return Object.assign(r, { events, whistles, photos, gridManagerIds: managers.map((m) => m.user_id) }) as Row & {
+		id: number; code: string; status: string; version: number; gridCode: string; kind: string; events: Row[]; whistles: Row[];
+		photos: RequestPhoto[]; gridManagerIds: number[];
 	};
 }
 

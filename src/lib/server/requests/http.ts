@@ -5,11 +5,24 @@ import type { MoveInput } from './transition';
 import type { Photo } from './report';
 
 /** 'data:image/jpeg;base64,…' → Photo */
-export function photoFromDataUrl(raw: unknown): Photo | null {
+export function photoFromDataUrl(raw: unknown, field = 'photo'): Photo | null {
 	if (raw === undefined || raw === null || raw === '') return null;
 	const m = typeof raw === 'string' ? /^data:([\w/+.-]+);base64,([A-Za-z0-9+/=\s]+)$/.exec(raw) : null;
-	if (!m) throw badParam('photo', '照片（photo）必须是 data:image/…;base64, 形式的图片');
+	if (!m) throw badParam(field, `照片（${field}）必须是 data:image/…;base64, 形式的图片`);
 	return { type: m[1], bytes: new Uint8Array(Buffer.from(m[2], 'base64')) };
+}
+
+/** A JSON body's photos: `photos` (an array of data URLs) or the single `photo` of before. */
+export function photosFromBody(body: Record<string, unknown>): Photo | Photo[] | null {
+	if (body.photos === undefined || body.photos === null) return photoFromDataUrl(body.photo);
+	if (!Array.isArray(body.photos)) throw badParam('photos', '照片（photos）必须是 data:image/…;base64, 图片的数组');
+	return body.photos.map((raw) => photoFromDataUrl(raw, 'photos')).filter((p): p is Photo => p !== null);
+}
+
+/** A form's file fields named `field` (empty file inputs send a nameless empty file: skipped). */
+export async function photosFromForm(form: FormData, field: string): Promise<Photo[]> {
+	const files = form.getAll(field).filter((f): f is File => f instanceof File && f.size > 0);
+	return Promise.all(files.map(async (f) => ({ type: f.type, bytes: new Uint8Array(await f.arrayBuffer()) })));
 }
 
 const ids = (raw: unknown, field: string): number[] => {
@@ -39,6 +52,8 @@ export function parseMove(requestId: number, b: Record<string, unknown>, headers
 		satisfaction: typeof b.satisfaction === 'string' ? b.satisfaction : null,
 		solved,
 		claimedBy: typeof b.claimedBy === 'string' ? b.claimedBy : null,
-		mediatorId: optionalInt(b.mediatorId, 'mediatorId')
+		mediatorId: optionalInt(b.mediatorId, 'mediatorId'),
+		// JSON: data URLs (a form's files are read by the form action)
+		photos: Array.isArray(b.photos) ? b.photos.map((raw) => photoFromDataUrl(raw, 'photos')).filter((p): p is Photo => p !== null) : []
 	};
 }

@@ -3,24 +3,23 @@
 // request row and its 'report' event are written together; a retried submission with the same
 // idempotency key returns the first request.
 import { OPEN_SQL } from '../db/fragments';
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { badParam } from '../../domain/apierror';
+import { ApiError, badParam } from '../../domain/apierror';
+import { checkPhotos, PHOTO_TYPES, type PhotoInput } from '../../domain/photos';
 import type { NewRequest } from '../../domain/requestinput';
 import { requestCode, type Actor } from '../../domain/workflow';
 import type { Database, Queryable } from '../db/client';
+import { fromDatabaseError } from '../http/errors';
 import { afterConflict, bodyHash, checkKey, claimKey, keyReused } from './idempotency';
+import { discardPhotos, photoDir, recordPhotos, storePhotos, type StoredPhoto } from './photos';
 
-export interface Photo { bytes: Uint8Array; type: string }
+export type Photo = PhotoInput;
 export interface Reported { id: number; code: string; status: 'reported'; version: number; gridCode: string; replayed: boolean }
 
-const PHOTO_TYPES: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
-export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
+export { photoDir };
 
-export const photoDir = () => path.resolve(process.env.DATA_DIR ?? 'data', 'photos');
-
-/** The photo attached at 点单, if the request has one the user may see (row-level security on `db`). */
+/** The photo attached at 点单 (requests.photo_path), if the request has one the user may see (row-level security on `db`). */
 export async function requestPhoto(db: Queryable, id: number): Promise<Photo | null> {
 	const [r] = await db.sql<{ photo_path: string | null }>`SELECT photo_path FROM requests WHERE id = ${id}`;
 	// only names this module wrote: never a path out of the photo directory
@@ -30,11 +29,8 @@ export async function requestPhoto(db: Queryable, id: number): Promise<Photo | n
 	return { type, bytes: readFileSync(path.join(photoDir(), r.photo_path!)) };
 }
 
-export function checkPhoto(photo: Photo | null): void {
-	if (!photo) return;
-	if (!PHOTO_TYPES[photo.type]) throw badParam('photo', `照片（photo）只能是 JPG、PNG 或 WebP，收到 ${photo.type || '未知类型'}`);
-	if (photo.bytes.byteLength > PHOTO_MAX_BYTES) throw badParam('photo', `照片（photo）不能超过 5 MB，现在 ${(photo.bytes.byteLength / 1048576).toFixed(1)} MB`);
-}
+/** The one photo of the older form and API ('photo'), or several ('photos'): one list. */
+const asList = (photos: Photo | readonly Photo[] | null): readonly Photo[] => (photos === null ? [] : Array.isArray(photos) ? photos : [photos as Photo]);
 
 /** The grid containing the point, or a 400 naming lon/lat. */
 export async function gridAt(db: Queryable, lon: number, lat: number): Promise<{ code: string; name: string } | null> {
@@ -43,28 +39,28 @@ export async function gridAt(db: Queryable, lon: number, lat: number): Promise<{
 	return g ?? null;
 }
 
-export async function reportRequest(db: Database, actor: Actor, input: NewRequest, photo: Photo | null, key: string | null, now = new Date()): Promise<Reported> {
-	// the photo by its digest: the same picture sent again is the same body
-	const hash = key ? bodyHash({ input, photo: photo ? { type: photo.type, sha256: bodyHash(photo.bytes) } : null }) : '';
+export async function reportRequest(
+	db: Database, actor: Actor, input: NewRequest, photos: Photo | readonly Photo[] | null, key: string | null, now = new Date()
+): Promise<Reported> {
+	const list = asList(photos);
+	// the photos by their digests: the same pictures sent again are the same body (one photo: as before 0016)
+	const digests = list.map((p) => ({ type: p.type, sha256: bodyHash(p.bytes) }));
+	const hash = key ? bodyHash(list.length > 1 ? { input, photos: digests } : { input, photo: digests[0] ?? null }) : '';
 	if (key) {
 		// 'new' may still be a key used before 0012 recorded keys: its event answers as before
 		await checkKey(db, actor.id, key, hash);
 		const seen = await replayReport(db, actor.id, key);
 		if (seen) return seen;
 	}
-	checkPhoto(photo);
-	const photoPath = photo ? `${randomUUID()}.${PHOTO_TYPES[photo.type]}` : null;
-	if (photo && photoPath) {
-		mkdirSync(photoDir(), { recursive: true });
-		writeFileSync(path.join(photoDir(), photoPath), photo.bytes);
-	}
+	checkPhotos(list, Array.isArray(photos) ? 'photos' : 'photo');
+	const stored = storePhotos(list);
 	try {
 		return await db.transaction(async (tx) => {
 			if (key) await claimKey(tx, actor.id, key, hash);
-			return insertRequest(tx, actor, input, photoPath, key, now);
+			return insertRequest(tx, actor, input, stored, key, now);
 		});
 	} catch (e) {
-		if (photoPath) rmSync(path.join(photoDir(), photoPath), { force: true });
+		discardPhotos(stored);
 		if (!key) throw e;
 		// a concurrent retry of ours committed first (→ its answer), or the key is someone else's (→ 422)
 		await afterConflict(db, e, actor.id, key, hash);
@@ -84,7 +80,7 @@ async function replayReport(db: Queryable, actorId: number, key: string): Promis
 	return { id: e.id, code: e.code, status: 'reported', version: e.version, gridCode: e.grid_code, replayed: true };
 }
 
-async function insertRequest(tx: Queryable, actor: Actor, input: NewRequest, photoPath: string | null, key: string | null, now: Date): Promise<Reported> {
+async function insertRequest(tx: Queryable, actor: Actor, input: NewRequest, photos: readonly StoredPhoto[], key: string | null, now: Date): Promise<Reported> {
 	const grid = await gridAt(tx, input.lon, input.lat);
 	if (!grid) throw badParam('lon', `所选位置（${input.lon.toFixed(5)}, ${input.lat.toFixed(5)}）不在任何网格内，请在辖区范围内选点`);
 	const [category] = await tx.sql<{ code: string; leaf: boolean }>`
@@ -100,16 +96,26 @@ async function insertRequest(tx: Queryable, actor: Actor, input: NewRequest, pho
 	}
 	const [{ id }] = await tx.sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('requests', 'id')) AS id`;
 	const code = requestCode(id, now);
-	await tx.sql`
+	// photo_path: the first photo, as the one photo of before 0016
+	try {
+		await tx.sql`
 		INSERT INTO requests (id, code, kind, category_code, channel, status, priority, title, description, grid_code, household_id,
 		  reporter_name, reporter_phone, address, photo_path, reported_at, leader_id, mediator_id, details, created_by, geom)
 		VALUES (${id}, ${code}, ${input.kind}, ${input.categoryCode}, ${input.channel}, 'reported', ${input.priority}, ${input.title},
 		  ${input.description}, ${grid.code}, ${input.householdId}, ${input.reporterName}, ${input.reporterPhone}, ${input.address},
-		  ${photoPath}, ${now}, ${input.leaderId}, ${mediatorId}, ${JSON.stringify(input.details)}, ${actor.id},
+		  ${photos[0]?.path ?? null}, ${now}, ${input.leaderId}, ${mediatorId}, ${JSON.stringify(input.details)}, ${actor.id},
 		  ST_SetSRID(ST_MakePoint(${input.lon}, ${input.lat}), 4326))`;
-	await tx.sql`
+	} catch (e) {
+		// row-level security refused the grid: say which grid the point is in, next to the map
+		if (fromDatabaseError(e)?.code !== 'forbidden') throw e;
+		throw new ApiError(403, 'forbidden', `所选位置在${grid.name}（${grid.code}），不在你可以上报的网格内，请在自己的网格内选点或请该网格的网格员上报`, 'lon');
+	}
+	const [{ id: eventId }] = await tx.sql<{ id: number }>`
 		INSERT INTO request_events (request_id, from_status, to_status, action, actor_id, at, reason, idempotency_key, payload)
-		VALUES (${id}, NULL, 'reported', 'report', ${actor.id}, ${now}, '上报', ${key}, ${JSON.stringify({ channel: input.channel })})`;
+		VALUES (${id}, NULL, 'reported', 'report', ${actor.id}, ${now}, '上报', ${key}, ${JSON.stringify({ channel: input.channel })})
+		RETURNING id`;
+	// every photo a row of request_photos; photo_path (above) keeps the first for /api/requests/{id}/photo and Open311
+	await recordPhotos(tx, id, eventId, 'report', photos, actor.id);
 	return { id, code, status: 'reported', version: 1, gridCode: grid.code, replayed: false };
 }
 

@@ -13,6 +13,8 @@ import { holidays } from './deadlineRules';
 import type { RequestDetail } from './detail';
 import { isUniqueViolation, toApiError } from '../http/errors';
 import { afterConflict, bodyHash, checkKey, claimKey, keyReused } from './idempotency';
+import { checkPhotos, moveKind, type PhotoInput } from '../../domain/photos';
+import { discardPhotos, recordPhotos, storePhotos, type StoredPhoto } from './photos';
 
 export interface MoveInput {
 	requestId: number;
@@ -29,6 +31,8 @@ export interface MoveInput {
 	solved?: boolean | null;
 	claimedBy?: string | null;
 	mediatorId?: number | null;
+	/** photos of the work: 处置前 at 接单, 处置后 at 办结 (request_photos, 0016) */
+	photos?: readonly PhotoInput[];
 	/** the clock; tests pass a fixed one */
 	now?: Date;
 }
@@ -53,12 +57,20 @@ export async function moveRequest(db: Database, actor: Actor, input: MoveInput):
 		const seen = await replay(db, actor.id, key, input.requestId, input.action);
 		if (seen) return seen;
 	}
+	const photos = input.photos ?? [];
+	if (photos.length && !moveKind(input.action)) throw badParam('photos', `只有接单（处置前）和办结（处置后）可以附照片（photos），“${input.action}”不可以`);
+	checkPhotos(photos, 'photos');
+	const stored = storePhotos(photos);
 	try {
-		return await db.transaction(async (tx) => {
+		const done = await db.transaction(async (tx) => {
 			if (key) await claimKey(tx, actor.id, key, hash);
-			return applyMove(tx, actor, input);
+			return applyMove(tx, actor, input, stored);
 		});
+		// a retry answered by the first submission: its photos are the ones kept
+		if (done.replayed) discardPhotos(stored);
+		return done;
 	} catch (e) {
+		discardPhotos(stored);
 		if (!key || !isUniqueViolation(e, 'idempotency_key')) throw toApiError(e) ?? e;
 		// a concurrent retry of ours committed first (→ its answer), or the key is someone else's (→ 422)
 		await afterConflict(db, e, actor.id, key, hash);
@@ -68,8 +80,9 @@ export async function moveRequest(db: Database, actor: Actor, input: MoveInput):
 	}
 }
 
-/** What makes two submissions of a move the same one (the clock and the key itself do not). */
-const moveHash = ({ now: _now, idempotencyKey: _key, ...body }: MoveInput) => bodyHash(body);
+/** What makes two submissions of a move the same one (the clock and the key itself do not; photos by their digests). */
+const moveHash = ({ now: _now, idempotencyKey: _key, photos, ...body }: MoveInput) =>
+	bodyHash(photos?.length ? { ...body, photos: photos.map((p) => ({ type: p.type, sha256: bodyHash(p.bytes) })) } : body);
 
 async function replay(db: Queryable, actorId: number, key: string, requestId: number, action: string): Promise<MoveResult | null> {
 	// only the actor's own event: another user's answer is never replayed, whoever may read it
@@ -116,7 +129,7 @@ async function lockRequest(tx: Queryable, id: number): Promise<Locked> {
 	return r;
 }
 
-async function applyMove(tx: Queryable, actor: Actor, input: MoveInput): Promise<MoveResult> {
+async function applyMove(tx: Queryable, actor: Actor, input: MoveInput, photos: readonly StoredPhoto[]): Promise<MoveResult> {
 	const r = await lockRequest(tx, input.requestId);
 	// checked again under the row lock: a concurrent retry that committed first is now visible
 	if (input.idempotencyKey) {
@@ -146,6 +159,12 @@ async function applyMove(tx: Queryable, actor: Actor, input: MoveInput): Promise
 	const [{ version }] = await tx.sql<{ version: number }>`
 		SELECT request_transition(${r.id}, ${action}, ${input.version}, ${actor.id}, ${department}, ${now},
 		  ${reason ?? ACTION_LABEL[action]}, ${input.idempotencyKey ?? null}, ${JSON.stringify(payload)}) AS version`;
+	const kind = moveKind(action);
+	if (kind && photos.length) {
+		// the event request_transition() just wrote (the row is locked: no other move came between)
+		const [{ id: eventId }] = await tx.sql<{ id: number }>`SELECT max(id) AS id FROM request_events WHERE request_id = ${r.id}`;
+		await recordPhotos(tx, r.id, eventId, kind, photos, actor.id);
+	}
 	return { id: r.id, code: r.code, status: check.to, version, replayed: false };
 }
 

@@ -8,7 +8,7 @@ import { checkReportRate } from '$lib/server/access/limits';
 import { api, jsonResponse } from '$lib/server/http/respond';
 import { listRequests } from '$lib/server/requests/list';
 import { readJson } from '$lib/server/http/body';
-import { photoFromDataUrl } from '$lib/server/requests/http';
+import { photosFromBody } from '$lib/server/requests/http';
 import { reportRequest } from '$lib/server/requests/report';
 
 export const GET = api(async (event) => {
@@ -24,6 +24,6 @@ export const POST = api(async (event) => {
 	const body = await readJson(event.request);
 	const input = parseNewRequest(body);
 	const key = parseIdempotencyKey(event.request.headers.get('idempotency-key'));
-	const created = await reportRequest(await dbFor(event), user, input, photoFromDataUrl(body.photo), key);
+	const created = await reportRequest(await dbFor(event), user, input, photosFromBody(body), key);
 	return jsonResponse(created, created.replayed ? 200 : 201, { etag: `"${created.version}"`, location: `/api/requests/${created.id}` });
 });

@@ -5,7 +5,7 @@ import { intParam } from '$lib/domain/apierror';
 import { visibleGridCodes } from '$lib/server/auth/visibility';
 import { dbFor } from '$lib/server/access/request';
 import { requestDetail } from '$lib/server/requests/detail';
-import { parseMove } from '$lib/server/requests/http';
+import { parseMove, photosFromForm } from '$lib/server/requests/http';
 import { formFailure, pageUser } from '$lib/server/http/guards';
 import { referenceLists } from '$lib/server/queries/reference';
 import { moveRequest, offeredMoves } from '$lib/server/requests/transition';
@@ -33,7 +33,8 @@ export const actions: Actions = {
 		body.departments = form.getAll('departments').map(String);
 		let done: string;
 		try {
-			done = (await moveRequest(await dbFor(event), user, parseMove(id, body, new Headers()))).status;
+			const photos = await photosFromForm(form, 'photos');
+			done = (await moveRequest(await dbFor(event), user, { ...parseMove(id, body, new Headers()), photos })).status;
 		} catch (e) {
 			return formFailure(e, { action: body.action });
 		}
