@@ -32,11 +32,21 @@ export const SATISFACTION: Record<string, string> = {
 
 export const PRIORITY: Record<string, string> = { normal: '一般', urgent: '紧急' };
 
+/**
+ * 住户情况: the one list of household situation tags, for the households' own tags (imported 台账)
+ * and for what a door-knock finds (door_knocks.tags, checked by 0015). The first four are the
+ * vulnerable groups the map colours (TAG_BITS in pointattrs.ts: four bits of the point byte).
+ */
 export const HOUSEHOLD_TAG: Record<string, string> = {
 	elderly_alone: '独居老人',
 	low_income: '低保',
 	disabled: '残疾',
-	left_behind_child: '留守儿童'
+	left_behind_child: '留守儿童',
+	empty_nest: '空巢',
+	extreme_poverty: '特困',
+	serious_illness: '重病',
+	veteran: '退役军人',
+	community_correction: '社区矫正'
 };
 
 export const HAZARD_TYPE: Record<string, string> = {

@@ -1,6 +1,9 @@
 // 工作台: a grid manager's grids, queue and 敲门行动 coverage; a department's dispatched work and
 // 吹哨 calls; the command centre's dispatch queue; a leader's 包案 and a mediator's cases.
+import { randomUUID } from 'node:crypto';
 import { intParam } from '$lib/domain/apierror';
+import { parseDoorKnock } from '$lib/domain/doorknock';
+import { parseIdempotencyKey } from '$lib/domain/requestinput';
 import { dbFor } from '$lib/server/access/request';
 import { recordDoorKnock } from '$lib/server/requests/households';
 import { formFailure, pageUser } from '$lib/server/http/guards';
@@ -11,20 +14,25 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	const user = pageUser(event);
 	const days = event.url.searchParams.get('days') ? intParam(event.url.searchParams.get('days'), 'days', '天数', 1, 365) : 30;
-	return { user, days, ws: await workspace(await dbFor(event), user, days), mapArea: await mapArea(event) };
+	// knockKey: the idempotency key of the next door-knock form, made when the page is shown, so a
+	// double submit or a replayed POST records one visit
+	return { user, days, ws: await workspace(await dbFor(event), user, days), mapArea: await mapArea(event), knockKey: randomUUID() };
 };
 
 export const actions: Actions = {
 	knock: async (event) => {
 		const user = pageUser(event);
 		const form = await event.request.formData();
+		const fields: Record<string, unknown> = Object.fromEntries([...form.entries()].filter(([k, v]) => typeof v === 'string' && k !== 'tags'));
+		// one `tags` field per ticked checkbox
+		const values: Record<string, unknown> = { ...fields, tags: form.getAll('tags').filter((t) => typeof t === 'string') };
 		try {
-			const id = intParam(String(form.get('householdId') ?? ''), 'householdId', '住户编号', 1, Number.MAX_SAFE_INTEGER);
-			const note = String(form.get('note') ?? '').trim() || null;
-			await recordDoorKnock(await dbFor(event), user, id, note);
-			return { knocked: id };
+			const input = parseDoorKnock(values, { metRequired: true });
+			const key = parseIdempotencyKey(event.request.headers.get('idempotency-key') ?? String(values.key ?? ''));
+			const knock = await recordDoorKnock(await dbFor(event), user, input, key);
+			return { knocked: knock.householdId, knock };
 		} catch (e) {
-			return formFailure(e);
+			return formFailure(e, values);
 		}
 	}
 };

@@ -1,5 +1,8 @@
-// POST {householdId, note}: record a 敲门行动 visit now.
-import { intParam } from '$lib/domain/apierror';
+// POST {householdId, met?, tags?, needs?, note?, visitedAt?}: record a 敲门行动 visit. With an
+// Idempotency-Key header (an offline outbox, a retry) the same key and body records it once: 201
+// the first time, 200 with the same record after; the same key with another body is a 422.
+import { parseDoorKnock } from '$lib/domain/doorknock';
+import { parseIdempotencyKey } from '$lib/domain/requestinput';
 import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { api, jsonResponse } from '$lib/server/http/respond';
@@ -8,8 +11,8 @@ import { readJson } from '$lib/server/http/body';
 
 export const POST = api(async (event) => {
 	const user = requireUser(event, 'admin', 'grid_manager', 'leader');
-	const b = await readJson(event.request);
-	const id = intParam(b.householdId == null ? null : String(b.householdId), 'householdId', '住户编号', 1, Number.MAX_SAFE_INTEGER);
-	const note = typeof b.note === 'string' ? b.note.trim() || null : null;
-	return jsonResponse(await recordDoorKnock(await dbFor(event), user, id, note), 201);
+	const input = parseDoorKnock(await readJson(event.request), { metRequired: false });
+	const key = parseIdempotencyKey(event.request.headers.get('idempotency-key'));
+	const knock = await recordDoorKnock(await dbFor(event), user, input, key);
+	return jsonResponse(knock, knock.replayed ? 200 : 201);
 });
