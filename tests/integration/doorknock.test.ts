@@ -1,4 +1,4 @@
-// The structured 敲门行动 record (0015) on both back ends: who was met, situation tags, needs found;
+// The structured 敲门行动 record (0017) on both back ends: who was met, situation tags, needs found;
 // validation naming the field, nothing half-written; exactly once with an idempotency key (an
 // offline outbox replaying), and a 422 for the same key with another body or from another user.
 import { beforeAll, expect, it } from 'vitest';
@@ -73,7 +73,7 @@ describeBackends('door-knock record', (getDb) => {
 		await expect(knock(gmB, { householdId: h, met: 'head' })).rejects.toMatchObject({ status: 400, field: 'householdId' });
 		await expect(knock(gmA, { householdId: 99_999_999, met: 'head' })).rejects.toMatchObject({ status: 400, field: 'householdId' });
 		expect(await knocksOf(h)).toEqual(before);
-		// rows written as before 0015 (household, visitor, time only: the fixture's) stay valid
+		// rows written as before 0017 (household, visitor, time only: the fixture's) stay valid
 		expect((await knocksOf(p.households[0])).map(({ met, tags, needs }) => ({ met, tags, needs }))).toEqual([{ met: null, tags: [], needs: null }]);
 		const insert = (met: string | null, tags: string[], needs: string | null) =>
 			getDb().sql`INSERT INTO door_knocks (household_id, visitor_id, visited_at, met, tags, needs) VALUES (${h}, ${p.gmA}, ${NOW}, ${met}, ${tags}::text[], ${needs})`;

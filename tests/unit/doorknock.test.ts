@@ -1,4 +1,4 @@
-// The door-knock record's lists live once in src/lib/domain; 0015's CHECKs must say the same, and
+// The door-knock record's lists live once in src/lib/domain; 0017's CHECKs must say the same, and
 // 转为诉求 carries the agreed prefill parameters of /requests/new.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -6,11 +6,11 @@ import { MET_CODES, SITUATION_TAG_CODES, knockToRequestHref, parseDoorKnock, tag
 import { HOUSEHOLD_TAG } from '../../src/lib/domain/labels';
 import { TAG_BITS } from '../../src/lib/domain/pointattrs';
 
-const migration = readFileSync(new URL('../../db/migrations/0015_knock.sql', import.meta.url), 'utf8');
+const migration = readFileSync(new URL('../../db/migrations/0017_knock.sql', import.meta.url), 'utf8');
 const quoted = (s: string) => [...s.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]);
 
 describe('door-knock lists', () => {
-	it('0015 checks the same who-was-met codes and tag codes as the domain', () => {
+	it('0017 checks the same who-was-met codes and tag codes as the domain', () => {
 		expect(quoted(/met IN \(([^)]*)\)/.exec(migration)![1])).toEqual(MET_CODES);
 		expect(quoted(/tags <@ ARRAY\[([^\]]*)\]/.exec(migration)![1])).toEqual(SITUATION_TAG_CODES);
 	});

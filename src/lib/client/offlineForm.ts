@@ -7,6 +7,7 @@
 // A page kept by the service worker carries the key it was rendered with; a key this browser has
 // already sent once is replaced by a fresh one, so two reports made on one cached page stay two.
 import { applyAction } from '$app/forms';
+import { invalidateAll } from '$app/navigation';
 import { toast } from '$lib/components/ui/toast.svelte';
 import { formParts, newIdempotencyKey, submitOrQueue, type OutboxKind, type SubmitResult } from './outbox';
 
@@ -72,7 +73,11 @@ export function offlineSubmit(opts: OfflineSubmitOptions) {
 			if (result.status !== 'refused') markUsed(idempotencyKey);
 			if (result.status === 'sent') {
 				if (result.location) await applyAction({ type: 'redirect', status: 303, location: result.location });
-				else await applyAction({ type: 'success', status: 200, data: (result.data ?? undefined) as Record<string, unknown> | undefined });
+				else {
+					// as enhance does: the page's data reloaded (counts, lists), then the action's answer shown
+					await invalidateAll();
+					await applyAction({ type: 'success', status: 200, data: (result.data ?? undefined) as Record<string, unknown> | undefined });
+				}
 			} else if (result.status === 'refused') {
 				await applyAction({ type: 'failure', status: 400, data: (result.data ?? { message: result.message, field: result.field }) as Record<string, unknown> });
 			} else {

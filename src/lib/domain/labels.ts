@@ -34,7 +34,7 @@ export const PRIORITY: Record<string, string> = { normal: '一般', urgent: '紧
 
 /**
  * 住户情况: the one list of household situation tags, for the households' own tags (imported 台账)
- * and for what a door-knock finds (door_knocks.tags, checked by 0015). The first four are the
+ * and for what a door-knock finds (door_knocks.tags, checked by 0017). The first four are the
  * vulnerable groups the map colours (TAG_BITS in pointattrs.ts: four bits of the point byte).
  */
 export const HOUSEHOLD_TAG: Record<string, string> = {
