@@ -13,6 +13,7 @@ import { holidays } from './deadlineRules';
 import type { RequestDetail } from './detail';
 import { isUniqueViolation, toApiError } from '../http/errors';
 import { afterConflict, bodyHash, checkKey, claimKey, keyReused } from './idempotency';
+import { notifyMove } from '../notifications/notices';
 
 export interface MoveInput {
 	requestId: number;
@@ -146,6 +147,11 @@ async function applyMove(tx: Queryable, actor: Actor, input: MoveInput): Promise
 	const [{ version }] = await tx.sql<{ version: number }>`
 		SELECT request_transition(${r.id}, ${action}, ${input.version}, ${actor.id}, ${department}, ${now},
 		  ${reason ?? ACTION_LABEL[action]}, ${input.idempotencyKey ?? null}, ${JSON.stringify(payload)}) AS version`;
+	// the notices this move causes, in its transaction (src/lib/domain/notices.ts says who)
+	await notifyMove(tx, {
+		actorId: actor.id, requestId: r.id, action, summoned: payload.departments as number[] | undefined,
+		departmentId: action === 'dispatch' || action === 'redispatch' ? department : r.department_id
+	});
 	return { id: r.id, code: r.code, status: check.to, version, replayed: false };
 }
 
