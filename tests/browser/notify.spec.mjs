@@ -67,6 +67,8 @@ for (const [layout, options] of LAYOUTS) {
 			const itemBox = await item.boundingBox();
 			expect(itemBox.height).toBeGreaterThanOrEqual(44);
 			expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll with the list open').toBe(true);
+			const panel = await page.locator('#notify-list').boundingBox();
+			expect(panel.x >= 0 && panel.x + panel.width <= options.viewport.width, `the list fits the screen (${panel.x}+${panel.width})`).toBe(true);
 			await page.screenshot({ path: `${OUT}/${layout}-list.png` });
 			const unread = await badgeCount(page);
 			await Promise.all([page.waitForURL(new RegExp(`/requests/${target.id}$`)), layout === 'phone' ? item.tap() : item.click()]);
