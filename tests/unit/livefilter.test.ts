@@ -27,4 +27,12 @@ describe('liveEventFor', () => {
 		expect(liveEventFor(req, scope({ role: 'mediator' }))).toBeNull();
 		expect(liveEventFor(req, scope({}))).toBeNull();
 	});
+	it('a notice reaches its recipient only: not admins, not the screen, not the same department', () => {
+		const notice = { id: 9, at: req.at, kind: 'notice', nid: 4, user: 12, rid: 3, notice: 'dispatched' };
+		expect(liveEventFor(notice, scope({ role: 'department_staff', departmentId: 5, userId: 12 }))).toBe(notice);
+		expect(liveEventFor(notice, scope({ role: 'department_staff', departmentId: 5, userId: 13 }))).toBeNull();
+		expect(liveEventFor(notice, scope({ role: 'admin', userId: 1 }))).toBeNull();
+		expect(liveEventFor(notice, scope({ role: 'admin' }))).toBeNull();
+		expect(liveEventFor(notice, scope({ role: 'screen', userId: 2 }))).toBeNull();
+	});
 });

@@ -5,6 +5,8 @@
 // staff what is dispatched or whistled to their department; the big screen every event, but only
 // the aggregate fields it draws (kind, grid, category, status) — no request code, no point finer
 // than the grid. Anyone else (mediators: events do not say whose dispute it is) hears nothing.
+// A notice (0018_notify.sql) goes to its recipient alone, whatever the role: not even admins or
+// the big screen hear another user's notices.
 
 export interface LiveViewerScope {
 	role: string;
@@ -14,10 +16,12 @@ export interface LiveViewerScope {
 	grids: readonly string[];
 	/** department staff: their department */
 	departmentId: number | null;
+	/** the viewer: notices go to their recipient only (a scope without it hears no notice) */
+	userId?: number | null;
 }
 
-/** What the database triggers of 0006_live.sql publish: 新诉求, 状态变化, 吹哨, 报到, 隐患. */
-export type LiveKind = 'request' | 'status' | 'whistle' | 'checkin' | 'hazard';
+/** What the database triggers of 0006_live.sql publish: 新诉求, 状态变化, 吹哨, 报到, 隐患; and 0018's 通知. */
+export type LiveKind = 'request' | 'status' | 'whistle' | 'checkin' | 'hazard' | 'notice';
 
 /** One live event on the wire (/api/live SSE `live` frames): the same shape on server and screen. */
 export interface LiveEvent {
@@ -39,6 +43,7 @@ export interface LiveEventLike {
 export const SCREEN_FIELDS = ['id', 'at', 'kind', 'grid', 'cat', 'catName', 'status', 'from', 'priority', 'channel', 'dept', 'type', 'severity'] as const;
 
 export function liveEventFor<E extends LiveEventLike>(e: E, s: LiveViewerScope): LiveEventLike | null {
+	if (e.kind === 'notice') return s.userId != null && e.user === s.userId ? e : null;
 	const grid = typeof e.grid === 'string' ? e.grid : null;
 	switch (s.role) {
 		case 'admin':

@@ -19,8 +19,8 @@ export async function liveViewerScope(db: Queryable, userId: number): Promise<Li
 		SELECT u.role, u.jurisdiction_code, u.department_id, u.active,
 		       (SELECT array_agg(g.grid_code ORDER BY g.grid_code) FROM user_grids g WHERE g.user_id = u.id) AS grids
 		FROM users u WHERE u.id = ${userId}`;
-	if (!u || !u.active) return { role: 'none', jurisdiction: null, grids: [], departmentId: null };
-	return { role: u.role, jurisdiction: u.jurisdiction_code, grids: u.grids ?? [], departmentId: u.department_id };
+	if (!u || !u.active) return { role: 'none', jurisdiction: null, grids: [], departmentId: null, userId: null };
+	return { role: u.role, jurisdiction: u.jurisdiction_code, grids: u.grids ?? [], departmentId: u.department_id, userId };
 }
 
 const enc = new TextEncoder();

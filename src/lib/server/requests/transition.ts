@@ -15,6 +15,7 @@ import { isUniqueViolation, toApiError } from '../http/errors';
 import { afterConflict, bodyHash, checkKey, claimKey, keyReused } from './idempotency';
 import { checkPhotos, moveKind, type PhotoInput } from '../../domain/photos';
 import { discardPhotos, recordPhotos, storePhotos, type StoredPhoto } from './photos';
+import { notifyMove } from '../notifications/notices';
 
 export interface MoveInput {
 	requestId: number;
@@ -165,6 +166,11 @@ async function applyMove(tx: Queryable, actor: Actor, input: MoveInput, photos: 
 		const [{ id: eventId }] = await tx.sql<{ id: number }>`SELECT max(id) AS id FROM request_events WHERE request_id = ${r.id}`;
 		await recordPhotos(tx, r.id, eventId, kind, photos, actor.id);
 	}
+	// the notices this move causes, in its transaction (src/lib/domain/notices.ts says who)
+	await notifyMove(tx, {
+		actorId: actor.id, requestId: r.id, action, summoned: payload.departments as number[] | undefined,
+		departmentId: action === 'dispatch' || action === 'redispatch' ? department : r.department_id
+	});
 	return { id: r.id, code: r.code, status: check.to, version, replayed: false };
 }
 
