@@ -46,6 +46,24 @@ export function navFor(role: NavRole | null | undefined): { main: NavLink[]; adm
 	return { main: SECTIONS.filter((l) => mayOpen(l, role)), admin: ADMIN_SECTIONS.filter((l) => mayOpen(l, role)) };
 }
 
+/**
+ * A phone's bottom bar: the few sections a role uses most, in this order (at most PHONE_BAR_MAX;
+ * the rest are under 更多). The field roles (网格员, 部门) report and work their queue; leaders read.
+ */
+const PHONE_BAR: Partial<Record<NavRole, readonly string[]>> = {
+	leader: ['/', '/kpi', '/hotspots', '/workspace'],
+	admin: ['/', '/workspace', '/requests', '/kpi']
+};
+const PHONE_BAR_DEFAULT = ['/', '/workspace', '/requests', '/requests/new'] as const;
+export const PHONE_BAR_MAX = 4;
+
+/** The sections on a phone's bottom bar for a role: those of its bar list it may open, in that order. */
+export function phoneBarFor(role: NavRole | null | undefined): NavLink[] {
+	const { main } = navFor(role);
+	const wanted = (role && PHONE_BAR[role]) || PHONE_BAR_DEFAULT;
+	return wanted.map((h) => main.find((l) => l.href === h)).filter((l): l is NavLink => !!l).slice(0, PHONE_BAR_MAX);
+}
+
 /** The menu entry a path belongs to: the longest href that is the path or a parent of it. */
 export function currentSection(path: string, links: readonly NavLink[]): string | null {
 	let best: string | null = null;

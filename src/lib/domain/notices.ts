@@ -8,7 +8,7 @@
 //   返工       → the department, who 接单 again.
 // 接单, 报到, 办结, 评单 and 销号 tell nobody: the next step is the mover's own or the citizen's.
 import { badParam } from './apierror';
-import { IN_WORK } from './deadlines';
+import { AWAITING_ACCEPT, IN_WORK } from './deadlines';
 import type { RequestAction, RequestStatus } from './workflow';
 
 export type NoticeKind = 'dispatched' | 'whistle' | 'returned' | 'reopened' | 'deadline';
@@ -42,7 +42,7 @@ export const DEADLINE_NOTICE_HOURS = 24;
  * 派单 or 返工 (the accept deadline), or in work (the resolve deadline). A returned request waits for
  * the command centre, not the department, so it warns nobody.
  */
-export const DEADLINE_NOTICE_STATUSES: readonly RequestStatus[] = ['dispatched', 'reopened', ...IN_WORK];
+export const DEADLINE_NOTICE_STATUSES: readonly RequestStatus[] = [...AWAITING_ACCEPT.filter((s) => s !== 'returned'), ...IN_WORK];
 
 export type DeadlineStage = 'accept' | 'resolve' | 'checkin';
 
