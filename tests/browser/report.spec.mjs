@@ -41,6 +41,9 @@ async function tapMap([lon, lat]) {
 async function openForm() {
 	await page.goto(`${BASE}/requests/new`);
 	await page.waitForSelector('[data-testid=report-map][data-ready=true]', { timeout: 60_000 });
+	// over plain http the app first says that offline use and 定位 need https: put away once read
+	const notice = page.getByTestId('secure-context-notice');
+	if (await notice.count()) await notice.getByRole('button', { name: '知道了' }).tap();
 }
 
 /** A PNG (8-bit RGB) from a pixel function: no image library needed, node:zlib deflates the rows. */
@@ -135,9 +138,16 @@ test('a field report with two photos: map on my grid, category by search, draft 
 	expect(category, 'the search set the form field').not.toBe('');
 
 	const text = `5栋电梯困人后停运，需要维修（手机浏览器测试 ${Date.now()}）`;
-	await page.locator('[data-testid=description]').tap();
+	// the duplicate check answers the chosen category by pushing a warning in above the description:
+	// tap again if that shift took the field away from under the finger
+	const description = page.locator('[data-testid=description]');
+	await expect(async () => {
+		await description.tap();
+		await expect(description).toBeFocused({ timeout: 1000 });
+	}).toPass({ timeout: 30_000 });
 	taps++;
 	await page.keyboard.type(text);
+	await expect(description).toHaveValue(text);
 
 	// 从相册选: two pictures at once (the camera button takes them one by one)
 	await page.locator('[data-testid=photos-pick]').setInputFiles(files);
