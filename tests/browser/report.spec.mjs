@@ -30,6 +30,8 @@ const inside = (f) => {
 async function tapMap([lon, lat]) {
 	const px = await page.evaluate(([x, y]) => {
 		const m = window.__loopMap;
+		// the form may have scrolled the map away (a question, an error): bring it back under the finger
+		m.getContainer().scrollIntoView({ block: 'center' });
 		m.jumpTo({ center: [x, y], zoom: 16 });
 		const p = m.project([x, y]);
 		const r = m.getContainer().getBoundingClientRect();
