@@ -76,7 +76,10 @@ for (const [device, options] of DEVICES) {
 		});
 
 		test(`${device}: signing out clears the session cookie and a protected page then sends to the sign-in`, async () => {
-			await Promise.all([page.waitForURL((u) => u.pathname === '/login', { timeout: 30_000 }), page.click('form[action="/logout"] button')]);
+			// at a desk 退出 is in the top bar; on a phone in the 更多 menu
+			const more = page.getByRole('button', { name: '更多' });
+			if (await more.isVisible()) await more.click();
+			await Promise.all([page.waitForURL((u) => u.pathname === '/login', { timeout: 30_000 }), page.click('form[action="/logout"] button:visible')]);
 			const left = (await context.cookies(BASE)).find((c) => c.name === 'gg_session');
 			expect(left, `${device}: signing out clears the session cookie`).toBeUndefined();
 			const after = await page.goto(`${BASE}/workspace`);
