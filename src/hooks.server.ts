@@ -3,6 +3,7 @@ import type { ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { open } from '$lib/server/db/database';
 import { installLogRedaction } from '$lib/server/logging';
+import { startDeadlineNotices } from '$lib/server/notifications/deadlineJob';
 import { privateCaching } from '$lib/server/hooks/caching';
 import { csrf } from '$lib/server/hooks/csrf';
 import { databaseFaultsHandle } from '$lib/server/hooks/faults';
@@ -18,6 +19,7 @@ installLogRedaction();
 // starts, not on the first request, so the progress screen has something to show at once.
 export const init: ServerInit = async () => {
 	open().catch((e) => console.error('[db] could not open the database:', e));
+	startDeadlineNotices();
 };
 
 // Refusals from an earlier handle skip the later ones: a cross-site post never reaches the session

@@ -12,7 +12,9 @@
 // - Pages: network first. A few pages a grid worker needs in the field (OFFLINE_PAGES) are kept, with
 //   their data (__data.json) and the map's grid outlines, in a data cache after each successful load,
 //   and answered from it when the network is down; any other page answers the Chinese offline page.
-// - /api: left to the network (no respondWith), except the map endpoints in OFFLINE_API.
+// - /api: left to the network (no respondWith), except the map endpoints in OFFLINE_API and the
+//   base map's building tiles, which are kept as they are seen (network first; at most TILE_LIMIT,
+//   the oldest dropped first), so the streets a worker walked stay drawn offline.
 // - Signing out (POST /logout) empties the data cache: the next person on this phone must not read
 //   the last one's households.
 import { build, files, version } from '$service-worker';
@@ -28,8 +30,13 @@ const SHELL = [...build, ...files.filter((f) => !/^\/screenshot\.png$/.test(f))]
 const SHELL_SET = new Set(SHELL);
 /** Pages kept for offline reading and offline reports (path, exactly). */
 const OFFLINE_PAGES = new Set(['/workspace', '/requests/new', '/outbox']);
-/** API answers a kept page reads in the browser (the map of my grids). */
-const OFFLINE_API = new Set(['/api/map/meta', '/api/map/grids']);
+/** API answers a kept page reads in the browser (the map of my grids and its base map). */
+const OFFLINE_API = new Set(['/api/map/meta', '/api/map/grids', '/api/map/basemap']);
+/** The building tiles (z15–16), kept apart: many small entries, trimmed to TILE_LIMIT. */
+const TILE_CACHE = 'offline-tiles-v1';
+const TILE_PREFIX = '/api/map/buildings/';
+/** ~ a street's worth of walking around several grids; one tile is a few KB. */
+const TILE_LIMIT = 600;
 
 sw.addEventListener('install', (event) => {
 	event.waitUntil(
@@ -57,16 +64,25 @@ function keptPage(url: URL): string | null {
 }
 
 /** Network first; a good answer is kept under `key`, and when the network fails the kept one answers. */
-async function networkFirst(request: Request, key: string, fallback: () => Promise<Response>): Promise<Response> {
-	const cache = await caches.open(DATA_CACHE);
+async function networkFirst(request: Request, key: string, fallback: () => Promise<Response>, cacheName = DATA_CACHE): Promise<Response> {
+	const cache = await caches.open(cacheName);
 	try {
 		const response = await fetch(request);
 		// a redirect (to /login after the session ended) or an error page is never kept
-		if (response.status === 200 && !response.redirected && response.type === 'basic') await cache.put(key, response.clone());
+		if (response.status === 200 && !response.redirected && response.type === 'basic') {
+			await cache.put(key, response.clone());
+			if (cacheName === TILE_CACHE) await trim(cache, TILE_LIMIT);
+		}
 		return response;
 	} catch {
 		return (await cache.match(key)) ?? fallback();
 	}
+}
+
+/** Drops the oldest entries beyond `limit` (Cache keys come back in insertion order). */
+async function trim(cache: Cache, limit: number): Promise<void> {
+	const keys = await cache.keys();
+	for (const old of keys.slice(0, Math.max(0, keys.length - limit))) await cache.delete(old);
 }
 
 const offlinePage = async () =>
@@ -79,7 +95,8 @@ sw.addEventListener('fetch', (event) => {
 	const url = new URL(request.url);
 	if (url.origin !== sw.location.origin) return;
 	if (request.method === 'POST' && url.pathname === '/logout') {
-		event.waitUntil(caches.delete(DATA_CACHE));
+		// the tiles hold no one's data (buildings and road names), but what was walked is no one else's business
+		event.waitUntil(Promise.all([caches.delete(DATA_CACHE), caches.delete(TILE_CACHE)]));
 		return;
 	}
 	if (request.method !== 'GET') return;
@@ -91,6 +108,8 @@ sw.addEventListener('fetch', (event) => {
 	if (url.pathname.startsWith('/api/')) {
 		// the grids' version tag (?v=) changes with the data: one copy per path is enough offline
 		if (OFFLINE_API.has(url.pathname)) event.respondWith(networkFirst(request, url.pathname, async () => unavailable()));
+		// a missing tile offline is an empty one (204): the map draws what it has and says nothing
+		else if (url.pathname.startsWith(TILE_PREFIX)) event.respondWith(networkFirst(request, url.pathname, async () => new Response(null, { status: 204 }), TILE_CACHE));
 		return;
 	}
 	const kept = keptPage(url);

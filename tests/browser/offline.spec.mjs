@@ -79,6 +79,7 @@ const outboxItems = () =>
 /** The form hydrated (its submit handler attached): MapLibre's canvas is made on mount. */
 async function reportFormReady() {
 	await expect(page.locator('[data-testid=report-map] canvas').first()).toBeAttached({ timeout: 30_000 });
+	await expect(page.locator('[data-testid=report-map]')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
 	await expect(page.getByTestId('submit-report')).toBeVisible();
 }
 
@@ -181,12 +182,30 @@ test('a report with photos made offline waits in the outbox over a reload and is
 	const lat = ring.reduce((s, p) => s + p[1], 0) / ring.length;
 	await page.goto(`${LOCAL}/requests/new?lon=${lon}&lat=${lat}`);
 	await reportFormReady();
+	// the street around the spot, at building zoom: its tiles are kept as they are drawn
+	const buildingsDrawn = () =>
+		page.evaluate(
+			([x, y]) =>
+				new Promise((resolve) => {
+					const m = window.__loopMap;
+					m.jumpTo({ center: [x, y], zoom: 16 });
+					m.once('idle', () => resolve(m.querySourceFeatures('buildings', { sourceLayer: 'buildings' }).length));
+					m.triggerRepaint();
+				}),
+			[lon, lat]
+		);
+	await expect.poll(buildingsDrawn, { timeout: 30_000 }).toBeGreaterThan(0);
+	const tiles = await cachedBytes('^offline-tiles');
+	console.log(`building tiles kept for offline use: ${tiles.entries} tiles, ${tiles.bytes} bytes`);
+	expect(tiles.entries, 'building tiles kept').toBeGreaterThan(0);
 	await page.goto(`${LOCAL}/outbox`);
 	await expect(page.getByTestId('outbox-empty')).toBeVisible();
 
 	await context.setOffline(true);
 	await page.goto(`${LOCAL}/requests/new?lon=${lon}&lat=${lat}`);
 	await reportFormReady();
+	// offline, the same street is drawn from the kept tiles: the worker still finds the building
+	await expect.poll(buildingsDrawn, { timeout: 30_000 }).toBeGreaterThan(0);
 	const tag = `离线上报${run}`;
 	await fillReport({ title: tag, description: `${tag}：楼道灯不亮，已拍照（离线时填写）` });
 	// two photos, resized on the phone before they are kept

@@ -43,9 +43,6 @@ async function tapMap([lon, lat]) {
 async function openForm() {
 	await page.goto(`${BASE}/requests/new`);
 	await page.waitForSelector('[data-testid=report-map][data-ready=true]', { timeout: 60_000 });
-	// over plain http the app first says that offline use and 定位 need https: put away once read
-	const notice = page.getByTestId('secure-context-notice');
-	if (await notice.count()) await notice.getByRole('button', { name: '知道了' }).tap();
 }
 
 /** A PNG (8-bit RGB) from a pixel function: no image library needed, node:zlib deflates the rows. */
@@ -133,8 +130,12 @@ test('a field report with two photos: map on my grid, category by search, draft 
 	const options = page.locator('[data-testid=category-options] [role=option]');
 	await expect(options.first()).toContainText('电梯');
 	for (const text of await options.allInnerTexts()) expect(text, 'every match holds what was typed').toContain('电梯');
+	// choosing the category asks again for duplicates nearby: the answer may push a warning in above
+	// the description, so the finger goes there once the form has settled, as a person's would
+	const checked = page.waitForResponse((r) => r.url().includes('/api/requests/duplicates') && r.url().includes('category='));
 	await options.first().tap();
 	taps++;
+	await checked;
 	await expect(page.locator('[data-testid=category-chosen]')).toContainText('电梯');
 	const category = await page.locator('[data-testid=category]').inputValue();
 	expect(category, 'the search set the form field').not.toBe('');

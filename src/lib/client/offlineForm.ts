@@ -45,9 +45,15 @@ export interface OfflineSubmitOptions {
 	label: (fields: Map<string, string>) => string;
 	/** The body to send (e.g. with resized photos), or null to stay on the form; the form's own fields by default. */
 	prepare?: (form: HTMLFormElement) => FormData | null;
-	/** Told how it went, after the form was updated (a queued form is emptied here, by the page). */
-	after?: (status: SubmitResult['status']) => void | Promise<void>;
+	/**
+	 * Told how it went, after the form was updated (a queued form is emptied here, by the page);
+	 * 'failed' when something broke on the way (already said in a toast). Called whenever prepare
+	 * gave a body, so a page that disabled its button on prepare always gets it back.
+	 */
+	after?: (status: SubmitStatus) => void | Promise<void>;
 }
+
+export type SubmitStatus = SubmitResult['status'] | 'failed';
 
 export function offlineSubmit(opts: OfflineSubmitOptions) {
 	return async (event: SubmitEvent) => {
@@ -55,10 +61,13 @@ export function offlineSubmit(opts: OfflineSubmitOptions) {
 		event.preventDefault();
 		if (sending.has(form)) return; // a double tap while the first is on its way
 		sending.add(form);
+		let prepared = false;
+		let status: SubmitStatus = 'failed';
 		try {
 			const idempotencyKey = keyFor(form);
 			const body = opts.prepare ? opts.prepare(form) : new FormData(form);
 			if (!body) return;
+			prepared = true;
 			const { fields, files } = formParts(body);
 			const url = new URL(form.action || location.href);
 			const result = await submitOrQueue({
@@ -85,9 +94,14 @@ export function offlineSubmit(opts: OfflineSubmitOptions) {
 				form.reset();
 				keyFor(form);
 			}
-			await opts.after?.(result.status);
+			status = result.status;
+		} catch (e) {
+			// nothing was lost: the form keeps what was typed (and the draft), and the outbox what it had
+			console.error('offlineSubmit', e);
+			toast(`提交没有完成：${e instanceof Error ? e.message : String(e)}。内容仍在表单里，请再试一次`, 'error', 8000);
 		} finally {
 			sending.delete(form);
+			if (prepared) await opts.after?.(status);
 		}
 	};
 }

@@ -37,6 +37,9 @@ export function noticeOfMove(action: RequestAction): { kind: NoticeKind; audienc
 /** A deadline warns this many hours ahead (即将到期). */
 export const DEADLINE_NOTICE_HOURS = 24;
 
+/** How often each app process looks for deadlines entering that window: a warning comes at most this late. */
+export const DEADLINE_SCAN_MINUTES = 5;
+
 /**
  * Statuses in which the request's department must beat its stage deadline: not yet accepted after a
  * 派单 or 返工 (the accept deadline), or in work (the resolve deadline). A returned request waits for

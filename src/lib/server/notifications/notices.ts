@@ -43,50 +43,33 @@ export async function notifyMove(tx: Queryable, m: MoveNoticeInput): Promise<voi
 		ORDER BY u.id`;
 }
 
-export interface NoticeViewer {
-	id: number;
-	role: string;
-	departmentId: number | null;
-}
-
 /**
- * Writes the viewer's deadline notices that are due: their department's requests whose current
- * stage deadline (stageDeadlineSql, the one definition of 超期) falls within the next 24 hours, and
- * their department's 吹哨 summons due to 报到 within 24 hours. The unique index keeps it to one
- * row per request, stage and deadline however often this runs. Only department staff get them:
- * the deadlines of domain.md are the department's.
+ * Writes every deadline notice that is due, for all departments: each active staff member of a
+ * request's department is told when its current stage deadline (stageDeadlineSql, the one
+ * definition of 超期) falls within the next DEADLINE_NOTICE_HOURS, and of their department's 吹哨
+ * summons due to 报到 within that time. The unique index keeps it to one row per person, request,
+ * stage and deadline however often this runs, on however many app processes. Only department
+ * staff get them: the deadlines of domain.md are the department's. Runs as the database owner
+ * (the periodic job of deadlineJob.ts), not on anyone's read.
  */
-export async function writeDueDeadlineNotices(db: Queryable, viewer: NoticeViewer, now: Date): Promise<number> {
-	if (viewer.role !== 'department_staff' || viewer.departmentId === null) return 0;
+export async function writeDueDeadlineNotices(db: Queryable, now: Date): Promise<number> {
 	const until = new Date(now.getTime() + DEADLINE_NOTICE_HOURS * 3600_000);
 	const due = stageDeadlineSql();
 	const rows = await db.sql<{ id: number }>`
+		WITH staff AS (SELECT id, department_id FROM users WHERE active AND role = 'department_staff' AND department_id IS NOT NULL)
 		INSERT INTO notifications (recipient_id, kind, request_id, stage, due_at)
-		SELECT ${viewer.id}::int, 'deadline'::text, r.id, CASE WHEN r.status IN ${codes(AWAITING_ACCEPT)} THEN 'accept'::text ELSE 'resolve'::text END, ${due}
-		  FROM requests r
-		 WHERE r.department_id = ${viewer.departmentId} AND r.status IN ${codes(DEADLINE_NOTICE_STATUSES)}
+		SELECT u.id, 'deadline'::text, r.id, CASE WHEN r.status IN ${codes(AWAITING_ACCEPT)} THEN 'accept'::text ELSE 'resolve'::text END, ${due}
+		  FROM requests r JOIN staff u ON u.department_id = r.department_id
+		 WHERE r.status IN ${codes(DEADLINE_NOTICE_STATUSES)}
 		   AND ${due} > ${now}::timestamptz AND ${due} <= ${until}::timestamptz
 		UNION ALL
-		SELECT ${viewer.id}::int, 'deadline'::text, s.request_id, 'checkin'::text, s.deadline
-		  FROM whistle_summons s JOIN requests r ON r.id = s.request_id
-		 WHERE s.department_id = ${viewer.departmentId} AND s.checked_in_at IS NULL AND r.status = 'escalated'
+		SELECT u.id, 'deadline'::text, s.request_id, 'checkin'::text, s.deadline
+		  FROM whistle_summons s JOIN requests r ON r.id = s.request_id JOIN staff u ON u.department_id = s.department_id
+		 WHERE s.checked_in_at IS NULL AND r.status = 'escalated'
 		   AND s.deadline > ${now}::timestamptz AND s.deadline <= ${until}::timestamptz
 		ON CONFLICT (recipient_id, request_id, stage, due_at) DO NOTHING
 		RETURNING id`;
 	return rows.length;
-}
-
-// The deadline scan runs at most once a minute per user and process: the list and the badge are
-// read often (every live notice refreshes them), the deadlines move by the hour.
-const lastScan = new Map<number, number>();
-const SCAN_EVERY_MS = 60_000;
-
-export async function writeDueDeadlineNoticesThrottled(db: Queryable, viewer: NoticeViewer, now = new Date()): Promise<void> {
-	const last = lastScan.get(viewer.id) ?? 0;
-	if (now.getTime() - last < SCAN_EVERY_MS) return;
-	lastScan.set(viewer.id, now.getTime());
-	if (lastScan.size > 10_000) lastScan.clear();
-	await writeDueDeadlineNotices(db, viewer, now);
 }
 
 export interface Notice {
