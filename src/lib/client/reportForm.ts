@@ -1,8 +1,7 @@
-// The field report (/requests/new) outside its page: the draft kept over a reload, the FormData
-// the page's action takes, and posting it as the page does. The offline outbox replays a report
-// with buildReportFormData + postReport: the same fields, the same idempotency `key`, so a report
-// sent twice is saved once. Browser code only.
-import { deserialize } from '$app/forms';
+// The field report (/requests/new) outside its page: the draft kept over a reload (fields in
+// localStorage, photos in IndexedDB through idb, as the outbox keeps its items) and the FormData
+// the page's action takes, with the resized photos instead of the camera's. Browser code only.
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { PREFILL_PARAMS } from '../domain/requestinput';
 
 /** The report form's fields a draft keeps (everything but the photos and the idempotency key). */
@@ -53,24 +52,17 @@ export async function clearDraft(userId: number): Promise<void> {
 // ── the draft's photos: IndexedDB keeps Blobs as they are (localStorage would need base64) ──
 const DB_NAME = 'gridmap-report-draft';
 const STORE = 'photos';
-
-function openDb(): Promise<IDBDatabase> {
-	return new Promise((resolve, reject) => {
-		const req = indexedDB.open(DB_NAME, 1);
-		req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-		req.onsuccess = () => resolve(req.result);
-		req.onerror = () => reject(req.error);
-	});
+/** stored as Blob + name: some engines do not keep a File's name through IndexedDB */
+interface StoredPhoto { name: string; type: string; blob: Blob }
+interface DraftDb extends DBSchema {
+	photos: { key: number; value: StoredPhoto[] };
 }
 
-async function withStore<T>(mode: IDBTransactionMode, fn: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-	const db = await openDb();
+/** Opened per use and closed after: a draft is touched a few times per report, not per frame. */
+async function withDb<T>(fn: (db: IDBPDatabase<DraftDb>) => Promise<T>): Promise<T> {
+	const db = await openDB<DraftDb>(DB_NAME, 1, { upgrade: (d) => void d.createObjectStore(STORE) });
 	try {
-		return await new Promise<T>((resolve, reject) => {
-			const req = fn(db.transaction(STORE, mode).objectStore(STORE));
-			req.onsuccess = () => resolve(req.result);
-			req.onerror = () => reject(req.error);
-		});
+		return await fn(db);
 	} finally {
 		db.close();
 	}
@@ -80,9 +72,8 @@ async function withStore<T>(mode: IDBTransactionMode, fn: (store: IDBObjectStore
 export async function savePhotos(userId: number, photos: readonly File[]): Promise<void> {
 	if (typeof indexedDB === 'undefined') return;
 	try {
-		// stored as Blob + name: some engines do not keep a File's name through IndexedDB
-		const rows = photos.map((f) => ({ name: f.name, type: f.type, blob: f as Blob }));
-		await withStore<unknown>('readwrite', (s) => (rows.length ? s.put(rows, userId) : s.delete(userId)) as IDBRequest<unknown>);
+		const rows: StoredPhoto[] = photos.map((f) => ({ name: f.name, type: f.type, blob: f }));
+		await withDb<unknown>((db) => (rows.length ? db.put(STORE, rows, userId) : db.delete(STORE, userId)));
 	} catch {
 		// no IndexedDB (private mode): the photos are simply not kept over a reload
 	}
@@ -91,7 +82,7 @@ export async function savePhotos(userId: number, photos: readonly File[]): Promi
 export async function loadPhotos(userId: number): Promise<File[]> {
 	if (typeof indexedDB === 'undefined') return [];
 	try {
-		const rows = (await withStore<{ name: string; type: string; blob: Blob }[] | undefined>('readonly', (s) => s.get(userId))) ?? [];
+		const rows = (await withDb((db) => db.get(STORE, userId))) ?? [];
 		return rows.map((r) => new File([r.blob], r.name, { type: r.type }));
 	} catch {
 		return [];
@@ -107,28 +98,4 @@ export function buildReportFormData(form: HTMLFormElement | FormData, photos: re
 	fd.delete('photo');
 	photos.forEach((p, i) => fd.append('photos', p, p instanceof File ? p.name : `photo-${i + 1}.jpg`));
 	return fd;
-}
-
-/** What posting a report came to: saved (where the request is) or refused (why, and which field). */
-export type ReportOutcome =
-	| { ok: true; location: string }
-	| { ok: false; status: number; message: string; field: string | null };
-
-/** Posts a report's FormData to the page's action, as the page itself does (works for a replay). */
-export async function postReport(fd: FormData, action = '/requests/new'): Promise<ReportOutcome> {
-	const res = await fetch(action, { method: 'POST', body: fd, headers: { accept: 'application/json', 'x-sveltekit-action': 'true' } });
-	const text = await res.text();
-	let result;
-	try {
-		result = deserialize(text);
-	} catch {
-		return { ok: false, status: res.status, message: `上报失败：服务器答复异常（HTTP ${res.status}）`, field: null };
-	}
-	if (result.type === 'redirect') return { ok: true, location: result.location };
-	if (result.type === 'failure') {
-		const d = (result.data ?? {}) as { message?: string; field?: string | null };
-		return { ok: false, status: result.status, message: d.message ?? '上报失败', field: d.field ?? null };
-	}
-	if (result.type === 'error') return { ok: false, status: result.status ?? 500, message: (result.error as { message?: string })?.message ?? '上报失败', field: null };
-	return { ok: false, status: res.status, message: '上报失败：未保存', field: null };
 }
