@@ -1,12 +1,13 @@
 // The dashboard's aggregate queries on a seeded database, through the server functions the pages
 // call: KPIs of the whole district and of each street (computeKpis), the street ranking
-// (rankChildren), the big screen's summary, and the hotspot analysis (analyze: SQL + DBSCAN + Gi*).
+// (rankChildren), the big screen's summary, the deadline-notice scan, and the hotspot analysis (analyze: SQL + DBSCAN + Gi*).
 // Each is timed 3 times (per street: once per street) and reported as p50 / p95 in ms.
 import type { Db } from '../../src/lib/server/db/client';
 import { computeKpis, rankChildren, type KpiScope } from '../../src/lib/server/kpi/kpi';
 import { analyze } from '../../src/lib/server/hotspots/analysis';
 import { parseHotspotFilter } from '../../src/lib/server/hotspots/filters';
 import { screenSummary } from '../../src/lib/server/screen/summary';
+import { writeDueDeadlineNotices } from '../../src/lib/server/notifications/notices';
 import { p50, p95, timed, type Figures } from './report';
 
 async function repeat(n: number, fn: () => Promise<unknown>): Promise<number[]> {
@@ -32,6 +33,10 @@ export async function benchQueries(db: Db, now: Date, figures: Figures, print: (
 	figures.set('kpi: street ranking rankChildren(district) p50 ms', p50(await repeat(3, () => rankChildren(db, scope(null), { now }))));
 	figures.set('screen: summary, district p50 ms', p50(await repeat(3, () => screenSummary(db, null, now))));
 	figures.set('screen: summary, one street p50 ms', p50(await repeat(3, () => screenSummary(db, streets[0], now))));
+
+	// the periodic 即将到期 job (every few minutes per app process): the first run writes, later ones find them written
+	figures.set('notices: deadline scan, all departments (first run) ms', (await timed(() => writeDueDeadlineNotices(db, now)))[1]);
+	figures.set('notices: deadline scan, all departments (again) p50 ms', p50(await repeat(3, () => writeDueDeadlineNotices(db, now))));
 
 	const f = parseHotspotFilter(new URLSearchParams(), new Set());
 	let last: Awaited<ReturnType<typeof analyze>> | null = null;
