@@ -1,8 +1,13 @@
 import { sveltekit } from '@sveltejs/kit/vite';
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+
+/** The release, shown in /api/status and on the admin pages (package.json is its one source). */
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 export default defineConfig({
 	plugins: [sveltekit()],
+	define: { __APP_VERSION__: JSON.stringify(version) },
 	ssr: {
 		// PGlite loads its WASM and extension tarballs from its own package folder at run time
 		external: ['@electric-sql/pglite', '@electric-sql/pglite-postgis', 'postgres']

@@ -3,6 +3,8 @@ import type { SessionUser } from '$lib/server/auth/user';
 import type { MapArea } from '$lib/domain/maparea';
 
 declare global {
+	/** package.json's version, put in at build time (vite.config.ts) */
+	const __APP_VERSION__: string;
 	namespace App {
 		interface Error {
 			message: string;

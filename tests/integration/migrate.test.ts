@@ -1,6 +1,6 @@
 // migrate() and the schema of db/migrations on both back ends.
 import { expect, it } from 'vitest';
-import { migrate, readMigrations } from '../../src/lib/server/db/migrate';
+import { migrate, readMigrations, schemaLevel, SchemaNewerError } from '../../src/lib/server/db/migrate';
 import { describeBackends, unique } from './helpers/backends';
 import { ensurePlace } from './helpers/fixtures';
 
@@ -96,5 +96,25 @@ describeBackends('migrate', (getDb, backend) => {
 			await db.exec(`DROP TABLE IF EXISTS ${goodTable}; DROP TABLE IF EXISTS ${badTable}`);
 			await db.sql`DELETE FROM schema_migrations WHERE version IN (${good}, ${bad})`;
 		}
+	});
+
+	it('refuses a database migrated by a newer release (the program rolled back alone), naming both levels, and applies nothing', async () => {
+		const db = getDb();
+		const code = readMigrations();
+		const latest = code.at(-1)!.version;
+		expect(await schemaLevel(db)).toBe(latest);
+		const future = `9999_${unique('future')}`;
+		await db.sql`INSERT INTO schema_migrations (version) VALUES (${future})`;
+		try {
+			const table = unique('mig_');
+			const next = { version: `${String(Number(latest.slice(0, 4)) + 1).padStart(4, '0')}_${unique('next')}`, sql: `CREATE TABLE ${table} (n int)` };
+			const refusal = migrate(db, [...code, next]);
+			await expect(refusal).rejects.toBeInstanceOf(SchemaNewerError);
+			await expect(migrate(db, [...code, next])).rejects.toThrow(`数据库结构版本 ${future} 比本程序支持的 ${next.version} 新`);
+			expect(await db.sql`SELECT to_regclass(${table}) AS t`, 'nothing applied').toEqual([{ t: null }]);
+		} finally {
+			await db.sql`DELETE FROM schema_migrations WHERE version = ${future}`;
+		}
+		expect(await migrate(db)).toEqual([]);
 	});
 });

@@ -59,10 +59,34 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
 	}));
 }
 
-/** Applies what is missing; returns the versions applied now. */
+/** The number a migration's version starts with (0018 of 0018_notify). */
+const serial = (version: string) => Number(version.slice(0, 4));
+
+/**
+ * The database was migrated by a newer release than this code (a rollback of the program without
+ * the database): running on would let old code write into a schema it does not know. Permanent
+ * until the right program runs or the pre-upgrade backup is restored, so it says which.
+ */
+export class SchemaNewerError extends Error {
+	readonly code = 'SCHEMA_NEWER';
+	constructor(readonly database: string, readonly program: string) {
+		super(`数据库结构版本 ${database} 比本程序支持的 ${program} 新：请运行与数据库相符的新版本程序，或先从升级前的备份恢复数据库`);
+	}
+}
+
+/** The latest migration applied to the database, or null on an empty one. */
+export async function schemaLevel(db: Db): Promise<string | null> {
+	const [row] = await db.sql<{ version: string | null }>`SELECT max(version) AS version FROM schema_migrations`.catch(() => [{ version: null }]);
+	return row?.version ?? null;
+}
+
+/** Applies what is missing; returns the versions applied now. Refuses a database newer than the code. */
 export async function migrate(db: Db, migrations = readMigrations()): Promise<string[]> {
 	await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+	const latest = migrations.at(-1)?.version;
+	const level = await schemaLevel(db);
+	if (latest && level && serial(level) > serial(latest)) throw new SchemaNewerError(level, latest);
 	const applied: string[] = [];
 	for (const m of migrations) {
 		const done = await db.transaction(async (tx) => {

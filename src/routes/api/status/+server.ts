@@ -1,9 +1,12 @@
 // Health and seeding progress: {phase, done, total, message, percent, ready}. 200 while opening or
 // seeding (the first-start screen polls it) and once ready; 503 while the database cannot be
 // reached — at boot (phase 'waiting_database', with the attempts and the last error) or later (a
-// PostgreSQL that stopped answering: checked with one cheap statement per poll).
+// PostgreSQL that stopped answering: checked with one cheap statement per poll). Always says the
+// release (`version`) and, once open, the database's migration level (`schema`): what an upgrade or a
+// rollback is checked against (a database newer than the program is refused, SchemaNewerError).
 import { current, open, progress, waiting, WAITING_MESSAGE } from '$lib/server/db/database';
 import { probe } from '$lib/server/db/health';
+import { schemaLevel } from '$lib/server/db/migrate';
 import { api, jsonResponse } from '$lib/server/http/respond';
 
 const NO_STORE = { 'cache-control': 'no-store', 'retry-after': '2' };
@@ -15,7 +18,7 @@ export const GET = api(async () => {
 	const w = waiting();
 	if (w) {
 		return jsonResponse(
-			{ ...p, percent, ready: false, waitingFor: 'database', attempts: w.attempts, since: w.since, lastError: w.lastError },
+			{ ...p, percent, ready: false, version: __APP_VERSION__, waitingFor: 'database', attempts: w.attempts, since: w.since, lastError: w.lastError },
 			503,
 			NO_STORE
 		);
@@ -25,11 +28,13 @@ export const GET = api(async () => {
 		const error = await probe(db);
 		if (error) {
 			return jsonResponse(
-				{ phase: 'waiting_database', done: 0, total: 1, message: WAITING_MESSAGE, percent: 0, ready: false, waitingFor: 'database', lastError: error },
+				{ phase: 'waiting_database', done: 0, total: 1, message: WAITING_MESSAGE, percent: 0, ready: false, version: __APP_VERSION__, waitingFor: 'database', lastError: error },
 				503,
 				NO_STORE
 			);
 		}
 	}
-	return jsonResponse({ ...p, percent, ready: p.phase === 'ready' }, 200, { 'cache-control': 'no-store' });
+	// asked only once ready: while the demo district is seeded, the embedded database's one connection is busy
+	const schema = db && p.phase === 'ready' ? await schemaLevel(db) : null;
+	return jsonResponse({ ...p, percent, ready: p.phase === 'ready', version: __APP_VERSION__, schema }, 200, { 'cache-control': 'no-store' });
 });
