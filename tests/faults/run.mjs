@@ -18,12 +18,15 @@
 // Settings: FAULT_SERVER_CMD (default node scripts/start.mjs), FAULT_LOG (server log file,
 // default test-results/faults/server-*.log).
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCluster, unavailableReason } from './cluster.mjs';
 import { buildIfNeeded, freePort } from '../support/app.mjs';
+
+/** The release the app must report (package.json, put into the build by vite.config.ts). */
+const PACKAGE_VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 process.chdir(root);
@@ -208,6 +211,9 @@ async function downAtBoot() {
 	}
 	console.log(`[fault] down at boot: PostgreSQL up→database opened ${leftWaiting === null ? '—' : `${secs(leftWaiting)} s`}; up→/api/status ready (migrated and seeded) ${readyAt === null ? '—' : `${secs(readyAt)} s`}`);
 	check('the same process recovers by itself once PostgreSQL is up', readyAt !== null && app.alive(), `pid ${app.child.pid}, ${readyAt === null ? 'never ready' : `${secs(readyAt)} s`}`);
+	const ready = await fetch(`${app.base}/api/status`).then((x) => x.json()).catch(() => null);
+	const latest = readdirSync(new URL('../../db/migrations/', import.meta.url)).filter((f) => f.endsWith('.sql')).sort().at(-1).replace(/\.sql$/, '');
+	check('/api/status, ready, names the release and the database\'s migration level', ready?.version === PACKAGE_VERSION && ready?.schema === latest, JSON.stringify({ version: ready?.version, schema: ready?.schema, expected: [PACKAGE_VERSION, latest] }));
 	check('the database was opened within 6 s of PostgreSQL being up (retries ≤ 2 s apart)', leftWaiting !== null && leftWaiting < 6000, leftWaiting === null ? 'never' : `${secs(leftWaiting)} s`);
 	const cookie = await signIn(app);
 	const grids = await fetch(`${app.base}/api/map/grids`, { headers: { cookie } });
