@@ -2,7 +2,8 @@
 // validation naming the field, nothing half-written; exactly once with an idempotency key (an
 // offline outbox replaying), and a 422 for the same key with another body or from another user.
 import { beforeAll, expect, it } from 'vitest';
-import { parseDoorKnock } from '../../src/lib/domain/doorknock';
+import { MET, parseDoorKnock } from '../../src/lib/domain/doorknock';
+import { householdDetail } from '../../src/lib/server/queries/details';
 import type { Actor } from '../../src/lib/domain/workflow';
 import { asUser } from '../../src/lib/server/access/userdb';
 import { householdsInGrids, recordDoorKnock } from '../../src/lib/server/requests/households';
@@ -43,6 +44,8 @@ describeBackends('door-knock record', (getDb) => {
 		const after = await householdsInGrids(asUser(getDb(), { ...gmA }), [RL.gridA], 30, NOW);
 		expect(after.visited).toBe(before.visited + 1);
 		expect(after.rows.find((r) => r.id === h)).toMatchObject({ due: false, lastMet: 'family', foundTags: ['elderly_alone', 'empty_nest'], lastNeeds: '楼道灯坏了，需要更换' });
+		// the map's details panel shows what this knock found
+		expect(await householdDetail(asUser(getDb(), { ...gmA }), h)).toMatchObject({ knocks: 1, lastKnock: { at: NOW.toISOString(), met: MET.family, needs: '楼道灯坏了，需要更换' } });
 	});
 
 	it('refuses bad input with a Chinese message naming the field', () => {

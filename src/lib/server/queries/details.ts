@@ -4,6 +4,7 @@ import type { Database } from '../db/client';
 import { hazardOverdueSql, NOW, overdueSql } from '../db/fragments';
 import { CHANNEL, HAZARD_SEVERITY, HAZARD_STATUS, HAZARD_TYPE, HOUSEHOLD_TAG, PRIORITY, REQUEST_STATUS } from '../../domain/labels';
 import type { PointLayer } from '../../domain/pointcodec';
+import { MET } from '../../domain/doorknock';
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
@@ -11,8 +12,10 @@ export async function householdDetail(db: Database, id: number) {
 	const [h] = await db.sql`
 		SELECT h.id, h.address, p.name, p.phone, p.id_number, h.size, h.tags, h.last_visit_at,
 		       g.code AS grid_code, g.name AS grid_name, c.name AS community, b.name AS building,
-		       (SELECT count(*) FROM door_knocks k WHERE k.household_id = h.id)::int AS knocks
-		FROM households h JOIN grids g ON g.code = h.grid_code JOIN areas c ON c.code = g.community_code
+		       (SELECT count(*) FROM door_knocks k WHERE k.household_id = h.id)::int AS knocks,
+		       lk.visited_at AS knock_at, lk.met AS knock_met, lk.needs AS knock_needs
+		FROM households h
+		LEFT JOIN LATERAL (SELECT k.visited_at, k.met, k.needs FROM door_knocks k WHERE k.household_id = h.id ORDER BY k.visited_at DESC, k.id DESC LIMIT 1) lk ON true JOIN grids g ON g.code = h.grid_code JOIN areas c ON c.code = g.community_code
 		JOIN buildings b ON b.id = h.building_id CROSS JOIN LATERAL pii_household(h.id) p WHERE h.id = ${id}`;
 	if (!h) return null;
 	return {
@@ -28,6 +31,8 @@ export async function householdDetail(db: Database, id: number) {
 		tags: (h.tags as string[]).map((t) => HOUSEHOLD_TAG[t] ?? t),
 		lastVisitAt: iso(h.last_visit_at),
 		knocks: h.knocks,
+		// the last door-knock's findings (敲门行动): who was met and what the household needs
+		lastKnock: h.knock_at ? { at: iso(h.knock_at), met: h.knock_met ? (MET[h.knock_met] ?? h.knock_met) : null, needs: (h.knock_needs as string | null) ?? null } : null,
 		grid: { code: h.grid_code, name: h.grid_name, community: h.community }
 	};
 }
