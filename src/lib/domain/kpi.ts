@@ -1,5 +1,6 @@
 // The KPIs of domain.md: names, labels, targets and the red/amber/green rating. The numbers are
 // counted in SQL (src/lib/server/kpi); this module only knows what they mean.
+import { badParam } from './apierror';
 import { formatRate } from './numbers';
 
 export type KpiKey =
@@ -43,6 +44,47 @@ export const DEFAULT_TARGETS: KpiTargets = {
 	accept_rate: 0.95, close_rate: 0.9, ontime_rate: 0.9, solved_rate: 0.9, satisfaction_rate: 0.9,
 	overdue: 0, whistle_rate: 0.95, visit_coverage: 0.6, hazard_rate: 0.9
 };
+
+/**
+ * The KPIs whose target an admin may change (/admin/kpi-targets): the rates. 超期数 keeps
+ * domain.md's fixed rule (green at 0, amber up to OVERDUE_AMBER_PER_1000), which is no percentage.
+ */
+export const TARGET_KPIS: readonly KpiKey[] = KPIS.filter((k) => k.kind === 'rate').map((k) => k.key);
+
+/** A configured target as stored and typed: a percentage with at most this many decimals. */
+export const TARGET_DECIMALS = 1;
+
+/** A rate target (0…1) as the percentage an admin types: 0.95 → 95, 0.925 → 92.5. */
+export const targetPercent = (target: number): number => Math.round(target * 100 * 10 ** TARGET_DECIMALS) / 10 ** TARGET_DECIMALS;
+
+/**
+ * One target as an admin typed it (a number or its text, in percent): the percentage, or null for
+ * "use the default" (empty). Anything else is refused naming the KPI's key as the field.
+ */
+export function parseTargetPercent(key: KpiKey, raw: unknown): number | null {
+	if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) return null;
+	const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : null;
+	const label = KPI_BY_KEY[key].label;
+	const n = text !== null && /^\d{1,3}(\.\d+)?$/.test(text) ? Number(text) : NaN;
+	if (!Number.isFinite(n) || n < 0 || n > 100) {
+		throw badParam(key, `${label}的目标值（${key}）须为 0 到 100 之间的百分数，收到“${String(raw).slice(0, 20)}”`);
+	}
+	// by the text, not by arithmetic: 1.1 × 10 is 11.000000000000002
+	if (!new RegExp(`^\\d+(\\.\\d{1,${TARGET_DECIMALS}})?$`).test(text!)) {
+		throw badParam(key, `${label}的目标值（${key}）最多保留 ${TARGET_DECIMALS} 位小数，收到“${text}”`);
+	}
+	return n;
+}
+
+/**
+ * The targets in force: the configured percentages (by KPI key) over domain.md's defaults. Keys
+ * that are no configurable KPI (left from an older version) are ignored.
+ */
+export function targetsFrom(configured: Readonly<Record<string, number>>): KpiTargets {
+	const t = { ...DEFAULT_TARGETS };
+	for (const k of TARGET_KPIS) if (configured[k] !== undefined && configured[k] !== null) t[k] = Number(configured[k]) / 100;
+	return t;
+}
 
 /** 黄: a rate up to this far below its target (5 percentage points). */
 export const AMBER_BELOW = 0.05;

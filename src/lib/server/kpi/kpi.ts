@@ -6,9 +6,10 @@ import type { Queryable } from '../db/client';
 import { lastDays } from '../../domain/calendar';
 import { HAZARD_CLOSED_SQL, kpiCountColumns, kpiCountJoins, OPEN_SQL, REQUEST_KPIS, scope } from '../db/fragments';
 import { and, join, sql, type Fragment } from '../db/sql';
+import { kpiTargets } from './targets';
 
 export type KpiScope = Pick<RequestFilter, 'area' | 'department' | 'pairing' | 'from' | 'to'>;
-export interface KpiOptions { now?: Date; visitDays?: number; /** 目标值; domain.md's defaults when absent */ targets?: KpiTargets }
+export interface KpiOptions { now?: Date; visitDays?: number; /** 目标值; the configured ones (kpiTargets) when absent */ targets?: KpiTargets }
 type Counts = Record<string, number>;
 
 /** GROUP BY key for child areas, or '' for one total. */
@@ -79,7 +80,7 @@ async function countAll(db: Queryable, s: KpiScope, o: KpiOptions, len: number |
 
 export async function computeKpis(db: Queryable, s: KpiScope, o: KpiOptions = {}): Promise<{ values: KpiValue[]; open: number; rag: Rag }> {
 	const c = (await countAll(db, s, o, null)).get('') ?? {};
-	const v = values(c, s.department !== null, o.targets);
+	const v = values(c, s.department !== null, o.targets ?? (await kpiTargets(db)));
 	return { values: v, open: Number(c.open ?? 0), rag: overallRag(v) };
 }
 
@@ -91,6 +92,7 @@ export async function rankChildren(db: Queryable, s: KpiScope, o: KpiOptions = {
 	const len = s.area ? { 6: 9, 9: 12, 12: 15 }[s.area.length] ?? null : 9;
 	if (!len) return [];
 	const counts = await countAll(db, s, o, len);
+	const targets = o.targets ?? (await kpiTargets(db));
 	const like = `${s.area ?? ''}%`;
 	const names = len === 15
 		? await db.sql<{ code: string; name: string }>`SELECT code, name FROM grids WHERE code LIKE ${like}`
@@ -98,7 +100,7 @@ export async function rankChildren(db: Queryable, s: KpiScope, o: KpiOptions = {
 	return names
 		.map(({ code, name }) => {
 			const c = counts.get(code) ?? {};
-			const v = values(c, s.department !== null, o.targets);
+			const v = values(c, s.department !== null, targets);
 			const open = Number(c.open ?? 0);
 			return { code, name, values: v, open, rag: overallRag(v), score: rankScore(v, open) };
 		})

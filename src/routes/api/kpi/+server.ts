@@ -6,6 +6,7 @@ import { filterQuery, parseRequestFilter } from '$lib/domain/requestfilter';
 import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { computeKpis, rankChildren } from '$lib/server/kpi/kpi';
+import { kpiTargets } from '$lib/server/kpi/targets';
 import { api, jsonResponse } from '$lib/server/http/respond';
 
 export const GET = api(async (event) => {
@@ -15,13 +16,14 @@ export const GET = api(async (event) => {
 	const visitDays = q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : DEFAULT_VISIT_DAYS;
 	const db = await dbFor(event);
 	const s = { area: f.area, department: f.department, pairing: f.pairing, from: f.from, to: f.to };
-	const [total, ranking] = [await computeKpis(db, s, { visitDays }), await rankChildren(db, s, { visitDays })];
+	const targets = await kpiTargets(db);
+	const [total, ranking] = [await computeKpis(db, s, { visitDays, targets }), await rankChildren(db, s, { visitDays, targets })];
 	const base = { area: f.area, department: f.department, pairing: f.pairing, from: q.get('from'), to: q.get('to') };
 	const drill = (key: string, part: string) => KPI_BY_KEY[key as keyof typeof KPI_BY_KEY].subject === 'requests'
 		? `/api/requests?${filterQuery({ ...base, kpi: key, part })}` : null;
 	return jsonResponse({
 		scope: { ...base, from: f.from, to: f.to, visitDays },
-		kpis: total.values.map((v) => ({ ...v, label: KPI_BY_KEY[v.key].label, drill: drill(v.key, 'num'), drillAll: drill(v.key, 'den') })),
+		kpis: total.values.map((v) => ({ ...v, label: KPI_BY_KEY[v.key].label, target: targets[v.key], drill: drill(v.key, 'num'), drillAll: drill(v.key, 'den') })),
 		rag: total.rag,
 		ranking
 	});
