@@ -152,11 +152,17 @@ describeBackends('kpi', (getDb) => {
 		const july = await computeKpis(db, JULY, { now: t('07-31 10:00') });
 		// two evaluations in July: 不满意/未解决 (then 返工) and 满意/已解决; the latest alone would say 1/1
 		expect(pick(july.values)).toMatchObject({ satisfaction_rate: '1/2', solved_rate: '1/2' });
+		// 最终满意率, shown beside it: each request's latest evaluation only, 满意 after the 返工
+		expect(pick(july.beside)).toEqual({ final_satisfaction_rate: '1/1' });
+		expect(july.beside[0].rag).toBe('green');
 		const q = (s: string) => parseRequestFilter(new URLSearchParams(`area=${RL.district}&from=2025-07-01&to=2025-07-31&${s}`), t('07-31 10:00'));
 		expect((await listRequests(db, q('kpi=satisfaction_rate'), null, t('07-31 10:00'))).rows.map((x) => x.code)).toEqual([r.code]);
 		expect((await listRequests(db, q('kpi=solved_rate&part=num'), null, t('07-31 10:00'))).rows.map((x) => x.code)).toEqual([r.code]);
+		for (const part of ['den', 'num']) expect((await listRequests(db, q(`kpi=final_satisfaction_rate&part=${part}`), null, t('07-31 10:00'))).rows.map((x) => x.code)).toEqual([r.code]);
 		// June is unchanged by it
-		expect(pick((await computeKpis(db, JUNE, { now: NOW })).values)).toMatchObject({ satisfaction_rate: '2/3', solved_rate: '2/3' });
+		const june = await computeKpis(db, JUNE, { now: NOW });
+		expect(pick(june.values)).toMatchObject({ satisfaction_rate: '2/3', solved_rate: '2/3' });
+		expect(pick(june.beside)).toEqual({ final_satisfaction_rate: '2/3' }); // R1 满意, R3 基本满意, R2 不满意: one evaluation each
 	});
 
 	// after the July case: an August request, outside the figures above

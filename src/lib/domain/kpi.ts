@@ -5,7 +5,15 @@ import { formatRate } from './numbers';
 
 export type KpiKey =
 	| 'accept_rate' | 'close_rate' | 'ontime_rate' | 'solved_rate' | 'satisfaction_rate'
-	| 'overdue' | 'whistle_rate' | 'visit_coverage' | 'hazard_rate';
+	| 'overdue' | 'whistle_rate' | 'visit_coverage' | 'hazard_rate' | 'final_satisfaction_rate';
+
+/** KPIs shown beside another (KpiDef.beside): coloured by its target, not ranked, not in an area's overall colour. */
+export type BesideKpi = 'final_satisfaction_rate';
+/** The KPIs with a target of their own. */
+export type TargetedKpi = Exclude<KpiKey, BesideKpi>;
+
+/** 满意 and 基本满意: the ratings 满意率 counts as satisfied (requests.satisfaction, evaluation payloads). */
+export const SATISFIED_RATINGS: readonly string[] = ['satisfied', 'basic'];
 
 /** 入户走访覆盖率 looks back this many days unless asked otherwise: one 敲门 round a quarter. */
 export const DEFAULT_VISIT_DAYS = 90;
@@ -20,6 +28,8 @@ export interface KpiDef {
 	kind: 'rate' | 'count';
 	/** what a drill-down lists */
 	subject: 'requests' | 'households' | 'hazards';
+	/** shown beside this KPI and measured against its target (最终满意率 beside 满意率) */
+	beside?: TargetedKpi;
 }
 
 export const KPIS: readonly KpiDef[] = [
@@ -28,6 +38,7 @@ export const KPIS: readonly KpiDef[] = [
 	{ key: 'ontime_rate', label: '按期办结率', definition: '按期办结 ÷ 办结', kind: 'rate', subject: 'requests' },
 	{ key: 'solved_rate', label: '解决率', definition: '评价“已解决” ÷ 期内评价次数（含返工前的评价）', kind: 'rate', subject: 'requests' },
 	{ key: 'satisfaction_rate', label: '满意率', definition: '满意+基本满意 ÷ 期内评价次数（含返工前的评价）', kind: 'rate', subject: 'requests' },
+	{ key: 'final_satisfaction_rate', label: '最终满意率', definition: '最近一次评价满意+基本满意 ÷ 期内有评价的诉求（每件只计最近一次）', kind: 'rate', subject: 'requests', beside: 'satisfaction_rate' },
 	{ key: 'overdue', label: '超期数', definition: '期末（至今的时段为此刻）已过当前环节时限仍未办结', kind: 'count', subject: 'requests' },
 	{ key: 'whistle_rate', label: '吹哨响应率', definition: '时限内报到部门 ÷ 被吹哨部门', kind: 'rate', subject: 'requests' },
 	{ key: 'visit_coverage', label: '入户走访覆盖率', definition: '近 N 天走访过的户 ÷ 总户数', kind: 'rate', subject: 'households' },
@@ -37,7 +48,7 @@ export const KPIS: readonly KpiDef[] = [
 export const KPI_BY_KEY = Object.fromEntries(KPIS.map((k) => [k.key, k])) as Record<KpiKey, KpiDef>;
 
 /** 目标值 per KPI: a rate (0…1), or for 超期数 the count allowed. Admins may change them. */
-export type KpiTargets = Record<KpiKey, number>;
+export type KpiTargets = Record<TargetedKpi, number>;
 
 /** domain.md's default targets. */
 export const DEFAULT_TARGETS: KpiTargets = {
@@ -49,7 +60,10 @@ export const DEFAULT_TARGETS: KpiTargets = {
  * The KPIs whose target an admin may change (/admin/kpi-targets): the rates. 超期数 keeps
  * domain.md's fixed rule (green at 0, amber up to OVERDUE_AMBER_PER_1000), which is no percentage.
  */
-export const TARGET_KPIS: readonly KpiKey[] = KPIS.filter((k) => k.kind === 'rate').map((k) => k.key);
+export const TARGET_KPIS: readonly TargetedKpi[] = KPIS.filter((k) => k.kind === 'rate' && !k.beside).map((k) => k.key as TargetedKpi);
+
+/** The target `key` is measured against: its own, or that of the KPI it is shown beside. */
+export const targetOf = (key: KpiKey, targets: KpiTargets = DEFAULT_TARGETS): number => targets[KPI_BY_KEY[key].beside ?? (key as TargetedKpi)];
 
 /** A configured target as stored and typed: a percentage with at most this many decimals. */
 export const TARGET_DECIMALS = 1;
@@ -124,7 +138,7 @@ export function kpiValue(key: KpiKey, num: number, den: number | null, ctx: RagC
  */
 export function ragOf(key: KpiKey, value: number | null, ctx: RagContext = {}): Rag {
 	if (value === null) return 'none';
-	const target = (ctx.targets ?? DEFAULT_TARGETS)[key];
+	const target = targetOf(key, ctx.targets);
 	if (KPI_BY_KEY[key].kind === 'count') {
 		if (value <= target) return 'green';
 		const amberUpTo = ctx.households ? (OVERDUE_AMBER_PER_1000 * ctx.households) / 1000 : OVERDUE_AMBER_PER_1000;

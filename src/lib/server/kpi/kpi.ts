@@ -4,7 +4,7 @@ import { DEFAULT_VISIT_DAYS, kpiValue, overallRag, rankScore, type KpiTargets, t
 import type { RequestFilter } from '../../domain/requestfilter';
 import type { Queryable } from '../db/client';
 import { lastDays } from '../../domain/calendar';
-import { HAZARD_CLOSED_SQL, kpiCountColumns, kpiCountJoins, OPEN_SQL, REQUEST_KPIS, scope } from '../db/fragments';
+import { BESIDE_REQUEST_KPIS, HAZARD_CLOSED_SQL, kpiCountColumns, kpiCountJoins, OPEN_SQL, REQUEST_KPIS, scope } from '../db/fragments';
 import { and, join, sql, type Fragment } from '../db/sql';
 import { kpiTargets } from './targets';
 
@@ -67,6 +67,11 @@ function values(c: Counts, department: boolean, targets: KpiTargets | undefined)
 	return out;
 }
 
+/** The KPIs shown beside others (最终满意率 beside 满意率), coloured by the target of the one they accompany. */
+function besideValues(c: Counts, targets: KpiTargets): KpiValue[] {
+	return BESIDE_REQUEST_KPIS.map((k) => kpiValue(k, Number(c[`${k}_num`] ?? 0), Number(c[`${k}_den`] ?? 0), { targets }));
+}
+
 async function countAll(db: Queryable, s: KpiScope, o: KpiOptions, len: number | null) {
 	const now = o.now ?? new Date();
 	const parts = [
@@ -78,10 +83,15 @@ async function countAll(db: Queryable, s: KpiScope, o: KpiOptions, len: number |
 	return merged;
 }
 
-export async function computeKpis(db: Queryable, s: KpiScope, o: KpiOptions = {}): Promise<{ values: KpiValue[]; open: number; rag: Rag }> {
+/**
+ * The KPIs of the scope: `values` (ranked, coloured, the area's overall colour) and `beside` (shown
+ * next to one of them, e.g. 最终满意率; outside the overall colour and the ranking).
+ */
+export async function computeKpis(db: Queryable, s: KpiScope, o: KpiOptions = {}): Promise<{ values: KpiValue[]; beside: KpiValue[]; open: number; rag: Rag }> {
 	const c = (await countAll(db, s, o, null)).get('') ?? {};
-	const v = values(c, s.department !== null, o.targets ?? (await kpiTargets(db)));
-	return { values: v, open: Number(c.open ?? 0), rag: overallRag(v) };
+	const targets = o.targets ?? (await kpiTargets(db));
+	const v = values(c, s.department !== null, targets);
+	return { values: v, beside: besideValues(c, targets), open: Number(c.open ?? 0), rag: overallRag(v) };
 }
 
 export interface RankedArea { code: string; name: string; values: KpiValue[]; open: number; rag: Rag; score: number }

@@ -2,7 +2,7 @@
 // the big screen), changed here by the admin page and its API. A KPI without a configured row uses
 // domain.md's default (DEFAULT_TARGETS in the domain). Each change is audited in its transaction.
 import { ApiError, badParam } from '../../domain/apierror';
-import { DEFAULT_TARGETS, KPI_BY_KEY, parseTargetPercent, TARGET_KPIS, targetPercent, targetsFrom, type KpiKey, type KpiTargets } from '../../domain/kpi';
+import { DEFAULT_TARGETS, KPI_BY_KEY, parseTargetPercent, TARGET_KPIS, targetPercent, targetsFrom, type KpiTargets, type TargetedKpi } from '../../domain/kpi';
 import type { SessionUser } from '../auth/user';
 import type { Database, Queryable } from '../db/client';
 import { recordAudit } from '../access/audit';
@@ -14,7 +14,7 @@ export async function kpiTargets(db: Queryable): Promise<KpiTargets> {
 }
 
 export interface TargetRow {
-	key: KpiKey;
+	key: TargetedKpi;
 	label: string;
 	/** in force, percent */
 	target: number;
@@ -39,7 +39,7 @@ export async function listTargets(db: Queryable): Promise<TargetRow[]> {
 	});
 }
 
-export type TargetChanges = Partial<Record<KpiKey, number | null>>;
+export type TargetChanges = Partial<Record<TargetedKpi, number | null>>;
 
 /**
  * {<kpi key>: percent | '' | null} → the changes (null: back to the default). Every key must be a
@@ -54,7 +54,7 @@ export function parseTargetChanges(body: unknown): TargetChanges {
 		if (!(TARGET_KPIS as readonly string[]).includes(key)) {
 			throw badParam(key, `“${key.slice(0, 40)}”不是可设置目标的指标，可设置：${TARGET_KPIS.join('、')}`);
 		}
-		out[key as KpiKey] = parseTargetPercent(key as KpiKey, raw);
+		out[key as TargetedKpi] = parseTargetPercent(key as TargetedKpi, raw);
 	}
 	return out;
 }
@@ -64,7 +64,7 @@ export async function saveTargets(db: Database, admin: SessionUser, changes: Tar
 	// row-level security refuses the write too; this says so in words, before any SQL
 	if (admin.role !== 'admin') throw new ApiError(403, 'forbidden', '只有管理员可以修改考核目标值');
 	await db.transaction(async (tx) => {
-		for (const [key, percent] of Object.entries(changes) as [KpiKey, number | null][]) {
+		for (const [key, percent] of Object.entries(changes) as [TargetedKpi, number | null][]) {
 			const [before] = await tx.sql<{ target: string }>`SELECT target FROM kpi_targets WHERE kpi = ${key}`;
 			if (percent === null) await tx.sql`DELETE FROM kpi_targets WHERE kpi = ${key}`;
 			else await tx.sql`INSERT INTO kpi_targets (kpi, target, updated_by) VALUES (${key}, ${percent}, ${admin.id})

@@ -1,7 +1,7 @@
 // GET ?area&department&pairing&from&to&days: every KPI for the scope and period, and the child
 // areas ranked red/amber/green. Each number carries the drill-down URL of the requests behind it.
 import { intParam } from '$lib/domain/apierror';
-import { DEFAULT_VISIT_DAYS, KPI_BY_KEY } from '$lib/domain/kpi';
+import { DEFAULT_VISIT_DAYS, KPI_BY_KEY, targetOf, type KpiValue } from '$lib/domain/kpi';
 import { filterQuery, parseRequestFilter } from '$lib/domain/requestfilter';
 import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
@@ -21,9 +21,12 @@ export const GET = api(async (event) => {
 	const base = { area: f.area, department: f.department, pairing: f.pairing, from: q.get('from'), to: q.get('to') };
 	const drill = (key: string, part: string) => KPI_BY_KEY[key as keyof typeof KPI_BY_KEY].subject === 'requests'
 		? `/api/requests?${filterQuery({ ...base, kpi: key, part })}` : null;
+	const shown = (v: KpiValue) => ({ ...v, label: KPI_BY_KEY[v.key].label, target: targetOf(v.key, targets), drill: drill(v.key, 'num'), drillAll: drill(v.key, 'den') });
 	return jsonResponse({
 		scope: { ...base, from: f.from, to: f.to, visitDays },
-		kpis: total.values.map((v) => ({ ...v, label: KPI_BY_KEY[v.key].label, target: targets[v.key], drill: drill(v.key, 'num'), drillAll: drill(v.key, 'den') })),
+		kpis: total.values.map(shown),
+		// shown beside one of kpis (最终满意率 beside 满意率), not part of the overall colour
+		beside: total.beside.map((v) => ({ ...shown(v), beside: KPI_BY_KEY[v.key].beside })),
 		rag: total.rag,
 		ranking
 	});
