@@ -6,6 +6,7 @@ import { formatKpi, type KpiKey } from '../../src/lib/domain/kpi';
 import { parseNewRequest } from '../../src/lib/domain/requestinput';
 import { parseRequestFilter } from '../../src/lib/domain/requestfilter';
 import type { Actor } from '../../src/lib/domain/workflow';
+import { listPlaces } from '../../src/lib/server/kpi/drill';
 import { computeKpis, rankChildren } from '../../src/lib/server/kpi/kpi';
 import { listRequests } from '../../src/lib/server/requests/list';
 import { reportRequest } from '../../src/lib/server/requests/report';
@@ -130,6 +131,22 @@ describeBackends('kpi', (getDb) => {
 		expect(await names('kpi=whistle_rate&part=den')).toEqual(['R3']);
 		expect(await names('kpi=whistle_rate&part=num')).toEqual(['R3']);
 		for (const k of ['close_rate', 'ontime_rate', 'solved_rate']) for (const part of ['num', 'den']) await names(`kpi=${k}&part=${part}`);
+		// the households and hazards behind 入户走访覆盖率 and 隐患整改率, as many as the numbers say
+		const k = await computeKpis(getDb(), JUNE, { now: NOW });
+		const num = (key: KpiKey) => k.values.find((v) => v.key === key)!;
+		const places = async (s: string) => listPlaces(getDb(), q(s), { now: NOW });
+		const visited = await places('kpi=visit_coverage&part=num');
+		expect([visited.subject, visited.total, visited.rows.length]).toEqual(['households', num('visit_coverage').num, 2]);
+		expect(visited.rows.map((h) => h.id).sort()).toEqual(p.households.slice(0, 2).sort()); // visited 5 and 20 days ago
+		expect((await places('kpi=visit_coverage&part=den')).total).toBe(num('visit_coverage').den);
+		const hz = async (part: string) => (await places(`kpi=hazard_rate&part=${part}`)) as { total: number; rows: { code: string }[] };
+		expect((await hz('num')).rows.map((h) => h.code)).toEqual(['H1']);
+		expect((await hz('den')).rows.map((h) => h.code)).toEqual(['H1', 'H2']);
+		expect([(await hz('num')).total, (await hz('den')).total]).toEqual([num('hazard_rate').num, num('hazard_rate').den]);
+		// a 30-day window and a department scope, as the counts do
+		expect((await listPlaces(getDb(), q('kpi=visit_coverage&part=num'), { now: NOW, visitDays: 30 })).total).toBe(2);
+		expect((await places(`kpi=hazard_rate&department=${p.chengguan}`)).total).toBe(0);
+		await expect(places('kpi=accept_rate')).rejects.toMatchObject({ status: 400, field: 'kpi' });
 		const queue = await listRequests(getDb(), q('status=open'), [RL.gridA], NOW);
 		expect(queue.rows.map((r) => [r.code === codes.R5, r.overdue])).toEqual([[true, true], [false, false]]); // overdue first
 	});

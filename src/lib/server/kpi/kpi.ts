@@ -3,9 +3,9 @@
 import { DEFAULT_VISIT_DAYS, kpiValue, overallRag, rankScore, type KpiTargets, type KpiValue, type Rag } from '../../domain/kpi';
 import type { RequestFilter } from '../../domain/requestfilter';
 import type { Queryable } from '../db/client';
-import { lastDays } from '../../domain/calendar';
-import { BESIDE_REQUEST_KPIS, HAZARD_CLOSED_SQL, kpiCountColumns, kpiCountJoins, OPEN_SQL, REQUEST_KPIS, scope } from '../db/fragments';
+import { BESIDE_REQUEST_KPIS, kpiCountColumns, kpiCountJoins, OPEN_SQL, REQUEST_KPIS, scope } from '../db/fragments';
 import { and, join, sql, type Fragment } from '../db/sql';
+import { hazardKpiSql, householdKpiSql } from './fragments';
 import { kpiTargets } from './targets';
 
 export type KpiScope = Pick<RequestFilter, 'area' | 'department' | 'pairing' | 'from' | 'to'>;
@@ -32,25 +32,17 @@ async function whistleCounts(db: Queryable, s: KpiScope, len: number | null): Pr
 
 async function householdCounts(db: Queryable, s: KpiScope, now: Date, days: number, len: number | null): Promise<Map<string, Counts>> {
 	const w = scope({ area: s.area, pairing: s.pairing, department: null }, 'h');
-	const asOf = s.to < now ? s.to : now;
-	// the N Beijing calendar days ending on the period's last day (today for a running period)
-	const since = lastDays(days, new Date(Math.min(s.to.getTime() - 1, now.getTime()))).from;
-	// at the present moment households.last_visit_at answers without touching door_knocks
-	const visited = now.getTime() - asOf.getTime() < 3600_000
-		? sql`h.last_visit_at > ${since}`
-		// EXISTS: one probe of door_knocks_household_idx per household, linear in households. Not
-		// `h.id IN (SELECT household_id …)`: faster at 200 000 households, but at 1 000 000 its hash
-		// outgrows work_mem and PostgreSQL rescans the subquery for every household (minutes; npm run bench)
-		: sql`EXISTS (SELECT 1 FROM door_knocks k WHERE k.household_id = h.id AND k.visited_at > ${since} AND k.visited_at <= ${asOf})`;
-	return byCode(await db.sql`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, count(*) AS visit_coverage_den,
-		count(*) FILTER (WHERE ${visited}) AS visit_coverage_num FROM households h WHERE ${and(w)} GROUP BY 1`);
+	const [den, num] = householdKpiSql(s.to, now, days);
+	return byCode(await db.sql`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, count(*) FILTER (WHERE ${den}) AS visit_coverage_den,
+		count(*) FILTER (WHERE ${den} AND ${num}) AS visit_coverage_num FROM households h WHERE ${and(w)} GROUP BY 1`);
 }
 
 async function hazardCounts(db: Queryable, s: KpiScope, now: Date, len: number | null): Promise<Map<string, Counts>> {
 	const w = scope({ area: s.area, pairing: s.pairing, department: null }, 'h');
-	w.push(sql`h.rectify_deadline >= ${s.from} AND h.rectify_deadline < ${s.to < now ? s.to : now}`);
+	const [den, num] = hazardKpiSql(s.from, s.to, now);
+	w.push(den);
 	return byCode(await db.sql`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, count(*) AS hazard_rate_den,
-		count(*) FILTER (WHERE h.status IN ${HAZARD_CLOSED_SQL}) AS hazard_rate_num FROM hazards h WHERE ${and(w)} GROUP BY 1`);
+		count(*) FILTER (WHERE ${num}) AS hazard_rate_num FROM hazards h WHERE ${and(w)} GROUP BY 1`);
 }
 
 function byCode(rows: Counts[]): Map<string, Counts> {

@@ -19,8 +19,9 @@ export const GET = api(async (event) => {
 	const targets = await kpiTargets(db);
 	const [total, ranking] = [await computeKpis(db, s, { visitDays, targets }), await rankChildren(db, s, { visitDays, targets })];
 	const base = { area: f.area, department: f.department, pairing: f.pairing, from: q.get('from'), to: q.get('to') };
+	// requests through /api/requests; the households and hazards of the place KPIs through /api/kpi/drill
 	const drill = (key: string, part: string) => KPI_BY_KEY[key as keyof typeof KPI_BY_KEY].subject === 'requests'
-		? `/api/requests?${filterQuery({ ...base, kpi: key, part })}` : null;
+		? `/api/requests?${filterQuery({ ...base, kpi: key, part })}` : `/api/kpi/drill?${filterQuery({ ...base, kpi: key, part, days: visitDays })}`;
 	const shown = (v: KpiValue) => ({ ...v, label: KPI_BY_KEY[v.key].label, target: targetOf(v.key, targets), drill: drill(v.key, 'num'), drillAll: drill(v.key, 'den') });
 	return jsonResponse({
 		scope: { ...base, from: f.from, to: f.to, visitDays },
