@@ -7,6 +7,7 @@ import { parseNewRequest } from '../../src/lib/domain/requestinput';
 import { parseRequestFilter } from '../../src/lib/domain/requestfilter';
 import type { Actor } from '../../src/lib/domain/workflow';
 import { listPlaces } from '../../src/lib/server/kpi/drill';
+import * as kpiRoute from '../../src/routes/api/kpi/+server';
 import { computeKpis, rankChildren } from '../../src/lib/server/kpi/kpi';
 import { listRequests } from '../../src/lib/server/requests/list';
 import { reportRequest } from '../../src/lib/server/requests/report';
@@ -204,5 +205,44 @@ describeBackends('kpi', (getDb) => {
 		for (const part of ['den', 'num']) expect((await listRequests(db, q(`kpi=accept_rate&part=${part}`), null, now)).rows.map((x) => x.code)).toEqual([r.code]);
 		// June is unchanged by it
 		expect(pick((await computeKpis(db, JUNE, { now: NOW })).values)).toMatchObject({ accept_rate: '3/5' });
+	});
+	// after the August case: September 信访件, outside the figures above
+	it('化解率 of 信访件: 息访 (满意/基本满意, then 销号) ÷ petition cases due; /api/kpi honours kind and names an unknown one', async () => {
+		const db = getDb();
+		const admin: Actor = { id: p.admin, role: 'admin', departmentId: null };
+		const zj: Actor = { id: p.zj, role: 'department_staff', departmentId: p.zhujian };
+		const gm: Actor = { id: p.gmA, role: 'grid_manager', departmentId: null };
+		const petition = async (name: string, steps: [Actor, string, string, Partial<MoveInput>?][]) => {
+			const r = await reportRequest(db, gm, parseNewRequest({ kind: 'petition', leaderId: p.leader, categoryCode: 'property.elevator', description: name, lon: RL.pointA[0], lat: RL.pointA[1] }), null, null, t('09-01 09:00'));
+			for (const [actor, action, when, extra] of steps) {
+				const [{ version }] = await db.sql`SELECT version FROM requests WHERE id = ${r.id}`;
+				await moveRequest(db, actor, { requestId: r.id, action, version, reason: '测试', now: t(when), ...extra });
+			}
+			return r.code;
+		};
+		// each: 派单 Mon 09-01 10:00, 接单 11:00 → resolve due Wed 09-10 11:00 (7 working days), inside September
+		const start: [Actor, string, string, Partial<MoveInput>?][] = [[admin, 'dispatch', '09-01 10:00', { departmentId: p.zhujian }], [zj, 'accept', '09-01 11:00']];
+		const settled = await petition('P1', [...start, [zj, 'resolve', '09-03 10:00'], [gm, 'evaluate', '09-04 10:00', { satisfaction: 'basic', solved: true }], [gm, 'close', '09-05 10:00']]);
+		// closed, but the petitioner was not satisfied: no 息访
+		await petition('P2', [...start, [zj, 'resolve', '09-03 10:00'], [gm, 'evaluate', '09-04 10:00', { satisfaction: 'unsatisfied', solved: false }], [gm, 'close', '09-05 10:00']]);
+		// evaluated 满意 but not yet 销号: not closed, no 息访 yet
+		await petition('P3', [...start, [zj, 'resolve', '09-03 10:00'], [gm, 'evaluate', '09-04 10:00', { satisfaction: 'satisfied', solved: true }]]);
+		const SEPT = { ...JUNE, from: t('09-01 00:00'), to: t('10-01 00:00') };
+		const now = t('09-29 10:00');
+		const all = await computeKpis(db, SEPT, { now });
+		expect(pick(all.petition)).toEqual({ mediation_rate: '1/3' });
+		expect(all.petition[0].rag).toBe('red'); // 33 % against 85 %
+		// kind=petition: the request KPIs of 信访件 only; households and hazards have no kind
+		const onlyPetitions = await computeKpis(db, { ...SEPT, kind: 'petition' }, { now });
+		expect(pick(onlyPetitions.values)).toMatchObject({ accept_rate: '3/3', close_rate: '3/3', visit_coverage: '0/0', hazard_rate: '0/0' });
+		expect(pick((await computeKpis(db, { ...SEPT, kind: 'wish' }, { now })).values)).toMatchObject({ accept_rate: '0/0' });
+		expect(pick(onlyPetitions.petition)).toEqual({ mediation_rate: '1/3' });
+		const q = (s: string) => parseRequestFilter(new URLSearchParams(`area=${RL.district}&from=2025-09-01&to=2025-09-30&${s}`), now);
+		expect((await listRequests(db, q('kpi=mediation_rate&part=num'), null, now)).rows.map((x) => x.code)).toEqual([settled]);
+		expect((await listRequests(db, q('kpi=mediation_rate&part=den'), null, now)).total).toBe(3);
+		// the endpoint refuses an unknown kind before it reads anything, naming the field
+		const res = await kpiRoute.GET({ locals: { user: { id: p.admin, role: 'admin' } }, url: new URL('http://grid.intranet/api/kpi?kind=complaint') } as never);
+		expect(res.status).toBe(400);
+		expect(await res.json()).toMatchObject({ error: { code: 'invalid_param', field: 'kind' } });
 	});
 });

@@ -75,6 +75,7 @@ export const GLOSSARY: readonly Term[] = [
 	{ zh: '吹哨响应率', id: 'whistle_rate', definition: 'whistled departments checked in within their deadline ÷ whistled departments' },
 	{ zh: '入户走访覆盖率', id: 'visit_coverage', definition: 'households door-knocked in the last N days ÷ households' },
 	{ zh: '隐患整改率', id: 'hazard_rate', definition: 'hazards closed by their deadline ÷ hazards due' },
+	{ zh: '化解率', id: 'mediation_rate', definition: 'petition cases (信访件) closed with the petitioner\'s agreement (息访: rated 满意/基本满意, then 销号) ÷ petition cases due' },
 	{ zh: '目标值', id: 'kpi_target', definition: 'the figure a KPI is coloured against (红黄绿); domain.md\'s default unless an admin set one', data: 'kpi_targets (table, percent)' },
 	// output
 	{ zh: '导出', id: 'export', definition: 'a layer or filtered list written as a file, streamed, masked unless a reason is given' },

@@ -1,11 +1,12 @@
 // The KPIs of domain.md: names, labels, targets and the red/amber/green rating. The numbers are
 // counted in SQL (src/lib/server/kpi); this module only knows what they mean.
 import { badParam } from './apierror';
+import { CLOSED_STATUS } from './glossary';
 import { formatRate } from './numbers';
 
 export type KpiKey =
 	| 'accept_rate' | 'close_rate' | 'ontime_rate' | 'solved_rate' | 'satisfaction_rate'
-	| 'overdue' | 'whistle_rate' | 'visit_coverage' | 'hazard_rate' | 'final_satisfaction_rate';
+	| 'overdue' | 'whistle_rate' | 'visit_coverage' | 'hazard_rate' | 'final_satisfaction_rate' | 'mediation_rate';
 
 /** KPIs shown beside another (KpiDef.beside): coloured by its target, not ranked, not in an area's overall colour. */
 export type BesideKpi = 'final_satisfaction_rate';
@@ -14,6 +15,14 @@ export type TargetedKpi = Exclude<KpiKey, BesideKpi>;
 
 /** 满意 and 基本满意: the ratings 满意率 counts as satisfied (requests.satisfaction, evaluation payloads). */
 export const SATISFIED_RATINGS: readonly string[] = ['satisfied', 'basic'];
+
+/** 信访件: requests of this kind are the cases 化解率 counts. */
+export const PETITION_KIND = 'petition';
+/**
+ * 息访, a petition case closed with the petitioner's agreement: 销号 (the request's closed status)
+ * after an evaluation in SATISFIED_RATINGS, the petitioner's own rating of the outcome.
+ */
+export const SETTLED_STATUS = CLOSED_STATUS.request;
 
 /** 入户走访覆盖率 looks back this many days unless asked otherwise: one 敲门 round a quarter. */
 export const DEFAULT_VISIT_DAYS = 90;
@@ -30,6 +39,8 @@ export interface KpiDef {
 	subject: 'requests' | 'households' | 'hazards';
 	/** shown beside this KPI and measured against its target (最终满意率 beside 满意率) */
 	beside?: TargetedKpi;
+	/** counted over requests of this kind only (化解率: 信访件), shown in its own section */
+	caseKind?: typeof PETITION_KIND;
 }
 
 export const KPIS: readonly KpiDef[] = [
@@ -42,7 +53,8 @@ export const KPIS: readonly KpiDef[] = [
 	{ key: 'overdue', label: '超期数', definition: '期末（至今的时段为此刻）已过当前环节时限仍未办结', kind: 'count', subject: 'requests' },
 	{ key: 'whistle_rate', label: '吹哨响应率', definition: '时限内报到部门 ÷ 被吹哨部门', kind: 'rate', subject: 'requests' },
 	{ key: 'visit_coverage', label: '入户走访覆盖率', definition: '近 N 天走访过的户 ÷ 总户数', kind: 'rate', subject: 'households' },
-	{ key: 'hazard_rate', label: '隐患整改率', definition: '已整改并复查 ÷ 期内应整改', kind: 'rate', subject: 'hazards' }
+	{ key: 'hazard_rate', label: '隐患整改率', definition: '已整改并复查 ÷ 期内应整改', kind: 'rate', subject: 'hazards' },
+	{ key: 'mediation_rate', label: '化解率', definition: '息访（信访人评价满意或基本满意后销号） ÷ 期内应办结的信访件', kind: 'rate', subject: 'requests', caseKind: PETITION_KIND }
 ];
 
 export const KPI_BY_KEY = Object.fromEntries(KPIS.map((k) => [k.key, k])) as Record<KpiKey, KpiDef>;
@@ -53,7 +65,7 @@ export type KpiTargets = Record<TargetedKpi, number>;
 /** domain.md's default targets. */
 export const DEFAULT_TARGETS: KpiTargets = {
 	accept_rate: 0.95, close_rate: 0.9, ontime_rate: 0.9, solved_rate: 0.9, satisfaction_rate: 0.9,
-	overdue: 0, whistle_rate: 0.95, visit_coverage: 0.6, hazard_rate: 0.9
+	overdue: 0, whistle_rate: 0.95, visit_coverage: 0.6, hazard_rate: 0.9, mediation_rate: 0.85
 };
 
 /**

@@ -38,8 +38,8 @@ export async function listPlaces(db: Queryable, f: RequestFilter, o: { now?: Dat
 	const kpi = placeKpi(f);
 	const now = o.now ?? new Date();
 	const w: Fragment[] = scope({ area: f.area, pairing: f.pairing, department: null }, 'h');
-	// households and hazards belong to places, not departments: a department's figure is 0/0
-	if (f.department !== null) w.push(sql`false`);
+	// households and hazards belong to places, not departments or kinds of request: their figure is 0/0
+	if (f.department !== null || f.kind) w.push(sql`false`);
 	if (kpi === 'visit_coverage') {
 		const [den, num] = householdKpiSql(f.to, now, o.visitDays ?? DEFAULT_VISIT_DAYS);
 		w.push(f.part === 'num' ? sql`${den} AND ${num}` : den);

@@ -3,12 +3,22 @@
 import { DEFAULT_VISIT_DAYS, kpiValue, overallRag, rankScore, type KpiTargets, type KpiValue, type Rag } from '../../domain/kpi';
 import type { RequestFilter } from '../../domain/requestfilter';
 import type { Queryable } from '../db/client';
-import { BESIDE_REQUEST_KPIS, kpiCountColumns, kpiCountJoins, OPEN_SQL, REQUEST_KPIS, scope } from '../db/fragments';
+import { BESIDE_REQUEST_KPIS, kpiCountColumns, PETITION_REQUEST_KPIS, kpiCountJoins, OPEN_SQL, REQUEST_KPIS, scope } from '../db/fragments';
 import { and, join, sql, type Fragment } from '../db/sql';
 import { hazardKpiSql, householdKpiSql } from './fragments';
 import { kpiTargets } from './targets';
 
-export type KpiScope = Pick<RequestFilter, 'area' | 'department' | 'pairing' | 'from' | 'to'>;
+export type KpiScope = Pick<RequestFilter, 'area' | 'department' | 'pairing' | 'from' | 'to'> & {
+	/** requests of this kind only (诉求, 信访件, 矛盾纠纷, 微心愿); households and hazards have no kind */
+	kind?: RequestFilter['kind'];
+};
+
+/** The scope's conditions on `requests r`: where, whose, and of which kind. */
+function requestScope(s: KpiScope): Fragment[] {
+	const w = scope(s);
+	if (s.kind) w.push(sql`r.kind = ${s.kind}`);
+	return w;
+}
 export interface KpiOptions { now?: Date; visitDays?: number; /** 目标值; the configured ones (kpiTargets) when absent */ targets?: KpiTargets }
 type Counts = Record<string, number>;
 
@@ -18,11 +28,11 @@ const groupKey = (len: number | null, col: Fragment) => (len ? sql`left(${col}, 
 async function requestCounts(db: Queryable, s: KpiScope, now: Date, len: number | null): Promise<Map<string, Counts>> {
 	return byCode(await db.sql`SELECT ${groupKey(len, sql`r.grid_code`)} AS code, ${join(kpiCountColumns(s.from, s.to, now))},
 		count(*) FILTER (WHERE r.status IN ${OPEN_SQL}) AS open
-		FROM requests r ${kpiCountJoins(s.from, s.to)} WHERE ${and(scope(s))} GROUP BY 1`);
+		FROM requests r ${kpiCountJoins(s.from, s.to)} WHERE ${and(requestScope(s))} GROUP BY 1`);
 }
 
 async function whistleCounts(db: Queryable, s: KpiScope, len: number | null): Promise<Map<string, Counts>> {
-	const w = scope({ area: s.area, pairing: s.pairing, department: null });
+	const w = requestScope({ ...s, department: null });
 	if (s.department) w.push(sql`s.department_id = ${s.department}`);
 	w.push(sql`s.summoned_at >= ${s.from} AND s.summoned_at < ${s.to}`);
 	return byCode(await db.sql`SELECT ${groupKey(len, sql`r.grid_code`)} AS code, count(*) AS whistle_rate_den,
@@ -49,6 +59,7 @@ function byCode(rows: Counts[]): Map<string, Counts> {
 	return new Map(rows.map((r) => [String(r.code), r]));
 }
 
+/** department: the scope is a department's or one kind of request's, where households and hazards have no say. */
 function values(c: Counts, department: boolean, targets: KpiTargets | undefined): KpiValue[] {
 	const n = (k: string) => Number(c[k] ?? 0);
 	// the households of the scope (入户走访覆盖率's denominator) measure 超期数 per 1 000 households
@@ -60,8 +71,8 @@ function values(c: Counts, department: boolean, targets: KpiTargets | undefined)
 }
 
 /** The KPIs shown beside others (最终满意率 beside 满意率), coloured by the target of the one they accompany. */
-function besideValues(c: Counts, targets: KpiTargets): KpiValue[] {
-	return BESIDE_REQUEST_KPIS.map((k) => kpiValue(k, Number(c[`${k}_num`] ?? 0), Number(c[`${k}_den`] ?? 0), { targets }));
+function besideValues(c: Counts, targets: KpiTargets, keys = BESIDE_REQUEST_KPIS): KpiValue[] {
+	return keys.map((k) => kpiValue(k, Number(c[`${k}_num`] ?? 0), Number(c[`${k}_den`] ?? 0), { targets }));
 }
 
 async function countAll(db: Queryable, s: KpiScope, o: KpiOptions, len: number | null) {
@@ -79,11 +90,12 @@ async function countAll(db: Queryable, s: KpiScope, o: KpiOptions, len: number |
  * The KPIs of the scope: `values` (ranked, coloured, the area's overall colour) and `beside` (shown
  * next to one of them, e.g. 最终满意率; outside the overall colour and the ranking).
  */
-export async function computeKpis(db: Queryable, s: KpiScope, o: KpiOptions = {}): Promise<{ values: KpiValue[]; beside: KpiValue[]; open: number; rag: Rag }> {
+export async function computeKpis(db: Queryable, s: KpiScope, o: KpiOptions = {}): Promise<{ values: KpiValue[]; beside: KpiValue[]; petition: KpiValue[]; open: number; rag: Rag }> {
 	const c = (await countAll(db, s, o, null)).get('') ?? {};
 	const targets = o.targets ?? (await kpiTargets(db));
-	const v = values(c, s.department !== null, targets);
-	return { values: v, beside: besideValues(c, targets), open: Number(c.open ?? 0), rag: overallRag(v) };
+	const v = values(c, s.department !== null || !!s.kind, targets);
+	// 化解率 of 信访件: its own section, outside the overall colour and the ranking
+	return { values: v, beside: besideValues(c, targets), petition: besideValues(c, targets, PETITION_REQUEST_KPIS), open: Number(c.open ?? 0), rag: overallRag(v) };
 }
 
 export interface RankedArea { code: string; name: string; values: KpiValue[]; open: number; rag: Rag; score: number }
@@ -102,7 +114,7 @@ export async function rankChildren(db: Queryable, s: KpiScope, o: KpiOptions = {
 	return names
 		.map(({ code, name }) => {
 			const c = counts.get(code) ?? {};
-			const v = values(c, s.department !== null, targets);
+			const v = values(c, s.department !== null || !!s.kind, targets);
 			const open = Number(c.open ?? 0);
 			return { code, name, values: v, open, rag: overallRag(v), score: rankScore(v, open) };
 		})
