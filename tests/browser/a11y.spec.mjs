@@ -53,6 +53,7 @@ async function newResearchPlan(page) {
 const PAGES = [
 	['/', 'leader'],
 	['/kpi', 'leader'],
+	['/kpi/drill?kpi=hazard_rate&part=den', 'leader'],
 	['/workspace', 'gridWorker'],
 	['/requests', 'dispatcher'],
 	['/requests/[id]', 'dispatcher', { list: '/requests?status=reported', pattern: /^\/requests\/\d+$/ }],
@@ -68,6 +69,7 @@ const PAGES = [
 	['/admin/audit', 'admin'],
 	['/admin/import', 'admin'],
 	['/admin/deadlines', 'admin'],
+	['/admin/kpi-targets', 'admin'],
 	['/account', 'admin'],
 	['/login', null]
 ];

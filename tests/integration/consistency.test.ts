@@ -8,6 +8,7 @@ import { lastDays, localDate, startOfLocalDay } from '../../src/lib/domain/calen
 import { KPI_BY_KEY, type KpiKey } from '../../src/lib/domain/kpi';
 import { parseRequestFilter } from '../../src/lib/domain/requestfilter';
 import { exportRequestList } from '../../src/lib/server/export/requestList';
+import { listPlaces } from '../../src/lib/server/kpi/drill';
 import { computeKpis } from '../../src/lib/server/kpi/kpi';
 import { gridStats } from '../../src/lib/server/queries/grids';
 import { listRequests } from '../../src/lib/server/requests/list';
@@ -73,6 +74,26 @@ describeBackends('one figure everywhere', (getDb) => {
 			}
 		}
 		expect(compared).toBe(scopes.length * 2 * (PER_REQUEST.length + PER_EVENT.length));
+	});
+
+	it('the households and hazards behind 入户走访覆盖率 and 隐患整改率 are as many as the numbers (district, two streets, two periods)', async () => {
+		const db = getDb();
+		let compared = 0;
+		for (const s of scopes) {
+			for (const p of periods()) {
+				const f = filter(s.code, p);
+				const k = await computeKpis(db, { area: s.code, department: null, pairing: null, from: f.from, to: f.to }, { now: NOW });
+				for (const v of k.values.filter((x) => KPI_BY_KEY[x.key].subject !== 'requests')) {
+					const where = `${s.name} ${p.name} ${v.key}`;
+					const den = (await listPlaces(db, filter(s.code, p, `&kpi=${v.key}&part=den`), { now: NOW })).total;
+					const num = (await listPlaces(db, filter(s.code, p, `&kpi=${v.key}&part=num`), { now: NOW })).total;
+					expect([num, den], where).toEqual([v.num, v.den]);
+					if (v.key === 'visit_coverage') expect(den, `${where}: a district has households`).toBeGreaterThan(0);
+					compared++;
+				}
+			}
+		}
+		expect(compared).toBe(scopes.length * 2 * 2);
 	});
 
 	it('the big screen shows the KPIs of /kpi for 近30天, for the district and each street', async () => {

@@ -6,6 +6,8 @@ import { formatKpi, type KpiKey } from '../../src/lib/domain/kpi';
 import { parseNewRequest } from '../../src/lib/domain/requestinput';
 import { parseRequestFilter } from '../../src/lib/domain/requestfilter';
 import type { Actor } from '../../src/lib/domain/workflow';
+import { listPlaces } from '../../src/lib/server/kpi/drill';
+import * as kpiRoute from '../../src/routes/api/kpi/+server';
 import { computeKpis, rankChildren } from '../../src/lib/server/kpi/kpi';
 import { listRequests } from '../../src/lib/server/requests/list';
 import { reportRequest } from '../../src/lib/server/requests/report';
@@ -130,6 +132,22 @@ describeBackends('kpi', (getDb) => {
 		expect(await names('kpi=whistle_rate&part=den')).toEqual(['R3']);
 		expect(await names('kpi=whistle_rate&part=num')).toEqual(['R3']);
 		for (const k of ['close_rate', 'ontime_rate', 'solved_rate']) for (const part of ['num', 'den']) await names(`kpi=${k}&part=${part}`);
+		// the households and hazards behind 入户走访覆盖率 and 隐患整改率, as many as the numbers say
+		const k = await computeKpis(getDb(), JUNE, { now: NOW });
+		const num = (key: KpiKey) => k.values.find((v) => v.key === key)!;
+		const places = async (s: string) => listPlaces(getDb(), q(s), { now: NOW });
+		const visited = await places('kpi=visit_coverage&part=num');
+		expect([visited.subject, visited.total, visited.rows.length]).toEqual(['households', num('visit_coverage').num, 2]);
+		expect(visited.rows.map((h) => h.id).sort()).toEqual(p.households.slice(0, 2).sort()); // visited 5 and 20 days ago
+		expect((await places('kpi=visit_coverage&part=den')).total).toBe(num('visit_coverage').den);
+		const hz = async (part: string) => (await places(`kpi=hazard_rate&part=${part}`)) as { total: number; rows: { code: string }[] };
+		expect((await hz('num')).rows.map((h) => h.code)).toEqual(['H1']);
+		expect((await hz('den')).rows.map((h) => h.code)).toEqual(['H1', 'H2']);
+		expect([(await hz('num')).total, (await hz('den')).total]).toEqual([num('hazard_rate').num, num('hazard_rate').den]);
+		// a 30-day window and a department scope, as the counts do
+		expect((await listPlaces(getDb(), q('kpi=visit_coverage&part=num'), { now: NOW, visitDays: 30 })).total).toBe(2);
+		expect((await places(`kpi=hazard_rate&department=${p.chengguan}`)).total).toBe(0);
+		await expect(places('kpi=accept_rate')).rejects.toMatchObject({ status: 400, field: 'kpi' });
 		const queue = await listRequests(getDb(), q('status=open'), [RL.gridA], NOW);
 		expect(queue.rows.map((r) => [r.code === codes.R5, r.overdue])).toEqual([[true, true], [false, false]]); // overdue first
 	});
@@ -152,11 +170,17 @@ describeBackends('kpi', (getDb) => {
 		const july = await computeKpis(db, JULY, { now: t('07-31 10:00') });
 		// two evaluations in July: 不满意/未解决 (then 返工) and 满意/已解决; the latest alone would say 1/1
 		expect(pick(july.values)).toMatchObject({ satisfaction_rate: '1/2', solved_rate: '1/2' });
+		// 最终满意率, shown beside it: each request's latest evaluation only, 满意 after the 返工
+		expect(pick(july.beside)).toEqual({ final_satisfaction_rate: '1/1' });
+		expect(july.beside[0].rag).toBe('green');
 		const q = (s: string) => parseRequestFilter(new URLSearchParams(`area=${RL.district}&from=2025-07-01&to=2025-07-31&${s}`), t('07-31 10:00'));
 		expect((await listRequests(db, q('kpi=satisfaction_rate'), null, t('07-31 10:00'))).rows.map((x) => x.code)).toEqual([r.code]);
 		expect((await listRequests(db, q('kpi=solved_rate&part=num'), null, t('07-31 10:00'))).rows.map((x) => x.code)).toEqual([r.code]);
+		for (const part of ['den', 'num']) expect((await listRequests(db, q(`kpi=final_satisfaction_rate&part=${part}`), null, t('07-31 10:00'))).rows.map((x) => x.code)).toEqual([r.code]);
 		// June is unchanged by it
-		expect(pick((await computeKpis(db, JUNE, { now: NOW })).values)).toMatchObject({ satisfaction_rate: '2/3', solved_rate: '2/3' });
+		const june = await computeKpis(db, JUNE, { now: NOW });
+		expect(pick(june.values)).toMatchObject({ satisfaction_rate: '2/3', solved_rate: '2/3' });
+		expect(pick(june.beside)).toEqual({ final_satisfaction_rate: '2/3' }); // R1 满意, R3 基本满意, R2 不满意: one evaluation each
 	});
 
 	// after the July case: an August request, outside the figures above
@@ -181,5 +205,44 @@ describeBackends('kpi', (getDb) => {
 		for (const part of ['den', 'num']) expect((await listRequests(db, q(`kpi=accept_rate&part=${part}`), null, now)).rows.map((x) => x.code)).toEqual([r.code]);
 		// June is unchanged by it
 		expect(pick((await computeKpis(db, JUNE, { now: NOW })).values)).toMatchObject({ accept_rate: '3/5' });
+	});
+	// after the August case: September 信访件, outside the figures above
+	it('化解率 of 信访件: 息访 (满意/基本满意, then 销号) ÷ petition cases due; /api/kpi honours kind and names an unknown one', async () => {
+		const db = getDb();
+		const admin: Actor = { id: p.admin, role: 'admin', departmentId: null };
+		const zj: Actor = { id: p.zj, role: 'department_staff', departmentId: p.zhujian };
+		const gm: Actor = { id: p.gmA, role: 'grid_manager', departmentId: null };
+		const petition = async (name: string, steps: [Actor, string, string, Partial<MoveInput>?][]) => {
+			const r = await reportRequest(db, gm, parseNewRequest({ kind: 'petition', leaderId: p.leader, categoryCode: 'property.elevator', description: name, lon: RL.pointA[0], lat: RL.pointA[1] }), null, null, t('09-01 09:00'));
+			for (const [actor, action, when, extra] of steps) {
+				const [{ version }] = await db.sql`SELECT version FROM requests WHERE id = ${r.id}`;
+				await moveRequest(db, actor, { requestId: r.id, action, version, reason: '测试', now: t(when), ...extra });
+			}
+			return r.code;
+		};
+		// each: 派单 Mon 09-01 10:00, 接单 11:00 → resolve due Wed 09-10 11:00 (7 working days), inside September
+		const start: [Actor, string, string, Partial<MoveInput>?][] = [[admin, 'dispatch', '09-01 10:00', { departmentId: p.zhujian }], [zj, 'accept', '09-01 11:00']];
+		const settled = await petition('P1', [...start, [zj, 'resolve', '09-03 10:00'], [gm, 'evaluate', '09-04 10:00', { satisfaction: 'basic', solved: true }], [gm, 'close', '09-05 10:00']]);
+		// closed, but the petitioner was not satisfied: no 息访
+		await petition('P2', [...start, [zj, 'resolve', '09-03 10:00'], [gm, 'evaluate', '09-04 10:00', { satisfaction: 'unsatisfied', solved: false }], [gm, 'close', '09-05 10:00']]);
+		// evaluated 满意 but not yet 销号: not closed, no 息访 yet
+		await petition('P3', [...start, [zj, 'resolve', '09-03 10:00'], [gm, 'evaluate', '09-04 10:00', { satisfaction: 'satisfied', solved: true }]]);
+		const SEPT = { ...JUNE, from: t('09-01 00:00'), to: t('10-01 00:00') };
+		const now = t('09-29 10:00');
+		const all = await computeKpis(db, SEPT, { now });
+		expect(pick(all.petition)).toEqual({ mediation_rate: '1/3' });
+		expect(all.petition[0].rag).toBe('red'); // 33 % against 85 %
+		// kind=petition: the request KPIs of 信访件 only; households and hazards have no kind
+		const onlyPetitions = await computeKpis(db, { ...SEPT, kind: 'petition' }, { now });
+		expect(pick(onlyPetitions.values)).toMatchObject({ accept_rate: '3/3', close_rate: '3/3', visit_coverage: '0/0', hazard_rate: '0/0' });
+		expect(pick((await computeKpis(db, { ...SEPT, kind: 'wish' }, { now })).values)).toMatchObject({ accept_rate: '0/0' });
+		expect(pick(onlyPetitions.petition)).toEqual({ mediation_rate: '1/3' });
+		const q = (s: string) => parseRequestFilter(new URLSearchParams(`area=${RL.district}&from=2025-09-01&to=2025-09-30&${s}`), now);
+		expect((await listRequests(db, q('kpi=mediation_rate&part=num'), null, now)).rows.map((x) => x.code)).toEqual([settled]);
+		expect((await listRequests(db, q('kpi=mediation_rate&part=den'), null, now)).total).toBe(3);
+		// the endpoint refuses an unknown kind before it reads anything, naming the field
+		const res = await kpiRoute.GET({ locals: { user: { id: p.admin, role: 'admin' } }, url: new URL('http://grid.intranet/api/kpi?kind=complaint') } as never);
+		expect(res.status).toBe(400);
+		expect(await res.json()).toMatchObject({ error: { code: 'invalid_param', field: 'kind' } });
 	});
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TARGETS, formatKpi, kpiValue, overallRag, ragOf } from '../../src/lib/domain/kpi';
+import { DEFAULT_TARGETS, formatKpi, kpiValue, overallRag, parseTargetPercent, ragOf, TARGET_KPIS, targetPercent, targetsFrom } from '../../src/lib/domain/kpi';
 
 describe('红黄绿 against the target (domain.md)', () => {
 	it('rates: green at or above the target, amber within 5 points below, red further below', () => {
@@ -31,5 +31,41 @@ describe('红黄绿 against the target (domain.md)', () => {
 		expect(vs.map((v) => v.rag)).toEqual(['green', 'green', 'green']);
 		expect(overallRag([...vs, kpiValue('close_rate', 8, 10)])).toBe('red');
 		expect(formatKpi(vs[1])).toBe('99.9%');
+	});
+});
+
+describe('KPI targets an admin configures (/admin/kpi-targets)', () => {
+	it('reads a percentage 0–100 with at most one decimal; empty means the default; else names the KPI', () => {
+		expect(parseTargetPercent('satisfaction_rate', '92.5')).toBe(92.5);
+		expect(parseTargetPercent('satisfaction_rate', 80)).toBe(80);
+		expect(parseTargetPercent('satisfaction_rate', ' 100 ')).toBe(100);
+		expect(parseTargetPercent('satisfaction_rate', '1.1')).toBe(1.1);
+		expect(parseTargetPercent('satisfaction_rate', '')).toBeNull();
+		expect(parseTargetPercent('satisfaction_rate', null)).toBeNull();
+		for (const bad of ['100.1', '-1', 'abc', '9x', '1e2', true, {}]) {
+			expect(() => parseTargetPercent('accept_rate', bad), String(bad)).toThrow(expect.objectContaining({ field: 'accept_rate', status: 400 }));
+		}
+		expect(() => parseTargetPercent('accept_rate', '92.55')).toThrow(/受理率的目标值（accept_rate）最多保留 1 位小数/);
+		expect(() => parseTargetPercent('accept_rate', '101')).toThrow(/0 到 100/);
+	});
+	it('only rates are configurable; configured percentages override the defaults, the rest stay', () => {
+		expect(TARGET_KPIS).not.toContain('overdue');
+		expect(TARGET_KPIS).toContain('hazard_rate');
+		const t = targetsFrom({ satisfaction_rate: 80, overdue: 7, nonsense: 1 });
+		expect(t).toEqual({ ...DEFAULT_TARGETS, satisfaction_rate: 0.8 });
+		expect(targetPercent(DEFAULT_TARGETS.accept_rate)).toBe(95);
+		expect(targetPercent(0.925)).toBe(92.5);
+	});
+	it('the colour rule at a configured target: green at it, amber within 5 points, red below', () => {
+		const targets = targetsFrom({ satisfaction_rate: 92.5 });
+		expect(ragOf('satisfaction_rate', 0.925, { targets })).toBe('green');
+		expect(ragOf('satisfaction_rate', 0.924, { targets })).toBe('amber');
+		expect(ragOf('satisfaction_rate', 0.875, { targets })).toBe('amber');
+		expect(ragOf('satisfaction_rate', 0.874, { targets })).toBe('red');
+		// the same value under the default (90 %) is green: the target decides, not the value alone
+		expect(ragOf('satisfaction_rate', 0.924)).toBe('green');
+		// 0 % target: everything green; 100 %: only the whole
+		expect(ragOf('accept_rate', 0, { targets: targetsFrom({ accept_rate: 0 }) })).toBe('green');
+		expect(ragOf('accept_rate', 999 / 1000, { targets: targetsFrom({ accept_rate: 100 }) })).toBe('amber');
 	});
 });

@@ -71,9 +71,12 @@ export const GLOSSARY: readonly Term[] = [
 	{ zh: '按期办结率', id: 'ontime_rate', definition: 'resolved by the deadline ÷ resolved' },
 	{ zh: '解决率', id: 'solved_rate', definition: 'evaluations saying 已解决 ÷ evaluations' },
 	{ zh: '满意率', id: 'satisfaction_rate', definition: 'evaluations 满意 or 基本满意 ÷ evaluations' },
+	{ zh: '最终满意率', id: 'final_satisfaction_rate', definition: 'requests whose latest evaluation is 满意 or 基本满意 ÷ requests last evaluated in the period; shown beside 满意率' },
 	{ zh: '吹哨响应率', id: 'whistle_rate', definition: 'whistled departments checked in within their deadline ÷ whistled departments' },
 	{ zh: '入户走访覆盖率', id: 'visit_coverage', definition: 'households door-knocked in the last N days ÷ households' },
 	{ zh: '隐患整改率', id: 'hazard_rate', definition: 'hazards closed by their deadline ÷ hazards due' },
+	{ zh: '化解率', id: 'mediation_rate', definition: 'petition cases (信访件) closed with the petitioner\'s agreement (息访: rated 满意/基本满意, then 销号) ÷ petition cases due' },
+	{ zh: '目标值', id: 'kpi_target', definition: 'the figure a KPI is coloured against (红黄绿); domain.md\'s default unless an admin set one', data: 'kpi_targets (table, percent)' },
 	// output
 	{ zh: '导出', id: 'export', definition: 'a layer or filtered list written as a file, streamed, masked unless a reason is given' },
 	{ zh: '导入', id: 'import', definition: 'grids, households or hazards read from a file, checked before they land' }

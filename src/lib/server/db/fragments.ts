@@ -1,7 +1,7 @@
 // The KPI definitions as SQL predicates over `requests r`, shared by the KPI counts and their
 // drill-downs, so a number and the list behind it can never disagree. Each is a Fragment (./sql.ts):
 // one definition, spliced into every query that needs it, its values bound as parameters there.
-import type { KpiKey } from '../../domain/kpi';
+import { PETITION_KIND, SATISFIED_RATINGS, SETTLED_STATUS, type KpiKey } from '../../domain/kpi';
 import type { RequestFilter } from '../../domain/requestfilter';
 import { AWAITING_ACCEPT, IN_WORK } from '../../domain/deadlines';
 import { DISPATCH_ACTIONS, DONE_STATUSES, OPEN_STATUSES } from '../../domain/workflow';
@@ -96,6 +96,16 @@ export function requestKpiSql(key: RequestKpi, from: Date, to: Date, now: Date):
 		case 'solved_rate':
 		case 'satisfaction_rate':
 			return [evaluationsIn(from, to), evaluationsIn(from, to, EVALUATION_NUM[key])];
+		// 最终满意率: one per request, its latest evaluation (requests.evaluated_at and .satisfaction
+		// hold it), when that falls in the period
+		case 'final_satisfaction_rate':
+			return [inPeriod(sql`r.evaluated_at`), sql`coalesce(r.satisfaction IN ${SATISFIED_SQL}, false)`];
+		case 'mediation_rate': {
+			// 应办结 as 办结率 (resolve deadline inside the period, already due), of 信访件 only; 息访 among them
+			const end = to < now ? to : now;
+			return [sql`(r.kind IN ${codes([PETITION_KIND])} AND r.resolve_deadline >= ${from} AND r.resolve_deadline < ${end})`,
+				sql`(r.status IN ${codes([SETTLED_STATUS])} AND coalesce(r.satisfaction IN ${SATISFIED_SQL}, false))`];
+		}
 		case 'overdue':
 			// 超期数 is counted at the period's end: now for a period running to today
 			return [to < now ? overdueAtSql(to) : overdueSql(now), sql`true`];
@@ -107,6 +117,13 @@ export function requestKpiSql(key: RequestKpi, from: Date, to: Date, now: Date):
 }
 
 export const REQUEST_KPIS: RequestKpi[] = ['accept_rate', 'close_rate', 'ontime_rate', 'solved_rate', 'satisfaction_rate', 'overdue'];
+/** Request KPIs shown beside another (KpiDef.beside), counted with the others by kpiCountColumns. */
+export const BESIDE_REQUEST_KPIS: RequestKpi[] = ['final_satisfaction_rate'];
+/** Request KPIs of 信访件 only (KpiDef.caseKind), counted with the others by kpiCountColumns. */
+export const PETITION_REQUEST_KPIS: RequestKpi[] = ['mediation_rate'];
+
+/** 满意 and 基本满意 (domain SATISFIED_RATINGS) as an SQL list. */
+const SATISFIED_SQL: Fragment = codes(SATISFIED_RATINGS);
 
 /** The dispatches (request_events d) of request r in [from, to). */
 const dispatchesWhere = (from: Date, to: Date) => sql`FROM request_events d WHERE d.request_id = r.id
@@ -131,7 +148,7 @@ type EvaluationKpi = 'solved_rate' | 'satisfaction_rate';
 /** What makes an evaluation (a request_events row e of action 'evaluate') count for the numerator. */
 const EVALUATION_NUM: Record<EvaluationKpi, Fragment> = {
 	solved_rate: sql`(e.payload->>'solved')::boolean`,
-	satisfaction_rate: sql`e.payload->>'satisfaction' IN ('satisfied','basic')`
+	satisfaction_rate: sql`e.payload->>'satisfaction' IN ${SATISFIED_SQL}`
 };
 const isEvaluationKpi = (k: RequestKpi): k is EvaluationKpi => k in EVALUATION_NUM;
 
@@ -160,7 +177,7 @@ const evaluationCountsJoin = (from: Date, to: Date): Fragment => sql`CROSS JOIN 
 export const kpiCountJoins = (from: Date, to: Date): Fragment => sql`${dispatchCountsJoin(from, to)} ${evaluationCountsJoin(from, to)}`;
 
 export function kpiCountColumns(from: Date, to: Date, now: Date): Fragment[] {
-	return REQUEST_KPIS.flatMap((k) => {
+	return [...REQUEST_KPIS, ...BESIDE_REQUEST_KPIS, ...PETITION_REQUEST_KPIS].flatMap((k) => {
 		if (isEvaluationKpi(k)) {
 			return [sql`coalesce(sum(ev.n), 0) AS ${ident(`${k}_den`)}`, sql`coalesce(sum(${ident('ev', k)}), 0) AS ${ident(`${k}_num`)}`];
 		}

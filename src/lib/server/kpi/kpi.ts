@@ -3,12 +3,23 @@
 import { DEFAULT_VISIT_DAYS, kpiValue, overallRag, rankScore, type KpiTargets, type KpiValue, type Rag } from '../../domain/kpi';
 import type { RequestFilter } from '../../domain/requestfilter';
 import type { Queryable } from '../db/client';
-import { lastDays } from '../../domain/calendar';
-import { HAZARD_CLOSED_SQL, kpiCountColumns, kpiCountJoins, OPEN_SQL, REQUEST_KPIS, scope } from '../db/fragments';
+import { BESIDE_REQUEST_KPIS, kpiCountColumns, PETITION_REQUEST_KPIS, kpiCountJoins, OPEN_SQL, REQUEST_KPIS, scope } from '../db/fragments';
 import { and, join, sql, type Fragment } from '../db/sql';
+import { hazardKpiSql, householdKpiSql } from './fragments';
+import { kpiTargets } from './targets';
 
-export type KpiScope = Pick<RequestFilter, 'area' | 'department' | 'pairing' | 'from' | 'to'>;
-export interface KpiOptions { now?: Date; visitDays?: number; /** 目标值; domain.md's defaults when absent */ targets?: KpiTargets }
+export type KpiScope = Pick<RequestFilter, 'area' | 'department' | 'pairing' | 'from' | 'to'> & {
+	/** requests of this kind only (诉求, 信访件, 矛盾纠纷, 微心愿); households and hazards have no kind */
+	kind?: RequestFilter['kind'];
+};
+
+/** The scope's conditions on `requests r`: where, whose, and of which kind. */
+function requestScope(s: KpiScope): Fragment[] {
+	const w = scope(s);
+	if (s.kind) w.push(sql`r.kind = ${s.kind}`);
+	return w;
+}
+export interface KpiOptions { now?: Date; visitDays?: number; /** 目标值; the configured ones (kpiTargets) when absent */ targets?: KpiTargets }
 type Counts = Record<string, number>;
 
 /** GROUP BY key for child areas, or '' for one total. */
@@ -17,11 +28,11 @@ const groupKey = (len: number | null, col: Fragment) => (len ? sql`left(${col}, 
 async function requestCounts(db: Queryable, s: KpiScope, now: Date, len: number | null): Promise<Map<string, Counts>> {
 	return byCode(await db.sql`SELECT ${groupKey(len, sql`r.grid_code`)} AS code, ${join(kpiCountColumns(s.from, s.to, now))},
 		count(*) FILTER (WHERE r.status IN ${OPEN_SQL}) AS open
-		FROM requests r ${kpiCountJoins(s.from, s.to)} WHERE ${and(scope(s))} GROUP BY 1`);
+		FROM requests r ${kpiCountJoins(s.from, s.to)} WHERE ${and(requestScope(s))} GROUP BY 1`);
 }
 
 async function whistleCounts(db: Queryable, s: KpiScope, len: number | null): Promise<Map<string, Counts>> {
-	const w = scope({ area: s.area, pairing: s.pairing, department: null });
+	const w = requestScope({ ...s, department: null });
 	if (s.department) w.push(sql`s.department_id = ${s.department}`);
 	w.push(sql`s.summoned_at >= ${s.from} AND s.summoned_at < ${s.to}`);
 	return byCode(await db.sql`SELECT ${groupKey(len, sql`r.grid_code`)} AS code, count(*) AS whistle_rate_den,
@@ -31,31 +42,24 @@ async function whistleCounts(db: Queryable, s: KpiScope, len: number | null): Pr
 
 async function householdCounts(db: Queryable, s: KpiScope, now: Date, days: number, len: number | null): Promise<Map<string, Counts>> {
 	const w = scope({ area: s.area, pairing: s.pairing, department: null }, 'h');
-	const asOf = s.to < now ? s.to : now;
-	// the N Beijing calendar days ending on the period's last day (today for a running period)
-	const since = lastDays(days, new Date(Math.min(s.to.getTime() - 1, now.getTime()))).from;
-	// at the present moment households.last_visit_at answers without touching door_knocks
-	const visited = now.getTime() - asOf.getTime() < 3600_000
-		? sql`h.last_visit_at > ${since}`
-		// EXISTS: one probe of door_knocks_household_idx per household, linear in households. Not
-		// `h.id IN (SELECT household_id …)`: faster at 200 000 households, but at 1 000 000 its hash
-		// outgrows work_mem and PostgreSQL rescans the subquery for every household (minutes; npm run bench)
-		: sql`EXISTS (SELECT 1 FROM door_knocks k WHERE k.household_id = h.id AND k.visited_at > ${since} AND k.visited_at <= ${asOf})`;
-	return byCode(await db.sql`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, count(*) AS visit_coverage_den,
-		count(*) FILTER (WHERE ${visited}) AS visit_coverage_num FROM households h WHERE ${and(w)} GROUP BY 1`);
+	const [den, num] = householdKpiSql(s.to, now, days);
+	return byCode(await db.sql`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, count(*) FILTER (WHERE ${den}) AS visit_coverage_den,
+		count(*) FILTER (WHERE ${den} AND ${num}) AS visit_coverage_num FROM households h WHERE ${and(w)} GROUP BY 1`);
 }
 
 async function hazardCounts(db: Queryable, s: KpiScope, now: Date, len: number | null): Promise<Map<string, Counts>> {
 	const w = scope({ area: s.area, pairing: s.pairing, department: null }, 'h');
-	w.push(sql`h.rectify_deadline >= ${s.from} AND h.rectify_deadline < ${s.to < now ? s.to : now}`);
+	const [den, num] = hazardKpiSql(s.from, s.to, now);
+	w.push(den);
 	return byCode(await db.sql`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, count(*) AS hazard_rate_den,
-		count(*) FILTER (WHERE h.status IN ${HAZARD_CLOSED_SQL}) AS hazard_rate_num FROM hazards h WHERE ${and(w)} GROUP BY 1`);
+		count(*) FILTER (WHERE ${num}) AS hazard_rate_num FROM hazards h WHERE ${and(w)} GROUP BY 1`);
 }
 
 function byCode(rows: Counts[]): Map<string, Counts> {
 	return new Map(rows.map((r) => [String(r.code), r]));
 }
 
+/** department: the scope is a department's or one kind of request's, where households and hazards have no say. */
 function values(c: Counts, department: boolean, targets: KpiTargets | undefined): KpiValue[] {
 	const n = (k: string) => Number(c[k] ?? 0);
 	// the households of the scope (入户走访覆盖率's denominator) measure 超期数 per 1 000 households
@@ -64,6 +68,11 @@ function values(c: Counts, department: boolean, targets: KpiTargets | undefined)
 	// households and hazards belong to places, not departments: nothing to say for a department
 	for (const k of ['visit_coverage', 'hazard_rate'] as const) out.push(department ? kpiValue(k, 0, 0, ctx) : kpiValue(k, n(`${k}_num`), n(`${k}_den`), ctx));
 	return out;
+}
+
+/** The KPIs shown beside others (最终满意率 beside 满意率), coloured by the target of the one they accompany. */
+function besideValues(c: Counts, targets: KpiTargets, keys = BESIDE_REQUEST_KPIS): KpiValue[] {
+	return keys.map((k) => kpiValue(k, Number(c[`${k}_num`] ?? 0), Number(c[`${k}_den`] ?? 0), { targets }));
 }
 
 async function countAll(db: Queryable, s: KpiScope, o: KpiOptions, len: number | null) {
@@ -77,10 +86,16 @@ async function countAll(db: Queryable, s: KpiScope, o: KpiOptions, len: number |
 	return merged;
 }
 
-export async function computeKpis(db: Queryable, s: KpiScope, o: KpiOptions = {}): Promise<{ values: KpiValue[]; open: number; rag: Rag }> {
+/**
+ * The KPIs of the scope: `values` (ranked, coloured, the area's overall colour) and `beside` (shown
+ * next to one of them, e.g. 最终满意率; outside the overall colour and the ranking).
+ */
+export async function computeKpis(db: Queryable, s: KpiScope, o: KpiOptions = {}): Promise<{ values: KpiValue[]; beside: KpiValue[]; petition: KpiValue[]; open: number; rag: Rag }> {
 	const c = (await countAll(db, s, o, null)).get('') ?? {};
-	const v = values(c, s.department !== null, o.targets);
-	return { values: v, open: Number(c.open ?? 0), rag: overallRag(v) };
+	const targets = o.targets ?? (await kpiTargets(db));
+	const v = values(c, s.department !== null || !!s.kind, targets);
+	// 化解率 of 信访件: its own section, outside the overall colour and the ranking
+	return { values: v, beside: besideValues(c, targets), petition: besideValues(c, targets, PETITION_REQUEST_KPIS), open: Number(c.open ?? 0), rag: overallRag(v) };
 }
 
 export interface RankedArea { code: string; name: string; values: KpiValue[]; open: number; rag: Rag; score: number }
@@ -91,6 +106,7 @@ export async function rankChildren(db: Queryable, s: KpiScope, o: KpiOptions = {
 	const len = s.area ? { 6: 9, 9: 12, 12: 15 }[s.area.length] ?? null : 9;
 	if (!len) return [];
 	const counts = await countAll(db, s, o, len);
+	const targets = o.targets ?? (await kpiTargets(db));
 	const like = `${s.area ?? ''}%`;
 	const names = len === 15
 		? await db.sql<{ code: string; name: string }>`SELECT code, name FROM grids WHERE code LIKE ${like}`
@@ -98,7 +114,7 @@ export async function rankChildren(db: Queryable, s: KpiScope, o: KpiOptions = {
 	return names
 		.map(({ code, name }) => {
 			const c = counts.get(code) ?? {};
-			const v = values(c, s.department !== null, o.targets);
+			const v = values(c, s.department !== null || !!s.kind, targets);
 			const open = Number(c.open ?? 0);
 			return { code, name, values: v, open, rag: overallRag(v), score: rankScore(v, open) };
 		})

@@ -5,9 +5,10 @@
 import { hotGridCodes } from '../hotspots/analysis';
 import { parseHotspotFilter } from '../hotspots/filters';
 import { HAZARD_TYPE } from '../../domain/labels';
-import { KPI_BY_KEY, kpiValue, overallRag, rankScore, type KpiValue } from '../../domain/kpi';
+import { KPI_BY_KEY, kpiValue, overallRag, rankScore, type KpiTargets, type KpiValue } from '../../domain/kpi';
 import type { Queryable } from '../db/client';
 import { computeKpis, rankChildren } from '../kpi/kpi';
+import { kpiTargets } from '../kpi/targets';
 import { HAZARD_UNRECTIFIED_SQL, kpiCountColumns, kpiCountJoins, OPEN_SQL, overdueSql, REQUEST_KPIS, scope, stageDeadlineSql } from '../db/fragments';
 import { and, join } from '../db/sql';
 import { OPEN_STATUSES } from '../../domain/workflow';
@@ -55,18 +56,20 @@ export async function screenSummary(db: Queryable, areaCode: string | null, now 
 	// 近30天 as /kpi counts it: 30 Beijing calendar days, today included; the one before for the arrows
 	const { from, to } = lastDays(PERIOD_DAYS, now);
 	const s = { area: area.code, department: null, pairing: null, from, to };
-	const cur = await computeKpis(db, s, { now });
-	const prev = await computeKpis(db, { ...s, ...lastDays(PERIOD_DAYS, new Date(from.getTime() - 1)) }, { now });
+	// the targets an admin set colour the screen as they colour /kpi
+	const targets = await kpiTargets(db);
+	const cur = await computeKpis(db, s, { now, targets });
+	const prev = await computeKpis(db, { ...s, ...lastDays(PERIOD_DAYS, new Date(from.getTime() - 1)) }, { now, targets });
 	const kpis = cur.values.map((v) => ({
 		key: v.key, label: KPI_BY_KEY[v.key].label, kind: KPI_BY_KEY[v.key].kind, value: v.value, num: v.num, den: v.den, rag: v.rag,
 		prev: v.key === 'overdue' ? null : val(prev.values, v.key)
 	}));
-	const streets = area.level === 'community' ? [] : (await rankChildren(db, s, { now })).map((r) => rankRow(r.code, r.name, r.values, r.open, r.rag));
+	const streets = area.level === 'community' ? [] : (await rankChildren(db, s, { now, targets })).map((r) => rankRow(r.code, r.name, r.values, r.open, r.rag));
 	return {
 		area, generatedAt: now.toISOString(), lastEventId, kpis, open: cur.open,
 		...(await trend(db, area.code, now)),
 		streets,
-		departments: await departmentRanking(db, area.code, from, to, now),
+		departments: await departmentRanking(db, area.code, from, to, now, targets),
 		alerts: await alerts(db, area.code, now)
 	};
 }
@@ -87,7 +90,7 @@ async function trend(db: Queryable, area: string, now: Date) {
 }
 
 /** Departments ranked by the request KPIs of db/fragments.ts, grouped by the responsible department. */
-async function departmentRanking(db: Queryable, area: string, from: Date, to: Date, now: Date): Promise<RankRow[]> {
+async function departmentRanking(db: Queryable, area: string, from: Date, to: Date, now: Date, targets: KpiTargets): Promise<RankRow[]> {
 	const like = area + '%';
 	const rows = await db.sql`SELECT d.id, d.name, ${join(kpiCountColumns(from, to, now))}, count(*) FILTER (WHERE r.status IN ${OPEN_SQL}) AS open,
 		(SELECT count(*) FROM whistle_summons s JOIN requests r2 ON r2.id = s.request_id WHERE s.department_id = d.id AND r2.grid_code LIKE ${like}
@@ -97,7 +100,7 @@ async function departmentRanking(db: Queryable, area: string, from: Date, to: Da
 		FROM departments d JOIN requests r ON r.department_id = d.id ${kpiCountJoins(from, to)} WHERE ${and(scope({ area, department: null, pairing: null }))} GROUP BY d.id, d.name`;
 	return rows
 		.map((c) => {
-			const vs = [...REQUEST_KPIS, 'whistle_rate' as const].map((k) => kpiValue(k, Number(c[`${k}_num`] ?? 0), Number(c[`${k}_den`] ?? 0)));
+			const vs = [...REQUEST_KPIS, 'whistle_rate' as const].map((k) => kpiValue(k, Number(c[`${k}_num`] ?? 0), Number(c[`${k}_den`] ?? 0), { targets, households: null }));
 			return rankRow(String(c.id), c.name, vs, Number(c.open), overallRag(vs));
 		})
 		.filter((r) => r.open > 0 || r.close !== null)

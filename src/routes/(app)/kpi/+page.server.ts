@@ -6,6 +6,7 @@ import { DEFAULT_VISIT_DAYS } from '$lib/domain/kpi';
 import { parseRequestFilter } from '$lib/domain/requestfilter';
 import { dbFor } from '$lib/server/access/request';
 import { computeKpis, rankChildren, wishCounts } from '$lib/server/kpi/kpi';
+import { kpiTargets } from '$lib/server/kpi/targets';
 import { pageCall, pageUser } from '$lib/server/http/guards';
 import { areaRows, referenceLists } from '$lib/server/queries/reference';
 import { userArea } from '$lib/server/queries/userArea';
@@ -22,11 +23,12 @@ export const load: PageServerLoad = async (event) => {
 	if (!q.has('area')) f.area = user.jurisdiction ?? commonArea((await userArea(db))?.grids);
 	if (!q.has('department') && user.role === 'department_staff') f.department = user.departmentId;
 	const days = await pageCall(() => (q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : DEFAULT_VISIT_DAYS));
-	const s = { area: f.area, department: f.department, pairing: f.pairing, from: f.from, to: f.to };
+	const s = { area: f.area, department: f.department, pairing: f.pairing, kind: f.kind, from: f.from, to: f.to };
+	const targets = await kpiTargets(db);
 	const [total, ranking, lists, wishes] = await Promise.all([
-		computeKpis(db, s, { visitDays: days }), rankChildren(db, s, { visitDays: days }), referenceLists(db), wishCounts(db, s)
+		computeKpis(db, s, { visitDays: days, targets }), rankChildren(db, s, { visitDays: days, targets }), referenceLists(db), wishCounts(db, s)
 	]);
 	const areas = await areaRows(db);
 	const period = localDateSpan(f.from, f.to);
-	return { user, total, ranking, wishes, departments: lists.departments, leaders: lists.leaders, areas, days, period, scope: { area: f.area, department: f.department, pairing: f.pairing } };
+	return { user, targets, total, ranking, wishes, departments: lists.departments, leaders: lists.leaders, areas, days, period, scope: { area: f.area, department: f.department, pairing: f.pairing, kind: f.kind } };
 };
