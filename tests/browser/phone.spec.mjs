@@ -5,6 +5,10 @@
 // the leaders' pages are readable (no sideways scroll), and at a desk (1440×900) the top navigation
 // and the map's sidebar are as they were.
 import { BASE, expect, signedIn, test, USERS } from './fixtures.mjs';
+import { artifacts } from '../support/browser.mjs';
+
+/** Every page's phone screenshot lands here, to be looked at (the closing note's "screenshots of each page"). */
+const OUT = artifacts('phone');
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 const WIDTH = PHONE.viewport.width;
@@ -76,10 +80,12 @@ for (const who of ['gridWorker', 'department']) {
 		const { context, page } = await signedIn(browser, USERS[who], PHONE);
 		try {
 			const request = await firstRequest(page);
-			for (const path of ['/', '/workspace', '/requests', request, '/requests/new', '/account']) {
+			for (const path of ['/', '/workspace', '/requests', request, '/requests/new', '/outbox', '/account']) {
 				await open(page, path);
 				await expectFits(page, path);
 				await expectBottomNav(page, path);
+				const name = path === request ? 'request' : path.replace(/^\//, '').replace(/\//g, '-') || 'map';
+				await page.screenshot({ path: `${OUT}/${who}-${name}.png`, fullPage: true });
 			}
 		} finally {
 			await context.close();

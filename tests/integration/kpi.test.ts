@@ -85,6 +85,18 @@ describeBackends('kpi', (getDb) => {
 		expect(formatKpi(k.values[0])).toBe('60.0%');
 	});
 
+	it('隐患整改率 counts a hazard put right after its deadline against it, even once re-inspected (销号)', async () => {
+		const db = getDb();
+		const insert = (code: string, deadline: string, rectified: string, reinspected: string) => db.sql`
+			INSERT INTO hazards (code, type, severity, status, title, grid_code, found_at, rectify_deadline, rectified_at, reinspected_at, geom)
+			VALUES (${code}, 'gas', 2, 'verified', '燃气隐患', ${RL.gridA}, ${t('08-20 10:00')}, ${t(deadline)}, ${t(rectified)}, ${t(reinspected)}, 'SRID=4326;POINT(113.005 28.205)')`;
+		await insert('H-LATE', '09-10 18:00', '09-12 10:00', '09-13 10:00'); // two days late, then closed
+		await insert('H-ONTIME', '09-20 18:00', '09-18 10:00', '09-19 10:00');
+		const september = { ...JUNE, from: t('09-01 00:00'), to: t('10-01 00:00') };
+		const k = await computeKpis(db, september, { now: t('10-08 10:00'), visitDays: 30 });
+		expect(pick(k.values).hazard_rate).toBe('1/2');
+	});
+
 	it('ranks the grids of the community red/amber/green, best first', async () => {
 		const ranked = await rankChildren(getDb(), { ...JUNE, area: RL.community }, { now: NOW });
 		expect(ranked.map((r) => [r.code, r.rag])).toEqual([[RL.gridA, 'red'], [RL.gridB, 'red']]);

@@ -53,7 +53,7 @@ export const KPIS: readonly KpiDef[] = [
 	{ key: 'overdue', label: '超期数', definition: '期末（至今的时段为此刻）已过当前环节时限仍未办结', kind: 'count', subject: 'requests' },
 	{ key: 'whistle_rate', label: '吹哨响应率', definition: '时限内报到部门 ÷ 被吹哨部门', kind: 'rate', subject: 'requests' },
 	{ key: 'visit_coverage', label: '入户走访覆盖率', definition: '近 N 天走访过的户 ÷ 总户数', kind: 'rate', subject: 'households' },
-	{ key: 'hazard_rate', label: '隐患整改率', definition: '已整改并复查 ÷ 期内应整改', kind: 'rate', subject: 'hazards' },
+	{ key: 'hazard_rate', label: '隐患整改率', definition: '按期整改并复查销号 ÷ 期内应整改', kind: 'rate', subject: 'hazards' },
 	{ key: 'mediation_rate', label: '化解率', definition: '息访（信访人评价满意或基本满意后销号） ÷ 期内应办结的信访件', kind: 'rate', subject: 'requests', caseKind: PETITION_KIND }
 ];
 

@@ -25,8 +25,12 @@ export function householdKpiSql(to: Date, now: Date, days: number): [Fragment, F
 
 /**
  * 隐患整改率 [denominator, numerator] over `hazards h`: hazards whose rectification deadline falls in
- * the period (and has passed, for a running period); those closed (销号, re-inspected).
+ * the period (and has passed, for a running period); of those, the ones rectified by that deadline
+ * and closed (销号, re-inspected), as domain.md says: a hazard put right late counts against it.
  */
 export function hazardKpiSql(from: Date, to: Date, now: Date): [Fragment, Fragment] {
-	return [sql`(h.rectify_deadline >= ${from} AND h.rectify_deadline < ${to < now ? to : now})`, sql`h.status IN ${HAZARD_CLOSED_SQL}`];
+	return [
+		sql`(h.rectify_deadline >= ${from} AND h.rectify_deadline < ${to < now ? to : now})`,
+		sql`(h.status IN ${HAZARD_CLOSED_SQL} AND h.rectified_at <= h.rectify_deadline)`
+	];
 }
