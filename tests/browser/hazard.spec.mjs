@@ -2,7 +2,8 @@
 // reports a hazard with a photo from /hazards/new, the 指挥中心 交办 it to a department, the
 // department starts and records 整改完成 with an after-photo (from its workspace's to-do list),
 // is not offered 复查 of its own work and is refused it by the API, and the 网格员 复查 it: 销号.
-// The history then shows every step and the 整改前/整改后 photos side by side.
+// The history then shows every step and the 整改前/整改后 photos side by side. A hazard reported
+// offline waits in the outbox and is recorded once when the network returns.
 import { deflateSync } from 'node:zlib';
 import { artifacts } from '../support/browser.mjs';
 import { BASE, expect, signedIn, test, USERS } from './fixtures.mjs';
@@ -65,6 +66,19 @@ async function dismissNotice(page) {
 }
 const status = (page) => page.getByTestId('hazard-status');
 
+/** Taps the report map at [lon, lat], moved there first as a finger would pan. */
+async function tapMap(page, [lon, lat]) {
+	const px = await page.evaluate(([x, y]) => {
+		const m = window.__loopMap;
+		m.getContainer().scrollIntoView({ block: 'center' });
+		m.jumpTo({ center: [x, y], zoom: 16 });
+		const p = m.project([x, y]);
+		const r = m.getContainer().getBoundingClientRect();
+		return { x: r.left + p.x, y: r.top + p.y };
+	}, [lon, lat]);
+	await page.touchscreen.tap(px.x, px.y);
+}
+
 test('a hazard from the field to 销号: report, 交办, 整改 with an after-photo, 复查 by another person', async ({ browser }) => {
 	test.setTimeout(480_000);
 	const title = `楼道电动车违规充电（浏览器测试 ${Date.now()}）`;
@@ -79,16 +93,7 @@ test('a hazard from the field to 销号: report, 交办, 整改 with an after-ph
 	await wp.goto(`${BASE}/hazards/new`);
 	await wp.waitForSelector('[data-testid=hazard-report-map][data-ready=true]', { timeout: 60_000 });
 	await dismissNotice(wp);
-	const [lon, lat] = inside(own);
-	const px = await wp.evaluate(([x, y]) => {
-		const m = window.__loopMap;
-		m.getContainer().scrollIntoView({ block: 'center' });
-		m.jumpTo({ center: [x, y], zoom: 16 });
-		const p = m.project([x, y]);
-		const r = m.getContainer().getBoundingClientRect();
-		return { x: r.left + p.x, y: r.top + p.y };
-	}, [lon, lat]);
-	await wp.touchscreen.tap(px.x, px.y);
+	await tapMap(wp, inside(own));
 	await expect(wp.getByTestId('hazard-picked-grid')).toContainText(OWN, { timeout: 15_000 });
 	await wp.getByTestId('hazard-type').selectOption('e_bike');
 	await wp.getByTestId('hazard-title').fill(title);
@@ -172,4 +177,39 @@ test('a hazard from the field to 销号: report, 交办, 整改 with an after-ph
 	await noOverflow(wp, '/hazards/[id] at 销号');
 	await wp.screenshot({ path: `${OUT}/2-verified-phone.png`, fullPage: true });
 	await worker.context.close();
+});
+
+test('a hazard reported while offline waits in the outbox and is recorded exactly once when the network returns', async ({ browser }) => {
+	test.setTimeout(240_000);
+	const tag = `离线隐患${Date.now().toString(36)}`;
+	const { context, page } = await signedIn(browser, USERS.gridWorker, PHONE);
+	const grids = await (await page.request.get(`${BASE}/api/map/grids`)).json();
+	await page.goto(`${BASE}/hazards/new`);
+	await page.waitForSelector('[data-testid=hazard-report-map][data-ready=true]', { timeout: 60_000 });
+	await dismissNotice(page);
+	await tapMap(page, inside(grids.features.find((f) => f.properties.code === OWN)));
+	await expect(page.getByTestId('hazard-picked-grid')).toContainText(OWN, { timeout: 15_000 });
+	await page.getByTestId('hazard-type').selectOption('gas');
+	await page.getByTestId('hazard-title').fill(`${tag}：燃气软管老化`);
+	await page.getByTestId('hazard-photos').setInputFiles([picture('IMG_0003.png', 5)]);
+	await expect(page.getByTestId('hazard-photo-note')).toContainText('1 张照片', { timeout: 30_000 });
+
+	await context.setOffline(true);
+	await page.getByTestId('hazard-submit').tap();
+	const badge = page.getByTestId('outbox-badge');
+	await expect(badge).toHaveAttribute('data-count', '1', { timeout: 15_000 });
+	await expect(page).toHaveURL(/\/hazards\/new/);
+
+	const back = Date.now();
+	await context.setOffline(false);
+	// the badge goes away once nothing waits
+	await expect(badge).toHaveCount(0, { timeout: 30_000 });
+	console.log(`offline hazard report synced ${Date.now() - back} ms after the network returned`);
+	await page.goto(`${BASE}/workspace`);
+	const rows = page.locator('[data-testid=hazard-row]', { hasText: tag });
+	await expect(rows, 'recorded once').toHaveCount(1);
+	await rows.getByRole('link').tap();
+	await expect(status(page)).toHaveText('待整改');
+	await expect(page.getByTestId('report-photos').locator('img')).toHaveCount(1);
+	await context.close();
 });
