@@ -45,7 +45,7 @@ export const GLOSSARY: readonly Term[] = [
 	{ zh: '评单', id: 'evaluate', definition: 'the citizen rates the result (满意度, 已解决/未解决)' },
 	{ zh: '销号', id: 'close', definition: 'an item is ticked off for good: a request after evaluation, a hazard after re-inspection', data: 'closed (requests), verified (hazards)' },
 	{ zh: '退单', id: 'return', definition: 'the department sends a request back to dispatch (wrong department)' },
-	{ zh: '返工', id: 'reopen', definition: 'an unsatisfied evaluation sends a request back to work' },
+	{ zh: '返工', id: 'reopen', definition: 'an unsatisfied evaluation sends a request back to work; a failed 复查 sends a hazard back to 整改 with a new deadline' },
 	{ zh: '吹哨', id: 'whistle', definition: 'a community summons several departments to solve a request jointly', data: 'escalated (request status), escalate (transition), whistle_summons.summoned_at (table, column)' },
 	{ zh: '报到', id: 'check_in', definition: 'a whistled department reports on site before its deadline: `checked_in_at`', data: 'checkin (transition)' },
 	{ zh: '时限', id: 'deadline', definition: 'the time a stage must be done by (accept, resolve, whistle check-in, rectify)' },
@@ -53,8 +53,10 @@ export const GLOSSARY: readonly Term[] = [
 	{ zh: '满意度', id: 'satisfaction', definition: 'the citizen\'s rating: 满意, 基本满意, 不满意' },
 	// field work
 	{ zh: '隐患', id: 'hazard', definition: 'a safety hazard with a rectification and a re-inspection deadline' },
-	{ zh: '整改', id: 'rectify', definition: 'the hazard is put right: `rectified_at`' },
-	{ zh: '复查', id: 'reinspect', definition: 'the rectification is checked: `reinspected_at`, which closes (销号) the hazard' },
+	{ zh: '交办', id: 'assign', definition: 'a hazard is handed to its responsible department (责任部门) with a rectification deadline by type and severity' },
+	{ zh: '开始整改', id: 'start', definition: 'the responsible department takes the hazard on: status rectifying (整改中)' },
+	{ zh: '整改', id: 'rectify', definition: 'the hazard is put right: `rectified_at` (整改完成, with an after-photo)' },
+	{ zh: '复查', id: 'reinspect', definition: 'the rectification is checked by another person than who recorded it: passed it closes (销号) the hazard, `reinspected_at`; failed it is 返工 (reopen)' },
 	{ zh: '敲门行动/入户走访', id: 'door_knock', definition: 'a visit to a household to find problems and hazards' },
 	// leaders' work
 	{ zh: '走访', id: 'visit', definition: 'a leader\'s dated visit to places (四下基层 type, maybe 四不两直); "planned" is its first status' },

@@ -27,7 +27,7 @@ export interface NewRequest {
 	details: Record<string, unknown>;
 }
 
-const text = (raw: unknown, field: string, label: string, max: number, required: boolean): string | null => {
+export const text = (raw: unknown, field: string, label: string, max: number, required: boolean): string | null => {
 	if (raw === undefined || raw === null || raw === '') {
 		if (required) throw badParam(field, `请填写${label}（${field}）`);
 		return null;
@@ -39,7 +39,7 @@ const text = (raw: unknown, field: string, label: string, max: number, required:
 	return v || null;
 };
 
-const coordinate = (raw: unknown, field: 'lon' | 'lat'): number => {
+export const coordinate = (raw: unknown, field: 'lon' | 'lat'): number => {
 	const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
 	const [lo, hi, label] = field === 'lon' ? [-180, 180, '经度'] : [-90, 90, '纬度'];
 	if (typeof n !== 'number' || !Number.isFinite(n)) throw badParam(field, `请在地图上选择位置：缺少${label}（${field}）`);
@@ -47,14 +47,14 @@ const coordinate = (raw: unknown, field: 'lon' | 'lat'): number => {
 	return n;
 };
 
-const optionalId = (raw: unknown, field: string, label: string): number | null => {
+export const optionalId = (raw: unknown, field: string, label: string): number | null => {
 	if (raw === undefined || raw === null || raw === '') return null;
 	const n = Number(raw);
 	if (!Number.isSafeInteger(n) || n <= 0) throw badParam(field, `${label}（${field}）必须是正整数，收到 ${JSON.stringify(raw)}`);
 	return n;
 };
 
-function oneOf<T extends string>(raw: unknown, field: string, label: string, allowed: readonly T[], fallback: T): T {
+export function oneOf<T extends string>(raw: unknown, field: string, label: string, allowed: readonly T[], fallback: T): T {
 	if (raw === undefined || raw === null || raw === '') return fallback;
 	if (typeof raw === 'string' && (allowed as readonly string[]).includes(raw)) return raw as T;
 	throw badParam(field, `未知的${label}（${field}）：${JSON.stringify(raw)}，可选：${allowed.join('、')}`);

@@ -39,9 +39,10 @@ export async function householdDetail(db: Database, id: number) {
 
 export async function hazardDetail(db: Database, id: number) {
 	const [z] = await db.sql`
-		SELECT z.*, g.name AS grid_name, c.name AS community,
+		SELECT z.*, g.name AS grid_name, c.name AS community, d.name AS department_name,
 		       ${hazardOverdueSql(NOW, 'z')} AS overdue
-		FROM hazards z JOIN grids g ON g.code = z.grid_code JOIN areas c ON c.code = g.community_code WHERE z.id = ${id}`;
+		FROM hazards z JOIN grids g ON g.code = z.grid_code JOIN areas c ON c.code = g.community_code
+		LEFT JOIN departments d ON d.id = z.department_id WHERE z.id = ${id}`;
 	if (!z) return null;
 	return {
 		kind: 'hazard' as const,
@@ -54,6 +55,8 @@ export async function hazardDetail(db: Database, id: number) {
 		foundAt: iso(z.found_at),
 		rectifyDeadline: iso(z.rectify_deadline),
 		rectifiedAt: iso(z.rectified_at),
+		// 责任部门 (交办, 0020); older hazards have none
+		department: (z.department_name as string | null) ?? null,
 		overdue: z.overdue as boolean,
 		grid: { code: z.grid_code, name: z.grid_name, community: z.community }
 	};

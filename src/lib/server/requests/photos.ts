@@ -55,6 +55,11 @@ export async function listPhotos(db: Queryable, requestId: number): Promise<Requ
 /** One photo of a request, if the user may see it; only names this module wrote are read. */
 export async function readPhoto(db: Queryable, requestId: number, photoId: number): Promise<{ type: string; bytes: Uint8Array } | null> {
 	const [p] = await db.sql<{ path: string; type: string }>`SELECT path, type FROM request_photos WHERE id = ${photoId} AND request_id = ${requestId}`;
-	if (!p || !/^[\w-]+\.(jpg|png|webp)$/.test(p.path)) return null;
+	return p ? readStoredPhoto(p) : null;
+}
+
+/** A stored photo's bytes by its row (request_photos, hazard_photos); only names storePhotos() makes are read. */
+export function readStoredPhoto(p: { path: string; type: string }): { type: string; bytes: Uint8Array } | null {
+	if (!/^[\w-]+\.(jpg|png|webp)$/.test(p.path)) return null;
 	return { type: p.type, bytes: readFileSync(path.join(photoDir(), p.path)) };
 }

@@ -5,6 +5,7 @@ import type { Queryable } from '../db/client';
 import { householdsInGrids } from './households';
 import { listRequests } from './list';
 import { sql } from '../db/sql';
+import { hazardQueue } from '../hazards/list';
 
 const open = () => parseRequestFilter(new URLSearchParams('status=open&limit=200'));
 
@@ -22,12 +23,12 @@ export async function workspace(db: Queryable, user: SessionUser, visitDays: num
 			const grids = (await db.sql<{ grid_code: string }>`SELECT grid_code FROM user_grids WHERE user_id = ${user.id} ORDER BY 1`).map((g) => g.grid_code);
 			const queue = await listRequests(db, open(), grids);
 			const toClose = await listRequests(db, { ...open(), open: false, statuses: ['resolved', 'evaluated'] }, grids);
-			return { kind: 'grid' as const, grids, queue, toClose, households: await householdsInGrids(db, grids, visitDays) };
+			return { kind: 'grid' as const, grids, queue, toClose, households: await householdsInGrids(db, grids, visitDays), hazards: await hazardQueue(db, 'grid', { grids }) };
 		}
 		case 'department_staff': {
 			const dept = user.departmentId ?? -1;
 			const queue = await listRequests(db, { ...open(), department: dept }, null);
-			return { kind: 'department' as const, queue, whistles: await pendingWhistles(db, dept) };
+			return { kind: 'department' as const, queue, whistles: await pendingWhistles(db, dept), hazards: await hazardQueue(db, 'department', { departmentId: dept }) };
 		}
 		case 'leader':
 		case 'mediator': {
@@ -37,7 +38,11 @@ export async function workspace(db: Queryable, user: SessionUser, visitDays: num
 		}
 		default: {
 			const f = { ...open(), open: false, statuses: ['reported', 'returned'] as ('reported' | 'returned')[] };
-			return { kind: 'dispatch' as const, queue: await listRequests(db, f, null), overdue: await listRequests(db, { ...open(), overdue: true, limit: 50 }, null) };
+			return {
+				kind: 'dispatch' as const, queue: await listRequests(db, f, null), overdue: await listRequests(db, { ...open(), overdue: true, limit: 50 }, null),
+				// 隐患 waiting for 交办
+				hazards: await hazardQueue(db, 'unassigned', {})
+			};
 		}
 	}
 }

@@ -1,0 +1,80 @@
+// 发现: a hazard reported from the field at a point (or a building), with photos. The grid is
+// found from the point; the row, its 'report' event and its photos are written together; a retry
+// with the same idempotency key (the phone's offline outbox) returns the first hazard.
+// Until 交办 the hazard carries the rule's deadline counted from its discovery, so one nobody
+// assigns is still flagged 超期; 交办 replaces it with the deadline counted from the assignment.
+import { ApiError, badParam } from '../../domain/apierror';
+import { hazardCode, rectifyDeadline, type HazardActor } from '../../domain/hazardflow';
+import type { NewHazard } from '../../domain/hazardinput';
+import { checkPhotos, type PhotoInput } from '../../domain/photos';
+import { localDate } from '../../domain/time';
+import type { Database, Queryable } from '../db/client';
+import { fromDatabaseError } from '../http/errors';
+import { afterConflict, bodyHash, checkKey, claimKey, keyReused } from '../requests/idempotency';
+import { discardPhotos, storePhotos, type StoredPhoto } from '../requests/photos';
+import { gridAt } from '../requests/report';
+import { recordHazardPhotos } from './photos';
+
+export interface ReportedHazard { id: number; code: string; status: 'open'; version: number; gridCode: string; replayed: boolean }
+
+export async function reportHazard(
+	db: Database, actor: HazardActor, input: NewHazard, photos: readonly PhotoInput[], key: string | null, now = new Date()
+): Promise<ReportedHazard> {
+	const hash = key ? bodyHash({ hazard: input, photos: photos.map((p) => ({ type: p.type, sha256: bodyHash(p.bytes) })) }) : '';
+	if (key) {
+		await checkKey(db, actor.id, key, hash);
+		const seen = await replayReport(db, actor.id, key);
+		if (seen) return seen;
+	}
+	checkPhotos(photos, 'photos');
+	const stored = storePhotos(photos);
+	try {
+		return await db.transaction(async (tx) => {
+			if (key) await claimKey(tx, actor.id, key, hash);
+			return insertHazard(tx, actor, input, stored, key, now);
+		});
+	} catch (e) {
+		discardPhotos(stored);
+		if (!key) throw e;
+		await afterConflict(db, e, actor.id, key, hash);
+		const seen = await replayReport(db, actor.id, key);
+		if (seen) return seen;
+		throw keyReused('已被使用');
+	}
+}
+
+async function replayReport(db: Queryable, actorId: number, key: string): Promise<ReportedHazard | null> {
+	const [e] = await db.sql<{ action: string; id: number; code: string; version: number; grid_code: string }>`
+		SELECT e.action, h.id, h.code, h.version, h.grid_code FROM hazard_events e JOIN hazards h ON h.id = e.hazard_id
+		WHERE e.idempotency_key = ${key} AND e.actor_id = ${actorId}`;
+	if (!e) return null;
+	if (e.action !== 'report') throw keyReused('已用于另一次提交');
+	return { id: e.id, code: e.code, status: 'open', version: e.version, gridCode: e.grid_code, replayed: true };
+}
+
+async function insertHazard(tx: Queryable, actor: HazardActor, input: NewHazard, photos: readonly StoredPhoto[], key: string | null, now: Date): Promise<ReportedHazard> {
+	let { lon, lat } = input;
+	if (input.buildingId !== null) {
+		const [b] = await tx.sql<{ lon: number; lat: number }>`SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM buildings WHERE id = ${input.buildingId}`;
+		if (!b) throw badParam('buildingId', `楼栋（buildingId）${input.buildingId} 不存在或不在你的网格内`);
+		if (lon === null || lat === null) ({ lon, lat } = b);
+	}
+	const grid = await gridAt(tx, lon!, lat!);
+	if (!grid) throw badParam('lon', `所选位置（${lon!.toFixed(5)}, ${lat!.toFixed(5)}）不在任何网格内，请在辖区范围内选点`);
+	const [{ id }] = await tx.sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('hazards', 'id')) AS id`;
+	const code = hazardCode(id, localDate(now));
+	try {
+		await tx.sql`
+			INSERT INTO hazards (id, code, type, severity, status, title, description, grid_code, building_id, found_at, rectify_deadline, created_by, geom)
+			VALUES (${id}, ${code}, ${input.type}, ${input.severity}, 'open', ${input.title}, ${input.description}, ${grid.code}, ${input.buildingId},
+			  ${now}, ${rectifyDeadline(input.type, input.severity, now)}, ${actor.id}, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326))`;
+	} catch (e) {
+		if (fromDatabaseError(e)?.code !== 'forbidden') throw e;
+		throw new ApiError(403, 'forbidden', `所选位置在${grid.name}（${grid.code}），不在你可以上报的网格内，请在自己的网格内选点或请该网格的网格员上报`, 'lon');
+	}
+	const [{ id: eventId }] = await tx.sql<{ id: number }>`
+		INSERT INTO hazard_events (hazard_id, from_status, to_status, action, actor_id, department_id, at, note, idempotency_key)
+		VALUES (${id}, NULL, 'open', 'report', ${actor.id}, ${actor.departmentId}, ${now}, '发现上报', ${key}) RETURNING id`;
+	await recordHazardPhotos(tx, id, eventId, 'found', photos, actor.id);
+	return { id, code, status: 'open', version: 1, gridCode: grid.code, replayed: false };
+}
