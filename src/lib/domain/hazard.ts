@@ -24,3 +24,8 @@ export const HAZARD_CLOSED: HazardStatus = 'verified';
 
 /** Not yet 销号 (still drawn and counted on the map): every status but HAZARD_CLOSED. */
 export const HAZARD_NOT_CLOSED: readonly HazardStatus[] = HAZARD_STATUSES.filter((s) => s !== HAZARD_CLOSED);
+
+/** The deadline a hazard is working to now: re-inspection (复查) once rectified, else rectification (整改). */
+export function hazardStageDeadline<T>(h: { status: string; rectifyDeadline: T; reinspectDeadline: T }): T {
+	return h.status === HAZARD_AWAITING_REINSPECTION ? h.reinspectDeadline : h.rectifyDeadline;
+}

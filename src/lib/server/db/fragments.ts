@@ -55,6 +55,10 @@ export const overdueAtSql = (t: Date, alias = 'r'): Fragment => {
 	return sql`coalesce(${col(alias, 'reported_at')} <= ${t} AND NOT coalesce(${col(alias, 'resolved_at')} <= ${t}, false) AND ${stageDeadline} < ${t}, false)`;
 };
 
+/** The deadline a hazard works to now (hazardStageDeadline of the domain): 复查 once rectified, else 整改. */
+export const hazardStageDeadlineSql = (alias = 'h'): Fragment =>
+	sql`(CASE WHEN ${col(alias, 'status')} IN ${HAZARD_AWAITING_REINSPECTION_SQL} THEN ${col(alias, 'reinspect_deadline')} ELSE ${col(alias, 'rectify_deadline')} END)`;
+
 /** 隐患超期 at `now`: not 销号 and past its rectify deadline (while unrectified) or its re-inspection deadline. */
 export const hazardOverdueSql = (now: Date | Fragment, alias = 'h'): Fragment => sql`coalesce(CASE
 	WHEN ${col(alias, 'status')} IN ${HAZARD_UNRECTIFIED_SQL} THEN ${col(alias, 'rectify_deadline')} < ${now}

@@ -1,7 +1,7 @@
 // Hazards waiting for someone, most urgent first: the grid worker's (not yet 销号 in their grids),
 // the department's (assigned to it, not yet 整改完成), the command centre's (not yet assigned).
 import type { Queryable } from '../db/client';
-import { HAZARD_NOT_CLOSED_SQL, HAZARD_UNRECTIFIED_SQL, hazardOverdueSql } from '../db/fragments';
+import { HAZARD_NOT_CLOSED_SQL, HAZARD_UNRECTIFIED_SQL, hazardOverdueSql, hazardStageDeadlineSql } from '../db/fragments';
 import { sql, type Fragment } from '../db/sql';
 
 export interface HazardRow {
@@ -18,7 +18,7 @@ export async function hazardQueue(db: Queryable, queue: HazardQueue, who: { grid
 		: sql`h.department_id IS NULL AND h.status = 'open'`;
 	return db.sql<HazardRow>`
 		SELECT h.id, h.code, h.title, h.type, h.severity, h.status, g.name AS "gridName", d.name AS department,
-		       CASE WHEN h.status = 'rectified' THEN h.reinspect_deadline ELSE h.rectify_deadline END AS deadline,
+		       ${hazardStageDeadlineSql()} AS deadline,
 		       ${hazardOverdueSql(now)} AS overdue
 		FROM hazards h JOIN grids g ON g.code = h.grid_code LEFT JOIN departments d ON d.id = h.department_id
 		WHERE ${where}
