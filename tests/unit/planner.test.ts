@@ -97,6 +97,8 @@ describe('planner behaviour', () => {
 		const day: DayInput = { departMin: 480, budgetMin: 480, stops: [stop(1, { dwellMin: -5 })], minutes: line(1) };
 		expect(() => validateDay(day)).toThrow('「点1」的停留时间须在 0–600 分钟之间，收到 -5');
 		expect(() => validateDay({ ...day, stops: [] })).toThrow('至少需要一个走访点');
+		const many = Array.from({ length: 301 }, (_, i) => stop(i + 1));
+		expect(() => validateDay({ ...day, stops: many, minutes: line(301) })).toThrow('一天的走访点最多 300 个，收到 301 个');
 	});
 	it('parses and prints clock times', () => {
 		expect(parseHhmm('9:05')).toBe(545);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { heldKarp, tourLength, tsplibDistance, tsplibMatrix } from '../../src/lib/domain/tsp';
 import { solveDay } from '../../src/lib/domain/plannersearch';
-import { ATT48, BERLIN52, BURMA14, EIL51, ULYSSES16_INSTANCE, ULYSSES22, type TsplibInstance } from '../fixtures/tsplib';
+import { ATT48, BERLIN52, BURMA14, EIL51, KROA100, ULYSSES16_INSTANCE, ULYSSES22, type TsplibInstance } from '../fixtures/tsplib';
 
 /**
  * The planner on a TSP: start = end = city 1, every other city a must-visit stop with no dwell.
@@ -51,8 +51,8 @@ describe('planner heuristic on TSPLIB instances', () => {
 	it('ulysses22 reaches the optimum 7013', () => expect(plannerTour(ULYSSES22)).toBe(7013));
 	it('att48 is within 1% of the optimum 10628', () => expect(plannerTour(ATT48)).toBeLessThanOrEqual(10628 * 1.01));
 	it('att48 with a small budget (100 kicks) stays within 5%', () => expect(plannerTour(ATT48, 100)).toBeLessThanOrEqual(10628 * 1.05));
-	it('eil51 and berlin52 are within 1% of their optima', () => {
-		for (const inst of [EIL51, BERLIN52]) expect(plannerTour(inst)).toBeLessThanOrEqual(inst.optimum * 1.01);
+	it('eil51, berlin52 and kroA100 are within 1% of their optima', () => {
+		for (const inst of [EIL51, BERLIN52, KROA100]) expect(plannerTour(inst)).toBeLessThanOrEqual(inst.optimum * 1.01);
 	});
 	it('the same kick budget gives the same tour (no wall clock in it)', () => expect(plannerTour(BERLIN52, 300)).toBe(plannerTour(BERLIN52, 300)));
 });

@@ -33,7 +33,7 @@ export interface SolveOptions {
 export const SOLVE_DEFAULTS: Required<SolveOptions> = { exactMaxStops: 8, iterations: 300, kicks: null, seed: 1, timeLimitMs: 3000 };
 
 /** Kept back from the time limit for the final schedule and the reasons of stops left out, ms. */
-const FINISH_RESERVE_MS = 15;
+const FINISH_RESERVE_MS = 25;
 
 export interface LeftOut {
 	index: number;
@@ -181,6 +181,7 @@ class Search {
 			}
 			for (let len = 1; len <= 3; len++) {
 				for (let i = 0; i + len <= seq.length; i++) {
+					if (this.deadline.expired()) return seq;
 					const seg = seq.slice(i, i + len);
 					const rest = [...seq.slice(0, i), ...seq.slice(i + len)];
 					for (let p = 0; p <= rest.length; p++) {
@@ -290,22 +291,23 @@ class Search {
 
 /** Orders the day: exact when there are few free stops, heuristic beyond. Validates the input first. */
 export function solveDay(input: DayInput, options: SolveOptions = {}): DayPlan {
-	validateDay(input);
 	const o = { ...SOLVE_DEFAULTS, ...options };
 	const started = performance.now();
 	const deadline = new Deadline(Math.max(0, o.timeLimitMs - FINISH_RESERVE_MS), o.iterations);
+	validateDay(input);
 	const search = new Search(input);
 	const method = search.free.length <= o.exactMaxStops ? 'exact' : 'heuristic';
 	const free = method === 'exact' ? search.exact() : search.heuristic(o, deadline);
 	const s = search.eval(free);
 	const inRoute = new Set(s.order);
+	const already = new Set(describeViolations(input, s)); // once: a 300-stop day may have hundreds
 	const leftOut: LeftOut[] = [];
 	for (const f of search.free) {
 		if (inRoute.has(f)) continue;
 		const stop = input.stops[f];
 		// past the deadline the reason comes from one insertion (after the stop nearest to f), not the best
 		const ins = deadline.expired() ? search.eval(nearInsertion(input, free, f)) : search.bestInsertion(free, f).s;
-		const why = describeViolations(input, ins).filter((t) => !describeViolations(input, s).includes(t));
+		const why = describeViolations(input, ins).filter((t) => !already.has(t));
 		const reason = why.length ? `加入后${why.join('；')}` : '加入后当天行程无法兼顾其他走访点';
 		leftOut.push({ index: f, id: stop.id, name: stop.name, reason });
 	}
