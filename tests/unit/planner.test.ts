@@ -109,7 +109,7 @@ describe('planner behaviour', () => {
 	it('plans 25 stops with the heuristic, each visited exactly once, times non-decreasing', () => {
 		const day = randomDay(new Random(3), 25);
 		day.budgetMin = 1440;
-		const plan = solveDay(day, { timeLimitMs: 300 });
+		const plan = solveDay(day, { timeLimitMs: Infinity, iterations: 30 }); // a round budget: no wall clock
 		expect(plan.method).toBe('heuristic');
 		expect(new Set(plan.schedule.order).size).toBe(plan.schedule.order.length);
 		expect(plan.schedule.order.length + plan.leftOut.length).toBe(25);

@@ -80,7 +80,7 @@ describe('itinerary of a patrol (up to 300 stops)', () => {
 	it('plans 300 stops, each once, and lets the last one be locked at 300', async () => {
 		const req = parseItineraryRequest(body(300));
 		req.stops[0].lockedSeq = 300;
-		const it = await computeItinerary(req, {});
+		const it = await computeItinerary(req, {}, { timeLimitMs: 1000 }); // the result's shape is checked, not its length
 		expect(it.method).toBe('heuristic');
 		expect(new Set(it.order).size).toBe(300);
 		expect(it.order[299]).toBe('h0');

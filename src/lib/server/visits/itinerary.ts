@@ -4,7 +4,7 @@
 import { badParam } from '../../domain/apierror';
 import { RESEARCH_TOPIC_STORED } from '../../domain/glossary';
 import { MAX_STOPS, PlannerInputError, type DayInput, type PlannerStop } from '../../domain/planner';
-import { solveDay } from '../../domain/plannersearch';
+import { solveDay, type SolveOptions } from '../../domain/plannersearch';
 import { parseHhmm } from '../../domain/plannertime';
 import { scheduleOrder, viewSchedule, type RouteView } from '../../domain/plannerview';
 import { straightLineMatrix, type LonLat, type TravelMatrix } from '../../domain/travel';
@@ -104,7 +104,8 @@ export interface Itinerary {
 	ms: number;
 }
 
-export async function computeItinerary(req: ItineraryRequest, env?: Record<string, string | undefined>): Promise<Itinerary> {
+/** `solve`: the planner's options (tests and the bench; production keeps the defaults). */
+export async function computeItinerary(req: ItineraryRequest, env?: Record<string, string | undefined>, solve: SolveOptions = {}): Promise<Itinerary> {
 	const m = await travelMatrix([req.start, ...req.stops, req.end], env);
 	const input: DayInput = { departMin: req.departMin, budgetMin: req.budgetMin, lunch: req.lunch, stops: req.stops, minutes: m.minutes.map((r) => r.map((x) => Math.round(x * 10) / 10)) };
 	const travel = { source: m.source, assumption: m.assumption };
@@ -114,7 +115,7 @@ export async function computeItinerary(req: ItineraryRequest, env?: Record<strin
 			const view = viewSchedule(input, s);
 			return { input, travel, view, order: view.rows.map((r) => r.id), leftOut: [], problems: [], method: 'manual', ms: 0 };
 		}
-		const solved = solveDay(input);
+		const solved = solveDay(input, solve);
 		const view = viewSchedule(input, solved.schedule);
 		return { input, travel, view, order: view.rows.map((r) => r.id), leftOut: solved.leftOut.map(({ id, name, reason }) => ({ id, name, reason })), problems: solved.problems, method: solved.method, ms: solved.ms };
 	} catch (e) {
