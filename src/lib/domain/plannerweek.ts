@@ -1,16 +1,15 @@
 // A plan over several days (up to a week): the stops are shared out over the days, each day with
 // its own departure, time budget and lunch, then every day is ordered and timed by the day planner.
-// Route first, split second: all stops are ordered by distance alone (tspsearch.ts), that order is
-// cut into consecutive runs that fit each day's budget by a simple estimate (travel along the run,
-// dwell, lunch), and solveDay then orders each run on its full schedule. Must-visit stops are
-// shared out before optional ones; stops no day can take are returned with the reason.
+// Cluster first, route second: each day in turn is seeded with the farthest stop left and grown by
+// cheapest insertion while a simple estimate (travel along the day's path, dwell, lunch) fits its
+// budget, so a day keeps to one part of the district; solveDay then orders and times each day on
+// its full schedule. Must-visit stops are shared out before optional ones; stops no day can take
+// are returned with the reason.
 // An appointment window is a time of day and holds on whichever day the stop falls; locked
 // positions belong to one day and are refused here.
 import { Deadline } from './deadline';
 import { MAX_STOPS, PlannerInputError, validateDay, type DayInput, type LunchBreak, type PlannerStop } from './planner';
 import { SOLVE_DEFAULTS, solveDay, type DayPlan, type SolveOptions } from './plannersearch';
-import { Random } from './random';
-import { shortestPath } from './tspsearch';
 
 export const MAX_DAYS = 7;
 
@@ -78,8 +77,8 @@ function dayInput(input: WeekInput, day: WeekDay, picked: number[]): DayInput {
 }
 
 /**
- * Shares the stops out over the days and plans each day. `timeLimitMs` is for the whole week
- * (a fifth for the distance order, the rest shared by the days); `iterations`/`kicks` per day.
+ * Shares the stops out over the days and plans each day. `timeLimitMs` is for the whole week,
+ * shared by the days; `iterations`/`kicks` per day.
  */
 export function solveWeek(input: WeekInput, options: SolveOptions = {}): WeekPlan {
 	const o = { ...SOLVE_DEFAULTS, ...options };
@@ -88,42 +87,47 @@ export function solveWeek(input: WeekInput, options: SolveOptions = {}): WeekPla
 	validateWeek(input);
 	const { stops, minutes: M, days } = input;
 	const n = stops.length;
-
-	// one order of every stop by distance (travel made symmetric), must-visit ones first in the sharing
-	const N = n + 2;
-	const dist = new Float64Array(N * N);
-	for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) dist[i * N + j] = i === j ? 0 : (M[i][j] + M[j][i]) / 2;
-	const tour = shortestPath(dist, N, deadline.part(0.2, o.kicks ?? 100 * n + 1000), new Random(o.seed)).order.map((k) => k - 1);
-
-	const rank = new Int32Array(n);
-	tour.forEach((x, k) => (rank[x] = k));
-	// cut the tour into runs that fit each day by the estimate; optional stops fill what is left
+	// day by day: the farthest stop left seeds the day, then the stop that adds least (cheapest
+	// insertion into the day's path, dwell included) while the estimate fits the day's budget
 	const runs: number[][] = days.map(() => []);
 	const used = new Uint8Array(n);
-	const estimate = (day: WeekDay, run: number[]) => {
-		if (!run.length) return 0;
-		let t = M[0][run[0] + 1] + M[run[run.length - 1] + 1][n + 1] + (day.lunch?.durationMin ?? 0);
+	const node = (run: number[], k: number) => (k < 0 ? 0 : k >= run.length ? n + 1 : run[k] + 1);
+	for (const mustPass of [true, false]) {
+		days.forEach((day, d) => {
+			let run = runs[d];
+			let est = (day.lunch?.durationMin ?? 0) + (run.length ? estimate(run) : M[0][n + 1]);
+			for (;;) {
+				let best = -1;
+				let bestAt = 0;
+				let bestAdd = Infinity;
+				for (let i = 0; i < n; i++) {
+					if (used[i] || stops[i].mustVisit !== mustPass) continue;
+					if (!run.length) {
+						// the seed: farthest from the start and end, so the day goes where the outliers are
+						const add = M[0][i + 1] + M[i + 1][n + 1] - M[0][n + 1] + stops[i].dwellMin;
+						if (est + add <= day.budgetMin && (best < 0 || -add < -bestAdd)) [best, bestAt, bestAdd] = [i, 0, add];
+						continue;
+					}
+					for (let k = 0; k <= run.length; k++) {
+						const a = node(run, k - 1);
+						const b = node(run, k);
+						const add = M[a][i + 1] + M[i + 1][b] - M[a][b] + stops[i].dwellMin;
+						if (add < bestAdd && est + add <= day.budgetMin) [best, bestAt, bestAdd] = [i, k, add];
+					}
+				}
+				if (best < 0) break;
+				run = [...run.slice(0, bestAt), best, ...run.slice(bestAt)];
+				est += bestAdd;
+				used[best] = 1;
+			}
+			runs[d] = run;
+		});
+	}
+	/** travel along the run from start to end, dwell and lunch, minutes */
+	function estimate(run: number[]): number {
+		let t = M[0][run[0] + 1] + M[run[run.length - 1] + 1][n + 1];
 		for (let k = 0; k < run.length; k++) t += stops[run[k]].dwellMin + (k ? M[run[k - 1] + 1][run[k] + 1] : 0);
 		return t;
-	};
-	for (const mustPass of [true, false]) {
-		let d = 0;
-		for (const i of tour) {
-			if (used[i] || stops[i].mustVisit !== mustPass) continue;
-			// the run keeps tour order: a later stop of this pass goes after the day's earlier ones
-			while (d < days.length && estimate(days[d], insertInTourOrder(runs[d], i, rank)) > days[d].budgetMin) d++;
-			if (d === days.length) {
-				// no later day has room: the earliest day with room takes it, if any
-				const any = days.findIndex((day, k) => estimate(day, insertInTourOrder(runs[k], i, rank)) <= day.budgetMin);
-				if (any < 0) continue;
-				runs[any] = insertInTourOrder(runs[any], i, rank);
-				used[i] = 1;
-				d = days.length;
-				continue;
-			}
-			runs[d] = insertInTourOrder(runs[d], i, rank);
-			used[i] = 1;
-		}
 	}
 
 	const out: WeekDayPlan[] = [];
@@ -145,12 +149,6 @@ export function solveWeek(input: WeekInput, options: SolveOptions = {}): WeekPla
 	unplanned.sort((a, b) => a.index - b.index);
 	const feasible = out.every((x) => x.plan.feasible) && !unplanned.some((u) => u.mustVisit);
 	return { days: out, unplanned, feasible, ms: Math.round(performance.now() - started) };
-}
-
-/** `run` with stop i added at its place in the tour order (rank[x]: x's place in the tour). */
-function insertInTourOrder(run: number[], i: number, rank: Int32Array): number[] {
-	const at = run.findIndex((x) => rank[x] > rank[i]);
-	return at < 0 ? [...run, i] : [...run.slice(0, at), i, ...run.slice(at)];
 }
 
 function emptyDay(): DayPlan {
