@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haversineMetres, straightLineMatrix } from '../../src/lib/domain/travel';
 import { osrmTable } from '../../src/lib/server/visits/osrm';
-import { travelMatrix } from '../../src/lib/server/visits/itinerary';
+import { computeItinerary, parseItineraryRequest, travelMatrix } from '../../src/lib/server/visits/itinerary';
 import { toGpx, toKml } from '../../src/lib/domain/routeexport';
 
 const A = { lon: 112.95, lat: 28.23 };
@@ -66,5 +66,23 @@ describe('GPX and KML', () => {
 		const numbered = toKml({ title: 't', points: [{ name: '1. 建设社区 1号楼', ...A }] });
 		expect(numbered).toContain('<name>1. 建设社区 1号楼</name>');
 		expect(numbered).not.toContain('1. 1.');
+	});
+});
+
+describe('itinerary of a patrol (up to 300 stops)', () => {
+	const body = (n: number) => ({
+		date: '2026-12-02', start: { name: '街道办', ...A }, depart: '08:30', budgetMin: 1440,
+		stops: Array.from({ length: n }, (_, i) => ({ id: `h${i}`, name: `住户${i + 1}`, lon: 112.9 + (i % 20) * 0.005, lat: 28.18 + Math.floor(i / 20) * 0.005, dwellMin: 2 }))
+	});
+	it('refuses more than 300 stops before any travel matrix, naming the field', () => {
+		expect(() => parseItineraryRequest(body(301))).toThrow(expect.objectContaining({ status: 400, field: 'stops', message: '一天的走访点（stops）最多 300 个，收到 301 个' }));
+	});
+	it('plans 300 stops, each once, and lets the last one be locked at 300', async () => {
+		const req = parseItineraryRequest(body(300));
+		req.stops[0].lockedSeq = 300;
+		const it = await computeItinerary(req, {}, { timeLimitMs: 1000 }); // the result's shape is checked, not its length
+		expect(it.method).toBe('heuristic');
+		expect(new Set(it.order).size).toBe(300);
+		expect(it.order[299]).toBe('h0');
 	});
 });

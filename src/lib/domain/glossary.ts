@@ -62,6 +62,7 @@ export const GLOSSARY: readonly Term[] = [
 	{ zh: '走访', id: 'visit', definition: 'a leader\'s dated visit to places (四下基层 type, maybe 四不两直); "planned" is its first status' },
 	{ zh: '走访路线/日程', id: 'itinerary', definition: 'the ordered, timed stops of one visit day, computed by the day planner', data: 'visits.plan (jsonb column; \'{}\' when none was computed)', legacy: ['/api/visits/plan'] },
 	{ zh: '停留点', id: 'stop', definition: 'one place on an itinerary, with dwell time and an optional appointment' },
+	{ zh: '多日走访计划', id: 'week_plan', definition: 'stops shared out over up to 7 days, each day with its own budget and itinerary (domain/plannerweek.ts)' },
 	{ zh: '四不两直', id: 'unannounced', definition: 'a visit hidden from the places visited' },
 	{ zh: '解剖麻雀', id: 'research', definition: 'choosing and studying a few typical, acute places for a topic', legacy: ['/api/hotspots/sites'] },
 	{ zh: '调研课题', id: 'research_topic', definition: 'a saved research: its topic, weights and chosen sites (study and contrast)', data: 'research_plans (table), visits.plan_id (column)', legacy: ['/api/research-plans', '/api/research-plans/:id', '/visits/new?plan=', 'planId'] },

@@ -49,7 +49,8 @@ export class PlannerInputError extends Error {
 	}
 }
 
-export const MAX_STOPS = 60;
+/** stops of one day: a grid worker's patrol of a few hundred households still fits (issue 18) */
+export const MAX_STOPS = 300;
 
 /** Throws PlannerInputError naming the field and the problem (Chinese: it reaches the user). */
 export function validateDay(input: DayInput): void {
@@ -64,7 +65,7 @@ export function validateDay(input: DayInput): void {
 		if (!(lunch.durationMin >= 0 && lunch.durationMin <= 240)) bad('lunch.durationMin', `午休时长须在 0–240 分钟之间，收到 ${lunch.durationMin}`);
 	}
 	if (!Array.isArray(stops) || stops.length === 0) bad('stops', '至少需要一个走访点');
-	if (stops.length > MAX_STOPS) bad('stops', `走访点最多 ${MAX_STOPS} 个，收到 ${stops.length} 个`);
+	if (stops.length > MAX_STOPS) bad('stops', `一天的走访点最多 ${MAX_STOPS} 个，收到 ${stops.length} 个`);
 	const ids = new Set<string>();
 	stops.forEach((s, i) => {
 		const f = `stops[${i}]`;

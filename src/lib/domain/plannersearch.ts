@@ -1,27 +1,39 @@
-// The search of the day planner (model in planner.ts): every order of the stops for small plans,
-// and beyond that cheapest insertion, then local search (2-opt, Or-opt, dropping an optional stop)
-// iterated with seeded double-bridge kicks. Optional stops are added while they fit; those left
-// out get a reason. Deterministic: the same input and seed give the same plan.
+// The search of the day planner (model in planner.ts): every order of the stops for small plans;
+// beyond that the must-visit stops are first ordered by distance alone (tspsearch.ts: 2-opt and
+// Or-opt on neighbour lists, double-bridge kicks), then, when the day has appointments, a lunch
+// break, locked or optional stops, that order and a cheapest insertion by appointment are improved
+// on the full schedule (2-opt, Or-opt, dropping an optional stop) with seeded perturbation rounds.
+// Optional stops are added while they fit; those left out get a reason. One Deadline object goes
+// down to every loop, so the whole solve keeps the time limit. Deterministic in round-budget mode
+// (timeLimitMs: Infinity): the same input and seed give the same plan.
+import { Deadline } from './deadline';
 import { Random } from './random';
+import { shortestPath } from './tspsearch';
 import { compareSchedules, describeViolations, schedule, validateDay, type DayInput, type Schedule } from './planner';
 import { duration, hhmm } from './plannertime';
 
 export interface SolveOptions {
 	/** up to this many free (unlocked) stops every order and subset is tried, count */
 	exactMaxStops?: number;
-	/** perturbation rounds of the heuristic, count: the iteration budget */
+	/** perturbation rounds of the schedule search, count: the iteration budget */
 	iterations?: number;
+	/** double-bridge kicks of the distance-only search, count (null: 100 per stop + 1000) */
+	kicks?: number | null;
 	/** seed of the perturbation PRNG, integer */
 	seed?: number;
 	/**
-	 * wall-clock cap of the heuristic's perturbation rounds, ms. Production keeps it so a plan comes
-	 * back in time on a slow machine; tests pass Infinity so the iteration budget alone decides and
-	 * the same input gives the same plan however loaded the machine is.
+	 * wall-clock limit of the whole solve, ms (checked inside the local searches too). Production
+	 * keeps it so a plan comes back in time on a slow machine; tests pass Infinity so the iteration
+	 * and kick budgets alone decide and the same input gives the same plan however loaded the
+	 * machine is.
 	 */
 	timeLimitMs?: number;
 }
 
-export const SOLVE_DEFAULTS: Required<SolveOptions> = { exactMaxStops: 8, iterations: 300, seed: 1, timeLimitMs: 3000 };
+export const SOLVE_DEFAULTS: Required<SolveOptions> = { exactMaxStops: 8, iterations: 300, kicks: null, seed: 1, timeLimitMs: 3000 };
+
+/** Kept back from the time limit for the final schedule and the reasons of stops left out, ms. */
+const FINISH_RESERVE_MS = 25;
 
 export interface LeftOut {
 	index: number;
@@ -37,7 +49,10 @@ export interface DayPlan {
 	/** why the plan is infeasible, in Chinese (empty when feasible) */
 	problems: string[];
 	method: 'exact' | 'heuristic';
+	/** schedules evaluated */
 	evaluations: number;
+	/** double-bridge kicks of the distance-only search */
+	kicks: number;
 	ms: number;
 }
 
@@ -62,6 +77,9 @@ function merger(input: DayInput): (free: number[]) => number[] {
 
 class Search {
 	evaluations = 0;
+	kicks = 0;
+	/** no wall-clock limit until heuristic() sets one: the exact search is small */
+	deadline = new Deadline(Infinity);
 	readonly merge: (free: number[]) => number[];
 	readonly free: number[];
 	readonly must: boolean[];
@@ -101,6 +119,7 @@ class Search {
 	bestInsertion(seq: number[], stop: number): { seq: number[]; s: Schedule } {
 		let best: { seq: number[]; s: Schedule } | null = null;
 		for (let p = 0; p <= seq.length; p++) {
+			if (best && this.deadline.expired()) break;
 			const cand = [...seq.slice(0, p), stop, ...seq.slice(p)];
 			const s = this.eval(cand);
 			if (!best || compareSchedules(s, best.s) < 0) best = { seq: cand, s };
@@ -116,11 +135,33 @@ class Search {
 		for (const f of mustFree) seq = this.bestInsertion(seq, f).seq;
 		return seq;
 	}
+	/** The must-visit free stops ordered by distance alone (travel made symmetric), start to end. */
+	distanceOrder(deadline: Deadline, rng: Random): number[] {
+		const mustFree = this.free.filter((f) => this.must[f]);
+		const M = this.input.minutes;
+		const node = [0, ...mustFree.map((f) => f + 1), this.input.stops.length + 1];
+		const N = node.length;
+		const dist = new Float64Array(N * N);
+		for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) dist[i * N + j] = i === j ? 0 : (M[node[i]][node[j]] + M[node[j]][node[i]]) / 2;
+		const r = shortestPath(dist, N, deadline, rng);
+		this.kicks += r.kicks;
+		return r.order.map((k) => mustFree[k - 1]);
+	}
+	/**
+	 * True when the schedule ranks orders by travel alone: no appointment, no lunch, no locked or
+	 * optional stop (then lateness is nil, the day ends at departure + dwell + travel, and over-budget
+	 * grows with travel), so the distance order needs no schedule search on top.
+	 */
+	distanceOnly(): boolean {
+		const { stops, lunch } = this.input;
+		return !(lunch && lunch.durationMin > 0) && stops.every((s) => !s.window && s.lockedSeq == null && s.mustVisit);
+	}
 	/** First-improvement local search: 2-opt, Or-opt (segments of 1–3, also reversed), dropping an optional. */
 	localSearch(start: number[]): number[] {
 		let seq = start;
 		let cur = this.eval(seq);
 		const tryMove = (cand: number[]) => {
+			if (this.deadline.expired()) return false;
 			const s = this.eval(cand);
 			if (compareSchedules(s, cur) < 0) {
 				seq = cand;
@@ -129,16 +170,18 @@ class Search {
 			}
 			return false;
 		};
-		for (let improved = true; improved; ) {
+		for (let improved = true; improved && !this.deadline.expired(); ) {
 			improved = false;
 			const n = seq.length;
 			for (let i = 0; i < n - 1; i++) {
+				if (this.deadline.expired()) return seq;
 				for (let j = i + 1; j < n; j++) {
 					if (tryMove([...seq.slice(0, i), ...seq.slice(i, j + 1).reverse(), ...seq.slice(j + 1)])) improved = true;
 				}
 			}
 			for (let len = 1; len <= 3; len++) {
 				for (let i = 0; i + len <= seq.length; i++) {
+					if (this.deadline.expired()) return seq;
 					const seg = seq.slice(i, i + len);
 					const rest = [...seq.slice(0, i), ...seq.slice(i + len)];
 					for (let p = 0; p <= rest.length; p++) {
@@ -160,7 +203,7 @@ class Search {
 	insertOptionals(start: number[]): number[] {
 		let seq = start;
 		let cur = this.eval(seq);
-		for (;;) {
+		while (!this.deadline.expired()) {
 			const inSeq = new Set(seq);
 			let best: { seq: number[]; s: Schedule } | null = null;
 			for (const f of this.free) {
@@ -172,9 +215,11 @@ class Search {
 			seq = best.seq;
 			cur = best.s;
 		}
+		return seq;
 	}
 	improve(seq: number[]): number[] {
 		for (;;) {
+			if (this.deadline.expired()) return seq;
 			const local = this.localSearch(seq);
 			const more = this.insertOptionals(local);
 			if (more.length !== local.length) {
@@ -191,6 +236,7 @@ class Search {
 		const cur = this.eval(seq);
 		const inSeq = new Set(seq);
 		for (const f of this.free) {
+			if (this.deadline.expired()) return null;
 			if (this.must[f] || inSeq.has(f)) continue;
 			const cand = this.localSearch(this.bestInsertion(seq, f).seq);
 			if (compareSchedules(this.eval(cand), cur) < 0) return cand;
@@ -217,12 +263,24 @@ class Search {
 		}
 		return out;
 	}
-	heuristic(o: Required<SolveOptions>): number[] {
+	/** The better (by schedule) of two orders. */
+	better(a: number[], b: number[]): number[] {
+		return compareSchedules(this.eval(b), this.eval(a)) < 0 ? b : a;
+	}
+	heuristic(o: Required<SolveOptions>, deadline: Deadline): number[] {
+		this.deadline = deadline;
 		const rng = new Random(o.seed);
-		let best = this.improve(this.construct());
+		const kicks = o.kicks ?? 100 * this.free.length + 1000;
+		if (this.distanceOnly()) {
+			// travel may differ by direction: the symmetric order run either way, the better one
+			const order = this.distanceOrder(deadline.part(1, kicks), rng);
+			return this.better(order, order.slice().reverse());
+		}
+		// the distance order gets a third of the time; appointments may prefer another start
+		const byDistance = this.distanceOrder(deadline.part(1 / 3, kicks), rng);
+		let best = this.improve(this.better(byDistance, this.construct()));
 		let bestS = this.eval(best);
-		const until = Date.now() + o.timeLimitMs;
-		for (let it = 0; it < o.iterations && Date.now() < until; it++) {
+		while (deadline.round()) {
 			const cand = this.improve(this.perturb(best, rng));
 			const s = this.eval(cand);
 			if (compareSchedules(s, bestS) < 0) [best, bestS] = [cand, s];
@@ -233,24 +291,39 @@ class Search {
 
 /** Orders the day: exact when there are few free stops, heuristic beyond. Validates the input first. */
 export function solveDay(input: DayInput, options: SolveOptions = {}): DayPlan {
-	validateDay(input);
 	const o = { ...SOLVE_DEFAULTS, ...options };
-	const started = Date.now();
+	const started = performance.now();
+	const deadline = new Deadline(Math.max(0, o.timeLimitMs - FINISH_RESERVE_MS), o.iterations);
+	validateDay(input);
 	const search = new Search(input);
 	const method = search.free.length <= o.exactMaxStops ? 'exact' : 'heuristic';
-	const free = method === 'exact' ? search.exact() : search.heuristic(o);
+	const free = method === 'exact' ? search.exact() : search.heuristic(o, deadline);
 	const s = search.eval(free);
 	const inRoute = new Set(s.order);
+	const already = new Set(describeViolations(input, s)); // once: a 300-stop day may have hundreds
 	const leftOut: LeftOut[] = [];
 	for (const f of search.free) {
 		if (inRoute.has(f)) continue;
 		const stop = input.stops[f];
-		const why = describeViolations(input, search.bestInsertion(free, f).s).filter((t) => !describeViolations(input, s).includes(t));
+		// past the deadline the reason comes from one insertion (after the stop nearest to f), not the best
+		const ins = deadline.expired() ? search.eval(nearInsertion(input, free, f)) : search.bestInsertion(free, f).s;
+		const why = describeViolations(input, ins).filter((t) => !already.has(t));
 		const reason = why.length ? `加入后${why.join('；')}` : '加入后当天行程无法兼顾其他走访点';
 		leftOut.push({ index: f, id: stop.id, name: stop.name, reason });
 	}
 	const feasible = s.violation <= 1e-6;
-	return { feasible, schedule: s, leftOut, problems: feasible ? [] : explainInfeasible(input, s), method, evaluations: search.evaluations, ms: Date.now() - started };
+	return { feasible, schedule: s, leftOut, problems: feasible ? [] : explainInfeasible(input, s), method, evaluations: search.evaluations, kicks: search.kicks, ms: Math.round(performance.now() - started) };
+}
+
+/** `free` with f inserted right after the stop nearest to it (first when the start is nearer). */
+function nearInsertion(input: DayInput, free: number[], f: number): number[] {
+	const M = input.minutes;
+	let at = 0;
+	let bestMin = M[0][f + 1];
+	free.forEach((x, p) => {
+		if (M[x + 1][f + 1] < bestMin) [at, bestMin] = [p + 1, M[x + 1][f + 1]];
+	});
+	return [...free.slice(0, at), f, ...free.slice(at)];
 }
 
 /** Why no order fits: appointments that cannot be reached even directly, then the best route's violations. */

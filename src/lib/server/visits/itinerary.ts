@@ -3,8 +3,8 @@
 // line × detour), then the day planner (domain/planner*.ts) orders and times the stops.
 import { badParam } from '../../domain/apierror';
 import { RESEARCH_TOPIC_STORED } from '../../domain/glossary';
-import { PlannerInputError, type DayInput, type PlannerStop } from '../../domain/planner';
-import { solveDay } from '../../domain/plannersearch';
+import { MAX_STOPS, PlannerInputError, type DayInput, type PlannerStop } from '../../domain/planner';
+import { solveDay, type SolveOptions } from '../../domain/plannersearch';
 import { parseHhmm } from '../../domain/plannertime';
 import { scheduleOrder, viewSchedule, type RouteView } from '../../domain/plannerview';
 import { straightLineMatrix, type LonLat, type TravelMatrix } from '../../domain/travel';
@@ -58,7 +58,7 @@ function parseStop(v: unknown, i: number): StopInput {
 	return {
 		id: typeof s.id === 'string' && s.id ? s.id.slice(0, 64) : `s${i + 1}`, ...place(s, f, `「${name}」`), name,
 		dwellMin: num(s.dwellMin ?? 30, `${f}.dwellMin`, `「${name}」停留分钟`, 0, 600), mustVisit: s.mustVisit !== false, window,
-		lockedSeq: s.lockedSeq == null || s.lockedSeq === '' ? null : num(s.lockedSeq, `${f}.lockedSeq`, `「${name}」锁定顺序`, 1, 60),
+		lockedSeq: s.lockedSeq == null || s.lockedSeq === '' ? null : num(s.lockedSeq, `${f}.lockedSeq`, `「${name}」锁定顺序`, 1, MAX_STOPS),
 		purpose: typeof s.purpose === 'string' ? s.purpose.slice(0, 200) : '', gridCode: typeof s.gridCode === 'string' && /^\d{15}$/.test(s.gridCode) ? s.gridCode : null,
 		source, address: typeof s.address === 'string' ? s.address.slice(0, 200) : null
 	};
@@ -70,6 +70,8 @@ export function parseItineraryRequest(body: unknown): ItineraryRequest {
 	const start = place(b.start, 'start', '出发点');
 	const lunch = b.lunch ? obj(b.lunch) : null;
 	if (!Array.isArray(b.stops) || b.stops.length === 0) throw badParam('stops', '请至少选择一个走访点（stops）');
+	// before the travel matrix, which grows with the square of the stops
+	if (b.stops.length > MAX_STOPS) throw badParam('stops', `一天的走访点（stops）最多 ${MAX_STOPS} 个，收到 ${b.stops.length} 个`);
 	return {
 		date: b.date, start, end: b.end ? place(b.end, 'end', '结束点') : { ...start },
 		departMin: clock(b.depart ?? '08:30', 'depart', '出发时间'), budgetMin: num(b.budgetMin ?? 480, 'budgetMin', '时间预算（分钟）', 30, 1440),
@@ -102,7 +104,8 @@ export interface Itinerary {
 	ms: number;
 }
 
-export async function computeItinerary(req: ItineraryRequest, env?: Record<string, string | undefined>): Promise<Itinerary> {
+/** `solve`: the planner's options (tests and the bench; production keeps the defaults). */
+export async function computeItinerary(req: ItineraryRequest, env?: Record<string, string | undefined>, solve: SolveOptions = {}): Promise<Itinerary> {
 	const m = await travelMatrix([req.start, ...req.stops, req.end], env);
 	const input: DayInput = { departMin: req.departMin, budgetMin: req.budgetMin, lunch: req.lunch, stops: req.stops, minutes: m.minutes.map((r) => r.map((x) => Math.round(x * 10) / 10)) };
 	const travel = { source: m.source, assumption: m.assumption };
@@ -112,7 +115,7 @@ export async function computeItinerary(req: ItineraryRequest, env?: Record<strin
 			const view = viewSchedule(input, s);
 			return { input, travel, view, order: view.rows.map((r) => r.id), leftOut: [], problems: [], method: 'manual', ms: 0 };
 		}
-		const solved = solveDay(input);
+		const solved = solveDay(input, solve);
 		const view = viewSchedule(input, solved.schedule);
 		return { input, travel, view, order: view.rows.map((r) => r.id), leftOut: solved.leftOut.map(({ id, name, reason }) => ({ id, name, reason })), problems: solved.problems, method: solved.method, ms: solved.ms };
 	} catch (e) {
