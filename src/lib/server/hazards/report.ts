@@ -10,8 +10,8 @@ import { checkPhotos, type PhotoInput } from '../../domain/photos';
 import { localDate } from '../../domain/time';
 import type { Database, Queryable } from '../db/client';
 import { fromDatabaseError } from '../http/errors';
-import { afterConflict, bodyHash, checkKey, claimKey, keyReused } from '../requests/idempotency';
-import { discardPhotos, storePhotos, type StoredPhoto } from '../requests/photos';
+import { bodyHash, exactlyOnce, keyReused } from '../requests/idempotency';
+import type { StoredPhoto } from '../requests/photos';
 import { gridAt } from '../requests/report';
 import { recordHazardPhotos } from './photos';
 
@@ -20,27 +20,15 @@ export interface ReportedHazard { id: number; code: string; status: 'open'; vers
 export async function reportHazard(
 	db: Database, actor: HazardActor, input: NewHazard, photos: readonly PhotoInput[], key: string | null, now = new Date()
 ): Promise<ReportedHazard> {
-	const hash = key ? bodyHash({ hazard: input, photos: photos.map((p) => ({ type: p.type, sha256: bodyHash(p.bytes) })) }) : '';
-	if (key) {
-		await checkKey(db, actor.id, key, hash);
-		const seen = await replayReport(db, actor.id, key);
-		if (seen) return seen;
-	}
-	checkPhotos(photos, 'photos');
-	const stored = storePhotos(photos);
-	try {
-		return await db.transaction(async (tx) => {
-			if (key) await claimKey(tx, actor.id, key, hash);
-			return insertHazard(tx, actor, input, stored, key, now);
-		});
-	} catch (e) {
-		discardPhotos(stored);
-		if (!key) throw e;
-		await afterConflict(db, e, actor.id, key, hash);
-		const seen = await replayReport(db, actor.id, key);
-		if (seen) return seen;
-		throw keyReused('已被使用');
-	}
+	return exactlyOnce(db, {
+		userId: actor.id,
+		key,
+		hash: key ? bodyHash({ hazard: input, photos: photos.map((p) => ({ type: p.type, sha256: bodyHash(p.bytes) })) }) : '',
+		photos,
+		check: () => checkPhotos(photos, 'photos'),
+		replay: () => replayReport(db, actor.id, key!),
+		work: (tx, stored) => insertHazard(tx, actor, input, stored, key, now)
+	});
 }
 
 async function replayReport(db: Queryable, actorId: number, key: string): Promise<ReportedHazard | null> {

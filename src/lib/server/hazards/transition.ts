@@ -10,9 +10,9 @@ import {
 import type { HazardStatus } from '../../domain/hazard';
 import { checkPhotos, type PhotoInput } from '../../domain/photos';
 import type { Database, Queryable } from '../db/client';
-import { isUniqueViolation, toApiError } from '../http/errors';
-import { afterConflict, bodyHash, checkKey, claimKey, keyReused } from '../requests/idempotency';
-import { discardPhotos, storePhotos, type StoredPhoto } from '../requests/photos';
+import { toApiError } from '../http/errors';
+import { bodyHash, exactlyOnce, keyReused } from '../requests/idempotency';
+import type { StoredPhoto } from '../requests/photos';
 import { recordHazardPhotos } from './photos';
 
 export interface HazardMoveInput {
@@ -33,31 +33,20 @@ export interface HazardMoveResult { id: number; code: string; status: HazardStat
 
 export async function moveHazard(db: Database, actor: HazardActor, input: HazardMoveInput): Promise<HazardMoveResult> {
 	const key = input.idempotencyKey ?? null;
-	const hash = key ? moveHash(input) : '';
-	if (key) {
-		await checkKey(db, actor.id, key, hash);
-		const seen = await replay(db, actor.id, key, input.hazardId, input.action);
-		if (seen) return seen;
-	}
 	const photos = input.photos ?? [];
-	if (photos.length && !hazardMoveKind(input.action)) throw badParam('photos', `只有开始整改（整改前）和整改完成（整改后）可以附照片（photos），“${input.action}”不可以`);
-	checkPhotos(photos, 'photos');
-	const stored = storePhotos(photos);
-	try {
-		const done = await db.transaction(async (tx) => {
-			if (key) await claimKey(tx, actor.id, key, hash);
-			return applyMove(tx, actor, input, stored);
-		});
-		if (done.replayed) discardPhotos(stored);
-		return done;
-	} catch (e) {
-		discardPhotos(stored);
-		if (!key || !isUniqueViolation(e, 'idempotency_key')) throw toApiError(e) ?? e;
-		await afterConflict(db, e, actor.id, key, hash);
-		const seen = await replay(db, actor.id, key, input.hazardId, input.action);
-		if (seen) return seen;
-		throw keyReused('已被使用');
-	}
+	return exactlyOnce(db, {
+		userId: actor.id,
+		key,
+		hash: key ? moveHash(input) : '',
+		photos,
+		check: () => {
+			if (photos.length && !hazardMoveKind(input.action)) throw badParam('photos', `只有开始整改（整改前）和整改完成（整改后）可以附照片（photos），“${input.action}”不可以`);
+			checkPhotos(photos, 'photos');
+		},
+		replay: () => replay(db, actor.id, key!, input.hazardId, input.action),
+		work: (tx, stored) => applyMove(tx, actor, input, stored),
+		mapError: (e) => toApiError(e) ?? e
+	});
 }
 
 const moveHash = ({ now: _now, idempotencyKey: _key, photos, ...body }: HazardMoveInput) =>

@@ -11,8 +11,8 @@ import type { NewRequest } from '../../domain/requestinput';
 import { requestCode, type Actor } from '../../domain/workflow';
 import type { Database, Queryable } from '../db/client';
 import { fromDatabaseError } from '../http/errors';
-import { afterConflict, bodyHash, checkKey, claimKey, keyReused } from './idempotency';
-import { discardPhotos, photoDir, recordPhotos, storePhotos, type StoredPhoto } from './photos';
+import { bodyHash, exactlyOnce, keyReused } from './idempotency';
+import { photoDir, recordPhotos, type StoredPhoto } from './photos';
 
 export type Photo = PhotoInput;
 export interface Reported { id: number; code: string; status: 'reported'; version: number; gridCode: string; replayed: boolean }
@@ -46,28 +46,16 @@ export async function reportRequest(
 	// the photos by their digests: the same pictures sent again are the same body (one photo: as before 0016)
 	const digests = list.map((p) => ({ type: p.type, sha256: bodyHash(p.bytes) }));
 	const hash = key ? bodyHash(list.length > 1 ? { input, photos: digests } : { input, photo: digests[0] ?? null }) : '';
-	if (key) {
+	return exactlyOnce(db, {
+		userId: actor.id,
+		key,
+		hash,
+		photos: list,
+		check: () => checkPhotos(list, Array.isArray(photos) ? 'photos' : 'photo'),
 		// 'new' may still be a key used before 0012 recorded keys: its event answers as before
-		await checkKey(db, actor.id, key, hash);
-		const seen = await replayReport(db, actor.id, key);
-		if (seen) return seen;
-	}
-	checkPhotos(list, Array.isArray(photos) ? 'photos' : 'photo');
-	const stored = storePhotos(list);
-	try {
-		return await db.transaction(async (tx) => {
-			if (key) await claimKey(tx, actor.id, key, hash);
-			return insertRequest(tx, actor, input, stored, key, now);
-		});
-	} catch (e) {
-		discardPhotos(stored);
-		if (!key) throw e;
-		// a concurrent retry of ours committed first (→ its answer), or the key is someone else's (→ 422)
-		await afterConflict(db, e, actor.id, key, hash);
-		const seen = await replayReport(db, actor.id, key);
-		if (seen) return seen;
-		throw keyReused('已被使用');
-	}
+		replay: () => replayReport(db, actor.id, key!),
+		work: (tx, stored) => insertRequest(tx, actor, input, stored, key, now)
+	});
 }
 
 async function replayReport(db: Queryable, actorId: number, key: string): Promise<Reported | null> {

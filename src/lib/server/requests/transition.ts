@@ -11,10 +11,10 @@ import {
 import type { Database, Queryable } from '../db/client';
 import { holidays } from './deadlineRules';
 import type { RequestDetail } from './detail';
-import { isUniqueViolation, toApiError } from '../http/errors';
-import { afterConflict, bodyHash, checkKey, claimKey, keyReused } from './idempotency';
+import { toApiError } from '../http/errors';
+import { bodyHash, exactlyOnce, keyReused } from './idempotency';
 import { checkPhotos, moveKind, type PhotoInput } from '../../domain/photos';
-import { discardPhotos, recordPhotos, storePhotos, type StoredPhoto } from './photos';
+import { recordPhotos, type StoredPhoto } from './photos';
 import { notifyMove } from '../notifications/notices';
 
 export interface MoveInput {
@@ -52,33 +52,20 @@ const DEFAULT_RULE: DeadlineRule = { acceptWorkingDays: 1, resolveWorkingDays: 7
 
 export async function moveRequest(db: Database, actor: Actor, input: MoveInput): Promise<MoveResult> {
 	const key = input.idempotencyKey ?? null;
-	const hash = key ? moveHash(input) : '';
-	if (key) {
-		await checkKey(db, actor.id, key, hash);
-		const seen = await replay(db, actor.id, key, input.requestId, input.action);
-		if (seen) return seen;
-	}
 	const photos = input.photos ?? [];
-	if (photos.length && !moveKind(input.action)) throw badParam('photos', `只有接单（处置前）和办结（处置后）可以附照片（photos），“${input.action}”不可以`);
-	checkPhotos(photos, 'photos');
-	const stored = storePhotos(photos);
-	try {
-		const done = await db.transaction(async (tx) => {
-			if (key) await claimKey(tx, actor.id, key, hash);
-			return applyMove(tx, actor, input, stored);
-		});
-		// a retry answered by the first submission: its photos are the ones kept
-		if (done.replayed) discardPhotos(stored);
-		return done;
-	} catch (e) {
-		discardPhotos(stored);
-		if (!key || !isUniqueViolation(e, 'idempotency_key')) throw toApiError(e) ?? e;
-		// a concurrent retry of ours committed first (→ its answer), or the key is someone else's (→ 422)
-		await afterConflict(db, e, actor.id, key, hash);
-		const seen = await replay(db, actor.id, key, input.requestId, input.action);
-		if (seen) return seen;
-		throw keyReused('已被使用');
-	}
+	return exactlyOnce(db, {
+		userId: actor.id,
+		key,
+		hash: key ? moveHash(input) : '',
+		photos,
+		check: () => {
+			if (photos.length && !moveKind(input.action)) throw badParam('photos', `只有接单（处置前）和办结（处置后）可以附照片（photos），“${input.action}”不可以`);
+			checkPhotos(photos, 'photos');
+		},
+		replay: () => replay(db, actor.id, key!, input.requestId, input.action),
+		work: (tx, stored) => applyMove(tx, actor, input, stored),
+		mapError: (e) => toApiError(e) ?? e
+	});
 }
 
 /** What makes two submissions of a move the same one (the clock and the key itself do not; photos by their digests). */
