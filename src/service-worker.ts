@@ -29,7 +29,7 @@ const OFFLINE_PAGE = '/offline.html';
 const SHELL = [...build, ...files.filter((f) => !/^\/screenshot\.png$/.test(f))];
 const SHELL_SET = new Set(SHELL);
 /** Pages kept for offline reading and offline reports (path, exactly). */
-const OFFLINE_PAGES = new Set(['/workspace', '/requests/new', '/outbox']);
+const OFFLINE_PAGES = new Set(['/workspace', '/requests/new', '/hazards/new', '/outbox']);
 /** API answers a kept page reads in the browser (the map of my grids and its base map). */
 const OFFLINE_API = new Set(['/api/map/meta', '/api/map/grids', '/api/map/basemap']);
 /** The building tiles (z15–16), kept apart: many small entries, trimmed to TILE_LIMIT. */

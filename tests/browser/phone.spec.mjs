@@ -80,8 +80,11 @@ for (const who of ['gridWorker', 'department']) {
 		const { context, page } = await signedIn(browser, USERS[who], PHONE);
 		try {
 			const request = await firstRequest(page);
-			for (const path of ['/', '/workspace', '/requests', request, '/requests/new', '/outbox', '/account']) {
+			const fieldOnly = who === 'gridWorker' ? ['/hazards/new'] : [];
+			for (const path of ['/', '/workspace', '/requests', request, '/requests/new', ...fieldOnly, '/outbox', '/account']) {
 				await open(page, path);
+				// a form's map is drawn before the page is looked at (a grey box is no screenshot of it)
+				if (path.endsWith('/new')) await expect(page.locator('[data-testid$=report-map]')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
 				await expectFits(page, path);
 				await expectBottomNav(page, path);
 				const name = path === request ? 'request' : path.replace(/^\//, '').replace(/\//g, '-') || 'map';
