@@ -63,20 +63,36 @@ function keptPage(url: URL): string | null {
 	return OFFLINE_PAGES.has(path) ? path : null;
 }
 
+/**
+ * Sign-outs seen by this worker. An answer that was on its way when someone signed out is not kept:
+ * it belongs to the last person, and the next one must not read it.
+ */
+let signOuts = 0;
+
 /** Network first; a good answer is kept under `key`, and when the network fails the kept one answers. */
 async function networkFirst(request: Request, key: string, fallback: () => Promise<Response>, cacheName = DATA_CACHE): Promise<Response> {
-	const cache = await caches.open(cacheName);
+	const session = signOuts;
 	try {
 		const response = await fetch(request);
 		// a redirect (to /login after the session ended) or an error page is never kept
-		if (response.status === 200 && !response.redirected && response.type === 'basic') {
-			await cache.put(key, response.clone());
-			if (cacheName === TILE_CACHE) await trim(cache, TILE_LIMIT);
-		}
+		if (response.status === 200 && !response.redirected && response.type === 'basic') await keep(cacheName, key, response.clone(), session);
 		return response;
 	} catch {
-		return (await cache.match(key)) ?? fallback();
+		// caches.match does not make the cache: a miss after a sign-out leaves nothing behind
+		return (await caches.match(key, { cacheName })) ?? fallback();
 	}
+}
+
+/** Puts an answer in its cache, unless a sign-out came since it was asked for (or while it was written). */
+async function keep(cacheName: string, key: string, response: Response, session: number): Promise<void> {
+	if (session !== signOuts) return;
+	const cache = await caches.open(cacheName);
+	await cache.put(key, response);
+	if (session !== signOuts) {
+		await caches.delete(cacheName);
+		return;
+	}
+	if (cacheName === TILE_CACHE) await trim(cache, TILE_LIMIT);
 }
 
 /** Drops the oldest entries beyond `limit` (Cache keys come back in insertion order). */
@@ -96,6 +112,7 @@ sw.addEventListener('fetch', (event) => {
 	if (url.origin !== sw.location.origin) return;
 	if (request.method === 'POST' && url.pathname === '/logout') {
 		// the tiles hold no one's data (buildings and road names), but what was walked is no one else's business
+		signOuts++;
 		event.waitUntil(Promise.all([caches.delete(DATA_CACHE), caches.delete(TILE_CACHE)]));
 		return;
 	}
