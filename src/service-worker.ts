@@ -68,6 +68,11 @@ function keptPage(url: URL): string | null {
  * it belongs to the last person, and the next one must not read it.
  */
 let signOuts = 0;
+/**
+ * Between a sign-out and the next sign-in nothing is kept: the last person's page may still be
+ * asking (its map, its data) while the sign-out goes through.
+ */
+let signedOut = false;
 
 /** Network first; a good answer is kept under `key`, and when the network fails the kept one answers. */
 async function networkFirst(request: Request, key: string, fallback: () => Promise<Response>, cacheName = DATA_CACHE): Promise<Response> {
@@ -83,16 +88,33 @@ async function networkFirst(request: Request, key: string, fallback: () => Promi
 	}
 }
 
+/** Puts still being written: a sign-out waits for them (a few seconds at most) before it empties the caches. */
+const writing = new Set<Promise<unknown>>();
+
 /** Puts an answer in its cache, unless a sign-out came since it was asked for (or while it was written). */
 async function keep(cacheName: string, key: string, response: Response, session: number): Promise<void> {
-	if (session !== signOuts) return;
-	const cache = await caches.open(cacheName);
-	await cache.put(key, response);
-	if (session !== signOuts) {
-		await caches.delete(cacheName);
-		return;
+	if (session !== signOuts || signedOut) return;
+	// registered in the same tick as the check: a sign-out from now on sees it and waits for it
+	const put = (async () => {
+		const cache = await caches.open(cacheName);
+		await cache.put(key, response);
+		if (cacheName === TILE_CACHE) await trim(cache, TILE_LIMIT);
+	})();
+	writing.add(put);
+	try {
+		await put;
+	} catch {
+		// not kept (the body broke off): the network's answer was still given to the page
+	} finally {
+		writing.delete(put);
+		if (session !== signOuts) await caches.delete(cacheName);
 	}
-	if (cacheName === TILE_CACHE) await trim(cache, TILE_LIMIT);
+}
+
+/** Empties what the last person saw, once the puts under way have ended (or after 10 s). */
+async function forgetKeptPages(): Promise<void> {
+	await Promise.race([Promise.allSettled([...writing]), new Promise((r) => setTimeout(r, 10_000))]);
+	await Promise.all([caches.delete(DATA_CACHE), caches.delete(TILE_CACHE)]);
 }
 
 /** Drops the oldest entries beyond `limit` (Cache keys come back in insertion order). */
@@ -113,9 +135,12 @@ sw.addEventListener('fetch', (event) => {
 	if (request.method === 'POST' && url.pathname === '/logout') {
 		// the tiles hold no one's data (buildings and road names), but what was walked is no one else's business
 		signOuts++;
-		event.waitUntil(Promise.all([caches.delete(DATA_CACHE), caches.delete(TILE_CACHE)]));
+		signedOut = true;
+		event.waitUntil(forgetKeptPages());
 		return;
 	}
+	// a sign-in (the password form, the demo accounts): from now on pages are kept again
+	if (request.method === 'POST' && url.pathname.startsWith('/login')) signedOut = false;
 	if (request.method !== 'GET') return;
 
 	if (SHELL_SET.has(url.pathname)) {
