@@ -8,7 +8,8 @@ import { generateDistrict } from '../../db/seed/generate';
 import { seedDemoDistrict } from '../../db/seed/ensure';
 import { canonicalLabels, dbscan, projectLocal } from '../../src/lib/domain/dbscan';
 import { giStar, distanceBandWeights } from '../../src/lib/domain/gistar';
-import { analyze, rates } from '../../src/lib/server/hotspots/analysis';
+import { analyze, gridWeights, rates } from '../../src/lib/server/hotspots/analysis';
+import { localMoran, ownValueHigh } from '../../src/lib/domain/lisa';
 import { gridSet, loadPoints } from '../../src/lib/server/hotspots/data';
 import { parseHotspotFilter } from '../../src/lib/server/hotspots/filters';
 import { parseResearchTopic, saveResearchTopic, getResearchTopic, researchTopicExists, researchTopicSites } from '../../src/lib/server/research/topics';
@@ -98,6 +99,21 @@ describeBackends('hotspots', (getDb) => {
 		expect(a.grids.filter((g) => g.bin > 0).length).toBeLessThanOrEqual(raw.grids.filter((g) => g.bin > 0).length);
 		expect(a.clusters.length).toBeGreaterThan(0);
 		expect(new Set(a.grids.map((g) => g.pattern)).size).toBeGreaterThan(1);
+	});
+
+	it('LISA per grid equals localMoran on the same smoothed rates and weights; a grid whose own rate is low is never counted a hot spot', async () => {
+		const db = getDb();
+		const set = await gridSet(db);
+		const a = await analyze(db, filter({ category: 'property', days: '365' }), NOW);
+		const lisa = localMoran(a.grids.map((g) => g.smoothed), gridWeights(set, a.filter), { fdr: true });
+		expect(a.grids.map((g) => g.lisa)).toEqual([...lisa.cluster]);
+		expect(a.grids.map((g) => g.quadrant)).toEqual([...lisa.quadrant]);
+		const mean = a.grids.reduce((s, g) => s + g.smoothed, 0) / a.grids.length;
+		for (const g of a.grids) expect(ownValueHigh(g.quadrant), g.code).toBe(g.smoothed > mean);
+		// the planted property hotspots come out 高值聚集
+		expect(a.grids.filter((g) => g.lisa === 1).length).toBeGreaterThan(3);
+		// every significant 低值被高值包围 grid has a rate below the mean and neighbours above it
+		for (const g of a.grids.filter((x) => x.lisa === 2)) expect(g.smoothed).toBeLessThan(mean);
 	});
 
 	it('chooses 5 物业管理 sites with reasons and a contrast, and saves them as a research topic', async () => {

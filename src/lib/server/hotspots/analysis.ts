@@ -1,11 +1,13 @@
 // One hotspot analysis for a filter: DBSCAN clusters of the points ("where exactly"), Gi* per
-// grid on the (empirical-Bayes smoothed) rate per 100 households with FDR-corrected bins ("which grids are hot"), emerging
-// patterns over the last periods, and co-location with hazard hotspots.
+// grid on the (empirical-Bayes smoothed) rate per 100 households with FDR-corrected bins ("which grids are hot"),
+// Local Moran's I on the same rates and weights ("is the grid itself high, or only its neighbours":
+// 低值被高值包围), emerging patterns over the last periods, and co-location with hazard hotspots.
 import { colocatedAreas, colocatedClusters } from '../../domain/colocation';
 import { ebSmoothedRates, per100Households } from '../../domain/ebsmooth';
 import { dbscan, projectLocal, summarizeClusters, type ClusterSummary } from '../../domain/dbscan';
 import { emergingPatterns, type EmergingPattern } from '../../domain/emerging';
 import { distanceBandWeights, giStar, weightsFromNeighbours, type Weights } from '../../domain/gistar';
+import { localMoran } from '../../domain/lisa';
 import type { Queryable } from '../db/client';
 import { gridSet, loadPoints, periodCounts, type GridSet } from './data';
 import type { HotspotFilter } from './filters';
@@ -16,7 +18,12 @@ export interface GridResult {
 	rate: number | null;
 	/** the empirical-Bayes smoothed rate per 100 households that Gi* is computed on */
 	smoothed: number;
-	z: number; p: number; bin: number; pattern: EmergingPattern; hazardBin: number }
+	z: number; p: number; bin: number;
+	/** LISA cluster (domain/lisa.ts): 0 not significant, 1 高值聚集, 2 低值被高值包围, 3 低值聚集, 4 高值被低值包围 */
+	lisa: number; lisaP: number;
+	/** the grid's quadrant on the Moran scatterplot, significant or not: 1/4 its own rate above the district's mean, 2/3 below */
+	quadrant: number;
+	pattern: EmergingPattern; hazardBin: number }
 
 export interface Analysis {
 	filter: HotspotFilter;
@@ -79,6 +86,7 @@ export async function analyze(db: Queryable, f: HotspotFilter, now = new Date())
 
 	const w = gridWeights(set, f);
 	const { counts, rate, gi } = gridGiStar(set, points.grid, w, f.fdr);
+	const lisa = localMoran(rate, w, { fdr: f.fdr });
 	const hgi = gridGiStar(set, hazardPoints.grid, w, f.fdr).gi;
 	const patterns = emergingPatterns(series.map((c) => giStar(rates(c, set), w).z));
 	lap('gistar');
@@ -96,7 +104,7 @@ export async function analyze(db: Queryable, f: HotspotFilter, now = new Date())
 		filter: f, generatedAt: now.toISOString(),
 		points: { lon: Array.from(points.lonLat.filter((_, i) => i % 2 === 0), r6), lat: Array.from(points.lonLat.filter((_, i) => i % 2 === 1), r6), cluster: Array.from(db1.labels) },
 		clusters: summaries.sort((a, b) => b.count - a.count).map((c) => ({ ...c, lon: r6(c.lon), lat: r6(c.lat), grid: set.grids[gridOf[c.id]]?.code ?? null, hazardNear: f.source === 'requests' && near.has(c.id) })),
-		grids: set.grids.map((g, i) => ({ code: g.code, name: g.name, count: counts[i], rate: per100Households(counts[i], g.households), smoothed: rate[i], z: gi.z[i], p: gi.p[i], bin: gi.bin[i], pattern: patterns[i], hazardBin: hgi.bin[i] })),
+		grids: set.grids.map((g, i) => ({ code: g.code, name: g.name, count: counts[i], rate: per100Households(counts[i], g.households), smoothed: rate[i], z: gi.z[i], p: gi.p[i], bin: gi.bin[i], lisa: lisa.cluster[i], lisaP: lisa.p[i], quadrant: lisa.quadrant[i], pattern: patterns[i], hazardBin: hgi.bin[i] })),
 		colocated: f.source === 'requests' ? colocatedAreas(gi.bin, hgi.bin).map((i) => set.grids[i].code) : [],
 		timings: t
 	};
