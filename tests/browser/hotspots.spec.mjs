@@ -28,6 +28,14 @@ test('热点分析 shows Gi* hot grids (FDR) and DBSCAN clusters', async () => {
 	const hot = Number(/Gi\* 热点网格 (\d+)/.exec(summary)?.[1] ?? 0);
 	expect(hot, `物业管理 hot grids found by Gi* (FDR): ${hot} hot grids`).toBeGreaterThanOrEqual(3);
 	expect(summary, 'DBSCAN clusters listed').toMatch(/聚集区 [1-9]/);
+	// LISA beside Gi*: the clusters are counted, and the map can be coloured by them
+	const lisa = await page.textContent('[data-testid=lisa-summary]');
+	expect(Number(/高值聚集 (\d+)/.exec(lisa)?.[1] ?? 0), lisa).toBeGreaterThanOrEqual(3);
+	expect(lisa).toMatch(/低值被高值包围 \d+/);
+	await page.selectOption('select[name=colorBy]', 'lisa');
+	await page.waitForFunction(() => window.__hotspotFill?.by === 'lisa' && window.__hotspotFill.lisaGrids > 0, null, { timeout: 30_000 });
+	await page.selectOption('select[name=colorBy]', 'gistar');
+	await page.waitForFunction(() => window.__hotspotFill?.by === 'gistar', null, { timeout: 30_000 });
 });
 
 test('物业管理, 5 处: 5 study sites and a contrast site, each reason quoting its numbers in Chinese', async () => {

@@ -67,7 +67,8 @@ export const GLOSSARY: readonly Term[] = [
 	{ zh: '解剖麻雀', id: 'research', definition: 'choosing and studying a few typical, acute places for a topic', legacy: ['/api/hotspots/sites'] },
 	{ zh: '调研课题', id: 'research_topic', definition: 'a saved research: its topic, weights and chosen sites (study and contrast)', data: 'research_plans (table), visits.plan_id (column)', legacy: ['/api/research-plans', '/api/research-plans/:id', '/visits/new?plan=', 'planId'] },
 	{ zh: '调研点', id: 'research_site', definition: 'one place chosen for a research, with its written reason', data: 'research_plan_sites (table), research_plan (visit_stops.source)' },
-	{ zh: '热点', id: 'hotspot', definition: 'a statistically significant cluster (Gi*, FDR-controlled), not noise' },
+	{ zh: '热点', id: 'hotspot', definition: 'a statistically significant cluster (Gi*, FDR-controlled), not noise, whose own rate is above the district mean' },
+	{ zh: '聚类类型', id: 'lisa', definition: "a grid's Local Moran's I class: 高值聚集, 低值聚集, 低值被高值包围 (a quiet grid among hot ones), 高值被低值包围" },
 	// KPIs (keys of domain/kpi.ts)
 	{ zh: '受理率', id: 'accept_rate', definition: 'dispatches accepted within their deadline ÷ dispatches' },
 	{ zh: '办结率', id: 'close_rate', definition: 'requests resolved ÷ requests due to be resolved' },

@@ -21,6 +21,7 @@ export type TestHook =
 	| '__loopMap'
 	| '__importMapReady'
 	| '__hotspotSites'
+	| '__hotspotFill'
 	| '__routeMapReady'
 	| '__outbox';
 
