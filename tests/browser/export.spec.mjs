@@ -31,16 +31,21 @@ test.describe('the map 导出 menu', () => {
 		await page.screenshot({ path: `${OUT}/map-export-menu.png` });
 	});
 
-	test('the households CSV: Chinese file name, BOM, import column names, masked names, every household', async () => {
+	test('the households CSV: Chinese file name, BOM, Chinese headers, masked names, every household, with progress shown', async () => {
+		const progress = page.locator('[data-testid=export-progress]');
+		// the rows counted while they arrive, of the total the server announced
+		const seen = expect(progress, 'progress is shown while the file streams').toHaveText(/正在导出住户 CSV：[\d,]+ ?\/ ?[\d,]+ 条/, { timeout: 60_000 });
 		const households = await download(page.locator('[data-export="households.csv"]'));
+		await seen;
 		const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 		expect(households.name, 'the CSV has a Chinese file name').toBe(`住户台账-${today}.csv`);
 		expect(households.bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), 'the CSV starts with a UTF-8 BOM').toBe(true);
 		const lines = households.bytes.toString('utf8').slice(1).trimEnd().split('\r\n');
 		// the server counts the rows before it streams them and says so in a header
 		const total = Number((await page.request.get(`${BASE}/api/export/households.csv`)).headers()['x-export-rows']);
-		expect(lines[0], 'the CSV header uses the import column names').toMatch(/^id,grid_code,building,address,head_name,phone,id_number,size,tags/);
-		const headName = lines[0].split(',').indexOf('head_name');
+		// a file for people: Chinese headers (which the import reads back, as it reads codes=1's names)
+		expect(lines[0], 'the CSV header is in Chinese').toMatch(/^编号,网格编码,楼栋\/院落,地址,户主姓名,联系电话,身份证号,户人数,重点人群标签,最近走访时间/);
+		const headName = lines[0].split(',').indexOf('户主姓名');
 		const masked = lines.slice(1, 200).every((l) => l.split(',')[headName].includes('*'));
 		expect(masked, `a leader gets names masked: ${lines[1]}`).toBe(true);
 		expect(lines.length - 1, `the CSV holds every household: ${lines.length - 1} rows, ${total} households`).toBe(total);

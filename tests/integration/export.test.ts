@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import { beforeAll, expect, it } from 'vitest';
 import { parseExportTarget, contentDisposition } from '../../src/lib/domain/exportspec';
 import { restoreText } from '../../src/lib/domain/csv';
+import { HAZARD_SEVERITY, HAZARD_STATUS, HAZARD_TYPE } from '../../src/lib/domain/labels';
 import { parse } from 'csv-parse/sync';
 import type { SessionUser } from '../../src/lib/server/auth/user';
 import { exportLayer, type ExportOptions } from '../../src/lib/server/export/export';
@@ -58,7 +59,7 @@ describeBackends('export', (getDb) => {
 	});
 
 	it('unmasks for a grid manager with a reason, limited to their own grids, and logs the fields', async () => {
-		const { file, bytes } = await run(people.gmA, 'households.csv', '', [OD.gridA], { unmaskReason: '入户走访核对台账' });
+		const { file, bytes } = await run(people.gmA, 'households.csv', '', [OD.gridA], { unmaskReason: '入户走访核对台账', codes: true });
 		const rows = csvRows(bytes);
 		expect(file.unmasked).toBe(true);
 		expect(rows.map((r) => r.grid_code)).toEqual([OD.gridA, OD.gridA]);
@@ -76,8 +77,8 @@ describeBackends('export', (getDb) => {
 		expect((await getDb().sql`SELECT count(*) AS n FROM audit_log WHERE action = 'export'`)[0].n).toBe(before);
 	});
 
-	it('writes CSV with a BOM, CRLF, quoted commas/quotes/newlines and neutralised formulas', async () => {
-		const { bytes } = await run(people.admin, 'households.csv', `area=${OD.district}`, null, { unmaskReason: '核对台账数据' });
+	it('writes CSV for programs (codes=1) with a BOM, CRLF, quoted commas/quotes/newlines and neutralised formulas', async () => {
+		const { bytes } = await run(people.admin, 'households.csv', `area=${OD.district}`, null, { unmaskReason: '核对台账数据', codes: true });
 		expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
 		const raw = text(bytes);
 		expect(raw.split('\r\n')[0]).toBe('id,grid_code,building,address,head_name,phone,id_number,size,tags,last_visit_at,lon,lat');
@@ -92,12 +93,12 @@ describeBackends('export', (getDb) => {
 	});
 
 	it('writes polygons into CSV as WKT', async () => {
-		const rows = csvRows((await run(people.leader, 'grids.csv', `area=${OD.community}`)).bytes);
+		const rows = csvRows((await run(people.leader, 'grids.csv', `area=${OD.community}`, null, { codes: true })).bytes);
 		expect(rows[0].wkt).toMatch(/^MULTIPOLYGON\(\(\(113 28\.2,/);
 	});
 
-	it('writes .xlsx that Excel libraries read back: header, rows, neutralised formula text', async () => {
-		const { file, bytes } = await run(people.admin, 'households.xlsx', `area=${OD.district}`);
+	it('writes .xlsx for programs (codes=1) that Excel libraries read back: names, codes, text as typed (no apostrophe: an .xlsx string is never a formula)', async () => {
+		const { file, bytes } = await run(people.admin, 'households.xlsx', `area=${OD.district}`, null, { codes: true });
 		expect(file.headers['content-type']).toMatch(/spreadsheetml/);
 		const wb = new ExcelJS.Workbook();
 		await wb.xlsx.load(bytes.buffer as ArrayBuffer);
@@ -105,26 +106,58 @@ describeBackends('export', (getDb) => {
 		expect(ws.name).toBe('住户台账');
 		expect(ws.rowCount).toBe(4);
 		expect(ws.getRow(1).getCell(4).value).toBe('address');
-		expect(ws.getRow(3).getCell(4).value).toBe(`'${HOSTILE.formula}`);
+		expect(ws.getRow(3).getCell(4).value).toBe(HOSTILE.formula);
+		expect(ws.getRow(3).getCell(4).type).toBe(ExcelJS.ValueType.String);
 		expect(ws.getRow(2).getCell(5).value).toBe('张*华');
 		expect(ws.getRow(2).getCell(11).value).toBe(113.005);
 	});
 
+	it('writes .xlsx for people by default: Chinese headers, labels, real dates in Beijing time, numbers as numbers, column widths', async () => {
+		const db = getDb();
+		const [{ at }] = await db.sql<{ at: string }>`SELECT last_visit_at AS at FROM households WHERE id = ${people.households[0]}`;
+		const { bytes } = await run(people.admin, 'households.xlsx', `area=${OD.district}`);
+		const wb = new ExcelJS.Workbook();
+		await wb.xlsx.load(bytes.buffer as ArrayBuffer);
+		const ws = wb.worksheets[0];
+		const head = (ws.getRow(1).values as unknown[]).slice(1);
+		expect(head).toEqual(['编号', '网格编码', '楼栋/院落', '地址', '户主姓名', '联系电话', '身份证号', '户人数', '重点人群标签', '最近走访时间', '经度', '纬度']);
+		const first = ws.getRow(2);
+		expect(first.getCell(9).value).toBe('独居老人、低保');
+		expect(first.getCell(8).value).toBe(3);
+		const visited = first.getCell(10);
+		expect(visited.type).toBe(ExcelJS.ValueType.Date);
+		expect(visited.numFmt).toBe('yyyy-mm-dd hh:mm');
+		// the cell holds the Beijing wall-clock time (Excel has no zones): 8 h ahead of the instant
+		expect((visited.value as Date).getTime() - new Date(at).getTime()).toBe(8 * 3_600_000);
+		expect(ws.getRow(3).getCell(4).value).toBe(HOSTILE.formula);
+		expect(ws.getColumn(4).width).toBe(36);
+	});
+
+	it('writes hazards and requests for people: labels for type, severity, status, kind, channel', async () => {
+		const hz = csvRows((await run(people.admin, 'hazards.csv', `area=${OD.district}`)).bytes);
+		expect(Object.keys(hz[0]).slice(0, 4)).toEqual(['编码', '类型', '等级', '状态']);
+		const [{ type, severity, status }] = await getDb().sql<{ type: string; severity: number; status: string }>`SELECT type, severity, status FROM hazards WHERE code = ${hz[0]['编码']}`;
+		expect(hz[0]).toMatchObject({ 类型: HAZARD_TYPE[type], 等级: HAZARD_SEVERITY[severity], 状态: HAZARD_STATUS[status] });
+		expect(hz[0]['发现时间']).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+		const rq = csvRows((await run(people.admin, 'requests.csv', `area=${OD.district}`)).bytes);
+		expect(rq.find((r) => r['编码'] === 'ODSQ1')).toMatchObject({ 状态: '已上报', 反映人: '张*华', 来源渠道: expect.not.stringMatching(/^[a-z_0-9]+$/) });
+	});
+
 	it('exports requests with the /requests list filters and the grid manager scope', async () => {
-		const all = csvRows((await run(people.admin, 'requests.csv', `area=${OD.district}`)).bytes);
+		const all = csvRows((await run(people.admin, 'requests.csv', `area=${OD.district}`, null, { codes: true })).bytes);
 		expect(all.map((r) => r.code).sort()).toEqual(['ODSQ1', 'ODSQ2', 'ODSQ3', 'ODSQ4']);
 		expect(all.find((r) => r.code === 'ODSQ1')).toMatchObject({ reporter_name: '张*华', reporter_phone: '138****1234', status: 'reported' });
-		const open = csvRows((await run(people.admin, 'requests.csv', `area=${OD.district}&status=open`)).bytes);
+		const open = csvRows((await run(people.admin, 'requests.csv', `area=${OD.district}&status=open`, null, { codes: true })).bytes);
 		expect(open.map((r) => r.code).sort()).toEqual(['ODSQ1', 'ODSQ3', 'ODSQ4']);
-		const mine = csvRows((await run(people.gmA, 'requests.csv', '', [OD.gridA])).bytes);
+		const mine = csvRows((await run(people.gmA, 'requests.csv', '', [OD.gridA], { codes: true })).bytes);
 		expect(mine.map((r) => r.code).sort()).toEqual(['ODSQ1', 'ODSQ2']);
 	});
 
 	it('filters hazards by status and any layer by bbox', async () => {
 		const open = csvRows((await run(people.admin, 'hazards.csv', 'hazard_status=open,rectifying')).bytes);
-		expect(open.map((r) => r.code)).toEqual(['ODHZ1']);
+		expect(open.map((r) => r['编码'])).toEqual(['ODHZ1']);
 		const east = csvRows((await run(people.admin, 'hazards.csv', 'bbox=113.01,28.2,113.02,28.21')).bytes);
-		expect(east.map((r) => r.code)).toEqual(['ODHZ2']);
+		expect(east.map((r) => r['编码'])).toEqual(['ODHZ2']);
 	});
 
 	it('writes one audit row per export, masked ones too', async () => {

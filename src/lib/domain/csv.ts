@@ -14,7 +14,8 @@ export function safeText(value: string): string {
 
 function csvCell(v: Cell): string {
 	if (v === null || v === undefined) return '';
-	const s = v instanceof Date ? formatCst(v) : typeof v === 'string' ? safeText(v) : String(v);
+	// a date as Beijing wall-clock time with seconds, which Excel reads as a date and an import reads back whole
+	const s = v instanceof Date ? formatCst(v, true) : typeof v === 'string' ? safeText(v) : String(v);
 	return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -2,6 +2,7 @@
 // export endpoints, their tests, the import (helper columns use these English names; the Chinese
 // labels are the documented aliases) and the docs. No database, no framework.
 import { badParam, enumParam } from './apierror';
+import { AREA_LEVEL, CHANNEL, HAZARD_SEVERITY, HAZARD_STATUS, HAZARD_TYPE, HOUSEHOLD_TAG, PRIORITY, REQUEST_KIND, REQUEST_STATUS, SATISFACTION, SETTING, VISIT_STATUS, VISIT_TYPE } from './labels';
 
 export const EXPORT_LAYERS = ['grids', 'areas', 'households', 'hazards', 'requests', 'visits'] as const;
 export type ExportLayer = (typeof EXPORT_LAYERS)[number];
@@ -24,7 +25,7 @@ export const FORMAT_TYPE: Record<ExportFormat, string> = {
  * points carry `lon`/`lat` (WGS84 degrees), polygons a `wkt` column in CSV/XLSX.
  */
 export const COLUMN_ALIAS: Record<string, string> = {
-	code: '编码', name: '名称', level: '层级', parent_code: '上级编码', setting: '城乡类型', community_code: '社区编码',
+	id: '编号', code: '编码', name: '名称', level: '层级', parent_code: '上级编码', setting: '城乡类型', community_code: '社区编码',
 	manager: '网格员账号', grid_code: '网格编码', building: '楼栋/院落', address: '地址', head_name: '户主姓名', phone: '联系电话',
 	id_number: '身份证号', size: '户人数', tags: '重点人群标签', last_visit_at: '最近走访时间', type: '类型', severity: '等级',
 	status: '状态', title: '标题', found_at: '发现时间', rectify_deadline: '整改时限', rectified_at: '整改时间',
@@ -32,8 +33,33 @@ export const COLUMN_ALIAS: Record<string, string> = {
 	priority: '紧急程度', description: '描述', department: '责任部门', reporter_name: '反映人', reporter_phone: '反映人电话',
 	reported_at: '上报时间', accept_deadline: '接单时限', resolve_deadline: '办结时限', resolved_at: '办结时间',
 	satisfaction: '满意度', visit_type: '走访类型', unannounced: '四不两直', planned_date: '计划日期', leader: '领导',
-	stops: '站点数', requests: '发现诉求数', findings: '发现问题', decisions: '决定事项', lon: '经度', lat: '纬度', wkt: '几何(WKT)'
+	stops: '站点数', requests: '发现诉求数', findings: '发现问题', decisions: '决定事项', lon: '经度', lat: '纬度', wkt: '几何(WKT)',
+	category: '类别'
 };
+
+/**
+ * 导出给人看 (the default for CSV and .xlsx): Chinese headers, and these columns' stored codes as
+ * the labels every page shows; `codes=1` keeps the English names and the codes (what a program or
+ * a re-import wants; the import reads either). GeoJSON always keeps names and codes: it is for GIS
+ * tools and other programs.
+ */
+export const VALUE_LABELS: Partial<Record<ExportLayer, Record<string, Readonly<Record<string, string>>>>> = {
+	areas: { level: AREA_LEVEL, setting: SETTING },
+	households: { tags: HOUSEHOLD_TAG },
+	hazards: { type: HAZARD_TYPE, severity: HAZARD_SEVERITY, status: HAZARD_STATUS },
+	requests: { kind: REQUEST_KIND, channel: CHANNEL, status: REQUEST_STATUS, priority: PRIORITY, satisfaction: SATISFACTION },
+	visits: { visit_type: VISIT_TYPE, status: VISIT_STATUS, unannounced: { true: '是', false: '否' } }
+};
+
+/** A column's header in a file for people (the Chinese alias) or for programs (its name). */
+export const exportHeader = (name: string, codes: boolean): string => (codes ? name : (COLUMN_ALIAS[name] ?? name));
+
+/** A stored value as people read it: the label of a code, each of a ';'-joined tag list; anything else as it is. */
+export function exportLabel(layer: ExportLayer, column: string, value: string): string {
+	const labels = VALUE_LABELS[layer]?.[column];
+	if (!labels) return value;
+	return column === 'tags' ? value.split(';').filter(Boolean).map((t) => labels[t] ?? t).join('、') : (labels[value] ?? value);
+}
 
 /** `grids.csv` → ['grids', 'csv'], or a 400 naming `layer` / `format`. */
 export function parseExportTarget(raw: string): [ExportLayer, ExportFormat] {

@@ -76,3 +76,8 @@ export const VISIT_TYPE: Record<string, string> = {
 	petition_reception: '接访',
 	onsite_office: '现场办公'
 };
+
+export const VISIT_STATUS: Record<string, string> = { planned: '计划中', done: '已完成', cancelled: '已取消' };
+
+/** 城乡类型 of an area (areas.setting) */
+export const SETTING: Record<string, string> = { urban: '城区', rural: '农村' };

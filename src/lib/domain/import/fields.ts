@@ -1,7 +1,8 @@
 // The columns of each layer: the name stored, the Chinese label, the header aliases a real 台账
 // uses (Chinese and English), whether required, and how a cell becomes a value. A parse function
 // returns the value or throws a FieldProblem whose message names the problem in Chinese.
-import { CHANNEL, HAZARD_SEVERITY, HAZARD_STATUS, HAZARD_TYPE, HOUSEHOLD_TAG, PRIORITY, REQUEST_KIND } from '../labels';
+import { COLUMN_ALIAS } from '../exportspec';
+import { CHANNEL, HAZARD_SEVERITY, HAZARD_STATUS, HAZARD_TYPE, HOUSEHOLD_TAG, PRIORITY, REQUEST_KIND, SETTING } from '../labels';
 import type { Layer } from './types';
 
 export class FieldProblem extends Error {}
@@ -75,11 +76,15 @@ export function idNumber(raw: unknown) {
 	return v;
 }
 
-/** A time: ISO 8601, “2026-03-05 14:30[:00]”, “2026/3/5”, or a spreadsheet date. No zone = 北京时间. */
+/**
+ * A time: ISO 8601, “2026-03-05 14:30[:00]”, “2026/3/5”, or a spreadsheet date. No zone = 北京时间:
+ * a spreadsheet date has no zone either (the library hands it over with the typed wall-clock time in
+ * its UTC fields), so it is read as Beijing time too, as our own .xlsx exports write it.
+ */
 export function time(raw: unknown): string {
 	if (raw instanceof Date) {
 		if (Number.isNaN(raw.getTime())) throw new FieldProblem('不是有效的日期');
-		return raw.toISOString();
+		return new Date(raw.getTime() - 8 * 3_600_000).toISOString();
 	}
 	const v = str(raw);
 	const m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(v);
@@ -115,7 +120,7 @@ const SPECS: Record<Layer, FieldSpec[]> = {
 	areas: [
 		{ key: 'code', label: '区划代码', aliases: ['区划代码', '编码', '代码', 'code', 'area_code'], required: true, parse: digits([6, 9, 12]) },
 		{ key: 'name', label: '名称', aliases: ['名称', '区划名称', 'name'], required: true, parse: text(60) },
-		{ key: 'setting', label: '城乡类型', aliases: ['城乡类型', '城乡', 'setting'], required: false, parse: oneOf({ urban: '城市', rural: '农村' }, { 城镇: 'urban', 街道: 'urban', 社区: 'urban', 乡村: 'rural', 镇: 'rural', 村: 'rural' }), fallback: 'urban' }
+		{ key: 'setting', label: '城乡类型', aliases: ['城乡类型', '城乡', 'setting'], required: false, parse: oneOf(SETTING, { 城市: 'urban', 城镇: 'urban', 街道: 'urban', 社区: 'urban', 乡村: 'rural', 镇: 'rural', 村: 'rural' }), fallback: 'urban' }
 	],
 	grids: [
 		{ key: 'code', label: '网格编码', aliases: ['网格编码', '网格代码', '编码', 'code', 'grid_code'], required: true, parse: digits(15) },
@@ -171,7 +176,8 @@ export function normalizeHeader(h: string): string {
 
 /**
  * Which source column feeds each field: the first alias that matches, in alias order (so
- * “户主姓名” wins over a generic “姓名” when both are present). Unknown columns are ignored.
+ * “户主姓名” wins over a generic “姓名” when both are present). Unknown columns are ignored. What
+ * the export writes (codes=1 names or the Chinese headers for people) always reads back.
  */
 export function mapColumns(layer: Layer, headers: string[]): Map<string, string> {
 	const byNorm = new Map<string, string>();
@@ -179,7 +185,8 @@ export function mapColumns(layer: Layer, headers: string[]): Map<string, string>
 	const used = new Set<string>();
 	const out = new Map<string, string>();
 	for (const f of SPECS[layer]) {
-		for (const alias of f.aliases) {
+		// and, last, the header our own export for people gives the column (exportspec COLUMN_ALIAS)
+		for (const alias of COLUMN_ALIAS[f.key] ? [...f.aliases, COLUMN_ALIAS[f.key]] : f.aliases) {
 			const h = byNorm.get(normalizeHeader(alias));
 			if (h !== undefined && !used.has(h)) {
 				out.set(f.key, h);

@@ -4,7 +4,7 @@
 // masked unless the user may unmask and gives a reason; every export writes one audit row first.
 import { ApiError, badParam } from '../../domain/apierror';
 import type { Cell } from '../../domain/csv';
-import { contentDisposition, FORMAT_TYPE, LAYER_LABEL, type ExportFormat, type ExportLayer } from '../../domain/exportspec';
+import { contentDisposition, exportHeader, exportLabel, FORMAT_TYPE, LAYER_LABEL, type ExportFormat, type ExportLayer } from '../../domain/exportspec';
 import { isoCst, localDate } from '../../domain/time';
 import { recordExport as auditExport } from '../access/audit';
 import type { SessionUser } from '../auth/user';
@@ -22,6 +22,11 @@ export interface ExportOptions {
 	batchSize?: number;
 	/** what the audit row says the filter was (the URL's query string) */
 	describe?: string;
+	/**
+	 * CSV/XLSX for programs: English column names, stored codes, ISO times (`codes=1`). The default
+	 * is for people: Chinese headers, labels, real dates in .xlsx. GeoJSON is always for programs.
+	 */
+	codes?: boolean;
 }
 
 export interface ExportFile {
@@ -51,8 +56,9 @@ export async function exportLayer(db: Queryable, user: SessionUser, layer: Expor
 	const fields = unmasked ? piiColumns(layer) : [];
 	await recordExport(db, user, `${layer}.${format}`, rows, fields,
 		`${unmasked ? `含完整个人信息，原因：${reason}` : '个人信息已脱敏'}；条件：${options.describe || '无'}`);
-	const batches = readBatches(db, layer, query, user, format, unmasked, options.batchSize ?? EXPORT_BATCH);
-	const body = format === 'geojson' ? textStream(geojsonChunks(layer, batches)) : sheetStream(layerSheet(layer, batches), format);
+	const codes = format === 'geojson' || options.codes === true;
+	const batches = readBatches(db, layer, query, user, format, unmasked, options.batchSize ?? EXPORT_BATCH, codes);
+	const body = format === 'geojson' ? textStream(geojsonChunks(layer, batches)) : sheetStream(layerSheet(layer, batches, codes), format);
 	const day = localDate(query.now);
 	return {
 		body, rows, unmasked,
@@ -75,7 +81,7 @@ interface OutRow { id: string | number; values: Cell[]; geometry: string; lon: n
 
 /** Rows in key order, a batch at a time, with values formatted and personal data masked. */
 async function* readBatches(db: Queryable, layer: ExportLayer, query: ExportQuery, user: SessionUser, format: ExportFormat,
-	unmasked: boolean, batchSize: number): AsyncGenerator<OutRow[]> {
+	unmasked: boolean, batchSize: number, codes: boolean): AsyncGenerator<OutRow[]> {
 	const def = LAYERS[layer];
 	const geom = def.point ? def.geom : sql`ST_ForcePolygonCCW(${def.geom})`; // RFC 7946: outer rings counter-clockwise
 	const shape = format === 'geojson' ? sql`ST_AsGeoJSON(${geom}, 7) AS "_geometry"`
@@ -97,7 +103,7 @@ async function* readBatches(db: Queryable, layer: ExportLayer, query: ExportQuer
 			for (const r of rows) for (const c of pii) r[c.name] = byKey.get(String(r._key))?.[c.field] ?? null;
 		}
 		yield rows.map((r) => ({
-			id: r._key, values: def.columns.map((c) => cell(c, r[c.name], unmasked)), geometry: r._geometry,
+			id: r._key, values: def.columns.map((c) => (codes ? codeCell(c, r[c.name]) : peopleCell(layer, c, r[c.name]))), geometry: r._geometry,
 			lon: r._lon ?? null, lat: r._lat ?? null, wkt: r._wkt ?? null
 		}));
 		if (rows.length < batchSize) return;
@@ -105,7 +111,8 @@ async function* readBatches(db: Queryable, layer: ExportLayer, query: ExportQuer
 	}
 }
 
-function cell(c: Column, v: unknown, _unmasked: boolean): Cell {
+/** For programs: codes, ISO 8601 times with +08:00, true/false, ';'-joined tags. */
+function codeCell(c: Column, v: unknown): Cell {
 	if (v === null || v === undefined) return null;
 	switch (c.kind) {
 		case 'time': return isoCst(new Date(v as string));
@@ -117,11 +124,25 @@ function cell(c: Column, v: unknown, _unmasked: boolean): Cell {
 	}
 }
 
+/** For people: labels instead of codes, times as dates (a real date cell in .xlsx, Beijing time in CSV). */
+function peopleCell(layer: ExportLayer, c: Column, v: unknown): Cell {
+	if (v === null || v === undefined) return null;
+	if (c.kind === 'time') return new Date(v as string);
+	const coded = codeCell(c, v);
+	return typeof coded === 'string' || c.name === 'severity' ? exportLabel(layer, c.name, String(coded)) : coded;
+}
+
 const round7 = (x: number) => Math.round(x * 1e7) / 1e7;
 
 /** CSV/XLSX columns: the layer's, then lon/lat for points or wkt for polygons. */
-function header(layer: ExportLayer): string[] {
-	return [...LAYERS[layer].columns.map((c) => c.name), ...(LAYERS[layer].point ? ['lon', 'lat'] : ['wkt'])];
+function header(layer: ExportLayer, codes: boolean): string[] {
+	return [...LAYERS[layer].columns.map((c) => c.name), ...(LAYERS[layer].point ? ['lon', 'lat'] : ['wkt'])].map((n) => exportHeader(n, codes));
+}
+
+/** Column widths (characters) for people: wide enough for a date, a title, an address. */
+function widths(layer: ExportLayer): number[] {
+	const wide: Record<string, number> = { title: 36, description: 48, address: 36, findings: 40, decisions: 40, wkt: 60, tags: 20 };
+	return [...LAYERS[layer].columns.map((c) => (c.kind === 'time' ? 17 : (wide[c.name] ?? 14))), ...(LAYERS[layer].point ? [11, 11] : [60])];
 }
 const flat = (layer: ExportLayer, r: OutRow): Cell[] =>
 	[...r.values, ...(LAYERS[layer].point ? [round7(r.lon!), round7(r.lat!)] : [r.wkt])];
@@ -144,8 +165,8 @@ async function* geojsonChunks(layer: ExportLayer, batches: AsyncGenerator<OutRow
 }
 
 /** The layer as a sheet: its rows flattened into CSV/XLSX columns. */
-function layerSheet(layer: ExportLayer, batches: AsyncGenerator<OutRow[]>): Sheet {
-	return { name: LAYER_LABEL[layer], header: header(layer), batches: flatBatches(layer, batches) };
+function layerSheet(layer: ExportLayer, batches: AsyncGenerator<OutRow[]>, codes: boolean): Sheet {
+	return { name: LAYER_LABEL[layer], header: header(layer, codes), widths: codes ? undefined : widths(layer), batches: flatBatches(layer, batches) };
 }
 async function* flatBatches(layer: ExportLayer, batches: AsyncGenerator<OutRow[]>): AsyncGenerator<Cell[][]> {
 	for await (const batch of batches) yield batch.map((r) => flat(layer, r));

@@ -2,8 +2,7 @@
 // .xlsx, and text chunks as a byte stream. Each is pull-driven or committed row by row, so an
 // export of any size never sits in memory whole.
 import { PassThrough, Readable } from 'node:stream';
-import { csvLine, safeText, type Cell } from '../../domain/csv';
-import { formatCst } from '../../domain/time';
+import { csvLine, type Cell } from '../../domain/csv';
 
 export interface Sheet {
 	/** the worksheet's name in .xlsx */
@@ -36,8 +35,13 @@ export function textStream(chunks: AsyncGenerator<string>): ReadableStream<Uint8
 	});
 }
 
-/** Dates as CST text (Excel has no time zones and the office reads Beijing time), text formula-safe. */
-const xlsxCell = (c: Cell) => (c instanceof Date ? formatCst(c) : typeof c === 'string' ? safeText(c) : (c ?? null));
+/**
+ * A date as Excel's date serial of its Beijing wall-clock time (Excel has no time zones and the
+ * office reads Beijing time; exceljs writes a Date by its UTC fields, so it is shifted 8 h). Text is
+ * written as is: a string cell in .xlsx is never a formula, so the CSV's apostrophe has no place here.
+ */
+const xlsxCell = (c: Cell) => (c instanceof Date ? new Date(c.getTime() + 8 * 3_600_000) : (c ?? null));
+const DATE_FORMAT = 'yyyy-mm-dd hh:mm';
 
 /** exceljs's streaming writer: each row is committed (written and dropped) as it is added. */
 export function xlsxStream(sheet: Sheet): ReadableStream<Uint8Array> {
@@ -50,7 +54,13 @@ export function xlsxStream(sheet: Sheet): ReadableStream<Uint8Array> {
 		const head = ws.addRow(sheet.header);
 		head.font = { bold: true };
 		head.commit();
-		for await (const batch of sheet.batches) for (const r of batch) ws.addRow(r.map(xlsxCell)).commit();
+		for await (const batch of sheet.batches) {
+			for (const r of batch) {
+				const row = ws.addRow(r.map(xlsxCell));
+				r.forEach((c, i) => { if (c instanceof Date) row.getCell(i + 1).numFmt = DATE_FORMAT; });
+				row.commit();
+			}
+		}
 		ws.commit();
 		await wb.commit();
 	})().catch((e) => {

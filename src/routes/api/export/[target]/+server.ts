@@ -2,7 +2,9 @@
 // (grids, areas, households, hazards, requests, visits).
 // Filters: area, bbox; hazards hazard_status, hazard_type; requests the /requests list's own
 // (status, overdue, category, kind, department, pairing, from, to, q, kpi, part). unmask=1 with a
-// reason gives the whole personal data to those allowed, logged.
+// reason gives the whole personal data to those allowed, logged. CSV/XLSX are for people (Chinese
+// headers and labels, real dates) unless codes=1 asks for names and stored codes.
+import { enumParam } from '$lib/domain/apierror';
 import { parseExportTarget } from '$lib/domain/exportspec';
 import { requireUser } from '$lib/server/auth/user';
 import { visibleGridCodes } from '$lib/server/auth/visibility';
@@ -18,6 +20,7 @@ export const GET = api(async (event) => {
 	const p = event.url.searchParams;
 	const query = parseExportQuery(p, await visibleGridCodes(db, user));
 	const unmaskReason = p.get('unmask') === '1' ? (p.get('reason') ?? '') : null;
-	const file = await exportLayer(db, user, layer, query, format, { unmaskReason, describe: p.toString() });
+	const codes = enumParam(p.get('codes') ?? '0', 'codes', '编码选项', ['0', '1'] as const) === '1';
+	const file = await exportLayer(db, user, layer, query, format, { unmaskReason, codes, describe: p.toString() });
 	return new Response(file.body, { headers: file.headers });
 });
