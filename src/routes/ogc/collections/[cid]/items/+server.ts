@@ -1,5 +1,6 @@
 // OGC API – Features items: ?bbox=&limit=&offset=&datetime=, with numberMatched and next/prev links.
 import { pageLinks, parseItemsQuery } from '$lib/domain/ogc';
+import { isoCst } from '$lib/domain/time';
 import { ready } from '$lib/server/db/database';
 import { asUser } from '$lib/server/access/userdb';
 import { collectionFor, readItems } from '$lib/server/ogc/features';
@@ -16,7 +17,7 @@ export const GET: RequestHandler = (event) => ogc(async () => {
 	const { matched, features } = await readItems(db, def, user, q);
 	const collection = `${ogcBase(event.url)}/collections/${def.id}`;
 	return geojson({
-		type: 'FeatureCollection', features, numberMatched: matched, numberReturned: features.length, timeStamp: new Date().toISOString(),
+		type: 'FeatureCollection', features, numberMatched: matched, numberReturned: features.length, timeStamp: isoCst(new Date()),
 		links: [...pageLinks(publicUrl(event.url), q, matched), { href: collection, rel: 'collection', type: 'application/json', title: def.title }]
 	});
 });

@@ -12,7 +12,7 @@ export const GET: RequestHandler = (event) => ogc(async () => {
 	const def = collectionFor(event.params.cid, user);
 	const db = def.restricted && user ? asUser(await ready(), user) : await ready();
 	const { features } = await readItems(db, def, user, { bbox: null, datetime: null, limit: 1, offset: 0 }, event.params.fid);
-	if (!features.length) throw new OgcError(404, 'NotFound', `no feature "${event.params.fid}" in ${def.id}`);
+	if (!features.length) throw new OgcError(404, 'NotFound', `集合 ${def.id} 中没有要素“${event.params.fid}”`);
 	const collection = `${ogcBase(event.url)}/collections/${def.id}`;
 	return geojson({
 		...features[0],
