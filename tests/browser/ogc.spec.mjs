@@ -113,6 +113,18 @@ test('Open311 GeoReport v2 as a client does it', async () => {
 	const nokey = await fetch(`${BASE}/open311/v2/requests.json`, { method: 'POST', body: new URLSearchParams({ service_code: services[0].service_code, lat: '28.2', long: '113', description: 'x' }) });
 	const nokeyBody = await nokey.json();
 	expect.soft(nokey.status === 401 && nokeyBody[0]?.code === 401, `a POST without an api_key is 401 in Open311 error form — ${JSON.stringify(nokeyBody)}`).toBe(true);
+	// discovery at the root and under v2, JSON and XML; a jurisdiction_id that is not ours is a 404 in GeoReport form
+	for (const path of ['/open311/discovery.json', '/open311/v2/discovery.json']) {
+		const d = await (await get(`${BASE}${path}`)).json();
+		expect.soft({ spec: d.endpoints?.[0]?.specification, type: d.endpoints?.[0]?.type, url: d.endpoints?.[0]?.url, formats: d.endpoints?.[0]?.formats }, path)
+			.toEqual({ spec: 'http://wiki.open311.org/GeoReport_v2', type: 'production', url: `${new URL(BASE).origin}/open311/v2`, formats: ['application/json', 'text/xml'] });
+	}
+	expect.soft(await (await get(`${BASE}/open311/discovery.xml`)).text(), 'discovery.xml').toMatch(/<discovery><changeset>.+<\/changeset>.*<endpoints><endpoint><specification>http:\/\/wiki\.open311\.org\/GeoReport_v2<\/specification>/);
+	const nowhere = await get(`${BASE}/open311/v2/services.json?jurisdiction_id=city.gov`);
+	const nowhereBody = await nowhere.json();
+	expect.soft({ status: nowhere.status, code: nowhereBody[0]?.code, description: nowhereBody[0]?.description }, 'an unknown jurisdiction_id is a 404 in Chinese')
+		.toEqual({ status: 404, code: 404, description: expect.stringMatching(/^jurisdiction_id: 未找到辖区/) });
+	expect.soft(back[0]?.requested_datetime, 'times are Beijing time with +08:00').toMatch(/\+08:00$/);
 	const csrf = await fetch(`${BASE}/logout`, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: 'x=1' });
 	expect.soft(csrf.status, 'other paths still refuse cross-site form POSTs').toBe(403);
 });

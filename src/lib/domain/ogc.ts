@@ -2,6 +2,7 @@
 // the exception body, pure so every rule is testable without a server. Coordinates are CRS84
 // (lon, lat WGS84), the only CRS Part 1 requires.
 import { ApiError } from './apierror';
+import { isCalendarDate } from './calendardate';
 
 export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
 
@@ -109,15 +110,8 @@ function instant(raw: string): Date {
 	if (!DATE.test(raw) && !DATE_TIME.test(raw)) throw invalid('datetime', `应为 RFC 3339 时刻（2026-11-21T08:00:00+08:00）或日期（2026-11-21，北京时间），收到“${raw}”`);
 	const zoned = DATE.test(raw) ? `${raw}T00:00:00+08:00` : /([Zz]|[+-]\d{2}:\d{2})$/.test(raw) ? raw : `${raw}+08:00`;
 	const t = Date.parse(zoned.toUpperCase());
-	// Date.parse rolls 2026-02-30 over to March: a real date reads back the same day
-	if (Number.isNaN(t) || (DATE.test(raw.slice(0, 10)) && !sameCalendarDay(raw, zoned, t))) throw invalid('datetime', `不是有效的日期：“${raw}”`);
+	if (Number.isNaN(t) || !isCalendarDate(raw)) throw invalid('datetime', `不是有效的日期：“${raw}”`);
 	return new Date(t);
-}
-
-function sameCalendarDay(raw: string, zoned: string, t: number): boolean {
-	const m = /([+-])(\d{2}):(\d{2})$/i.exec(zoned);
-	const offset = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000 : 0;
-	return new Date(t + offset).toISOString().slice(0, 10) === raw.slice(0, 10);
 }
 
 /**

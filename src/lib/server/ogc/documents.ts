@@ -2,27 +2,31 @@
 import { CONFORMANCE, CRS84, DEFAULT_LIMIT, GEOJSON, JSON_TYPE, MAX_LIMIT, NEXT_LIMIT, OPENAPI_TYPE } from '../../domain/ogc';
 import type { CollectionDef, CollectionId } from './features';
 
-export function landing(base: string) {
+/**
+ * Links carry the caller's `?api_key=` on (`key` is that query, or ''): a client that can only put
+ * the key into the URL (QGIS 3.22) and then follows our links stays signed in.
+ */
+export function landing(base: string, key = '') {
 	return {
 		title: '网格治理地图 · OGC API – Features',
 		description: '网格、隐患、公开诉求的要素服务（WGS84 / CRS84）。QGIS：添加 WFS / OGC API – Features 图层；GDAL：ogrinfo OAPIF:' + base,
 		links: [
-			{ href: base, rel: 'self', type: JSON_TYPE, title: '本页' },
-			{ href: `${base}/api`, rel: 'service-desc', type: OPENAPI_TYPE, title: 'OpenAPI 3.0 接口定义' },
-			{ href: `${base}/conformance`, rel: 'conformance', type: JSON_TYPE, title: '符合的标准类' },
-			{ href: `${base}/collections`, rel: 'data', type: JSON_TYPE, title: '要素集合' }
+			{ href: `${base}${key}`, rel: 'self', type: JSON_TYPE, title: '本页' },
+			{ href: `${base}/api${key}`, rel: 'service-desc', type: OPENAPI_TYPE, title: 'OpenAPI 3.0 接口定义' },
+			{ href: `${base}/conformance${key}`, rel: 'conformance', type: JSON_TYPE, title: '符合的标准类' },
+			{ href: `${base}/collections${key}`, rel: 'data', type: JSON_TYPE, title: '要素集合' }
 		]
 	};
 }
 
-export function collectionDoc(base: string, c: CollectionDef, bbox: [number, number, number, number] | null) {
+export function collectionDoc(base: string, c: CollectionDef, bbox: [number, number, number, number] | null, key = '') {
 	const self = `${base}/collections/${c.id}`;
 	return {
 		id: c.id, title: c.title, description: c.description, itemType: 'feature', crs: [CRS84],
 		...(bbox ? { extent: { spatial: { bbox: [bbox], crs: CRS84 } } } : {}),
 		links: [
-			{ href: self, rel: 'self', type: JSON_TYPE, title: c.title },
-			{ href: `${self}/items`, rel: 'items', type: GEOJSON, title: `${c.title}要素` }
+			{ href: `${self}${key}`, rel: 'self', type: JSON_TYPE, title: c.title },
+			{ href: `${self}/items${key}`, rel: 'items', type: GEOJSON, title: `${c.title}要素` }
 		]
 	};
 }

@@ -33,6 +33,12 @@ export function publicUrl(url: URL): URL {
 	return u;
 }
 
+/** `?api_key=…` when the caller put its key into the URL, else '': our links carry it on. */
+export function keyQuery(url: URL): string {
+	const key = url.searchParams.get('api_key');
+	return key ? `?api_key=${encodeURIComponent(key)}` : '';
+}
+
 /** The /ogc root as seen by the client (behind a TLS proxy set TRUST_PROXY=1, or ORIGIN as for any SvelteKit node server). */
 export const ogcBase = (url: URL) => `${publicUrl(url).origin}/ogc`;
 

@@ -4,7 +4,7 @@ import { isoCst } from '$lib/domain/time';
 import { ready } from '$lib/server/db/database';
 import { asUser } from '$lib/server/access/userdb';
 import { collectionFor, readItems } from '$lib/server/ogc/features';
-import { geojson, ogc, ogcBase, ogcUser, publicUrl } from '$lib/server/ogc/http';
+import { geojson, keyQuery, ogc, ogcBase, ogcUser, publicUrl } from '$lib/server/ogc/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = (event) => ogc(async () => {
@@ -18,6 +18,6 @@ export const GET: RequestHandler = (event) => ogc(async () => {
 	const collection = `${ogcBase(event.url)}/collections/${def.id}`;
 	return geojson({
 		type: 'FeatureCollection', features, numberMatched: matched, numberReturned: features.length, timeStamp: isoCst(new Date()),
-		links: [...pageLinks(publicUrl(event.url), q, matched), { href: collection, rel: 'collection', type: 'application/json', title: def.title }]
+		links: [...pageLinks(publicUrl(event.url), q, matched), { href: `${collection}${keyQuery(event.url)}`, rel: 'collection', type: 'application/json', title: def.title }]
 	});
 });

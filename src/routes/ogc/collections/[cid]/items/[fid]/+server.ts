@@ -3,7 +3,7 @@ import { checkFormat, GEOJSON, OgcError } from '$lib/domain/ogc';
 import { ready } from '$lib/server/db/database';
 import { asUser } from '$lib/server/access/userdb';
 import { collectionFor, readItems } from '$lib/server/ogc/features';
-import { geojson, ogc, ogcBase, ogcUser } from '$lib/server/ogc/http';
+import { geojson, keyQuery, ogc, ogcBase, ogcUser } from '$lib/server/ogc/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = (event) => ogc(async () => {
@@ -17,8 +17,8 @@ export const GET: RequestHandler = (event) => ogc(async () => {
 	return geojson({
 		...features[0],
 		links: [
-			{ href: `${collection}/items/${encodeURIComponent(event.params.fid)}`, rel: 'self', type: GEOJSON },
-			{ href: collection, rel: 'collection', type: 'application/json', title: def.title }
+			{ href: `${collection}/items/${encodeURIComponent(event.params.fid)}${keyQuery(event.url)}`, rel: 'self', type: GEOJSON },
+			{ href: `${collection}${keyQuery(event.url)}`, rel: 'collection', type: 'application/json', title: def.title }
 		]
 	});
 });
