@@ -233,8 +233,9 @@ describeBackends('Open311 GeoReport v2', (getDb) => {
 			}
 		};
 		for (const qs of ['start_date=yesterday', 'status=pending', 'page_size=5000', 'start_date=2026-11-02&end_date=2026-11-01', 'start_date=2026-02-30']) await refused(() => query(qs));
-		for (const f of [{ description: 'x', lat: '1', long: '2' }, { service_code: 'a.b', lat: '28.2', description: 'x' }, { service_code: 'a.b', lat: '95', long: '113', description: 'x' },
-			{ service_code: 'a.b', description: 'x' }, { service_code: 'a.b', lat: '28', long: '113' }, { service_code: 'a.b', lat: '28', long: '113', description: 'x', phone: 'abc' }]) {
+		const posts: Record<string, string>[] = [{ description: 'x', lat: '1', long: '2' }, { service_code: 'a.b', lat: '28.2', description: 'x' }, { service_code: 'a.b', lat: '95', long: '113', description: 'x' },
+			{ service_code: 'a.b', description: 'x' }, { service_code: 'a.b', lat: '28', long: '113' }, { service_code: 'a.b', lat: '28', long: '113', description: 'x', phone: 'abc' }];
+		for (const f of posts) {
 			await refused(() => parseOpen311Post(f));
 		}
 		await refused(() => splitFormat('services.html'));
