@@ -62,6 +62,12 @@ test('OGC API – Features through GDAL: collections, counts, paging, bbox', asy
 		const matched = (await json(`/ogc/collections/${layer}/items?limit=1`)).numberMatched;
 		expect.soft(featureCount(out) === matched && matched > 0, `ogrinfo reads ${layer}: feature count = numberMatched — ${featureCount(out)} vs ${matched}`).toBe(true);
 	}
+	// the key in the URL, the way QGIS 3.22 (no header method) and GDAL without GDAL_HTTP_HEADERS can send it
+	const inUrl = `${OGC}?api_key=${key}`;
+	expect.soft(layers(ogr(['-so', inUrl])), 'ogrinfo lists every collection with ?api_key= in the URL').toEqual(['grids', 'hazards', 'requests']);
+	const hazardsInUrl = (ogr(['-al', '-q', inUrl, 'hazards']).match(/^OGRFeature\(/gm) ?? []).length;
+	const hazardsMatched = (await json('/ogc/collections/hazards/items?limit=1')).numberMatched;
+	expect.soft(hazardsInUrl, `…and pages through all hazards with it: ${hazardsInUrl} of ${hazardsMatched}`).toBe(hazardsMatched);
 	// every feature, page after page through the next links
 	for (const layer of ['grids', 'hazards']) {
 		const all = ogr(['-al', '-q', OGC, layer], key);
