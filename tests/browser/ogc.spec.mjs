@@ -62,6 +62,12 @@ test('OGC API – Features through GDAL: collections, counts, paging, bbox', asy
 		const matched = (await json(`/ogc/collections/${layer}/items?limit=1`)).numberMatched;
 		expect.soft(featureCount(out) === matched && matched > 0, `ogrinfo reads ${layer}: feature count = numberMatched — ${featureCount(out)} vs ${matched}`).toBe(true);
 	}
+	// the key in the URL, the way QGIS 3.22 (no header method) and GDAL without GDAL_HTTP_HEADERS can send it
+	const inUrl = `${OGC}?api_key=${key}`;
+	expect.soft(layers(ogr(['-so', inUrl])), 'ogrinfo lists every collection with ?api_key= in the URL').toEqual(['grids', 'hazards', 'requests']);
+	const hazardsInUrl = (ogr(['-al', '-q', inUrl, 'hazards']).match(/^OGRFeature\(/gm) ?? []).length;
+	const hazardsMatched = (await json('/ogc/collections/hazards/items?limit=1')).numberMatched;
+	expect.soft(hazardsInUrl, `…and pages through all hazards with it: ${hazardsInUrl} of ${hazardsMatched}`).toBe(hazardsMatched);
 	// every feature, page after page through the next links
 	for (const layer of ['grids', 'hazards']) {
 		const all = ogr(['-al', '-q', OGC, layer], key);
@@ -75,14 +81,24 @@ test('OGC API – Features through GDAL: collections, counts, paging, bbox', asy
 	const inBox = featureCount(ogr(['-al', '-so', '-spat', ...quarter.map(String), OGC, 'grids']));
 	const byHttp = (await json(`/ogc/collections/grids/items?limit=1&bbox=${quarter.join(',')}`, false)).numberMatched;
 	expect.soft(inBox === byHttp && inBox > 0, `ogrinfo -spat reads the grids in a bbox — ${inBox} vs ${byHttp}`).toBe(true);
+	// bbox is an exact intersection: GDAL (GEOS) filters -spat exactly on its side too, so the two
+	// agree also for the docs' example box, where comparing envelopes let in one grid more (119 vs 118)
+	const docsBox = [112.93, 28.2, 112.97, 28.24];
+	const exactByGdal = featureCount(ogr(['-al', '-so', '-spat', ...docsBox.map(String), OGC, 'grids']));
+	const exactByHttp = (await json(`/ogc/collections/grids/items?limit=1&bbox=${docsBox.join(',')}`, false)).numberMatched;
+	expect.soft(exactByGdal === exactByHttp && exactByHttp > 0, `the docs' bbox: ogrinfo -spat ${exactByGdal}, the API ${exactByHttp}`).toBe(true);
 });
 
 test('OGC API over HTTP: an item by id, a too-large limit, hazards without a key', async () => {
 	const grid = await (await get(`${BASE}/ogc/collections/grids/items?limit=1`)).json();
 	const one = await get(`${BASE}/ogc/collections/grids/items/${grid.features[0].id}`);
 	expect.soft({ status: one.status, type: one.headers.get('content-type') }, 'an item by id answers as application/geo+json').toEqual({ status: 200, type: 'application/geo+json' });
-	const bad = await get(`${BASE}/ogc/collections/grids/items?limit=100000`);
-	expect.soft(bad.status, 'a too-large limit is a 400 naming limit').toBe(400);
+	// Part 1: a limit above the maximum is capped, not refused; below 1 it is a 400 naming limit
+	const capped = await get(`${BASE}/ogc/collections/grids/items?limit=100000`);
+	const cappedBody = await capped.json();
+	expect.soft({ status: capped.status, returned: cappedBody.numberReturned }, 'a too-large limit is capped to the maximum').toEqual({ status: 200, returned: cappedBody.numberMatched });
+	const bad = await get(`${BASE}/ogc/collections/grids/items?limit=0`);
+	expect.soft(bad.status, 'limit=0 is a 400 naming limit').toBe(400);
 	expect.soft((await bad.json()).parameter).toBe('limit');
 	const hidden = await get(`${BASE}/ogc/collections/hazards/items`);
 	expect.soft(hidden.status, 'hazards without a key are 401').toBe(401);
@@ -103,6 +119,18 @@ test('Open311 GeoReport v2 as a client does it', async () => {
 	const nokey = await fetch(`${BASE}/open311/v2/requests.json`, { method: 'POST', body: new URLSearchParams({ service_code: services[0].service_code, lat: '28.2', long: '113', description: 'x' }) });
 	const nokeyBody = await nokey.json();
 	expect.soft(nokey.status === 401 && nokeyBody[0]?.code === 401, `a POST without an api_key is 401 in Open311 error form — ${JSON.stringify(nokeyBody)}`).toBe(true);
+	// discovery at the root and under v2, JSON and XML; a jurisdiction_id that is not ours is a 404 in GeoReport form
+	for (const path of ['/open311/discovery.json', '/open311/v2/discovery.json']) {
+		const d = await (await get(`${BASE}${path}`)).json();
+		expect.soft({ spec: d.endpoints?.[0]?.specification, type: d.endpoints?.[0]?.type, url: d.endpoints?.[0]?.url, formats: d.endpoints?.[0]?.formats }, path)
+			.toEqual({ spec: 'http://wiki.open311.org/GeoReport_v2', type: 'production', url: `${new URL(BASE).origin}/open311/v2`, formats: ['application/json', 'text/xml'] });
+	}
+	expect.soft(await (await get(`${BASE}/open311/discovery.xml`)).text(), 'discovery.xml').toMatch(/<discovery><changeset>.+<\/changeset>.*<endpoints><endpoint><specification>http:\/\/wiki\.open311\.org\/GeoReport_v2<\/specification>/);
+	const nowhere = await get(`${BASE}/open311/v2/services.json?jurisdiction_id=city.gov`);
+	const nowhereBody = await nowhere.json();
+	expect.soft({ status: nowhere.status, code: nowhereBody[0]?.code, description: nowhereBody[0]?.description }, 'an unknown jurisdiction_id is a 404 in Chinese')
+		.toEqual({ status: 404, code: 404, description: expect.stringMatching(/^jurisdiction_id: 未找到辖区/) });
+	expect.soft(back[0]?.requested_datetime, 'times are Beijing time with +08:00').toMatch(/\+08:00$/);
 	const csrf = await fetch(`${BASE}/logout`, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: 'x=1' });
 	expect.soft(csrf.status, 'other paths still refuse cross-site form POSTs').toBe(403);
 });

@@ -55,8 +55,8 @@ describe('one error mapper, each format its own body', () => {
 		const log = vi.spyOn(console, 'error').mockImplementation(() => {});
 		try {
 			expect(await (await apiCall(bug)).json()).toEqual({ error: { code: 'internal', message: '服务器内部错误，请稍后重试' } });
-			expect(await (await ogc(bug)).json()).toEqual({ code: 'ServerError', description: 'internal server error' });
-			expect(await (await open311(() => 'json', bug)).json()).toEqual([{ code: 500, description: 'internal server error' }]);
+			expect(await (await ogc(bug)).json()).toEqual({ code: 'ServerError', description: '服务器内部错误，请稍后重试' });
+			expect(await (await open311(() => 'json', bug)).json()).toEqual([{ code: 500, description: '服务器内部错误，请稍后重试' }]);
 			expect(log.mock.calls.map((c) => c[0])).toEqual(['[api]', '[ogc]', '[open311]']);
 		} finally {
 			log.mockRestore();

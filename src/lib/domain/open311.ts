@@ -1,7 +1,12 @@
 // Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2): the query parameters, the
-// open/closed status mapping, the error shape [{code, description}] and the XML bodies. Pure, so
-// every rule is testable without a server.
+// open/closed status mapping, jurisdiction_id, the discovery document, the error shape
+// [{code, description}] and the XML bodies. Pure, so every rule is testable without a server.
+// Error descriptions are Chinese, like every other answer of this service (apierror.ts): the people
+// who read them are the district's and the 12345 platform's integrators, and errors from the shared
+// request workflow (outside every grid, …) reach Open311 clients in Chinese anyway. The parameter's
+// own name leads the description, since that is what the client sent.
 import { ApiError } from './apierror';
+import { isCalendarDate } from './calendardate';
 import { OPEN_STATUSES, type RequestStatus } from './workflow';
 
 /** An error as Open311 clients expect it: HTTP status, and [{code, description}] in the body. */
@@ -24,7 +29,7 @@ export const openOrClosed = (s: string): Open311Status => ((OPEN_STATUSES as rea
 export function splitFormat(raw: string): [string, Open311Format] {
 	const i = raw.lastIndexOf('.');
 	const format = i < 0 ? '' : raw.slice(i + 1);
-	if (format !== 'json' && format !== 'xml') throw new Open311Error(404, `unknown format "${format || raw}": use .json or .xml`, 'format');
+	if (format !== 'json' && format !== 'xml') throw new Open311Error(404, `未知格式“${format || raw}”：请用 .json 或 .xml`, 'format');
 	return [raw.slice(0, i), format];
 }
 
@@ -44,18 +49,18 @@ export const MAX_PAGE_SIZE = 1000;
 function isoDate(raw: string, field: string): Date {
 	// ISO 8601 with a date at least; a bare date or a time without offset is read as UTC+8 (district time)
 	if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw)) {
-		throw new Open311Error(400, `must be an ISO 8601 date-time such as 2026-11-21T08:00:00+08:00, got "${raw}"`, field);
+		throw new Open311Error(400, `应为 ISO 8601 时间，如 2026-11-21T08:00:00+08:00（不带时区按北京时间），收到“${raw}”`, field);
 	}
 	const zoned = /(Z|[+-]\d{2}:?\d{2})$/.test(raw) ? raw : raw.length === 10 ? `${raw}T00:00:00+08:00` : `${raw.replace(' ', 'T')}+08:00`;
 	const t = Date.parse(zoned);
-	if (Number.isNaN(t)) throw new Open311Error(400, `is not a real date: "${raw}"`, field);
+	if (Number.isNaN(t) || !isCalendarDate(raw)) throw new Open311Error(400, `不是有效的日期：“${raw}”`, field);
 	return new Date(t);
 }
 
 function positive(raw: string | null, field: string, fallback: number, max: number): number {
 	if (raw === null || raw === '') return fallback;
 	const n = Number(raw);
-	if (!/^\d+$/.test(raw) || n < 1 || n > max) throw new Open311Error(400, `must be an integer from 1 to ${max}, got "${raw}"`, field);
+	if (!/^\d+$/.test(raw) || n < 1 || n > max) throw new Open311Error(400, `应为 1–${max} 的整数，收到“${raw}”`, field);
 	return n;
 }
 
@@ -71,11 +76,11 @@ export function parseOpen311Query(p: URLSearchParams, now = new Date()): Open311
 	const endRaw = p.get('end_date');
 	let start = startRaw ? isoDate(startRaw, 'start_date') : null;
 	let end = endRaw ? isoDate(endRaw, 'end_date') : null;
-	if (start && end && start > end) throw new Open311Error(400, 'must not be after end_date', 'start_date');
+	if (start && end && start > end) throw new Open311Error(400, '不能晚于 end_date', 'start_date');
 	end ??= start ? new Date(start.getTime() + 90 * DAY) : now;
 	start ??= new Date(end.getTime() - 90 * DAY);
 	const statuses = list(p.get('status'))?.map((s) => {
-		if (s !== 'open' && s !== 'closed') throw new Open311Error(400, `must be open or closed, got "${s}"`, 'status');
+		if (s !== 'open' && s !== 'closed') throw new Open311Error(400, `应为 open 或 closed，收到“${s}”`, 'status');
 		return s as Open311Status;
 	}) ?? null;
 	return {
@@ -116,27 +121,27 @@ export interface Open311Post {
 export function parseOpen311Post(f: Record<string, string>): Open311Post {
 	const text = (field: string, max: number) => {
 		const v = (f[field] ?? '').trim();
-		if (v.length > max) throw new Open311Error(400, `must be at most ${max} characters, got ${v.length}`, field);
+		if (v.length > max) throw new Open311Error(400, `最多 ${max} 个字，收到 ${v.length} 个`, field);
 		return v || null;
 	};
 	const serviceCode = text('service_code', 64);
-	if (!serviceCode) throw new Open311Error(400, 'is required (see GET services.json)', 'service_code');
+	if (!serviceCode) throw new Open311Error(400, '必填（可选值见 GET services.json）', 'service_code');
 	const coord = (field: 'lat' | 'long', limit: number) => {
 		const raw = text(field, 32);
 		if (raw === null) return null;
 		const n = Number(raw);
-		if (!Number.isFinite(n) || Math.abs(n) > limit) throw new Open311Error(400, `must be a WGS84 degree within ±${limit}, got "${raw}"`, field);
+		if (!Number.isFinite(n) || Math.abs(n) > limit) throw new Open311Error(400, `应为 ±${limit} 以内的 WGS84 度数，收到“${raw}”`, field);
 		return n;
 	};
 	const lat = coord('lat', 90);
 	const lon = coord('long', 180);
-	if ((lat === null) !== (lon === null)) throw new Open311Error(400, 'lat and long must come together', lat === null ? 'lat' : 'long');
+	if ((lat === null) !== (lon === null)) throw new Open311Error(400, 'lat 与 long 须同时提供', lat === null ? 'lat' : 'long');
 	const addressString = text('address_string', 200);
-	if (lat === null && !addressString) throw new Open311Error(400, 'a location is required: lat and long, or address_string', 'lat');
+	if (lat === null && !addressString) throw new Open311Error(400, '须提供位置：lat 与 long，或 address_string', 'lat');
 	const description = text('description', 4000);
-	if (!description) throw new Open311Error(400, 'is required: what is the problem?', 'description');
+	if (!description) throw new Open311Error(400, '必填：请描述问题', 'description');
 	const phone = text('phone', 20);
-	if (phone && !/^[0-9+\-\s()]{5,20}$/.test(phone)) throw new Open311Error(400, `is not a phone number: "${phone}"`, 'phone');
+	if (phone && !/^[0-9+\-\s()]{5,20}$/.test(phone)) throw new Open311Error(400, `不是电话号码：“${phone}”`, 'phone');
 	const name = [text('last_name', 25), text('first_name', 25)].filter(Boolean).join('');
 	const attributes: Record<string, string> = {};
 	for (const [k, v] of Object.entries(f)) {
@@ -147,4 +152,43 @@ export function parseOpen311Post(f: Record<string, string>): Open311Post {
 	for (const k of ['email', 'device_id', 'account_id', 'media_url'] as const) if (text(k, 300)) extra[k] = text(k, 300);
 	if (Object.keys(attributes).length) extra.attributes = attributes;
 	return { serviceCode, lon, lat, addressString, description, reporterName: name || null, phone, extra };
+}
+
+/**
+ * jurisdiction_id (GeoReport v2): optional, "only required if the endpoint serves multiple
+ * jurisdictions". Ours are the district codes (GB/T 2260, e.g. 430199). One that is given and is not
+ * ours is, in the spec's words for every method, "404 - jurisdiction_id provided was not found".
+ */
+export function checkJurisdiction(raw: string | null | undefined, ours: readonly string[]): void {
+	if (raw === null || raw === undefined || raw === '') return;
+	if (!ours.includes(raw.trim())) {
+		throw new Open311Error(404, `未找到辖区“${raw}”：本服务的 jurisdiction_id 是 ${ours.join('、') || '（尚无区县）'}，也可不传`, 'jurisdiction_id');
+	}
+}
+
+export const GEOREPORT_V2 = 'http://wiki.open311.org/GeoReport_v2';
+export const FORMATS = ['application/json', 'text/xml'] as const;
+/** When this endpoint last changed in a way clients should notice (discovery's changeset). */
+export const CHANGESET = '2026-12-01T00:00:00+08:00';
+
+export interface Discovery {
+	changeset: string;
+	contact: string;
+	key_service: string;
+	endpoints: { specification: string; url: string; changeset: string; type: 'production' | 'test'; formats: string[] }[];
+}
+
+/** GeoReport v2 service discovery: one production endpoint, JSON and XML. `url` is the v2 base. */
+export function discovery(url: string, contact: string, keyService: string): Discovery {
+	return {
+		changeset: CHANGESET, contact, key_service: keyService,
+		endpoints: [{ specification: GEOREPORT_V2, url, changeset: CHANGESET, type: 'production', formats: [...FORMATS] }]
+	};
+}
+
+/** discovery.xml as the spec shows it: <endpoints><endpoint>…<formats><format>…</format></formats>. */
+export function discoveryXml(d: Discovery): string {
+	const el = (tag: string, v: string) => `<${tag}>${esc(v)}</${tag}>`;
+	const endpoints = d.endpoints.map((e) => `<endpoint>${el('specification', e.specification)}${el('url', e.url)}${el('changeset', e.changeset)}${el('type', e.type)}<formats>${e.formats.map((f) => el('format', f)).join('')}</formats></endpoint>`);
+	return `<?xml version="1.0" encoding="utf-8"?>\n<discovery>${el('changeset', d.changeset)}${el('contact', d.contact)}${el('key_service', d.key_service)}<endpoints>${endpoints.join('')}</endpoints></discovery>\n`;
 }

@@ -1,7 +1,7 @@
 // OGC API – Features landing page.
 import { checkFormat } from '$lib/domain/ogc';
 import { landing } from '$lib/server/ogc/documents';
-import { ogc, ogcBase, ogcJson } from '$lib/server/ogc/http';
+import { keyQuery, ogc, ogcBase, ogcJson } from '$lib/server/ogc/http';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = ({ url }) => ogc(async () => (checkFormat(url.searchParams), ogcJson(landing(ogcBase(url)))));
+export const GET: RequestHandler = ({ url }) => ogc(async () => (checkFormat(url.searchParams), ogcJson(landing(ogcBase(url), keyQuery(url)))));

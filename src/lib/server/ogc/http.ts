@@ -4,7 +4,7 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { GEOJSON, JSON_TYPE, OgcError } from '../../domain/ogc';
 import type { SessionUser } from '../auth/user';
 import { ready } from '../db/database';
-import { answerOrFail, type Failure } from '../http/errors';
+import { answerOrFail, INTERNAL, type Failure } from '../http/errors';
 import { apiKeyOf, userFromApiKey } from '../open311/keys';
 
 export function ogcJson(body: unknown, type: string = JSON_TYPE, status = 200): Response {
@@ -18,7 +18,7 @@ export async function ogcUser(event: RequestEvent): Promise<SessionUser | null> 
 	const key = apiKeyOf(event.request, event.url);
 	if (!key) return null;
 	const user = await userFromApiKey(await ready(), key);
-	if (!user) throw new OgcError(401, 'Unauthorized', 'this API key is unknown or revoked');
+	if (!user) throw new OgcError(401, 'Unauthorized', '接口密钥（api_key）无效或已吊销');
 	return user;
 }
 
@@ -33,13 +33,19 @@ export function publicUrl(url: URL): URL {
 	return u;
 }
 
+/** `?api_key=…` when the caller put its key into the URL, else '': our links carry it on. */
+export function keyQuery(url: URL): string {
+	const key = url.searchParams.get('api_key');
+	return key ? `?api_key=${encodeURIComponent(key)}` : '';
+}
+
 /** The /ogc root as seen by the client (behind a TLS proxy set TRUST_PROXY=1, or ORIGIN as for any SvelteKit node server). */
 export const ogcBase = (url: URL) => `${publicUrl(url).origin}/ogc`;
 
 /** OGC's exception format: {code, description, parameter}; the unavailable and internal codes in OGC's words. */
 export function ogcFailure({ error, retryAfterS }: Failure): Response {
 	const out = error instanceof OgcError ? error
-		: error.status === 500 ? new OgcError(500, 'ServerError', 'internal server error')
+		: error.status === 500 ? new OgcError(500, 'ServerError', INTERNAL.message)
 		: error.status === 503 ? new OgcError(503, 'ServiceUnavailable', error.message)
 		: new OgcError(error.status, error.code, error.message, error.field);
 	const res = ogcJson(out.body(), JSON_TYPE, out.status);

@@ -8,7 +8,7 @@
 import { isoCst, isoCstOrNull } from '../../domain/time';
 import { fromDatabaseError } from '../http/errors';
 import { asUser, systemOf } from '../access/userdb';
-import { Open311Error, openOrClosed, type Open311Post, type Open311Query } from '../../domain/open311';
+import { checkJurisdiction, discovery, Open311Error, openOrClosed, type Discovery, type Open311Post, type Open311Query } from '../../domain/open311';
 import { STATUS_LABEL, type RequestStatus } from '../../domain/workflow';
 import { ApiError } from '../../domain/apierror';
 import type { NewRequest } from '../../domain/requestinput';
@@ -17,6 +17,26 @@ import type { Db, Queryable } from '../db/client';
 import { OPEN_SQL } from '../db/fragments';
 import { and, sql, type Fragment } from '../db/sql';
 import { reportRequest } from '../requests/report';
+
+/** The jurisdiction_ids this endpoint serves: its district codes. */
+export async function jurisdictions(db: Queryable): Promise<string[]> {
+	return (await db.sql<{ code: string }>`SELECT code FROM areas WHERE level = 'district' ORDER BY code`).map((r) => r.code);
+}
+
+/** Refuses a jurisdiction_id that is given and is not one of ours (404, as the spec says). */
+export async function requireJurisdiction(db: Queryable, raw: string | null | undefined): Promise<void> {
+	if (raw) checkJurisdiction(raw, await jurisdictions(db));
+}
+
+/**
+ * The discovery document for the endpoint at `v2Url`. Contact and key service are the district's
+ * own words: OPEN311_CONTACT and OPEN311_KEY_SERVICE, with defaults that say who to ask.
+ */
+export function discoveryFor(v2Url: string): Discovery {
+	return discovery(v2Url,
+		process.env.OPEN311_CONTACT || '请联系本区网格化服务管理中心（本系统管理员）',
+		process.env.OPEN311_KEY_SERVICE || '接口密钥由本系统管理员签发（POST /api/api-keys，每个密钥代表一个账号），提交诉求时以 api_key 字段传入');
+}
 
 /** Category trees that are not citizen service requests. */
 const NOT_SERVICES = ['dispute', 'wish'];
@@ -42,7 +62,7 @@ export async function listServices(db: Queryable): Promise<Service[]> {
 /** A service definition: we ask no extra questions, so attributes is empty (metadata false). */
 export async function serviceDefinition(db: Queryable, code: string) {
 	const service = (await listServices(db)).find((s) => s.service_code === code);
-	if (!service) throw new Open311Error(404, `no such service "${code}" (see GET services.json)`, 'service_code');
+	if (!service) throw new Open311Error(404, `没有服务“${code}”（可选值见 GET services.json）`, 'service_code');
 	return { service_code: code, attributes: [] as unknown[] };
 }
 
@@ -88,15 +108,15 @@ export async function listOpen311Requests(db: Queryable, q: Open311Query): Promi
 
 export async function getOpen311Request(db: Queryable, code: string): Promise<PublicRequest> {
 	const [r] = await publicRequests(db, [sql`r.code = ${code}`], sql`r.id`, 1, 0);
-	if (!r) throw new Open311Error(404, `no such request "${code}"`, 'service_request_id');
+	if (!r) throw new Open311Error(404, `没有诉求“${code}”（或它不公开）`, 'service_request_id');
 	return r;
 }
 
 /** POST requests: a 点单 through the request workflow. Returns the GeoReport receipt. */
 export async function postOpen311Request(db: Db, user: SessionUser, p: Open311Post) {
-	if (user.role === 'screen') throw new Open311Error(403, 'this API key may not submit requests', 'api_key');
+	if (user.role === 'screen') throw new Open311Error(403, '该接口密钥不能提交诉求', 'api_key');
 	const service = (await listServices(db)).find((s) => s.service_code === p.serviceCode);
-	if (!service) throw new Open311Error(400, `no such service "${p.serviceCode}" (see GET services.json)`, 'service_code');
+	if (!service) throw new Open311Error(400, `没有服务“${p.serviceCode}”（可选值见 GET services.json）`, 'service_code');
 	let { lon, lat } = p;
 	if (lon === null || lat === null) {
 		// no geocoder offline: an address string must name a known building or household address exactly
@@ -104,7 +124,7 @@ export async function postOpen311Request(db: Db, user: SessionUser, p: Open311Po
 			SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM (
 			  SELECT geom, 1 AS k FROM buildings WHERE name = ${p.addressString} UNION ALL
 			  SELECT geom, 2 FROM households WHERE address = ${p.addressString}) a ORDER BY k LIMIT 1`;
-		if (!at) throw new Open311Error(400, `cannot locate "${p.addressString}": send lat and long`, 'address_string');
+		if (!at) throw new Open311Error(400, `无法定位“${p.addressString}”：请提供 lat 与 long`, 'address_string');
 		({ lon, lat } = at);
 	}
 	const input: NewRequest = {
@@ -122,7 +142,7 @@ export async function postOpen311Request(db: Db, user: SessionUser, p: Open311Po
 		// our validation (outside every grid, …) in Open311's shape
 		if (e instanceof ApiError) throw new Open311Error(e.status, e.message, e.field === 'lon' ? 'long' : e.field);
 		// row-level security: the key's user may not report at this place
-		if (fromDatabaseError(e)) throw new Open311Error(403, "this API key's account may not report requests at this location", 'lat');
+		if (fromDatabaseError(e)) throw new Open311Error(403, '该接口密钥的账号不能在此位置上报诉求', 'lat');
 		throw e;
 	}
 }

@@ -3,7 +3,7 @@ import { checkFormat, JSON_TYPE } from '$lib/domain/ogc';
 import { ready } from '$lib/server/db/database';
 import { collectionDoc } from '$lib/server/ogc/documents';
 import { collectionsFor, extent } from '$lib/server/ogc/features';
-import { ogc, ogcBase, ogcJson, ogcUser } from '$lib/server/ogc/http';
+import { keyQuery, ogc, ogcBase, ogcJson, ogcUser } from '$lib/server/ogc/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = (event) => ogc(async () => {
@@ -11,7 +11,7 @@ export const GET: RequestHandler = (event) => ogc(async () => {
 	const base = ogcBase(event.url);
 	const bbox = await extent(await ready());
 	return ogcJson({
-		links: [{ href: `${base}/collections`, rel: 'self', type: JSON_TYPE, title: '要素集合' }],
-		collections: collectionsFor(await ogcUser(event)).map((c) => collectionDoc(base, c, bbox))
+		links: [{ href: `${base}/collections${keyQuery(event.url)}`, rel: 'self', type: JSON_TYPE, title: '要素集合' }],
+		collections: collectionsFor(await ogcUser(event)).map((c) => collectionDoc(base, c, bbox, keyQuery(event.url)))
 	});
 });

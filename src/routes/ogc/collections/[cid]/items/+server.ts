@@ -1,9 +1,10 @@
 // OGC API – Features items: ?bbox=&limit=&offset=&datetime=, with numberMatched and next/prev links.
 import { pageLinks, parseItemsQuery } from '$lib/domain/ogc';
+import { isoCst } from '$lib/domain/time';
 import { ready } from '$lib/server/db/database';
 import { asUser } from '$lib/server/access/userdb';
 import { collectionFor, readItems } from '$lib/server/ogc/features';
-import { geojson, ogc, ogcBase, ogcUser, publicUrl } from '$lib/server/ogc/http';
+import { geojson, keyQuery, ogc, ogcBase, ogcUser, publicUrl } from '$lib/server/ogc/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = (event) => ogc(async () => {
@@ -16,7 +17,7 @@ export const GET: RequestHandler = (event) => ogc(async () => {
 	const { matched, features } = await readItems(db, def, user, q);
 	const collection = `${ogcBase(event.url)}/collections/${def.id}`;
 	return geojson({
-		type: 'FeatureCollection', features, numberMatched: matched, numberReturned: features.length, timeStamp: new Date().toISOString(),
-		links: [...pageLinks(publicUrl(event.url), q, matched), { href: collection, rel: 'collection', type: 'application/json', title: def.title }]
+		type: 'FeatureCollection', features, numberMatched: matched, numberReturned: features.length, timeStamp: isoCst(new Date()),
+		links: [...pageLinks(publicUrl(event.url), q, matched), { href: `${collection}${keyQuery(event.url)}`, rel: 'collection', type: 'application/json', title: def.title }]
 	});
 });
