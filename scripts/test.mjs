@@ -33,7 +33,7 @@ const filtered = args.length > 0;
 const pgUrl = process.env.TEST_DATABASE_URL || '';
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const NOT_RUN_EXIT = 77; // tests/faults/run.mjs: nothing to run
-const LINTED = ['src', 'tests', 'scripts', 'db', 'eslint.config.js', 'svelte.config.js', 'vite.config.ts'];
+const LINTED = ['src', 'tests', 'scripts', 'db', 'deploy', 'eslint.config.js', 'svelte.config.js', 'vite.config.ts'];
 
 /** @type {{ name: string, state: 'PASSED' | 'FAILED' | 'NOT RUN', detail: string }[]} */
 const results = [];

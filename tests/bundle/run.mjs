@@ -224,6 +224,18 @@ async function inside(root, port) {
 		const map = await fetch(`${base}/`, { headers: { cookie: cookie ?? '' }, redirect: 'manual' });
 		check(map.status === 200, `GET / (the map page) signed in: ${map.status}`);
 
+		// a live stream (SSE) open, as every signed-in page has one: a stop must end it, not wait for it
+		const live = await fetch(`${base}/api/live`, { headers: { cookie: cookie ?? '', accept: 'text/event-stream' } });
+		check(live.status === 200 && !!live.body, `GET /api/live (SSE) open: ${live.status}`);
+		const streamEnded = (async () => {
+			try {
+				for await (const chunk of /** @type {any} */ (live.body)) void chunk;
+			} catch {
+				// a connection cut counts as ended too
+			}
+			return Date.now();
+		})();
+
 		// stop as systemd does: SIGTERM, then the exit within the unit's TimeoutStopSec
 		const limitS = Number(process.env.STOP_TIMEOUT_S || 30);
 		const t = Date.now();
@@ -231,6 +243,8 @@ async function inside(root, port) {
 		const end = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), limitS * 1000))]);
 		const stopMs = Date.now() - t;
 		check(end !== null && /** @type {any} */ (end).code === 0, `SIGTERM: ${end ? `exit ${/** @type {any} */ (end).code ?? /** @type {any} */ (end).signal}` : 'still running'} after ${seconds(stopMs)} (the unit allows ${limitS} s)`);
+		const ended = await Promise.race([streamEnded, new Promise((r) => setTimeout(() => r(null), 2_000))]);
+		check(ended !== null, `the live stream ended with the stop${ended ? ` (${seconds(/** @type {number} */ (ended) - t)} after SIGTERM)` : ': still open 2 s after the exit'}`);
 		console.log(`[bundle] inside: time to ready ${seconds(readyMs)} (first start: database created, demo district seeded with ${env.SEED_HOUSEHOLDS} households), SIGTERM exit ${seconds(stopMs)}, ${n} grids`);
 	} catch (e) {
 		if (!/** @type {Error} */ (e).message.startsWith('not ready')) check(false, /** @type {Error} */ (e).message);
