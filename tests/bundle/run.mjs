@@ -18,7 +18,7 @@
 // Usage: node tests/bundle/run.mjs [--archive <file>] [--keep]
 //   SEED_HOUSEHOLDS (default here 20000; the README's demo district has 200000) sizes the first-start seed.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,7 +30,7 @@ const NOT_RUN = 77;
 const here = fileURLToPath(import.meta.url);
 const repo = path.resolve(path.dirname(here), '..', '..');
 const { values } = parseArgs({
-	options: { archive: { type: 'string' }, keep: { type: 'boolean', default: false }, inside: { type: 'string' }, port: { type: 'string' } }
+	options: { archive: { type: 'string' }, keep: { type: 'boolean', default: false }, inside: { type: 'string' }, port: { type: 'string' }, counts: { type: 'string' } }
 });
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
@@ -135,9 +135,17 @@ async function outside() {
 		check(stopS > 0, `the unit's TimeoutStopSec: ${stopS} s`);
 		const port = 3000; // the namespace has its own ports: nothing else listens there
 		console.log(`\nstarting ${path.relative(work, root)}/bin/grid-governance-map in a new network namespace (port ${port})`);
-		const child = spawn('unshare', ['-n', process.execPath, here, '--inside', root, '--port', String(port)], { stdio: 'inherit', env: { ...process.env, STOP_TIMEOUT_S: String(stopS) } });
+		const countsFile = path.join(work, 'inside-counts.json');
+		const child = spawn('unshare', ['-n', process.execPath, here, '--inside', root, '--port', String(port), '--counts', countsFile], {
+			stdio: 'inherit',
+			env: { ...process.env, STOP_TIMEOUT_S: String(stopS) }
+		});
 		const code = await new Promise((resolve) => child.on('close', (c, s) => resolve(c ?? (s ? 128 : 1))));
-		check(code === 0, `inside the namespace: exit ${code}`);
+		// the checks made inside count in this run's tally
+		const inner = existsSync(countsFile) ? JSON.parse(readFileSync(countsFile, 'utf8')) : { passes: 0, failures: 0 };
+		passes += inner.passes;
+		failures += inner.failures;
+		check(code === 0 && inner.passes > 0, `inside the namespace: exit ${code}, ${inner.passes} passed, ${inner.failures} failed`);
 		console.log(
 `[bundle] figures: archive ${mb(size)}, ${files} files, bundle made in ${buildMs ? seconds(buildMs) : '(given)'}, unpacked in ${seconds(unpackMs)}`);
 	} catch (e) {
@@ -253,6 +261,7 @@ async function inside(root, port) {
 		if (app.exitCode === null && app.signalCode === null) app.kill('SIGKILL');
 		rmSync(home, { recursive: true, force: true });
 	}
+	if (values.counts) writeFileSync(values.counts, JSON.stringify({ passes, failures }));
 	process.exit(failures ? 1 : 0);
 }
 
