@@ -95,7 +95,7 @@ step('copy app, scripts, migrations, docs', () => {
 	for (const f of ['grid-governance-map.service', 'grid-governance-map.env']) copyFileSync(path.join('deploy', f), path.join(stage, 'deploy', f));
 	copyFileSync('package-lock.json', path.join(stage, 'package-lock.json'));
 	copyFileSync('package.json', path.join(stage, 'package.json'));
-	copyFileSync('.npmrc', path.join(stage, '.npmrc'));
+	if (existsSync('.npmrc')) copyFileSync('.npmrc', path.join(stage, '.npmrc'));
 });
 
 // ── 3. production dependencies: a copy of node_modules, pruned by npm ──────────────────────────
