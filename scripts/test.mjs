@@ -11,6 +11,8 @@
 //      counted from Playwright's JSON report.
 //   5. database faults: node tests/faults/run.mjs (PostgreSQL restarts under load, database down at
 //      boot) on a private throwaway cluster, when the PostgreSQL 15 binaries exist.
+//   5b. install bundle: node tests/bundle/run.mjs (`npm run bundle`, unpacked into an empty folder,
+//      started with no network but loopback — unshare -n, so root — signed in, map read, SIGTERM).
 //
 // Usage: node scripts/test.mjs [vitest filters and options…]
 // With arguments the vitest run is filtered, so the browser suite is left out (and says so).
@@ -31,7 +33,7 @@ const filtered = args.length > 0;
 const pgUrl = process.env.TEST_DATABASE_URL || '';
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const NOT_RUN_EXIT = 77; // tests/faults/run.mjs: nothing to run
-const LINTED = ['src', 'tests', 'scripts', 'db', 'eslint.config.js', 'svelte.config.js', 'vite.config.ts'];
+const LINTED = ['src', 'tests', 'scripts', 'db', 'deploy', 'eslint.config.js', 'svelte.config.js', 'vite.config.ts'];
 
 /** @type {{ name: string, state: 'PASSED' | 'FAILED' | 'NOT RUN', detail: string }[]} */
 const results = [];
@@ -198,6 +200,28 @@ if (filtered) {
 		report('database faults', 'PASSED', `${tally} (${seconds(faults.ms)})${figures ? `\n${' '.repeat(9)}${figures}` : ''}`);
 	} else {
 		report('database faults', 'FAILED', `${tally}, exit ${faults.code} (${seconds(faults.ms)})`);
+	}
+}
+
+// ── 5b. install bundle ──────────────────────────────────────────────────────────────────────
+// The offline install bundle installed and started as docs/install.md says, in a network namespace
+// with nothing but loopback (tests/bundle/run.mjs); NOT RUN (exit 77) where unshare is not permitted.
+banner('install bundle (tests/bundle)');
+if (filtered) {
+	report('install bundle', 'NOT RUN', 'vitest arguments were given (a filtered run); run `npm test` alone for everything');
+	console.log('NOT RUN: install bundle — filtered run');
+} else {
+	const bundle = await run('node', ['tests/bundle/run.mjs'], { capture: true });
+	logs.push(['install bundle output', bundle.stdout]);
+	const counts = /install bundle: (\d+) passed, (\d+) failed\s*$/m.exec(bundle.stdout);
+	const tally = counts ? `${counts[1]} passed, ${counts[2]} failed` : 'no tally printed';
+	const figures = [...bundle.stdout.matchAll(/^\[bundle\] (?:figures|inside): (.*)$/gm)].map((m) => m[1]).join('; ');
+	if (bundle.code === NOT_RUN_EXIT) {
+		report('install bundle', 'NOT RUN', /^NOT RUN: install bundle — (.*)$/m.exec(bundle.stdout)?.[1] ?? 'nothing to run');
+	} else if (bundle.code === 0 && counts && Number(counts[1]) > 0 && counts[2] === '0') {
+		report('install bundle', 'PASSED', `${tally} (${seconds(bundle.ms)})${figures ? `\n${' '.repeat(9)}${figures}` : ''}`);
+	} else {
+		report('install bundle', 'FAILED', `${tally}, exit ${bundle.code} (${seconds(bundle.ms)})`);
 	}
 }
 
