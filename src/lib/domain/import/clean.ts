@@ -59,7 +59,8 @@ export function cleanRecords(layer: Layer, records: SourceRecord[], crs: Crs, li
 				values[f.key] = f.parse(raw);
 			} catch (e) {
 				if (!(e instanceof FieldProblem)) throw e;
-				problem(column ?? f.label, `${f.label}${e.message}`);
+				// a message that names the field already ("身份证号必须是 18 位…") is not prefixed again
+				problem(column ?? f.label, e.message.startsWith(f.label) || e.message.startsWith('Excel') ? e.message : `${f.label}${e.message}`);
 				ok = false;
 			}
 		}

@@ -2,6 +2,7 @@
 // uses (Chinese and English), whether required, and how a cell becomes a value. A parse function
 // returns the value or throws a FieldProblem whose message names the problem in Chinese.
 import { COLUMN_ALIAS } from '../exportspec';
+import { FEATURE_ID_COLUMN } from './sources';
 import { CHANNEL, HAZARD_SEVERITY, HAZARD_STATUS, HAZARD_TYPE, HOUSEHOLD_TAG, PRIORITY, REQUEST_KIND, SETTING } from '../labels';
 import type { Layer } from './types';
 
@@ -66,14 +67,35 @@ function phone(raw: unknown) {
 	return v;
 }
 
+/** What Excel (or LibreOffice) does to an ID number in a cell formatted as a number. */
+export const ID_NUMBER_AS_NUMBER = 'Excel 把身份证号存成了数字，已丢失末尾几位：请把该列设为文本后重新导出';
+
+/**
+ * Was this ID number kept as a number by a spreadsheet? A number holds 15 significant digits, so
+ * an 18-digit ID comes back with its last digits as 0 (or in 4.30102E+17 notation), and its check
+ * digit then fails: naming that cause beats "校验位不正确" on 34 of 40 rows.
+ */
+function idNumberLostDigits(raw: unknown, v: string): boolean {
+	if (typeof raw === 'number') return true;
+	if (/^\d(\.\d+)?E\+?\d+$/i.test(v)) return true;
+	return /^\d{15}000$/.test(v);
+}
+
 /** 18-digit resident ID (GB 11643) with its ISO 7064 MOD 11-2 check digit. */
 export function idNumber(raw: unknown) {
 	const v = str(raw).toUpperCase();
+	if (idNumberLostDigits(raw, v) && !validIdNumber(v)) throw new FieldProblem(`${ID_NUMBER_AS_NUMBER}（收到“${v}”）`);
 	if (!/^[0-9]{17}[0-9X]$/.test(v)) throw new FieldProblem(`身份证号必须是 18 位（末位可为 X），收到“${v}”`);
 	const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 	const sum = weights.reduce((s, w, i) => s + w * Number(v[i]), 0);
 	if ('10X98765432'[sum % 11] !== v[17]) throw new FieldProblem(`身份证号校验位不正确：“${v}”`);
 	return v;
+}
+
+function validIdNumber(v: string): boolean {
+	if (!/^[0-9]{17}[0-9X]$/.test(v)) return false;
+	const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+	return '10X98765432'[weights.reduce((s, w, i) => s + w * Number(v[i]), 0) % 11] === v[17];
 }
 
 /**
@@ -118,12 +140,12 @@ const address = { key: 'address', label: '地址', aliases: ['地址', '住址',
 
 const SPECS: Record<Layer, FieldSpec[]> = {
 	areas: [
-		{ key: 'code', label: '区划代码', aliases: ['区划代码', '编码', '代码', 'code', 'area_code'], required: true, parse: digits([6, 9, 12]) },
+		{ key: 'code', label: '区划代码', aliases: ['区划代码', '编码', '代码', 'code', 'area_code', 'adcode', FEATURE_ID_COLUMN], required: true, parse: digits([6, 9, 12]) },
 		{ key: 'name', label: '名称', aliases: ['名称', '区划名称', 'name'], required: true, parse: text(60) },
 		{ key: 'setting', label: '城乡类型', aliases: ['城乡类型', '城乡', 'setting'], required: false, parse: oneOf(SETTING, { 城市: 'urban', 城镇: 'urban', 街道: 'urban', 社区: 'urban', 乡村: 'rural', 镇: 'rural', 村: 'rural' }), fallback: 'urban' }
 	],
 	grids: [
-		{ key: 'code', label: '网格编码', aliases: ['网格编码', '网格代码', '编码', 'code', 'grid_code'], required: true, parse: digits(15) },
+		{ key: 'code', label: '网格编码', aliases: ['网格编码', '网格代码', '编码', 'code', 'grid_code', FEATURE_ID_COLUMN], required: true, parse: digits(15) },
 		{ key: 'name', label: '网格名称', aliases: ['网格名称', '名称', 'name'], required: true, parse: text(60) }
 	],
 	households: [
@@ -137,7 +159,7 @@ const SPECS: Record<Layer, FieldSpec[]> = {
 		gridCode, lng, lat
 	],
 	hazards: [
-		{ key: 'code', label: '隐患编号', aliases: ['隐患编号', '编号', 'code'], required: true, parse: text(40) },
+		{ key: 'code', label: '隐患编号', aliases: ['隐患编号', '编号', 'code', FEATURE_ID_COLUMN], required: true, parse: text(40) },
 		{ key: 'title', label: '隐患描述', aliases: ['隐患描述', '标题', '描述', '名称', 'title'], required: true, parse: text(200) },
 		{ key: 'type', label: '隐患类型', aliases: ['隐患类型', '类型', 'type'], required: true, parse: oneOf(HAZARD_TYPE, { 消防通道: 'fire_access', 燃气: 'gas', 电动车: 'e_bike', 危房: 'dilapidated', 内涝: 'flooding', 积水: 'flooding', 道路: 'road', 其他: 'other' }) },
 		{ key: 'severity', label: '等级', aliases: ['等级', '隐患等级', '严重程度', 'severity'], required: true, parse: severity },
@@ -150,7 +172,7 @@ const SPECS: Record<Layer, FieldSpec[]> = {
 		gridCode, lng, lat
 	],
 	requests: [
-		{ key: 'code', label: '诉求编号', aliases: ['诉求编号', '编号', '工单号', 'code'], required: true, parse: text(40) },
+		{ key: 'code', label: '诉求编号', aliases: ['诉求编号', '编号', '工单号', 'code', FEATURE_ID_COLUMN], required: true, parse: text(40) },
 		{ key: 'title', label: '标题', aliases: ['标题', '诉求标题', '事项', 'title'], required: true, parse: text(200) },
 		{ key: 'description', label: '诉求内容', aliases: ['诉求内容', '内容', '描述', 'description'], required: false, parse: text(2000), fallback: '' },
 		{ key: 'category', label: '类别', aliases: ['类别', '小类', '诉求类别', '类别编码', 'category', 'category_code'], required: true, parse: text(60) },

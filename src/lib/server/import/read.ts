@@ -3,6 +3,7 @@
 // ImportFileError with a Chinese message; nothing here touches the database.
 import { DOMParser } from '@xmldom/xmldom';
 import { kml } from '@tmcw/togeojson';
+import { collectPolygons, decodeEchartsGeoJson, featureProps } from '../../domain/import/sources';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -73,6 +74,11 @@ function parseGeoJson(text: string): Feature[] {
 	} catch (e) {
 		throw new ImportFileError('bad_json', `不是有效的 JSON：${(e as Error).message}`);
 	}
+	try {
+		doc = decodeEchartsGeoJson(doc);
+	} catch (e) {
+		throw new ImportFileError('bad_json', (e as Error).message);
+	}
 	if (!doc || typeof doc !== 'object' || doc.type !== 'FeatureCollection' || !Array.isArray(doc.features)) {
 		const got = doc && typeof doc === 'object' ? `type 为“${doc.type ?? '无'}”` : typeof doc;
 		throw new ImportFileError('not_feature_collection', `GeoJSON 顶层必须是 FeatureCollection（含 features 数组），收到 ${got}`);
@@ -105,7 +111,7 @@ function parseKml(text: string): Feature[] {
 }
 
 function fromFeatures(features: Feature[]): SourceRecord[] {
-	return features.map((f, i) => ({ row: i + 1, where: `第 ${i + 1} 个要素`, props: { ...(f.properties ?? {}) }, geometry: (f.geometry as Geometry) ?? null }));
+	return features.map((f, i) => ({ row: i + 1, where: `第 ${i + 1} 个要素`, props: featureProps(f), geometry: collectPolygons((f.geometry as Geometry) ?? null) }));
 }
 
 function readShapefile(buf: Buffer, limits: ImportLimits, encoding: Encoding): Source {

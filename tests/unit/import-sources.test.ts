@@ -1,0 +1,107 @@
+// Files districts really have, read without hand edits: ECharts boundary files (code in Feature.id,
+// compressed coordinates), KML <MultiGeometry> areas as GDAL/QGIS write them, and ID numbers that a
+// spreadsheet kept as numbers.
+import { describe, expect, it } from 'vitest';
+import { cleanRecords } from '../../src/lib/domain/import/clean';
+import { ID_NUMBER_AS_NUMBER, idNumber } from '../../src/lib/domain/import/fields';
+import { collectPolygons, decodeEchartsGeoJson } from '../../src/lib/domain/import/sources';
+import { DEFAULT_LIMITS } from '../../src/lib/domain/import/types';
+import { readSource } from '../../src/lib/server/import/read';
+
+/** ECharts' encoder, written from its decoder: zig-zag deltas of 1/1024 degree, two characters a point. */
+function encodeRing(ring: number[][]): { s: string; offsets: number[] } {
+	const q = ring.map(([x, y]) => [Math.round(x * 1024), Math.round(y * 1024)]);
+	let [px, py] = q[0];
+	const offsets = [px, py];
+	let s = '';
+	for (const [x, y] of q) {
+		const dx = x - px;
+		const dy = y - py;
+		s += String.fromCharCode(((dx << 1) ^ (dx >> 31)) + 64, ((dy << 1) ^ (dy >> 31)) + 64);
+		px = x;
+		py = y;
+	}
+	return { s, offsets };
+}
+
+const SQUARE = [[113.0, 28.2], [113.01, 28.2], [113.01, 28.21], [113.0, 28.21], [113.0, 28.2]];
+const SQUARE2 = SQUARE.map(([x, y]) => [x + 0.02, y]);
+
+describe('ECharts boundary files', () => {
+	const a = encodeRing(SQUARE);
+	const b = encodeRing(SQUARE2);
+	const echarts = {
+		type: 'FeatureCollection', UTF8Encoding: true,
+		features: [
+			{ type: 'Feature', id: '430102', properties: { name: '芙蓉区', cp: [113.0, 28.2], childNum: 1 }, geometry: { type: 'Polygon', coordinates: [a.s], encodeOffsets: [a.offsets] } },
+			{ type: 'Feature', id: '430103', properties: { name: '天心区' }, geometry: { type: 'MultiPolygon', coordinates: [[a.s], [b.s]], encodeOffsets: [[a.offsets], [b.offsets]] } }
+		]
+	};
+
+	it('decodes the compressed coordinates to within 1/1024 degree', () => {
+		const doc = decodeEchartsGeoJson(echarts as never) as any;
+		expect(doc.UTF8Encoding).toBeUndefined();
+		const ring = doc.features[0].geometry.coordinates[0];
+		expect(ring).toHaveLength(5);
+		ring.forEach(([x, y]: number[], i: number) => {
+			expect(Math.abs(x - SQUARE[i][0])).toBeLessThanOrEqual(0.5 / 1024);
+			expect(Math.abs(y - SQUARE[i][1])).toBeLessThanOrEqual(0.5 / 1024);
+		});
+		expect(doc.features[1].geometry.coordinates).toHaveLength(2);
+		expect(doc.features[1].geometry.encodeOffsets).toBeUndefined();
+	});
+
+	it('imports as areas with the 区划代码 taken from Feature.id, no hand edits', async () => {
+		const src = await readSource(new TextEncoder().encode(JSON.stringify(echarts)), 'hunan.json', 'areas', DEFAULT_LIMITS);
+		const cleaned = cleanRecords('areas', src.records, 'wgs84', DEFAULT_LIMITS);
+		expect(cleaned.issues.filter((p) => p.level === 'error'), JSON.stringify(cleaned.issues)).toEqual([]);
+		expect(cleaned.rows.map((r) => [r.values.code, r.values.name])).toEqual([['430102', '芙蓉区'], ['430103', '天心区']]);
+		expect(cleaned.rows[1].geometry?.type).toBe('MultiPolygon');
+	});
+
+	it('a plain GeoJSON passes through unchanged', () => {
+		const plain = { type: 'FeatureCollection', features: [] };
+		expect(decodeEchartsGeoJson(plain as never)).toBe(plain);
+	});
+});
+
+describe('KML MultiGeometry from GDAL/QGIS', () => {
+	const coords = (r: number[][]) => r.map(([x, y]) => `${x},${y}`).join(' ');
+	const kml = `<?xml version="1.0" encoding="utf-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Folder><name>grids</name>
+<Placemark><ExtendedData><SchemaData schemaUrl="#grids"><SimpleData name="code">430199001001001</SimpleData><SimpleData name="name">两块地的网格</SimpleData></SchemaData></ExtendedData>
+<MultiGeometry><Polygon><outerBoundaryIs><LinearRing><coordinates>${coords(SQUARE)}</coordinates></LinearRing></outerBoundaryIs></Polygon>
+<Polygon><outerBoundaryIs><LinearRing><coordinates>${coords(SQUARE2)}</coordinates></LinearRing></outerBoundaryIs></Polygon></MultiGeometry></Placemark>
+</Folder></Document></kml>`;
+
+	it('reads a two-part area as one MultiPolygon, not a refused GeometryCollection', async () => {
+		const src = await readSource(new TextEncoder().encode(kml), 'grids.kml', 'grids', DEFAULT_LIMITS);
+		expect(src.records[0].geometry?.type).toBe('MultiPolygon');
+		expect((src.records[0].geometry as any).coordinates).toHaveLength(2);
+	});
+
+	it('keeps a collection that mixes a point in, to be refused with its type named', () => {
+		const mixed = { type: 'GeometryCollection', geometries: [{ type: 'Polygon', coordinates: [SQUARE] }, { type: 'Point', coordinates: [113, 28.2] }] } as const;
+		expect(collectPolygons(mixed as never)?.type).toBe('GeometryCollection');
+	});
+});
+
+describe('ID numbers a spreadsheet kept as numbers', () => {
+	it('names the real cause, once', () => {
+		// 430102198506151234 kept as a number: 15 significant digits, the rest zeros
+		expect(() => idNumber(Number('430102198506151234'))).toThrow(ID_NUMBER_AS_NUMBER);
+		expect(() => idNumber('4.30102198506151E+17')).toThrow(ID_NUMBER_AS_NUMBER);
+		expect(() => idNumber('430102198506151000')).toThrow(ID_NUMBER_AS_NUMBER);
+		// one whose zeros happen to make a valid check digit is a valid ID and passes
+		expect(idNumber('430104200012121000')).toBe('430104200012121000');
+		// a real check-digit error stays one
+		expect(() => idNumber('430102199001011234')).toThrow(/校验位不正确/);
+	});
+
+	it('says 身份证号 once in the row message', () => {
+		const cleaned = cleanRecords('households', [{ row: 2, where: '第 2 行', props: { 户主姓名: '张三', 身份证号: '12345', 地址: '幸福路1号', 经度: 113.005, 纬度: 28.205 }, geometry: null }], 'wgs84', DEFAULT_LIMITS);
+		const msg = cleaned.issues.find((p) => p.field === '身份证号')?.message ?? '';
+		expect(msg).toMatch(/^身份证号必须是 18 位/);
+		expect(msg).not.toMatch(/身份证号身份证号/);
+	});
+});
