@@ -26,7 +26,9 @@ function prettyStream(out: NodeJS.WritableStream): DestinationStream {
 /** A logger writing to `destination` (standard output by default), redacted, with the request id. */
 export function createLogger(destination?: DestinationStream, level = process.env.LOG_LEVEL || 'info'): Logger {
 	const pretty = process.env.LOG_FORMAT === 'pretty';
-	const dest = destination ?? (pretty ? prettyStream(process.stdout) : pino.destination({ dest: 1, sync: true }));
+	// process.stdout: synchronous on Linux for files, pipes and terminals, so the last lines before
+	// an exit are not lost (and a test can watch it)
+	const dest = destination ?? (pretty ? prettyStream(process.stdout) : (process.stdout as DestinationStream));
 	return pino(
 		{
 			level,

@@ -3,6 +3,7 @@
 // and the demo district (if any) is seeded. Anything else is "not ready" with a reason a probe or a
 // person can act on, and an error code at most: no host, user, password or message text.
 import { current, migrating, progress, waiting } from '../db/database';
+import type { Db } from '../db/client';
 import { probeCached } from '../db/health';
 
 export type NotReadyReason = 'waiting_database' | 'migrating' | 'seeding' | 'seed_failed' | 'database_unavailable';
@@ -14,7 +15,17 @@ export type Readiness =
 /** a readiness probe is expected to answer quickly: a database slower than this counts as down */
 export const READY_PROBE_MS = 2000;
 
-export async function readiness(): Promise<Readiness> {
+/** What readiness reads: the process's database (db/database.ts); tests pass their own. */
+export interface DatabaseState {
+	waiting: typeof waiting;
+	current: () => Db | null;
+	migrating: () => boolean;
+	progress: typeof progress;
+}
+
+const processDatabase: DatabaseState = { waiting, current, migrating, progress };
+
+export async function readiness({ waiting, current, migrating, progress }: DatabaseState = processDatabase): Promise<Readiness> {
 	const w = waiting();
 	if (w) {
 		return { ready: false, reason: 'waiting_database', message: '正在等待数据库', backend: null, attempts: w.attempts, since: w.since, errorCode: w.lastError.code };
