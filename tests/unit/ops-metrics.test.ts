@@ -5,7 +5,7 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { GET } from '../../src/routes/metrics/+server';
 import { observe } from '../../src/lib/server/hooks/observe';
 import { metricsAccess } from '../../src/lib/server/ops/metricsAccess';
-import { exposition, jobStarted, trackJob, trackStream } from '../../src/lib/server/ops/metrics';
+import { jobStarted, trackJob, trackStream } from '../../src/lib/server/ops/metrics';
 import { TtlCache } from '../../src/lib/server/cache';
 
 const TOKEN = 'a-long-enough-metrics-token-42';
