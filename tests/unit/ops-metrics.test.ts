@@ -7,6 +7,7 @@ import { observe } from '../../src/lib/server/hooks/observe';
 import { metricsAccess } from '../../src/lib/server/ops/metricsAccess';
 import { jobStarted, trackJob, trackStream } from '../../src/lib/server/ops/metrics';
 import { TtlCache } from '../../src/lib/server/cache';
+import { refuse } from '../../src/lib/server/hooks/headers';
 
 const TOKEN = 'a-long-enough-metrics-token-42';
 
@@ -71,6 +72,8 @@ describe('what it says', () => {
 		await request('/api/requests/99999', '/api/requests/[id]', () => Response.json({ error: { code: 'not_found', message: '不存在' } }, { status: 404 }));
 		await request('/no/such/page/31337', null, () => new Response('not found', { status: 404 }));
 		await request('/api/map/grids', '/api/map/grids', () => new Response(null, { status: 304 }));
+		// noted where the answer is made (refuse, jsonFailure): not read back from the body
+		await request('/api/map/meta', '/api/map/meta', () => refuse(401, 'unauthenticated', '请先登录'));
 		await request('/api/boom', '/api/boom', () => Response.json({ error: { code: 'database_unavailable', message: '…' } }, { status: 503 }), 'POST');
 		const text = await scrape();
 		const http = text.split('\n').filter((l) => l.startsWith('http_'));
@@ -80,6 +83,7 @@ describe('what it says', () => {
 		expect(http).toContain('http_errors_total{route="/api/requests/[id]",status="404",code="not_found"} 1');
 		expect(http).toContain('http_errors_total{route="unmatched",status="404",code="none"} 1');
 		expect(http).toContain('http_errors_total{route="/api/boom",status="503",code="database_unavailable"} 1');
+		expect(http).toContain('http_errors_total{route="/api/map/meta",status="401",code="unauthenticated"} 1');
 		expect(http).toContain('http_not_modified_total{route="/api/map/grids"} 1');
 		expect(http.some((l) => /_bucket\{le="0.005",route="\/api\/requests\/\[id\]"/.test(l))).toBe(true);
 		// (the label sets only: a sample's value may hold any digits)

@@ -3,14 +3,18 @@
 // request's metrics. Labels and the access line use SvelteKit's route id (/api/requests/[id]), never
 // the path or the query string: no id, name or phone number becomes a label or a log field.
 import type { Handle } from '@sveltejs/kit';
-import { requestContext, requestIdFrom } from '../ops/context';
+import { requestContext, requestIdFrom, type RequestContext } from '../ops/context';
 import { log } from '../ops/log';
 import { codeLabel, metrics, statusClass } from '../ops/metrics';
 
 const UNMATCHED = 'unmatched';
 
-/** The API's error code from a JSON error answer ({error: {code}}); only read for status ≥ 400. */
-async function errorCode(response: Response): Promise<string | undefined> {
+/**
+ * The API's error code of an answer with status ≥ 400: as noted where the answer was made
+ * (http/respond.ts, http/unavailable.ts, hooks/headers.ts), else read back from a JSON body.
+ */
+async function errorCode(response: Response, noted: string | undefined): Promise<string | undefined> {
+	if (noted) return noted;
 	if (!response.headers.get('content-type')?.includes('application/json') || !response.body) return undefined;
 	try {
 		const body = await response.clone().json();
@@ -25,9 +29,10 @@ export const observe: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
 	const route = event.route.id ?? UNMATCHED;
 	const method = event.request.method;
+	const context: RequestContext = { id };
 	let response: Response;
 	try {
-		response = await requestContext.run({ id }, () => resolve(event));
+		response = await requestContext.run(context, () => resolve(event));
 	} catch (e) {
 		// not expected (handleError answers what the app throws): still logged and counted as a 500
 		requestContext.run({ id }, () => log.error({ route, method, err: e }, '[server] request failed'));
@@ -36,7 +41,7 @@ export const observe: Handle = async ({ event, resolve }) => {
 		throw e;
 	}
 	const status = response.status;
-	const code = status >= 400 ? codeLabel(await errorCode(response)) : undefined;
+	const code = status >= 400 ? codeLabel(await errorCode(response, context.errorCode)) : undefined;
 	const seconds = (performance.now() - started) / 1000;
 	metrics.httpDuration.observe({ route, method, status_class: statusClass(status) }, seconds);
 	if (code) metrics.httpErrors.inc({ route, status: String(status), code });
