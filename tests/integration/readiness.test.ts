@@ -28,6 +28,9 @@ describeBackends('readiness', (getDb, backend) => {
 	it('not ready, with the reason, while connecting, migrating or seeding, or when the seed failed', async () => {
 		expect(await readiness(state(null))).toMatchObject({ ready: false, reason: 'waiting_database' });
 		expect(await readiness(state(null, { migrating: () => true }))).toMatchObject({ ready: false, reason: 'migrating' });
+		// a retry that got through to the database migrates: no longer waiting for it
+		const retrying = { waiting: () => ({ attempts: 2, since: '2026-01-01T00:00:00.000Z', lastError: { code: 'ECONNREFUSED', message: 'x' } }), migrating: () => true };
+		expect(await readiness(state(null, retrying))).toMatchObject({ ready: false, reason: 'migrating' });
 		const seeding = state(getDb(), { progress: () => ({ phase: 'loading', done: 3, total: 9, message: '正在写入住户…' }) });
 		expect(await readiness(seeding)).toMatchObject({ ready: false, reason: 'seeding', message: '正在写入住户…' });
 		const failed = state(getDb(), { progress: () => ({ phase: 'failed', done: 0, total: 1, message: '演示数据生成失败：x' }) });

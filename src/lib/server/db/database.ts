@@ -172,5 +172,5 @@ export function migrating(): boolean {
 
 /** The migration level reached when the database was opened; null before that. */
 export function migrations(): MigrationStatus | null {
-	return state.migrations;
+	return state.migrations ?? null;
 }

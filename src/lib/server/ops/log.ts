@@ -13,7 +13,7 @@ function prettyStream(out: NodeJS.WritableStream): DestinationStream {
 	return {
 		write(line: string) {
 			try {
-				const { time, level, msg, reqId, pid: _p, hostname: _h, ...rest } = JSON.parse(line);
+				const { time, level, msg, reqId, severity: _s, pid: _p, hostname: _h, ...rest } = JSON.parse(line);
 				const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
 				out.write(`${new Date(time).toISOString().slice(11, 19)} ${LEVELS[level] ?? level} ${reqId ? `[${reqId}] ` : ''}${msg ?? ''}${extra}\n`);
 			} catch {

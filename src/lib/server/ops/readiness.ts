@@ -26,16 +26,16 @@ export interface DatabaseState {
 const processDatabase: DatabaseState = { waiting, current, migrating, progress };
 
 export async function readiness({ waiting, current, migrating, progress }: DatabaseState = processDatabase): Promise<Readiness> {
+	// a retry that reached the database and is migrating (after a failed try, or a DBA's fix)
+	if (!current() && migrating()) return { ready: false, reason: 'migrating', message: '正在迁移数据库结构', backend: null };
 	const w = waiting();
 	if (w) {
 		return { ready: false, reason: 'waiting_database', message: '正在等待数据库', backend: null, attempts: w.attempts, since: w.since, errorCode: w.lastError.code };
 	}
 	const db = current();
 	if (!db) {
-		// the first try is under way: connecting, or (once the database answered) migrating
-		return migrating()
-			? { ready: false, reason: 'migrating', message: '正在迁移数据库结构', backend: null }
-			: { ready: false, reason: 'waiting_database', message: '正在连接数据库', backend: null };
+		// the first try is under way, and the database has not answered it yet
+		return { ready: false, reason: 'waiting_database', message: '正在连接数据库', backend: null };
 	}
 	const p = progress();
 	if (p.phase === 'failed') return { ready: false, reason: 'seed_failed', message: p.message, backend: db.kind };

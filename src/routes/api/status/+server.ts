@@ -7,7 +7,7 @@
 // seeding included. Always says the release (`version`) and, once ready, the database's migration
 // level (`schema`): what an upgrade or a rollback is checked against (a database newer than the
 // program is refused, SchemaNewerError). The probes for orchestrators are /api/health/live|ready.
-import { current, migrating, open, progress, waiting, WAITING_MESSAGE } from '$lib/server/db/database';
+import { current, migrating, migrations, open, progress, waiting, WAITING_MESSAGE } from '$lib/server/db/database';
 import { probeCached } from '$lib/server/db/health';
 import { schemaLevel } from '$lib/server/db/migrate';
 import { api, jsonResponse } from '$lib/server/http/respond';
@@ -42,6 +42,8 @@ export const GET = api(async () => {
 		}
 	}
 	// asked only once ready: while the demo district is seeded, the embedded database's one connection is busy
-	const schema = db && p.phase === 'ready' ? await schemaLevel(db) : null;
+	// (the serving role of a two-role PostgreSQL may not read schema_migrations: then the level the
+	// owner read at the opening)
+	const schema = db && p.phase === 'ready' ? ((await schemaLevel(db)) ?? migrations()?.level ?? null) : null;
 	return jsonResponse({ ...p, percent, ready: p.phase === 'ready', version: __APP_VERSION__, schema }, 200, { 'cache-control': 'no-store' });
 });
