@@ -49,7 +49,7 @@ export const observe: Handle = async ({ event, resolve }) => {
 	try {
 		response.headers.set('x-request-id', id);
 	} catch {
-		// an immutable Response (a fetched one passed through): answered without the header
+		// an immutable Response (a fetched one passed through): copied, so it can carry the header
 		response = new Response(response.body, response);
 		response.headers.set('x-request-id', id);
 	}
