@@ -6,6 +6,7 @@ import { installLogRedaction } from '$lib/server/logging';
 import { startDeadlineNotices } from '$lib/server/notifications/deadlineJob';
 import { privateCaching } from '$lib/server/hooks/caching';
 import { csrf } from '$lib/server/hooks/csrf';
+import { observe } from '$lib/server/hooks/observe';
 import { databaseFaultsHandle } from '$lib/server/hooks/faults';
 import { bodyGuard, screenGate, signInGate } from '$lib/server/hooks/gates';
 import { securityHeaders } from '$lib/server/hooks/headers';
@@ -24,4 +25,5 @@ export const init: ServerInit = async () => {
 
 // Refusals from an earlier handle skip the later ones: a cross-site post never reaches the session
 // lookup, and the headers and caching apply to what the app itself rendered (as before the split).
-export const handle = sequence(databaseFaultsHandle, csrf, session, signInGate, screenGate, bodyGuard, securityHeaders, privateCaching);
+// observe is first: its request id and access line cover every answer, the refusals included.
+export const handle = sequence(observe, databaseFaultsHandle, csrf, session, signInGate, screenGate, bodyGuard, securityHeaders, privateCaching);

@@ -8,7 +8,8 @@
 //     an event published after the last restart.
 //  2. down at boot: the app starts while PostgreSQL is stopped; a page answers a Chinese 503 page,
 //     /api/status a 503 naming the wait; PostgreSQL starts; the same process migrates, seeds and
-//     turns ready by itself.
+//     turns ready by itself; /api/health/ready follows it (503, 200), and says 503 again when
+//     PostgreSQL is stopped once more and 200 when it is back.
 //
 // Prints the figures as "[fault] …" lines and "N passed, N failed" last. Exit 0 passed, 1 failed,
 // 77 NOT RUN (the PostgreSQL 15 binaries are missing; a line "NOT RUN: …" gives the reason). With
@@ -194,6 +195,11 @@ async function downAtBoot() {
 		`HTTP ${status.status} ${JSON.stringify(s)}`
 	);
 	check('/api/status carries no password', !JSON.stringify(s).includes(new URL(url).password));
+	const readyRes = await fetch(`${app.base}/api/health/ready`);
+	const readyBody = await readyRes.json().catch(() => null);
+	check('/api/health/ready answers 503 waiting_database', readyRes.status === 503 && readyBody?.status === 'not_ready' && readyBody?.reason === 'waiting_database', `HTTP ${readyRes.status} ${JSON.stringify(readyBody)}`);
+	const liveRes = await fetch(`${app.base}/api/health/live`);
+	check('/api/health/live answers 200 while the database is down', liveRes.status === 200, `HTTP ${liveRes.status}`);
 	check('the app process is alive while it waits', app.alive());
 
 	await pgCtlAsync('start');
@@ -215,9 +221,38 @@ async function downAtBoot() {
 	const latest = readdirSync(new URL('../../db/migrations/', import.meta.url)).filter((f) => f.endsWith('.sql')).sort().at(-1).replace(/\.sql$/, '');
 	check('/api/status, ready, names the release and the database\'s migration level', ready?.version === PACKAGE_VERSION && ready?.schema === latest, JSON.stringify({ version: ready?.version, schema: ready?.schema, expected: [PACKAGE_VERSION, latest] }));
 	check('the database was opened within 6 s of PostgreSQL being up (retries ≤ 2 s apart)', leftWaiting !== null && leftWaiting < 6000, leftWaiting === null ? 'never' : `${secs(leftWaiting)} s`);
+	const readyAfter = await fetch(`${app.base}/api/health/ready`);
+	check('/api/health/ready answers 200 once ready', readyAfter.status === 200, `HTTP ${readyAfter.status} ${await readyAfter.text()}`);
 	const cookie = await signIn(app);
 	const grids = await fetch(`${app.base}/api/map/grids`, { headers: { cookie } });
 	check('signed-in API answers after recovery', grids.status === 200, `HTTP ${grids.status}`);
+	await pgCtlAsync('stop', 'fast');
+	// the probes share one answer for a second (db/health.ts PROBE_CACHE_MS): 503 within ~1 s
+	const stopped = Date.now();
+	let downRes;
+	while (Date.now() - stopped < 5000) {
+		downRes = await fetch(`${app.base}/api/health/ready`);
+		if (downRes.status === 503) break;
+		await sleep(100);
+	}
+	const downAfter = Date.now() - stopped;
+	const downBody = await downRes.json().catch(() => null);
+	const statusDown = await fetch(`${app.base}/api/status`);
+	console.log(`[fault] ready, then PostgreSQL stopped: /api/health/ready ${downRes.status} after ${secs(downAfter)} s ${JSON.stringify(downBody)}; /api/status ${statusDown.status}`);
+	check('/api/health/ready answers 503 database_unavailable within 2 s of PostgreSQL stopping', downRes.status === 503 && downBody?.reason === 'database_unavailable' && downAfter < 2000, `HTTP ${downRes.status} after ${secs(downAfter)} s ${JSON.stringify(downBody)}`);
+	check('/api/status answers 503 once PostgreSQL stops', statusDown.status === 503, `HTTP ${statusDown.status}`);
+	await pgCtlAsync('start');
+	let backAt = null;
+	const back = Date.now();
+	while (Date.now() - back < 30_000) {
+		if ((await fetch(`${app.base}/api/health/ready`).then((r) => r.status, () => 0)) === 200) {
+			backAt = Date.now() - back;
+			break;
+		}
+		await sleep(100);
+	}
+	console.log(`[fault] PostgreSQL started again: /api/health/ready 200 after ${backAt === null ? '—' : `${secs(backAt)} s`}`);
+	check('/api/health/ready answers 200 again once PostgreSQL is back', backAt !== null, backAt === null ? 'never within 30 s' : `${secs(backAt)} s`);
 	await stop(app);
 }
 

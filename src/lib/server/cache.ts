@@ -2,16 +2,20 @@
 // a time: concurrent callers share the pending promise). A failed computation is not kept. Used for
 // the big screen's aggregates (screen/cache.ts) and each user's map area (queries/userArea.ts).
 
+import { countCacheLookup } from './ops/metrics';
+
 interface Entry<T> { at: number; value: Promise<T> }
 
 export class TtlCache<T> {
 	private readonly entries = new Map<string, Entry<T>>();
-	/** ttlMs: how long a value is served before it is recomputed; max: entries kept (the oldest go first) */
-	constructor(private readonly ttlMs: number, private readonly max = 64) {}
+	/** ttlMs: how long a value is served before it is recomputed; max: entries kept (the oldest go first); name: its label in /metrics */
+	constructor(private readonly ttlMs: number, private readonly max = 64, private readonly name = 'ttl') {}
 
 	get(key: string, compute: () => Promise<T>): Promise<T> {
 		const e = this.entries.get(key);
-		if (e && Date.now() - e.at < this.ttlMs) return e.value;
+		const hit = !!e && Date.now() - e.at < this.ttlMs;
+		countCacheLookup(this.name, hit);
+		if (hit) return e!.value;
 		const value = compute();
 		this.entries.delete(key);
 		this.entries.set(key, { at: Date.now(), value });

@@ -12,7 +12,7 @@
 // PGlite keeps today's behaviour: one connection, the owner.
 import path from 'node:path';
 import { openPglite, openPostgres, type Db } from './client';
-import { migrate } from './migrate';
+import { migrate, migrationStatus, type MigrationStatus } from './migrate';
 import { LOCK_AFTER, LOCK_MINUTES } from '../auth/throttle';
 import { APP_ROLE } from '../access/userdb';
 import { seedIfEmpty, type OnProgress } from './seeding';
@@ -22,6 +22,8 @@ export interface Serving {
 	db: Db;
 	/** the first seed, on the owner's connection (closed once it settles) */
 	seeding: Promise<unknown>;
+	/** the migration level once migrated, read as the owner */
+	migrations: MigrationStatus;
 }
 
 export type Seeder = (owner: Db, onProgress: OnProgress) => Promise<unknown>;
@@ -40,24 +42,34 @@ export function systemReadUrl(url: string): string {
 export async function openForServing(
 	env: Record<string, string | undefined> = process.env,
 	onProgress: OnProgress = () => {},
-	seed: Seeder = seedIfEmpty
+	seed: Seeder = seedIfEmpty,
+	/** called once the database has answered, as the migrations start (readiness: 'migrating') */
+	onMigrating: () => void = () => {}
 ): Promise<Serving> {
 	const ownerUrl = env.DATABASE_OWNER_URL;
 	if (!env.DATABASE_URL || !ownerUrl || ownerUrl === env.DATABASE_URL) {
 		const db = env.DATABASE_URL ? await openPostgres(env.DATABASE_URL) : await openPglite(path.join(env.DATA_DIR ?? 'data', 'pglite'));
+		let migrations: MigrationStatus;
 		try {
+			await db.sql`SELECT 1`;
+			onMigrating();
 			await prepareAsOwner(db);
+			migrations = await migrationStatus(db);
 		} catch (e) {
 			// database.ts tries again later with a new connection: this one must not linger
 			await db.close().catch(() => {});
 			throw e;
 		}
-		return { db, seeding: seed(db, onProgress) };
+		return { db, seeding: seed(db, onProgress), migrations };
 	}
 	const owner = await openPostgres(ownerUrl);
 	let db: Db | null = null;
+	let migrations: MigrationStatus;
 	try {
+		await owner.sql`SELECT 1`;
+		onMigrating();
 		await prepareAsOwner(owner);
+		migrations = await migrationStatus(owner);
 		db = await openPostgres(systemReadUrl(env.DATABASE_URL));
 		await admitServingRole(owner, db);
 	} catch (e) {
@@ -72,7 +84,7 @@ export async function openForServing(
 			await owner.close();
 		}
 	})();
-	return { db, seeding };
+	return { db, seeding, migrations };
 }
 
 /** Migrations, and the lock policy auth_sign_in may only tighten (0011), from auth/throttle.ts's constants. */

@@ -5,8 +5,10 @@
 // meanwhile, answered with a 503), then migrated and seeded as on any start.
 import { describeError, type Db } from './client';
 import { openForServing } from './connect';
+import { instrumentDb } from './instrument';
 import { isStopping, onShutdown } from '../lifecycle';
 import type { SeedProgress } from './seeding';
+import type { MigrationStatus } from './migrate';
 
 /** The seeding's phases, and one more before them: the database cannot be reached yet. */
 export type Progress = Omit<SeedProgress, 'phase'> & { phase: SeedProgress['phase'] | 'waiting_database' };
@@ -30,6 +32,10 @@ interface State {
 	seeding: Promise<void> | null;
 	current: Progress;
 	failure: Error | null;
+	/** the database answered and the migrations are running (readiness says 'migrating') */
+	migrating: boolean;
+	/** the migration level reached at the opening (read as the owner) */
+	migrations: MigrationStatus | null;
 }
 // On globalThis, not in module scope: `vite dev` re-evaluates server modules after an edit, and a
 // second PGlite opened on the same ./data folder would corrupt it.
@@ -40,7 +46,9 @@ const state: State = ((globalThis as { __gridDatabase?: State }).__gridDatabase 
 	waiting: null,
 	seeding: null,
 	current: { phase: 'opening', done: 0, total: 1, message: '正在打开数据库…' },
-	failure: null
+	failure: null,
+	migrating: false,
+	migrations: null
 });
 
 /**
@@ -72,7 +80,15 @@ export class DatabaseUnavailableError extends Error {
  * starts seeding in the background when the database is empty.
  */
 async function openOnce(): Promise<Db> {
-	const { db, seeding } = await openForServing(process.env, (p) => (state.current = p));
+	let serving: Awaited<ReturnType<typeof openForServing>>;
+	try {
+		serving = await openForServing(process.env, (p) => (state.current = p), undefined, () => (state.migrating = true));
+	} finally {
+		state.migrating = false;
+	}
+	const { seeding } = serving;
+	state.migrations = serving.migrations;
+	const db = instrumentDb(serving.db);
 	if (state.waiting) console.log(`[db] 数据库已连接（第 ${state.waiting.attempts + 1} 次尝试）`);
 	onShutdown('resources', () => db.close());
 	state.seeding = seeding.then(
@@ -147,4 +163,14 @@ export function waiting(): Waiting | null {
 /** The open database, or null while it is still opening or waiting (for the health check). */
 export function current(): Db | null {
 	return state.db;
+}
+
+/** The migrations are running now (the database answered; the app cannot serve yet). */
+export function migrating(): boolean {
+	return state.migrating;
+}
+
+/** The migration level reached when the database was opened; null before that. */
+export function migrations(): MigrationStatus | null {
+	return state.migrations ?? null;
 }

@@ -80,6 +80,26 @@ export async function schemaLevel(db: Db): Promise<string | null> {
 	return row?.version ?? null;
 }
 
+/** Where the database stands against the migrations this program knows (the admin's 系统状态). */
+export interface MigrationStatus {
+	/** the latest migration applied, null on an empty database */
+	level: string | null;
+	/** how many migrations are applied */
+	applied: number;
+	/** when the latest was applied (ISO time) */
+	appliedAt: string | null;
+	/** the latest migration this program carries */
+	latest: string | null;
+}
+
+/** Read as the owner (the serving role may not read schema_migrations, 0007). */
+export async function migrationStatus(db: Db, migrations = readMigrations()): Promise<MigrationStatus> {
+	const [row] = await db.sql<{ level: string | null; applied: number; at: Date | string | null }>`
+		SELECT max(version) AS level, count(*)::int AS applied, max(applied_at) AS at FROM schema_migrations`;
+	const at = row?.at ? new Date(row.at).toISOString() : null;
+	return { level: row?.level ?? null, applied: Number(row?.applied ?? 0), appliedAt: at, latest: migrations.at(-1)?.version ?? null };
+}
+
 /** Applies what is missing; returns the versions applied now. Refuses a database newer than the code. */
 export async function migrate(db: Db, migrations = readMigrations()): Promise<string[]> {
 	await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (

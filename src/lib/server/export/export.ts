@@ -12,6 +12,7 @@ import type { Queryable } from '../db/client';
 import { and, ident, join, sql } from '../db/sql';
 import { isPii, LAYERS, piiColumns, type Column, type ExportQuery, type PlainColumn } from './layers';
 import { sheetStream, textStream, type Sheet } from './streams';
+import { trackStream } from '../ops/metrics';
 
 export const EXPORT_BATCH = 5000;
 
@@ -58,7 +59,7 @@ export async function exportLayer(db: Queryable, user: SessionUser, layer: Expor
 		`${unmasked ? `含完整个人信息，原因：${reason}` : '个人信息已脱敏'}；条件：${options.describe || '无'}`);
 	const codes = format === 'geojson' || options.codes === true;
 	const batches = readBatches(db, layer, query, user, format, unmasked, options.batchSize ?? EXPORT_BATCH, codes);
-	const body = format === 'geojson' ? textStream(geojsonChunks(layer, batches)) : sheetStream(layerSheet(layer, batches, codes), format);
+	const body = trackStream('export', format === 'geojson' ? textStream(geojsonChunks(layer, batches)) : sheetStream(layerSheet(layer, batches, codes), format));
 	const day = localDate(query.now);
 	return {
 		body, rows, unmasked,

@@ -12,6 +12,7 @@ import type { Queryable } from '../db/client';
 import { listRequests, readRequests, type RequestRow } from '../requests/list';
 import { EXPORT_BATCH } from './export';
 import { sheetStream } from './streams';
+import { trackStream } from '../ops/metrics';
 
 export const REQUEST_LIST_HEADER = ['编号', '类型', '类别', '标题', '状态', '紧急程度', '网格', '责任部门', '上报时间', '接单时限', '办结时限', '是否超期', '满意度', '经度', '纬度'];
 const WIDTHS = [20, 8, 12, 36, 8, 8, 20, 16, 17, 17, 17, 8, 8, 11, 11];
@@ -51,7 +52,7 @@ export async function exportRequestList(db: Queryable, userId: number, filter: R
 			if (page.length === 0) return;
 		}
 	}
-	const body = sheetStream({ name: '诉求清单', header: REQUEST_LIST_HEADER, widths: WIDTHS, batches: batches() }, format);
+	const body = trackStream('export', sheetStream({ name: '诉求清单', header: REQUEST_LIST_HEADER, widths: WIDTHS, batches: batches() }, format));
 	return {
 		body, rows: first.total,
 		headers: {

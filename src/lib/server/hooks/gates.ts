@@ -5,10 +5,11 @@ import { guardRequest } from '../http/guard';
 import { refuse } from './headers';
 
 /**
- * What anyone may open without signing in: the sign-in itself, the health check, and the open
- * standards (Open311, OGC API), which check their own API keys and publish only public views.
+ * What anyone may open without signing in: the sign-in itself, the health checks, the metrics
+ * (which check their own token or an admin's session), and the open standards (Open311, OGC API),
+ * which check their own API keys and publish only public views.
  */
-const PUBLIC = [/^\/login(\/|$)/, /^\/logout$/, /^\/api\/status$/, /^\/open311\//, /^\/ogc(\/|$)/];
+const PUBLIC = [/^\/login(\/|$)/, /^\/logout$/, /^\/api\/status$/, /^\/api\/health\/(live|ready)$/, /^\/metrics$/, /^\/open311\//, /^\/ogc(\/|$)/];
 const isPublicPath = (path: string) => PUBLIC.some((p) => p.test(path));
 const isApi = (path: string) => path.startsWith('/api/');
 const seeOther = (location: string) => new Response(null, { status: 303, headers: { location } });

@@ -1,5 +1,6 @@
 // Security headers on every answer the app renders (and on the hooks' own refusals).
 import type { Handle } from '@sveltejs/kit';
+import { noteErrorCode } from '../ops/context';
 
 export const SECURITY_HEADERS: Record<string, string> = {
 	'x-content-type-options': 'nosniff',
@@ -10,8 +11,10 @@ export const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /** A hook's own refusal: the API's error shape, with the security headers. */
-export const refuse = (status: number, code: string, message: string) =>
-	Response.json({ error: { code, message } }, { status, headers: SECURITY_HEADERS });
+export const refuse = (status: number, code: string, message: string) => {
+	noteErrorCode(code);
+	return Response.json({ error: { code, message } }, { status, headers: SECURITY_HEADERS });
+};
 
 export const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);

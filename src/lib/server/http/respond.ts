@@ -6,6 +6,7 @@ import { answerOrFail, toFailure, type Failure } from './errors';
 import { SeedingError } from '../db/database';
 import { UNAVAILABLE, unavailableJson } from './unavailable';
 import type { Cached } from '../queries/cache';
+import { noteErrorCode } from '../ops/context';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -15,6 +16,7 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
 
 /** The map API's error format: {error: {code, message, field}}, with the seeding progress while seeding. */
 export function jsonFailure({ error, retryAfterS, thrown }: Failure): Response {
+	noteErrorCode(error.code);
 	if (error.code === UNAVAILABLE.code) return unavailableJson();
 	const body = thrown instanceof SeedingError ? { ...error.toJSON(), progress: thrown.progress } : error.toJSON();
 	return jsonResponse(body, error.status, retryAfterS ? { 'retry-after': String(retryAfterS) } : {});

@@ -4,6 +4,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { DatabaseUnavailableError, waiting } from '../db/database';
 import { isDatabaseUnavailable } from '../db/client';
+import { noteErrorCode } from '../ops/context';
 
 export const UNAVAILABLE = { code: 'database_unavailable', message: '数据库暂时不可用，请稍后重试' } as const;
 export const UNAVAILABLE_RETRY_S = 5;
@@ -11,6 +12,7 @@ const RETRY_AFTER_S = UNAVAILABLE_RETRY_S;
 
 /** The /api answer. */
 export function unavailableJson(): Response {
+	noteErrorCode(UNAVAILABLE.code);
 	return Response.json({ error: UNAVAILABLE }, { status: 503, headers: { 'cache-control': 'no-store', 'retry-after': String(RETRY_AFTER_S) } });
 }
 

@@ -15,6 +15,7 @@ import type { Database, Queryable } from '../db/client';
 import { resetVersions } from '../queries/versions';
 import { readSource, type Encoding, type Format } from './read';
 import { checkLayer, writeLayer } from './layers';
+import { trackJob } from '../ops/metrics';
 
 export interface ImportInput {
 	layer: Layer;
@@ -65,7 +66,12 @@ const CHUNK = 1000;
 const CHUNK_VERTICES = 200_000;
 const SHOWN = 500;
 
-export async function runImport(db: Database, user: SessionUser | null, input: ImportInput, opts: { commit: boolean; onProgress?: OnImportProgress }): Promise<ImportReport> {
+/** Counted in /metrics as a job (import, or import_preview without commit): running, finished, failed. */
+export function runImport(db: Database, user: SessionUser | null, input: ImportInput, opts: { commit: boolean; onProgress?: OnImportProgress }): Promise<ImportReport> {
+	return trackJob(opts.commit ? 'import' : 'import_preview', () => importOnce(db, user, input, opts));
+}
+
+async function importOnce(db: Database, user: SessionUser | null, input: ImportInput, opts: { commit: boolean; onProgress?: OnImportProgress }): Promise<ImportReport> {
 	const progress = opts.onProgress ?? (() => {});
 	const limits = { ...DEFAULT_LIMITS, ...input.limits };
 	const replaceDemo = !!input.replaceDemo;

@@ -5,6 +5,7 @@ import type { Queryable } from '../db/client';
 import { isStopping, onShutdown } from '../lifecycle';
 import { liveEventFor, type LiveViewerScope } from '../../domain/livefilter';
 import { eventsAfter, type LiveEvent, type LiveHub } from './hub';
+import { sseOpened } from '../ops/metrics';
 
 export interface SseOptions {
 	/** ms between `ping` events: the page treats 3 missed pings as a dead connection */
@@ -71,9 +72,11 @@ export function sseResponse(db: Queryable, hub: LiveHub, scope: LiveViewerScope,
 			// a stream never ends by itself: at shutdown it is closed at once (the page reconnects
 			// with Last-Event-ID to whichever server comes up), so it does not hold the drain
 			const unregister = onShutdown('streams', () => cleanup());
+			const closed = sseOpened();
 			cleanup = () => {
 				if (!open) return;
 				open = false;
+				closed();
 				clearInterval(ping);
 				unsubscribe();
 				unregister();

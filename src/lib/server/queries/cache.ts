@@ -4,6 +4,7 @@
 // being asked for and age out (LRU by bytes).
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { countCacheLookup } from '../ops/metrics';
 
 export interface Cached<M = unknown> {
 	body: Uint8Array;
@@ -24,12 +25,13 @@ export class ResponseCache {
 	private entries = new Map<string, { promise: Promise<Cached<any>>; bytes: number }>();
 	private total = 0;
 
-	/** @param maxBytes budget for raw + gzipped bodies, bytes */
-	constructor(private maxBytes = 256 * 1024 * 1024) {}
+	/** @param maxBytes budget for raw + gzipped bodies, bytes; @param name the cache's label in /metrics */
+	constructor(private maxBytes = 256 * 1024 * 1024, private readonly name = 'map') {}
 
 	/** The entry under key, built by make() once even when requested concurrently. */
 	get<M>(key: string, make: () => Promise<Cached<M>>): Promise<Cached<M>> {
 		const hit = this.entries.get(key);
+		countCacheLookup(this.name, !!hit);
 		if (hit) {
 			this.entries.delete(key); // re-insert: Map order is our LRU order
 			this.entries.set(key, hit);

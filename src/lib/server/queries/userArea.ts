@@ -20,7 +20,7 @@ const caches = new WeakMap<Db, TtlCache<MapArea | null>>();
 const cacheFor = (db: Queryable) => {
 	const system = systemOf(db);
 	let cache = caches.get(system);
-	if (!cache) caches.set(system, (cache = new TtlCache<MapArea | null>(60_000, 256)));
+	if (!cache) caches.set(system, (cache = new TtlCache<MapArea | null>(60_000, 256, 'user_area')));
 	return cache;
 };
 
