@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { cleanRecords } from '../../src/lib/domain/import/clean';
 import { ID_NUMBER_AS_NUMBER, idNumber } from '../../src/lib/domain/import/fields';
-import { collectPolygons, decodeEchartsGeoJson } from '../../src/lib/domain/import/sources';
+import proj4 from 'proj4';
+import { collectPolygons, decodeEchartsGeoJson, projectedCrsDefinition } from '../../src/lib/domain/import/sources';
 import { DEFAULT_LIMITS } from '../../src/lib/domain/import/types';
 import { readSource } from '../../src/lib/server/import/read';
 
@@ -103,5 +104,37 @@ describe('ID numbers a spreadsheet kept as numbers', () => {
 		const msg = cleaned.issues.find((p) => p.field === '身份证号')?.message ?? '';
 		expect(msg).toMatch(/^身份证号必须是 18 位/);
 		expect(msg).not.toMatch(/身份证号身份证号/);
+	});
+});
+
+describe('GeoJSON in a projected CRS', () => {
+	it('knows the CGCS2000 Gauss–Krüger zones and Web Mercator, and nothing it cannot convert', () => {
+		expect(projectedCrsDefinition('urn:ogc:def:crs:EPSG::4547')).toContain('+lon_0=114 ');
+		expect(projectedCrsDefinition('urn:ogc:def:crs:EPSG::4545')).toContain('+lon_0=108 +k=1 +x_0=500000 ');
+		expect(projectedCrsDefinition('EPSG:4526')).toContain('+lon_0=114 +k=1 +x_0=38500000');
+		expect(projectedCrsDefinition('EPSG:4497')).toContain('+lon_0=111 +k=1 +x_0=19500000');
+		expect(projectedCrsDefinition('EPSG:4508')).toContain('+lon_0=111 ');
+		expect(projectedCrsDefinition('EPSG:3857')).toContain('+proj=merc');
+		expect(projectedCrsDefinition('EPSG:2385')).toBeNull();
+	});
+
+	it('imports a CGCS2000 3° GK (CM 114°E) GeoJSON as GDAL writes it, back to within 1e-7°', async () => {
+		const def = projectedCrsDefinition('EPSG:4547')!;
+		const gk = proj4('WGS84', def);
+		const ring = SQUARE.map((p) => gk.forward(p));
+		const doc = { type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::4547' } },
+			features: [{ type: 'Feature', properties: { code: '430102', name: '芙蓉区' }, geometry: { type: 'Polygon', coordinates: [ring] } }] };
+		expect(ring[0][0]).toBeGreaterThan(400_000); // metres, not degrees
+		const src = await readSource(new TextEncoder().encode(JSON.stringify(doc)), 'gk.geojson', 'areas', DEFAULT_LIMITS);
+		const back = (src.records[0].geometry as any).coordinates[0];
+		back.forEach(([x, y]: number[], i: number) => {
+			expect(Math.abs(x - SQUARE[i][0])).toBeLessThan(1e-7);
+			expect(Math.abs(y - SQUARE[i][1])).toBeLessThan(1e-7);
+		});
+	});
+
+	it('refuses a CRS it does not know, naming what it supports', async () => {
+		const doc = { type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'EPSG:2385' } }, features: [] };
+		await expect(readSource(new TextEncoder().encode(JSON.stringify(doc)), 'x.geojson', 'areas', DEFAULT_LIMITS)).rejects.toThrow(/无法识别.*EPSG:4491–4554/);
 	});
 });

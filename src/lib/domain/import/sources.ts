@@ -75,3 +75,34 @@ export function featureProps(f: Feature): Record<string, unknown> {
 	if (f.id !== undefined && f.id !== null && String(f.id) !== '' && !(FEATURE_ID_COLUMN in props)) props[FEATURE_ID_COLUMN] = String(f.id);
 	return props;
 }
+
+/**
+ * The proj4 definition of a projected CRS a Chinese district's GeoJSON declares, or null when we
+ * do not know it: CGCS2000 Gauss–Krüger, 3° zones (EPSG:4513–4533 with the zone number in the
+ * false easting, 4534–4554 without) and 6° zones (4491–4501 with, 4502–4512 without), and Web
+ * Mercator (3857). CGCS2000 and WGS84 differ by centimetres: the result is taken as WGS84.
+ */
+export function projectedCrsDefinition(name: string): string | null {
+	const m = /(?:EPSG:{1,2}|EPSG\/0\/|epsg\.io\/)(\d{4,5})\b/i.exec(name);
+	if (!m) return null;
+	const code = Number(m[1]);
+	const tmerc = (lon0: number, x0: number) => `+proj=tmerc +lat_0=0 +lon_0=${lon0} +k=1 +x_0=${x0} +y_0=0 +ellps=GRS80 +units=m +no_defs`;
+	if (code >= 4513 && code <= 4533) { const zone = code - 4488; return tmerc(zone * 3, zone * 1_000_000 + 500_000); }
+	if (code >= 4534 && code <= 4554) return tmerc(75 + (code - 4534) * 3, 500_000);
+	if (code >= 4491 && code <= 4501) { const zone = code - 4478; return tmerc(zone * 6 - 3, zone * 1_000_000 + 500_000); }
+	if (code >= 4502 && code <= 4512) return tmerc(75 + (code - 4502) * 6, 500_000);
+	if (code === 3857 || code === 900913) return '+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +no_defs';
+	return null;
+}
+
+/** Every position of a geometry through `f` (a projection's inverse), the structure kept. */
+export function mapPositions(g: Geometry | null, f: (p: Position) => Position): Geometry | null {
+	if (!g) return g;
+	switch (g.type) {
+		case 'Point': return { ...g, coordinates: f(g.coordinates) };
+		case 'MultiPoint': case 'LineString': return { ...g, coordinates: g.coordinates.map(f) };
+		case 'MultiLineString': case 'Polygon': return { ...g, coordinates: g.coordinates.map((r) => r.map(f)) };
+		case 'MultiPolygon': return { ...g, coordinates: g.coordinates.map((p) => p.map((r) => r.map(f))) };
+		case 'GeometryCollection': return { ...g, geometries: g.geometries.map((x) => mapPositions(x, f)!) };
+	}
+}

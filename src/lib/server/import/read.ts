@@ -3,12 +3,13 @@
 // ImportFileError with a Chinese message; nothing here touches the database.
 import { DOMParser } from '@xmldom/xmldom';
 import { kml } from '@tmcw/togeojson';
-import { collectPolygons, decodeEchartsGeoJson, featureProps } from '../../domain/import/sources';
+import proj4 from 'proj4';
+import { collectPolygons, decodeEchartsGeoJson, featureProps, mapPositions, projectedCrsDefinition } from '../../domain/import/sources';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { parseDbf, parseShp } from 'shpjs';
-import type { Feature, Geometry } from 'geojson';
+import type { Feature, Geometry, Position } from 'geojson';
 import { ImportFileError, POLYGON_LAYERS, mb, type ImportLimits, type Layer, type SourceRecord } from '../../domain/import/types';
 import { normalizeHeader } from '../../domain/import/fields';
 import { parseWkt, WktError } from '../../domain/import/wkt';
@@ -83,12 +84,19 @@ function parseGeoJson(text: string): Feature[] {
 		const got = doc && typeof doc === 'object' ? `type 为“${doc.type ?? '无'}”` : typeof doc;
 		throw new ImportFileError('not_feature_collection', `GeoJSON 顶层必须是 FeatureCollection（含 features 数组），收到 ${got}`);
 	}
-	if (doc.crs?.properties?.name && !/(4326|CRS84|4490)/.test(String(doc.crs.properties.name))) {
-		throw new ImportFileError('bad_crs', `GeoJSON 声明的坐标系“${doc.crs.properties.name}”不是经纬度（EPSG:4326/4490），请先转换为经纬度`);
+	const crsName = doc.crs?.properties?.name ? String(doc.crs.properties.name) : null;
+	// a projected CRS we know (CGCS2000 Gauss–Krüger, Web Mercator) is converted, as a shapefile's .prj is
+	const projected = crsName && !/(4326|CRS84|4490)/.test(crsName) ? projectedCrsDefinition(crsName) : null;
+	if (crsName && !/(4326|CRS84|4490)/.test(crsName) && !projected) {
+		throw new ImportFileError('bad_crs', `GeoJSON 声明的坐标系“${crsName}”无法识别：支持经纬度（EPSG:4326/4490）、CGCS2000 高斯-克吕格投影（EPSG:4491–4554）和 EPSG:3857，其他坐标系请先转换为经纬度`);
 	}
 	doc.features.forEach((f: any, i: number) => {
 		if (!f || f.type !== 'Feature') throw new ImportFileError('bad_feature', `第 ${i + 1} 个要素不是 Feature（type 为“${f?.type ?? '无'}”）`);
 	});
+	if (projected) {
+		const toLonLat = proj4(projected, 'WGS84');
+		return doc.features.map((f: Feature) => ({ ...f, geometry: mapPositions(f.geometry, (p) => toLonLat.forward([p[0], p[1]]) as Position) }));
+	}
 	return doc.features;
 }
 
