@@ -138,3 +138,11 @@ describe('GeoJSON in a projected CRS', () => {
 		await expect(readSource(new TextEncoder().encode(JSON.stringify(doc)), 'x.geojson', 'areas', DEFAULT_LIMITS)).rejects.toThrow(/无法识别.*EPSG:4491–4554/);
 	});
 });
+
+describe('files we do not read say what to do', () => {
+	for (const [name, says] of [['台账.xls', /另存为.*\.xlsx/], ['台账.ods', /另存为.*\.xlsx/], ['网格.gpkg', /QGIS.*GeoJSON|ogr2ogr/], ['网格.shp', /压缩成一个 \.zip/]] as const) {
+		it(name, async () => {
+			await expect(readSource(new Uint8Array([1, 2, 3]), name, 'grids', DEFAULT_LIMITS)).rejects.toThrow(says);
+		});
+	}
+});

@@ -28,6 +28,21 @@ export interface Source {
 const FORMAT_BY_EXT: Record<string, Format> = { geojson: 'geojson', json: 'geojson', kml: 'kml', zip: 'shapefile', csv: 'csv', txt: 'csv', xlsx: 'xlsx' };
 const FORMAT_LABEL: Record<Format, string> = { geojson: 'GeoJSON', kml: 'KML', shapefile: 'Shapefile（.zip）', csv: 'CSV', xlsx: 'Excel（.xlsx）' };
 
+/**
+ * Files districts have that we do not read, each with the one step that makes it readable, so the
+ * message says what to do rather than only "不支持". (GeoPackage is SQLite: not without a native
+ * module on Node 20.)
+ */
+const CONVERT_FIRST: Record<string, string> = {
+	xls: '这是旧版 Excel 文件（.xls）：请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后导入',
+	et: '这是 WPS 表格文件（.et）：请在 WPS 中“另存为” Excel 工作簿（.xlsx）后导入',
+	ods: '这是 OpenDocument 表格（.ods）：请在 LibreOffice 或 WPS 中“另存为” Excel 工作簿（.xlsx）后导入',
+	gpkg: '这是 GeoPackage（.gpkg）：请在 QGIS 中右键图层 →“导出”→“要素另存为”，格式选 GeoJSON（坐标系 EPSG:4326），或用 ogr2ogr -f GeoJSON 转换后导入',
+	shp: '单独的 .shp 文件缺少属性表：请把 .shp、.dbf、.shx、.prj（和 .cpg）一起压缩成一个 .zip 后导入',
+	dbf: '单独的 .dbf 只是属性表：请把 .shp、.dbf、.shx、.prj（和 .cpg）一起压缩成一个 .zip 后导入',
+	kmz: 'KMZ 是压缩的 KML：请解压出其中的 .kml 文件（或在 Google 地球/奥维中导出为 KML）后导入'
+};
+
 export function formatsFor(layer: Layer): Format[] {
 	// polygons in CSV/XLSX come as a WKT column (what the export and QGIS write)
 	return POLYGON_LAYERS.includes(layer) ? ['geojson', 'shapefile', 'kml', 'csv', 'xlsx'] : ['csv', 'xlsx', 'geojson'];
@@ -39,6 +54,8 @@ export async function readSource(bytes: Uint8Array, fileName: string, layer: Lay
 	const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
 	const format = FORMAT_BY_EXT[ext];
 	const allowed = formatsFor(layer);
+	const convert = CONVERT_FIRST[ext];
+	if (convert) throw new ImportFileError('bad_format', convert, 'file');
 	if (!format || !allowed.includes(format)) {
 		throw new ImportFileError('bad_format', `不支持的文件类型“.${ext}”：该图层可导入 ${allowed.map((f) => FORMAT_LABEL[f]).join('、')}`, 'file');
 	}
