@@ -16,6 +16,7 @@ import { migrate } from './migrate';
 import { LOCK_AFTER, LOCK_MINUTES } from '../auth/throttle';
 import { APP_ROLE } from '../access/userdb';
 import { seedIfEmpty, type OnProgress } from './seeding';
+import { backupBeforeUpgrade } from '../backup/upgrade';
 
 export interface Serving {
 	/** the connection the app serves with */
@@ -46,6 +47,7 @@ export async function openForServing(
 	if (!env.DATABASE_URL || !ownerUrl || ownerUrl === env.DATABASE_URL) {
 		const db = env.DATABASE_URL ? await openPostgres(env.DATABASE_URL) : await openPglite(path.join(env.DATA_DIR ?? 'data', 'pglite'));
 		try {
+			await backupBeforeUpgrade(db, env);
 			await prepareAsOwner(db);
 		} catch (e) {
 			// database.ts tries again later with a new connection: this one must not linger
@@ -57,6 +59,7 @@ export async function openForServing(
 	const owner = await openPostgres(ownerUrl);
 	let db: Db | null = null;
 	try {
+		await backupBeforeUpgrade(owner, env);
 		await prepareAsOwner(owner);
 		db = await openPostgres(systemReadUrl(env.DATABASE_URL));
 		await admitServingRole(owner, db);

@@ -6,6 +6,7 @@
 import { describeError, type Db } from './client';
 import { openForServing } from './connect';
 import { isStopping, onShutdown } from '../lifecycle';
+import { startBackupServices } from '../backup/services';
 import type { SeedProgress } from './seeding';
 
 /** The seeding's phases, and one more before them: the database cannot be reached yet. */
@@ -94,6 +95,7 @@ async function openOnce(): Promise<Db> {
  */
 export function open(): Promise<Db> {
 	if (state.opening) return state.opening;
+	startBackupServices(() => state.db);
 	let firstTried!: () => void;
 	state.firstTry = new Promise((r) => (firstTried = r));
 	state.opening = (async () => {
