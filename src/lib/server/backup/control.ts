@@ -6,7 +6,7 @@
 //
 // One JSON object per line. Request {"op":"backup"} → {"progress":"…"}… then {"done":{file,bytes,ms}}
 // or {"error":"…"}; {"op":"ping"} → {"pid":N}.
-import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { Db } from '../db/client';
@@ -20,6 +20,8 @@ export const socketPath = (env: Env = process.env) => path.join(dataDir(env), 'b
 /** Starts listening; `getDb` is the open database or null while it opens. Resolves to the closer. */
 export async function listenForBackups(getDb: () => Db | null, env: Env = process.env): Promise<() => Promise<void>> {
 	const file = socketPath(env);
+	// before the database opens, on a first start DATA_DIR may not exist yet
+	mkdirSync(dataDir(env), { recursive: true });
 	if (existsSync(file)) {
 		// left by a server that crashed, or a live one: a live one answers
 		if (await ping(env).catch(() => null)) throw new Error(`${file}：另一个服务器进程正在使用这个数据目录`);
