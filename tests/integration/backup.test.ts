@@ -82,10 +82,15 @@ async function pairs(db: Db) {
 	return row;
 }
 
-/** RLS switched on and the policies, per table: what a restore must keep besides the rows. */
+/** RLS switched on, the policies and the grants (table and column), per table: what a restore must keep besides the rows. */
 async function security(db: Db) {
-	return db.sql<{ t: string; rls: boolean; policies: number }>`
-		SELECT c.relname AS t, c.relrowsecurity AS rls, (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
+	return db.sql<{ t: string; rls: boolean; policies: number; acl: string | null; columns: string | null }>`
+		SELECT c.relname AS t, c.relrowsecurity AS rls, (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = c.oid) AS policies,
+		       -- the owner's own rights aside: an explicit owner-only ACL and the default (null) are the same
+		       (SELECT string_agg(g.grantee::regrole::text || ':' || g.privilege_type, ',' ORDER BY g.grantee::regrole::text, g.privilege_type)
+		        FROM aclexplode(c.relacl) g WHERE g.grantee <> c.relowner) AS acl,
+		       (SELECT string_agg(a.attname || '=' || a.attacl::text, ',' ORDER BY a.attnum) FROM pg_attribute a
+		        WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL) AS columns
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 1`;
 }
@@ -162,8 +167,10 @@ function cases(kind: 'pglite' | 'postgres', setup: () => Promise<Source>, teardo
 			expect(p.counter).toBe(`计数${p.streets}`);
 			// the source went on writing after the snapshot: the restore is the snapshot, not "now"
 			expect((await pairs(src.db)).streets).toBeGreaterThan(p.streets);
-			// row-level security and its policies came back with the tables
-			expect(await security(restored)).toEqual(await security(src.db));
+			// row-level security, its policies and the grants to grid_app came back with the tables
+			const grants = await security(src.db);
+			expect(grants.filter((g) => g.rls && g.policies > 0 && /grid_app/.test(`${g.acl}${g.columns}`)).length).toBeGreaterThan(10);
+			expect(await security(restored)).toEqual(grants);
 			expect(existsSync(path.join(target.DATA_DIR!, 'photos', 'p1.jpg'))).toBe(true);
 		} finally {
 			await restored.close();

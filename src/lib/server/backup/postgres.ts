@@ -83,14 +83,16 @@ export async function dumpPostgres(
  * pg_restore of `file` into the (empty) database of `url`, in one transaction: a failure leaves
  * the database as it was. Ownership and grants are restored as dumped, so the roles must exist
  * (docs/backup.md). COMMENT ON EXTENSION is left out: only the extension's owner (a superuser) may
- * set it, and the DBA creates PostGIS beforehand anyway.
+ * set it, and the DBA creates PostGIS beforehand anyway. `skipDataOf`: tables whose rows are not
+ * restored (an extension's own tables, which only a superuser may write: restore.ts).
  */
-export async function restorePostgres(file: string, url: string, onLine: (line: string) => void): Promise<void> {
+export async function restorePostgres(file: string, url: string, onLine: (line: string) => void, skipDataOf: readonly string[] = []): Promise<void> {
 	const tool = findTool('pg_restore');
 	const { url: bare, password } = splitPassword(url);
 	let list = '';
 	await runToolCapture(tool, ['--list', file], (chunk) => (list += chunk));
-	const kept = list.split('\n').filter((l) => !/ COMMENT - EXTENSION /.test(l)).join('\n');
+	const skipped = (l: string) => / COMMENT - EXTENSION /.test(l) || skipDataOf.some((t) => l.includes(` TABLE DATA public ${t} `));
+	const kept = list.split('\n').filter((l) => !skipped(l)).join('\n');
 	const listFile = `${file}.list`;
 	await writeFile(listFile, kept);
 	try {

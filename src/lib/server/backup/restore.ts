@@ -58,10 +58,15 @@ export async function restoreBackup(file: string, { env = process.env, force = f
 		} else {
 			const url = ownerUrl(env)!;
 			const db = await openPostgres(url);
+			let extensionTables: string[];
 			try {
 				await refuseBusyOrFilled(db);
+				extensionTables = await extensionTablesIfNotSuperuser(db);
 			} finally {
 				await db.close();
+			}
+			if (extensionTables.length) {
+				onProgress(`以非超级用户恢复：扩展自带的表 ${extensionTables.join(', ')} 保留建库时 CREATE EXTENSION 写入的内容（本系统不向其添加行）`);
 			}
 			onProgress('正在解压…');
 			await unpack(file, work, ['postgres.dump', 'photos'], report('解压'));
@@ -69,7 +74,7 @@ export async function restoreBackup(file: string, { env = process.env, force = f
 			let items = 0;
 			await restorePostgres(path.join(work, 'postgres.dump'), url, (line) => {
 				if (/processing data for table/.test(line) && ++items % 10 === 0) onProgress(`pg_restore：已恢复 ${items} 张表的数据…`);
-			});
+			}, extensionTables);
 		}
 		if (existsSync(path.join(work, 'photos'))) {
 			// photo files have unique names: the restored ones join whatever is there
@@ -98,6 +103,20 @@ async function refuseBusyOrFilled(db: Db): Promise<void> {
 		SELECT count(*)::int AS tables FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'spatial_ref_sys'`;
 	// --force does not empty a PostgreSQL database: dropping one is the DBA's decision (docs/backup.md)
 	if (tables > 0) throw new RestoreRefused(`目标数据库已有 ${tables} 张表：PostgreSQL 只恢复到新建的空数据库（CREATE DATABASE … 见 docs/backup.md）`);
+}
+
+/**
+ * PostGIS's spatial_ref_sys belongs to the extension (a superuser's): the owner role may not write
+ * it. Its standard rows come with CREATE EXTENSION and the app adds none, so a restore as the owner
+ * leaves them as they are; a superuser restores them as dumped.
+ */
+async function extensionTablesIfNotSuperuser(db: Db): Promise<string[]> {
+	const [{ superuser }] = await db.sql<{ superuser: boolean }>`SELECT rolsuper AS superuser FROM pg_roles WHERE rolname = current_user`;
+	if (superuser) return [];
+	const rows = await db.sql<{ name: string }>`
+		SELECT c.relname AS name FROM pg_depend d JOIN pg_class c ON c.oid = d.objid JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'e' AND c.relkind = 'r' AND n.nspname = 'public' ORDER BY 1`;
+	return rows.map((r) => r.name);
 }
 
 /** Opens what was restored and says what is in it (schema level, tables, rows). */
