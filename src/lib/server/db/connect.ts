@@ -16,6 +16,7 @@ import { migrate, migrationStatus, type MigrationStatus } from './migrate';
 import { LOCK_AFTER, LOCK_MINUTES } from '../auth/throttle';
 import { APP_ROLE } from '../access/userdb';
 import { seedIfEmpty, type OnProgress } from './seeding';
+import { backupBeforeUpgrade } from '../backup/upgrade';
 
 export interface Serving {
 	/** the connection the app serves with */
@@ -52,6 +53,7 @@ export async function openForServing(
 		let migrations: MigrationStatus;
 		try {
 			await db.sql`SELECT 1`;
+			await backupBeforeUpgrade(db, env);
 			onMigrating();
 			await prepareAsOwner(db);
 			migrations = await migrationStatus(db);
@@ -67,6 +69,7 @@ export async function openForServing(
 	let migrations: MigrationStatus;
 	try {
 		await owner.sql`SELECT 1`;
+		await backupBeforeUpgrade(owner, env);
 		onMigrating();
 		await prepareAsOwner(owner);
 		migrations = await migrationStatus(owner);

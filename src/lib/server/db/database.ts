@@ -7,6 +7,7 @@ import { describeError, type Db } from './client';
 import { openForServing } from './connect';
 import { instrumentDb } from './instrument';
 import { isStopping, onShutdown } from '../lifecycle';
+import { startBackupServices } from '../backup/services';
 import type { SeedProgress } from './seeding';
 import type { MigrationStatus } from './migrate';
 
@@ -110,6 +111,7 @@ async function openOnce(): Promise<Db> {
  */
 export function open(): Promise<Db> {
 	if (state.opening) return state.opening;
+	startBackupServices(() => state.db);
 	let firstTried!: () => void;
 	state.firstTry = new Promise((r) => (firstTried = r));
 	state.opening = (async () => {
