@@ -98,6 +98,17 @@ step('copy app, scripts, migrations, docs', () => {
 	if (existsSync('.npmrc')) copyFileSync('.npmrc', path.join(stage, '.npmrc'));
 });
 
+// the operator's commands (npm run backup / restore / backup:checksums) run through tsx in a
+// checkout; the bundle has no tsx and no sources, so each is compiled into one file of bin/ with
+// esbuild (Vite's own), its packages left to the bundle's node_modules
+const CLIS = { backup: 'db/backup/backup.ts', restore: 'db/backup/restore.ts', 'backup-checksums': 'db/backup/checksums.ts' };
+const { buildSync } = await import('esbuild');
+step('operator commands (esbuild: backup, restore, backup-checksums)', () => {
+	for (const [name, entry] of Object.entries(CLIS)) {
+		buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning', outfile: path.join(stage, 'bin', `${name}.mjs`) });
+	}
+});
+
 // ── 3. production dependencies: a copy of node_modules, pruned by npm ──────────────────────────
 step('node_modules, production only (npm prune --omit=dev)', () => {
 	// hard links are quick and cost no space; every later change to the copy is an unlink (npm
@@ -137,7 +148,8 @@ step('node_modules, production only (npm prune --omit=dev)', () => {
 // checkout's `npm start` would try to build, and there is no Vite here)
 const commit = spawnSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' }).stdout?.trim() || 'unknown';
 const epoch = Number(process.env.SOURCE_DATE_EPOCH) || Number(spawnSync('git', ['log', '-1', '--format=%ct'], { encoding: 'utf8' }).stdout?.trim()) || Math.floor(statSync('package.json').mtimeMs / 1000);
-writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify({ ...pkg, scripts: { start: 'node bin/grid-governance-map' } }, null, 2)}\n`);
+const scripts = { start: 'node bin/grid-governance-map', backup: 'node bin/backup.mjs', restore: 'node bin/restore.mjs', 'backup:checksums': 'node bin/backup-checksums.mjs' };
+writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify({ ...pkg, scripts }, null, 2)}\n`);
 writeFileSync(
 	path.join(stage, 'VERSION'),
 	[`${pkg.name} ${pkg.version}`, `commit ${commit}`, `built ${new Date(epoch * 1000).toISOString()} (commit time)`, `node ≥ 20 (bundled on ${process.version}, ${process.platform}-${process.arch})`, ''].join('\n')

@@ -114,7 +114,7 @@ async function outside() {
 		check(has(`node_modules/argon2/prebuilds/${process.platform}-${process.arch}`), `argon2's native binary for ${process.platform}-${process.arch} is there`);
 		const migrations = readdirSync(path.join(repo, 'db/migrations')).filter((f) => f.endsWith('.sql'));
 		check(assets('db/migrations', /\.sql$/).length === migrations.length, `all ${migrations.length} migrations are there`);
-		for (const f of ['bin/grid-governance-map', 'build/handler.js', 'scripts/serve.mjs', 'README.md', 'docs/install.md', 'INSTALL.md', 'deploy/grid-governance-map.service', 'deploy/grid-governance-map.env']) check(has(f), `${f} is there`);
+		for (const f of ['bin/grid-governance-map', 'bin/backup.mjs', 'bin/restore.mjs', 'bin/backup-checksums.mjs', 'build/handler.js', 'scripts/serve.mjs', 'README.md', 'docs/install.md', 'INSTALL.md', 'deploy/grid-governance-map.service', 'deploy/grid-governance-map.env']) check(has(f), `${f} is there`);
 		check((statSync(path.join(root, 'bin/grid-governance-map')).mode & 0o111) !== 0, 'bin/grid-governance-map is executable');
 		const leftovers = [];
 		const scan = (d) => {
@@ -231,6 +231,14 @@ async function inside(root, port) {
 		check(grids.status === 200 && n > 0, `GET /api/map/grids: ${grids.status}, ${n} grids`);
 		const map = await fetch(`${base}/`, { headers: { cookie: cookie ?? '' }, redirect: 'manual' });
 		check(map.status === 200, `GET / (the map page) signed in: ${map.status}`);
+
+		// the operator's backup from the bundle (bin/backup.mjs, no tsx, no sources), taken by the
+		// serving server through its socket while it serves
+		const backupStarted = Date.now();
+		const backup = spawnSync(process.execPath, [path.join(root, 'bin', 'backup.mjs')], { cwd: home, env, encoding: 'utf8', timeout: 120_000 });
+		const file = /备份完成：(\S+\.tar\.gz)/.exec(backup.stdout)?.[1];
+		check(backup.status === 0 && !!file && existsSync(file) && statSync(file).size > 0,
+			`npm run backup from the bundle: exit ${backup.status}, ${file ? `${path.basename(file)} ${(statSync(file).size / 1_048_576).toFixed(1)} MB` : `no file (${(backup.stderr || backup.stdout).trim().split('\n').slice(-2).join(' ')})`} in ${seconds(Date.now() - backupStarted)}`);
 
 		// a live stream (SSE) open, as every signed-in page has one: a stop must end it, not wait for it
 		const live = await fetch(`${base}/api/live`, { headers: { cookie: cookie ?? '', accept: 'text/event-stream' } });

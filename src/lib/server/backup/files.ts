@@ -3,6 +3,8 @@
 // the database (pglite/ — a checkpointed copy of the data directory — or postgres.dump, pg_dump's
 // custom format) and photos/ (the request photos under DATA_DIR, which the database rows name).
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { createReadStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -93,14 +95,17 @@ function counter(total: number, report: (done: number, total: number) => void, e
 // The packing runs in a child Node process: it is seconds to a minute of reading and gzip, and in
 // the serving process every step of it waited for a turn of an event loop busy with requests —
 // under load, a 578 MB pack that takes 35 s idle had not started after ten minutes. The child
-// resolves `tar` from the app's folder (its cwd), as the server does.
+// is handed `tar` as the file the server itself resolves: the server's working directory may be
+// anywhere (systemd runs it in its state directory, outside the app), so the child must not
+// resolve the package from there.
 const PACK_CHILD = `
 import { createWriteStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-const tar = await import('tar');
-const [cwd, partial, ...entries] = process.argv.slice(1);
+const [tarFile, cwd, partial, ...entries] = process.argv.slice(1);
+const loaded = await import(tarFile);
+const tar = loaded.c ? loaded : loaded.default;
 let done = 0, last = 0;
 const count = new Transform({ transform(chunk, _e, cb) {
 	done += chunk.length;
@@ -122,7 +127,8 @@ export async function pack(cwd: string, entries: string[], file: string, report:
 	const partial = `${file}.partial`;
 	try {
 		await new Promise<void>((resolve, reject) => {
-			const child = spawn(process.execPath, ['--input-type=module', '-e', PACK_CHILD, cwd, partial, ...present], { stdio: ['ignore', 'pipe', 'pipe'] });
+			const tarFile = pathToFileURL(createRequire(import.meta.url).resolve('tar')).href;
+			const child = spawn(process.execPath, ['--input-type=module', '-e', PACK_CHILD, tarFile, cwd, partial, ...present], { stdio: ['ignore', 'pipe', 'pipe'] });
 			let err = '';
 			let rest = '';
 			child.stdout.on('data', (chunk: Buffer) => {
