@@ -1,26 +1,8 @@
 // Security headers on every answer the app renders (and on the hooks' own refusals).
 import type { Handle } from '@sveltejs/kit';
-import { env } from '$env/dynamic/private';
-import { env as publicEnv } from '$env/dynamic/public';
-import { mapOrigins, withMapOrigins } from '../../domain/csp';
+import { withMapOrigins } from '../../domain/csp';
+import { basemapConfig } from '../map/basemapConfig';
 import { noteErrorCode } from '../ops/context';
-
-/**
- * The configured base map's origins (domain/csp.ts), read once. A bad setting is logged with its
- * name and adds nothing: the map then falls back to the offline base map and says so.
- */
-let origins: string[] | null = null;
-export function configuredMapOrigins(): string[] {
-	if (origins === null) {
-		try {
-			origins = mapOrigins(publicEnv.PUBLIC_MAP_STYLE_URL || env.MAP_STYLE_URL, env.MAP_ORIGINS);
-		} catch (e) {
-			console.error(`[config] 底图设置有误：${(e as Error).message}`);
-			origins = [];
-		}
-	}
-	return origins;
-}
 
 export const SECURITY_HEADERS: Record<string, string> = {
 	'x-content-type-options': 'nosniff',
@@ -40,7 +22,7 @@ export const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!response.headers.has(k)) response.headers.set(k, v);
 	const csp = response.headers.get('content-security-policy');
-	if (csp) response.headers.set('content-security-policy', withMapOrigins(csp, configuredMapOrigins()));
+	if (csp) response.headers.set('content-security-policy', withMapOrigins(csp, basemapConfig().origins));
 	// both only mean something on https: over plain http (an intranet address) the browser ignores
 	// COOP with a console error on every page, and HSTS must never be sent there
 	if (event.url.protocol === 'https:') {
