@@ -60,11 +60,12 @@ function tail(file, lines = 30) {
 
 /**
  * Starts the app as README says (`node scripts/start.mjs`) with nothing but PORT, HOST (loopback)
- * and DATA_DIR (a fresh temporary one unless given), its output in `logPath`, and waits until it
+ * and DATA_DIR (a fresh temporary one unless given) — plus `env`, the settings a spec is about —
+ * its output in `logPath`, and waits until it
  * answers HTTP. Resolves to { port, dataDir, stop } — stop() ends its process group (SIGTERM, then
  * SIGKILL after 5 s) and removes a temporary data dir.
  */
-export async function startApp({ logPath, dataDir = '', timeoutMs = 180_000 } = {}) {
+export async function startApp({ logPath, dataDir = '', timeoutMs = 180_000, env: settings = {} } = {}) {
 	buildIfNeeded();
 	const port = await freePort();
 	const dir = dataDir || mkdtempSync(path.join(os.tmpdir(), 'grid-e2e-data-'));
@@ -74,6 +75,8 @@ export async function startApp({ logPath, dataDir = '', timeoutMs = 180_000 } = 
 	// the app uses its own embedded PGlite and is started as a user starts it: no public-address
 	// settings inherited from this shell
 	for (const name of ['DATABASE_URL', 'ORIGIN', 'TRUST_PROXY', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'PROTOCOL_HEADER', 'HOST_HEADER', 'ADDRESS_HEADER']) delete env[name];
+	// a spec that tests one setting (a configured base map) passes exactly that
+	Object.assign(env, settings);
 	console.log(`starting the app: node scripts/start.mjs (port ${port}, DATA_DIR ${dir}, log ${logPath})`);
 	const child = spawn('node', ['scripts/start.mjs'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	child.stdout.pipe(log);
