@@ -35,7 +35,7 @@ test.describe('an admin', () => {
 		expect(await page.locator('nav.app-nav a[href="/admin/import"]').isVisible()).toBe(true);
 	});
 
-	test('previews an overlapping grid with an overlap warning naming the demo grid', async () => {
+	test('previews an overlapping grid: the overlap named with the demo grid (beyond the tolerance, refused)', async () => {
 		// a demo grid, and a new grid in its community shifted onto it
 		const grids = await (await page.request.get(`${BASE}/api/map/grids`)).json();
 		g = grids.features[0];

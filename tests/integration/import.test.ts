@@ -156,14 +156,14 @@ describeBackends('import', (getDb) => {
 
 	it('repairs a self-intersecting grid with ST_MakeValid and says so', async () => {
 		const r = await runImport(getDb(), null, { layer: 'grids', fileName: 'b.geojson', bytes: file('broken/bowtie-grid.geojson'), crs: 'wgs84' }, { commit: false });
-		expect(r.errors).toEqual([]);
 		expect(r.warnings[0]).toMatchObject({ row: 1, field: 'geometry' });
 		expect(r.warnings[0].message).toMatch(/Self-intersection.*ST_MakeValid/);
-		// the repaired bow-tie lies inside grid 001: the overlap is drawn and listed
+		// the repaired bow-tie lies inside grid 001: the overlap is drawn, and refused (far beyond the tolerance)
+		expect(r.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^与网格 \d+ 重叠 \d+ 平方米.*超出容差/)]);
 		expect(r.map.features.filter((f) => f.properties?.kind === 'overlap').length).toBe(1);
 	});
 
-	it('shows a gap where a community is not covered, an overlap where grids share area, and a part outside', async () => {
+	it('refuses a gap where a community is not covered, an overlap where grids share area, and a part outside, beyond the tolerance; shows each on the map', async () => {
 		// a second community north of the first; its one grid covers only the west half, pushed 0.001° south
 		const area = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: '430188001002', name: '北社区' },
 			geometry: { type: 'Polygon', coordinates: [[[113.2, 28.21], [113.22, 28.21], [113.22, 28.22], [113.2, 28.22], [113.2, 28.21]]] } }] };
@@ -177,8 +177,9 @@ describeBackends('import', (getDb) => {
 		expect(m2('overlap')).toBeLessThan(120_000);
 		expect(m2('outside')).toBe(m2('overlap'));
 		expect(m2('gap')).toBeGreaterThan(1_000_000); // the east half and the strip at the top
-		expect(r.warnings.map((w) => w.message).join('\n')).toMatch(/空隙[\s\S]*重叠[\s\S]*超出所属社区/);
-		expect(r.errors).toEqual([]);
+		// each is far beyond 100 m² or 0.5 % of its grid or community: errors, and nothing is committed
+		expect(r.errors.map((w) => w.message).join('\n')).toMatch(/空隙[\s\S]*超出容差[\s\S]*重叠[\s\S]*超出所属社区/);
+		expect(r.committed).toBe(false);
 	});
 });
 

@@ -6,6 +6,7 @@ import { cleanRecords } from '../../src/lib/domain/import/clean';
 import { ID_NUMBER_AS_NUMBER, idNumber } from '../../src/lib/domain/import/fields';
 import proj4 from 'proj4';
 import { collectPolygons, decodeEchartsGeoJson, projectedCrsDefinition } from '../../src/lib/domain/import/sources';
+import { tilingLevel } from '../../src/lib/domain/import/tiling';
 import { DEFAULT_LIMITS } from '../../src/lib/domain/import/types';
 import { readSource } from '../../src/lib/server/import/read';
 
@@ -145,4 +146,16 @@ describe('files we do not read say what to do', () => {
 			await expect(readSource(new Uint8Array([1, 2, 3]), name, 'grids', DEFAULT_LIMITS)).rejects.toThrow(says);
 		});
 	}
+});
+
+describe('grids tile their community, within a tolerance', () => {
+	it('ignores slivers, warns on small pieces, refuses real ones', () => {
+		expect(tilingLevel(0.5, 1e6)).toBeNull();
+		expect(tilingLevel(80, 1e4)).toBe('warning');
+		// 0.5 % of a 1 km² grid is 5 000 m²: a 4 000 m² edge mismatch warns, a 111 000 m² shift is refused
+		expect(tilingLevel(4_000, 1e6)).toBe('warning');
+		expect(tilingLevel(111_000, 1e6)).toBe('error');
+		// the grid: 545 120 863 m² outside its community
+		expect(tilingLevel(545_120_863, 2e6)).toBe('error');
+	});
 });

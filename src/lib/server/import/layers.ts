@@ -10,8 +10,8 @@ interface IssueRow { rn: number; where_: string; field: string | null; message: 
 interface Checked { issues: RowIssue[]; map: FeatureCollection }
 interface CheckOptions { replaceDemo: boolean; crsLabel: string }
 
-/** Pieces smaller than this are floating-point slivers, not real gaps or overlaps, m². */
-export const SLIVER_M2 = 1;
+export { SLIVER_M2 } from '../../domain/import/tiling';
+import { SLIVER_M2, TILING_TOLERANCE_TEXT, tilingLevel } from '../../domain/import/tiling';
 const MAP_FEATURES = 3000;
 
 const toIssues = (rows: IssueRow[]): RowIssue[] => rows.map((r) => ({ row: r.rn, where: r.where_, field: r.field, message: r.message, level: r.level }));
@@ -78,11 +78,12 @@ async function checkGrids(tx: Queryable): Promise<IssueRow[]> {
 /**
  * Do the grids tile their community? Gaps: the community minus all its grids (old and new);
  * overlaps: pairs of new grids, or a new grid and an old one, sharing area; outside: a grid's
- * part beyond its community. All warnings, drawn on the preview map; slivers under SLIVER_M2 ignored.
+ * part beyond its community. Drawn on the preview map; beyond the tolerance (domain/import/tiling.ts)
+ * each is an error and nothing is committed, below it a warning; slivers under SLIVER_M2 ignored.
  */
 async function tiling(tx: Queryable, issues: IssueRow[]): Promise<Feature[]> {
 	const features: Feature[] = [];
-	const gaps = await tx.sql<{ code: string; name: string; m2: number; geom: string }>`
+	const gaps = await tx.sql<{ code: string; name: string; m2: number; geom: string; of_m2: number }>`
 		WITH c AS (SELECT DISTINCT v->>'community_code' AS code FROM import_stage),
 		     cover AS (
 		       SELECT c.code, ST_Union(x.geom) AS geom FROM c
@@ -91,33 +92,38 @@ async function tiling(tx: Queryable, issues: IssueRow[]): Promise<Feature[]> {
 		     pieces AS (
 		       SELECT a.code, a.name, (ST_Dump(ST_Difference(a.geom, cover.geom))).geom AS geom
 		       FROM areas a JOIN cover ON cover.code = a.code WHERE a.level = 'community')
-		SELECT code, name, sum(ST_Area(geom::geography)) AS m2, ST_AsGeoJSON(ST_Collect(geom), 7) AS geom
-		FROM pieces WHERE ST_Area(geom::geography) > ${SLIVER_M2} GROUP BY code, name`;
+		SELECT p.code, p.name, sum(ST_Area(p.geom::geography)) AS m2, ST_AsGeoJSON(ST_Collect(p.geom), 7) AS geom,
+		  (SELECT ST_Area(a.geom::geography) FROM areas a WHERE a.code = p.code AND a.level = 'community') AS of_m2
+		FROM pieces p WHERE ST_Area(p.geom::geography) > ${SLIVER_M2} GROUP BY p.code, p.name`;
 	for (const g of gaps) {
 		features.push({ type: 'Feature', properties: { kind: 'gap', label: `空隙 ${Math.round(g.m2)} m²`, community: g.code }, geometry: JSON.parse(g.geom) });
 		const [first] = await tx.sql<{ rn: number; where_: string }>`SELECT rn, where_ FROM import_stage WHERE v->>'community_code' = ${g.code} ORDER BY rn LIMIT 1`;
-		issues.push({ rn: first.rn, where_: first.where_, field: 'geometry', level: 'warning', message: `社区 ${g.name}（${g.code}）有 ${Math.round(g.m2)} 平方米未被网格覆盖（空隙，见地图）` });
+		const level = tilingLevel(g.m2, g.of_m2) ?? 'warning';
+		issues.push({ rn: first.rn, where_: first.where_, field: 'geometry', level, message: `社区 ${g.name}（${g.code}）有 ${Math.round(g.m2)} 平方米未被网格覆盖（空隙，见地图${level === 'error' ? `；超出${TILING_TOLERANCE_TEXT}，网格应铺满社区` : ''}）` });
 	}
-	const overlaps = await tx.sql<{ rn: number; where_: string; other: string; m2: number; geom: string }>`
+	const overlaps = await tx.sql<{ rn: number; where_: string; other: string; m2: number; geom: string; of_m2: number }>`
 		WITH pairs AS (
 		  SELECT a.rn, a.where_, b.v->>'code' AS other, ST_Intersection(a.geom, b.geom) AS geom
 		  FROM import_stage a JOIN import_stage b ON b.rn > a.rn AND a.geom && b.geom AND ST_Intersects(a.geom, b.geom)
 		  UNION ALL
 		  SELECT a.rn, a.where_, g.code, ST_Intersection(a.geom, g.geom)
 		  FROM import_stage a JOIN grids g ON a.geom && g.geom AND ST_Intersects(a.geom, g.geom))
-		SELECT rn, where_, other, ST_Area(ST_CollectionExtract(geom, 3)::geography) AS m2, ST_AsGeoJSON(ST_CollectionExtract(geom, 3), 7) AS geom
+		SELECT rn, where_, other, ST_Area(ST_CollectionExtract(geom, 3)::geography) AS m2, ST_AsGeoJSON(ST_CollectionExtract(geom, 3), 7) AS geom,
+		  (SELECT ST_Area(s.geom::geography) FROM import_stage s WHERE s.rn = pairs.rn) AS of_m2
 		FROM pairs WHERE ST_Area(ST_CollectionExtract(geom, 3)::geography) > ${SLIVER_M2} ORDER BY rn`;
 	for (const o of overlaps) {
 		features.push({ type: 'Feature', properties: { kind: 'overlap', label: `重叠 ${Math.round(o.m2)} m²`, row: o.rn }, geometry: JSON.parse(o.geom) });
-		issues.push({ rn: o.rn, where_: o.where_, field: 'geometry', level: 'warning', message: `与网格 ${o.other} 重叠 ${Math.round(o.m2)} 平方米（见地图）` });
+		const level = tilingLevel(o.m2, o.of_m2) ?? 'warning';
+		issues.push({ rn: o.rn, where_: o.where_, field: 'geometry', level, message: `与网格 ${o.other} 重叠 ${Math.round(o.m2)} 平方米（见地图${level === 'error' ? `；超出${TILING_TOLERANCE_TEXT}` : ''}）` });
 	}
-	const outside = await tx.sql<{ rn: number; where_: string; m2: number; geom: string }>`
-		WITH d AS (SELECT s.rn, s.where_, ST_CollectionExtract(ST_Difference(s.geom, a.geom), 3) AS geom
+	const outside = await tx.sql<{ rn: number; where_: string; m2: number; geom: string; of_m2: number }>`
+		WITH d AS (SELECT s.rn, s.where_, ST_CollectionExtract(ST_Difference(s.geom, a.geom), 3) AS geom, ST_Area(s.geom::geography) AS of_m2
 		           FROM import_stage s JOIN areas a ON a.code = s.v->>'community_code' AND a.level = 'community')
-		SELECT rn, where_, ST_Area(geom::geography) AS m2, ST_AsGeoJSON(geom, 7) AS geom FROM d WHERE ST_Area(geom::geography) > ${SLIVER_M2}`;
+		SELECT rn, where_, ST_Area(geom::geography) AS m2, ST_AsGeoJSON(geom, 7) AS geom, of_m2 FROM d WHERE ST_Area(geom::geography) > ${SLIVER_M2}`;
 	for (const o of outside) {
 		features.push({ type: 'Feature', properties: { kind: 'outside', label: `超出社区 ${Math.round(o.m2)} m²`, row: o.rn }, geometry: JSON.parse(o.geom) });
-		issues.push({ rn: o.rn, where_: o.where_, field: 'geometry', level: 'warning', message: `有 ${Math.round(o.m2)} 平方米超出所属社区边界（见地图）` });
+		const level = tilingLevel(o.m2, o.of_m2) ?? 'warning';
+		issues.push({ rn: o.rn, where_: o.where_, field: 'geometry', level, message: `有 ${Math.round(o.m2)} 平方米超出所属社区边界（见地图${level === 'error' ? `；超出${TILING_TOLERANCE_TEXT}` : ''}）` });
 	}
 	// the communities themselves, as the frame the grids should fill
 	const frames = await tx.sql<{ code: string; name: string; geom: string }>`
