@@ -21,6 +21,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { buildIsCurrent } from './sources.mjs';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -56,24 +57,11 @@ function sh(cmd, args, opts = {}) {
 }
 
 // ── 1. the build ────────────────────────────────────────────────────────────────────────────
-const SOURCES = ['src', 'static', 'db', 'svelte.config.js', 'vite.config.ts', 'package.json', 'package-lock.json'];
-/** Newest mtime (ms) under the given paths, dot-folders left out. */
-function newest(paths) {
-	let latest = 0;
-	const visit = (p) => {
-		if (!existsSync(p)) return;
-		const st = statSync(p);
-		if (st.isDirectory()) readdirSync(p).filter((e) => !e.startsWith('.')).forEach((e) => visit(path.join(p, e)));
-		else latest = Math.max(latest, st.mtimeMs);
-	};
-	paths.forEach(visit);
-	return latest;
-}
 if (!existsSync('node_modules/vite/bin/vite.js')) {
 	console.error('[bundle] node_modules is missing: run `npm ci` first (the bundle is made from it).');
 	process.exit(1);
 }
-const fresh = existsSync('build/handler.js') && statSync('build/handler.js').mtimeMs >= newest(SOURCES);
+const fresh = buildIsCurrent('build/handler.js');
 if (values.rebuild || !fresh) step('vite build', () => sh(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn']));
 else console.log('[bundle] build/ is newer than its sources: reused (--rebuild to build anyway)');
 

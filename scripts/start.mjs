@@ -5,22 +5,15 @@
 // at any address, https behind TRUST_PROXY, graceful shutdown); this process only passes signals
 // on and never outlives it, nor lets it outlive this process (the IPC channel tells it).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildIsCurrent } from './sources.mjs';
 
-const SOURCES = ['src', 'static', 'db', 'svelte.config.js', 'vite.config.ts', 'package.json'];
 const BUILT = 'build/index.js';
 
-function newest(p) {
-	const s = statSync(p);
-	if (!s.isDirectory()) return s.mtimeMs;
-	return readdirSync(p).reduce((m, f) => Math.max(m, newest(path.join(p, f))), s.mtimeMs);
-}
-
 const t0 = Date.now();
-if (!existsSync(BUILT) || SOURCES.some((p) => existsSync(p) && newest(p) > statSync(BUILT).mtimeMs)) {
+if (!buildIsCurrent(BUILT)) {
 	console.log('[start] 正在构建应用 (vite build)…');
 	const built = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 	if (built.status !== 0) process.exit(built.status ?? 1);

@@ -2,16 +2,9 @@
 // life of the process, but a wait that says what it waits for and keeps trying. Nothing listens on
 // the port used here, so this runs on any machine; recovery once PostgreSQL appears is in
 // tests/faults/run.mjs (it needs a server to start).
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { freePort } from './helpers/ports';
 
-const freePort = () =>
-	new Promise<number>((resolve) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as { port: number };
-			s.close(() => resolve(port));
-		});
-	});
 
 let previous: string | undefined;
 let database: typeof import('../../src/lib/server/db/database');

@@ -2,16 +2,9 @@
 // database-wait.test.ts: nothing listens on the port used): live says the process runs, ready and
 // /api/status say 503 with what they wait for. Recovery once PostgreSQL appears is in
 // tests/faults/run.mjs (it needs a server to start).
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { freePort } from './helpers/ports';
 
-const freePort = () =>
-	new Promise<number>((resolve) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as { port: number };
-			s.close(() => resolve(port));
-		});
-	});
 
 let previous: string | undefined;
 let routes: {

@@ -1,8 +1,8 @@
 // Readiness (ops/readiness.ts) against a real database on both back ends: ready only when a real
 // `SELECT 1` answers and the migrations and the seed are done; and the measured serving connection
 // (db/instrument.ts) counting statements in flight and their durations for /metrics.
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { freePort } from './helpers/ports';
 import { describeBackends } from './helpers/backends';
 import { openPostgres, type Db } from '../../src/lib/server/db/client';
 import { instrumentDb } from '../../src/lib/server/db/instrument';
@@ -67,14 +67,6 @@ describeBackends('readiness', (getDb, backend) => {
 });
 
 describe('readiness when PostgreSQL does not answer', () => {
-	const freePort = () =>
-		new Promise<number>((resolve) => {
-			const s = createServer().listen(0, '127.0.0.1', () => {
-				const { port } = s.address() as { port: number };
-				s.close(() => resolve(port));
-			});
-		});
-
 	it('database_unavailable, with the error code and no password, within the probe deadline', async () => {
 		const db = await openPostgres(`postgres://grid:s3cret-pw@127.0.0.1:${await freePort()}/grid`);
 		try {

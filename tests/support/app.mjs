@@ -1,31 +1,16 @@
 // What the browser suite and the fault suite both need to run the app as `npm start` does: a build
 // no older than its sources, a free port, and (for the Playwright suite) the app itself started. Not a test file (no .e2e.mjs / .test.ts suffix).
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { buildIsCurrent } from '../../scripts/sources.mjs';
 
 const OUTPUT = 'build/index.js';
-const SOURCES = ['src', 'static', 'db', 'svelte.config.js', 'vite.config.ts', 'package.json', 'package-lock.json'];
-
-/** Newest mtime under the given files and folders (ms), node_modules and dot-folders left out. */
-function newest(paths) {
-	let latest = 0;
-	const visit = (p) => {
-		if (!existsSync(p)) return;
-		const st = statSync(p);
-		if (st.isDirectory()) {
-			for (const entry of readdirSync(p)) if (entry !== 'node_modules' && !entry.startsWith('.')) visit(path.join(p, entry));
-		} else latest = Math.max(latest, st.mtimeMs);
-	};
-	paths.forEach(visit);
-	return latest;
-}
-
 /** Runs `vite build` (cwd: the repository root) when build/ is missing or older than the sources. */
 export function buildIfNeeded() {
-	if (existsSync(OUTPUT) && statSync(OUTPUT).mtimeMs >= newest(SOURCES)) {
+	if (buildIsCurrent(OUTPUT)) {
 		console.log('build/ is up to date');
 		return;
 	}
