@@ -4,6 +4,7 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { kml } from '@tmcw/togeojson';
 import proj4 from 'proj4';
+import { decodeGpkgGeometry } from '../../domain/import/gpkgGeometry';
 import { collectPolygons, decodeEchartsGeoJson, featureProps, mapPositions, projectedCrsDefinition } from '../../domain/import/sources';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
@@ -15,7 +16,7 @@ import { normalizeHeader } from '../../domain/import/fields';
 import { parseWkt, WktError } from '../../domain/import/wkt';
 import { listZip, readEntry } from './zip';
 
-export type Format = 'geojson' | 'kml' | 'shapefile' | 'csv' | 'xlsx';
+export type Format = 'geojson' | 'kml' | 'shapefile' | 'gpkg' | 'csv' | 'xlsx';
 export type Encoding = 'auto' | 'utf8' | 'gbk';
 
 export interface Source {
@@ -25,19 +26,17 @@ export interface Source {
 	records: SourceRecord[];
 }
 
-const FORMAT_BY_EXT: Record<string, Format> = { geojson: 'geojson', json: 'geojson', kml: 'kml', zip: 'shapefile', csv: 'csv', txt: 'csv', xlsx: 'xlsx' };
-const FORMAT_LABEL: Record<Format, string> = { geojson: 'GeoJSON', kml: 'KML', shapefile: 'Shapefile（.zip）', csv: 'CSV', xlsx: 'Excel（.xlsx）' };
+const FORMAT_BY_EXT: Record<string, Format> = { geojson: 'geojson', json: 'geojson', kml: 'kml', zip: 'shapefile', gpkg: 'gpkg', csv: 'csv', txt: 'csv', xlsx: 'xlsx' };
+const FORMAT_LABEL: Record<Format, string> = { geojson: 'GeoJSON', kml: 'KML', shapefile: 'Shapefile（.zip）', gpkg: 'GeoPackage（.gpkg）', csv: 'CSV', xlsx: 'Excel（.xlsx）' };
 
 /**
  * Files districts have that we do not read, each with the one step that makes it readable, so the
- * message says what to do rather than only "不支持". (GeoPackage is SQLite: not without a native
- * module on Node 20.)
+ * message says what to do rather than only "不支持".
  */
 const CONVERT_FIRST: Record<string, string> = {
 	xls: '这是旧版 Excel 文件（.xls）：请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后导入',
 	et: '这是 WPS 表格文件（.et）：请在 WPS 中“另存为” Excel 工作簿（.xlsx）后导入',
 	ods: '这是 OpenDocument 表格（.ods）：请在 LibreOffice 或 WPS 中“另存为” Excel 工作簿（.xlsx）后导入',
-	gpkg: '这是 GeoPackage（.gpkg）：请在 QGIS 中右键图层 →“导出”→“要素另存为”，格式选 GeoJSON（坐标系 EPSG:4326），或用 ogr2ogr -f GeoJSON 转换后导入',
 	shp: '单独的 .shp 文件缺少属性表：请把 .shp、.dbf、.shx、.prj（和 .cpg）一起压缩成一个 .zip 后导入',
 	dbf: '单独的 .dbf 只是属性表：请把 .shp、.dbf、.shx、.prj（和 .cpg）一起压缩成一个 .zip 后导入',
 	kmz: 'KMZ 是压缩的 KML：请解压出其中的 .kml 文件（或在 Google 地球/奥维中导出为 KML）后导入'
@@ -45,7 +44,7 @@ const CONVERT_FIRST: Record<string, string> = {
 
 export function formatsFor(layer: Layer): Format[] {
 	// polygons in CSV/XLSX come as a WKT column (what the export and QGIS write)
-	return POLYGON_LAYERS.includes(layer) ? ['geojson', 'shapefile', 'kml', 'csv', 'xlsx'] : ['csv', 'xlsx', 'geojson'];
+	return POLYGON_LAYERS.includes(layer) ? ['geojson', 'shapefile', 'gpkg', 'kml', 'csv', 'xlsx'] : ['csv', 'xlsx', 'geojson', 'gpkg'];
 }
 
 export async function readSource(bytes: Uint8Array, fileName: string, layer: Layer, limits: ImportLimits, encoding: Encoding = 'auto'): Promise<Source> {
@@ -64,6 +63,7 @@ export async function readSource(bytes: Uint8Array, fileName: string, layer: Lay
 		case 'geojson': return { format, encoding: null, records: fromFeatures(parseGeoJson(decodeText(buf, 'utf8').text)) };
 		case 'kml': return { format, encoding: null, records: fromFeatures(parseKml(decodeText(buf, 'utf8').text)) };
 		case 'shapefile': return readShapefile(buf, limits, encoding);
+		case 'gpkg': return { format, encoding: null, records: fromFeatures(await readGeoPackage(buf)) };
 		case 'csv': {
 			const { text, used } = decodeText(buf, encoding);
 			return { format, encoding: used, records: withWkt(tableRecords(csvRows(text)), layer) };
@@ -137,6 +137,68 @@ function parseKml(text: string): Feature[] {
 
 function fromFeatures(features: Feature[]): SourceRecord[] {
 	return features.map((f, i) => ({ row: i + 1, where: `第 ${i + 1} 个要素`, props: featureProps(f), geometry: collectPolygons((f.geometry as Geometry) ?? null) }));
+}
+
+/**
+ * A GeoPackage (SQLite, read with sql.js): its one feature table, attributes and geometry, in
+ * lon/lat. A layer in EPSG:4326/4490 is read as it is; a CGCS2000 Gauss–Krüger or Web Mercator one,
+ * or any other whose definition proj4 understands, is converted like a shapefile's .prj.
+ */
+async function readGeoPackage(buf: Buffer): Promise<Feature[]> {
+	const { default: initSqlJs } = await import('sql.js');
+	const SQL = await initSqlJs();
+	let db: InstanceType<typeof SQL.Database>;
+	try {
+		db = new SQL.Database(new Uint8Array(buf));
+		db.exec('SELECT 1 FROM gpkg_contents LIMIT 1');
+	} catch {
+		throw new ImportFileError('bad_gpkg', '不是有效的 GeoPackage（缺少 gpkg_contents 表或文件已损坏）');
+	}
+	try {
+		const rows = <T>(q: string, params: (string | number)[] = []): T[] => {
+			const st = db.prepare(q, params);
+			const out: T[] = [];
+			while (st.step()) out.push(st.getAsObject() as T);
+			st.free();
+			return out;
+		};
+		const layers = rows<{ table_name: string }>(`SELECT table_name FROM gpkg_contents WHERE data_type = 'features'`).map((r) => r.table_name);
+		if (layers.length === 0) throw new ImportFileError('bad_gpkg', 'GeoPackage 中没有要素图层');
+		if (layers.length > 1) throw new ImportFileError('many_layers', `GeoPackage 中有 ${layers.length} 个图层（${layers.join('、')}），请每次只导入一个：在 QGIS 中把该图层“导出 → 要素另存为”一个 .gpkg`);
+		const [table] = layers;
+		const [column] = rows<{ column_name: string; srs_id: number }>('SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE table_name = ?', [table]);
+		if (!column) throw new ImportFileError('bad_gpkg', `GeoPackage 图层 ${table} 没有几何列`);
+		const [srs] = rows<{ organization: string; organization_coordsys_id: number; definition: string }>(
+			'SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?', [column.srs_id]);
+		const epsg = srs && /^epsg$/i.test(srs.organization) ? srs.organization_coordsys_id : null;
+		let toLonLat: ((p: Position) => Position) | null = null;
+		if (!(epsg === 4326 || epsg === 4490 || column.srs_id === 4326)) {
+			const def = (epsg && projectedCrsDefinition(`EPSG:${epsg}`)) || srs?.definition;
+			try {
+				const conv = proj4(def!, 'WGS84');
+				toLonLat = (p) => conv.forward([p[0], p[1]]) as Position;
+			} catch {
+				throw new ImportFileError('bad_crs', `GeoPackage 图层的坐标系（${epsg ? `EPSG:${epsg}` : (srs?.organization ?? '未知')}）无法识别：请在 QGIS 中导出为 EPSG:4326 后导入`);
+			}
+		}
+		const features: Feature[] = [];
+		for (const r of rows<Record<string, unknown>>(`SELECT * FROM "${table.replace(/"/g, '""')}"`)) {
+			const blob = r[column.column_name];
+			const { [column.column_name]: _geometry, fid: _fid, ...properties } = r;
+			let geometry: Geometry | null = null;
+			if (blob instanceof Uint8Array) {
+				try {
+					geometry = decodeGpkgGeometry(blob).geometry;
+				} catch (e) {
+					throw new ImportFileError('bad_gpkg', `GeoPackage 第 ${features.length + 1} 个要素的几何无法读取：${(e as Error).message}`);
+				}
+			}
+			features.push({ type: 'Feature', properties, geometry: toLonLat ? mapPositions(geometry, toLonLat) : geometry } as Feature);
+		}
+		return features;
+	} finally {
+		db.close();
+	}
 }
 
 function readShapefile(buf: Buffer, limits: ImportLimits, encoding: Encoding): Source {
