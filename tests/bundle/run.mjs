@@ -235,7 +235,20 @@ async function inside(root, port) {
 		// the operator's backup from the bundle (bin/backup.mjs, no tsx, no sources), taken by the
 		// serving server through its socket while it serves
 		const backupStarted = Date.now();
-		const backup = spawnSync(process.execPath, [path.join(root, 'bin', 'backup.mjs')], { cwd: home, env, encoding: 'utf8', timeout: 120_000 });
+		// run without blocking this process: a spawnSync longer than the server's 5 s keep-alive left
+		// undici a pooled connection the server had closed meanwhile, and the next fetch failed
+		const backup = await new Promise((resolve) => {
+			const child = spawn(process.execPath, [path.join(root, 'bin', 'backup.mjs')], { cwd: home, env, stdio: ['ignore', 'pipe', 'pipe'] });
+			let stdout = '';
+			let stderr = '';
+			child.stdout.on('data', (d) => (stdout += d));
+			child.stderr.on('data', (d) => (stderr += d));
+			const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+			child.on('close', (status) => {
+				clearTimeout(timer);
+				resolve({ status, stdout, stderr });
+			});
+		});
 		const file = /备份完成：(\S+\.tar\.gz)/.exec(backup.stdout)?.[1];
 		check(backup.status === 0 && !!file && existsSync(file) && statSync(file).size > 0,
 			`npm run backup from the bundle: exit ${backup.status}, ${file ? `${path.basename(file)} ${(statSync(file).size / 1_048_576).toFixed(1)} MB` : `no file (${(backup.stderr || backup.stdout).trim().split('\n').slice(-2).join(' ')})`} in ${seconds(Date.now() - backupStarted)}`);
