@@ -68,6 +68,14 @@ test('the A4 sheet: a section per stop with its details, a PDF, and the GPX expo
 	expect(await print.locator('[data-print-stop]').count(), 'the sheet has a section per stop').toBe(3);
 	const text = await print.textContent('.sheet');
 	for (const w of ['地址', '目的', '在办诉求', '隐患', '建议入户']) expect(text, 'the sheet lists address, purpose, requests, hazards and households').toContain(w);
+	// the route map: start and end (one marker when they coincide) and the three stops in order, with a scale bar
+	const marks = await print.$$eval('[data-testid=route-map] [data-mark]', (gs) => gs.map((g) => g.dataset.mark));
+	expect(marks.filter((m) => /^\d$/.test(m)), `the map numbers every stop: ${marks}`).toEqual(['1', '2', '3']);
+	expect(marks.some((m) => m.includes('起')) && marks.some((m) => m.includes('终')), `the map marks start and end: ${marks}`).toBe(true);
+	expect(await print.textContent('[data-testid=route-map] .scale text')).toMatch(/^\d+ (米|公里)$/);
+	// each stop's contact: the grid's 网格员 and a phone number (a leader sees the grids of their jurisdiction)
+	const contacts = await print.$$eval('[data-testid=stop-contact]', (ps) => ps.map((p) => p.textContent));
+	expect(contacts.filter((c) => /网格员 \S+　1\d{10}/.test(c)).length, `each stop names its grid worker: ${contacts}`).toBeGreaterThanOrEqual(2);
 	await print.screenshot({ path: path.join(OUT, 'print.png'), fullPage: true });
 	const pdf = await print.pdf({ format: 'A4' });
 	writeFileSync(path.join(OUT, 'sheet.pdf'), pdf);

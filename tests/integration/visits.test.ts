@@ -5,7 +5,8 @@ import type { SessionUser } from '../../src/lib/server/auth/user';
 import { parseItineraryRequest } from '../../src/lib/server/visits/itinerary';
 import { createVisit, getVisit, listVisits, parseVisitMeta, recordedStops, reorderVisit } from '../../src/lib/server/visits/store';
 import { parseOutcome, recordOutcome, visitOutcome } from '../../src/lib/server/visits/outcome';
-import { sheetStops } from '../../src/lib/server/visits/sheet';
+import { sheetOutlines, sheetStops } from '../../src/lib/server/visits/sheet';
+import { asUser } from '../../src/lib/server/access/userdb';
 import { leaderPairings } from '../../src/lib/server/visits/pairings';
 import * as itineraryRoute from '../../src/routes/api/visits/itinerary/+server';
 import * as oldItineraryRoute from '../../src/routes/api/visits/plan/+server';
@@ -23,6 +24,8 @@ async function fixture(db: Db) {
 		  ('990101001001002', '990101001001', '第二网格', ST_GeomFromText('${box(112.95, 113)}', 4326), ST_SetSRID(ST_MakePoint(112.97, 28.22), 4326));
 		INSERT INTO users (id, username, display_name, role) VALUES (9001, 'vt_leader', '李书记', 'leader'), (9002, 'vt_admin', '管理员', 'admin'),
 		  (9003, 'vt_grid', '王网格', 'grid_manager'), (9004, 'vt_leader2', '赵区长', 'leader');
+		UPDATE users SET phone = '13800001234', title = '专职网格员' WHERE id = 9003;
+		UPDATE grids SET manager_id = 9003 WHERE code = '990101001001001';
 		INSERT INTO categories (code, name) VALUES ('vt', '测试大类');
 		INSERT INTO categories (code, parent_code, name) VALUES ('vt.road', 'vt', '道路破损');
 		INSERT INTO leader_pairings (leader_id, target_kind, area_code, name) VALUES (9001, 'area', '990101001001', '幸福社区');`);
@@ -71,6 +74,16 @@ describeBackends('visits', (getDb) => {
 	it('the sheet lists each stop with its grid', async () => {
 		const stops = await sheetStops(getDb(), id);
 		expect(stops.map((s) => s.address)).toEqual(['测试街道 · 幸福社区 · 第一网格', '测试街道 · 幸福社区 · 第二网格']);
+	});
+	it("the sheet names each stop's contact, the grid's 网格员 with phone, to whoever may see the grid, and outlines the grids", async () => {
+		const asAdmin = await sheetStops(asUser(getDb(), { id: 9002, role: 'admin' }), id);
+		expect(asAdmin.map((s) => s.contact)).toEqual([{ grid_code: '990101001001001', name: '王网格', title: '专职网格员', phone: '13800001234' }, null]);
+		// a grid worker without these grids sees no one's phone (0007 keeps colleagues' phones closed)
+		const asOther = await sheetStops(asUser(getDb(), { id: 9003, role: 'grid_manager' }), id);
+		expect(asOther.map((s) => s.contact)).toEqual([null, null]);
+		const outlines = await sheetOutlines(getDb(), ['990101001001001', '990101001001002']);
+		expect(outlines.map((o) => o.polygons[0][0].length)).toEqual([5, 5]);
+		expect(outlines[0].polygons[0][0]).toContainEqual([112.95, 28.25]);
 	});
 	it('a bad finding writes nothing', async () => {
 		const o = parseOutcome({ findings: [{ title: '路面坑洼', categoryCode: 'vt.road', stopSeq: 1 }, { title: '井盖', categoryCode: 'vt', stopSeq: 2 }] });

@@ -1,10 +1,12 @@
 // The printable 走访路线单: for each stop, where it is, why we go, the open requests and hazards of
-// its grid, and the households to knock on (vulnerable, or longest without a visit). Names are
-// masked: the sheet is paper and leaves the building.
+// its grid, the households to knock on (vulnerable, or longest without a visit) and whom to call
+// there (the grid's 网格员, public on every community's 公示牌). Households' names are masked: the
+// sheet is paper and leaves the building.
 import type { Queryable } from '../db/client';
 import { HAZARD_UNRECTIFIED_SQL, hazardOverdueSql, NOW, overdueSql, stageDeadlineSql } from '../db/fragments';
 import { maskedHouseholds } from '../pii/masked';
 import { OPEN_STATUSES } from '../../domain/workflow';
+import type { SheetMapOutline } from '../../domain/sheetmap';
 
 export async function sheetStops(db: Queryable, visitId: number) {
 	const stops = await db.sql<{ seq: number; name: string; purpose: string; grid_code: string | null; address: string | null; grid_name: string | null; community: string | null; street: string | null; arrive: string | null; depart: string | null; must_visit: boolean; dwell_min: number; lon: number; lat: number }>`
@@ -36,10 +38,24 @@ export async function sheetStops(db: Queryable, visitId: number) {
 		h.head_name = names.get(h.id!)?.name ?? null;
 		delete h.id;
 	}
+	// SECURITY DEFINER (0021): colleagues' phones are otherwise closed to grid_app
+	const contacts = await db.sql<{ grid_code: string; name: string; title: string | null; phone: string | null }>`
+		SELECT grid_code, name, title, phone FROM grid_contacts(${codes})`;
 	const by = <T extends { grid_code: string }>(rows: T[], code: string | null) => rows.filter((r) => r.grid_code === code);
 	return stops.map((s) => ({
 		...s, address: s.address ?? [s.street, s.community, s.grid_name].filter(Boolean).join(' · '),
 		requests: by(requests, s.grid_code), hazards: by(hazards, s.grid_code),
-		households: by(households, s.grid_code)
+		households: by(households, s.grid_code),
+		contact: contacts.find((c) => c.grid_code === s.grid_code) ?? null
 	}));
+}
+
+/** The outlines of the grids the stops are in, lightly simplified (~1 m), for the sheet's route map. */
+export async function sheetOutlines(db: Queryable, gridCodes: string[]): Promise<SheetMapOutline[]> {
+	const rows = await db.sql<{ geom: string }>`
+		SELECT ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, 0.00001), 6) AS geom FROM grids WHERE code = ANY(${gridCodes}) ORDER BY code`;
+	return rows.map((r) => {
+		const g = JSON.parse(r.geom) as { type: string; coordinates: unknown };
+		return { polygons: (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as SheetMapOutline['polygons'] };
+	});
 }
