@@ -124,3 +124,36 @@ test('a seeded visit recorded without an itinerary: its detail, A4 sheet and GPX
 		expect((await file.text()).match(point)?.length, `${format}: one point per recorded stop, no start or end`).toBe(Number(seeded.stops));
 	}
 });
+
+test('the visit list: counts by 四下基层 type, pages past 50, a type filter, and every stop of the period on the map', async () => {
+	await page.goto(`${BASE}/visits`);
+	const counts = async () => Object.fromEntries(await page.$$eval('[data-testid=visit-type-counts] a', (as) => as.map((a) => [a.dataset.type, Number(a.querySelector('b').textContent)])));
+	const all = await counts();
+	const total = Number(await page.textContent('[data-testid=visit-total]'));
+	expect(all.all, 'the 全部 chip is the list total').toBe(total);
+	expect(all.research + all.publicity + all.petition_reception + all.onsite_office, `the types add up to the total: ${JSON.stringify(all)}`).toBe(total);
+	expect(total, 'the demo district has more visits than one page (the list used to stop at 100)').toBeGreaterThan(100);
+	const firstPage = await page.$$eval('[data-testid=visit-list] tbody tr', (trs) => trs.map((tr) => tr.querySelector('a')?.getAttribute('href')));
+	expect(firstPage).toHaveLength(50);
+	await Promise.all([page.waitForURL(/page=2/), page.click('[data-testid=visit-pager] a[rel=next]')]);
+	const second = await page.$$eval('[data-testid=visit-list] tbody tr', (trs) => trs.map((tr) => tr.querySelector('a')?.getAttribute('href')));
+	expect(second.length).toBeGreaterThan(0);
+	expect(second.filter((h) => firstPage.includes(h)), 'page 2 holds other visits').toEqual([]);
+	expect(await page.textContent('[data-testid=visit-pager]')).toContain(`第 2 / ${Math.ceil(total / 50)} 页`);
+	// a type chip filters the list and the map, and keeps the other types' counts
+	await Promise.all([page.waitForURL(/type=research/), page.click('[data-testid=visit-type-counts] a[data-type=research]')]);
+	expect(page.url(), 'a new filter starts at page 1').not.toContain('page=');
+	expect(Number(await page.textContent('[data-testid=visit-total]'))).toBe(all.research);
+	expect(await counts()).toEqual(all);
+	const types = await page.$$eval('[data-testid=visit-list] tbody tr td:nth-child(3)', (tds) => [...new Set(tds.map((td) => td.textContent))]);
+	expect(types).toEqual(['调研']);
+	await page.waitForSelector('[data-testid=visits-map][data-ready=true]', { timeout: 60_000 });
+	const dots = await page.evaluate(() => window.__loopMap.getSource('loop-points').serialize().data.features.length);
+	const { visits } = await (await page.request.get(`${BASE}/api/visits?type=research&page=1`)).json();
+	expect(dots, 'the map shows the stops of every 调研 visit, not only this page').toBeGreaterThanOrEqual(visits.reduce((n, v) => n + Number(v.stops), 0));
+	await page.screenshot({ path: path.join(OUT, 'list.png') });
+	// a bad date names the field
+	const bad = await page.request.get(`${BASE}/api/visits?from=2026-13-01`);
+	expect(bad.status()).toBe(400);
+	expect((await bad.json()).error).toMatchObject({ field: 'from' });
+});

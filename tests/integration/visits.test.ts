@@ -7,6 +7,8 @@ import { createVisit, getVisit, listVisits, parseVisitMeta, recordedStops, reord
 import { parseOutcome, recordOutcome, visitOutcome } from '../../src/lib/server/visits/outcome';
 import { sheetOutlines, sheetStops } from '../../src/lib/server/visits/sheet';
 import { asUser } from '../../src/lib/server/access/userdb';
+import { parseVisitFilter, VISIT_PAGE_SIZE } from '../../src/lib/domain/visits';
+import { visitStopsOnMap } from '../../src/lib/server/visits/store';
 import { leaderPairings } from '../../src/lib/server/visits/pairings';
 import * as itineraryRoute from '../../src/routes/api/visits/itinerary/+server';
 import * as oldItineraryRoute from '../../src/routes/api/visits/plan/+server';
@@ -60,8 +62,8 @@ describeBackends('visits', (getDb) => {
 		await expect(getVisit(db, user(9003, 'grid_manager'), id)).rejects.toThrow(`走访 ${id} 不存在或无权查看`);
 		await expect(getVisit(db, user(9004, 'leader'), id)).rejects.toThrow('无权查看');
 		expect((await getVisit(db, user(9002, 'admin'), id)).id).toBe(id);
-		expect((await listVisits(db, user(9003, 'grid_manager'))).map((v) => v.id)).not.toContain(id);
-		expect((await listVisits(db, leader)).map((v) => v.id)).toContain(id);
+		expect((await listVisits(db, user(9003, 'grid_manager'))).rows.map((v) => v.id)).not.toContain(id);
+		expect((await listVisits(db, leader)).rows.map((v) => v.id)).toContain(id);
 	});
 	it('reorders and locks, re-timing the stops', async () => {
 		const itinerary = await reorderVisit(getDb(), leader, id, ['b', 'a'], ['b']);
@@ -110,6 +112,39 @@ describeBackends('visits', (getDb) => {
 		const rows = await leaderPairings(getDb(), 9001);
 		expect(rows).toHaveLength(1);
 		expect(rows[0]).toMatchObject({ name: '幸福社区', open_requests: 1, last_visit: '2025-06-12' });
+	});
+	it('the list pages, filters by period, type and leader, and counts by type over what the user may see', async () => {
+		const db = getDb();
+		// 120 past visits of the leader: 80 调研, 40 宣讲, one a day from 2025-01-01; and one of another leader
+		await db.sql`INSERT INTO visits (leader_id, title, visit_type, unannounced, status, planned_date)
+			SELECT 9001, '往期' || i, CASE WHEN i % 3 = 0 THEN 'publicity' ELSE 'research' END, false, 'done', DATE '2025-01-01' + i - 1
+			FROM generate_series(1, 120) i`;
+		await db.sql`INSERT INTO visits (leader_id, title, visit_type, unannounced, status, planned_date) VALUES (9004, '赵区长接访', 'petition_reception', false, 'done', '2025-02-01'),
+			(9001, '暗访安排', 'onsite_office', true, 'planned', '2025-02-02')`;
+		const f = (q: string) => parseVisitFilter(new URLSearchParams(q));
+		const adminU = user(9002, 'admin');
+		const everything = await listVisits(db, adminU, f(''));
+		expect(everything.rows).toHaveLength(VISIT_PAGE_SIZE);
+		expect(everything.pages).toBe(Math.ceil(everything.total / VISIT_PAGE_SIZE));
+		const seen = new Set<number>();
+		for (let p = 1; p <= everything.pages; p++) for (const r of (await listVisits(db, adminU, f(`page=${p}`))).rows) seen.add(r.id);
+		expect(seen.size, 'the pages together hold every visit once').toBe(everything.total);
+		const jan = await listVisits(db, adminU, f('from=2025-01-01&to=2025-01-31'));
+		expect([jan.total, jan.byType.research, jan.byType.publicity, jan.byType.petition_reception]).toEqual([31, 21, 10, 0]);
+		const janResearch = await listVisits(db, adminU, f('from=2025-01-01&to=2025-01-31&type=research'));
+		expect(janResearch.total).toBe(21);
+		expect(janResearch.byType.publicity, 'the other types keep their counts beside the chosen one').toBe(10);
+		expect(janResearch.rows.every((r) => r.visit_type === 'research' && r.planned_date.startsWith('2025-01'))).toBe(true);
+		expect((await listVisits(db, adminU, f('leader=9004'))).rows.map((r) => r.title)).toEqual(['赵区长接访']);
+		expect(everything.leaders.map((l) => l.id)).toEqual(expect.arrayContaining([9001, 9004]));
+		// 四不两直: a planned unannounced visit is left out of another leader's list and counts
+		const other = await listVisits(db, user(9004, 'leader'), f(''));
+		expect(other.total).toBe(everything.total - 1);
+		expect(other.byType.onsite_office).toBe(everything.byType.onsite_office - 1);
+		// the map: every stop of the filtered visits, across pages
+		const onMap = await visitStopsOnMap(db, leader, f('type=research'));
+		expect(onMap.length).toBeGreaterThan(0);
+		expect(onMap.every((s) => s.visit_type === 'research' && Number.isFinite(s.lon))).toBe(true);
 	});
 	it('the old URL /api/visits/plan answers with the itinerary handler', () => {
 		expect(oldItineraryRoute.POST).toBe(itineraryRoute.POST);

@@ -13,7 +13,6 @@ import { osrmTable } from './osrm';
 /** Who may plan visits and research (a page guard, http/guards.ts pageUser). */
 export const VISIT_PLANNERS = { roles: ['leader', 'admin'], refusal: '只有领导和管理员可以安排走访' } as const;
 
-export const VISIT_TYPES = ['publicity', 'research', 'petition_reception', 'onsite_office'] as const;
 export const STOP_SOURCES = ['map', RESEARCH_TOPIC_STORED.stopSource, 'pairing', 'grid'] as const;
 
 export interface Place extends LonLat { name: string }

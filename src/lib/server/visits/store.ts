@@ -5,7 +5,9 @@ import { ApiError, badParam, notFound } from '../../domain/apierror';
 import type { SessionUser } from '../auth/user';
 import type { Database, Queryable } from '../db/client';
 import { researchTopicExists } from '../research/topics';
-import { computeItinerary, VISIT_TYPES, type ItineraryRequest, type Itinerary } from './itinerary';
+import { computeItinerary, type ItineraryRequest, type Itinerary } from './itinerary';
+import { VISIT_TYPES, VISIT_PAGE_SIZE, type VisitFilter, type VisitType } from '../../domain/visits';
+import { join, sql } from '../db/sql';
 
 export interface VisitMeta { title: string; visitType: (typeof VISIT_TYPES)[number]; unannounced: boolean; researchTopicId: number | null; leaderId: number }
 
@@ -125,14 +127,52 @@ export async function reorderVisit(db: Database, user: SessionUser, id: number, 
 	return itinerary;
 }
 
-export async function listVisits(db: Queryable, user: SessionUser) {
+/** Who sees a visit (四不两直): admins all; the leader their own; others every announced or finished one. */
+const visibleTo = (user: SessionUser) =>
+	sql`(${user.role === 'admin'} OR v.leader_id = ${user.id} OR (${user.role !== 'screen'} AND (NOT v.unannounced OR v.status = 'done')))`;
+
+function filtered(user: SessionUser, f: VisitFilter, withType = true) {
+	return join([
+		visibleTo(user),
+		f.from ? sql`v.planned_date >= ${f.from}::date` : sql`true`,
+		f.to ? sql`v.planned_date <= ${f.to}::date` : sql`true`,
+		f.leader ? sql`v.leader_id = ${f.leader}` : sql`true`,
+		withType && f.type ? sql`v.visit_type = ${f.type}` : sql`true`
+	], sql` AND `);
+}
+
+const ALL: VisitFilter = { from: null, to: null, type: null, leader: null, page: 1 };
+
+/**
+ * One page of the visits this user may see (own first, newest first), its total, the counts by
+ * 四下基层 type over the filter without its type (so every type's count shows beside the chosen
+ * one), and the leaders to filter by.
+ */
+export async function listVisits(db: Queryable, user: SessionUser, f: VisitFilter = ALL) {
 	const rows = await db.sql<VisitRow & { stops: number; requests: number }>`
 		SELECT v.id, v.leader_id, u.display_name AS leader_name, v.title, v.visit_type, v.unannounced, v.status,
 		  to_char(v.planned_date, 'YYYY-MM-DD') AS planned_date,
 		  (SELECT count(*) FROM visit_stops s WHERE s.visit_id = v.id) AS stops,
 		  (SELECT count(*) FROM requests r WHERE r.visit_id = v.id) AS requests
 		FROM visits v JOIN users u ON u.id = v.leader_id
-		WHERE ${user.role === 'admin'} OR v.leader_id = ${user.id} OR (${user.role !== 'screen'} AND (NOT v.unannounced OR v.status = 'done'))
-		ORDER BY (v.leader_id = ${user.id}) DESC, v.planned_date DESC, v.id DESC LIMIT 100`;
-	return rows;
+		WHERE ${filtered(user, f)}
+		ORDER BY (v.leader_id = ${user.id}) DESC, v.planned_date DESC, v.id DESC
+		LIMIT ${VISIT_PAGE_SIZE} OFFSET ${(f.page - 1) * VISIT_PAGE_SIZE}`;
+	const counts = await db.sql<{ visit_type: VisitType; n: number }>`
+		SELECT v.visit_type, count(*)::int AS n FROM visits v WHERE ${filtered(user, f, false)} GROUP BY v.visit_type`;
+	const byType = Object.fromEntries(VISIT_TYPES.map((t) => [t, counts.find((c) => c.visit_type === t)?.n ?? 0])) as Record<VisitType, number>;
+	const total = f.type ? byType[f.type] : Object.values(byType).reduce((a, b) => a + b, 0);
+	const leaders = await db.sql<{ id: number; name: string; n: number }>`
+		SELECT u.id, u.display_name AS name, count(*)::int AS n FROM visits v JOIN users u ON u.id = v.leader_id
+		WHERE ${visibleTo(user)} GROUP BY u.id, u.display_name ORDER BY n DESC, u.id`;
+	return { rows, total, byType, leaders, page: f.page, pageSize: VISIT_PAGE_SIZE, pages: Math.max(1, Math.ceil(total / VISIT_PAGE_SIZE)) };
+}
+
+/** Every stop of the filtered visits (all pages: the map shows the whole period), for the visits map. */
+export function visitStopsOnMap(db: Queryable, user: SessionUser, f: VisitFilter) {
+	return db.sql<{ visit_id: number; title: string; visit_type: VisitType; planned_date: string; leader_name: string; name: string; lon: number; lat: number }>`
+		SELECT v.id AS visit_id, v.title, v.visit_type, to_char(v.planned_date, 'YYYY-MM-DD') AS planned_date, u.display_name AS leader_name,
+		  s.name, ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat
+		FROM visits v JOIN users u ON u.id = v.leader_id JOIN visit_stops s ON s.visit_id = v.id
+		WHERE ${filtered(user, f)} ORDER BY v.planned_date, v.id, s.seq`;
 }
