@@ -73,7 +73,7 @@ export function scope(f: Pick<RequestFilter, 'area' | 'department' | 'pairing'>,
 	const w: Fragment[] = [];
 	if (f.area) w.push(sql`${a}.grid_code LIKE ${`${f.area}%`}`);
 	if (f.department) w.push(sql`${a}.department_id = ${f.department}`);
-	if (f.pairing) w.push(sql`EXISTS (SELECT 1 FROM leader_pairings lp WHERE lp.leader_id = ${f.pairing} AND lp.target_kind = 'area'
+	if (f.pairing) w.push(sql`EXISTS (SELECT 1 FROM leader_pairings lp WHERE lp.leader_id = ${f.pairing} AND lp.target_kind = 'area' AND lp.ended_on IS NULL
 		AND ${a}.grid_code LIKE lp.area_code || '%')`);
 	return w;
 }

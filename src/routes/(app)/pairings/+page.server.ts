@@ -1,15 +1,67 @@
-// 包联: each leader's paired places with open items and the last visit; a leader sees their own by default.
-import { dbFor } from '$lib/server/access/request';
+// 包联: each leader's paired places with open items, overdue work and the last visit (a leader sees
+// their own by default, ?all=1 everyone's, ?ended=1 also the ended pairings), and the changes a
+// leader makes to their own and an admin to anyone's: 新增, 修改 (?edit=<id>), 结束包联.
+import { intParam } from '$lib/domain/apierror';
+import { parseEnd, parsePairing } from '$lib/domain/pairing';
+import { clientAddress, dbFor } from '$lib/server/access/request';
 import { viewerVersions } from '$lib/server/queries/versions';
-import { pageUser } from '$lib/server/http/guards';
-import { leaderPairings } from '$lib/server/visits/pairings';
+import { formFailure, pageUser } from '$lib/server/http/guards';
+import { changePairing, createPairing, endPairing, leaderPairings, pairableAreas, pairableLeaders } from '$lib/server/visits/pairings';
 import { mapArea } from '$lib/server/queries/userArea';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = pageUser({ locals, url });
 	const db = await dbFor({ locals });
 	const all = url.searchParams.get('all') === '1' || user.role !== 'leader';
-	const [rows, v] = await Promise.all([leaderPairings(db, all ? null : user.id), viewerVersions(db)]);
-	return { rows, all, basemap: `/api/map/basemap?v=${v.basemap}`, mapArea: await mapArea({ locals }) };
+	const ended = url.searchParams.get('ended') === '1';
+	const canEdit = user.role === 'leader' || user.role === 'admin';
+	const [rows, v] = await Promise.all([leaderPairings(db, all ? null : user.id, { ended }), viewerVersions(db)]);
+	const editId = Number(url.searchParams.get('edit')) || null;
+	const editing = editId ? rows.find((r) => r.id === editId && r.ended_on === null && (user.role === 'admin' || r.leader_id === user.id)) ?? null : null;
+	return {
+		rows, all, ended, canEdit, editing, userId: user.id, isAdmin: user.role === 'admin',
+		leaders: canEdit && user.role === 'admin' ? await pairableLeaders(db) : [],
+		areas: canEdit ? await pairableAreas(db) : [],
+		basemap: `/api/map/basemap?v=${v.basemap}`, mapArea: await mapArea({ locals })
+	};
+};
+
+const fields = async (request: Request) => Object.fromEntries([...(await request.formData()).entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+const writer = (event: Parameters<typeof pageUser>[0]) =>
+	pageUser(event, { roles: ['leader', 'admin'], refusal: '只有领导和管理员可以管理包联' });
+
+export const actions: Actions = {
+	create: async (event) => {
+		const user = writer(event);
+		const values = await fields(event.request);
+		try {
+			const id = await createPairing(await dbFor(event), user, parsePairing(values, user), clientAddress(event));
+			return { done: `已新增包联：${values.name}（第 ${id} 条）` };
+		} catch (e) {
+			return formFailure(e, values);
+		}
+	},
+	change: async (event) => {
+		const user = writer(event);
+		const values = await fields(event.request);
+		try {
+			const id = intParam(values.id, 'id', '包联编号', 1, 2 ** 31 - 1);
+			await changePairing(await dbFor(event), user, id, parsePairing(values, user), clientAddress(event));
+			return { done: `已保存包联：${values.name}` };
+		} catch (e) {
+			return formFailure(e, values);
+		}
+	},
+	end: async (event) => {
+		const user = writer(event);
+		const values = await fields(event.request);
+		try {
+			const id = intParam(values.id, 'id', '包联编号', 1, 2 ** 31 - 1);
+			const end = await endPairing(await dbFor(event), user, id, (started) => parseEnd(values.endedOn, started), clientAddress(event));
+			return { done: `已结束包联：${values.name ?? id}（${end}）` };
+		} catch (e) {
+			return formFailure(e, values);
+		}
+	}
 };
