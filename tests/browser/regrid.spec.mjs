@@ -55,6 +55,8 @@ test.describe('an admin updates a grid by code', () => {
 		expect(row).toContain('-0.2%');
 		const status = await page.locator('[data-testid=import-report] [role=status]').innerText();
 		expect(status).toContain('预览通过');
+		await page.waitForFunction(() => window.__importMapReady === true, null, { timeout: 30_000 });
+		await page.waitForTimeout(800);
 		await page.screenshot({ path: path.join(OUT, 'regrid-preview.png'), fullPage: true });
 
 		const confirm = page.getByRole('button', { name: '确认更新' });

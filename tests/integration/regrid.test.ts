@@ -66,6 +66,8 @@ describeBackends('import: update areas and grids by code', (getDb) => {
 		expect(d.reshaped[0].afterM2! / d.reshaped[0].beforeM2!).toBeCloseTo(0.6, 3);
 		expect(d.renamed).toEqual([expect.objectContaining({ code: g(2), oldName: '二网格', name: '二网格（调整）' })]);
 		expect([d.unchanged, d.missing]).toEqual([0, []]);
+		// the preview map draws the two shapes being replaced
+		expect(r.map.features.filter((f) => f.properties?.kind === 'before').map((f) => f.properties?.label)).toEqual(['一网格（调整前）', '二网格（调整前）']);
 		expect(await counts(getDb())).toEqual(before);
 		// the same file appended is refused, code by code
 		const append = await run({ bytes: REDRAW }, false);
@@ -134,6 +136,7 @@ describeBackends('import: update areas and grids by code', (getDb) => {
 		const preview = await run({ bytes: MERGE, mode: 'update', retireMissing: true }, false);
 		expect(preview.errors).toEqual([]);
 		expect(preview.diff).toMatchObject({ retireMissing: true, missing: [expect.objectContaining({ code: g(3), name: '三网格' })], unchanged: 1 });
+		expect(preview.map.features.filter((f) => f.properties?.kind === 'retired').map((f) => f.properties?.label)).toEqual(['三网格（将停用）']);
 		const r = await run({ bytes: MERGE, mode: 'update', retireMissing: true }, true);
 		expect(r.inserted).toEqual({ grids_added: 0, grids_updated: 1, grids_retired: 1, grid_versions: 1 });
 		const [three] = await getDb().sql`SELECT valid_to IS NOT NULL AS retired, (SELECT count(*)::int FROM grids WHERE valid_to IS NULL AND community_code = ${COMMUNITY}) AS current FROM grids WHERE code = ${g(3)}`;

@@ -15,7 +15,7 @@ import type { Database, Queryable } from '../db/client';
 import { resetVersions } from '../queries/versions';
 import { readSource, type Encoding, type Format } from './read';
 import { checkLayer, writeLayer } from './layers';
-import { diffStage, writeUpdate } from './update';
+import { beforeShapes, diffStage, writeUpdate } from './update';
 import { diffSummary, type ImportDiff, type ImportMode } from '../../domain/import/diff';
 import { gbt2260Issues } from '../../domain/import/gbt2260';
 import { recordAudit } from '../access/audit';
@@ -111,7 +111,10 @@ async function importOnce(db: Database, user: SessionUser | null, input: ImportI
 			progress({ phase: '数据库校验（几何、编码、网格匹配）', done: 0, total: 1 });
 			const checked = await checkLayer(tx, input.layer, { replaceDemo, crsLabel: CRS_LABEL[input.crs], update: mode === 'update', retireMissing });
 			const codes = input.layer === 'areas' ? gbt2260Issues(cleaned.rows, cleaned.columns.code ?? '区划代码', await acceptedDistricts(tx, replaceDemo)) : [];
-			if (mode === 'update') report.diff = await diffStage(tx, input.layer as 'areas' | 'grids', retireMissing);
+			if (mode === 'update') {
+				report.diff = await diffStage(tx, input.layer as 'areas' | 'grids', retireMissing);
+				checked.map.features.unshift(...(await beforeShapes(tx, input.layer as 'areas' | 'grids', retireMissing)));
+			}
 			const issues = [...cleaned.issues, ...codes, ...checked.issues].sort((a, b) => a.row - b.row);
 			const errors = issues.filter((i) => i.level === 'error');
 			const warnings = issues.filter((i) => i.level === 'warning');

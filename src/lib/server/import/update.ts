@@ -4,7 +4,9 @@
 // out of its community is retired (valid_to = now()) only when the admin asked for it; nothing is
 // deleted, so every request, hazard and visit keeps the grid it was filed in.
 import { diffRows, type ImportDiff, type MeasuredRow } from '../../domain/import/diff';
+import type { Feature } from 'geojson';
 import type { Queryable } from '../db/client';
+import { sql } from '../db/sql';
 
 type PolygonLayer = 'areas' | 'grids';
 
@@ -41,6 +43,19 @@ async function missingGrids(tx: Queryable) {
 		WHERE g.valid_to IS NULL AND g.community_code IN (SELECT v->>'community_code' FROM import_stage)
 		  AND NOT EXISTS (SELECT 1 FROM import_stage s WHERE s.v->>'code' = g.code)
 		ORDER BY g.code`;
+}
+
+/** For the preview map: the stored shapes the update replaces (调整前) and the grids it would retire. */
+export async function beforeShapes(tx: Queryable, layer: PolygonLayer, retireMissing: boolean): Promise<Feature[]> {
+	const table = layer === 'grids' ? sql`grids` : sql`areas`;
+	const rows = await tx.sql<{ kind: string; label: string; geom: string }>`
+		SELECT 'before' AS kind, t.name || '（调整前）' AS label, ST_AsGeoJSON(t.geom, 6) AS geom
+		FROM ${table} t JOIN import_stage s ON s.v->>'code' = t.code WHERE s.change = 'changed' AND NOT ST_Equals(t.geom, s.geom) ORDER BY s.rn`;
+	if (layer === 'grids' && retireMissing) rows.push(...(await tx.sql<{ kind: string; label: string; geom: string }>`
+		SELECT 'retired' AS kind, g.name || '（将停用）' AS label, ST_AsGeoJSON(g.geom, 6) AS geom FROM grids g
+		WHERE g.valid_to IS NULL AND g.community_code IN (SELECT v->>'community_code' FROM import_stage)
+		  AND NOT EXISTS (SELECT 1 FROM import_stage s WHERE s.v->>'code' = g.code) ORDER BY g.code`));
+	return rows.map((r) => ({ type: 'Feature', properties: { kind: r.kind, label: r.label }, geometry: JSON.parse(r.geom) }));
 }
 
 /** Writes the marked stage (diffStage first). Returns the rows written per kind of change. */
