@@ -1,4 +1,4 @@
-// npm run import -- --layer grids --file x.geojson --crs gcj02 [--encoding gbk] [--commit] [--replace-demo] [--user admin] [--json]
+// npm run import -- --layer grids --file x.geojson --crs gcj02 [--encoding gbk] [--commit] [--replace-demo] [--update [--retire-missing]] [--user admin] [--json]
 // Imports a file into the configured database (DATABASE_URL, else $DATA_DIR/pglite — stop the
 // server first: PGlite is one process). Without --commit it only previews. Prints the same
 // per-row errors as /admin/import; exits 1 when the file or any row has an error, 2 on bad usage.
@@ -7,11 +7,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CRS_LIST, ImportFileError, LAYERS, type Crs, type Layer } from '../../src/lib/domain/import/types';
 import { openConfigured } from '../../src/lib/server/db/client';
+import { diffSummary } from '../../src/lib/domain/import/diff';
 import type { SessionUser } from '../../src/lib/server/auth/user';
 import { runImport } from '../../src/lib/server/import/run';
 import { migrate } from '../../src/lib/server/db/migrate';
 
-const USAGE = `用法：npm run import -- --layer <${LAYERS.join('|')}> --file <文件> --crs <${CRS_LIST.join('|')}> [--encoding auto|utf8|gbk] [--commit] [--replace-demo] [--user 用户名] [--json]`;
+const USAGE = `用法：npm run import -- --layer <${LAYERS.join('|')}> --file <文件> --crs <${CRS_LIST.join('|')}> [--encoding auto|utf8|gbk] [--commit] [--replace-demo] [--update [--retire-missing]] [--user 用户名] [--json]`;
 
 function usage(message: string): never {
 	console.error(`${message}\n${USAGE}`);
@@ -23,7 +24,8 @@ try {
 	({ values } = parseArgs({
 		options: {
 			layer: { type: 'string' }, file: { type: 'string' }, crs: { type: 'string' }, encoding: { type: 'string', default: 'auto' },
-			commit: { type: 'boolean', default: false }, 'replace-demo': { type: 'boolean', default: false }, user: { type: 'string' }, json: { type: 'boolean', default: false }
+			commit: { type: 'boolean', default: false }, 'replace-demo': { type: 'boolean', default: false },
+			update: { type: 'boolean', default: false }, 'retire-missing': { type: 'boolean', default: false }, user: { type: 'string' }, json: { type: 'boolean', default: false }
 		}
 	}));
 } catch (e) {
@@ -56,7 +58,8 @@ try {
 		if (!user) throw new ImportFileError('no_user', `没有用户 ${values.user}`);
 	}
 	let lastPhase = '';
-	const report = await runImport(db, user, { layer, crs, fileName: path.basename(file), bytes, encoding: values.encoding as 'auto', replaceDemo: !!values['replace-demo'] }, {
+	const report = await runImport(db, user, { layer, crs, fileName: path.basename(file), bytes, encoding: values.encoding as 'auto', replaceDemo: !!values['replace-demo'],
+		mode: values.update ? 'update' : 'append', retireMissing: !!values['retire-missing'] }, {
 		commit: !!values.commit,
 		onProgress: (p) => {
 			if (values.json || p.phase === lastPhase) return;
@@ -67,6 +70,7 @@ try {
 	if (values.json) console.log(JSON.stringify(report, null, 1));
 	else {
 		for (const i of [...report.errors, ...report.warnings]) console.log(`${i.level === 'error' ? '错误' : '提示'}  ${i.where}  ${i.field === 'geometry' ? '几何' : (i.field ?? '')}  ${i.message}`);
+		if (report.diff) console.log(`按编码更新：${diffSummary(report.diff)}${report.diff.reshaped.map((e) => `\n  边界调整 ${e.code} ${e.name}：${e.beforeM2} → ${e.afterM2} 平方米（${e.changePct}%）`).join('')}`);
 		console.log(`${report.fileName}：${report.total} 行，可导入 ${report.valid} 行，错误 ${report.errorCount} 处，提示 ${report.warningCount} 条（格式 ${report.format}${report.encoding ? `，编码 ${report.encoding}` : ''}）`);
 		if (report.committed) console.log(`已提交（第 ${report.jobId} 次导入）：${Object.entries(report.inserted).map(([t, n]) => `${t} ${n}`).join('，')}`);
 		else if (report.errorCount) console.log('有错误：未写入任何数据');

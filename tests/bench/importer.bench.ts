@@ -14,9 +14,10 @@ const ring = (x: number, y: number, w: number) => [[x, y], [x + w, y], [x + w, y
 function files(rows: number) {
 	const fc = (features: unknown[]) => new TextEncoder().encode(JSON.stringify({ type: 'FeatureCollection', features }));
 	const side = N * STEP;
-	const areas = fc(['430188', '430188001', '430188001001'].map((code) => ({ type: 'Feature', properties: { code, name: `区划${code}` }, geometry: { type: 'Polygon', coordinates: [ring(X0, Y0, side)] } })));
+	// 430102 长沙市芙蓉区: a real GB/T 2260 code, as the area import checks (domain/import/gbt2260.ts)
+	const areas = fc(['430102', '430102001', '430102001001'].map((code) => ({ type: 'Feature', properties: { code, name: `区划${code}` }, geometry: { type: 'Polygon', coordinates: [ring(X0, Y0, side)] } })));
 	const grids = fc(Array.from({ length: N * N }, (_, i) => ({
-		type: 'Feature', properties: { code: `430188001001${String(i + 1).padStart(3, '0')}`, name: `网格${i + 1}` },
+		type: 'Feature', properties: { code: `430102001001${String(i + 1).padStart(3, '0')}`, name: `网格${i + 1}` },
 		geometry: { type: 'Polygon', coordinates: [ring(X0 + (i % N) * STEP, Y0 + Math.floor(i / N) * STEP, STEP)] }
 	})));
 	let seed = 1;

@@ -8,7 +8,14 @@ import { sql, type Fragment } from '../db/sql';
 
 interface IssueRow { rn: number; where_: string; field: string | null; message: string; level: 'error' | 'warning' }
 interface Checked { issues: RowIssue[]; map: FeatureCollection }
-interface CheckOptions { replaceDemo: boolean; crsLabel: string }
+interface CheckOptions {
+	replaceDemo: boolean;
+	crsLabel: string;
+	/** update by code: a code already stored is changed, not refused */
+	update?: boolean;
+	/** update: the file's communities lose the grids it leaves out (they do not count for tiling) */
+	retireMissing?: boolean;
+}
 
 export { SLIVER_M2 } from '../../domain/import/tiling';
 import { SLIVER_M2, TILING_TOLERANCE_TEXT, tilingLevel } from '../../domain/import/tiling';
@@ -20,10 +27,10 @@ export async function checkLayer(tx: Queryable, layer: Layer, o: CheckOptions): 
 	const issues: IssueRow[] = [];
 	const extra: Feature[] = [];
 	if (layer === 'areas' || layer === 'grids') issues.push(...(await repairPolygons(tx)));
-	if (layer === 'areas') issues.push(...(await checkAreas(tx, o.replaceDemo)));
+	if (layer === 'areas') issues.push(...(await checkAreas(tx, o.replaceDemo, !!o.update)));
 	if (layer === 'grids') {
-		issues.push(...(await checkGrids(tx)));
-		extra.push(...(await tiling(tx, issues)));
+		issues.push(...(await checkGrids(tx, !!o.update)));
+		extra.push(...(await tiling(tx, issues, !!o.retireMissing)));
 	}
 	if (layer === 'households' || layer === 'hazards' || layer === 'requests') issues.push(...(await matchGrids(tx, o.crsLabel)));
 	if (layer === 'hazards' || layer === 'requests') issues.push(...(await codeTaken(tx, layer)));
@@ -50,8 +57,8 @@ async function repairPolygons(tx: Queryable): Promise<IssueRow[]> {
 		FROM import_stage WHERE invalid_reason IS NOT NULL`;
 }
 
-async function checkAreas(tx: Queryable, replaceDemo: boolean): Promise<IssueRow[]> {
-	const taken = replaceDemo ? [] : await tx.sql<IssueRow>`
+async function checkAreas(tx: Queryable, replaceDemo: boolean, update: boolean): Promise<IssueRow[]> {
+	const taken = replaceDemo || update ? [] : await tx.sql<IssueRow>`
 		SELECT s.rn, s.where_, '区划代码' AS field, 'error' AS level, format('区划代码 %s 已存在（%s）', a.code, a.name) AS message
 		FROM import_stage s JOIN areas a ON a.code = s.v->>'code'`;
 	const orphans = await tx.sql<IssueRow>`
@@ -64,13 +71,13 @@ async function checkAreas(tx: Queryable, replaceDemo: boolean): Promise<IssueRow
 	return [...taken, ...orphans];
 }
 
-async function checkGrids(tx: Queryable): Promise<IssueRow[]> {
+async function checkGrids(tx: Queryable, update: boolean): Promise<IssueRow[]> {
 	return tx.sql<IssueRow>`
 		SELECT s.rn, s.where_, '网格编码' AS field, 'error' AS level,
 		       CASE WHEN g.code IS NOT NULL THEN format('网格编码 %s 已存在（%s）', g.code, g.name)
 		            ELSE format('所属社区 %s（网格编码前 12 位）不存在：请先导入行政区划', s.v->>'community_code') END AS message
 		FROM import_stage s
-		LEFT JOIN grids g ON g.code = s.v->>'code'
+		LEFT JOIN grids g ON g.code = s.v->>'code' AND NOT ${update}::boolean
 		LEFT JOIN areas a ON a.code = s.v->>'community_code' AND a.level = 'community'
 		WHERE g.code IS NOT NULL OR a.code IS NULL`;
 }
@@ -81,13 +88,14 @@ async function checkGrids(tx: Queryable): Promise<IssueRow[]> {
  * part beyond its community. Drawn on the preview map; beyond the tolerance (domain/import/tiling.ts)
  * each is an error and nothing is committed, below it a warning; slivers under SLIVER_M2 ignored.
  */
-async function tiling(tx: Queryable, issues: IssueRow[]): Promise<Feature[]> {
+async function tiling(tx: Queryable, issues: IssueRow[], retireMissing: boolean): Promise<Feature[]> {
 	const features: Feature[] = [];
+	const kept = keptGrids(retireMissing);
 	const gaps = await tx.sql<{ code: string; name: string; m2: number; geom: string; of_m2: number }>`
 		WITH c AS (SELECT DISTINCT v->>'community_code' AS code FROM import_stage),
 		     cover AS (
 		       SELECT c.code, ST_Union(x.geom) AS geom FROM c
-		       JOIN (SELECT v->>'community_code' AS code, geom FROM import_stage UNION ALL SELECT community_code, geom FROM grids) x ON x.code = c.code
+		       JOIN (SELECT v->>'community_code' AS code, geom FROM import_stage UNION ALL SELECT community_code, geom FROM ${kept} k) x ON x.code = c.code
 		       GROUP BY c.code),
 		     pieces AS (
 		       SELECT a.code, a.name, (ST_Dump(ST_Difference(a.geom, cover.geom))).geom AS geom
@@ -107,7 +115,7 @@ async function tiling(tx: Queryable, issues: IssueRow[]): Promise<Feature[]> {
 		  FROM import_stage a JOIN import_stage b ON b.rn > a.rn AND a.geom && b.geom AND ST_Intersects(a.geom, b.geom)
 		  UNION ALL
 		  SELECT a.rn, a.where_, g.code, ST_Intersection(a.geom, g.geom)
-		  FROM import_stage a JOIN grids g ON a.geom && g.geom AND ST_Intersects(a.geom, g.geom))
+		  FROM import_stage a JOIN ${kept} g ON a.geom && g.geom AND ST_Intersects(a.geom, g.geom))
 		SELECT rn, where_, other, ST_Area(ST_CollectionExtract(geom, 3)::geography) AS m2, ST_AsGeoJSON(ST_CollectionExtract(geom, 3), 7) AS geom,
 		  (SELECT ST_Area(s.geom::geography) FROM import_stage s WHERE s.rn = pairs.rn) AS of_m2
 		FROM pairs WHERE ST_Area(ST_CollectionExtract(geom, 3)::geography) > ${SLIVER_M2} ORDER BY rn`;
@@ -132,16 +140,26 @@ async function tiling(tx: Queryable, issues: IssueRow[]): Promise<Feature[]> {
 	for (const f of frames) features.unshift({ type: 'Feature', properties: { kind: 'community', label: f.name }, geometry: JSON.parse(f.geom) });
 	// and the grids already there, which the new ones must fit between
 	const existing = await tx.sql<{ name: string; geom: string }>`
-		SELECT g.name, ST_AsGeoJSON(g.geom, 6) AS geom FROM grids g
+		SELECT g.name, ST_AsGeoJSON(g.geom, 6) AS geom FROM ${kept} g
 		WHERE g.community_code IN (SELECT v->>'community_code' FROM import_stage) ORDER BY g.code LIMIT 300`;
 	for (const g of existing) features.unshift({ type: 'Feature', properties: { kind: 'grid', label: g.name }, geometry: JSON.parse(g.geom) });
 	return features;
 }
 
+/**
+ * The stored grids the staged ones must fit between: current (not retired), not replaced by a row
+ * of the file (update by code), and not about to be retired (the file's communities, when asked).
+ */
+function keptGrids(retireMissing: boolean): Fragment {
+	return sql`(SELECT g.* FROM grids g WHERE g.valid_to IS NULL
+		AND NOT EXISTS (SELECT 1 FROM import_stage s WHERE s.v->>'code' = g.code)
+		AND NOT (${retireMissing}::boolean AND g.community_code IN (SELECT v->>'community_code' FROM import_stage)))`;
+}
+
 /** Each point's grid by ST_Covers; a grid code written in the file must agree with it. */
 async function matchGrids(tx: Queryable, crsLabel: string): Promise<IssueRow[]> {
 	await tx.sql`UPDATE import_stage s SET grid_code = (
-		SELECT g.code FROM grids g WHERE ST_Covers(g.geom, s.geom) ORDER BY g.code LIMIT 1)`;
+		SELECT g.code FROM grids g WHERE g.valid_to IS NULL AND ST_Covers(g.geom, s.geom) ORDER BY g.code LIMIT 1)`;
 	return tx.sql<IssueRow>`
 		SELECT s.rn, s.where_, CASE WHEN s.grid_code IS NULL THEN '经度/纬度' ELSE '网格编码' END AS field, 'error' AS level,
 		  CASE WHEN s.grid_code IS NULL
@@ -190,7 +208,7 @@ async function stagedFeatures(tx: Queryable, layer: Layer, issues: IssueRow[]): 
 	if (!polygons && rows.length) {
 		const grids = await tx.sql<{ code: string; name: string; geom: string }>`
 			SELECT g.code, g.name, ST_AsGeoJSON(ST_SimplifyPreserveTopology(g.geom, 0.00002), 6) AS geom FROM grids g
-			WHERE g.geom && (SELECT ST_Expand(ST_SetSRID(ST_Extent(geom)::geometry, 4326), 0.002) FROM import_stage) ORDER BY g.code LIMIT 300`;
+			WHERE g.valid_to IS NULL AND g.geom && (SELECT ST_Expand(ST_SetSRID(ST_Extent(geom)::geometry, 4326), 0.002) FROM import_stage) ORDER BY g.code LIMIT 300`;
 		features.unshift(...grids.map((g): Feature => ({ type: 'Feature', properties: { kind: 'grid', label: g.name }, geometry: JSON.parse(g.geom) })));
 	}
 	return features;

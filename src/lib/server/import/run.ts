@@ -15,6 +15,10 @@ import type { Database, Queryable } from '../db/client';
 import { resetVersions } from '../queries/versions';
 import { readSource, type Encoding, type Format } from './read';
 import { checkLayer, writeLayer } from './layers';
+import { beforeShapes, diffStage, writeUpdate } from './update';
+import { diffSummary, type ImportDiff, type ImportMode } from '../../domain/import/diff';
+import { gbt2260Issues } from '../../domain/import/gbt2260';
+import { recordAudit } from '../access/audit';
 import { trackJob } from '../ops/metrics';
 
 export interface ImportInput {
@@ -25,6 +29,10 @@ export interface ImportInput {
 	encoding?: Encoding;
 	/** areas only: remove the synthetic demo district first (refused on real data) */
 	replaceDemo?: boolean;
+	/** areas and grids: 'update' changes the rows whose code exists instead of refusing them */
+	mode?: ImportMode;
+	/** update of grids: the file's communities lose (停用) the grids the file does not list */
+	retireMissing?: boolean;
 	limits?: Partial<ImportLimits>;
 }
 
@@ -38,6 +46,9 @@ export interface ImportReport {
 	encoding: string | null;
 	crs: Crs;
 	replaceDemo: boolean;
+	mode: ImportMode;
+	/** update: what would change (preview) or changed (commit) */
+	diff: ImportDiff | null;
 	/** records in the file */
 	total: number;
 	/** records with no error */
@@ -76,6 +87,11 @@ async function importOnce(db: Database, user: SessionUser | null, input: ImportI
 	const limits = { ...DEFAULT_LIMITS, ...input.limits };
 	const replaceDemo = !!input.replaceDemo;
 	if (replaceDemo && input.layer !== 'areas') throw new ImportFileError('bad_mode', '“替换演示辖区”只适用于行政区划图层：网格、住户、隐患、诉求都追加到已有网格中', 'replaceDemo');
+	const mode = input.mode ?? 'append';
+	const retireMissing = mode === 'update' && !!input.retireMissing;
+	if (mode === 'update' && !POLYGON_LAYERS.includes(input.layer)) throw new ImportFileError('bad_mode', '“更新”只适用于行政区划和网格：住户、隐患、诉求只能追加', 'mode');
+	if (mode === 'update' && replaceDemo) throw new ImportFileError('bad_mode', '“替换演示辖区”与“更新”不能同时选择', 'mode');
+	if (input.retireMissing && !(mode === 'update' && input.layer === 'grids')) throw new ImportFileError('bad_mode', '“停用文件中没有的网格”只适用于以“更新”方式导入网格', 'retireMissing');
 	if (replaceDemo && !(await isDemoDatabase(db))) {
 		throw new ImportFileError('not_demo', '当前数据库不是演示辖区，不能“替换演示辖区”：真实数据不会被删除。请取消该选项，以追加方式导入', 'replaceDemo');
 	}
@@ -85,7 +101,7 @@ async function importOnce(db: Database, user: SessionUser | null, input: ImportI
 	const cleaned = cleanRecords(input.layer, source.records, input.crs, limits);
 
 	const report: ImportReport = {
-		layer: input.layer, fileName: input.fileName, format: source.format, encoding: source.encoding, crs: input.crs, replaceDemo,
+		layer: input.layer, fileName: input.fileName, format: source.format, encoding: source.encoding, crs: input.crs, replaceDemo, mode, diff: null,
 		total: source.records.length, valid: 0, errorCount: 0, warningCount: 0, errors: [], warnings: [], columns: cleaned.columns,
 		preview: [], map: { type: 'FeatureCollection', features: [] }, committed: false, inserted: {}, jobId: null
 	};
@@ -93,8 +109,13 @@ async function importOnce(db: Database, user: SessionUser | null, input: ImportI
 		return await db.transaction(async (tx) => {
 			await stage(tx, cleaned.rows, progress);
 			progress({ phase: '数据库校验（几何、编码、网格匹配）', done: 0, total: 1 });
-			const checked = await checkLayer(tx, input.layer, { replaceDemo, crsLabel: CRS_LABEL[input.crs] });
-			const issues = [...cleaned.issues, ...checked.issues].sort((a, b) => a.row - b.row);
+			const checked = await checkLayer(tx, input.layer, { replaceDemo, crsLabel: CRS_LABEL[input.crs], update: mode === 'update', retireMissing });
+			const codes = input.layer === 'areas' ? gbt2260Issues(cleaned.rows, cleaned.columns.code ?? '区划代码', await acceptedDistricts(tx, replaceDemo)) : [];
+			if (mode === 'update') {
+				report.diff = await diffStage(tx, input.layer as 'areas' | 'grids', retireMissing);
+				checked.map.features.unshift(...(await beforeShapes(tx, input.layer as 'areas' | 'grids', retireMissing)));
+			}
+			const issues = [...cleaned.issues, ...codes, ...checked.issues].sort((a, b) => a.row - b.row);
 			const errors = issues.filter((i) => i.level === 'error');
 			const warnings = issues.filter((i) => i.level === 'warning');
 			const badRows = new Set(errors.map((e) => e.row));
@@ -106,15 +127,17 @@ async function importOnce(db: Database, user: SessionUser | null, input: ImportI
 			});
 			if (!opts.commit || errors.length) throw new Rollback(report);
 			progress({ phase: '写入正式数据', done: 0, total: 1 });
-			if (replaceDemo) await removeDemoDistrict(tx);
-			report.inserted = await writeLayer(tx, input.layer, user);
-			if (replaceDemo) await afterReplace(tx);
-			const [job] = await tx.sql<{ id: number }>`
-				INSERT INTO import_jobs (user_id, layer, file_name, format, crs, mode, rows, warnings, inserted)
-				VALUES (${user?.id ?? null}, ${input.layer}, ${input.fileName}, ${source.format}, ${input.crs},
-				        ${replaceDemo ? 'replace_demo' : 'append'}, ${cleaned.rows.length}, ${warnings.length}, ${JSON.stringify(report.inserted)})
-				RETURNING id`;
-			report.jobId = job.id;
+			if (mode === 'update') {
+				// the job first: each superseded grid version names the import that replaced it
+				report.jobId = await recordJob(tx, user, input, source.format, 'update', cleaned.rows.length, warnings.length, diffCounts(report.diff!));
+				report.inserted = await writeUpdate(tx, input.layer as 'areas' | 'grids', { retireMissing, jobId: report.jobId, setting: 'setting' in cleaned.columns });
+				if (user) await recordAudit(tx, { userId: user.id, action: 'regrid', subject: `import:${report.jobId}`, rows: cleaned.rows.length, detail: { layer: input.layer, file: input.fileName, summary: diffSummary(report.diff!), ...report.inserted } });
+			} else {
+				if (replaceDemo) await removeDemoDistrict(tx);
+				report.inserted = await writeLayer(tx, input.layer, user);
+				if (replaceDemo) await afterReplace(tx);
+				report.jobId = await recordJob(tx, user, input, source.format, replaceDemo ? 'replace_demo' : 'append', cleaned.rows.length, warnings.length, report.inserted);
+			}
 			report.committed = true;
 			await tx.sql`DROP TABLE import_stage`;
 			return report;
@@ -126,6 +149,30 @@ async function importOnce(db: Database, user: SessionUser | null, input: ImportI
 		if (report.committed) resetVersions();
 		progress({ phase: report.committed ? '已提交' : '完成', done: 1, total: 1 });
 	}
+}
+
+async function recordJob(tx: Queryable, user: SessionUser | null, input: ImportInput, format: string, mode: string, rows: number, warnings: number, inserted: Record<string, number>): Promise<number> {
+	const [job] = await tx.sql<{ id: number }>`
+		INSERT INTO import_jobs (user_id, layer, file_name, format, crs, mode, rows, warnings, inserted)
+		VALUES (${user?.id ?? null}, ${input.layer}, ${input.fileName}, ${format}, ${input.crs}, ${mode}, ${rows}, ${warnings}, ${JSON.stringify(inserted)})
+		RETURNING id`;
+	return job.id;
+}
+
+const diffCounts = (d: ImportDiff) => ({
+	added: d.added.length, reshaped: d.reshaped.length, renamed: d.renamed.length, unchanged: d.unchanged, [d.retireMissing ? 'retired' : 'kept_missing']: d.missing.length
+});
+
+/**
+ * District codes accepted besides the GB/T 2260 list: those of the areas already stored (the
+ * district the installation was set up for, such as the fictional demo 430199) and any listed in
+ * GBT2260_EXTRA_CODES (comma-separated: a district created after the list's date, a test district).
+ */
+async function acceptedDistricts(tx: Queryable, replaceDemo: boolean): Promise<Set<string>> {
+	// the demo district is about to go: the district replacing it is checked against the list alone
+	const stored = replaceDemo ? [] : await tx.sql<{ code: string }>`SELECT DISTINCT left(code, 6) AS code FROM areas`;
+	const extra = (process.env.GBT2260_EXTRA_CODES ?? '').split(/[\s,，]+/).filter((c) => /^[0-9]{6}$/.test(c));
+	return new Set([...stored.map((r) => r.code), ...extra]);
 }
 
 /** Clean rows into import_stage, a temporary table gone with the transaction. */

@@ -81,6 +81,8 @@ export async function readItems(db: Queryable, def: CollectionDef, user: Session
 	const w: Fragment[] = [];
 	if (code !== undefined) w.push(def.id === 'grids' ? sql`g.code = ${code}` : sql`z.code = ${code}`);
 	if (def.id === 'grids') {
+		// the grids in force; one by its code even when retired (停用, 0021): old requests still name it
+		if (code === undefined) w.push(sql`g.valid_to IS NULL`);
 		intersecting(w, sql`g.geom`, q);
 		return page(db, sql`FROM grids g JOIN areas a ON a.code = g.community_code WHERE ${and(w)}`, q, sql`g.code`,
 			sql`g.code, g.name, g.community_code, a.name AS community, ST_AsGeoJSON(ST_ForcePolygonCCW(g.geom), 7) AS geometry`,

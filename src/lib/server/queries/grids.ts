@@ -20,7 +20,7 @@ export async function gridsGeojson(db: Database): Promise<Cached> {
 				'type', 'Feature',
 				'properties', json_build_object('code', code, 'name', name, 'community', community_code),
 				'geometry', ST_AsGeoJSON(geom, 5)::json) ORDER BY code), '[]'::json))::text AS doc
-			FROM grids`;
+			FROM grids WHERE valid_to IS NULL`;
 		return makeCached(r.doc, 'application/geo+json; charset=utf-8', null);
 	});
 }

@@ -31,7 +31,8 @@ async function fingerprint(db: Db, now: number): Promise<Versions> {
 		${counter('households')} AS households,
 		${counter('hazards')} AS hazards,
 		${counter('requests')} AS requests,
-		(SELECT concat_ws('.', count(*), sum(ST_NPoints(geom)), sum(hashtext(name))) FROM grids) AS grids,
+		-- a redraw or a retirement (0021) moves valid_from/valid_to; NULL on a never-updated district
+		(SELECT concat_ws('.', count(*) FILTER (WHERE valid_to IS NULL), sum(ST_NPoints(geom)), sum(hashtext(name)), max(greatest(valid_from, valid_to))) FROM grids) AS grids,
 		(SELECT concat_ws('.', count(*), max(id), (SELECT count(*) FROM areas), (SELECT sum(hashtext(name)) FROM areas)) FROM basemap_features) AS basemap,
 		${counter('buildings')} AS buildings`;
 	const bucket = (ms: number) => Math.floor(now / ms).toString(36);

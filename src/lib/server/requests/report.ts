@@ -35,7 +35,7 @@ const asList = (photos: Photo | readonly Photo[] | null): readonly Photo[] => (p
 /** The grid containing the point, or a 400 naming lon/lat. */
 export async function gridAt(db: Queryable, lon: number, lat: number): Promise<{ code: string; name: string } | null> {
 	const [g] = await db.sql<{ code: string; name: string }>`
-		SELECT code, name FROM grids WHERE ST_Covers(geom, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)) ORDER BY code LIMIT 1`;
+		SELECT code, name FROM grids WHERE valid_to IS NULL AND ST_Covers(geom, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)) ORDER BY code LIMIT 1`;
 	return g ?? null;
 }
 

@@ -54,7 +54,7 @@ async function findingPoint(tx: Queryable, visitId: number, f: Finding, i: numbe
 
 async function insertFinding(tx: Queryable, user: SessionUser, visitId: number, f: Finding, i: number, now: Date): Promise<{ id: number; code: string }> {
 	const p = await findingPoint(tx, visitId, f, i);
-	const [grid] = await tx.sql<{ code: string }>`SELECT code FROM grids WHERE ST_Covers(geom, ST_SetSRID(ST_MakePoint(${p.lon}, ${p.lat}), 4326)) ORDER BY code LIMIT 1`;
+	const [grid] = await tx.sql<{ code: string }>`SELECT code FROM grids WHERE valid_to IS NULL AND ST_Covers(geom, ST_SetSRID(ST_MakePoint(${p.lon}, ${p.lat}), 4326)) ORDER BY code LIMIT 1`;
 	if (!grid) throw badParam(`findings[${i}].lon`, `第 ${i + 1} 条发现的问题所在位置不在任何网格内`);
 	const [cat] = await tx.sql<{ leaf: boolean }>`SELECT NOT EXISTS (SELECT 1 FROM categories k WHERE k.parent_code = c.code) AS leaf FROM categories c WHERE c.code = ${f.categoryCode}`;
 	if (!cat) throw badParam(`findings[${i}].categoryCode`, `第 ${i + 1} 条发现的问题：没有这个诉求类别“${f.categoryCode}”`);

@@ -43,7 +43,7 @@ async function writeStops(tx: Queryable, visitId: number, req: ItineraryRequest,
 			  ${at(req.date, minutesOf(row.start))}, ${at(req.date, minutesOf(row.depart))}, ST_SetSRID(ST_MakePoint(${s.lon}, ${s.lat}), 4326),
 			  ${s.lockedSeq != null}, ${s.source}, ${s.address}
 			FROM (SELECT 1) one LEFT JOIN grids g ON g.code = coalesce(${s.gridCode},
-			  (SELECT code FROM grids WHERE ST_Covers(geom, ST_SetSRID(ST_MakePoint(${s.lon}, ${s.lat}), 4326)) ORDER BY code LIMIT 1))`;
+			  (SELECT code FROM grids WHERE valid_to IS NULL AND ST_Covers(geom, ST_SetSRID(ST_MakePoint(${s.lon}, ${s.lat}), 4326)) ORDER BY code LIMIT 1))`;
 	}
 	const line = [req.start, ...itinerary.view.rows.map((r) => byId.get(r.id)!), req.end].map((p) => `${p.lon} ${p.lat}`).join(',');
 	const stored: StoredItinerary = { request: req, result: itinerary };

@@ -1,8 +1,9 @@
-// POST /api/import (admins): a multipart upload (file, layer, crs, encoding, replaceDemo) previewed,
+// POST /api/import (admins): a multipart upload (file, layer, crs, encoding, replaceDemo, mode, retireMissing) previewed,
 // or committed with ?commit=1. The answer is NDJSON: {"progress": …} lines while it runs, then one
 // {"report": …} or {"error": {code, message, field}} line, so the page can show progress.
 import { ApiError, badParam, enumParam } from '$lib/domain/apierror';
 import { CRS_LIST, ImportFileError, LAYERS } from '$lib/domain/import/types';
+import { IMPORT_MODES } from '$lib/domain/import/diff';
 import { requireUser } from '$lib/server/auth/user';
 import { ready } from '$lib/server/db/database';
 import { asUser } from '$lib/server/access/userdb';
@@ -22,7 +23,9 @@ export const POST: RequestHandler = api(async (event) => {
 	const layer = enumParam(String(form.get('layer') ?? ''), 'layer', '图层', LAYERS);
 	const crs = enumParam(String(form.get('crs') ?? ''), 'crs', '坐标系', CRS_LIST);
 	const encoding = enumParam(String(form.get('encoding') || 'auto'), 'encoding', '编码', ['auto', 'utf8', 'gbk'] as const);
-	const input = { layer, crs, encoding, fileName: file.name, bytes: new Uint8Array(await file.arrayBuffer()), replaceDemo: form.get('replaceDemo') === 'on' || form.get('replaceDemo') === 'true' };
+	const mode = enumParam(String(form.get('mode') || 'append'), 'mode', '导入方式', IMPORT_MODES);
+	const flag = (name: string) => form.get(name) === 'on' || form.get(name) === 'true';
+	const input = { layer, crs, encoding, mode, fileName: file.name, bytes: new Uint8Array(await file.arrayBuffer()), replaceDemo: flag('replaceDemo'), retireMissing: flag('retireMissing') };
 	const commit = event.url.searchParams.get('commit') === '1';
 	// as the admin: the serving role writes imported rows under row-level security (0011)
 	const db = asUser(await ready(), user);
