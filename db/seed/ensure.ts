@@ -75,8 +75,10 @@ export async function loadDemoDistrict(db: Db, district: DemoDistrict, onProgres
 	});
 	onProgress({ phase: 'loading', done: steps.length, total: steps.length, message: '正在设置演示账号密码…' });
 	await setDemoPasswords(db);
-	// PGlite loads with triggers off (withBulkLoad): move the map's data versions on by hand
+	// PGlite loads with triggers off (withBulkLoad): move the map's data versions on by hand, and
+	// count the KPI rollups (0021) once over the loaded rows
 	await db.exec(`SELECT nextval('data_version_households'), nextval('data_version_hazards'), nextval('data_version_requests'), nextval('data_version_buildings')`);
+	await db.exec('SELECT kpi_rollups_rebuild()');
 	const counts = await rowCounts(db);
 	const o = district.options;
 	await db.sql`INSERT INTO app_meta (key, value) VALUES ('seed', ${JSON.stringify({
