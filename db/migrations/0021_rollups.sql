@@ -295,6 +295,20 @@ END $$;
 
 SELECT kpi_rollups_rebuild();
 
+-- A bulk load (the demo seed on PostgreSQL) switches the triggers off and rebuilds once at the end:
+-- with the big tables' indexes dropped for the load, refreshing per COPY chunk reads the whole
+-- event history again for every chunk. (PGlite's seed runs with session_replication_role =
+-- replica, which skips them anyway.)
+CREATE FUNCTION kpi_triggers_enable(p_on boolean) RETURNS void
+LANGUAGE plpgsql SET search_path = public, pg_catalog AS $$
+DECLARE t record;
+BEGIN
+  FOR t IN SELECT c.relname AS tbl, g.tgname AS name FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid
+           WHERE NOT g.tgisinternal AND g.tgname LIKE '%\_kpi\_%' AND c.relnamespace = current_schema()::regnamespace LOOP
+    EXECUTE format('ALTER TABLE %I %s TRIGGER %I', t.tbl, CASE WHEN p_on THEN 'ENABLE' ELSE 'DISABLE' END, t.name);
+  END LOOP;
+END $$;
+
 -- ── row-level security: a rollup row is read under the scope rule of the rows it counts ─────
 -- (requests and households: one's grid prefix or grids; a department its own rows). The server
 -- reads rollups only for scopes the reader sees whole (src/lib/server/kpi/rollups.ts).
@@ -311,4 +325,4 @@ ALTER TABLE kpi_request_facts ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON kpi_daily, kpi_household_daily, kpi_request_facts FROM grid_app;
 GRANT SELECT ON kpi_daily, kpi_household_daily TO grid_app;
 REVOKE ALL ON FUNCTION kpi_request_contributions(bigint[]), kpi_daily_apply(bigint[], int), kpi_refresh(bigint[]),
-  kpi_household_apply(int, jsonb), kpi_rollups_rebuild() FROM PUBLIC;
+  kpi_household_apply(int, jsonb), kpi_rollups_rebuild(), kpi_triggers_enable(boolean) FROM PUBLIC;
