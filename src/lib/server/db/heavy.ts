@@ -35,11 +35,12 @@ const env = (key: string, fallback: number) => {
 };
 
 /**
- * How long one statement of a user's interactive request (tiles, lists, pages) may run: far
- * above what any takes (tiles ~0.1–1 s), low enough that a runaway cannot hold a connection for
- * minutes. Set per transaction by access/userdb.ts enterUser.
+ * How long one statement of a user's request (tiles, lists, pages, and an import's statements,
+ * which run as the user too) may run: far above what any takes (tiles ~0.1–1 s; the largest
+ * import statement at its 200 000-row limit a few seconds), low enough that a runaway cannot hold
+ * a connection for long. Set per transaction by access/userdb.ts enterUser.
  */
-export const INTERACTIVE_TIMEOUT_MS = env('STATEMENT_TIMEOUT_MS', 30_000);
+export const INTERACTIVE_TIMEOUT_MS = env('STATEMENT_TIMEOUT_MS', 60_000);
 /** How long one statement of a heavy report may run. */
 export const HEAVY_TIMEOUT_MS = env('HEAVY_REPORT_TIMEOUT_MS', 30_000);
 /** How long a report may wait for its lane before the user is asked to try again. */
