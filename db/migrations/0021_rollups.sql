@@ -128,46 +128,46 @@ RETURNS SETOF kpi_request_facts LANGUAGE sql STABLE SECURITY DEFINER SET search_
   GROUP BY p.id, p.day, r.grid_code, p.dept, r.kind
 $$;
 
--- Adds (sign 1) or takes back (sign -1) the facts of p_ids to/from kpi_daily; rows left all zero go.
-CREATE FUNCTION kpi_daily_apply(p_ids bigint[], p_sign int) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog AS $$
-BEGIN
-  INSERT INTO kpi_daily AS k (day, grid_code, department_id, kind, accept_den, accept_num, close_den, close_num, ontime_den, ontime_num,
-      eval_n, solved_n, satisfied_n, final_den, final_num, mediation_den, mediation_num, whistle_den, whistle_num)
-    SELECT day, grid_code, department_id, kind,
-      p_sign * sum(accept_den), p_sign * sum(accept_num), p_sign * sum(close_den), p_sign * sum(close_num),
-      p_sign * sum(ontime_den), p_sign * sum(ontime_num), p_sign * sum(eval_n), p_sign * sum(solved_n), p_sign * sum(satisfied_n),
-      p_sign * sum(final_den), p_sign * sum(final_num), p_sign * sum(mediation_den), p_sign * sum(mediation_num),
-      p_sign * sum(whistle_den), p_sign * sum(whistle_num)
-    FROM kpi_request_facts WHERE request_id = ANY (p_ids)
-    GROUP BY day, grid_code, department_id, kind
-    -- one order for every writer: concurrent moves lock rollup rows in the same order (no deadlock)
-    ORDER BY day, grid_code, department_id, kind
-  ON CONFLICT (day, grid_code, department_id, kind) DO UPDATE SET
-    accept_den = k.accept_den + EXCLUDED.accept_den, accept_num = k.accept_num + EXCLUDED.accept_num,
-    close_den = k.close_den + EXCLUDED.close_den, close_num = k.close_num + EXCLUDED.close_num,
-    ontime_den = k.ontime_den + EXCLUDED.ontime_den, ontime_num = k.ontime_num + EXCLUDED.ontime_num,
-    eval_n = k.eval_n + EXCLUDED.eval_n, solved_n = k.solved_n + EXCLUDED.solved_n, satisfied_n = k.satisfied_n + EXCLUDED.satisfied_n,
-    final_den = k.final_den + EXCLUDED.final_den, final_num = k.final_num + EXCLUDED.final_num,
-    mediation_den = k.mediation_den + EXCLUDED.mediation_den, mediation_num = k.mediation_num + EXCLUDED.mediation_num,
-    whistle_den = k.whistle_den + EXCLUDED.whistle_den, whistle_num = k.whistle_num + EXCLUDED.whistle_num;
-  IF p_sign < 0 THEN
-    DELETE FROM kpi_daily k USING (SELECT DISTINCT day, grid_code, department_id, kind FROM kpi_request_facts WHERE request_id = ANY (p_ids)) f
-     WHERE k.day = f.day AND k.grid_code = f.grid_code AND k.department_id = f.department_id AND k.kind = f.kind
-       AND k.accept_den = 0 AND k.close_den = 0 AND k.ontime_den = 0 AND k.eval_n = 0 AND k.final_den = 0
-       AND k.mediation_den = 0 AND k.whistle_den = 0;
-  END IF;
-END $$;
-
--- The requests p_ids changed: their old contributions out, the current ones in.
+-- The requests p_ids changed: kpi_daily moves by (current contributions − the ones kept in
+-- kpi_request_facts), in ONE upsert in key order — two moves touching the same rollup rows lock
+-- them in the same order, so concurrent writers queue instead of deadlocking — then the facts
+-- are replaced. (The contributions are computed twice: cheap for a move's one request; a bulk
+-- load runs with the triggers off and rebuilds once.)
 CREATE FUNCTION kpi_refresh(p_ids bigint[]) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog AS $$
 BEGIN
   IF p_ids IS NULL OR cardinality(p_ids) = 0 THEN RETURN; END IF;
-  PERFORM kpi_daily_apply(p_ids, -1);
+  INSERT INTO kpi_daily AS k (day, grid_code, department_id, kind, accept_den, accept_num, close_den, close_num, ontime_den, ontime_num, eval_n, solved_n, satisfied_n, final_den, final_num, mediation_den, mediation_num, whistle_den, whistle_num)
+    SELECT day, grid_code, department_id, kind,
+      sum(accept_den), sum(accept_num), sum(close_den), sum(close_num), sum(ontime_den), sum(ontime_num), sum(eval_n), sum(solved_n), sum(satisfied_n), sum(final_den), sum(final_num), sum(mediation_den), sum(mediation_num), sum(whistle_den), sum(whistle_num)
+    FROM (SELECT day, grid_code, department_id, kind, accept_den, accept_num, close_den, close_num, ontime_den, ontime_num, eval_n, solved_n, satisfied_n, final_den, final_num, mediation_den, mediation_num, whistle_den, whistle_num FROM kpi_request_contributions(p_ids)
+          UNION ALL
+          SELECT day, grid_code, department_id, kind, -accept_den, -accept_num, -close_den, -close_num, -ontime_den, -ontime_num, -eval_n, -solved_n, -satisfied_n, -final_den, -final_num, -mediation_den, -mediation_num, -whistle_den, -whistle_num FROM kpi_request_facts WHERE request_id = ANY (p_ids)) d
+    GROUP BY day, grid_code, department_id, kind
+    HAVING sum(accept_den) <> 0 OR sum(accept_num) <> 0 OR sum(close_den) <> 0 OR sum(close_num) <> 0 OR sum(ontime_den) <> 0 OR sum(ontime_num) <> 0 OR sum(eval_n) <> 0 OR sum(solved_n) <> 0 OR sum(satisfied_n) <> 0 OR sum(final_den) <> 0 OR sum(final_num) <> 0 OR sum(mediation_den) <> 0 OR sum(mediation_num) <> 0 OR sum(whistle_den) <> 0 OR sum(whistle_num) <> 0
+    ORDER BY day, grid_code, department_id, kind
+  ON CONFLICT (day, grid_code, department_id, kind) DO UPDATE SET
+    accept_den = k.accept_den + EXCLUDED.accept_den, accept_num = k.accept_num + EXCLUDED.accept_num,
+    close_den = k.close_den + EXCLUDED.close_den,
+    close_num = k.close_num + EXCLUDED.close_num,
+    ontime_den = k.ontime_den + EXCLUDED.ontime_den,
+    ontime_num = k.ontime_num + EXCLUDED.ontime_num,
+    eval_n = k.eval_n + EXCLUDED.eval_n,
+    solved_n = k.solved_n + EXCLUDED.solved_n,
+    satisfied_n = k.satisfied_n + EXCLUDED.satisfied_n,
+    final_den = k.final_den + EXCLUDED.final_den,
+    final_num = k.final_num + EXCLUDED.final_num,
+    mediation_den = k.mediation_den + EXCLUDED.mediation_den,
+    mediation_num = k.mediation_num + EXCLUDED.mediation_num,
+    whistle_den = k.whistle_den + EXCLUDED.whistle_den,
+    whistle_num = k.whistle_num + EXCLUDED.whistle_num;
+  -- rows only the old contributions kept up are left all zero: they go
+  DELETE FROM kpi_daily k USING (SELECT DISTINCT day, grid_code, department_id, kind FROM kpi_request_facts WHERE request_id = ANY (p_ids)) f
+   WHERE k.day = f.day AND k.grid_code = f.grid_code AND k.department_id = f.department_id AND k.kind = f.kind
+     AND k.accept_den = 0 AND k.close_den = 0 AND k.ontime_den = 0 AND k.eval_n = 0 AND k.final_den = 0
+     AND k.mediation_den = 0 AND k.whistle_den = 0;
   DELETE FROM kpi_request_facts WHERE request_id = ANY (p_ids);
   INSERT INTO kpi_request_facts SELECT * FROM kpi_request_contributions(p_ids);
-  PERFORM kpi_daily_apply(p_ids, 1);
 END $$;
 
 -- ── triggers: statement level, so a bulk write is one set-based refresh ────────────────────
@@ -324,5 +324,5 @@ CREATE POLICY kpi_household_daily_read ON kpi_household_daily FOR SELECT USING (
 ALTER TABLE kpi_request_facts ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON kpi_daily, kpi_household_daily, kpi_request_facts FROM grid_app;
 GRANT SELECT ON kpi_daily, kpi_household_daily TO grid_app;
-REVOKE ALL ON FUNCTION kpi_request_contributions(bigint[]), kpi_daily_apply(bigint[], int), kpi_refresh(bigint[]),
+REVOKE ALL ON FUNCTION kpi_request_contributions(bigint[]), kpi_refresh(bigint[]),
   kpi_household_apply(int, jsonb), kpi_rollups_rebuild(), kpi_triggers_enable(boolean) FROM PUBLIC;
