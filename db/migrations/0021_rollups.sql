@@ -71,6 +71,9 @@ CREATE TABLE kpi_household_daily (
 
 -- the live parts: today's "already due" cut of 办结率/化解率 reads resolve deadlines by range
 CREATE INDEX requests_resolve_deadline_idx ON requests (resolve_deadline);
+-- 入户走访覆盖率 of a past period (the big screen's previous 30 days): the knocks of the window,
+-- not a probe per household
+CREATE INDEX door_knocks_visited_idx ON door_knocks (visited_at);
 
 -- ── one request's contributions, by the rules of db/fragments.ts ───────────────────────────
 CREATE FUNCTION kpi_request_contributions(p_ids bigint[])

@@ -10,6 +10,7 @@ import { screenSummary } from '../../src/lib/server/screen/summary';
 import { writeDueDeadlineNotices } from '../../src/lib/server/notifications/notices';
 import { p50, p95, timed, type Figures } from './report';
 import { lastDays } from '../../src/lib/domain/calendar';
+import { moveRequest } from '../../src/lib/server/requests/transition';
 
 async function repeat(n: number, fn: () => Promise<unknown>): Promise<number[]> {
 	const out: number[] = [];
@@ -72,6 +73,26 @@ async function benchRollups(db: Db, now: Date, figures: Figures, print: (line: s
 		JSON.stringify((await computeKpis(db, year, { now, source: 'rollups' })).values);
 	const sameScreen = JSON.stringify(await screenSummary(db, null, now, 'direct')) === JSON.stringify(await screenSummary(db, null, now, 'rollups'));
 	const [{ n }] = await db.query<{ n: number }>('SELECT count(*) AS n FROM kpi_daily');
+
+	// what the triggers cost a write: 接单 of dispatched requests, with the triggers and without
+	// (then the rebuild below counts everything again)
+	const [admin] = await db.query<{ id: number }>(`SELECT id FROM users WHERE role = 'admin' ORDER BY id LIMIT 1`);
+	const dispatched = await db.query<{ id: number; version: number }>(`SELECT id, version FROM requests WHERE status = 'dispatched' ORDER BY id LIMIT 20`);
+	const accept = (r: { id: number; version: number }) => moveRequest(db, { id: admin.id, role: 'admin', departmentId: null },
+		{ requestId: r.id, action: 'accept', version: r.version, now });
+	const withTriggers: number[] = [];
+	const without: number[] = [];
+	for (const r of dispatched.slice(0, 10)) withTriggers.push((await timed(() => accept(r)))[1]);
+	await db.exec('SELECT kpi_triggers_enable(false)');
+	try {
+		for (const r of dispatched.slice(10)) without.push((await timed(() => accept(r)))[1]);
+	} finally {
+		await db.exec('SELECT kpi_triggers_enable(true)');
+	}
+	if (withTriggers.length && without.length) {
+		figures.set('kpi: a request move (接单), rollup triggers on p50 ms', p50(withTriggers));
+		figures.set('kpi: a request move (接单), rollup triggers off p50 ms', p50(without));
+	}
 	const [, rebuildMs] = await timed(() => db.exec('SELECT kpi_rollups_rebuild()'));
 	figures.set('kpi: rollups rebuild (the backfill), s', rebuildMs / 1000);
 	figures.set('kpi: rollup rows (kpi_daily)', n);

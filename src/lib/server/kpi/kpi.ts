@@ -31,6 +31,11 @@ export interface KpiOptions {
 	 * an error (the tests and the bench compare the two).
 	 */
 	source?: 'auto' | 'direct' | 'rollups';
+	/**
+	 * false: 超期数 is not wanted (the big screen's previous period shows no arrow for it), so a past
+	 * period's history is not read for it; it comes out as 0. Rollups only.
+	 */
+	overdue?: boolean;
 }
 type Counts = Record<string, number>;
 
@@ -101,8 +106,7 @@ async function countAll(db: Queryable, s: KpiScope, o: KpiOptions, len: number |
 	const days = o.visitDays ?? DEFAULT_VISIT_DAYS;
 	const rollups = await fromRollups(db, s, o);
 	const parts = rollups
-		? [await rollupRequestCounts(db, s, now, len), (await rollupHouseholdCounts(db, s, now, days, len)) ?? (await householdCounts(db, s, now, days, len)),
-			await hazardCounts(db, s, now, len)]
+		? [await rollupRequestCounts(db, s, now, len, o.overdue ?? true), await rollupHouseholdCounts(db, s, now, days, len), await hazardCounts(db, s, now, len)]
 		: [await requestCounts(db, s, now, len), await whistleCounts(db, s, len), await householdCounts(db, s, now, days, len), await hazardCounts(db, s, now, len)];
 	const merged = new Map<string, Counts>();
 	for (const part of parts) for (const [code, c] of part) merged.set(code, { ...merged.get(code), ...c });

@@ -60,8 +60,8 @@ function where(s: RollupScope): Fragment[] {
  * Every request KPI's "<key>_den"/"<key>_num", 吹哨响应率's, and `open`, for the scope and the
  * whole-day period [s.from, s.to) at `now`, optionally by child area (len: its code length).
  */
-export const rollupRequestCounts = (db: Queryable, s: RollupScope, now: Date, len: number | null): Promise<Map<string, Counts>> =>
-	sums(db, s, now, groupKey(len, sql`r.grid_code`), groupKey(len, sql`r.grid_code`));
+export const rollupRequestCounts = (db: Queryable, s: RollupScope, now: Date, len: number | null, overdue = true): Promise<Map<string, Counts>> =>
+	sums(db, s, now, groupKey(len, sql`r.grid_code`), groupKey(len, sql`r.grid_code`), overdue);
 
 /**
  * The same counts by department (the big screen's department ranking): request KPIs by the
@@ -74,7 +74,7 @@ export async function rollupDepartmentCounts(db: Queryable, area: string, from: 
 }
 
 /** key: the grouping over `kpi_daily r`; liveKey: the same over `requests r`. */
-async function sums(db: Queryable, s: RollupScope, now: Date, key: Fragment, liveKey: Fragment): Promise<Map<string, Counts>> {
+async function sums(db: Queryable, s: RollupScope, now: Date, key: Fragment, liveKey: Fragment, overdueWanted = true): Promise<Map<string, Counts>> {
 	const fromDay = localDate(s.from), toDay = localDate(s.to);
 	// 办结率/化解率 count deadlines already due: whole days before today from the rollup, today's
 	// part up to now live (and nothing of a period that has not begun)
@@ -114,7 +114,7 @@ async function sums(db: Queryable, s: RollupScope, now: Date, key: Fragment, liv
 		${running ? sql`, count(*) FILTER (WHERE ${overdue}) AS overdue_den, count(*) FILTER (WHERE ${overdue}) AS overdue_num` : sql``}
 		FROM requests r WHERE r.status IN ${OPEN_SQL} AND ${w} GROUP BY 1`, counts);
 	// 超期 at the end of a past period, from the request history (as the direct count)
-	if (!running) {
+	if (!running && overdueWanted) {
 		byCode(await db.sql<Counts>`SELECT ${liveKey} AS code, count(*) AS overdue_den, count(*) AS overdue_num
 			FROM requests r WHERE ${overdue} AND ${w} GROUP BY 1`, counts);
 	}
@@ -122,16 +122,25 @@ async function sums(db: Queryable, s: RollupScope, now: Date, key: Fragment, liv
 }
 
 /**
- * 入户走访覆盖率 at the present moment from kpi_household_daily: all households of the scope, and
- * those whose last visit falls in the `days` Beijing days ending today. null when the period ended
- * more than an hour ago (the direct count then reads door_knocks as of its end).
+ * 入户走访覆盖率: all households of the scope (kpi_household_daily), and those visited in the
+ * `days` Beijing days ending on the period's last day (today for a running period) — at the
+ * present moment from the day of their last visit, for a past period the distinct households of
+ * the window's door-knocks (door_knocks_visited_idx), not a probe per household.
  */
-export async function rollupHouseholdCounts(db: Queryable, s: RollupScope, now: Date, days: number, len: number | null): Promise<Map<string, Counts> | null> {
+export async function rollupHouseholdCounts(db: Queryable, s: RollupScope, now: Date, days: number, len: number | null): Promise<Map<string, Counts>> {
 	const asOf = s.to < now ? s.to : now;
-	if (now.getTime() - asOf.getTime() >= 3600_000) return null;
 	const since = lastDays(days, new Date(Math.min(s.to.getTime() - 1, now.getTime()))).from;
 	const w = scope({ area: s.area, pairing: s.pairing, department: null }, 'h');
-	return byCode(await db.sql<Counts>`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, sum(h.households) AS visit_coverage_den,
-		coalesce(sum(h.households) FILTER (WHERE h.day >= ${localDate(since)}), 0) AS visit_coverage_num
+	const present = now.getTime() - asOf.getTime() < 3600_000;
+	const counts = byCode(await db.sql<Counts>`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, sum(h.households) AS visit_coverage_den,
+		${present ? sql`coalesce(sum(h.households) FILTER (WHERE h.day >= ${localDate(since)}), 0)` : sql`0`} AS visit_coverage_num
 		FROM kpi_household_daily h WHERE ${and(w)} GROUP BY 1`);
+	if (present) return counts;
+	const window = sql`k.visited_at > ${since} AND k.visited_at <= ${asOf}`;
+	// the whole district needs no household row: a knock's household exists (foreign key)
+	const past = !len && !s.area && !s.pairing
+		? await db.sql<Counts>`SELECT '' AS code, count(DISTINCT k.household_id) AS visit_coverage_num FROM door_knocks k WHERE ${window}`
+		: await db.sql<Counts>`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, count(DISTINCT k.household_id) AS visit_coverage_num
+			FROM door_knocks k JOIN households h ON h.id = k.household_id WHERE ${window} AND ${and(w)} GROUP BY 1`;
+	return byCode(past, counts);
 }

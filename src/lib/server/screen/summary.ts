@@ -61,7 +61,8 @@ export async function screenSummary(db: Queryable, areaCode: string | null, now 
 	// the targets an admin set colour the screen as they colour /kpi
 	const targets = await kpiTargets(db);
 	const cur = await computeKpis(db, s, { now, targets, source });
-	const prev = await computeKpis(db, { ...s, ...lastDays(PERIOD_DAYS, new Date(from.getTime() - 1)) }, { now, targets, source });
+	// the previous period's 超期数 is never shown (no arrow for it): not read from the history
+	const prev = await computeKpis(db, { ...s, ...lastDays(PERIOD_DAYS, new Date(from.getTime() - 1)) }, { now, targets, source, overdue: false });
 	const kpis = cur.values.map((v) => ({
 		key: v.key, label: KPI_BY_KEY[v.key].label, kind: KPI_BY_KEY[v.key].kind, value: v.value, num: v.num, den: v.den, rag: v.rag,
 		prev: v.key === 'overdue' ? null : val(prev.values, v.key)
