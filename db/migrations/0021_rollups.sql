@@ -46,6 +46,13 @@ CREATE TABLE kpi_daily (
 -- a district × year reads the day range; an area reads its grid prefix (text_pattern_ops for LIKE)
 CREATE INDEX kpi_daily_grid_idx ON kpi_daily (grid_code text_pattern_ops, day);
 
+-- The same counts per street (the first 9 digits of the grid code): a district or street scope, its
+-- street ranking and the big screen read ~1/3 of the rows (grids are many and sparse per day).
+-- Kept by the same refresh, from the same delta.
+CREATE TABLE kpi_daily_street (LIKE kpi_daily INCLUDING DEFAULTS);
+ALTER TABLE kpi_daily_street RENAME COLUMN grid_code TO street_code;
+ALTER TABLE kpi_daily_street ADD PRIMARY KEY (day, street_code, department_id, kind);
+
 CREATE TABLE kpi_request_facts (
   request_id     bigint NOT NULL,
   day            date NOT NULL,
@@ -164,7 +171,21 @@ BEGIN
     mediation_num = k.mediation_num + EXCLUDED.mediation_num,
     whistle_den = k.whistle_den + EXCLUDED.whistle_den,
     whistle_num = k.whistle_num + EXCLUDED.whistle_num;
+  INSERT INTO kpi_daily_street AS k (day, street_code, department_id, kind, accept_den, accept_num, close_den, close_num, ontime_den, ontime_num, eval_n, solved_n, satisfied_n, final_den, final_num, mediation_den, mediation_num, whistle_den, whistle_num)
+    SELECT day, left(grid_code, 9), department_id, kind, sum(accept_den), sum(accept_num), sum(close_den), sum(close_num), sum(ontime_den), sum(ontime_num), sum(eval_n), sum(solved_n), sum(satisfied_n), sum(final_den), sum(final_num), sum(mediation_den), sum(mediation_num), sum(whistle_den), sum(whistle_num)
+    FROM (SELECT day, grid_code, department_id, kind, accept_den, accept_num, close_den, close_num, ontime_den, ontime_num, eval_n, solved_n, satisfied_n, final_den, final_num, mediation_den, mediation_num, whistle_den, whistle_num FROM kpi_request_contributions(p_ids)
+          UNION ALL
+          SELECT day, grid_code, department_id, kind, -accept_den, -accept_num, -close_den, -close_num, -ontime_den, -ontime_num, -eval_n, -solved_n, -satisfied_n, -final_den, -final_num, -mediation_den, -mediation_num, -whistle_den, -whistle_num FROM kpi_request_facts WHERE request_id = ANY (p_ids)) d
+    GROUP BY day, left(grid_code, 9), department_id, kind
+    HAVING sum(accept_den) <> 0 OR sum(accept_num) <> 0 OR sum(close_den) <> 0 OR sum(close_num) <> 0 OR sum(ontime_den) <> 0 OR sum(ontime_num) <> 0 OR sum(eval_n) <> 0 OR sum(solved_n) <> 0 OR sum(satisfied_n) <> 0 OR sum(final_den) <> 0 OR sum(final_num) <> 0 OR sum(mediation_den) <> 0 OR sum(mediation_num) <> 0 OR sum(whistle_den) <> 0 OR sum(whistle_num) <> 0
+    ORDER BY day, left(grid_code, 9), department_id, kind
+  ON CONFLICT (day, street_code, department_id, kind) DO UPDATE SET
+    accept_den = k.accept_den + EXCLUDED.accept_den, accept_num = k.accept_num + EXCLUDED.accept_num, close_den = k.close_den + EXCLUDED.close_den, close_num = k.close_num + EXCLUDED.close_num, ontime_den = k.ontime_den + EXCLUDED.ontime_den, ontime_num = k.ontime_num + EXCLUDED.ontime_num, eval_n = k.eval_n + EXCLUDED.eval_n, solved_n = k.solved_n + EXCLUDED.solved_n, satisfied_n = k.satisfied_n + EXCLUDED.satisfied_n, final_den = k.final_den + EXCLUDED.final_den, final_num = k.final_num + EXCLUDED.final_num, mediation_den = k.mediation_den + EXCLUDED.mediation_den, mediation_num = k.mediation_num + EXCLUDED.mediation_num, whistle_den = k.whistle_den + EXCLUDED.whistle_den, whistle_num = k.whistle_num + EXCLUDED.whistle_num;
   -- rows only the old contributions kept up are left all zero: they go
+  DELETE FROM kpi_daily_street k USING (SELECT DISTINCT day, left(grid_code, 9) AS street_code, department_id, kind FROM kpi_request_facts WHERE request_id = ANY (p_ids)) f
+   WHERE k.day = f.day AND k.street_code = f.street_code AND k.department_id = f.department_id AND k.kind = f.kind
+     AND k.accept_den = 0 AND k.close_den = 0 AND k.ontime_den = 0 AND k.eval_n = 0 AND k.final_den = 0
+     AND k.mediation_den = 0 AND k.whistle_den = 0;
   DELETE FROM kpi_daily k USING (SELECT DISTINCT day, grid_code, department_id, kind FROM kpi_request_facts WHERE request_id = ANY (p_ids)) f
    WHERE k.day = f.day AND k.grid_code = f.grid_code AND k.department_id = f.department_id AND k.kind = f.kind
      AND k.accept_den = 0 AND k.close_den = 0 AND k.ontime_den = 0 AND k.eval_n = 0 AND k.final_den = 0
@@ -208,7 +229,7 @@ END $$;
 CREATE FUNCTION kpi_requests_truncated() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog AS $$
 BEGIN
-  TRUNCATE kpi_daily, kpi_request_facts;
+  TRUNCATE kpi_daily, kpi_daily_street, kpi_request_facts;
   RETURN NULL;
 END $$;
 
@@ -283,7 +304,7 @@ CREATE TRIGGER households_kpi_truncate AFTER TRUNCATE ON households
 CREATE FUNCTION kpi_rollups_rebuild() RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog AS $$
 BEGIN
-  TRUNCATE kpi_daily, kpi_request_facts, kpi_household_daily;
+  TRUNCATE kpi_daily, kpi_daily_street, kpi_request_facts, kpi_household_daily;
   INSERT INTO kpi_request_facts SELECT * FROM kpi_request_contributions(ARRAY(SELECT id FROM requests));
   INSERT INTO kpi_daily (day, grid_code, department_id, kind, accept_den, accept_num, close_den, close_num, ontime_den, ontime_num,
       eval_n, solved_n, satisfied_n, final_den, final_num, mediation_den, mediation_num, whistle_den, whistle_num)
@@ -291,6 +312,9 @@ BEGIN
       sum(ontime_den), sum(ontime_num), sum(eval_n), sum(solved_n), sum(satisfied_n), sum(final_den), sum(final_num),
       sum(mediation_den), sum(mediation_num), sum(whistle_den), sum(whistle_num)
     FROM kpi_request_facts GROUP BY day, grid_code, department_id, kind;
+  INSERT INTO kpi_daily_street (day, street_code, department_id, kind, accept_den, accept_num, close_den, close_num, ontime_den, ontime_num, eval_n, solved_n, satisfied_n, final_den, final_num, mediation_den, mediation_num, whistle_den, whistle_num)
+    SELECT day, left(grid_code, 9), department_id, kind, sum(accept_den), sum(accept_num), sum(close_den), sum(close_num), sum(ontime_den), sum(ontime_num), sum(eval_n), sum(solved_n), sum(satisfied_n), sum(final_den), sum(final_num), sum(mediation_den), sum(mediation_num), sum(whistle_den), sum(whistle_num)
+    FROM kpi_daily GROUP BY day, left(grid_code, 9), department_id, kind;
   INSERT INTO kpi_household_daily (grid_code, day, households)
     SELECT grid_code, coalesce(((last_visit_at - interval '1 microsecond') AT TIME ZONE 'Asia/Shanghai')::date, '-infinity'::date), count(*)
     FROM households GROUP BY 1, 2;
@@ -320,12 +344,16 @@ CREATE POLICY kpi_daily_read ON kpi_daily FOR SELECT USING (
   grid_code LIKE (SELECT app_grid_prefix()) || '%'
   OR grid_code = ANY ((SELECT app_grid_codes())::text[])
   OR department_id = (SELECT app_department_id()));
+ALTER TABLE kpi_daily_street ENABLE ROW LEVEL SECURITY;
+CREATE POLICY kpi_daily_street_read ON kpi_daily_street FOR SELECT USING (
+  street_code LIKE (SELECT app_grid_prefix()) || '%'
+  OR department_id = (SELECT app_department_id()));
 ALTER TABLE kpi_household_daily ENABLE ROW LEVEL SECURITY;
 CREATE POLICY kpi_household_daily_read ON kpi_household_daily FOR SELECT USING (
   grid_code LIKE (SELECT app_grid_prefix()) || '%' OR grid_code = ANY ((SELECT app_grid_codes())::text[]));
 -- per-request facts: the triggers' bookkeeping, nobody's to read
 ALTER TABLE kpi_request_facts ENABLE ROW LEVEL SECURITY;
-REVOKE ALL ON kpi_daily, kpi_household_daily, kpi_request_facts FROM grid_app;
-GRANT SELECT ON kpi_daily, kpi_household_daily TO grid_app;
+REVOKE ALL ON kpi_daily, kpi_daily_street, kpi_household_daily, kpi_request_facts FROM grid_app;
+GRANT SELECT ON kpi_daily, kpi_daily_street, kpi_household_daily TO grid_app;
 REVOKE ALL ON FUNCTION kpi_request_contributions(bigint[]), kpi_refresh(bigint[]),
   kpi_household_apply(int, jsonb), kpi_rollups_rebuild(), kpi_triggers_enable(boolean) FROM PUBLIC;

@@ -146,6 +146,7 @@ describeBackends('KPIs from rollups', (getDb) => {
 		// what the triggers kept equals what a rebuild counts from scratch
 		const snapshot = async () => [
 			await db.sql`SELECT * FROM kpi_daily ORDER BY day, grid_code, department_id, kind`,
+			await db.sql`SELECT * FROM kpi_daily_street ORDER BY day, street_code, department_id, kind`,
 			await db.sql`SELECT * FROM kpi_household_daily ORDER BY grid_code, day`
 		];
 		const kept = await snapshot();
@@ -164,6 +165,8 @@ describeBackends('KPIs from rollups', (getDb) => {
 		expect(figures(await computeKpis(as, s, { now: AFTER, source: 'rollups' }))).toEqual(figures(await computeKpis(as, s, { now: AFTER, source: 'direct' })));
 		const [{ outside }] = await as.sql<{ outside: number }>`SELECT count(*) AS outside FROM kpi_daily WHERE grid_code NOT LIKE ${leader.area + '%'}`;
 		const [{ inside }] = await as.sql<{ inside: number }>`SELECT count(*) AS inside FROM kpi_daily`;
+		const [{ otherStreets }] = await as.sql<{ otherStreets: number }>`SELECT count(*) AS "otherStreets" FROM kpi_daily_street WHERE street_code NOT LIKE ${leader.area.slice(0, 9) + '%'}`;
+		expect(otherStreets).toBe(0);
 		expect(outside).toBe(0);
 		expect(inside).toBeGreaterThan(0);
 		await expect(as.sql`SELECT * FROM kpi_request_facts LIMIT 1`).rejects.toThrow();

@@ -61,20 +61,36 @@ function where(s: RollupScope): Fragment[] {
  * whole-day period [s.from, s.to) at `now`, optionally by child area (len: its code length).
  */
 export const rollupRequestCounts = (db: Queryable, s: RollupScope, now: Date, len: number | null, overdue = true): Promise<Map<string, Counts>> =>
-	sums(db, s, now, groupKey(len, sql`r.grid_code`), groupKey(len, sql`r.grid_code`), overdue);
+	sums(db, s, now, groupKey(len, sql`r.grid_code`), groupKey(len, sql`r.grid_code`), overdue, !len || len <= STREET_LEN);
 
 /**
  * The same counts by department (the big screen's department ranking): request KPIs by the
  * responsible department, 吹哨响应率 by the summoned one; requests without a department left out.
  */
 export async function rollupDepartmentCounts(db: Queryable, area: string, from: Date, to: Date, now: Date): Promise<Map<string, Counts>> {
-	const all = await sums(db, { area, department: null, pairing: null, from, to }, now, sql`r.department_id`, sql`coalesce(r.department_id, 0)`);
+	const all = await sums(db, { area, department: null, pairing: null, from, to }, now, sql`r.department_id`, sql`coalesce(r.department_id, 0)`, true, true);
 	all.delete('0');
 	return all;
 }
 
-/** key: the grouping over `kpi_daily r`; liveKey: the same over `requests r`. */
-async function sums(db: Queryable, s: RollupScope, now: Date, key: Fragment, liveKey: Fragment, overdueWanted = true): Promise<Map<string, Counts>> {
+/** A street's code is the first 9 digits of its grids' codes. */
+const STREET_LEN = 9;
+
+/**
+ * The rollup rows for the scope: per street (kpi_daily_street, its street_code read as grid_code)
+ * when neither the scope nor the grouping goes below a street and no 包联 set (community codes)
+ * is asked for, else per grid.
+ */
+function rollupRows(s: RollupScope, streetGrouping: boolean): Fragment {
+	const byStreet = streetGrouping && (!s.area || s.area.length <= STREET_LEN) && !s.pairing;
+	return byStreet ? sql`(SELECT street_code AS grid_code, * FROM kpi_daily_street)` : sql`kpi_daily`;
+}
+
+/**
+ * key: the grouping over the rollup rows `r`; liveKey: the same over `requests r`; streetGrouping:
+ * key reads no more of grid_code than a street's code.
+ */
+async function sums(db: Queryable, s: RollupScope, now: Date, key: Fragment, liveKey: Fragment, overdueWanted: boolean, streetGrouping: boolean): Promise<Map<string, Counts>> {
 	const fromDay = localDate(s.from), toDay = localDate(s.to);
 	// 办结率/化解率 count deadlines already due: whole days before today from the rollup, today's
 	// part up to now live (and nothing of a period that has not begun)
@@ -94,7 +110,7 @@ async function sums(db: Queryable, s: RollupScope, now: Date, key: Fragment, liv
 		coalesce(sum(r.mediation_den) FILTER (WHERE r.day < ${dueCut}), 0) AS mediation_rate_den,
 		coalesce(sum(r.mediation_num) FILTER (WHERE r.day < ${dueCut}), 0) AS mediation_rate_num,
 		sum(r.whistle_den) AS whistle_rate_den, sum(r.whistle_num) AS whistle_rate_num
-		FROM kpi_daily r WHERE r.day >= ${fromDay} AND r.day < ${toDay} AND ${w} GROUP BY 1`);
+		FROM ${rollupRows(s, streetGrouping)} r WHERE r.day >= ${fromDay} AND r.day < ${toDay} AND ${w} GROUP BY 1`);
 
 	// today's part of 办结率/化解率, when the period reaches into today (requests_resolve_deadline_idx)
 	const liveFrom = new Date(Math.max(s.from.getTime(), today.getTime()));
