@@ -76,6 +76,14 @@ CREATE TABLE kpi_household_daily (
   PRIMARY KEY (grid_code, day)
 );
 
+-- the same per street (a district or street scope reads a few thousand rows, not one per grid and day)
+CREATE TABLE kpi_household_daily_street (
+  street_code text NOT NULL,
+  day         date NOT NULL,
+  households  int NOT NULL,
+  PRIMARY KEY (street_code, day)
+);
+
 -- the live parts: today's "already due" cut of 办结率/化解率 reads resolve deadlines by range
 CREATE INDEX requests_resolve_deadline_idx ON requests (resolve_deadline);
 -- 入户走访覆盖率 of a past period (the big screen's previous 30 days): the knocks of the window,
@@ -261,7 +269,15 @@ BEGIN
     FROM jsonb_to_recordset(p_rows) AS x(grid_code text, last_visit_at timestamptz)
     GROUP BY 1, 2 ORDER BY 1, 2
   ON CONFLICT (grid_code, day) DO UPDATE SET households = k.households + EXCLUDED.households;
-  IF p_sign < 0 THEN DELETE FROM kpi_household_daily WHERE households = 0; END IF;
+  INSERT INTO kpi_household_daily_street AS k (street_code, day, households)
+    SELECT left(x.grid_code, 9), coalesce(((x.last_visit_at - interval '1 microsecond') AT TIME ZONE 'Asia/Shanghai')::date, '-infinity'::date), p_sign * count(*)
+    FROM jsonb_to_recordset(p_rows) AS x(grid_code text, last_visit_at timestamptz)
+    GROUP BY 1, 2 ORDER BY 1, 2
+  ON CONFLICT (street_code, day) DO UPDATE SET households = k.households + EXCLUDED.households;
+  IF p_sign < 0 THEN
+    DELETE FROM kpi_household_daily WHERE households = 0;
+    DELETE FROM kpi_household_daily_street WHERE households = 0;
+  END IF;
 END $$;
 
 CREATE FUNCTION kpi_households_changed() RETURNS trigger
@@ -287,7 +303,7 @@ END $$;
 CREATE FUNCTION kpi_households_truncated() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog AS $$
 BEGIN
-  TRUNCATE kpi_household_daily;
+  TRUNCATE kpi_household_daily, kpi_household_daily_street;
   RETURN NULL;
 END $$;
 
@@ -304,7 +320,7 @@ CREATE TRIGGER households_kpi_truncate AFTER TRUNCATE ON households
 CREATE FUNCTION kpi_rollups_rebuild() RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog AS $$
 BEGIN
-  TRUNCATE kpi_daily, kpi_daily_street, kpi_request_facts, kpi_household_daily;
+  TRUNCATE kpi_daily, kpi_daily_street, kpi_request_facts, kpi_household_daily, kpi_household_daily_street;
   INSERT INTO kpi_request_facts SELECT * FROM kpi_request_contributions(ARRAY(SELECT id FROM requests));
   INSERT INTO kpi_daily (day, grid_code, department_id, kind, accept_den, accept_num, close_den, close_num, ontime_den, ontime_num,
       eval_n, solved_n, satisfied_n, final_den, final_num, mediation_den, mediation_num, whistle_den, whistle_num)
@@ -318,6 +334,8 @@ BEGIN
   INSERT INTO kpi_household_daily (grid_code, day, households)
     SELECT grid_code, coalesce(((last_visit_at - interval '1 microsecond') AT TIME ZONE 'Asia/Shanghai')::date, '-infinity'::date), count(*)
     FROM households GROUP BY 1, 2;
+  INSERT INTO kpi_household_daily_street (street_code, day, households)
+    SELECT left(grid_code, 9), day, sum(households) FROM kpi_household_daily GROUP BY 1, 2;
 END $$;
 
 SELECT kpi_rollups_rebuild();
@@ -348,12 +366,15 @@ ALTER TABLE kpi_daily_street ENABLE ROW LEVEL SECURITY;
 CREATE POLICY kpi_daily_street_read ON kpi_daily_street FOR SELECT USING (
   street_code LIKE (SELECT app_grid_prefix()) || '%'
   OR department_id = (SELECT app_department_id()));
+ALTER TABLE kpi_household_daily_street ENABLE ROW LEVEL SECURITY;
+CREATE POLICY kpi_household_daily_street_read ON kpi_household_daily_street FOR SELECT USING (
+  street_code LIKE (SELECT app_grid_prefix()) || '%');
 ALTER TABLE kpi_household_daily ENABLE ROW LEVEL SECURITY;
 CREATE POLICY kpi_household_daily_read ON kpi_household_daily FOR SELECT USING (
   grid_code LIKE (SELECT app_grid_prefix()) || '%' OR grid_code = ANY ((SELECT app_grid_codes())::text[]));
 -- per-request facts: the triggers' bookkeeping, nobody's to read
 ALTER TABLE kpi_request_facts ENABLE ROW LEVEL SECURITY;
-REVOKE ALL ON kpi_daily, kpi_daily_street, kpi_household_daily, kpi_request_facts FROM grid_app;
-GRANT SELECT ON kpi_daily, kpi_daily_street, kpi_household_daily TO grid_app;
+REVOKE ALL ON kpi_daily, kpi_daily_street, kpi_household_daily, kpi_household_daily_street, kpi_request_facts FROM grid_app;
+GRANT SELECT ON kpi_daily, kpi_daily_street, kpi_household_daily, kpi_household_daily_street TO grid_app;
 REVOKE ALL ON FUNCTION kpi_request_contributions(bigint[]), kpi_refresh(bigint[]),
   kpi_household_apply(int, jsonb), kpi_rollups_rebuild(), kpi_triggers_enable(boolean) FROM PUBLIC;

@@ -147,7 +147,8 @@ describeBackends('KPIs from rollups', (getDb) => {
 		const snapshot = async () => [
 			await db.sql`SELECT * FROM kpi_daily ORDER BY day, grid_code, department_id, kind`,
 			await db.sql`SELECT * FROM kpi_daily_street ORDER BY day, street_code, department_id, kind`,
-			await db.sql`SELECT * FROM kpi_household_daily ORDER BY grid_code, day`
+			await db.sql`SELECT * FROM kpi_household_daily ORDER BY grid_code, day`,
+			await db.sql`SELECT * FROM kpi_household_daily_street ORDER BY street_code, day`
 		];
 		const kept = await snapshot();
 		await db.exec('SELECT kpi_rollups_rebuild()');

@@ -148,9 +148,12 @@ export async function rollupHouseholdCounts(db: Queryable, s: RollupScope, now: 
 	const since = lastDays(days, new Date(Math.min(s.to.getTime() - 1, now.getTime()))).from;
 	const w = scope({ area: s.area, pairing: s.pairing, department: null }, 'h');
 	const present = now.getTime() - asOf.getTime() < 3600_000;
+	// per street when neither scope nor grouping goes below one (as rollupRows)
+	const byStreet = (!len || len <= STREET_LEN) && (!s.area || s.area.length <= STREET_LEN) && !s.pairing;
+	const rows = byStreet ? sql`(SELECT street_code AS grid_code, day, households FROM kpi_household_daily_street)` : sql`kpi_household_daily`;
 	const counts = byCode(await db.sql<Counts>`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, sum(h.households) AS visit_coverage_den,
 		${present ? sql`coalesce(sum(h.households) FILTER (WHERE h.day >= ${localDate(since)}), 0)` : sql`0`} AS visit_coverage_num
-		FROM kpi_household_daily h WHERE ${and(w)} GROUP BY 1`);
+		FROM ${rows} h WHERE ${and(w)} GROUP BY 1`);
 	if (present) return counts;
 	const window = sql`k.visited_at > ${since} AND k.visited_at <= ${asOf}`;
 	// the whole district needs no household row: a knock's household exists (foreign key)
