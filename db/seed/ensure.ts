@@ -75,8 +75,10 @@ export async function loadDemoDistrict(db: Db, district: DemoDistrict, onProgres
 	});
 	onProgress({ phase: 'loading', done: steps.length, total: steps.length, message: '正在设置演示账号密码…' });
 	await setDemoPasswords(db);
-	// PGlite loads with triggers off (withBulkLoad): move the map's data versions on by hand
+	// PGlite loads with triggers off (withBulkLoad): move the map's data versions on by hand, and
+	// count the KPI rollups (0021) once over the loaded rows
 	await db.exec(`SELECT nextval('data_version_households'), nextval('data_version_hazards'), nextval('data_version_requests'), nextval('data_version_buildings')`);
+	await db.exec('SELECT kpi_rollups_rebuild()');
 	const counts = await rowCounts(db);
 	const o = district.options;
 	await db.sql`INSERT INTO app_meta (key, value) VALUES ('seed', ${JSON.stringify({
@@ -112,10 +114,13 @@ async function withBulkLoad(db: Db, load: () => Promise<void>) {
 		 WHERE c.contype = 'f' AND c.conrelid::regclass::text = ANY($1)`, [BULK_TABLES]);
 	for (const fk of foreignKeys) await db.exec(`ALTER TABLE ${fk.tbl} DROP CONSTRAINT ${fk.name}`);
 	if (oneSession) await db.exec('SET session_replication_role = replica');
+	// the KPI rollups' triggers (0021): counted once after the load (loadDemoDistrict), not per chunk
+	else await db.exec('SELECT kpi_triggers_enable(false)');
 	try {
 		await load();
 	} finally {
 		if (oneSession) await db.exec('SET session_replication_role = DEFAULT');
+		else await db.exec('SELECT kpi_triggers_enable(true)');
 		for (const ix of indexes) await db.exec(ix.def);
 		for (const fk of foreignKeys) await db.exec(`ALTER TABLE ${fk.tbl} ADD CONSTRAINT ${fk.name} ${fk.def}`);
 	}

@@ -9,6 +9,8 @@ import { parseHotspotFilter } from '../../src/lib/server/hotspots/filters';
 import { screenSummary } from '../../src/lib/server/screen/summary';
 import { writeDueDeadlineNotices } from '../../src/lib/server/notifications/notices';
 import { p50, p95, timed, type Figures } from './report';
+import { lastDays } from '../../src/lib/domain/calendar';
+import { moveRequest } from '../../src/lib/server/requests/transition';
 
 async function repeat(n: number, fn: () => Promise<unknown>): Promise<number[]> {
 	const out: number[] = [];
@@ -34,6 +36,8 @@ export async function benchQueries(db: Db, now: Date, figures: Figures, print: (
 	figures.set('screen: summary, district p50 ms', p50(await repeat(3, () => screenSummary(db, null, now))));
 	figures.set('screen: summary, one street p50 ms', p50(await repeat(3, () => screenSummary(db, streets[0], now))));
 
+	await benchRollups(db, now, figures, print);
+
 	// the periodic 即将到期 job (every few minutes per app process): the first run writes, later ones find them written
 	figures.set('notices: deadline scan, all departments (first run) ms', (await timed(() => writeDueDeadlineNotices(db, now)))[1]);
 	figures.set('notices: deadline scan, all departments (again) p50 ms', p50(await repeat(3, () => writeDueDeadlineNotices(db, now))));
@@ -44,4 +48,56 @@ export async function benchQueries(db: Db, now: Date, figures: Figures, print: (
 	figures.set(`hotspots: analyze (default filter, ${f.days} days) p50 ms`, p50(runs));
 	for (const [k, v] of Object.entries(last!.timings)) figures.set(`hotspots: analyze, of which ${k} ms`, v);
 	print(`  ${db.kind}: hotspot analysis on ${last!.points.lon.length.toLocaleString()} points, ${last!.clusters.length} clusters`);
+}
+
+/** Goals of issue 18 for the KPI figures read from the rollups (0021), at 1 000 000 households. */
+const KPI_GOAL_MS = 50;
+const SCREEN_GOAL_MS = 200;
+
+/**
+ * Issue 18, "KPIs from rollups": the district × 1 year KPIs and the big screen's district summary,
+ * counted directly (before) and from the daily rollups (after), side by side in one run, each
+ * printed with its goal; the two give the same figures (checked here too), and the backfill's time.
+ */
+async function benchRollups(db: Db, now: Date, figures: Figures, print: (line: string) => void) {
+	const year: KpiScope = { area: null, department: null, pairing: null, ...lastDays(365, now) };
+	const direct = await repeat(3, () => computeKpis(db, year, { now, source: 'direct' }));
+	const rolled = await repeat(5, () => computeKpis(db, year, { now, source: 'rollups' }));
+	const screenDirect = await repeat(3, () => screenSummary(db, null, now, 'direct'));
+	const screenRolled = await repeat(5, () => screenSummary(db, null, now, 'rollups'));
+	figures.set('kpi: district 1 year computeKpis, direct (before) p50 ms', p50(direct));
+	figures.set(`kpi: district 1 year computeKpis, rollups (after) p50 ms, goal ≤ ${KPI_GOAL_MS}`, p50(rolled));
+	figures.set('screen: summary, district, direct (before) p50 ms', p50(screenDirect));
+	figures.set(`screen: summary, district, rollups (after) p50 ms, goal ≤ ${SCREEN_GOAL_MS}`, p50(screenRolled));
+	const same = JSON.stringify((await computeKpis(db, year, { now, source: 'direct' })).values) ===
+		JSON.stringify((await computeKpis(db, year, { now, source: 'rollups' })).values);
+	const sameScreen = JSON.stringify(await screenSummary(db, null, now, 'direct')) === JSON.stringify(await screenSummary(db, null, now, 'rollups'));
+	const [{ n }] = await db.query<{ n: number }>('SELECT count(*) AS n FROM kpi_daily');
+
+	// what the triggers cost a write: 接单 of dispatched requests, with the triggers and without
+	// (then the rebuild below counts everything again)
+	const [admin] = await db.query<{ id: number }>(`SELECT id FROM users WHERE role = 'admin' ORDER BY id LIMIT 1`);
+	const dispatched = await db.query<{ id: number; version: number }>(`SELECT id, version FROM requests WHERE status = 'dispatched' ORDER BY id LIMIT 20`);
+	const accept = (r: { id: number; version: number }) => moveRequest(db, { id: admin.id, role: 'admin', departmentId: null },
+		{ requestId: r.id, action: 'accept', version: r.version, now });
+	const withTriggers: number[] = [];
+	const without: number[] = [];
+	for (const r of dispatched.slice(0, 10)) withTriggers.push((await timed(() => accept(r)))[1]);
+	await db.exec('SELECT kpi_triggers_enable(false)');
+	try {
+		for (const r of dispatched.slice(10)) without.push((await timed(() => accept(r)))[1]);
+	} finally {
+		await db.exec('SELECT kpi_triggers_enable(true)');
+	}
+	if (withTriggers.length && without.length) {
+		figures.set('kpi: a request move (接单), rollup triggers on p50 ms', p50(withTriggers));
+		figures.set('kpi: a request move (接单), rollup triggers off p50 ms', p50(without));
+	}
+	const [, rebuildMs] = await timed(() => db.exec('SELECT kpi_rollups_rebuild()'));
+	figures.set('kpi: rollups rebuild (the backfill), s', rebuildMs / 1000);
+	figures.set('kpi: rollup rows (kpi_daily)', n);
+	const verdict = (ms: number, goal: number) => `${Math.round(ms)} (goal ≤ ${goal}) ${ms <= goal ? 'met' : 'MISSED'}`;
+	print(`  ${db.kind}: KPI district 1 year ms: ${verdict(p50(rolled), KPI_GOAL_MS)}; before (direct) ${Math.round(p50(direct))}; same figures: ${same ? 'yes' : 'NO'}`);
+	print(`  ${db.kind}: screen summary district ms: ${verdict(p50(screenRolled), SCREEN_GOAL_MS)}; before (direct) ${Math.round(p50(screenDirect))}; same figures: ${sameScreen ? 'yes' : 'NO'}`);
+	print(`  ${db.kind}: ${n.toLocaleString('en')} rollup rows; rebuild ${(rebuildMs / 1000).toFixed(1)} s`);
 }

@@ -6,6 +6,7 @@
 // no personal column, and sign-in goes through SECURITY DEFINER functions.
 import type { Database, Db, Queryable, Row } from '../db/client';
 import { withSql } from '../db/client';
+import { INTERACTIVE_TIMEOUT_MS } from '../db/heavy';
 
 /** What page and endpoint code gets: queries and transactions, always as one user. */
 export interface UserDb extends Database {
@@ -34,7 +35,8 @@ export const APP_ROLE = 'grid_app';
  */
 export async function enterUser(tx: Queryable, userId: number | null, ip: string | null = null): Promise<void> {
 	await tx.sql`SELECT set_config('role', ${APP_ROLE}, true), set_config('app.user_id', ${userId == null ? '' : String(userId)}, true),
-		set_config('app.client_ip', ${ip ?? ''}, true), set_config('app.system_read', '', true)`;
+		set_config('app.client_ip', ${ip ?? ''}, true), set_config('app.system_read', '', true),
+		set_config('statement_timeout', ${String(INTERACTIVE_TIMEOUT_MS)}, true)`;
 }
 
 export function asUser(db: Db, user: { id: number; role: string } | null, ip: string | null = null): UserDb {

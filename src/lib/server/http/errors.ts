@@ -25,6 +25,8 @@ export function fromDatabaseError(e: unknown): ApiError | null {
 	// a NUL that slipped past the boundary checks (guard.ts, readJson): the input's fault, not ours
 	if (code === '22021') return new ApiError(400, 'invalid_param', '参数不能包含空字符');
 	const message = (e as Error)?.message ?? String(e);
+	// 57014: the statement timeout fired (db/heavy.ts names the report when it was one)
+	if (code === '57014') return new ApiError(504, 'timeout', '查询超时，请缩小范围或时段后重试');
 	if (code === 'GL404') return new ApiError(404, 'not_found', message);
 	if (code === 'GL409') return new ApiError(409, 'conflict', message);
 	if (code === 'GL422') return new ApiError(422, 'illegal_transition', message);

@@ -7,6 +7,7 @@ import { BESIDE_REQUEST_KPIS, kpiCountColumns, PETITION_REQUEST_KPIS, kpiCountJo
 import { and, join, sql, type Fragment } from '../db/sql';
 import { hazardKpiSql, householdKpiSql } from './fragments';
 import { kpiTargets } from './targets';
+import { rollupHouseholdCounts, rollupRequestCounts, rollupsApply } from './rollups';
 
 export type KpiScope = Pick<RequestFilter, 'area' | 'department' | 'pairing' | 'from' | 'to'> & {
 	/** requests of this kind only (诉求, 信访件, 矛盾纠纷, 微心愿); households and hazards have no kind */
@@ -19,7 +20,23 @@ function requestScope(s: KpiScope): Fragment[] {
 	if (s.kind) w.push(sql`r.kind = ${s.kind}`);
 	return w;
 }
-export interface KpiOptions { now?: Date; visitDays?: number; /** 目标值; the configured ones (kpiTargets) when absent */ targets?: KpiTargets }
+export interface KpiOptions {
+	now?: Date;
+	visitDays?: number;
+	/** 目标值; the configured ones (kpiTargets) when absent */
+	targets?: KpiTargets;
+	/**
+	 * Where the counts come from: 'auto' the daily rollups (./rollups.ts) when they answer the
+	 * scope exactly, else the direct definition; 'direct' always the latter; 'rollups' the former or
+	 * an error (the tests and the bench compare the two).
+	 */
+	source?: 'auto' | 'direct' | 'rollups';
+	/**
+	 * false: 超期数 is not wanted (the big screen's previous period shows no arrow for it), so a past
+	 * period's history is not read for it; it comes out as 0. Rollups only.
+	 */
+	overdue?: boolean;
+}
 type Counts = Record<string, number>;
 
 /** GROUP BY key for child areas, or '' for one total. */
@@ -75,12 +92,22 @@ function besideValues(c: Counts, targets: KpiTargets, keys = BESIDE_REQUEST_KPIS
 	return keys.map((k) => kpiValue(k, Number(c[`${k}_num`] ?? 0), Number(c[`${k}_den`] ?? 0), { targets }));
 }
 
+/** Whether the rollups count this scope (KpiOptions.source). */
+async function fromRollups(db: Queryable, s: KpiScope, o: KpiOptions): Promise<boolean> {
+	const source = o.source ?? 'auto';
+	if (source === 'direct') return false;
+	const apply = await rollupsApply(db, s);
+	if (!apply && source === 'rollups') throw new Error('kpi: the rollups cannot answer this scope (a period of whole Beijing days, an area the reader sees whole)');
+	return apply;
+}
+
 async function countAll(db: Queryable, s: KpiScope, o: KpiOptions, len: number | null) {
 	const now = o.now ?? new Date();
-	const parts = [
-		await requestCounts(db, s, now, len), await whistleCounts(db, s, len),
-		await householdCounts(db, s, now, o.visitDays ?? DEFAULT_VISIT_DAYS, len), await hazardCounts(db, s, now, len)
-	];
+	const days = o.visitDays ?? DEFAULT_VISIT_DAYS;
+	const rollups = await fromRollups(db, s, o);
+	const parts = rollups
+		? [await rollupRequestCounts(db, s, now, len, o.overdue ?? true), await rollupHouseholdCounts(db, s, now, days, len), await hazardCounts(db, s, now, len)]
+		: [await requestCounts(db, s, now, len), await whistleCounts(db, s, len), await householdCounts(db, s, now, days, len), await hazardCounts(db, s, now, len)];
 	const merged = new Map<string, Counts>();
 	for (const part of parts) for (const [code, c] of part) merged.set(code, { ...merged.get(code), ...c });
 	return merged;

@@ -7,8 +7,9 @@ import { parseHotspotFilter } from '../hotspots/filters';
 import { HAZARD_TYPE } from '../../domain/labels';
 import { KPI_BY_KEY, kpiValue, overallRag, rankScore, type KpiTargets, type KpiValue } from '../../domain/kpi';
 import type { Queryable } from '../db/client';
-import { computeKpis, rankChildren } from '../kpi/kpi';
+import { computeKpis, rankChildren, type KpiOptions } from '../kpi/kpi';
 import { kpiTargets } from '../kpi/targets';
+import { rollupDepartmentCounts, rollupsApply } from '../kpi/rollups';
 import { HAZARD_UNRECTIFIED_SQL, kpiCountColumns, kpiCountJoins, OPEN_SQL, overdueSql, REQUEST_KPIS, scope, stageDeadlineSql } from '../db/fragments';
 import { and, join } from '../db/sql';
 import { OPEN_STATUSES } from '../../domain/workflow';
@@ -47,7 +48,8 @@ function rankRow(code: string, name: string, vs: KpiValue[], open: number, rag: 
 	};
 }
 
-export async function screenSummary(db: Queryable, areaCode: string | null, now = new Date()): Promise<ScreenSummary> {
+/** source: as KpiOptions.source (the tests and the bench compare the rollups with the direct counts). */
+export async function screenSummary(db: Queryable, areaCode: string | null, now = new Date(), source: KpiOptions['source'] = 'auto'): Promise<ScreenSummary> {
 	const lastEventId = await latestEventId(db);
 	const [area] = areaCode
 		? await db.sql<{ code: string; name: string; level: string }>`SELECT code, name, level FROM areas WHERE code = ${areaCode}`
@@ -58,18 +60,19 @@ export async function screenSummary(db: Queryable, areaCode: string | null, now 
 	const s = { area: area.code, department: null, pairing: null, from, to };
 	// the targets an admin set colour the screen as they colour /kpi
 	const targets = await kpiTargets(db);
-	const cur = await computeKpis(db, s, { now, targets });
-	const prev = await computeKpis(db, { ...s, ...lastDays(PERIOD_DAYS, new Date(from.getTime() - 1)) }, { now, targets });
+	const cur = await computeKpis(db, s, { now, targets, source });
+	// the previous period's 超期数 is never shown (no arrow for it): not read from the history
+	const prev = await computeKpis(db, { ...s, ...lastDays(PERIOD_DAYS, new Date(from.getTime() - 1)) }, { now, targets, source, overdue: false });
 	const kpis = cur.values.map((v) => ({
 		key: v.key, label: KPI_BY_KEY[v.key].label, kind: KPI_BY_KEY[v.key].kind, value: v.value, num: v.num, den: v.den, rag: v.rag,
 		prev: v.key === 'overdue' ? null : val(prev.values, v.key)
 	}));
-	const streets = area.level === 'community' ? [] : (await rankChildren(db, s, { now, targets })).map((r) => rankRow(r.code, r.name, r.values, r.open, r.rag));
+	const streets = area.level === 'community' ? [] : (await rankChildren(db, s, { now, targets, source })).map((r) => rankRow(r.code, r.name, r.values, r.open, r.rag));
 	return {
 		area, generatedAt: now.toISOString(), lastEventId, kpis, open: cur.open,
 		...(await trend(db, area.code, now)),
 		streets,
-		departments: await departmentRanking(db, area.code, from, to, now, targets),
+		departments: await departmentRanking(db, area.code, from, to, now, targets, source),
 		alerts: await alerts(db, area.code, now)
 	};
 }
@@ -90,21 +93,31 @@ async function trend(db: Queryable, area: string, now: Date) {
 }
 
 /** Departments ranked by the request KPIs of db/fragments.ts, grouped by the responsible department. */
-async function departmentRanking(db: Queryable, area: string, from: Date, to: Date, now: Date, targets: KpiTargets): Promise<RankRow[]> {
+async function departmentRanking(db: Queryable, area: string, from: Date, to: Date, now: Date, targets: KpiTargets, source: KpiOptions['source']): Promise<RankRow[]> {
 	const like = area + '%';
-	const rows = await db.sql`SELECT d.id, d.name, ${join(kpiCountColumns(from, to, now))}, count(*) FILTER (WHERE r.status IN ${OPEN_SQL}) AS open,
+	const rolled = source !== 'direct' && (await rollupsApply(db, { area, department: null, pairing: null, from, to }));
+	if (source === 'rollups' && !rolled) throw new Error('screen: the rollups cannot answer this scope');
+	const rows = rolled ? await departmentRows(db, area, from, to, now) : await db.sql`SELECT d.id, d.name, ${join(kpiCountColumns(from, to, now))}, count(*) FILTER (WHERE r.status IN ${OPEN_SQL}) AS open,
 		(SELECT count(*) FROM whistle_summons s JOIN requests r2 ON r2.id = s.request_id WHERE s.department_id = d.id AND r2.grid_code LIKE ${like}
 			AND s.summoned_at >= ${from} AND s.summoned_at < ${now}) AS whistle_rate_den,
 		(SELECT count(*) FROM whistle_summons s JOIN requests r2 ON r2.id = s.request_id WHERE s.department_id = d.id AND r2.grid_code LIKE ${like}
 			AND s.summoned_at >= ${from} AND s.summoned_at < ${now} AND s.checked_in_at <= s.deadline) AS whistle_rate_num
 		FROM departments d JOIN requests r ON r.department_id = d.id ${kpiCountJoins(from, to)} WHERE ${and(scope({ area, department: null, pairing: null }))} GROUP BY d.id, d.name`;
-	return rows
+	return (rows as Record<string, any>[])
 		.map((c) => {
 			const vs = [...REQUEST_KPIS, 'whistle_rate' as const].map((k) => kpiValue(k, Number(c[`${k}_num`] ?? 0), Number(c[`${k}_den`] ?? 0), { targets, households: null }));
 			return rankRow(String(c.id), c.name, vs, Number(c.open), overallRag(vs));
 		})
 		.filter((r) => r.open > 0 || r.close !== null)
 		.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
+}
+
+/** The department ranking's counts from the rollups, with each department's name. */
+async function departmentRows(db: Queryable, area: string, from: Date, to: Date, now: Date): Promise<Record<string, any>[]> {
+	const counts = await rollupDepartmentCounts(db, area, from, to, now);
+	const names = await db.sql<{ id: number; name: string }>`SELECT id, name FROM departments WHERE id = ANY(${[...counts.keys()].map(Number)}::int[])`;
+	// a department with counts in the period but nothing open: open 0, as the direct count says
+	return names.map((d) => ({ open: 0, ...counts.get(String(d.id)), id: d.id, name: d.name }));
 }
 
 async function alerts(db: Queryable, area: string, now: Date) {

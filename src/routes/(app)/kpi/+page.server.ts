@@ -7,6 +7,7 @@ import { parseRequestFilter } from '$lib/domain/requestfilter';
 import { dbFor } from '$lib/server/access/request';
 import { computeKpis, rankChildren, wishCounts } from '$lib/server/kpi/kpi';
 import { kpiTargets } from '$lib/server/kpi/targets';
+import { heavyReport, REPORTS } from '$lib/server/db/heavy';
 import { pageCall, pageUser } from '$lib/server/http/guards';
 import { areaRows, referenceLists } from '$lib/server/queries/reference';
 import { userArea } from '$lib/server/queries/userArea';
@@ -25,8 +26,11 @@ export const load: PageServerLoad = async (event) => {
 	const days = await pageCall(() => (q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : DEFAULT_VISIT_DAYS));
 	const s = { area: f.area, department: f.department, pairing: f.pairing, kind: f.kind, from: f.from, to: f.to };
 	const targets = await kpiTargets(db);
-	const [total, ranking, lists, wishes] = await Promise.all([
-		computeKpis(db, s, { visitDays: days, targets }), rankChildren(db, s, { visitDays: days, targets }), referenceLists(db), wishCounts(db, s)
+	// the counts queue as a heavy report (db/heavy.ts): one connection, their own statement timeout
+	const [[total, ranking, wishes], lists] = await Promise.all([
+		pageCall(() => heavyReport(db, REPORTS.kpi, async (q) =>
+			[await computeKpis(q, s, { visitDays: days, targets }), await rankChildren(q, s, { visitDays: days, targets }), await wishCounts(q, s)] as const)),
+		referenceLists(db)
 	]);
 	const areas = await areaRows(db);
 	const period = localDateSpan(f.from, f.to);

@@ -6,9 +6,11 @@ import { dbFor } from '$lib/server/access/request';
 import { analyze } from '$lib/server/hotspots/analysis';
 import { filterFrom } from '$lib/server/hotspots/http';
 import { api, jsonResponse } from '$lib/server/http/respond';
+import { heavyReport, REPORTS } from '$lib/server/db/heavy';
 
 export const GET = api(async (event) => {
 	requireUser(event);
 	const db = await dbFor(event);
-	return jsonResponse(await analyze(db, await filterFrom(db, event.url)));
+	const filter = await filterFrom(db, event.url);
+	return jsonResponse(await heavyReport(db, REPORTS.hotspots, (q) => analyze(q, filter)));
 });

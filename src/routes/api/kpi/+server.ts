@@ -8,6 +8,7 @@ import { dbFor } from '$lib/server/access/request';
 import { computeKpis, rankChildren } from '$lib/server/kpi/kpi';
 import { kpiTargets } from '$lib/server/kpi/targets';
 import { api, jsonResponse } from '$lib/server/http/respond';
+import { heavyReport, REPORTS } from '$lib/server/db/heavy';
 
 export const GET = api(async (event) => {
 	requireUser(event);
@@ -18,7 +19,7 @@ export const GET = api(async (event) => {
 	// kind (诉求, 信访件 petition, …): the request KPIs of that kind only; an unknown kind is a 400 naming it
 	const s = { area: f.area, department: f.department, pairing: f.pairing, kind: f.kind, from: f.from, to: f.to };
 	const targets = await kpiTargets(db);
-	const [total, ranking] = [await computeKpis(db, s, { visitDays, targets }), await rankChildren(db, s, { visitDays, targets })];
+	const [total, ranking] = await heavyReport(db, REPORTS.kpi, async (q) => [await computeKpis(q, s, { visitDays, targets }), await rankChildren(q, s, { visitDays, targets })] as const);
 	const base = { area: f.area, department: f.department, pairing: f.pairing, kind: f.kind, from: q.get('from'), to: q.get('to') };
 	// requests through /api/requests; the households and hazards of the place KPIs through /api/kpi/drill
 	const drill = (key: string, part: string) => KPI_BY_KEY[key as keyof typeof KPI_BY_KEY].subject === 'requests'

@@ -7,11 +7,12 @@ import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
 import { listPlaces } from '$lib/server/kpi/drill';
 import { api, jsonResponse } from '$lib/server/http/respond';
+import { heavyReport, REPORTS } from '$lib/server/db/heavy';
 
 export const GET = api(async (event) => {
 	requireUser(event);
 	const q = event.url.searchParams;
 	const f = parseRequestFilter(q);
 	const visitDays = q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : DEFAULT_VISIT_DAYS;
-	return jsonResponse(await listPlaces(await dbFor(event), f, { visitDays }));
+	return jsonResponse(await heavyReport(await dbFor(event), REPORTS.kpiDrill, (q) => listPlaces(q, f, { visitDays })));
 });

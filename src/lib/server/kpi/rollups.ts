@@ -1,0 +1,165 @@
+// The KPI counts read from the daily rollups of db/migrations/0024_rollups.sql (kpi_daily,
+// kpi_household_daily) instead of every request of the scope: a sum over (day × grid ×
+// department × kind) rows, plus live queries on indexed rows for what depends on "now" — open
+// requests, 超期数, and today's "already due" cut of 办结率/化解率. The counts come out under the
+// same names as the direct ones (kpi.ts), and tests/integration/rollups.test.ts holds them equal.
+import { startOfLocalDay } from '../../domain/calendar';
+import { localDate } from '../../domain/time';
+import { scopeOf } from '../access/userdb';
+import type { Queryable } from '../db/client';
+import { OPEN_SQL, requestKpiSql, scope } from '../db/fragments';
+import { and, sql, type Fragment } from '../db/sql';
+import { lastDays } from '../../domain/calendar';
+
+type Counts = Record<string, number>;
+export interface RollupScope {
+	area: string | null;
+	department: number | null;
+	pairing: number | null;
+	kind?: string | null;
+	from: Date;
+	to: Date;
+}
+
+const isMidnight = (at: Date) => startOfLocalDay(at).getTime() === at.getTime();
+
+/**
+ * Whether the rollups answer this scope exactly: the period is whole Beijing days, and the reader
+ * sees every request and household of the area (a rollup row counts requests, not the ones one
+ * may see: admins, the big screen and the server's own reads see all, a leader their jurisdiction).
+ * Anything else is counted directly.
+ */
+export async function rollupsApply(db: Queryable, s: RollupScope): Promise<boolean> {
+	if (!isMidnight(s.from) || !isMidnight(s.to)) return false;
+	if (scopeOf(db) === 'all') return true;
+	const [{ prefix }] = await db.sql<{ prefix: string | null }>`SELECT app_grid_prefix() AS prefix`;
+	return prefix !== null && (s.area ?? '').startsWith(prefix);
+}
+
+/** GROUP BY key for child areas, or '' for one total. */
+const groupKey = (len: number | null, col: Fragment) => (len ? sql`left(${col}, ${len})` : sql`''`);
+
+function byCode(rows: Counts[], into = new Map<string, Counts>()): Map<string, Counts> {
+	for (const r of rows) {
+		const code = String(r.code);
+		const c = into.get(code) ?? {};
+		for (const [k, v] of Object.entries(r)) if (k !== 'code') c[k] = (c[k] ?? 0) + Number(v ?? 0);
+		into.set(code, c);
+	}
+	return into;
+}
+
+/** The scope's conditions on `requests r` or `kpi_daily r` (both have grid_code, department_id, kind). */
+function where(s: RollupScope): Fragment[] {
+	const w = scope(s);
+	if (s.kind) w.push(sql`r.kind = ${s.kind}`);
+	return w;
+}
+
+/**
+ * Every request KPI's "<key>_den"/"<key>_num", 吹哨响应率's, and `open`, for the scope and the
+ * whole-day period [s.from, s.to) at `now`, optionally by child area (len: its code length).
+ */
+export const rollupRequestCounts = (db: Queryable, s: RollupScope, now: Date, len: number | null, overdue = true): Promise<Map<string, Counts>> =>
+	sums(db, s, now, groupKey(len, sql`r.grid_code`), groupKey(len, sql`r.grid_code`), overdue, !len || len <= STREET_LEN);
+
+/**
+ * The same counts by department (the big screen's department ranking): request KPIs by the
+ * responsible department, 吹哨响应率 by the summoned one; requests without a department left out.
+ */
+export async function rollupDepartmentCounts(db: Queryable, area: string, from: Date, to: Date, now: Date): Promise<Map<string, Counts>> {
+	const all = await sums(db, { area, department: null, pairing: null, from, to }, now, sql`r.department_id`, sql`coalesce(r.department_id, 0)`, true, true);
+	all.delete('0');
+	return all;
+}
+
+/** A street's code is the first 9 digits of its grids' codes. */
+const STREET_LEN = 9;
+
+/**
+ * The rollup rows for the scope: per street (kpi_daily_street, its street_code read as grid_code)
+ * when neither the scope nor the grouping goes below a street and no 包联 set (community codes)
+ * is asked for, else per grid.
+ */
+function rollupRows(s: RollupScope, streetGrouping: boolean): Fragment {
+	const byStreet = streetGrouping && (!s.area || s.area.length <= STREET_LEN) && !s.pairing;
+	return byStreet ? sql`(SELECT street_code AS grid_code, * FROM kpi_daily_street)` : sql`kpi_daily`;
+}
+
+/**
+ * key: the grouping over the rollup rows `r`; liveKey: the same over `requests r`; streetGrouping:
+ * key reads no more of grid_code than a street's code.
+ */
+async function sums(db: Queryable, s: RollupScope, now: Date, key: Fragment, liveKey: Fragment, overdueWanted: boolean, streetGrouping: boolean): Promise<Map<string, Counts>> {
+	const fromDay = localDate(s.from), toDay = localDate(s.to);
+	// 办结率/化解率 count deadlines already due: whole days before today from the rollup, today's
+	// part up to now live (and nothing of a period that has not begun)
+	const today = startOfLocalDay(now);
+	const dueCut = s.to <= now ? toDay : localDate(today);
+	const w = and(where(s));
+	// a department filter keeps the rows of that department: its requests' counts and the
+	// summons it received (吹哨响应率 sits on the summoned department's row), as kpi.ts filters them
+	const counts = byCode(await db.sql<Counts>`SELECT ${key} AS code,
+		sum(r.accept_den) AS accept_rate_den, sum(r.accept_num) AS accept_rate_num,
+		coalesce(sum(r.close_den) FILTER (WHERE r.day < ${dueCut}), 0) AS close_rate_den,
+		coalesce(sum(r.close_num) FILTER (WHERE r.day < ${dueCut}), 0) AS close_rate_num,
+		sum(r.ontime_den) AS ontime_rate_den, sum(r.ontime_num) AS ontime_rate_num,
+		sum(r.eval_n) AS solved_rate_den, sum(r.solved_n) AS solved_rate_num,
+		sum(r.eval_n) AS satisfaction_rate_den, sum(r.satisfied_n) AS satisfaction_rate_num,
+		sum(r.final_den) AS final_satisfaction_rate_den, sum(r.final_num) AS final_satisfaction_rate_num,
+		coalesce(sum(r.mediation_den) FILTER (WHERE r.day < ${dueCut}), 0) AS mediation_rate_den,
+		coalesce(sum(r.mediation_num) FILTER (WHERE r.day < ${dueCut}), 0) AS mediation_rate_num,
+		sum(r.whistle_den) AS whistle_rate_den, sum(r.whistle_num) AS whistle_rate_num
+		FROM ${rollupRows(s, streetGrouping)} r WHERE r.day >= ${fromDay} AND r.day < ${toDay} AND ${w} GROUP BY 1`);
+
+	// today's part of 办结率/化解率, when the period reaches into today (requests_resolve_deadline_idx)
+	const liveFrom = new Date(Math.max(s.from.getTime(), today.getTime()));
+	if (s.to > now && liveFrom < now) {
+		const [closeDen, closeNum] = requestKpiSql('close_rate', liveFrom, s.to, now);
+		const [mediationDen, mediationNum] = requestKpiSql('mediation_rate', liveFrom, s.to, now);
+		byCode(await db.sql<Counts>`SELECT ${liveKey} AS code, count(*) AS close_rate_den,
+			count(*) FILTER (WHERE ${closeNum}) AS close_rate_num, count(*) FILTER (WHERE ${mediationDen}) AS mediation_rate_den,
+			count(*) FILTER (WHERE ${mediationDen} AND ${mediationNum}) AS mediation_rate_num
+			FROM requests r WHERE ${closeDen} AND ${w} GROUP BY 1`, counts);
+	}
+
+	// open and 超期 now: the open requests only (requests_open_idx)
+	const running = !(s.to < now);
+	const [overdue] = requestKpiSql('overdue', s.from, s.to, now);
+	byCode(await db.sql<Counts>`SELECT ${liveKey} AS code, count(*) AS open
+		${running ? sql`, count(*) FILTER (WHERE ${overdue}) AS overdue_den, count(*) FILTER (WHERE ${overdue}) AS overdue_num` : sql``}
+		FROM requests r WHERE r.status IN ${OPEN_SQL} AND ${w} GROUP BY 1`, counts);
+	// 超期 at the end of a past period, from the request history (as the direct count)
+	if (!running && overdueWanted) {
+		byCode(await db.sql<Counts>`SELECT ${liveKey} AS code, count(*) AS overdue_den, count(*) AS overdue_num
+			FROM requests r WHERE ${overdue} AND ${w} GROUP BY 1`, counts);
+	}
+	return counts;
+}
+
+/**
+ * 入户走访覆盖率: all households of the scope (kpi_household_daily), and those visited in the
+ * `days` Beijing days ending on the period's last day (today for a running period) — at the
+ * present moment from the day of their last visit, for a past period the distinct households of
+ * the window's door-knocks (door_knocks_visited_idx), not a probe per household.
+ */
+export async function rollupHouseholdCounts(db: Queryable, s: RollupScope, now: Date, days: number, len: number | null): Promise<Map<string, Counts>> {
+	const asOf = s.to < now ? s.to : now;
+	const since = lastDays(days, new Date(Math.min(s.to.getTime() - 1, now.getTime()))).from;
+	const w = scope({ area: s.area, pairing: s.pairing, department: null }, 'h');
+	const present = now.getTime() - asOf.getTime() < 3600_000;
+	// per street when neither scope nor grouping goes below one (as rollupRows)
+	const byStreet = (!len || len <= STREET_LEN) && (!s.area || s.area.length <= STREET_LEN) && !s.pairing;
+	const rows = byStreet ? sql`(SELECT street_code AS grid_code, day, households FROM kpi_household_daily_street)` : sql`kpi_household_daily`;
+	const counts = byCode(await db.sql<Counts>`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, sum(h.households) AS visit_coverage_den,
+		${present ? sql`coalesce(sum(h.households) FILTER (WHERE h.day >= ${localDate(since)}), 0)` : sql`0`} AS visit_coverage_num
+		FROM ${rows} h WHERE ${and(w)} GROUP BY 1`);
+	if (present) return counts;
+	const window = sql`k.visited_at > ${since} AND k.visited_at <= ${asOf}`;
+	// the whole district needs no household row: a knock's household exists (foreign key)
+	const past = !len && !s.area && !s.pairing
+		? await db.sql<Counts>`SELECT '' AS code, count(DISTINCT k.household_id) AS visit_coverage_num FROM door_knocks k WHERE ${window}`
+		: await db.sql<Counts>`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, count(DISTINCT k.household_id) AS visit_coverage_num
+			FROM door_knocks k JOIN households h ON h.id = k.household_id WHERE ${window} AND ${and(w)} GROUP BY 1`;
+	return byCode(past, counts);
+}

@@ -1,0 +1,175 @@
+// KPIs from the daily rollups (0021, src/lib/server/kpi/rollups.ts) equal the direct definition
+// (db/fragments.ts), on both back ends: on the seeded demo district, for the district, a street,
+// a community and a grid, for today, two days across midnight Beijing time, 30 days, a year and an
+// ended period; then again after a series of writes (a new request, dispatch, accept, return and
+// 改派, 吹哨 and 报到, resolve, evaluations, 返工, close, an extended deadline, a request moved to
+// another grid, door-knocks) on both sides of midnight. The incrementally kept rollup rows also
+// equal a rebuild from scratch, and a leader reads their own jurisdiction's rollups under RLS.
+import { beforeAll, expect, it } from 'vitest';
+import { seedDemoDistrict } from '../../db/seed/ensure';
+import { lastDays, startOfLocalDay } from '../../src/lib/domain/calendar';
+import { parseNewRequest } from '../../src/lib/domain/requestinput';
+import type { Actor } from '../../src/lib/domain/workflow';
+import { asUser } from '../../src/lib/server/access/userdb';
+import type { Db } from '../../src/lib/server/db/client';
+import { computeKpis, rankChildren, type KpiScope } from '../../src/lib/server/kpi/kpi';
+import { rollupsApply } from '../../src/lib/server/kpi/rollups';
+import { reportRequest } from '../../src/lib/server/requests/report';
+import { moveRequest, type MoveInput } from '../../src/lib/server/requests/transition';
+import { screenSummary } from '../../src/lib/server/screen/summary';
+import { describeBackends } from './helpers/backends';
+
+const DAY = 86_400_000;
+// seeded as of a late evening; the writes run on both sides of the following midnight
+const SEEDED = new Date('2026-11-20T22:00:00+08:00');
+const at = (hhmm: string, day = '2026-11-20') => new Date(`${day}T${hhmm}:00+08:00`);
+const AFTER = at('01:00', '2026-11-21');
+
+function periods(now: Date) {
+	const today = startOfLocalDay(now);
+	const month = lastDays(30, now);
+	return {
+		today: { from: today, to: new Date(today.getTime() + DAY) },
+		'across midnight': { from: new Date(today.getTime() - DAY), to: new Date(today.getTime() + DAY) },
+		'30 days': month,
+		year: lastDays(365, now),
+		ended: { from: new Date(month.from.getTime() - 30 * DAY), to: month.from }
+	};
+}
+
+const figures = (k: Awaited<ReturnType<typeof computeKpis>>) =>
+	[...k.values, ...k.beside, ...k.petition].map((v) => `${v.key} ${v.num}/${v.den}`).concat(`open ${k.open}`);
+
+describeBackends('KPIs from rollups', (getDb) => {
+	let areas: { name: string; code: string | null }[];
+	let department: number;
+	let leader: { id: number; role: string; area: string };
+
+	/** Every figure for every area × period at `now`, from the rollups and directly. */
+	async function compareAll(db: Db, now: Date) {
+		let compared = 0;
+		for (const a of areas) {
+			for (const [name, p] of Object.entries(periods(now))) {
+				const s: KpiScope = { area: a.code, department: null, pairing: null, ...p };
+				expect(await rollupsApply(db, s)).toBe(true);
+				const rolled = await computeKpis(db, s, { now, source: 'rollups' });
+				const direct = await computeKpis(db, s, { now, source: 'direct' });
+				expect(figures(rolled), `${a.name} ${name}`).toEqual(figures(direct));
+				compared++;
+			}
+		}
+		const year = periods(now).year;
+		const extra: [string, KpiScope][] = [
+			['one department', { area: null, department, pairing: null, ...periods(now)['30 days'] }],
+			['信访件', { area: null, department: null, pairing: null, kind: 'petition', ...year }],
+			['诉求 of a street', { area: areas[1].code, department: null, pairing: null, kind: 'request', ...year }],
+			['a leader’s 包联', { area: null, department: null, pairing: leader.id, ...year }]
+		];
+		for (const [name, s] of extra) {
+			expect(figures(await computeKpis(db, s, { now, source: 'rollups' })), name).toEqual(figures(await computeKpis(db, s, { now, source: 'direct' })));
+		}
+		for (const a of areas.slice(0, 2)) {
+			const s: KpiScope = { area: a.code, department: null, pairing: null, ...year };
+			const rank = async (source: 'rollups' | 'direct') => (await rankChildren(db, s, { now, source })).map((r) => [r.code, r.open, r.score, ...r.values.map((v) => `${v.num}/${v.den}`)]);
+			expect(await rank('rollups'), `${a.name} ranking`).toEqual(await rank('direct'));
+		}
+		// the big screen: every number the same (it is generated at the same instant)
+		expect(await screenSummary(db, null, now, 'rollups')).toEqual(await screenSummary(db, null, now, 'direct'));
+		return compared;
+	}
+
+	beforeAll(async () => {
+		const db = getDb();
+		await seedDemoDistrict(db, { households: 3000, now: SEEDED });
+		const [street] = await db.sql<{ code: string }>`SELECT code FROM areas WHERE level = 'street' ORDER BY code LIMIT 1`;
+		const [community] = await db.sql<{ code: string }>`SELECT code FROM areas WHERE level = 'community' AND code LIKE ${street.code + '%'} ORDER BY code LIMIT 1`;
+		// the grid with the most requests: a grid-level figure that is no 0/0
+		const [grid] = await db.sql<{ code: string }>`SELECT grid_code AS code FROM requests GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`;
+		areas = [{ name: 'district', code: null }, { name: 'street', code: street.code }, { name: 'community', code: community.code }, { name: 'grid', code: grid.code }];
+		[{ id: department }] = await db.sql<{ id: number }>`SELECT department_id AS id FROM requests WHERE department_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`;
+		[leader] = await db.sql<{ id: number; role: string; area: string }>`SELECT u.id, u.role, u.jurisdiction_code AS area FROM users u
+			WHERE u.role = 'leader' AND u.jurisdiction_code IS NOT NULL AND EXISTS (SELECT 1 FROM leader_pairings p WHERE p.leader_id = u.id)
+			ORDER BY u.id LIMIT 1`;
+	}, 600_000);
+
+	it('every KPI of district, street, community and grid equals the direct definition for today, across midnight, 30 days, a year and an ended period', async () => {
+		expect(await compareAll(getDb(), SEEDED)).toBe(20);
+	}, 300_000);
+
+	it('stays equal after a series of writes on both sides of midnight, and equals a rebuild from scratch', async () => {
+		const db = getDb();
+		const [admin] = await db.sql<{ id: number }>`SELECT id FROM users WHERE role = 'admin' ORDER BY id LIMIT 1`;
+		const actor: Actor = { id: admin.id, role: 'admin', departmentId: null };
+		const move = async (id: number, action: string, when: Date, extra: Partial<MoveInput> = {}) => {
+			const [{ version }] = await db.sql<{ version: number }>`SELECT version FROM requests WHERE id = ${id}`;
+			return moveRequest(db, actor, { requestId: id, action, version, reason: '测试', now: when, ...extra });
+		};
+		const departments = (await db.sql<{ id: number }>`SELECT id FROM departments ORDER BY id LIMIT 3`).map((d) => d.id);
+		const [g] = await db.sql<{ lon: number; lat: number }>`SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM grids WHERE code = ${areas[3].code}`;
+
+		// a new request walked through the loop, evening and after midnight
+		const r1 = await reportRequest(db, actor, parseNewRequest({ categoryCode: 'property.elevator', description: '电梯故障', lon: g.lon, lat: g.lat }), null, null, at('22:10'));
+		await move(r1.id, 'dispatch', at('22:20'), { departmentId: departments[0] });
+		await move(r1.id, 'return', at('22:30'));
+		await move(r1.id, 'redispatch', at('22:40'), { departmentId: departments[1] });
+		await move(r1.id, 'accept', at('23:50'));
+		await move(r1.id, 'escalate', at('00:05', '2026-11-21'), { departments: [departments[0], departments[2]] });
+		await move(r1.id, 'checkin', at('00:10', '2026-11-21'), { departmentId: departments[0] });
+		await move(r1.id, 'checkin', at('00:12', '2026-11-21'), { departmentId: departments[2] });
+		await move(r1.id, 'resolve', at('00:20', '2026-11-21'));
+		await move(r1.id, 'evaluate', at('00:25', '2026-11-21'), { satisfaction: 'unsatisfied', solved: false });
+		await move(r1.id, 'reopen', at('00:30', '2026-11-21'));
+		await move(r1.id, 'accept', at('00:35', '2026-11-21'));
+		await move(r1.id, 'resolve', at('00:40', '2026-11-21'));
+		await move(r1.id, 'evaluate', at('00:45', '2026-11-21'), { satisfaction: 'satisfied', solved: true });
+		await move(r1.id, 'close', at('00:50', '2026-11-21'));
+
+		// open requests of the seed moved on: dispatched ones accepted, accepted ones resolved and evaluated
+		const dispatched = await db.sql<{ id: number }>`SELECT id FROM requests WHERE status = 'dispatched' ORDER BY id LIMIT 3`;
+		for (const { id } of dispatched) await move(id, 'accept', at('23:55'));
+		const accepted = await db.sql<{ id: number }>`SELECT id FROM requests WHERE status = 'accepted' ORDER BY id LIMIT 3`;
+		for (const { id } of accepted) {
+			await move(id, 'resolve', at('00:15', '2026-11-21'));
+			await move(id, 'evaluate', at('00:20', '2026-11-21'), { satisfaction: 'basic', solved: true });
+		}
+		// an extension (a later resolve deadline, into today), and a request moved to another grid and department
+		const [late] = await db.sql<{ id: number }>`SELECT id FROM requests WHERE status = 'accepted' AND resolve_deadline < ${SEEDED} ORDER BY id LIMIT 1`;
+		if (late) await db.sql`UPDATE requests SET resolve_deadline = ${at('00:30', '2026-11-21')} WHERE id = ${late.id}`;
+		const [moved] = await db.sql<{ id: number }>`SELECT id FROM requests WHERE status = 'closed' AND grid_code <> ${areas[3].code} ORDER BY id LIMIT 1`;
+		await db.sql`UPDATE requests SET grid_code = ${areas[3].code}, department_id = ${departments[2]} WHERE id = ${moved.id}`;
+		// door-knocks bring households' last visits forward
+		await db.sql`UPDATE households SET last_visit_at = ${at('00:30', '2026-11-21')} WHERE id IN (SELECT id FROM households ORDER BY id LIMIT 25)`;
+		await db.sql`UPDATE households SET last_visit_at = NULL WHERE id IN (SELECT id FROM households WHERE last_visit_at IS NOT NULL ORDER BY id DESC LIMIT 5)`;
+
+		expect(await compareAll(db, AFTER)).toBe(20);
+
+		// what the triggers kept equals what a rebuild counts from scratch
+		const snapshot = async () => [
+			await db.sql`SELECT * FROM kpi_daily ORDER BY day, grid_code, department_id, kind`,
+			await db.sql`SELECT * FROM kpi_daily_street ORDER BY day, street_code, department_id, kind`,
+			await db.sql`SELECT * FROM kpi_household_daily ORDER BY grid_code, day`,
+			await db.sql`SELECT * FROM kpi_household_daily_street ORDER BY street_code, day`
+		];
+		const kept = await snapshot();
+		await db.exec('SELECT kpi_rollups_rebuild()');
+		expect(kept).toEqual(await snapshot());
+		expect(kept[0].length).toBeGreaterThan(100);
+	}, 600_000);
+
+	it('a leader reads the rollups of their jurisdiction only (row-level security) and gets the direct figures', async () => {
+		const db = getDb();
+		const as = asUser(db, leader);
+		const s: KpiScope = { area: leader.area, department: null, pairing: null, ...periods(AFTER).year };
+		expect(await rollupsApply(as, s)).toBe(true);
+		// the district as a whole is not the leader's to read whole: counted directly (their rows)
+		expect(await rollupsApply(as, { ...s, area: null })).toBe(false);
+		expect(figures(await computeKpis(as, s, { now: AFTER, source: 'rollups' }))).toEqual(figures(await computeKpis(as, s, { now: AFTER, source: 'direct' })));
+		const [{ outside }] = await as.sql<{ outside: number }>`SELECT count(*) AS outside FROM kpi_daily WHERE grid_code NOT LIKE ${leader.area + '%'}`;
+		const [{ inside }] = await as.sql<{ inside: number }>`SELECT count(*) AS inside FROM kpi_daily`;
+		const [{ otherStreets }] = await as.sql<{ otherStreets: number }>`SELECT count(*) AS "otherStreets" FROM kpi_daily_street WHERE street_code NOT LIKE ${leader.area.slice(0, 9) + '%'}`;
+		expect(otherStreets).toBe(0);
+		expect(outside).toBe(0);
+		expect(inside).toBeGreaterThan(0);
+		await expect(as.sql`SELECT * FROM kpi_request_facts LIMIT 1`).rejects.toThrow();
+	}, 120_000);
+});
