@@ -104,6 +104,9 @@ export async function computeKpis(db: Queryable, s: KpiScope, o: KpiOptions = {}
 	};
 }
 
+/** pieces of a KPI series counted at the same time */
+const SERIES_PARALLEL = 3;
+
 export interface KpiSeries {
 	step: SeriesStep;
 	periods: SeriesPeriod[];
@@ -120,10 +123,11 @@ export async function kpiSeries(db: Queryable, s: KpiScope, o: KpiOptions = {}):
 	const targets = o.targets ?? (await kpiTargets(db));
 	const { step, periods } = seriesPeriods(s.from, s.to, o.now ?? new Date());
 	const points: KpiSeries['points'] = [];
-	// one piece after another: the pool (or PGlite's one connection) serves the page's other queries meanwhile
-	for (const p of periods) {
-		const k = await computeKpis(db, { ...s, from: p.from, to: p.to }, { ...o, targets });
-		points.push({ values: k.values, households: k.households });
+	// a few pieces at a time: on PostgreSQL they run side by side on the pool, leaving connections
+	// for the other pages (PGlite, one connection, queues them anyway)
+	for (let i = 0; i < periods.length; i += SERIES_PARALLEL) {
+		const done = await Promise.all(periods.slice(i, i + SERIES_PARALLEL).map((p) => computeKpis(db, { ...s, from: p.from, to: p.to }, { ...o, targets })));
+		points.push(...done.map((k) => ({ values: k.values, households: k.households })));
 	}
 	return { step, periods, points };
 }
