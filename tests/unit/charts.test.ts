@@ -5,7 +5,6 @@ import { kpiValue, ragBounds, ragOf } from '../../src/lib/domain/kpi';
 import { rankingOption, trendOption } from '../../src/routes/screen/charts';
 import { kpiTrendOption } from '../../src/routes/(app)/kpi/trend';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
 
 describe('screen charts', () => {
