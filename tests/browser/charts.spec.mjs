@@ -112,7 +112,7 @@ test('/kpi: a trend per KPI with its target and the figures /api/kpi gives for e
 			}
 		}
 		// the table states the same figure as the chart
-		const lastCell = (await rows.last().locator('td[data-kpi=close_rate]').textContent()).trim();
+		const lastCell = (await rows.last().locator('td[data-series-kpi=close_rate]').textContent()).trim();
 		const close = (await option(page, 'kpi-trend-close_rate')).series[0].data.at(-1).value;
 		// one decimal, never rounded up to 100 % (domain/numbers.ts)
 		const tenths = close === '-' ? null : Math.round(close * 1000);
