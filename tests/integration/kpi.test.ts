@@ -8,6 +8,7 @@ import { parseRequestFilter } from '../../src/lib/domain/requestfilter';
 import type { Actor } from '../../src/lib/domain/workflow';
 import { listPlaces } from '../../src/lib/server/kpi/drill';
 import * as kpiRoute from '../../src/routes/api/kpi/+server';
+import * as kpiSeriesRoute from '../../src/routes/api/kpi/series/+server';
 import { computeKpis, kpiSeries, rankChildren } from '../../src/lib/server/kpi/kpi';
 import { listRequests } from '../../src/lib/server/requests/list';
 import { reportRequest } from '../../src/lib/server/requests/report';
@@ -298,5 +299,12 @@ describeBackends('kpi', (getDb) => {
 		const week = byWeek.periods.findIndex((p) => p.span === '2025-06-02 至 2025-06-08');
 		const alone = await computeKpis(db, { ...twoMonths, from: byWeek.periods[week].from, to: byWeek.periods[week].to }, o);
 		expect(byWeek.points[week].values).toEqual(alone.values);
+
+		// /api/kpi/series refuses bad input before it reads anything, naming the field
+		for (const [query, field] of [['area=abc', 'area'], ['days=0', 'days'], ['from=2025-07-01&to=2025-06-01', 'from']]) {
+			const res = await kpiSeriesRoute.GET({ locals: { user: { id: p.admin, role: 'admin' } }, url: new URL(`http://grid.intranet/api/kpi/series?${query}`) } as never);
+			expect(res.status, query).toBe(400);
+			expect(await res.json()).toMatchObject({ error: { code: 'invalid_param', field } });
+		}
 	});
 });
