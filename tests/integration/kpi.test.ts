@@ -8,7 +8,8 @@ import { parseRequestFilter } from '../../src/lib/domain/requestfilter';
 import type { Actor } from '../../src/lib/domain/workflow';
 import { listPlaces } from '../../src/lib/server/kpi/drill';
 import * as kpiRoute from '../../src/routes/api/kpi/+server';
-import { computeKpis, rankChildren } from '../../src/lib/server/kpi/kpi';
+import * as kpiSeriesRoute from '../../src/routes/api/kpi/series/+server';
+import { computeKpis, kpiSeries, rankChildren } from '../../src/lib/server/kpi/kpi';
 import { listRequests } from '../../src/lib/server/requests/list';
 import { reportRequest } from '../../src/lib/server/requests/report';
 import { moveRequest, type MoveInput } from '../../src/lib/server/requests/transition';
@@ -256,5 +257,54 @@ describeBackends('kpi', (getDb) => {
 		const res = await kpiRoute.GET({ locals: { user: { id: p.admin, role: 'admin' } }, url: new URL('http://grid.intranet/api/kpi?kind=complaint') } as never);
 		expect(res.status).toBe(400);
 		expect(await res.json()).toMatchObject({ error: { code: 'invalid_param', field: 'kind' } });
+	});
+
+	it('KPI trend (/kpi): each day or week is the figure of that piece chosen as the period; flows add up to the month, stocks end where it ends', async () => {
+		const db = getDb();
+		const o = { now: NOW, visitDays: 30 };
+		const month = await computeKpis(db, JUNE, o);
+		const byDay = await kpiSeries(db, JUNE, o);
+		expect(byDay.step).toBe('day');
+		// June 1…30: the whole month, in order, nothing after NOW (06-30 10:00) and no gap
+		expect(byDay.periods.map((p) => p.label)).toEqual(Array.from({ length: 30 }, (_, i) => `06-${String(i + 1).padStart(2, '0')}`));
+		expect(byDay.periods[0].from).toEqual(JUNE.from);
+		expect(byDay.periods.at(-1)!.to).toEqual(JUNE.to);
+		for (let i = 1; i < byDay.periods.length; i++) expect(byDay.periods[i].from).toEqual(byDay.periods[i - 1].to);
+		// each point is what /kpi says for that piece alone
+		for (const i of [1, 2, 5, 24, 29]) {
+			const alone = await computeKpis(db, { ...JUNE, from: byDay.periods[i].from, to: byDay.periods[i].to }, o);
+			expect(byDay.points[i].values, byDay.periods[i].label).toEqual(alone.values);
+		}
+		// 06-02, the day R1…R4 were dispatched (派单 10:00) and R2 was not accepted in time
+		const accept = (p: { values: { key: string; num: number; den: number | null }[] }) => p.values.find((v) => v.key === 'accept_rate')!;
+		expect(accept(byDay.points[1])).toMatchObject({ num: accept(byDay.points[1]).den! - 1 });
+		expect(accept(byDay.points[1]).den).toBeGreaterThanOrEqual(4);
+		// counted by the day they happen on (派单, 吹哨, 评价, 整改期限): the days add up to the month
+		for (const key of ['accept_rate', 'whistle_rate', 'solved_rate', 'satisfaction_rate', 'hazard_rate']) {
+			const sum = (part: 'num' | 'den') => byDay.points.reduce((n, p) => n + Number(p.values.find((v) => v.key === key)![part]), 0);
+			const m = month.values.find((v) => v.key === key)!;
+			expect({ key, num: sum('num'), den: sum('den') }).toEqual({ key, num: m.num, den: m.den });
+		}
+		// counted at the period's end (超期数, 入户走访覆盖率): the last day ends where June ends
+		for (const key of ['overdue', 'visit_coverage']) expect(byDay.points.at(-1)!.values.find((v) => v.key === key)).toEqual(month.values.find((v) => v.key === key));
+		expect(byDay.points.at(-1)!.households).toBe(month.households);
+
+		// May and June: Monday-to-Sunday weeks, cut at the period's ends (05-01 is a Thursday)
+		const twoMonths = { ...JUNE, from: t('05-01 00:00') };
+		const byWeek = await kpiSeries(db, twoMonths, o);
+		expect(byWeek.step).toBe('week');
+		expect(byWeek.periods[0].span).toBe('2025-05-01 至 2025-05-04');
+		expect(byWeek.periods[1].span).toBe('2025-05-05 至 2025-05-11');
+		expect(byWeek.periods.at(-1)!.span).toBe('2025-06-30');
+		const week = byWeek.periods.findIndex((p) => p.span === '2025-06-02 至 2025-06-08');
+		const alone = await computeKpis(db, { ...twoMonths, from: byWeek.periods[week].from, to: byWeek.periods[week].to }, o);
+		expect(byWeek.points[week].values).toEqual(alone.values);
+
+		// /api/kpi/series refuses bad input before it reads anything, naming the field
+		for (const [query, field] of [['area=abc', 'area'], ['days=0', 'days'], ['from=2025-07-01&to=2025-06-01', 'from']]) {
+			const res = await kpiSeriesRoute.GET({ locals: { user: { id: p.admin, role: 'admin' } }, url: new URL(`http://grid.intranet/api/kpi/series?${query}`) } as never);
+			expect(res.status, query).toBe(400);
+			expect(await res.json()).toMatchObject({ error: { code: 'invalid_param', field } });
+		}
 	});
 });

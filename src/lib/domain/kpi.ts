@@ -144,21 +144,32 @@ export function kpiValue(key: KpiKey, num: number, den: number | null, ctx: RagC
 }
 
 /**
+ * Where a KPI's colours change: a rate is green from `target` up and amber from `amberFrom` up (red
+ * below); a count (超期数) is green up to `target` and amber up to `amberUpTo` (red above). ragOf
+ * and the charts' bands (/kpi) both read them, so a point's colour and its band agree.
+ */
+export type RagBounds = { kind: 'rate'; target: number; amberFrom: number } | { kind: 'count'; target: number; amberUpTo: number };
+
+export function ragBounds(key: KpiKey, ctx: RagContext = {}): RagBounds {
+	const target = targetOf(key, ctx.targets);
+	if (KPI_BY_KEY[key].kind === 'count') {
+		return { kind: 'count', target, amberUpTo: ctx.households ? (OVERDUE_AMBER_PER_1000 * ctx.households) / 1000 : OVERDUE_AMBER_PER_1000 };
+	}
+	return { kind: 'rate', target, amberFrom: target - AMBER_BELOW };
+}
+
+/**
  * 红黄绿 against the KPI's target, not against the other units (domain.md): green at or above the
  * target, amber within AMBER_BELOW under it, red further below; 超期数 green at or under its target,
  * amber up to OVERDUE_AMBER_PER_1000 per 1 000 households, red above.
  */
 export function ragOf(key: KpiKey, value: number | null, ctx: RagContext = {}): Rag {
 	if (value === null) return 'none';
-	const target = targetOf(key, ctx.targets);
-	if (KPI_BY_KEY[key].kind === 'count') {
-		if (value <= target) return 'green';
-		const amberUpTo = ctx.households ? (OVERDUE_AMBER_PER_1000 * ctx.households) / 1000 : OVERDUE_AMBER_PER_1000;
-		return value <= amberUpTo ? 'amber' : 'red';
-	}
+	const b = ragBounds(key, ctx);
+	if (b.kind === 'count') return value <= b.target ? 'green' : value <= b.amberUpTo ? 'amber' : 'red';
 	// a hair under the target (floating point: 0.9 of 10 is 0.8999…) still meets it
 	const eps = 1e-9;
-	return value >= target - eps ? 'green' : value >= target - AMBER_BELOW - eps ? 'amber' : 'red';
+	return value >= b.target - eps ? 'green' : value >= b.amberFrom - eps ? 'amber' : 'red';
 }
 
 const ORDER: Record<Rag, number> = { none: 0, green: 1, amber: 2, red: 3 };

@@ -23,7 +23,8 @@ export type TestHook =
 	| '__hotspotSites'
 	| '__hotspotFill'
 	| '__routeMapReady'
-	| '__outbox';
+	| '__outbox'
+	| '__charts';
 
 /** Whether this page was opened by the browser tests. */
 export function testHooksEnabled(): boolean {

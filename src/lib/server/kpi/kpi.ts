@@ -1,6 +1,7 @@
 // Every KPI of domain.md counted in SQL for a scope (area, department, a leader's 包联 set) and a
 // period, optionally grouped by the child areas of the scope for the red/amber/green ranking.
 import { DEFAULT_VISIT_DAYS, kpiValue, overallRag, rankScore, type KpiTargets, type KpiValue, type Rag } from '../../domain/kpi';
+import { seriesPeriods, type SeriesPeriod, type SeriesStep } from '../../domain/kpiseries';
 import type { RequestFilter } from '../../domain/requestfilter';
 import type { Queryable } from '../db/client';
 import { BESIDE_REQUEST_KPIS, kpiCountColumns, PETITION_REQUEST_KPIS, kpiCountJoins, OPEN_SQL, REQUEST_KPIS, scope } from '../db/fragments';
@@ -117,12 +118,45 @@ async function countAll(db: Queryable, s: KpiScope, o: KpiOptions, len: number |
  * The KPIs of the scope: `values` (ranked, coloured, the area's overall colour) and `beside` (shown
  * next to one of them, e.g. 最终满意率; outside the overall colour and the ranking).
  */
-export async function computeKpis(db: Queryable, s: KpiScope, o: KpiOptions = {}): Promise<{ values: KpiValue[]; beside: KpiValue[]; petition: KpiValue[]; open: number; rag: Rag }> {
+export async function computeKpis(db: Queryable, s: KpiScope, o: KpiOptions = {}): Promise<{ values: KpiValue[]; beside: KpiValue[]; petition: KpiValue[]; open: number; rag: Rag; households: number | null }> {
 	const c = (await countAll(db, s, o, null)).get('') ?? {};
 	const targets = o.targets ?? (await kpiTargets(db));
-	const v = values(c, s.department !== null || !!s.kind, targets);
+	const department = s.department !== null || !!s.kind;
+	const v = values(c, department, targets);
 	// 化解率 of 信访件: its own section, outside the overall colour and the ranking
-	return { values: v, beside: besideValues(c, targets), petition: besideValues(c, targets, PETITION_REQUEST_KPIS), open: Number(c.open ?? 0), rag: overallRag(v) };
+	return {
+		values: v, beside: besideValues(c, targets), petition: besideValues(c, targets, PETITION_REQUEST_KPIS), open: Number(c.open ?? 0), rag: overallRag(v),
+		// what 超期数 was coloured against (per 1 000 households; none for a department)
+		households: department ? null : Number(c.visit_coverage_den ?? 0)
+	};
+}
+
+/** pieces of a KPI series counted at the same time */
+const SERIES_PARALLEL = 3;
+
+export interface KpiSeries {
+	step: SeriesStep;
+	periods: SeriesPeriod[];
+	/** per period, computeKpis' values for that period (in KPIS order) and its households */
+	points: { values: KpiValue[]; households: number | null }[];
+}
+
+/**
+ * The KPIs of the scope for each day, week or month of its period (domain/kpiseries.ts): each one
+ * is computeKpis of that piece as if it had been chosen, so a trend's point and the figure /kpi
+ * shows for that period are one count, never two SQL definitions that could drift apart.
+ */
+export async function kpiSeries(db: Queryable, s: KpiScope, o: KpiOptions = {}): Promise<KpiSeries> {
+	const targets = o.targets ?? (await kpiTargets(db));
+	const { step, periods } = seriesPeriods(s.from, s.to, o.now ?? new Date());
+	const points: KpiSeries['points'] = [];
+	// a few pieces at a time: on PostgreSQL they run side by side on the pool, leaving connections
+	// for the other pages (PGlite, one connection, queues them anyway)
+	for (let i = 0; i < periods.length; i += SERIES_PARALLEL) {
+		const done = await Promise.all(periods.slice(i, i + SERIES_PARALLEL).map((p) => computeKpis(db, { ...s, from: p.from, to: p.to }, { ...o, targets })));
+		points.push(...done.map((k) => ({ values: k.values, households: k.households })));
+	}
+	return { step, periods, points };
 }
 
 export interface RankedArea { code: string; name: string; values: KpiValue[]; open: number; rag: Rag; score: number }

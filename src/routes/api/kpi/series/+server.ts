@@ -1,0 +1,23 @@
+// GET ?area&department&pairing&kind&from&to&days (as /api/kpi): each KPI for every day, week or
+// month of the period (domain/kpiseries.ts chooses the step), counted as /api/kpi counts the whole
+// period. For /kpi's trend charts.
+import { intParam } from '$lib/domain/apierror';
+import { DEFAULT_VISIT_DAYS } from '$lib/domain/kpi';
+import { parseRequestFilter } from '$lib/domain/requestfilter';
+import { requireUser } from '$lib/server/auth/user';
+import { dbFor } from '$lib/server/access/request';
+import { kpiTargets } from '$lib/server/kpi/targets';
+import { cachedKpiSeries } from '$lib/server/kpi/series';
+import { api, jsonResponse } from '$lib/server/http/respond';
+
+export const GET = api(async (event) => {
+	requireUser(event);
+	const q = event.url.searchParams;
+	const f = parseRequestFilter(q);
+	const visitDays = q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : DEFAULT_VISIT_DAYS;
+	const db = await dbFor(event);
+	const targets = await kpiTargets(db);
+	const s = { area: f.area, department: f.department, pairing: f.pairing, kind: f.kind, from: f.from, to: f.to };
+	const { step, periods, points } = await cachedKpiSeries(db, s, { visitDays, targets });
+	return jsonResponse({ step, targets, periods: periods.map((p, i) => ({ ...p, ...points[i] })) });
+});
