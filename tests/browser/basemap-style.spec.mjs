@@ -221,6 +221,7 @@ test('Amap (GCJ-02): a grid is drawn at its GCJ-02 place, and a click there give
 
 	// the point tiles are fetched for the view in WGS84 and drawn in GCJ-02: households are loaded
 	await expect.poll(() => page.evaluate(() => window.__gridmap.sets.households.combined().count), { timeout: 30_000 }).toBeGreaterThan(0);
+	expect(await page.evaluate(() => Object.values(window.__gridmap.sets).map((s) => s.crs)), 'every point layer moves its tiles for display').toEqual(['gcj02', 'gcj02', 'gcj02']);
 
 	// a click where the point is drawn (point layers off, as a user would, so no dot takes the click),
 	// at the map's closest zoom (a pixel ~0.26 m: the click is a whole pixel): the map reads it back
