@@ -15,8 +15,10 @@
 //              only with --only export / --only importer
 //   ogc      — ogr2ogr of the public requests and grids through /ogc with GDAL's defaults, against
 //              a running app (BENCH_APP_URL): only with --only ogc
+//   basemap  — the GCJ-02 display transform (Amap/Tencent base maps) on 200 000 and 1 000 000
+//              points and on the grids: only with --only basemap
 // Options: --sizes 20000,100000   dataset sizes for `scale`
-//          --only a,b             sections (scale, hotspots, planner, screen, export, importer, ogc) or parts of scale
+//          --only a,b             sections (scale, hotspots, planner, screen, export, importer, ogc, basemap) or parts of scale
 //                                 (seed, import, tiles, queries, clustering, browser)
 //          --households N         district size for the hotspots section (default 200 000)
 import { parseArgs } from 'node:util';
@@ -26,6 +28,7 @@ import { benchPlanner } from './planner.bench';
 import { benchExport } from './export.bench';
 import { benchImport } from './importer.bench';
 import { benchOgc } from './ogc.bench';
+import { benchBasemap } from './basemap.bench';
 import { benchScale, SCALE_PARTS } from './scale.bench';
 import { stopwatch } from './report';
 
@@ -35,7 +38,7 @@ if (!Number.isInteger(households) || households < 100) throw new Error(`--househ
 const sizes = values.sizes!.split(',').map(Number);
 if (sizes.some((n) => !Number.isInteger(n) || n < 100)) throw new Error(`--sizes must be whole numbers ≥ 100, comma-separated, got ${values.sizes}`);
 const only = values.only ? values.only.split(',') : null;
-const SECTIONS = ['scale', 'hotspots', 'planner', 'screen', 'export', 'importer', 'ogc'];
+const SECTIONS = ['scale', 'hotspots', 'planner', 'screen', 'export', 'importer', 'ogc', 'basemap'];
 for (const o of only ?? []) if (!SECTIONS.includes(o) && !SCALE_PARTS.includes(o as any)) throw new Error(`--only: unknown section "${o}" (${[...SECTIONS, ...SCALE_PARTS].join(', ')})`);
 const parts = only?.some((o) => SCALE_PARTS.includes(o as any)) ? SCALE_PARTS.filter((p) => only.includes(p)) : [...SCALE_PARTS];
 const DEFAULT = ['scale', 'hotspots', 'planner'];
@@ -50,7 +53,8 @@ const sections: [string, () => Promise<void>][] = [
 	['screen', () => benchScreen(print)],
 	['export', () => benchExport(households, print)],
 	['importer', () => benchImport(Math.min(households, 100_000), print)],
-	['ogc', () => benchOgc(print)]
+	['ogc', () => benchOgc(print)],
+	['basemap', () => benchBasemap(print)]
 ];
 console.log(`npm run bench — ${new Date().toISOString()}, Node ${process.version}`);
 for (const [name, run] of sections) {

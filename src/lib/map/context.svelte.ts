@@ -2,6 +2,7 @@
 // svelte-maplibre habit): a child layer calls getMapContext() and draws once `loaded` is true.
 import { getContext, setContext } from 'svelte';
 import type { Map as MlMap } from 'maplibre-gl';
+import type { DisplayCrs } from '$lib/domain/displayCrs';
 
 export type MapLibre = typeof import('maplibre-gl');
 
@@ -16,6 +17,8 @@ export class MapContext {
 	loaded = $state(false);
 	/** drawn on the offline base map (no configured style, or it was unreachable) */
 	offline = $state(true);
+	/** the coordinates the map is drawn in (GCJ-02 over Amap/Tencent): see domain/displayCrs.ts */
+	crs = $state<DisplayCrs>('wgs84');
 }
 
 export function setMapContext(ctx: MapContext): MapContext {

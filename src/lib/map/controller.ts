@@ -7,6 +7,7 @@ import type { MapboxOverlay } from '@deck.gl/mapbox';
 import { LAYERS, type PointLayer } from '$lib/domain/pointcodec';
 import type { MeasureKey } from '$lib/domain/measures';
 import type { BBox } from '$lib/domain/tiles';
+import { fromDisplay, fromDisplayBBox, toDisplayBBox, toDisplayFeatures, type DisplayCrs, type LngLat } from '$lib/domain/displayCrs';
 import { addGridLayers, applyGridTheme, fillExpression, markScope, setFocus, showMeasure, type GridFeatureCollection } from './gridLayers';
 import { pointLayer } from './pointLayers';
 import { locate, PointTileSet } from './pointTiles';
@@ -34,7 +35,14 @@ const MIN_POINT_ZOOM = 10;
 export class MapController {
 	map!: MlMap;
 	overlay!: MapboxOverlay;
+	/** the grids as stored (WGS84): bboxes for search and focus are taken from these */
 	grids: GridFeatureCollection | null = null;
+	/** the grids as drawn (display coordinates; the same properties objects as `grids`) */
+	shown: GridFeatureCollection | null = null;
+	/** the coordinates the map is drawn in; every point read off the map goes back through fromDisplay */
+	crs: DisplayCrs = 'wgs84';
+	/** the last click on the map, in WGS84 */
+	lastClick: LngLat | null = null;
 	stats: GridStatsDoc | null = null;
 	sets: Record<PointLayer, PointTileSet>;
 	private offline = true;
@@ -47,19 +55,22 @@ export class MapController {
 		for (const l of LAYERS) this.sets[l].setVersion(o.versions[l]);
 	}
 
-	/** Draws into a loaded map from <MapView> (which made it, on `offline` or a configured style). */
-	async start(map: MlMap, offline: boolean): Promise<void> {
+	/** Draws into a loaded map from <MapView> (which made it, on `offline` or a configured style, drawn in `crs`). */
+	async start(map: MlMap, offline: boolean, crs: DisplayCrs = 'wgs84'): Promise<void> {
 		this.map = map;
 		this.offline = offline;
+		this.crs = crs;
+		for (const l of LAYERS) this.sets[l].crs = crs;
 		const { MapboxOverlay } = await import('@deck.gl/mapbox');
 		// not interleaved: with maplibre-gl 6.17 the interleaved mode throws in deck.gl 9.4's render
 		// hook ("reading 'height'") and blanks the map; a separate canvas over the map works
 		this.overlay = new MapboxOverlay({ interleaved: false, layers: [] });
 		this.map.addControl(this.overlay as any);
-		if (!offline) this.addAreaOverlay();
+		if (!offline) await this.addAreaOverlay();
 		this.grids = await fetchJson<GridFeatureCollection>(`/api/map/grids?v=${this.o.versions.grids}`);
 		markScope(this.grids, this.o.scope);
-		addGridLayers(this.map, this.grids, PALETTES[this.o.theme], offline ? FIRST_OVER_GRIDS : 'boundary-community');
+		this.shown = toDisplayFeatures(crs, this.grids);
+		addGridLayers(this.map, this.shown, PALETTES[this.o.theme], offline ? FIRST_OVER_GRIDS : 'boundary-community');
 		this.setGridsVisible(this.o.visible.grids);
 		await this.setMeasure(this.o.measure);
 		this.map.on('moveend', () => this.loadPoints());
@@ -71,16 +82,19 @@ export class MapController {
 	}
 
 	/** Over a configured style: our area boundaries and labels from the base-map document. */
-	private addAreaOverlay(): void {
+	private async addAreaOverlay(): Promise<void> {
 		const p = PALETTES[this.o.theme];
-		this.map.addSource(BASEMAP_SOURCE, { type: 'geojson', data: `/api/map/basemap?v=${this.o.versions.basemap}` });
+		const url = `/api/map/basemap?v=${this.o.versions.basemap}`;
+		// WGS84: MapLibre fetches the document itself; GCJ-02: fetched here and moved for display
+		const data = this.crs === 'wgs84' ? url : toDisplayFeatures(this.crs, await fetchJson<GridFeatureCollection>(url));
+		this.map.addSource(BASEMAP_SOURCE, { type: 'geojson', data: data as any });
 		for (const layer of [...boundaryLayers(p), ...labelLayers(p, false)]) this.map.addLayer(layer);
 	}
 
 	async loadPoints(): Promise<void> {
 		if (this.map.getZoom() < MIN_POINT_ZOOM) return this.scheduleDeck();
 		const b = this.map.getBounds();
-		const bbox: BBox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+		const bbox: BBox = fromDisplayBBox(this.crs, [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]);
 		const wanted = LAYERS.filter((l) => this.o.visible[l]);
 		this.report();
 		await Promise.all(wanted.map((l) => this.sets[l].load(bbox).catch((e) => console.error(e))));
@@ -113,7 +127,7 @@ export class MapController {
 		const stats = await fetchJson<GridStatsDoc>(`/api/map/grid-stats?measure=${measure}`);
 		if (this.o.measure !== measure || !this.grids) return; // a later choice won
 		this.stats = stats;
-		showMeasure(this.map, this.grids, new Map(stats.grids.map((g) => [g.code, g.value])), stats.legend, PALETTES[this.o.theme].gridOutside);
+		showMeasure(this.map, this.shown ?? this.grids, new Map(stats.grids.map((g) => [g.code, g.value])), stats.legend, PALETTES[this.o.theme].gridOutside);
 		this.o.onStats(stats);
 	}
 
@@ -141,11 +155,12 @@ export class MapController {
 
 	focus(code: string, bbox: BBox): void {
 		setFocus(this.map, code);
-		this.map.fitBounds(bbox, { padding: 60, maxZoom: 17, duration: 600 });
+		this.map.fitBounds(toDisplayBBox(this.crs, bbox), { padding: 60, maxZoom: 17, duration: 600 });
 	}
 
 	/** Point under the cursor first (deck.gl picking), else the grid polygon. */
 	private async click(x: number, y: number): Promise<void> {
+		this.lastClick = this.lngLatAt(x, y);
 		const hit = this.overlay.pickObject({ x, y, radius: 5 });
 		if (hit && hit.layer) return this.selectPoint(hit.layer.id as PointLayer, hit.index);
 		const grid = this.o.visible.grids ? this.map.queryRenderedFeatures([x, y], { layers: ['grids-fill'] })[0] : undefined;
@@ -155,6 +170,12 @@ export class MapController {
 		if (grid.properties.mine === false) return this.o.onSelect({ kind: 'grid', code, name: grid.properties.name, outside: true });
 		const s = this.stats?.grids.find((g) => g.code === code);
 		this.o.onSelect({ kind: 'grid', code, name: grid.properties.name, ...s });
+	}
+
+	/** The WGS84 point under a screen point of the map (what a click means, whatever the base map). */
+	lngLatAt(x: number, y: number): LngLat {
+		const p = this.map.unproject([x, y]);
+		return fromDisplay(this.crs, [p.lng, p.lat]);
 	}
 
 	async selectPoint(layer: PointLayer, index: number): Promise<void> {

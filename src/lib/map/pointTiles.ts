@@ -2,6 +2,7 @@
 // `concurrency` at a time), keeps every tile it has loaded (the whole district is ~200 000
 // points, which deck.gl draws at once), and concatenates them into flat arrays for one layer.
 import { decodePoints, type DecodedTile, type PointLayer } from '$lib/domain/pointcodec';
+import { toDisplayPositions, type DisplayCrs } from '$lib/domain/displayCrs';
 import { POINT_TILE_ZOOM, tileKey, tilesCovering, type BBox, type Tile } from '$lib/domain/tiles';
 
 export interface Combined {
@@ -20,6 +21,12 @@ export class PointTileSet {
 	version = '';
 	/** bytes received over the wire so far (Content-Length when the server gives it) */
 	bytes = 0;
+	/**
+	 * The coordinates the map is drawn in. The tiles are WGS84 for every viewer (cached, ETagged);
+	 * over a GCJ-02 base map each tile's positions are moved once, when decoded (1–2 µs a point;
+	 * npm run bench -- --only basemap).
+	 */
+	crs: DisplayCrs = 'wgs84';
 
 	constructor(
 		readonly layer: PointLayer,
@@ -55,7 +62,9 @@ export class PointTileSet {
 			const buf = await res.arrayBuffer();
 			this.bytes += Number(res.headers.get('content-length')) || buf.byteLength;
 			if (version !== this.version) return; // a newer version arrived meanwhile
-			this.tiles.set(key, decodePoints(buf));
+			const tile = decodePoints(buf);
+			toDisplayPositions(this.crs, tile.positions);
+			this.tiles.set(key, tile);
 			this.combinedCache = null;
 			this.onChange();
 		} finally {

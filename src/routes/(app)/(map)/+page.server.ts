@@ -1,5 +1,5 @@
 // The map page: areas for the tree, data versions for cache-safe URLs, and the configured base
-// style (天地图 / an intranet tile server; server/map/basemapConfig.ts) when there is one. While the first start is still
+// style (天地图 / Amap / an intranet tile server; server/map/basemapConfig.ts) and the coordinates it is drawn in, when there is one. While the first start is still
 // seeding, only the progress is returned and the page shows the progress screen.
 import { dbFor } from '$lib/server/access/request';
 import { basemapConfig } from '$lib/server/map/basemapConfig';
@@ -16,8 +16,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 		const [areas, v] = await Promise.all([areaList(db), viewerVersions(db)]);
 		const district = areas.find((a) => a.level === 'district');
 		if (district) warmPointTiles(db, district.bbox);
-		const { styleUrl } = basemapConfig();
-		return { seeding: null, user: locals.user && { displayName: locals.user.displayName, title: locals.user.title }, map: { areas, versions: v, styleUrl }, mapArea: await mapArea({ locals }) };
+		const { styleUrl, displayCrs } = basemapConfig();
+		return { seeding: null, user: locals.user && { displayName: locals.user.displayName, title: locals.user.title }, map: { areas, versions: v, styleUrl, displayCrs }, mapArea: await mapArea({ locals }) };
 	} catch (e) {
 		if (e instanceof SeedingError) return { seeding: e.progress, user: null, map: null };
 		throw e;

@@ -4,11 +4,11 @@
 import { notFound } from '$lib/domain/apierror';
 import { requireUser } from '$lib/server/auth/user';
 import { api, jsonResponse } from '$lib/server/http/respond';
-import { basemapConfig } from '$lib/server/map/basemapConfig';
+import { baseStyle } from '$lib/server/map/basemapConfig';
 
 export const GET = api(async (event) => {
 	requireUser(event);
-	const { style } = basemapConfig();
+	const style = await baseStyle();
 	if (!style) throw notFound('未配置底图预设（MAP_PRESET）');
 	return jsonResponse(style, 200, { 'cache-control': 'private, max-age=300' });
 });
