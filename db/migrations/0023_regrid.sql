@@ -1,4 +1,4 @@
--- 0021: districts redraw their grids (issue 17, imports): an import may now UPDATE areas and grids
+-- 0023: districts redraw their grids (issue 17, imports): an import may now UPDATE areas and grids
 -- by code, and a grid keeps its history.
 --
 -- Design. A grid's code stays its identity: requests, hazards, households, buildings, visit stops

@@ -1,4 +1,4 @@
--- 0021: KPIs from rollups (issue 18, "KPIs from rollups").
+-- 0024: KPIs from rollups (issue 18, "KPIs from rollups").
 --
 -- The KPI page and the big screen counted every request of the scope with a history lookup per
 -- request (~2 s for the district, 3.5 s / 6.1 s for the screen summary at 1 000 000 households).
