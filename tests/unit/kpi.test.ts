@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TARGETS, formatKpi, kpiValue, overallRag, parseTargetPercent, ragOf, TARGET_KPIS, targetPercent, targetsFrom } from '../../src/lib/domain/kpi';
+import { DEFAULT_TARGETS, DEFAULT_VISIT_DAYS, formatKpi, kpiValue, overallRag, parseTargetPercent, ragOf, TARGET_KPIS, targetPercent, targetsFrom, visitDaysParam } from '../../src/lib/domain/kpi';
 
 describe('红黄绿 against the target (domain.md)', () => {
 	it('rates: green at or above the target, amber within 5 points below, red further below', () => {
@@ -67,5 +67,13 @@ describe('KPI targets an admin configures (/admin/kpi-targets)', () => {
 		// 0 % target: everything green; 100 %: only the whole
 		expect(ragOf('accept_rate', 0, { targets: targetsFrom({ accept_rate: 0 }) })).toBe('green');
 		expect(ragOf('accept_rate', 999 / 1000, { targets: targetsFrom({ accept_rate: 100 }) })).toBe('amber');
+	});
+});
+
+describe('visitDaysParam', () => {
+	it('is DEFAULT_VISIT_DAYS unless given, 1–365, naming the field', () => {
+		expect([visitDaysParam(null), visitDaysParam(''), visitDaysParam('30')]).toEqual([DEFAULT_VISIT_DAYS, DEFAULT_VISIT_DAYS, 30]);
+		expect(() => visitDaysParam('0')).toThrow(/走访天数/);
+		expect(() => visitDaysParam('x')).toThrow(/days/);
 	});
 });

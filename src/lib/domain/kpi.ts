@@ -1,6 +1,6 @@
 // The KPIs of domain.md: names, labels, targets and the red/amber/green rating. The numbers are
 // counted in SQL (src/lib/server/kpi); this module only knows what they mean.
-import { badParam } from './apierror';
+import { badParam, intParam } from './apierror';
 import { CLOSED_STATUS } from './glossary';
 import { formatRate } from './numbers';
 
@@ -26,6 +26,9 @@ export const SETTLED_STATUS = CLOSED_STATUS.request;
 
 /** 入户走访覆盖率 looks back this many days unless asked otherwise: one 敲门 round a quarter. */
 export const DEFAULT_VISIT_DAYS = 90;
+
+/** 入户走访覆盖率's N from a query (`days`): DEFAULT_VISIT_DAYS unless given, 1–365. */
+export const visitDaysParam = (raw: string | null): number => (raw ? intParam(raw, 'days', '走访天数', 1, 365) : DEFAULT_VISIT_DAYS);
 
 export type Rag = 'green' | 'amber' | 'red' | 'none';
 

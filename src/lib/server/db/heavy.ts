@@ -25,6 +25,7 @@ export interface HeavyReport {
 export const REPORTS = {
 	kpi: { name: 'kpi', label: '考核指标' },
 	kpiDrill: { name: 'kpi_drill', label: '考核指标明细' },
+	kpiSeries: { name: 'kpi_series', label: '考核指标趋势' },
 	hotspots: { name: 'hotspots', label: '热点分析' },
 	export: { name: 'export', label: '导出' }
 } as const satisfies Record<string, HeavyReport>;

@@ -1,8 +1,7 @@
 // 考核指标: every KPI for an area / department / leader's 包联 set and a period; child areas ranked
 // red/amber/green. Each number links to the requests behind it.
-import { intParam } from '$lib/domain/apierror';
 import { localDateSpan } from '$lib/domain/calendar';
-import { DEFAULT_VISIT_DAYS } from '$lib/domain/kpi';
+import { visitDaysParam } from '$lib/domain/kpi';
 import { parseRequestFilter } from '$lib/domain/requestfilter';
 import { dbFor } from '$lib/server/access/request';
 import { computeKpis, rankChildren, wishCounts } from '$lib/server/kpi/kpi';
@@ -23,7 +22,7 @@ export const load: PageServerLoad = async (event) => {
 	// grid manager's grids) and a department's own work; "全部" in the form is an explicit choice
 	if (!q.has('area')) f.area = user.jurisdiction ?? commonArea((await userArea(db))?.grids);
 	if (!q.has('department') && user.role === 'department_staff') f.department = user.departmentId;
-	const days = await pageCall(() => (q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : DEFAULT_VISIT_DAYS));
+	const days = await pageCall(() => visitDaysParam(q.get('days')));
 	const s = { area: f.area, department: f.department, pairing: f.pairing, kind: f.kind, from: f.from, to: f.to };
 	const targets = await kpiTargets(db);
 	// the counts queue as a heavy report (db/heavy.ts): one connection, their own statement timeout

@@ -1,7 +1,6 @@
 // GET ?area&department&pairing&kind&from&to&days: every KPI for the scope and period, and the child
 // areas ranked red/amber/green. Each number carries the drill-down URL of the requests behind it.
-import { intParam } from '$lib/domain/apierror';
-import { DEFAULT_VISIT_DAYS, KPI_BY_KEY, targetOf, type KpiValue } from '$lib/domain/kpi';
+import { visitDaysParam, KPI_BY_KEY, targetOf, type KpiValue } from '$lib/domain/kpi';
 import { filterQuery, parseRequestFilter } from '$lib/domain/requestfilter';
 import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
@@ -14,7 +13,7 @@ export const GET = api(async (event) => {
 	requireUser(event);
 	const q = event.url.searchParams;
 	const f = parseRequestFilter(q);
-	const visitDays = q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : DEFAULT_VISIT_DAYS;
+	const visitDays = visitDaysParam(q.get('days'));
 	const db = await dbFor(event);
 	// kind (诉求, 信访件 petition, …): the request KPIs of that kind only; an unknown kind is a 400 naming it
 	const s = { area: f.area, department: f.department, pairing: f.pairing, kind: f.kind, from: f.from, to: f.to };

@@ -1,8 +1,7 @@
 // The households or hazards behind a number of /kpi (入户走访覆盖率, 隐患整改率): the list the
 // count is made of, with its total.
-import { intParam } from '$lib/domain/apierror';
 import { localDateSpan } from '$lib/domain/calendar';
-import { DEFAULT_VISIT_DAYS } from '$lib/domain/kpi';
+import { visitDaysParam } from '$lib/domain/kpi';
 import { parseRequestFilter } from '$lib/domain/requestfilter';
 import { dbFor } from '$lib/server/access/request';
 import { pageCall, pageUser } from '$lib/server/http/guards';
@@ -14,7 +13,7 @@ export const load: PageServerLoad = async (event) => {
 	const user = pageUser(event);
 	const q = event.url.searchParams;
 	const f = await pageCall(() => parseRequestFilter(q));
-	const days = await pageCall(() => (q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : DEFAULT_VISIT_DAYS));
+	const days = await pageCall(() => visitDaysParam(q.get('days')));
 	const list = await pageCall(async () => listPlaces(await dbFor(event), f, { visitDays: days }));
 	const areas = await areaRows(await dbFor(event));
 	const areaName = (f.area ? areas.find((a) => a.code === f.area)?.name : areas.find((a) => a.level === 'district')?.name) ?? f.area;

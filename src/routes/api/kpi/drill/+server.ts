@@ -1,7 +1,6 @@
 // GET ?kpi=visit_coverage|hazard_rate&part=num|den&area&pairing&department&from&to&days&limit&offset:
 // the households or hazards behind one number of /api/kpi (request KPIs list through /api/requests).
-import { intParam } from '$lib/domain/apierror';
-import { DEFAULT_VISIT_DAYS } from '$lib/domain/kpi';
+import { visitDaysParam } from '$lib/domain/kpi';
 import { parseRequestFilter } from '$lib/domain/requestfilter';
 import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
@@ -13,6 +12,6 @@ export const GET = api(async (event) => {
 	requireUser(event);
 	const q = event.url.searchParams;
 	const f = parseRequestFilter(q);
-	const visitDays = q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : DEFAULT_VISIT_DAYS;
+	const visitDays = visitDaysParam(q.get('days'));
 	return jsonResponse(await heavyReport(await dbFor(event), REPORTS.kpiDrill, (q) => listPlaces(q, f, { visitDays })));
 });

@@ -1,8 +1,7 @@
 // GET ?area&department&pairing&kind&from&to&days (as /api/kpi): each KPI for every day, week or
 // month of the period (domain/kpiseries.ts chooses the step), counted as /api/kpi counts the whole
 // period. For /kpi's trend charts.
-import { intParam } from '$lib/domain/apierror';
-import { DEFAULT_VISIT_DAYS } from '$lib/domain/kpi';
+import { visitDaysParam } from '$lib/domain/kpi';
 import { parseRequestFilter } from '$lib/domain/requestfilter';
 import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
@@ -14,7 +13,7 @@ export const GET = api(async (event) => {
 	requireUser(event);
 	const q = event.url.searchParams;
 	const f = parseRequestFilter(q);
-	const visitDays = q.get('days') ? intParam(q.get('days'), 'days', '走访天数', 1, 365) : DEFAULT_VISIT_DAYS;
+	const visitDays = visitDaysParam(q.get('days'));
 	const db = await dbFor(event);
 	const targets = await kpiTargets(db);
 	const s = { area: f.area, department: f.department, pairing: f.pairing, kind: f.kind, from: f.from, to: f.to };
