@@ -10,6 +10,7 @@ import { asUser } from '../../src/lib/server/access/userdb';
 import type { SessionUser } from '../../src/lib/server/auth/user';
 import { ImportFileError } from '../../src/lib/domain/import/types';
 import { describeBackends } from './helpers/backends';
+import { createUser, parseNewUser } from '../../src/lib/server/access/users';
 
 // 430102 长沙市芙蓉区 is a real GB/T 2260 code: this file needs no exception for it
 const COMMUNITY = '430102001001';
@@ -146,6 +147,9 @@ describeBackends('import: update areas and grids by code', (getDb) => {
 		// and appending grid 3 again is refused: the code is taken for good
 		const again = await run({ bytes: fc([[g(3), '三网格', box(113.214, 113.22)]]) }, false);
 		expect(again.errors.map((e) => e.message)).toContain(`网格编码 ${g(3)} 已存在（三网格）`);
+		// and a retired grid is given to no new worker
+		const worker = parseNewUser({ username: `rg_worker_${Date.now()}`, displayName: '新网格员', role: 'grid_manager', grids: `${g(2)},${g(3)}`, password: 'Grid-Worker-2026!x' });
+		await expect(createUser(getDb(), admin, worker)).rejects.toThrow(`这些网格已停用，不能再分配：${g(3)}`);
 	});
 
 	it('updates areas by code: a renamed community, the rest unchanged', async () => {

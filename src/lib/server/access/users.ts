@@ -77,9 +77,12 @@ export async function createUser(db: Database, admin: SessionUser, u: NewUser, i
 		if ((await tx.sql`SELECT 1 FROM users WHERE username = ${u.username}`).length) throw badParam('username', `用户名“${u.username}”已被使用`);
 		if (u.jurisdiction && !(await tx.sql`SELECT 1 FROM areas WHERE code = ${u.jurisdiction}`).length) throw badParam('jurisdiction', `没有代码为 ${u.jurisdiction} 的区域`);
 		if (u.grids.length) {
-			const found = await tx.sql<{ code: string }>`SELECT code FROM grids WHERE code = ANY(${u.grids}::text[])`;
+			const found = await tx.sql<{ code: string; retired: boolean }>`SELECT code, valid_to IS NOT NULL AS retired FROM grids WHERE code = ANY(${u.grids}::text[])`;
 			const missing = u.grids.filter((g) => !found.some((f) => f.code === g));
 			if (missing.length) throw badParam('grids', `没有这些网格：${missing.join('、')}`);
+			// a grid an update retired (停用) keeps its old requests but has no worker any more
+			const retired = found.filter((f) => f.retired).map((f) => f.code);
+			if (retired.length) throw badParam('grids', `这些网格已停用，不能再分配：${retired.join('、')}`);
 		}
 		const [row] = await tx.sql<{ id: number }>`
 			INSERT INTO users (username, display_name, role, title, department_id, jurisdiction_code, password_hash, password_changed_at)
