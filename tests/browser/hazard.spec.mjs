@@ -117,6 +117,10 @@ test('a hazard from the field to 销号: report, 交办, 整改 with an after-ph
 	const dp = dispatcher.page;
 	await dp.goto(`${BASE}/workspace`);
 	await expect(dp.locator(`[data-testid=hazard-row][data-hazard-id="${id}"]`), 'the new hazard waits for 交办 in the dispatch workspace').toBeVisible();
+	// the district's overdue list is cut to its most urgent 50 and says so, with a link to all of them
+	const more = dp.locator('.ws-close [data-testid=more]');
+	await expect(more).toContainText(/显示最紧急的 50 件，共 \d+ 件/);
+	expect(await more.locator('a').getAttribute('href')).toBe('/requests?status=open&overdue=1');
 	await dp.goto(`${BASE}/hazards/${id}`);
 	const assign = dp.getByTestId('hazard-move-assign');
 	await assign.getByTestId('assign-department').selectOption({ label: '区城管局' });
