@@ -5,11 +5,12 @@
 // 8 px a frame (150 frames or 12 s, at least 6 measured: with 2 the percentiles said nothing) with every point loaded. Software WebGL
 // (SwiftShader) on the CPU: frame times measure this machine's CPU rasterising, not a GPU.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { p50, p95, type Figures } from './report';
+import { buildIsCurrent } from '../../scripts/sources.mjs';
 
 const require = createRequire(path.join(process.cwd(), 'package.json'));
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -28,16 +29,9 @@ function freePort(): Promise<number> {
 	});
 }
 
-const SOURCES = ['src', 'static', 'db', 'svelte.config.js', 'vite.config.ts', 'package.json'];
-const newest = (p: string): number => {
-	const s = statSync(p);
-	return s.isDirectory() ? readdirSync(p).reduce((m, f) => Math.max(m, newest(path.join(p, f))), s.mtimeMs) : s.mtimeMs;
-};
-
-/** Builds the app when the build is missing or older than the sources (as scripts/start.mjs does). */
+/** Builds the app when the build is missing or older than its sources (the rule npm start and the suites use). */
 function ensureBuilt() {
-	const built = 'build/index.js';
-	if (existsSync(built) && !SOURCES.some((p) => existsSync(p) && newest(p) > statSync(built).mtimeMs)) return;
+	if (buildIsCurrent('build/index.js')) return;
 	const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'], { encoding: 'utf8' });
 	if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
 }
