@@ -129,7 +129,11 @@ step('node_modules, production only (npm prune --omit=dev)', () => {
 		}
 	};
 	visit(path.join(stage, 'node_modules'));
-	console.log(`[bundle]   ${removed} source maps, TypeScript and test files left out`);
+	// sql.js ships 20 builds and their zips (31 MB); the server loads one: its main, dist/sql-wasm.js,
+	// and the sql-wasm.wasm beside it (GeoPackage imports, src/lib/server/import/read.ts)
+	const sqljs = path.join(stage, 'node_modules', 'sql.js', 'dist');
+	if (existsSync(sqljs)) for (const f of readdirSync(sqljs)) if (f !== 'sql-wasm.js' && f !== 'sql-wasm.wasm') { rmSync(path.join(sqljs, f)); removed++; }
+	console.log(`[bundle]   ${removed} source maps, TypeScript and test files and unused sql.js builds left out`);
 });
 
 // the bundle's package.json: the same dependencies, one script that starts the built app (the

@@ -112,6 +112,10 @@ async function outside() {
 			'the PostGIS extension tarball is there'
 		);
 		check(has(`node_modules/argon2/prebuilds/${process.platform}-${process.arch}`), `argon2's native binary for ${process.platform}-${process.arch} is there`);
+		// sql.js is cut to the one build the server loads: it must still open a database (GeoPackage imports)
+		check(assets('node_modules/sql.js/dist', /./).sort().join(' ') === 'sql-wasm.js sql-wasm.wasm', `sql.js keeps only its Node build: ${assets('node_modules/sql.js/dist', /./).join(' ')}`);
+		const sqljs = spawnSync(process.execPath, ['-e', "require('sql.js')().then((S) => { const d = new S.Database(); console.log(d.exec('SELECT 6 * 7')[0].values[0][0]); })"], { cwd: root, encoding: 'utf8' });
+		check(sqljs.stdout.trim() === '42', `the bundle's sql.js opens a database: ${sqljs.stdout.trim() || sqljs.stderr.trim().slice(0, 200)}`);
 		const migrations = readdirSync(path.join(repo, 'db/migrations')).filter((f) => f.endsWith('.sql'));
 		check(assets('db/migrations', /\.sql$/).length === migrations.length, `all ${migrations.length} migrations are there`);
 		for (const f of ['bin/grid-governance-map', 'bin/backup.mjs', 'bin/restore.mjs', 'bin/backup-checksums.mjs', 'build/handler.js', 'scripts/serve.mjs', 'README.md', 'docs/install.md', 'INSTALL.md', 'deploy/grid-governance-map.service', 'deploy/grid-governance-map.env']) check(has(f), `${f} is there`);
