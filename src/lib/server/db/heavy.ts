@@ -80,6 +80,11 @@ export async function heavyReport<T>(db: Database, report: HeavyReport, fn: (q: 
 		return await q.add(async () => {
 			// started: from here the task is never aborted (that would free the lane while it runs)
 			clearTimeout(timer);
+			// PGlite has one connection: a report held in one transaction would lock out the server's
+			// own reads the report makes on the side (the hotspot grid set through `system`) and wait
+			// for itself for ever. Its WASM build never fires statement_timeout either, so there the
+			// lane alone guards: the report runs on db, statement by statement.
+			if (db.kind === 'pglite') return fn(db);
 			try {
 				return await db.transaction(async (tx) => {
 					await tx.sql`SELECT set_config('statement_timeout', ${String(Math.round(timeoutMs))}, true)`;
