@@ -92,6 +92,9 @@ test('the recorded finding is a request of the visit, counted by the outcome API
 	const cat = await page.$$eval('[data-finding="0"] select[name=finding-category] option', (os) => os.map((o) => o.value).filter(Boolean)[0]);
 	await page.selectOption('[data-finding="0"] select[name=finding-category]', cat);
 	await page.fill('input[name=decision]', '城管局一周内修复');
+	// led by 区城管局, due on a day already past: it waits in their workspace as overdue (next test)
+	await page.selectOption('[data-decision="0"] select[aria-label="决定 1 牵头部门"]', { label: '区城管局' });
+	await page.fill('[data-decision="0"] input[type=date]', '2026-01-05');
 	await page.click('text=保存结果，完成走访');
 	await page.waitForSelector('[data-testid=outcome]');
 	const req = await page.$$eval('tr[data-request]', (trs) => trs.map((t) => t.textContent));
@@ -100,6 +103,26 @@ test('the recorded finding is a request of the visit, counted by the outcome API
 	const code = await page.getAttribute('tr[data-request]', 'data-request');
 	const api = await (await page.request.get(`${BASE}/api/visits/${id}/outcome`)).json();
 	expect({ total: api.total, open: api.open, code: api.requests[0].code }, 'the outcome API counts it').toEqual({ total: 1, open: 1, code });
+});
+
+test("the visit's decision waits in the department's workspace, overdue, until it records 落实; the visit then shows it", async ({ browser }) => {
+	const dept = await signedIn(browser, USERS.department);
+	try {
+		const dp = dept.page;
+		await dp.goto(`${BASE}/workspace`);
+		const item = dp.locator('[data-testid=decisions] li', { hasText: '城管局一周内修复' }).first();
+		await expect(item).toContainText('超期');
+		await expect(item).toContainText('2026-01-05 前落实');
+		await item.locator('input[name=note]').fill('路灯已全部修复');
+		await item.getByRole('button', { name: '记录落实' }).click();
+		await expect(item).toContainText('已落实');
+		await expect(item).toContainText('路灯已全部修复');
+		await dp.screenshot({ path: path.join(OUT, 'decision-done.png') });
+	} finally {
+		await dept.context.close();
+	}
+	await page.goto(`${BASE}/visits/${id}`);
+	await expect(page.locator('[data-decision]', { hasText: '城管局一周内修复' })).toContainText('已落实');
 });
 
 test('a seeded visit recorded without an itinerary: its detail, A4 sheet and GPX/KML exports open with the recorded stops', async () => {

@@ -10,6 +10,7 @@ import { asUser } from '../../src/lib/server/access/userdb';
 import { parseVisitFilter, VISIT_PAGE_SIZE } from '../../src/lib/domain/visits';
 import { visitStopsOnMap } from '../../src/lib/server/visits/store';
 import { leaderPairings } from '../../src/lib/server/visits/pairings';
+import { completeDecision, myDecisions } from '../../src/lib/server/visits/decisions';
 import * as itineraryRoute from '../../src/routes/api/visits/itinerary/+server';
 import * as oldItineraryRoute from '../../src/routes/api/visits/plan/+server';
 
@@ -107,6 +108,22 @@ describeBackends('visits', (getDb) => {
 		// done: now visible to the places visited
 		expect((await getVisit(getDb(), user(9003, 'grid_manager'), id)).status).toBe('done');
 		await expect(recordOutcome(getDb(), leader, id, o)).rejects.toThrow('这次走访的结果已经记录过了');
+	});
+	it('a decision is a task of its follow-up person: overdue past its deadline, 落实 once, by them and no one else', async () => {
+		const [{ id: did }] = await getDb().sql<{ id: number }>`SELECT id FROM visit_decisions WHERE visit_id = ${id} AND seq = 1`;
+		const tasks = await myDecisions(asUser(getDb(), { id: 9004, role: 'leader' }), user(9004, 'leader'));
+		expect(tasks.map((t) => [t.id, t.decision, t.due_date, t.overdue, t.done_at])).toEqual([[did, '两周内修复道路', '2025-06-26', true, null]]);
+		expect(await myDecisions(asUser(getDb(), { id: 9003, role: 'grid_manager' }), user(9003, 'grid_manager'))).toEqual([]);
+		// the grid worker may not record it; the follow-up leader does, once; the database checks both
+		await expect(completeDecision(asUser(getDb(), { id: 9003, role: 'grid_manager' }), did, '已修')).rejects.toThrow('只有跟进人、跟进部门、带队领导或管理员可以记录落实情况');
+		await completeDecision(asUser(getDb(), { id: 9004, role: 'leader' }), did, '道路已修复，验收合格');
+		await expect(completeDecision(asUser(getDb(), { id: 9004, role: 'leader' }), did, '再记一次')).rejects.toThrow('这项议定事项已记录落实');
+		await expect(completeDecision(asUser(getDb(), { id: 9004, role: 'leader' }), 987654321, 'x')).rejects.toThrow('议定事项 987654321 不存在');
+		const [done] = await myDecisions(asUser(getDb(), { id: 9004, role: 'leader' }), user(9004, 'leader'));
+		expect([done.overdue, done.done_by, done.done_note, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(done.done_at ?? '')]).toEqual([false, '赵区长', '道路已修复，验收合格', true]);
+		expect((await visitOutcome(getDb(), id)).decisions[0]).toMatchObject({ overdue: false, done_note: '道路已修复，验收合格' });
+		// grid_app cannot rewrite the decision itself
+		await expect(asUser(getDb(), { id: 9004, role: 'leader' }).sql`UPDATE visit_decisions SET decision = '改掉' WHERE id = ${did} RETURNING id`).resolves.toEqual([]);
 	});
 	it('包联 places carry open items and the last visit date', async () => {
 		const rows = await leaderPairings(getDb(), 9001);

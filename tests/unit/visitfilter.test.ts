@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseVisitFilter, visitQuery } from '../../src/lib/domain/visits';
+import { decisionOverdue, parseDecisionNote, parseVisitFilter, visitQuery } from '../../src/lib/domain/visits';
 
 const parse = (s: string) => parseVisitFilter(new URLSearchParams(s));
 
@@ -22,5 +22,19 @@ describe('the visit list filter', () => {
 		expect(visitQuery(f, { type: null, page: 1 })).toBe('?from=2026-01-01');
 		expect(parse(visitQuery(f, { page: 3 }).slice(1))).toEqual({ ...f, page: 3 });
 		expect(visitQuery(parse(''))).toBe('');
+	});
+});
+
+describe('议定事项', () => {
+	it('is overdue from the day after its deadline while not done, never without one', () => {
+		expect(decisionOverdue('2026-11-30', false, '2026-12-01')).toBe(true);
+		expect(decisionOverdue('2026-12-01', false, '2026-12-01')).toBe(false);
+		expect(decisionOverdue('2026-11-30', true, '2026-12-01')).toBe(false);
+		expect(decisionOverdue(null, false, '2026-12-01')).toBe(false);
+	});
+	it('needs what was done, 1–500 characters, named note', () => {
+		expect(parseDecisionNote(' 已修复路面 ')).toBe('已修复路面');
+		expect(() => parseDecisionNote('  ')).toThrow('请填写落实情况（note），不超过 500 字');
+		expect(() => parseDecisionNote('x'.repeat(501))).toThrow(/note/);
 	});
 });

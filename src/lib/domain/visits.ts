@@ -57,3 +57,18 @@ export function visitQuery(f: VisitFilter, patch: Partial<VisitFilter> = {}): st
 	const s = q.toString();
 	return s ? `?${s}` : '';
 }
+
+/**
+ * 议定事项 overdue: not yet 落实 and past its deadline, a Beijing calendar day (due on `dueDate`,
+ * overdue from the day after). Without a deadline it is never overdue.
+ */
+export function decisionOverdue(dueDate: string | null, done: boolean, today: string): boolean {
+	return !done && dueDate !== null && dueDate < today;
+}
+
+/** What was done (落实情况): 1–500 characters, named `note` when missing or too long. */
+export function parseDecisionNote(raw: unknown): string {
+	const note = typeof raw === 'string' ? raw.trim() : '';
+	if (!note || note.length > 500) throw badParam('note', '请填写落实情况（note），不超过 500 字');
+	return note;
+}

@@ -65,6 +65,10 @@ export const hazardOverdueSql = (now: Date | Fragment, alias = 'h'): Fragment =>
 	WHEN ${col(alias, 'status')} IN ${HAZARD_AWAITING_REINSPECTION_SQL} THEN ${col(alias, 'reinspect_deadline')} < ${now} END, false)`;
 
 /** The table aliases scope() works on: requests r, households h, hazards h. */
+/** domain/visits.ts decisionOverdue for visit_decisions `alias`: not 落实 and its deadline day is past (Beijing). */
+export const decisionOverdueSql = (alias = 'd'): Fragment =>
+	sql`(${col(alias, 'done_at')} IS NULL AND ${col(alias, 'due_date')} < (now() AT TIME ZONE 'Asia/Shanghai')::date)`;
+
 export type ScopeAlias = 'r' | 'h';
 
 /** Where a request is, who it belongs to: area prefix, department, a leader's 包联 areas (conditions to AND). */

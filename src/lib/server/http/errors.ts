@@ -16,7 +16,8 @@ const sqlState = (e: unknown): string | undefined => {
 /**
  * The database's refusals as API errors: row-level security and column grants (0007) say 42501
  * when a statement reaches past what the user may touch; P0002 is "no such row" from a checking
- * function; GL404/GL409/GL422 are raised by request_transition() and the status guard (0003).
+ * function; GL404/GL409/GL422 are raised by request_transition() and the status guard (0003),
+ * GL403 by a checking function refusing the caller (visit_decision_done, 0025).
  */
 export function fromDatabaseError(e: unknown): ApiError | null {
 	const code = sqlState(e);
@@ -27,6 +28,7 @@ export function fromDatabaseError(e: unknown): ApiError | null {
 	const message = (e as Error)?.message ?? String(e);
 	// 57014: the statement timeout fired (db/heavy.ts names the report when it was one)
 	if (code === '57014') return new ApiError(504, 'timeout', '查询超时，请缩小范围或时段后重试');
+	if (code === 'GL403') return new ApiError(403, 'forbidden', message);
 	if (code === 'GL404') return new ApiError(404, 'not_found', message);
 	if (code === 'GL409') return new ApiError(409, 'conflict', message);
 	if (code === 'GL422') return new ApiError(422, 'illegal_transition', message);

@@ -6,6 +6,7 @@ import { householdsInGrids } from './households';
 import { listRequests } from './list';
 import { sql } from '../db/sql';
 import { hazardQueue } from '../hazards/list';
+import { myDecisions } from '../visits/decisions';
 
 const open = () => parseRequestFilter(new URLSearchParams('status=open&limit=200'));
 
@@ -28,13 +29,13 @@ export async function workspace(db: Queryable, user: SessionUser, visitDays: num
 		case 'department_staff': {
 			const dept = user.departmentId ?? -1;
 			const queue = await listRequests(db, { ...open(), department: dept }, null);
-			return { kind: 'department' as const, queue, whistles: await pendingWhistles(db, dept), hazards: await hazardQueue(db, 'department', { departmentId: dept }) };
+			return { kind: 'department' as const, queue, whistles: await pendingWhistles(db, dept), hazards: await hazardQueue(db, 'department', { departmentId: dept }), decisions: await myDecisions(db, user) };
 		}
 		case 'leader':
 		case 'mediator': {
 			const col = user.role === 'leader' ? sql`r.leader_id` : sql`r.mediator_id`;
 			const queue = await listRequests(db, open(), null, undefined, sql`${col} = ${user.id}`);
-			return { kind: user.role, queue };
+			return { kind: user.role, queue, decisions: user.role === 'leader' ? await myDecisions(db, user) : [] };
 		}
 		default: {
 			const f = { ...open(), open: false, statuses: ['reported', 'returned'] as ('reported' | 'returned')[] };

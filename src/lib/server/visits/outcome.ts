@@ -5,7 +5,7 @@
 // visit's own update, so an outcome is recorded whole or not at all.
 import { percentNumber } from '../../domain/numbers';
 import { DONE_STATUSES, requestCode, type RequestStatus } from '../../domain/workflow';
-import { NOW, overdueSql } from '../db/fragments';
+import { decisionOverdueSql, NOW, overdueSql } from '../db/fragments';
 import { ApiError, badParam } from '../../domain/apierror';
 import type { SessionUser } from '../auth/user';
 import type { Database, Queryable } from '../db/client';
@@ -98,7 +98,8 @@ export async function visitOutcome(db: Queryable, visitId: number) {
 		  ${overdueSql(NOW, '')} AS overdue
 		FROM requests WHERE visit_id = ${visitId} ORDER BY id`;
 	const decisions = await db.sql`
-		SELECT d.seq, d.decision, to_char(d.due_date, 'YYYY-MM-DD') AS due_date, u.display_name AS follow_up_user, dep.name AS follow_up_department
+		SELECT d.id, d.seq, d.decision, to_char(d.due_date, 'YYYY-MM-DD') AS due_date, u.display_name AS follow_up_user, dep.name AS follow_up_department,
+		  ${decisionOverdueSql()} AS overdue, to_char(d.done_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS done_on, d.done_note
 		FROM visit_decisions d LEFT JOIN users u ON u.id = d.follow_up_user_id LEFT JOIN departments dep ON dep.id = d.follow_up_department_id
 		WHERE d.visit_id = ${visitId} ORDER BY d.seq`;
 	const resolved = requests.filter((r) => DONE_STATUSES.includes(r.status as RequestStatus)).length;

@@ -8,6 +8,8 @@ import { dbFor } from '$lib/server/access/request';
 import { recordDoorKnock } from '$lib/server/requests/households';
 import { formFailure, pageUser } from '$lib/server/http/guards';
 import { workspace } from '$lib/server/requests/workspace';
+import { completeDecision } from '$lib/server/visits/decisions';
+import { parseDecisionNote } from '$lib/domain/visits';
 import { mapArea } from '$lib/server/queries/userArea';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -20,6 +22,18 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions: Actions = {
+	/** 落实 of a visit's 议定事项 by its owner */
+	decision: async (event) => {
+		pageUser(event);
+		const values = Object.fromEntries([...(await event.request.formData()).entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+		try {
+			const id = intParam(values.id, 'id', '议定事项编号', 1, 2 ** 53 - 1);
+			await completeDecision(await dbFor(event), id, parseDecisionNote(values.note));
+			return { decisionDone: id };
+		} catch (e) {
+			return formFailure(e, values);
+		}
+	},
 	knock: async (event) => {
 		const user = pageUser(event);
 		const form = await event.request.formData();
