@@ -15,6 +15,10 @@ export type KpiScope = Pick<RequestFilter, 'area' | 'department' | 'pairing' | '
 	kind?: RequestFilter['kind'];
 };
 
+/** The KPI scope of a request filter (/kpi, /api/kpi and its trends read the same query). */
+export const kpiScopeOf = (f: RequestFilter): KpiScope =>
+	({ area: f.area, department: f.department, pairing: f.pairing, kind: f.kind, from: f.from, to: f.to });
+
 /** The scope's conditions on `requests r`: where, whose, and of which kind. */
 function requestScope(s: KpiScope): Fragment[] {
 	const w = scope(s);

@@ -4,7 +4,7 @@ import { localDateSpan } from '$lib/domain/calendar';
 import { visitDaysParam } from '$lib/domain/kpi';
 import { parseRequestFilter } from '$lib/domain/requestfilter';
 import { dbFor } from '$lib/server/access/request';
-import { computeKpis, rankChildren, wishCounts } from '$lib/server/kpi/kpi';
+import { computeKpis, rankChildren, wishCounts, kpiScopeOf } from '$lib/server/kpi/kpi';
 import { kpiTargets } from '$lib/server/kpi/targets';
 import { heavyReport, REPORTS } from '$lib/server/db/heavy';
 import { pageCall, pageUser } from '$lib/server/http/guards';
@@ -23,7 +23,7 @@ export const load: PageServerLoad = async (event) => {
 	if (!q.has('area')) f.area = user.jurisdiction ?? commonArea((await userArea(db))?.grids);
 	if (!q.has('department') && user.role === 'department_staff') f.department = user.departmentId;
 	const days = await pageCall(() => visitDaysParam(q.get('days')));
-	const s = { area: f.area, department: f.department, pairing: f.pairing, kind: f.kind, from: f.from, to: f.to };
+	const s = kpiScopeOf(f);
 	const targets = await kpiTargets(db);
 	// the counts queue as a heavy report (db/heavy.ts): one connection, their own statement timeout
 	const [[total, ranking, wishes], lists] = await Promise.all([

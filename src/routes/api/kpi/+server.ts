@@ -4,7 +4,7 @@ import { visitDaysParam, KPI_BY_KEY, targetOf, type KpiValue } from '$lib/domain
 import { filterQuery, parseRequestFilter } from '$lib/domain/requestfilter';
 import { requireUser } from '$lib/server/auth/user';
 import { dbFor } from '$lib/server/access/request';
-import { computeKpis, rankChildren } from '$lib/server/kpi/kpi';
+import { computeKpis, rankChildren, kpiScopeOf } from '$lib/server/kpi/kpi';
 import { kpiTargets } from '$lib/server/kpi/targets';
 import { api, jsonResponse } from '$lib/server/http/respond';
 import { heavyReport, REPORTS } from '$lib/server/db/heavy';
@@ -16,7 +16,7 @@ export const GET = api(async (event) => {
 	const visitDays = visitDaysParam(q.get('days'));
 	const db = await dbFor(event);
 	// kind (诉求, 信访件 petition, …): the request KPIs of that kind only; an unknown kind is a 400 naming it
-	const s = { area: f.area, department: f.department, pairing: f.pairing, kind: f.kind, from: f.from, to: f.to };
+	const s = kpiScopeOf(f);
 	const targets = await kpiTargets(db);
 	const [total, ranking] = await heavyReport(db, REPORTS.kpi, async (q) => [await computeKpis(q, s, { visitDays, targets }), await rankChildren(q, s, { visitDays, targets })] as const);
 	const base = { area: f.area, department: f.department, pairing: f.pairing, kind: f.kind, from: q.get('from'), to: q.get('to') };

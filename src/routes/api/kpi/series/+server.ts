@@ -8,6 +8,7 @@ import { dbFor } from '$lib/server/access/request';
 import { kpiTargets } from '$lib/server/kpi/targets';
 import { cachedKpiSeries } from '$lib/server/kpi/series';
 import { api, jsonResponse } from '$lib/server/http/respond';
+import { kpiScopeOf } from '$lib/server/kpi/kpi';
 
 export const GET = api(async (event) => {
 	requireUser(event);
@@ -16,7 +17,7 @@ export const GET = api(async (event) => {
 	const visitDays = visitDaysParam(q.get('days'));
 	const db = await dbFor(event);
 	const targets = await kpiTargets(db);
-	const s = { area: f.area, department: f.department, pairing: f.pairing, kind: f.kind, from: f.from, to: f.to };
+	const s = kpiScopeOf(f);
 	const { step, periods, points } = await cachedKpiSeries(db, s, { visitDays, targets });
 	return jsonResponse({ step, targets, periods: periods.map((p, i) => ({ ...p, ...points[i] })) });
 });
