@@ -8,7 +8,8 @@ import { viewerVersions } from '$lib/server/queries/versions';
 import { formFailure, pageUser } from '$lib/server/http/guards';
 import { changePairing, createPairing, endPairing, leaderPairings, pairableAreas, pairableLeaders } from '$lib/server/visits/pairings';
 import { mapArea } from '$lib/server/queries/userArea';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import type { SessionUser } from '$lib/server/auth/user';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = pageUser({ locals, url });
@@ -31,37 +32,31 @@ const fields = async (request: Request) => Object.fromEntries([...(await request
 const writer = (event: Parameters<typeof pageUser>[0]) =>
 	pageUser(event, { roles: ['leader', 'admin'], refusal: '只有领导和管理员可以管理包联' });
 
+/** One form action: the writer, the form's fields, and a refusal shown with the values as entered. */
+const action = (run: (user: SessionUser, values: Record<string, string>, event: RequestEvent) => Promise<string>) =>
+	async (event: RequestEvent) => {
+		const user = writer(event);
+		const values = await fields(event.request);
+		try {
+			return { done: await run(user, values, event) };
+		} catch (e) {
+			return formFailure(e, values);
+		}
+	};
+const pairingId = (values: Record<string, string>) => intParam(values.id, 'id', '包联编号', 1, 2 ** 31 - 1);
+
 export const actions: Actions = {
-	create: async (event) => {
-		const user = writer(event);
-		const values = await fields(event.request);
-		try {
-			const id = await createPairing(await dbFor(event), user, parsePairing(values, user), clientAddress(event));
-			return { done: `已新增包联：${values.name}（第 ${id} 条）` };
-		} catch (e) {
-			return formFailure(e, values);
-		}
-	},
-	change: async (event) => {
-		const user = writer(event);
-		const values = await fields(event.request);
-		try {
-			const id = intParam(values.id, 'id', '包联编号', 1, 2 ** 31 - 1);
-			await changePairing(await dbFor(event), user, id, parsePairing(values, user), clientAddress(event));
-			return { done: `已保存包联：${values.name}` };
-		} catch (e) {
-			return formFailure(e, values);
-		}
-	},
-	end: async (event) => {
-		const user = writer(event);
-		const values = await fields(event.request);
-		try {
-			const id = intParam(values.id, 'id', '包联编号', 1, 2 ** 31 - 1);
-			const end = await endPairing(await dbFor(event), user, id, (started) => parseEnd(values.endedOn, started), clientAddress(event));
-			return { done: `已结束包联：${values.name ?? id}（${end}）` };
-		} catch (e) {
-			return formFailure(e, values);
-		}
-	}
+	create: action(async (user, values, event) => {
+		const id = await createPairing(await dbFor(event), user, parsePairing(values, user), clientAddress(event));
+		return `已新增包联：${values.name}（第 ${id} 条）`;
+	}),
+	change: action(async (user, values, event) => {
+		await changePairing(await dbFor(event), user, pairingId(values), parsePairing(values, user), clientAddress(event));
+		return `已保存包联：${values.name}`;
+	}),
+	end: action(async (user, values, event) => {
+		const id = pairingId(values);
+		const end = await endPairing(await dbFor(event), user, id, (started) => parseEnd(values.endedOn, started), clientAddress(event));
+		return `已结束包联：${values.name ?? id}（${end}）`;
+	})
 };
