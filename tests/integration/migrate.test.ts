@@ -1,7 +1,7 @@
 // migrate() and the schema of db/migrations on both back ends.
 import { expect, it } from 'vitest';
 import { migrate, readMigrations, schemaLevel, SchemaNewerError } from '../../src/lib/server/db/migrate';
-import { describeBackends, unique } from './helpers/backends';
+import { describeBackends, freshDatabases, unique } from './helpers/backends';
 import { ensurePlace } from './helpers/fixtures';
 
 const TABLES = [
@@ -12,6 +12,9 @@ const TABLES = [
 ];
 
 const GIST_TABLES = ['areas', 'grids', 'households', 'hazards', 'requests'];
+
+// these cases check migrate() itself: empty databases, no migrated dump or template
+freshDatabases();
 
 describeBackends('migrate', (getDb, backend) => {
 	it('applied every migration to the empty database, in order', async () => {

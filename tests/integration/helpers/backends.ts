@@ -5,17 +5,24 @@
 //   });
 //
 // gives two describe blocks, "pglite" and "postgres", each holding every case.
-// - pglite: one in-memory PGlite + PostGIS per test file (opening one costs ~10 s here), migrated
-//   once and shared by every describeBackends block in that file.
+// - pglite: one in-memory PGlite + PostGIS per test file, shared by every describeBackends block in
+//   that file. Creating PostGIS and applying every migration costs more than opening PGlite, so the
+//   first file of a run (on a fresh clone) migrates an empty cluster and saves a dump of it under
+//   node_modules/.cache, keyed by the migrations and the PGlite versions; later files start from
+//   that dump (and migrate() confirms it is current). A file that calls freshPglite() starts empty.
 // - postgres: a fresh database per block, named gridtest_<time>_<pid>_<random>, created through an
-//   admin connection to TEST_DATABASE_URL with PostGIS and migrate() applied, dropped afterwards.
+//   admin connection to TEST_DATABASE_URL as a copy of a migrated template (gridtest_tpl_<key>_<time>,
+//   made once by the first block with PostGIS and migrate(), keyed like the PGlite dump), dropped afterwards.
 //   Without TEST_DATABASE_URL the block is reported as skipped (never as passed); scripts/test.mjs
 //   prints why.
 // Cases share their database with the other cases of the same block: write rows under unique keys
 // (see `unique()`), or undo what you wrote.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { openPglite, openPostgres, type Db } from '../../../src/lib/server/db/client';
-import { migrate } from '../../../src/lib/server/db/migrate';
+import { migrate, readMigrations } from '../../../src/lib/server/db/migrate';
 
 export type BackendKind = Db['kind'];
 
@@ -40,11 +47,55 @@ interface Shared {
 let pglite: Promise<Shared> | undefined;
 let pgliteCloseRegistered = false;
 
-function sharedPglite(): Promise<Shared> {
-	pglite ??= (async () => {
+let snapshotAllowed = process.env.GRID_TEST_SNAPSHOT !== '0';
+
+/**
+ * This file's databases start empty and are migrated here, on both back ends, instead of starting
+ * from a migrated dump or template (the migration tests need that).
+ */
+export function freshDatabases(): void {
+	snapshotAllowed = false;
+}
+
+const SNAPSHOT_DIR = path.resolve('node_modules/.cache/grid-tests');
+
+/** The dump's name: it changes with any migration's name or text and with the PGlite packages. */
+function snapshotKey(): string {
+	const hash = createHash('sha256');
+	for (const pkg of ['@electric-sql/pglite', '@electric-sql/pglite-postgis']) {
+		hash.update(JSON.parse(readFileSync(path.resolve('node_modules', pkg, 'package.json'), 'utf8')).version);
+	}
+	for (const m of readMigrations()) hash.update(`\0${m.version}\0${m.sql}`);
+	return hash.digest('hex').slice(0, 16);
+}
+
+async function openMigratedPglite(): Promise<Shared> {
+	if (!snapshotAllowed) {
 		const db = await openPglite();
 		return { db, applied: await migrate(db) };
-	})();
+	}
+	const base = path.join(SNAPSHOT_DIR, `pglite-${snapshotKey()}`);
+	if (existsSync(`${base}.tgz`) && existsSync(`${base}.json`)) {
+		const applied: string[] = JSON.parse(readFileSync(`${base}.json`, 'utf8'));
+		const db = await openPglite(undefined, { loadDataDir: new Blob([readFileSync(`${base}.tgz`)]) });
+		const missing = await migrate(db);
+		if (missing.length) throw new Error(`PGlite test dump ${base}.tgz lacks ${missing.join(', ')}: delete it`);
+		return { db, applied };
+	}
+	const db = await openPglite();
+	const applied = await migrate(db);
+	// written under a temporary name and renamed, so a parallel run never reads half a dump
+	mkdirSync(SNAPSHOT_DIR, { recursive: true });
+	const tmp = `${base}.${process.pid}.tmp`;
+	writeFileSync(`${tmp}.tgz`, Buffer.from(await (await db.dumpDataDir()).arrayBuffer()));
+	writeFileSync(`${tmp}.json`, JSON.stringify(applied));
+	renameSync(`${tmp}.json`, `${base}.json`);
+	renameSync(`${tmp}.tgz`, `${base}.tgz`);
+	return { db, applied };
+}
+
+function sharedPglite(): Promise<Shared> {
+	pglite ??= openMigratedPglite();
 	return pglite;
 }
 
@@ -99,6 +150,65 @@ export async function dropTestDatabase(url: string, name: string): Promise<void>
 	} finally {
 		await admin.end({ timeout: 5 });
 	}
+}
+
+const TEMPLATE_PREFIX = `${PREFIX}tpl_`;
+
+/**
+ * A database migrated to the current db/migrations, copied by CREATE DATABASE … TEMPLATE (a file
+ * copy: far quicker than PostGIS and every migration per block). Made once per migration set, under
+ * an advisory lock so parallel runs make it once; templates of other migration sets older than
+ * STALE_MS are dropped. Returns its name and the versions migrate() applied to it.
+ */
+async function migratedTemplate(url: string): Promise<{ name: string; applied: string[] }> {
+	const key = snapshotKey();
+	const admin = await adminSql(url);
+	try {
+		await admin`SELECT pg_advisory_lock(hashtext('gridtest_template'))`;
+		const found = await admin`SELECT datname FROM pg_database WHERE datname LIKE ${TEMPLATE_PREFIX + key + '_%'}`;
+		let name = found[0]?.datname as string | undefined;
+		if (!name) {
+			for (const { datname } of await admin`SELECT datname FROM pg_database WHERE datname LIKE ${TEMPLATE_PREFIX + '%'}`) {
+				const created = Number(/_(\d+)$/.exec(datname)?.[1]);
+				if (created && Date.now() - created > STALE_MS) await admin.unsafe(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+			}
+			name = `${TEMPLATE_PREFIX}${key}_${Date.now()}`;
+			await admin.unsafe(`CREATE DATABASE ${name}`);
+			const db = await openPostgres(withDatabase(url, name));
+			try {
+				await db.exec('CREATE EXTENSION IF NOT EXISTS postgis');
+				await migrate(db);
+			} catch (err) {
+				await db.close();
+				await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+				throw err;
+			}
+			await db.close();
+		}
+		const db = await adminSql(withDatabase(url, name));
+		try {
+			const rows = await db`SELECT version FROM schema_migrations ORDER BY version`;
+			return { name, applied: rows.map((r) => r.version as string) };
+		} finally {
+			await db.end({ timeout: 5 });
+		}
+	} finally {
+		await admin.end({ timeout: 5 });
+	}
+}
+
+/** A new database copied from the migrated template: its name and the versions the template got. */
+async function createMigratedTestDatabase(url: string): Promise<{ name: string; applied: string[] }> {
+	const template = await migratedTemplate(url);
+	const name = `${PREFIX}${Date.now()}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+	const admin = await adminSql(url);
+	try {
+		await dropStaleDatabases(admin);
+		await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${template.name}`);
+	} finally {
+		await admin.end({ timeout: 5 });
+	}
+	return { name, applied: template.applied };
 }
 
 async function dropStaleDatabases(admin: Awaited<ReturnType<typeof adminSql>>): Promise<void> {
@@ -166,9 +276,16 @@ export function describeBackends(name: string, cases: (getDb: () => Db, backend:
 			let applied: string[] = [];
 			const backend: Backend = { kind: 'postgres', get applied() { return applied; } };
 			const setupError = failFast(async () => {
-				database = await createTestDatabase(TEST_DATABASE_URL!);
-				db = await openPostgres(withDatabase(TEST_DATABASE_URL!, database));
-				applied = await migrate(db);
+				if (snapshotAllowed) {
+					({ name: database, applied } = await createMigratedTestDatabase(TEST_DATABASE_URL!));
+					db = await openPostgres(withDatabase(TEST_DATABASE_URL!, database));
+					const missing = await migrate(db);
+					if (missing.length) throw new Error(`test template lacks ${missing.join(', ')}`);
+				} else {
+					database = await createTestDatabase(TEST_DATABASE_URL!);
+					db = await openPostgres(withDatabase(TEST_DATABASE_URL!, database));
+					applied = await migrate(db);
+				}
 			});
 			afterAll(async () => {
 				await db?.close();

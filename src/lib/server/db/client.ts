@@ -71,13 +71,22 @@ function copyStatement(table: string, columns: string[]): string {
 	return `COPY ${table} (${columns.join(', ')}) FROM STDIN`;
 }
 
-export async function openPglite(dataDir?: string): Promise<Db> {
+export interface PgliteOptions {
+	/** Starts from this dump of a data folder (PGlite's dumpDataDir) instead of an empty cluster. */
+	loadDataDir?: Blob;
+}
+
+/** A PGlite Db, which can also dump its data folder (the tests start from a migrated dump). */
+export type PgliteDb = Db & { kind: 'pglite'; dumpDataDir(): Promise<Blob> };
+
+export async function openPglite(dataDir?: string, options: PgliteOptions = {}): Promise<PgliteDb> {
 	const { PGlite } = await import('@electric-sql/pglite');
 	const { postgis } = await import('@electric-sql/pglite-postgis');
 	if (dataDir) mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
 	const pg = await PGlite.create(dataDir ?? 'memory://', {
 		extensions: { postgis },
-		parsers: { [INT8]: Number, [NUMERIC]: Number }
+		parsers: { [INT8]: Number, [NUMERIC]: Number },
+		...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {})
 	});
 	const run = async <T extends Row>(target: { query: typeof pg.query }, text: string, params?: unknown[]) =>
 		(await target.query<T>(text, params as any[])).rows;
@@ -100,6 +109,7 @@ export async function openPglite(dataDir?: string): Promise<Db> {
 			onListen?.();
 			return () => unlisten();
 		},
+		dumpDataDir: async () => (await pg.dumpDataDir('gzip')) as Blob,
 		close: () => pg.close()
 	});
 }
