@@ -25,6 +25,7 @@ export const SECTIONS: readonly NavLink[] = [
 	{ href: '/research', label: '调研课题', roles: LEADERS },
 	{ href: '/visits', label: '走访' },
 	{ href: '/pairings', label: '包联' },
+	{ href: '/petitions', label: '信访', roles: ['leader', 'mediator', 'admin'] },
 	{ href: '/screen', label: '大屏' }
 ];
 

@@ -4,12 +4,15 @@ import { error, redirect } from '@sveltejs/kit';
 import { intParam } from '$lib/domain/apierror';
 import { visibleGridCodes } from '$lib/server/auth/visibility';
 import { dbFor } from '$lib/server/access/request';
-import { requestDetail } from '$lib/server/requests/detail';
+import { requestDetail, type RequestDetail } from '$lib/server/requests/detail';
 import { parseMove, photosFromForm } from '$lib/server/requests/http';
 import { formFailure, pageUser } from '$lib/server/http/guards';
 import { referenceLists } from '$lib/server/queries/reference';
 import { moveRequest, offeredMoves } from '$lib/server/requests/transition';
 import { mapArea } from '$lib/server/queries/userArea';
+import { parseAgreement, parseContact, PETITION_CONTACT_LABEL } from '$lib/domain/petition';
+import { localDate } from '$lib/domain/time';
+import { addContact, caseRecords, caseReportedOn, signAgreement, worksPetition } from '$lib/server/petitions/petitions';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -21,10 +24,42 @@ export const load: PageServerLoad = async (event) => {
 	if (!r || (grids && !grids.includes(r.gridCode))) error(404, { message: `诉求 ${event.params.id} 不存在或不在你的网格内` });
 	const actions = offeredMoves(user, r);
 	const { departments, mediators } = await referenceLists(db);
-	return { user, r, actions, departments, mediators, mapArea: await mapArea(event) };
+	return { user, r, actions, departments, mediators, petition: r.kind === 'petition' ? await petitionPanel(db, r) : null, mapArea: await mapArea(event) };
 };
 
+/** 信访办理: the case's records, and which forms the user gets (the database decides who may write). */
+async function petitionPanel(db: Awaited<ReturnType<typeof dbFor>>, r: RequestDetail) {
+	const mayWork = await worksPetition(db, r.id);
+	const satisfied = r.satisfaction === 'satisfied' || r.satisfaction === 'basic';
+	return {
+		...(await caseRecords(db, r.id)), mayWork, mayAgree: mayWork && satisfied && (r.status === 'evaluated' || r.status === 'closed'),
+		today: localDate(new Date()), reportedOn: localDate(new Date(r.reportedAt))
+	};
+}
+
+/** A 信访办理 form: the fields, then `run`; a refusal comes back with the values as entered. */
+const petitionAction = (run: (db: Awaited<ReturnType<typeof dbFor>>, userId: number, id: number, values: Record<string, string>) => Promise<string>) =>
+	async (event: Parameters<Actions[string]>[0]) => {
+		const user = pageUser(event);
+		const id = intParam(event.params.id, 'id', '诉求编号', 1, Number.MAX_SAFE_INTEGER);
+		const values = Object.fromEntries([...(await event.request.formData()).entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+		try {
+			return { petitionDone: await run(await dbFor(event), user.id, id, values) };
+		} catch (e) {
+			return formFailure(e, values);
+		}
+	};
+
 export const actions: Actions = {
+	contact: petitionAction(async (db, userId, id, values) => {
+		const c = parseContact(values, localDate(new Date()), await caseReportedOn(db, id));
+		await addContact(db, userId, id, c);
+		return `已记录${PETITION_CONTACT_LABEL[c.kind]}（${c.happenedOn}）`;
+	}),
+	agreement: petitionAction(async (db, userId, id, values) => {
+		await signAgreement(db, userId, id, parseAgreement(values, localDate(new Date())));
+		return '已记录息访协议：现在可以销号';
+	}),
 	move: async (event) => {
 		const user = pageUser(event);
 		const id = intParam(event.params.id, 'id', '诉求编号', 1, Number.MAX_SAFE_INTEGER);
