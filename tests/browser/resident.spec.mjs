@@ -2,6 +2,8 @@
 // a resident reports with a photo and gets a 跟踪码; the command centre's dispatcher finds it
 // (channel 网上点单, phone masked) and walks it to 办结 through the API; the resident opens the
 // case with the code and the phone's last 4 digits and rates it. No horizontal overflow.
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { artifacts } from '../support/browser.mjs';
 import { BASE, expect, openPage, signedIn, test, USERS } from './fixtures.mjs';
@@ -59,6 +61,16 @@ const solve = (q) => {
 	return String(m[2] === '加' ? number(m[1]) + number(m[3]) : number(m[1]) - number(m[3]));
 };
 
+const AXE = createRequire(path.join(process.cwd(), 'package.json'))('axe-core').source;
+/** axe's WCAG 2.1 AA violations, as tests/browser/a11y.spec.mjs runs it (over the protocol: the CSP refuses a script tag). */
+async function axe(page) {
+	await page.evaluate(AXE);
+	return page.evaluate(async () => {
+		const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+		return r.violations.map((v) => `${v.id} ×${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+	});
+}
+
 async function noOverflow(page, what) {
 	const [width, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
 	expect(width, `${what} is wider than the phone`).toBeLessThanOrEqual(inner);
@@ -74,6 +86,7 @@ test('a signed-out resident reports with a photo and gets a tracking code', asyn
 	await page.waitForLoadState('networkidle'); // hydrated: the form posts through enhance (photos resized)
 	expect(new URL(page.url()).pathname).toBe('/r'); // no sign-in asked
 	await noOverflow(page, '/r');
+	expect(await axe(page)).toEqual([]);
 	const category = await page.$eval('select[name=categoryCode] optgroup option', (o) => o.value);
 	await page.selectOption('select[name=categoryCode]', category);
 	await page.fill('textarea[name=description]', '小区门口路灯不亮已经一周，晚上出行不便');
@@ -95,6 +108,7 @@ test('a signed-out resident reports with a photo and gets a tracking code', asyn
 	tracking = (await page.getByTestId('tracking-code').textContent()).trim();
 	code = /SQ\d+/.exec(await page.textContent('.receipt'))[0];
 	await noOverflow(page, 'the receipt');
+	expect(await axe(page)).toEqual([]);
 	await page.screenshot({ path: `${OUT}/2-receipt-phone.png`, fullPage: true });
 	await context.close();
 });
@@ -132,6 +146,7 @@ test('the resident follows the case with code and phone tail and rates it', asyn
 	await expect(page.getByTestId('resident-stages')).toContainText('已派单至');
 	expect(await page.textContent('main')).not.toContain(phone);
 	await noOverflow(page, '/r/follow');
+	expect(await axe(page)).toEqual([]);
 	await page.screenshot({ path: `${OUT}/3-follow-phone.png`, fullPage: true });
 	await page.getByLabel('满意', { exact: true }).check();
 	await page.getByLabel('已解决').check();

@@ -164,7 +164,8 @@ async function viewOf(db: Queryable, tracking: string, tail: string): Promise<Re
 		description: v.description, address: v.address, gridName: v.gridName, department: v.department, phone: v.phone,
 		reportedAt: v.reportedAt, acceptDeadline: v.acceptDeadline, resolveDeadline: v.resolveDeadline, resolvedAt: v.resolvedAt,
 		satisfaction: v.satisfaction, solved: v.solved, photos: Number(v.photos),
-		stages: events.map((e) => ({ label: residentStage(e.action, e.department, e.byResident), at: e.at })),
+		// 接单 and 办结 record the acting department only when staff act (an admin's move names none): the request's own then
+		stages: events.map((e) => ({ label: residentStage(e.action, e.department ?? (e.action === 'accept' ? v.department : null), e.byResident), at: e.at })),
 		mayRate: checkTransition(status, 'evaluate', { pendingWhistles: 0, satisfaction: null, solved: null }).ok
 	};
 }
