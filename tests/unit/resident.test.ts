@@ -1,7 +1,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { RequestEvent } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
+import { ANONYMOUS_BODY_MAX_BYTES, guardRequest } from '../../src/lib/server/http/guard';
 import {
-	TRACKING_ALPHABET, challengeToken, chineseNumber, makeChallenge, normaliseTrackingCode, parseResidentPhone, parseResidentRating,
+	RESIDENT_BODY_MAX_BYTES, TRACKING_ALPHABET, challengeToken, chineseNumber, makeChallenge, normaliseTrackingCode, parseResidentPhone, parseResidentRating,
 	parseResidentReport, phoneTail, residentStage, trackingCode, verifyChallenge
 } from '../../src/lib/domain/resident';
 
@@ -75,5 +77,23 @@ describe('网上点单 fields', () => {
 	it('tells stages in plain words, naming units only', () => {
 		expect(residentStage('dispatch', '区城管局', false)).toBe('已派单至区城管局');
 		expect(residentStage('evaluate', null, true)).toBe('您已评价');
+	});
+});
+
+describe('网上点单 body cap (http/guard.ts)', () => {
+	const post = (path: string, body: BodyInit) =>
+		({ url: new URL(path, 'http://grid.test'), request: new Request(new URL(path, 'http://grid.test'), { method: 'POST', body }) }) as unknown as RequestEvent;
+	it('lets three resized photos through, binary parts and all, and refuses past 5 MB', async () => {
+		const form = new FormData();
+		form.append('description', '路灯坏了');
+		for (let i = 0; i < 3; i++) form.append('photos', new File([new Uint8Array(400_000).fill(i)], `p${i}.jpg`, { type: 'image/jpeg' }));
+		const ok = post('/r', form);
+		expect(await guardRequest(ok, false)).toBeNull();
+		expect((await ok.request.formData()).getAll('photos')).toHaveLength(3);
+		const big = new FormData();
+		big.append('photos', new File([new Uint8Array(RESIDENT_BODY_MAX_BYTES + 1)], 'big.jpg', { type: 'image/jpeg' }));
+		expect((await guardRequest(post('/r', big), false))?.status).toBe(413);
+		// any other signed-out post keeps the 16 KB cap
+		expect((await guardRequest(post('/requests/new', 'a'.repeat(ANONYMOUS_BODY_MAX_BYTES + 1)), false))?.status).toBe(413);
 	});
 });
