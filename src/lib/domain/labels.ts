@@ -14,7 +14,8 @@ export const CHANNEL: Record<string, string> = {
 	snapshot: '随手拍',
 	visit: '走访调研',
 	whistle: '吹哨',
-	open311: 'Open311 接口'
+	open311: 'Open311 接口',
+	resident: '网上点单'
 };
 
 export const REQUEST_KIND: Record<string, string> = {
