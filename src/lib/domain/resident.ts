@@ -99,7 +99,7 @@ export function parseResidentReport(b: Record<string, unknown>): ResidentReport 
 // ── 验证题: a server-signed sum in Chinese words, answered in digits ───────────────────────────
 // The token carries a nonce, its expiry and a MAC over (nonce, expiry, answer) with a key only the
 // server knows; the answer itself is not in it. The server refuses a nonce seen before (the
-// database records each one, 0026), so one solved question cannot be replayed for many posts.
+// database records each one, 0027), so one solved question cannot be replayed for many posts.
 
 const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 /** 0–99 in Chinese words: 七, 十二, 三十, 四十五. */

@@ -8,7 +8,7 @@ import { refuse } from './headers';
  * What anyone may open without signing in: the sign-in itself, the health checks, the metrics
  * (which check their own token or an admin's session), and the open standards (Open311, OGC API),
  * which check their own API keys and publish only public views, and 网上点单 (/r: the residents'
- * own channel, which goes through its own SECURITY DEFINER functions, 0026).
+ * own channel, which goes through its own SECURITY DEFINER functions, 0027).
  */
 const PUBLIC = [/^\/r(\/|$)/, /^\/login(\/|$)/, /^\/logout$/, /^\/api\/status$/, /^\/api\/health\/(live|ready)$/, /^\/metrics$/, /^\/open311\//, /^\/ogc(\/|$)/];
 const isPublicPath = (path: string) => PUBLIC.some((p) => p.test(path));

@@ -1,6 +1,6 @@
 // 网上点单 on the server: the 验证题 signed with a key derived in the database, the report, the
 // follow page's view and the resident's 评单. Every write and every read of a case goes through
-// the SECURITY DEFINER functions of 0026 (nobody is signed in, so row-level security has no user);
+// the SECURITY DEFINER functions of 0027 (nobody is signed in, so row-level security has no user);
 // the limits per address, per phone and per code are the database's sliding windows (limits.ts).
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { ApiError, badParam } from '../../domain/apierror';

@@ -1,4 +1,4 @@
--- 0026: 网上点单, the residents' own channel (issue 19). A signed-out resident reports a problem,
+-- 0027: 网上点单, the residents' own channel (issue 19). A signed-out resident reports a problem,
 -- follows it with a tracking code (跟踪码) and the last four digits of the phone, and rates it
 -- (评单) once it is resolved. Nobody is signed in, so row-level security has no user to go by: the
 -- three things a resident may do are SECURITY DEFINER functions with a fixed search_path, EXECUTE
