@@ -10,25 +10,20 @@ import { parseRequestFilter } from './requestfilter';
 /** 上报: the request_events action whose actor reported the request (the worker who filed it in the field). */
 export const REPORT_ACTION = 'report';
 
-/**
- * 经办: the moves by which a worker handles a request themself, when it was dispatched to them or
- * their grid: 接单 and 办结. Dispatching, evaluating and closing are the command centre's.
- */
-export const HANDLING_ACTIONS = ['accept', 'resolve'] as const;
-
 /** What the "handled by" rule needs to know of a worker and of a request. */
 export interface WorkerGrids { id: number; grids: readonly string[] }
 export interface RequestActors { gridCode: string; events: readonly { action: string; actorId: number | null }[] }
 
 /**
- * 网格员经办的诉求: a request is handled by worker W when it lies in one of W's grids (the grid
- * worker answers for every item of their grid, whoever the department is: they follow it up and
- * see it closed), or W took a handling move on it (HANDLING_ACTIONS) anywhere. The SQL twin is
- * handledSql in src/lib/server/workers/figures.ts; the integration test checks both on one fixture.
+ * 网格员经办的诉求: a request is handled by worker W when it lies in one of W's grids (user_grids).
+ * The loop (workflow.ts authorityProblem) gives a grid worker no 接单 or 办结 of their own: they
+ * follow their grid's items through the department's work, blow the whistle (吹哨), evaluate and
+ * close (销号), and only in their own grids. So a worker answers for every item of their grid,
+ * whichever department works it. The SQL twin is handledSql in src/lib/server/workers/figures.ts;
+ * the integration test checks both on one fixture.
  */
-export function handledBy(worker: WorkerGrids, r: RequestActors): boolean {
-	return worker.grids.includes(r.gridCode)
-		|| r.events.some((e) => e.actorId === worker.id && (HANDLING_ACTIONS as readonly string[]).includes(e.action));
+export function handledBy(worker: WorkerGrids, r: Pick<RequestActors, 'gridCode'>): boolean {
+	return worker.grids.includes(r.gridCode);
 }
 
 /** 上报人: a request counts as reported by W when W is the actor of its report event. */

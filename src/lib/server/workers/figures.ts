@@ -3,7 +3,7 @@
 // elsewhere: "reported"/"handled by" from domain/workers.ts, 入户走访覆盖率 from kpi/fragments.ts,
 // 受理率/按期办结率/超期数 from db/fragments.ts, colours and score from domain/kpi.ts.
 import { kpiValue, overallRag, rankScore, type KpiTargets } from '../../domain/kpi';
-import { HANDLING_ACTIONS, REPORT_ACTION, WORKER_KPIS, type WorkerFigures } from '../../domain/workers';
+import { REPORT_ACTION, WORKER_KPIS, type WorkerFigures } from '../../domain/workers';
 import type { Queryable } from '../db/client';
 import { kpiCountColumns, kpiCountJoins, OPEN_SQL } from '../db/fragments';
 import { codes, join, sql, type Fragment } from '../db/sql';
@@ -18,14 +18,12 @@ export interface WorkerPeriod {
 	days: number;
 }
 
-/**
- * (worker, request_id) for every request a worker of `ids` handled (domain handledBy): those in
- * their grids, and those they accepted or resolved anywhere. UNION: a request both ways counts once.
- */
+/** (worker, request_id) for every request a worker of `ids` handled (domain handledBy): those of their grids. */
 export const handledSql = (ids: number[]): Fragment => sql`SELECT ug.user_id AS worker, q.id AS request_id
-	FROM user_grids ug JOIN requests q ON q.grid_code = ug.grid_code WHERE ug.user_id = ANY(${ids}::int[])
-	UNION SELECT e.actor_id, e.request_id FROM request_events e
-	WHERE e.actor_id = ANY(${ids}::int[]) AND e.action IN ${codes(HANDLING_ACTIONS)}`;
+	FROM user_grids ug JOIN requests q ON q.grid_code = ug.grid_code WHERE ug.user_id = ANY(${ids}::int[])`;
+
+/** 上报: request_events of the report action (a literal, so request_events_report_idx's predicate matches). */
+const REPORTED = sql`e.action IN ${codes([REPORT_ACTION])}`;
 
 type Counts = Record<string, number>;
 
@@ -36,7 +34,7 @@ async function byWorker(rows: Promise<Counts[]>): Promise<Map<number, Counts>> {
 /** The counts behind WorkerFigures, per worker id. */
 export async function workerCounts(db: Queryable, ids: number[], p: WorkerPeriod): Promise<Map<number, Counts>> {
 	const reports = byWorker(db.sql`SELECT e.actor_id AS worker, count(*) AS reports FROM request_events e
-		WHERE e.action = ${REPORT_ACTION} AND e.actor_id = ANY(${ids}::int[]) AND e.at >= ${p.from} AND e.at < ${p.to} GROUP BY 1`);
+		WHERE ${REPORTED} AND e.actor_id = ANY(${ids}::int[]) AND e.at >= ${p.from} AND e.at < ${p.to} GROUP BY 1`);
 	const knocks = byWorker(db.sql`SELECT k.visitor_id AS worker, count(*) AS knocks, count(DISTINCT k.household_id) AS reached
 		FROM door_knocks k WHERE k.visitor_id = ANY(${ids}::int[]) AND k.visited_at >= ${p.from} AND k.visited_at < ${p.to} GROUP BY 1`);
 	const [den, num] = householdKpiSql(p.to, p.now, p.days);
@@ -75,7 +73,7 @@ export async function reportsByCategory(db: Queryable, workerId: number, p: Work
 	const rows = await db.sql<{ code: string; name: string; n: number }>`SELECT coalesce(pc.code, c.code) AS code, coalesce(pc.name, c.name) AS name, count(*) AS n
 		FROM request_events e JOIN requests r ON r.id = e.request_id JOIN categories c ON c.code = r.category_code
 		LEFT JOIN categories pc ON pc.code = c.parent_code
-		WHERE e.action = ${REPORT_ACTION} AND e.actor_id = ${workerId} AND e.at >= ${p.from} AND e.at < ${p.to}
+		WHERE ${REPORTED} AND e.actor_id = ${workerId} AND e.at >= ${p.from} AND e.at < ${p.to}
 		GROUP BY 1, 2 ORDER BY 3 DESC, 1`;
 	return rows.map((r) => ({ ...r, n: Number(r.n) }));
 }
