@@ -8,7 +8,7 @@ import type { SessionUser } from '../../src/lib/server/auth/user';
 import { asUser } from '../../src/lib/server/access/userdb';
 import { exportWorkerRanking, WORKER_RANKING_HEADER } from '../../src/lib/server/export/workerRanking';
 import { kpiTargets } from '../../src/lib/server/kpi/targets';
-import { handledSql } from '../../src/lib/server/workers/figures';
+import { handledFrom } from '../../src/lib/server/workers/figures';
 import { streetRanking, workerFor, workerPage } from '../../src/lib/server/workers/workers';
 import { describeBackends } from './helpers/backends';
 
@@ -101,7 +101,7 @@ describeBackends('workers', (getDb) => {
 
 	it('"handled by" in SQL is the domain rule, request by request', async () => {
 		const db = getDb();
-		const rows = await db.sql<{ worker: number; request_id: number }>`SELECT * FROM (${handledSql([W1, W2, W3])}) h ORDER BY 1, 2`;
+		const rows = await db.sql<{ worker: number; request_id: number }>`SELECT ug.user_id AS worker, r.id AS request_id FROM ${handledFrom([W1, W2, W3], [G1, G2, G3])} ORDER BY 1, 2`;
 		const events = await db.sql<{ request_id: number; action: string; actor_id: number | null; grid_code: string }>`
 			SELECT e.request_id, e.action, e.actor_id, r.grid_code FROM request_events e JOIN requests r ON r.id = e.request_id WHERE r.code LIKE 'WK%'`;
 		const requests = [...new Set(events.map((e) => Number(e.request_id)))].sort();

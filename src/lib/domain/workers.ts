@@ -19,7 +19,7 @@ export interface RequestActors { gridCode: string; events: readonly { action: st
  * The loop (workflow.ts authorityProblem) gives a grid worker no 接单 or 办结 of their own: they
  * follow their grid's items through the department's work, blow the whistle (吹哨), evaluate and
  * close (销号), and only in their own grids. So a worker answers for every item of their grid,
- * whichever department works it. The SQL twin is handledSql in src/lib/server/workers/figures.ts;
+ * whichever department works it. The SQL twin is handledFrom in src/lib/server/workers/figures.ts;
  * the integration test checks both on one fixture.
  */
 export function handledBy(worker: WorkerGrids, r: Pick<RequestActors, 'gridCode'>): boolean {
