@@ -49,6 +49,11 @@ function nextBoundary(at: number, step: SeriesStep): number {
  */
 export function seriesPeriods(from: Date, to: Date, now: Date = new Date()): { step: SeriesStep; periods: SeriesPeriod[] } {
 	const step = seriesStep(Math.round((to.getTime() - from.getTime()) / DAY_MS));
+	return { step, periods: cutPeriods(from, to, step, now) };
+}
+
+/** [from, to) cut at the boundaries of a chosen `step` (a worker's trend is always by week), as seriesPeriods does. */
+export function cutPeriods(from: Date, to: Date, step: SeriesStep, now: Date = new Date()): SeriesPeriod[] {
 	const periods: SeriesPeriod[] = [];
 	for (let a = from.getTime(); a < to.getTime() && a <= now.getTime(); ) {
 		const b = Math.min(nextBoundary(a, step), to.getTime());
@@ -57,5 +62,5 @@ export function seriesPeriods(from: Date, to: Date, now: Date = new Date()): { s
 		periods.push({ from: new Date(a), to: new Date(b), label, span: first === last ? first : `${first} 至 ${last}` });
 		a = b;
 	}
-	return { step, periods };
+	return periods;
 }

@@ -27,6 +27,7 @@ export const REPORTS = {
 	kpiDrill: { name: 'kpi_drill', label: '考核指标明细' },
 	kpiSeries: { name: 'kpi_series', label: '考核指标趋势' },
 	hotspots: { name: 'hotspots', label: '热点分析' },
+	workers: { name: 'workers', label: '网格员工作情况' },
 	export: { name: 'export', label: '导出' }
 } as const satisfies Record<string, HeavyReport>;
 
