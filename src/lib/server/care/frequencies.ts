@@ -56,12 +56,14 @@ export async function saveCareDays(db: Database, admin: SessionUser, changes: Ma
 	if (admin.role !== 'admin') throw new ApiError(403, 'forbidden', '只有管理员可以修改关爱走访周期');
 	await db.transaction(async (tx) => {
 		const before = await careDays(tx);
-		for (const [tag, days] of changes) {
+		for (const [tag, asked] of changes) {
+			// the default typed out is the default: no row, so a later change of the default applies
+			const days = asked === (DEFAULT_CARE_DAYS[tag] ?? null) ? 'default' : asked;
 			if (days === 'default') await tx.sql`DELETE FROM care_frequencies WHERE tag = ${tag}`;
 			else await tx.sql`INSERT INTO care_frequencies (tag, interval_days, updated_by) VALUES (${tag}, ${days}, ${admin.id})
 				ON CONFLICT (tag) DO UPDATE SET interval_days = EXCLUDED.interval_days, updated_by = EXCLUDED.updated_by, updated_at = now()`;
 			const to = days === 'default' ? (DEFAULT_CARE_DAYS[tag] ?? null) : days;
-			if (to !== before[tag] || days === 'default') {
+			if (to !== before[tag]) {
 				await recordAudit(tx, { userId: admin.id, action: 'care_frequency', subject: `care:${tag}`, detail: { from: before[tag], to, default: DEFAULT_CARE_DAYS[tag] ?? null } });
 			}
 		}
