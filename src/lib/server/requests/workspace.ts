@@ -9,6 +9,9 @@ import { hazardQueue } from '../hazards/list';
 import { myDecisions } from '../visits/decisions';
 import { careList } from '../care/list';
 
+/** care households shown at once on a phone; the rest are counted (显示最紧急的 N 件，共 M 件) */
+const CARE_ROWS = 10;
+
 const open = () => parseRequestFilter(new URLSearchParams('status=open&limit=200'));
 
 export async function pendingWhistles(db: Queryable, departmentId: number) {
@@ -27,7 +30,7 @@ export async function workspace(db: Queryable, user: SessionUser, visitDays: num
 			const toClose = await listRequests(db, { ...open(), open: false, statuses: ['resolved', 'evaluated'] }, grids);
 			return { kind: 'grid' as const, grids, queue, toClose, households: await householdsInGrids(db, grids, visitDays), hazards: await hazardQueue(db, 'grid', { grids }),
 				// 关爱对象 due and overdue in the worker's grids
-				care: await careList(db, { grids }) };
+				care: await careList(db, { grids }, { limit: CARE_ROWS }) };
 		}
 		case 'department_staff': {
 			const dept = user.departmentId ?? -1;
@@ -39,7 +42,7 @@ export async function workspace(db: Queryable, user: SessionUser, visitDays: num
 			const col = user.role === 'leader' ? sql`r.leader_id` : sql`r.mediator_id`;
 			const queue = await listRequests(db, open(), null, undefined, sql`${col} = ${user.id}`);
 			// a supervisor (网格长, community, street) sees the care households due in their area
-			const care = user.role === 'leader' && user.jurisdiction ? await careList(db, { prefix: user.jurisdiction }) : null;
+			const care = user.role === 'leader' && user.jurisdiction ? await careList(db, { prefix: user.jurisdiction }, { limit: CARE_ROWS }) : null;
 			return { kind: user.role, queue, decisions: user.role === 'leader' ? await myDecisions(db, user) : [], care };
 		}
 		default: {
