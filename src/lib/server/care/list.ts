@@ -6,7 +6,7 @@ import type { Queryable } from '../db/client';
 import { maskedHouseholds } from '../pii/masked';
 import { sql, type Fragment } from '../db/sql';
 import { careDays } from './frequencies';
-import { careHouseholds, careStateColumns } from './due';
+import { careHouseholds, careStateColumns, careTags } from './due';
 
 export interface CareRow {
 	id: number; gridCode: string; address: string; head: string | null; tags: string[]; lon: number; lat: number;
@@ -49,6 +49,6 @@ export async function careHouseholdsByTag(db: Queryable, area: CareArea): Promis
 	const days = await careDays(db);
 	const rows = await db.sql<{ tag: string; households: number }>`
 		SELECT t AS tag, count(*) AS households FROM ${careHouseholds(days, areaWhere(area))}, unnest(c.tags) t
-		WHERE t = ANY(${Object.keys(days).filter((k) => days[k] !== null)}::text[]) GROUP BY t ORDER BY 2 DESC`;
+		WHERE t = ANY(${careTags(days)}::text[]) GROUP BY t ORDER BY 2 DESC`;
 	return rows.map((r) => ({ tag: r.tag, households: Number(r.households) }));
 }
