@@ -59,3 +59,27 @@ test('an admin sets a care frequency, is told which field is wrong, and returns 
 	await expect(form.locator('input[name=elderly_alone]')).toHaveValue('');
 	await context.close();
 });
+
+test('a care visit made with no network waits in the outbox and is recorded when the network returns', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const { context, page } = await signedIn(browser, USERS.gridWorker, PHONE);
+	await page.locator('[data-testid=households][data-ready=true]').waitFor({ timeout: 60_000 });
+	const first = page.getByTestId('care-household').first();
+	const id = await first.getAttribute('data-household-id');
+	await first.getByRole('button', { name: '关爱走访' }).tap();
+	const sheet = page.getByTestId('care-sheet');
+	await sheet.locator('textarea[name=situation]').fill('离线记录：老人在家，一切正常');
+	await sheet.getByText('本次无需帮扶', { exact: true }).tap();
+	await context.setOffline(true);
+	await sheet.getByTestId('care-save').tap();
+	// queued: the sheet closes, the badge counts one item waiting
+	await expect(sheet).toBeHidden();
+	const badge = page.getByTestId('outbox-badge');
+	await expect(badge).toHaveAttribute('data-count', '1');
+	await context.setOffline(false);
+	await expect(badge).toHaveCount(0, { timeout: 30_000 });
+	await page.reload();
+	await page.getByTestId('care').waitFor();
+	await expect(page.locator(`[data-testid=care-household][data-household-id="${id}"]`)).toHaveCount(0);
+	await context.close();
+});
