@@ -2,7 +2,8 @@
 // due list scoped by role, a care visit recorded exactly once and leaving the list, and
 // 关爱走访按时率 equal to a hand count (and to the domain's careOnTime) on a small fixture.
 import { beforeAll, expect, it } from 'vitest';
-import { careOnTime, DEFAULT_CARE_DAYS, parseCareVisit } from '../../src/lib/domain/care';
+import { careOnTime, careState, DEFAULT_CARE_DAYS, parseCareVisit } from '../../src/lib/domain/care';
+import { localDate } from '../../src/lib/domain/time';
 import { DEFAULT_TARGETS } from '../../src/lib/domain/kpi';
 import type { Actor } from '../../src/lib/domain/workflow';
 import { asUser } from '../../src/lib/server/access/userdb';
@@ -58,6 +59,11 @@ describeBackends('care lists', (getDb) => {
 		const s = await careList(as(street), { prefix: RL.street }, { now: NOW });
 		expect(s.rows.map((r) => r.id)).toEqual([hB, h0, h1]);
 		expect(s.rows[0]).toMatchObject({ state: 'overdue', daysLeft: null, lastVisitAt: null });
+		// the SQL and the domain's careState say the same of every row
+		for (const r of s.rows) {
+			const d = careState(r.lastVisitAt && localDate(r.lastVisitAt), r.intervalDays, NOW);
+			expect([r.state, r.daysLeft]).toEqual([d.state, d.daysLeft]);
+		}
 	});
 
 	it('counts 关爱走访按时率 as a hand count does, and as the domain rule does', async () => {
