@@ -24,7 +24,7 @@ async function setDemoPasswords(db: Db): Promise<void> {
 /** Tables the seed fills, children first. */
 const DATA_TABLES = [
 	'audit_log', 'login_attempts', 'sessions', 'whistle_summons', 'request_events', 'requests', 'visit_stops', 'visits', 'research_plan_sites',
-	'research_plans', 'door_knocks', 'hazards', 'households', 'buildings', 'user_grids', 'leader_pairings', 'grids',
+	'research_plans', 'care_visits', 'care_frequencies', 'door_knocks', 'hazards', 'households', 'buildings', 'user_grids', 'leader_pairings', 'grids',
 	'deadline_rules', 'categories', 'users', 'departments', 'areas', 'basemap_features'
 ];
 
@@ -90,7 +90,7 @@ export async function loadDemoDistrict(db: Db, district: DemoDistrict, onProgres
 }
 
 /** Tables whose secondary indexes are rebuilt after the load instead of maintained row by row. */
-const BULK_TABLES = ['households', 'buildings', 'door_knocks', 'requests', 'request_events', 'hazards'];
+const BULK_TABLES = ['households', 'buildings', 'door_knocks', 'care_visits', 'requests', 'request_events', 'hazards'];
 
 /**
  * Runs a bulk load with the big tables' secondary indexes dropped and rebuilt afterwards from their
@@ -127,7 +127,7 @@ async function withBulkLoad(db: Db, load: () => Promise<void>) {
 }
 
 export async function rowCounts(db: Db): Promise<Record<string, number>> {
-	const tables = ['areas', 'grids', 'buildings', 'households', 'door_knocks', 'hazards', 'requests', 'request_events', 'whistle_summons', 'users', 'leader_pairings', 'visits', 'basemap_features'];
+	const tables = ['areas', 'grids', 'buildings', 'households', 'door_knocks', 'care_visits', 'hazards', 'requests', 'request_events', 'whistle_summons', 'users', 'leader_pairings', 'visits', 'basemap_features'];
 	const rows = await db.query<{ t: string; n: number }>(tables.map((t) => `SELECT '${t}' AS t, count(*) AS n FROM ${t}`).join(' UNION ALL '));
 	return Object.fromEntries(rows.map((r) => [r.t, r.n]));
 }

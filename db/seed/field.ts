@@ -105,3 +105,41 @@ export function generateVisits(geo: Geography, leaders: number[], pairedGrids: M
 	}
 	return visits;
 }
+
+export interface CareVisit { household: number; visitor: number; at: number; situation: string; helpKind: string; helpText: string | null; nextStep: string | null }
+
+const CARE_SITUATIONS: Record<string, string[]> = {
+	elderly_alone: ['老人独自在家，精神尚好，饮食正常', '老人腿脚不便，近日少有出门', '老人血压偏高，按时服药', '老人家中燃气、电器使用安全'],
+	low_income: ['家庭收入仍较低，低保金按月到账', '家中有人待业，正在找工作', '子女上学开支较大'],
+	disabled: ['行动不便，日常由家属照料', '辅助器具需要更换', '康复训练按计划进行'],
+	left_behind_child: ['孩子由祖辈照看，学习正常', '孩子放学后常独自在家', '孩子与外出务工父母每周通话']
+};
+const CARE_HELP: [string, string | null][] = [
+	['none', null], ['none', null], ['daily_care', '帮助打扫卫生、代购生活用品'], ['health', '联系社区医生上门测量血压'],
+	['material', '送去米油等慰问物资'], ['policy', '协助办理临时救助申请'], ['emotional', '陪同聊天，了解近况'], ['safety', '检查燃气阀门和用电线路']
+];
+const CARE_NEXT = [null, null, '下周再来看看', '跟进救助申请进度', '联系家属商量照护安排'];
+
+/**
+ * About 75 days of 关爱走访 to the care households (the domain's default frequencies, strictest tag):
+ * each grid's worker keeps the rhythm to a different degree (gap = frequency × the grid's pace,
+ * jittered), and a few households were never visited — so today some are on time, some 临期 and
+ * some 逾期, in grids that differ.
+ */
+export function generateCareVisits(households: Household[], gridManagers: number[], gridCount: number, now: number, careDays: (tags: string[]) => number | null, rng: Random): CareVisit[] {
+	const pace = Array.from({ length: gridCount }, () => Math.max(0.6, rng.normal(0.95, 0.2)));
+	const out: CareVisit[] = [];
+	for (const h of households) {
+		const days = careDays(h.tags);
+		if (days === null) continue;
+		if (rng.chance(0.02)) continue; // never visited
+		const tag = h.tags.find((t) => CARE_SITUATIONS[t]) ?? 'elderly_alone';
+		// visits in the worker's day: 09:00–17:00 Beijing
+		for (let t = now - 75 * DAY + rng.range(0, days) * DAY; t < now - DAY; t += days * pace[h.grid] * rng.range(0.75, 1.2) * DAY) {
+			const at = Math.floor(t / DAY) * DAY + (1 + rng.range(0, 8)) * 3600_000;
+			const [helpKind, helpText] = rng.pick(CARE_HELP);
+			out.push({ household: h.id, visitor: gridManagers[h.grid], at, situation: rng.pick(CARE_SITUATIONS[tag]), helpKind, helpText, nextStep: rng.pick(CARE_NEXT) });
+		}
+	}
+	return out;
+}

@@ -6,7 +6,8 @@ import { buildGeography } from './geography';
 import { populate } from './population';
 import { makePeople } from './people';
 import { generateRequests, makeHotspots, makeRequest, type RequestContext } from './requests';
-import { generateDoorKnocks, generateHazards, generateVisits } from './field';
+import { generateCareVisits, generateDoorKnocks, generateHazards, generateVisits } from './field';
+import { DEFAULT_CARE_DAYS, householdCareDays } from '../../src/lib/domain/care';
 
 export interface SeedOptions {
 	/** PRNG seed: same seed, same district */
@@ -67,5 +68,6 @@ export function generateDistrict(options: Partial<SeedOptions> = {}) {
 	}
 	const hazards = generateHazards(geo, buildings, hotspots, opts.hazards ?? Math.round(opts.households / 40), start, now, rng.fork('hazards'));
 	const { knocks, lastVisit } = generateDoorKnocks(households, people.gridManagers, geo.grids.length, now, rng.fork('door-knocks'));
-	return { options: { ...opts, now: new Date(now) }, geo, buildings, households, people, hotspots, requests, hazards, knocks, lastVisit, visits };
+	const careVisits = generateCareVisits(households, people.gridManagers, geo.grids.length, now, (tags) => householdCareDays(tags, DEFAULT_CARE_DAYS), rng.fork('care-visits'));
+	return { options: { ...opts, now: new Date(now) }, geo, buildings, households, people, hotspots, requests, hazards, knocks, lastVisit, visits, careVisits };
 }

@@ -121,6 +121,8 @@ export function loadSteps(db: Db, d: DemoDistrict): [string, () => Promise<unkno
 			await copyMany(db, 'households', HOUSEHOLD_COLUMNS, d.households, householdRow(d));
 		}],
 		['敲门走访记录', () => copyMany(db, 'door_knocks', ['household_id', 'visitor_id', 'visited_at'], d.knocks, (k) => [k.household, k.visitor, iso(k.at)])],
+		['关爱走访记录', () => copyMany(db, 'care_visits', ['household_id', 'visitor_id', 'visited_at', 'situation', 'help_kind', 'help_text', 'next_step'], d.careVisits,
+			(v) => [v.household, v.visitor, iso(v.at), v.situation, v.helpKind, v.helpText, v.nextStep])],
 		['隐患', () => copyMany(db, 'hazards', ['id', 'code', 'type', 'severity', 'status', 'title', 'grid_code', 'building_id', 'found_at', 'rectify_deadline', 'rectified_at', 'reinspect_deadline', 'reinspected_at', 'geom'],
 			d.hazards, (h) => [h.id, h.code, h.type, h.severity, h.status, h.title, geo.grids[h.grid].code, h.building, iso(h.foundAt), iso(h.rectifyDeadline), iso(h.rectifiedAt), iso(h.reinspectDeadline), iso(h.reinspectedAt), pt(h.p)])],
 		['领导走访', async () => {

@@ -36,6 +36,7 @@ export const ADMIN_SECTIONS: readonly NavLink[] = [
 	{ href: '/admin/import', label: '数据导入', roles: ADMIN },
 	{ href: '/admin/deadlines', label: '时限设置', roles: ADMIN },
 	{ href: '/admin/kpi-targets', label: '考核目标', roles: ADMIN },
+	{ href: '/admin/care', label: '关爱走访周期', roles: ADMIN },
 	{ href: '/admin/audit', label: '审计日志', roles: ADMIN },
 	{ href: '/admin/system', label: '系统状态', roles: ADMIN }
 ];

@@ -70,6 +70,7 @@ const PAGES = [
 	['/admin/import', 'admin'],
 	['/admin/deadlines', 'admin'],
 	['/admin/kpi-targets', 'admin'],
+	['/admin/care', 'admin'],
 	['/admin/system', 'admin'],
 	['/account', 'admin'],
 	['/login', null]

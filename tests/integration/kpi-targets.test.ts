@@ -36,7 +36,7 @@ describeBackends('KPI targets', (getDb) => {
 		const rows = await listTargets(asUser(getDb(), gm));
 		expect(Object.fromEntries(rows.map((r) => [r.key, [r.target, r.configured]]))).toEqual({
 			accept_rate: [95, null], close_rate: [90, null], ontime_rate: [90, null], solved_rate: [90, null], satisfaction_rate: [90, null],
-			whistle_rate: [95, null], visit_coverage: [60, null], hazard_rate: [90, null], mediation_rate: [85, null]
+			whistle_rate: [95, null], visit_coverage: [60, null], hazard_rate: [90, null], mediation_rate: [85, null], care_rate: [90, null]
 		});
 		// 入户走访覆盖率 2 of 4 households in 90 days: 50 %, more than 5 points under 60 %
 		expect(await coverage()).toMatchObject({ num: 2, den: 4, rag: 'red' });

@@ -2,6 +2,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { seedDemoDistrict, ensureDemoDistrict } from '../../db/seed/ensure';
 import { describeBackends } from './helpers/backends';
+import { careList } from '../../src/lib/server/care/list';
 
 const NOW = new Date('2026-11-21T00:00:00+08:00');
 
@@ -18,6 +19,14 @@ describeBackends('demo district seed', (getDb) => {
 		expect(counts.requests).toBeGreaterThan(700);
 		expect(counts.request_events).toBeGreaterThan(counts.requests * 4);
 		expect(counts.hazards).toBe(75);
+	});
+
+	it('gives the care households a plausible state: some visited on time, some 临期, some 逾期', async () => {
+		expect(counts.care_visits).toBeGreaterThan(1000);
+		const care = await careList(getDb(), { prefix: '' }, { now: NOW });
+		expect(care.overdue).toBeGreaterThan(0);
+		expect(care.due).toBeGreaterThan(0);
+		expect(care.households - care.total, 'on time').toBeGreaterThan(care.total);
 	});
 
 	it('tiles each community exactly with its grids: no gaps, no overlaps, all valid', async () => {

@@ -6,7 +6,7 @@ import { formatRate } from './numbers';
 
 export type KpiKey =
 	| 'accept_rate' | 'close_rate' | 'ontime_rate' | 'solved_rate' | 'satisfaction_rate'
-	| 'overdue' | 'whistle_rate' | 'visit_coverage' | 'hazard_rate' | 'final_satisfaction_rate' | 'mediation_rate';
+	| 'overdue' | 'whistle_rate' | 'visit_coverage' | 'hazard_rate' | 'final_satisfaction_rate' | 'mediation_rate' | 'care_rate';
 
 /** KPIs shown beside another (KpiDef.beside): coloured by its target, not ranked, not in an area's overall colour. */
 export type BesideKpi = 'final_satisfaction_rate';
@@ -44,6 +44,8 @@ export interface KpiDef {
 	beside?: TargetedKpi;
 	/** counted over requests of this kind only (化解率: 信访件), shown in its own section */
 	caseKind?: typeof PETITION_KIND;
+	/** counted apart from the others (server/care/kpi.ts) and shown in its own section: 关爱对象 */
+	section?: 'care';
 }
 
 export const KPIS: readonly KpiDef[] = [
@@ -57,7 +59,8 @@ export const KPIS: readonly KpiDef[] = [
 	{ key: 'whistle_rate', label: '吹哨响应率', definition: '时限内报到部门 ÷ 被吹哨部门', kind: 'rate', subject: 'requests' },
 	{ key: 'visit_coverage', label: '入户走访覆盖率', definition: '近 N 天走访过的户 ÷ 总户数', kind: 'rate', subject: 'households' },
 	{ key: 'hazard_rate', label: '隐患整改率', definition: '按期整改并复查销号 ÷ 期内应整改', kind: 'rate', subject: 'hazards' },
-	{ key: 'mediation_rate', label: '化解率', definition: '息访（信访人评价满意或基本满意后销号） ÷ 期内应办结的信访件', kind: 'rate', subject: 'requests', caseKind: PETITION_KIND }
+	{ key: 'mediation_rate', label: '化解率', definition: '息访（信访人评价满意或基本满意后销号） ÷ 期内应办结的信访件', kind: 'rate', subject: 'requests', caseKind: PETITION_KIND },
+	{ key: 'care_rate', label: '关爱走访按时率', definition: '期内到期的关爱走访中按周期完成的 ÷ 期内到期的关爱走访（从未走访的关爱对象每期计一次未按时）', kind: 'rate', subject: 'households', section: 'care' }
 ];
 
 export const KPI_BY_KEY = Object.fromEntries(KPIS.map((k) => [k.key, k])) as Record<KpiKey, KpiDef>;
@@ -68,7 +71,9 @@ export type KpiTargets = Record<TargetedKpi, number>;
 /** domain.md's default targets. */
 export const DEFAULT_TARGETS: KpiTargets = {
 	accept_rate: 0.95, close_rate: 0.9, ontime_rate: 0.9, solved_rate: 0.9, satisfaction_rate: 0.9,
-	overdue: 0, whistle_rate: 0.95, visit_coverage: 0.6, hazard_rate: 0.9, mediation_rate: 0.85
+	overdue: 0, whistle_rate: 0.95, visit_coverage: 0.6, hazard_rate: 0.9, mediation_rate: 0.85,
+	// not in domain.md: our default, as for the other rates of on-time work
+	care_rate: 0.9
 };
 
 /**

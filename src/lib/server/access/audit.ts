@@ -2,10 +2,10 @@
 import { badParam, enumParam, intParam } from '../../domain/apierror';
 import type { Queryable } from '../db/client';
 
-export const AUDIT_ACTIONS = ['unmask', 'export', 'login', 'login_failed', 'login_locked', 'logout', 'logout_all', 'password_change', 'user_admin', 'kpi_target', 'pairing', 'regrid'] as const;
+export const AUDIT_ACTIONS = ['unmask', 'export', 'login', 'login_failed', 'login_locked', 'logout', 'logout_all', 'password_change', 'user_admin', 'kpi_target', 'pairing', 'regrid', 'care_frequency'] as const;
 export const AUDIT_LABEL: Record<(typeof AUDIT_ACTIONS)[number], string> = {
 	unmask: '查看完整信息', export: '导出', login: '登录', login_failed: '登录失败', login_locked: '锁定期间登录',
-	logout: '退出', logout_all: '退出所有设备', password_change: '修改密码', user_admin: '账号管理', kpi_target: '考核目标', pairing: '包联', regrid: '更新区划/网格'
+	logout: '退出', logout_all: '退出所有设备', password_change: '修改密码', user_admin: '账号管理', kpi_target: '考核目标', pairing: '包联', regrid: '更新区划/网格', care_frequency: '关爱走访周期'
 };
 
 export interface AuditFilter { action: AuditAction | null; user: string | null; limit: number }

@@ -82,7 +82,7 @@ export function scope(f: Pick<RequestFilter, 'area' | 'department' | 'pairing'>,
 	return w;
 }
 
-export type RequestKpi = Exclude<KpiKey, 'visit_coverage' | 'hazard_rate'>;
+export type RequestKpi = Exclude<KpiKey, 'visit_coverage' | 'hazard_rate' | 'care_rate'>;
 
 /** [denominator, numerator] predicates of a request KPI over the period [from, to) at `now`. */
 export function requestKpiSql(key: RequestKpi, from: Date, to: Date, now: Date): [Fragment, Fragment] {

@@ -16,7 +16,7 @@ export interface RequestRow {
 export function requestWhere(f: RequestFilter, grids: string[] | null, now: Date): Fragment[] {
 	const w = scope(f);
 	if (grids) w.push(sql`r.grid_code = ANY(${grids}::text[])`);
-	if (f.kpi && f.kpi !== 'visit_coverage' && f.kpi !== 'hazard_rate') {
+	if (f.kpi && f.kpi !== 'visit_coverage' && f.kpi !== 'hazard_rate' && f.kpi !== 'care_rate') {
 		const [den, num] = requestKpiSql(f.kpi as RequestKpi, f.from, f.to, now);
 		w.push(f.part === 'num' ? sql`${den} AND ${num}` : den);
 	} else if (!f.open && !f.overdue && !f.statuses) {

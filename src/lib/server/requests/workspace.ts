@@ -7,6 +7,10 @@ import { listRequests } from './list';
 import { sql } from '../db/sql';
 import { hazardQueue } from '../hazards/list';
 import { myDecisions } from '../visits/decisions';
+import { careList } from '../care/list';
+
+/** care households shown at once on a phone; the rest are counted (显示最紧急的 N 件，共 M 件) */
+const CARE_ROWS = 10;
 
 const open = () => parseRequestFilter(new URLSearchParams('status=open&limit=200'));
 
@@ -24,7 +28,9 @@ export async function workspace(db: Queryable, user: SessionUser, visitDays: num
 			const grids = (await db.sql<{ grid_code: string }>`SELECT grid_code FROM user_grids WHERE user_id = ${user.id} ORDER BY 1`).map((g) => g.grid_code);
 			const queue = await listRequests(db, open(), grids);
 			const toClose = await listRequests(db, { ...open(), open: false, statuses: ['resolved', 'evaluated'] }, grids);
-			return { kind: 'grid' as const, grids, queue, toClose, households: await householdsInGrids(db, grids, visitDays), hazards: await hazardQueue(db, 'grid', { grids }) };
+			return { kind: 'grid' as const, grids, queue, toClose, households: await householdsInGrids(db, grids, visitDays), hazards: await hazardQueue(db, 'grid', { grids }),
+				// 关爱对象 due and overdue in the worker's grids
+				care: await careList(db, { grids }, { limit: CARE_ROWS }) };
 		}
 		case 'department_staff': {
 			const dept = user.departmentId ?? -1;
@@ -35,7 +41,11 @@ export async function workspace(db: Queryable, user: SessionUser, visitDays: num
 		case 'mediator': {
 			const col = user.role === 'leader' ? sql`r.leader_id` : sql`r.mediator_id`;
 			const queue = await listRequests(db, open(), null, undefined, sql`${col} = ${user.id}`);
-			return { kind: user.role, queue, decisions: user.role === 'leader' ? await myDecisions(db, user) : [] };
+			// a supervisor of a street or a community sees the care households due in their area; the
+			// district's ~25 000 (2–3 s on PGlite) belong on /kpi, not on every opening of a workspace
+			const supervises = user.role === 'leader' && (user.jurisdiction?.length ?? 0) >= 9;
+			const care = supervises ? await careList(db, { prefix: user.jurisdiction! }, { limit: CARE_ROWS }) : null;
+			return { kind: user.role, queue, decisions: user.role === 'leader' ? await myDecisions(db, user) : [], care };
 		}
 		default: {
 			const f = { ...open(), open: false, statuses: ['reported', 'returned'] as ('reported' | 'returned')[] };

@@ -6,6 +6,7 @@ import { parseRequestFilter } from '$lib/domain/requestfilter';
 import { dbFor } from '$lib/server/access/request';
 import { computeKpis, rankChildren, wishCounts, kpiScopeOf } from '$lib/server/kpi/kpi';
 import { kpiTargets } from '$lib/server/kpi/targets';
+import { careKpi } from '$lib/server/care/kpi';
 import { heavyReport, REPORTS } from '$lib/server/db/heavy';
 import { pageCall, pageUser } from '$lib/server/http/guards';
 import { areaRows, referenceLists } from '$lib/server/queries/reference';
@@ -26,12 +27,14 @@ export const load: PageServerLoad = async (event) => {
 	const s = kpiScopeOf(f);
 	const targets = await kpiTargets(db);
 	// the counts queue as a heavy report (db/heavy.ts): one connection, their own statement timeout
-	const [[total, ranking, wishes], lists] = await Promise.all([
+	const [[total, ranking, wishes, care], lists] = await Promise.all([
 		pageCall(() => heavyReport(db, REPORTS.kpi, async (q) =>
-			[await computeKpis(q, s, { visitDays: days, targets }), await rankChildren(q, s, { visitDays: days, targets }), await wishCounts(q, s)] as const)),
+			[await computeKpis(q, s, { visitDays: days, targets }), await rankChildren(q, s, { visitDays: days, targets }), await wishCounts(q, s),
+				// 关爱走访按时率 belongs to places: nothing to say for a department or one kind of request
+				s.department === null && !s.kind ? await careKpi(q, s, targets) : null] as const)),
 		referenceLists(db)
 	]);
 	const areas = await areaRows(db);
 	const period = localDateSpan(f.from, f.to);
-	return { user, targets, total, ranking, wishes, departments: lists.departments, leaders: lists.leaders, areas, days, period, scope: { area: f.area, department: f.department, pairing: f.pairing, kind: f.kind } };
+	return { user, targets, total, ranking, wishes, care, departments: lists.departments, leaders: lists.leaders, areas, days, period, scope: { area: f.area, department: f.department, pairing: f.pairing, kind: f.kind } };
 };

@@ -3,6 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { intParam } from '$lib/domain/apierror';
 import { parseDoorKnock } from '$lib/domain/doorknock';
+import { parseCareVisit } from '$lib/domain/care';
+import { recordCareVisit } from '$lib/server/care/visits';
 import { parseIdempotencyKey } from '$lib/domain/requestinput';
 import { dbFor } from '$lib/server/access/request';
 import { recordDoorKnock } from '$lib/server/requests/households';
@@ -18,7 +20,7 @@ export const load: PageServerLoad = async (event) => {
 	const days = event.url.searchParams.get('days') ? intParam(event.url.searchParams.get('days'), 'days', '天数', 1, 365) : 30;
 	// knockKey: the idempotency key of the next door-knock form, made when the page is shown, so a
 	// double submit or a replayed POST records one visit
-	return { user, days, ws: await workspace(await dbFor(event), user, days), mapArea: await mapArea(event), knockKey: randomUUID() };
+	return { user, days, ws: await workspace(await dbFor(event), user, days), mapArea: await mapArea(event), knockKey: randomUUID(), careKey: randomUUID() };
 };
 
 export const actions: Actions = {
@@ -30,6 +32,18 @@ export const actions: Actions = {
 			const id = intParam(values.id, 'id', '议定事项编号', 1, 2 ** 53 - 1);
 			await completeDecision(await dbFor(event), id, parseDecisionNote(values.note));
 			return { decisionDone: id };
+		} catch (e) {
+			return formFailure(e, values);
+		}
+	},
+	/** 关爱走访 of a care household (the outbox replays it with the same key) */
+	care: async (event) => {
+		const user = pageUser(event);
+		const values = Object.fromEntries([...(await event.request.formData()).entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+		try {
+			const input = parseCareVisit(values);
+			const key = parseIdempotencyKey(event.request.headers.get('idempotency-key') ?? String(values.key ?? ''));
+			return { careVisit: await recordCareVisit(await dbFor(event), user, input, key) };
 		} catch (e) {
 			return formFailure(e, values);
 		}
