@@ -1,4 +1,4 @@
--- 0026: care lists (关爱对象, issue 20). Households whose registered tags (households.tags) include a
+-- 0029: care lists (关爱对象, issue 20). Households whose registered tags (households.tags) include a
 -- care tag are visited every N days (the strictest of their tags); a care visit (关爱走访) records the
 -- situation, the help given (帮扶) and the next step. The defaults of N are written once, in the
 -- domain (DEFAULT_CARE_DAYS in src/lib/domain/care.ts); this table holds only what an admin changed:
