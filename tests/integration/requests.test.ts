@@ -21,7 +21,7 @@ describeBackends('request loop', (getDb) => {
 	let admin: Actor, zj: Actor, cg: Actor, xf: Actor, gmA: Actor, gmB: Actor;
 	beforeAll(async () => {
 		p = await insertLoopFixture(getDb(), NOW);
-		anchor = (await reportRequest(asUser(getDb(), { id: p.gmA, role: 'grid_manager', departmentId: null }), { id: p.gmA, role: 'grid_manager', departmentId: null },
+		anchor = (await reportRequest(asUser(getDb(), { id: p.gmA, role: 'grid_manager' }), { id: p.gmA, role: 'grid_manager', departmentId: null },
 			parseNewRequest({ categoryCode: 'property.elevator', description: '原诉求：3栋电梯停运', lon: RL.pointA[0], lat: RL.pointA[1] }), null, null, NOW)).id;
 		admin = { id: p.admin, role: 'admin', departmentId: null };
 		zj = { id: p.zj, role: 'department_staff', departmentId: p.zhujian };
