@@ -36,11 +36,11 @@ const ids = (raw: unknown, field: string): number[] => {
 
 const optionalInt = (raw: unknown, field: string) => (raw === undefined || raw === null || raw === '' ? null : ids([raw], field)[0]);
 
-/** 合并's original: a request id, or an 诉求编号 SQ… whose last six digits are the id. */
+/** 合并's original: a request id, or an 诉求编号 (two letters, the Beijing date, then the id). */
 function intoParam(raw: unknown): number | null {
 	if (raw === undefined || raw === null || raw === '') return null;
 	const s = String(raw).trim();
-	const m = /^(?:SQ\d{8})?(\d{1,15})$/i.exec(s);
+	const m = /^(?:[A-Z]{2}\d{8})?(\d{1,15})$/i.exec(s);
 	const n = m ? Number(m[1]) : NaN;
 	if (!Number.isSafeInteger(n) || n <= 0) throw badParam('into', `原诉求（into）必须是诉求编号（SQ…）或正整数，收到 ${JSON.stringify(raw)}`);
 	return n;
