@@ -149,7 +149,7 @@ describeBackends('KPIs from rollups', (getDb) => {
 		await move(r2.id, 'return', at('23:05'));
 		await move(r2.id, 'void', at('00:06', '2026-11-21'));
 		const r3 = await reportRequest(db, actor, parseNewRequest({ categoryCode: 'property.elevator', description: '电梯故障（重复）', lon: g.lon, lat: g.lat }), null, null, at('23:20'));
-		const [original] = await db.sql<{ id: number }>`SELECT id FROM requests WHERE status = 'dispatched' AND kind = 'request' ORDER BY id LIMIT 1`;
+		const [original] = await db.sql<{ id: number }>`SELECT id FROM requests WHERE status IN ('accepted', 'escalated', 'dispatched') AND kind = 'request' ORDER BY id LIMIT 1`;
 		await move(r3.id, 'merge', at('00:07', '2026-11-21'), { into: original.id });
 		const [moved] = await db.sql<{ id: number }>`SELECT id FROM requests WHERE status = 'closed' AND grid_code <> ${areas[3].code} ORDER BY id LIMIT 1`;
 		await db.sql`UPDATE requests SET grid_code = ${areas[3].code}, department_id = ${departments[2]} WHERE id = ${moved.id}`;
