@@ -135,8 +135,9 @@ BEGIN
     IF app_user_id() IS NOT NULL AND NOT coalesce(v_role IN ('admin', 'leader', 'grid_manager') AND NEW.urged_by = app_user_id(), false) THEN
       RAISE EXCEPTION USING ERRCODE = 'GL403', MESSAGE = '只有指挥中心、领导和网格员可以催办';
     END IF;
-    IF v_dept IS NULL THEN
-      RAISE EXCEPTION USING ERRCODE = 'GL422', MESSAGE = '诉求还没有承办部门，无从催办';
+    -- domain/cases.ts URGE_STATUSES: a department is handling it
+    IF v_dept IS NULL OR v_status NOT IN ('dispatched', 'accepted', 'escalated', 'reopened') THEN
+      RAISE EXCEPTION USING ERRCODE = 'GL422', MESSAGE = format('只有已派单、办理中的诉求可以催办（当前 %s）', v_status);
     END IF;
     NEW.department_id := v_dept;
     NEW.seq := 1 + (SELECT count(*) FROM request_urges WHERE request_id = NEW.request_id AND department_id = v_dept);

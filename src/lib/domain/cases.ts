@@ -37,6 +37,9 @@ export function extendedDeadline(current: Date, days: number, holidays: Readonly
 	return addWorkingDays(current, days, holidays);
 }
 
+/** 催办 goes to the department handling the request: after 派单 (or 返工) and until 办结; not before 立案, nor after a 退单 (the command centre has it then). */
+export const URGE_STATUSES: readonly RequestStatus[] = ['dispatched', 'accepted', 'escalated', 'reopened'];
+
 /** 催办: from the second reminder to the same department about the same request, the command centre is told too. */
 export const URGE_ESCALATE_AT = 2;
 export const urgeEscalates = (seq: number) => seq >= URGE_ESCALATE_AT;

@@ -4,7 +4,7 @@
 // the new deadline enters the history and the KPI rollups like any other.
 import { ApiError } from '../../domain/apierror';
 import { CASE_NOTICES } from '../../domain/notices';
-import { EXTENSION_STATUSES, mayUrge, maySupervise, requiredText, urgeEscalates, type ExtensionAsk } from '../../domain/cases';
+import { EXTENSION_STATUSES, mayUrge, maySupervise, requiredText, URGE_STATUSES, urgeEscalates, type ExtensionAsk } from '../../domain/cases';
 import { OPEN_STATUSES, STATUS_LABEL, type Actor, type RequestStatus } from '../../domain/workflow';
 import type { Database, Queryable } from '../db/client';
 import { overdueSql, stageDeadlineSql } from '../db/fragments';
@@ -97,8 +97,9 @@ export async function urge(db: Database, actor: Actor, requestId: number, messag
 	if (!mayUrge(actor.role)) throw new ApiError(403, 'forbidden', '只有指挥中心、领导和网格员可以催办');
 	return inTx(db, async (tx) => {
 		const r = await requestRow(tx, requestId);
-		if (!(OPEN_STATUSES as readonly string[]).includes(r.status)) throw new ApiError(422, 'guard', `诉求已${STATUS_LABEL[r.status]}，不能催办`, 'action');
-		if (!r.department_id) throw new ApiError(422, 'guard', '诉求还没有承办部门，请先派单', 'action');
+		if (!(URGE_STATUSES as readonly string[]).includes(r.status) || !r.department_id) {
+			throw new ApiError(422, 'guard', `当前状态${STATUS_LABEL[r.status]}（${r.status}）不能催办：只有已派单、办理中的诉求可以催办承办部门`, 'action');
+		}
 		const [{ seq }] = await tx.sql<{ seq: number }>`
 			INSERT INTO request_urges (request_id, urged_by, urged_at, message) VALUES (${requestId}, ${actor.id}, ${now}, ${message}) RETURNING seq`;
 		const escalated = urgeEscalates(seq);

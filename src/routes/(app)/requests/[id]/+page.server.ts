@@ -11,7 +11,7 @@ import { referenceLists } from '$lib/server/queries/reference';
 import { moveRequest, offeredMoves } from '$lib/server/requests/transition';
 import { mapArea } from '$lib/server/queries/userArea';
 import { approveExtension, askExtension, caseInfo, endSupervision, mergeCandidates, refuseExtension, supervise, urge } from '$lib/server/requests/cases';
-import { EXTENSION_STATUSES, mayUrge, maySupervise, parseExtensionAsk } from '$lib/domain/cases';
+import { EXTENSION_STATUSES, mayUrge, maySupervise, parseExtensionAsk, URGE_STATUSES } from '$lib/domain/cases';
 import { OPEN_STATUSES } from '$lib/domain/workflow';
 import { parseVersion } from '$lib/domain/requestinput';
 import type { RequestEvent } from '@sveltejs/kit';
@@ -36,7 +36,7 @@ export const load: PageServerLoad = async (event) => {
 		decideExtension: !!pendingExtension && user.role === 'admin',
 		supervise: open && maySupervise(user.role) && !cases.supervisions.some((s) => s.leaderId === user.id && !s.endedAt),
 		endSupervision: cases.supervisions.some((s) => s.leaderId === user.id && !s.endedAt),
-		urge: open && mayUrge(user.role) && r.departmentId !== null
+		urge: (URGE_STATUSES as readonly string[]).includes(r.status) && mayUrge(user.role) && r.departmentId !== null
 	};
 	// 立案审核: nearby open requests of the same kind, offered as the original to merge into
 	const candidates = actions.includes('merge') ? await mergeCandidates(db, id) : [];
