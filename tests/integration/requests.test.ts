@@ -8,6 +8,7 @@ import { ALL_ACTIONS, ALL_STATUSES, TRANSITIONS, type Actor, type RequestAction,
 import type { Db } from '../../src/lib/server/db/client';
 import { reportRequest, nearbyDuplicates } from '../../src/lib/server/requests/report';
 import { moveRequest, type MoveInput } from '../../src/lib/server/requests/transition';
+import { askExtension } from '../../src/lib/server/requests/cases';
 import { describeBackends, unique } from './helpers/backends';
 import { overdueAtSql, overdueSql } from '../../src/lib/server/db/fragments';
 import { sql } from '../../src/lib/server/db/sql';
@@ -20,6 +21,8 @@ describeBackends('request loop', (getDb) => {
 	let admin: Actor, zj: Actor, cg: Actor, xf: Actor, gmA: Actor, gmB: Actor;
 	beforeAll(async () => {
 		p = await insertLoopFixture(getDb(), NOW);
+		anchor = (await reportRequest(asUser(getDb(), { id: p.gmA, role: 'grid_manager' }), { id: p.gmA, role: 'grid_manager', departmentId: null },
+			parseNewRequest({ categoryCode: 'property.elevator', description: '原诉求：3栋电梯停运', lon: RL.pointA[0], lat: RL.pointA[1] }), null, null, NOW)).id;
 		admin = { id: p.admin, role: 'admin', departmentId: null };
 		zj = { id: p.zj, role: 'department_staff', departmentId: p.zhujian };
 		cg = { id: p.cg, role: 'department_staff', departmentId: p.chengguan };
@@ -44,7 +47,11 @@ describeBackends('request loop', (getDb) => {
 	const a: Step = ['accept', () => zj, none];
 	const r: Step = ['resolve', () => zj, none];
 	const unsat: Step = ['evaluate', () => gmA, () => ({ satisfaction: 'unsatisfied', solved: false })];
+	/** an open request of the same kind that duplicates are merged into (合并) */
+	let anchor = 0;
+	const mergeStep: Step = ['merge', () => admin, () => ({ into: anchor })];
 	const PATHS: Record<RequestStatus, Step[]> = {
+		voided: [['void', () => admin, none]], merged: [mergeStep],
 		reported: [], dispatched: [d], returned: [d, ['return', () => zj, none]], accepted: [d, a],
 		escalated: [d, a, ['escalate', () => zj, () => ({ departments: [p.chengguan, p.xiaofang] })]], resolved: [d, a, r],
 		evaluated: [d, a, r, unsat], reopened: [d, a, r, unsat, ['reopen', () => gmA, none]], closed: [d, a, r, unsat, ['close', () => gmA, none]]
@@ -127,8 +134,10 @@ describeBackends('request loop', (getDb) => {
 		for (const from of ALL_STATUSES) {
 			for (const [action, to] of Object.entries(TRANSITIONS[from])) {
 				const id = await requestIn(from);
-				const actor = { dispatch: admin, redispatch: admin, accept: zj, return: zj, resolve: zj, escalate: zj, checkin: cg, evaluate: gmA, close: gmA, reopen: gmA }[action]!;
-				const extra: Partial<MoveInput> = action === 'escalate' ? { departments: [p.chengguan] } : action === 'redispatch' || action === 'dispatch' ? { departmentId: p.zhujian } : action === 'evaluate' ? { satisfaction: 'basic', solved: true } : {};
+				const actor = { dispatch: admin, redispatch: admin, accept: zj, return: zj, resolve: zj, escalate: zj, checkin: cg, evaluate: gmA, close: gmA, reopen: gmA, void: admin, merge: admin, extend: admin }[action]!;
+				const extra: Partial<MoveInput> = action === 'escalate' ? { departments: [p.chengguan] } : action === 'redispatch' || action === 'dispatch' ? { departmentId: p.zhujian } : action === 'evaluate' ? { satisfaction: 'basic', solved: true } : action === 'merge' ? { into: anchor } : {};
+				// 延期 approves what the department asked
+				if (action === 'extend') await askExtension(asUser(getDb(), zj), zj, id, { days: 2, reason: '需要采购配件' }, NOW);
 				if (from === 'escalated' && action === 'resolve') {
 					await move(id, cg, 'checkin');
 					await move(id, xf, 'checkin');
@@ -155,7 +164,7 @@ describeBackends('request loop', (getDb) => {
 			const after = await getDb().sql`SELECT count(*)::int AS n FROM request_events WHERE request_id = ${id}`;
 			expect(after).toEqual(before);
 		}
-		expect(refused).toBe(ALL_STATUSES.length * ALL_ACTIONS.length - 12);
+		expect(refused).toBe(ALL_STATUSES.length * ALL_ACTIONS.length - 18);
 	});
 
 	it('enforces the loop in the database itself, bypassing the application', async () => {

@@ -16,6 +16,7 @@ import { computeKpis, rankChildren, type KpiScope } from '../../src/lib/server/k
 import { rollupsApply } from '../../src/lib/server/kpi/rollups';
 import { reportRequest } from '../../src/lib/server/requests/report';
 import { moveRequest, type MoveInput } from '../../src/lib/server/requests/transition';
+import { askExtension } from '../../src/lib/server/requests/cases';
 import { screenSummary } from '../../src/lib/server/screen/summary';
 import { describeBackends } from './helpers/backends';
 
@@ -135,6 +136,21 @@ describeBackends('KPIs from rollups', (getDb) => {
 		// an extension (a later resolve deadline, into today), and a request moved to another grid and department
 		const [late] = await db.sql<{ id: number }>`SELECT id FROM requests WHERE status = 'accepted' AND resolve_deadline < ${SEEDED} ORDER BY id LIMIT 1`;
 		if (late) await db.sql`UPDATE requests SET resolve_deadline = ${at('00:30', '2026-11-21')} WHERE id = ${late.id}`;
+		// 延期 as the product does it (issue 19): asked, then approved as a move that moves the deadline
+		const [ext] = await db.sql<{ id: number }>`SELECT id FROM requests WHERE status = 'accepted' AND resolve_deadline < ${SEEDED} AND id <> ${late?.id ?? 0} ORDER BY id LIMIT 1`;
+		if (ext) {
+			await askExtension(db, actor, ext.id, { days: 5, reason: '等待配件' }, at('23:00'));
+			await move(ext.id, 'extend', at('00:35', '2026-11-21'));
+			await move(ext.id, 'resolve', at('00:45', '2026-11-21'));
+		}
+		// 立案审核: a returned request voided, a reported one merged into an open original of its kind
+		const r2 = await reportRequest(db, actor, parseNewRequest({ categoryCode: 'property.elevator', description: '电梯异响', lon: g.lon, lat: g.lat }), null, null, at('22:50'));
+		await move(r2.id, 'dispatch', at('22:55'), { departmentId: departments[0] });
+		await move(r2.id, 'return', at('23:05'));
+		await move(r2.id, 'void', at('00:06', '2026-11-21'));
+		const r3 = await reportRequest(db, actor, parseNewRequest({ categoryCode: 'property.elevator', description: '电梯故障（重复）', lon: g.lon, lat: g.lat }), null, null, at('23:20'));
+		const [original] = await db.sql<{ id: number }>`SELECT id FROM requests WHERE status IN ('accepted', 'escalated', 'dispatched') AND kind = 'request' ORDER BY id LIMIT 1`;
+		await move(r3.id, 'merge', at('00:07', '2026-11-21'), { into: original.id });
 		const [moved] = await db.sql<{ id: number }>`SELECT id FROM requests WHERE status = 'closed' AND grid_code <> ${areas[3].code} ORDER BY id LIMIT 1`;
 		await db.sql`UPDATE requests SET grid_code = ${areas[3].code}, department_id = ${departments[2]} WHERE id = ${moved.id}`;
 		// door-knocks bring households' last visits forward

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CARE_TAG_CODES, careDaysInForce, careOnTime, careState, DEFAULT_CARE_DAYS, HELP_KIND_CODES, householdCareDays, parseCareDays, parseCareVisit, warnDays } from '../../src/lib/domain/care';
 import { HOUSEHOLD_TAG } from '../../src/lib/domain/labels';
 
-const migration = readFileSync(new URL('../../db/migrations/0026_care.sql', import.meta.url), 'utf8');
+const migration = readFileSync(new URL('../../db/migrations/0029_care.sql', import.meta.url), 'utf8');
 const quoted = (s: string) => [...s.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]);
 
 describe('care frequencies', () => {

@@ -165,6 +165,9 @@ export function residentStage(action: RequestAction | 'report', department: stri
 		case 'evaluate': return byResident ? '您已评价' : '已回访评价';
 		case 'close': return '已销号，办理结束';
 		case 'reopen': return '已返工，重新办理';
+		case 'void': return '经审核不予立案，已作废';
+		case 'merge': return '与反映同一问题的诉求合并办理';
+		case 'extend': return `${unit}的延期申请已获批准，办结时限顺延`;
 	}
 }
 

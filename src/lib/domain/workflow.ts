@@ -1,43 +1,59 @@
 // The request loop of domain.md as data: which status may follow which, by which action.
 // 点单 reported → 派单 dispatched → 接单 accepted → 办结 resolved → 评单 evaluated → 销号 closed,
 // with the side paths 退单 returned, 吹哨 escalated (each summoned department 报到 before the joint
-// resolution) and 返工 reopened. TRANSITIONS is the single source: the demo seed walks it, the
-// server checks it, and migration 0003 copies it into request_transitions (a test keeps them equal).
+// resolution) and 返工 reopened. 立案审核 (GB/T 30428 case registration) happens on a reported or
+// returned request: 派单 is 立案+派单 (accepted as a case and sent in one move), 作废 voids it with
+// a reason, 合并 merges a duplicate into its open original. 延期 (an approved extension) keeps the
+// status and moves the resolve deadline. TRANSITIONS is the single source: the demo seed walks it, the
+// server checks it, and migrations 0003 and 0026 copy it into request_transitions (a test keeps them equal).
 import { localDate } from './time';
 
 export type RequestStatus =
 	| 'reported' | 'dispatched' | 'accepted' | 'resolved' | 'evaluated' | 'closed'
-	| 'returned' | 'escalated' | 'reopened';
+	| 'returned' | 'escalated' | 'reopened' | 'voided' | 'merged';
 
 export type RequestAction =
-	| 'dispatch' | 'accept' | 'return' | 'redispatch' | 'escalate' | 'checkin' | 'resolve' | 'evaluate' | 'close' | 'reopen';
+	| 'dispatch' | 'accept' | 'return' | 'redispatch' | 'escalate' | 'checkin' | 'resolve' | 'evaluate' | 'close' | 'reopen'
+	| 'void' | 'merge' | 'extend';
 
 export const ALL_STATUSES: readonly RequestStatus[] = [
-	'reported', 'dispatched', 'accepted', 'resolved', 'evaluated', 'closed', 'returned', 'escalated', 'reopened'
+	'reported', 'dispatched', 'accepted', 'resolved', 'evaluated', 'closed', 'returned', 'escalated', 'reopened', 'voided', 'merged'
 ];
 export const ALL_ACTIONS: readonly RequestAction[] = [
-	'dispatch', 'accept', 'return', 'redispatch', 'escalate', 'checkin', 'resolve', 'evaluate', 'close', 'reopen'
+	'dispatch', 'accept', 'return', 'redispatch', 'escalate', 'checkin', 'resolve', 'evaluate', 'close', 'reopen', 'void', 'merge', 'extend'
 ];
 
 export const TRANSITIONS: Record<RequestStatus, Partial<Record<RequestAction, RequestStatus>>> = {
-	reported: { dispatch: 'dispatched' },
+	// 立案审核: 立案+派单, 作废 or 合并 (also after a 退单 sent it back to the command centre)
+	reported: { dispatch: 'dispatched', void: 'voided', merge: 'merged' },
 	dispatched: { accept: 'accepted', return: 'returned' },
-	returned: { redispatch: 'dispatched' },
-	accepted: { resolve: 'resolved', escalate: 'escalated' },
+	returned: { redispatch: 'dispatched', void: 'voided', merge: 'merged' },
+	// 延期 keeps the status: an approved extension moves the resolve deadline, recorded as a move
+	accepted: { resolve: 'resolved', escalate: 'escalated', extend: 'accepted' },
 	// 报到 keeps the request escalated; it is recorded like any other move (who, when)
-	escalated: { checkin: 'escalated', resolve: 'resolved' },
+	escalated: { checkin: 'escalated', resolve: 'resolved', extend: 'escalated' },
 	resolved: { evaluate: 'evaluated' },
 	evaluated: { close: 'closed', reopen: 'reopened' },
 	reopened: { accept: 'accepted' },
-	closed: {}
+	closed: {},
+	voided: {},
+	merged: {}
 };
 
 /** 派单 and 改派: the moves 受理率 counts, each with its own accept deadline (返工 starts one too, but is no dispatch). */
 export const DISPATCH_ACTIONS: readonly RequestAction[] = ['dispatch', 'redispatch'];
 
 export const OPEN_STATUSES: readonly RequestStatus[] = ['reported', 'dispatched', 'accepted', 'returned', 'escalated', 'reopened'];
-/** 已办结 and after: every status that is not open. */
-export const DONE_STATUSES: readonly RequestStatus[] = ALL_STATUSES.filter((s) => !OPEN_STATUSES.includes(s));
+/**
+ * 已作废 and 已合并: ended at 立案审核 without being handled, neither open nor 办结. The KPI rule
+ * (README, KPIs): such a request is in no KPI's numerator or denominator — it is never 超期, never
+ * 应办结 (it never got a resolve deadline: only 接单 starts one, and void/merge happen before), never
+ * resolved or evaluated — except 受理率, where a 派单 it received and that was sent back (退单) still
+ * counts as the dispatch not accepted that it was. Its merged original carries the case on.
+ */
+export const CANCELLED_STATUSES: readonly RequestStatus[] = ['voided', 'merged'];
+/** 已办结 and after (办结, 评单, 销号): every status that is neither open nor cancelled. */
+export const DONE_STATUSES: readonly RequestStatus[] = ALL_STATUSES.filter((s) => !OPEN_STATUSES.includes(s) && !CANCELLED_STATUSES.includes(s));
 
 export const ACTION_LABEL: Record<RequestAction | 'report', string> = {
 	report: '上报（点单）',
@@ -50,12 +66,15 @@ export const ACTION_LABEL: Record<RequestAction | 'report', string> = {
 	resolve: '办结',
 	evaluate: '评单',
 	close: '销号',
-	reopen: '返工'
+	reopen: '返工',
+	void: '作废',
+	merge: '合并',
+	extend: '延期'
 };
 
 export const STATUS_LABEL: Record<RequestStatus, string> = {
 	reported: '已上报', dispatched: '已派单', accepted: '已接单', resolved: '已办结', evaluated: '已评价',
-	closed: '已销号', returned: '已退单', escalated: '吹哨中', reopened: '返工'
+	closed: '已销号', returned: '已退单', escalated: '吹哨中', reopened: '返工', voided: '已作废', merged: '已合并'
 };
 
 /** The status `action` leads to from `from`, or null when the move is not allowed. */
@@ -123,7 +142,8 @@ export function authorityProblem(action: RequestAction, actor: Actor, a: Assignm
 	const gridManager = actor.role === 'grid_manager' && a.gridManagerIds.includes(actor.id);
 	let ok: boolean;
 	switch (action) {
-		case 'dispatch': case 'redispatch': ok = false; break; // 派单 is the command centre's
+		// 派单 (立案), 作废, 合并 and approving 延期 are the command centre's
+		case 'dispatch': case 'redispatch': case 'void': case 'merge': case 'extend': ok = false; break;
 		case 'accept': case 'return': case 'resolve': ok = assignee; break;
 		case 'escalate': ok = assignee || gridManager; break; // the community blows the whistle
 		case 'checkin': ok = actor.role === 'department_staff' && a.whistledDepartmentIds.includes(actor.departmentId ?? -1); break;

@@ -8,7 +8,7 @@ import { stageDeadlineSql } from '../db/fragments';
 import { AWAITING_ACCEPT } from '../../domain/deadlines';
 import {
 	DEADLINE_NOTICE_HOURS, DEADLINE_NOTICE_STATUSES, NOTICE_PAGE_MAX, noticeOfMove, noticeText,
-	type DeadlineStage, type NoticeKind
+	type DeadlineStage, type NoticeAudience, type NoticeKind
 } from '../../domain/notices';
 import type { RequestAction } from '../../domain/workflow';
 
@@ -20,18 +20,26 @@ export interface MoveNoticeInput {
 	departmentId: number | null;
 	/** 吹哨: the departments summoned */
 	summoned?: readonly number[];
+	/** 合并: the original */
+	into?: number;
 }
 
 /** Writes the notices a move causes (none for most moves). */
 export async function notifyMove(tx: Queryable, m: MoveNoticeInput): Promise<void> {
 	const rule = noticeOfMove(m.action);
-	if (!rule) return;
+	if (rule) await notify(tx, { ...m, rule });
+}
+
+/** Writes one notice `rule` about a request to the audience it names (never to the actor). */
+export async function notify(tx: Queryable, m: Omit<MoveNoticeInput, 'action'> & { rule: { kind: NoticeKind; audience: readonly NoticeAudience[] } }): Promise<void> {
+	const rule = m.rule;
 	const depts = [
 		...(rule.audience.includes('department') && m.departmentId ? [m.departmentId] : []),
 		...(rule.audience.includes('summoned') ? (m.summoned ?? []) : [])
 	];
 	const commandCentre = rule.audience.includes('command_centre');
 	const reporter = rule.audience.includes('reporter');
+	const originalReporter = rule.audience.includes('original_reporter') && m.into ? m.into : null;
 	// no RETURNING: the rows are other people's, and row-level security lets the mover read none
 	await tx.sql`
 		INSERT INTO notifications (recipient_id, kind, request_id)
@@ -39,7 +47,8 @@ export async function notifyMove(tx: Queryable, m: MoveNoticeInput): Promise<voi
 		WHERE u.active AND u.id <> ${m.actorId}::int AND (
 			(u.role = 'department_staff' AND u.department_id = ANY(${depts}::int[]))
 			OR (${commandCentre}::boolean AND u.role = 'admin')
-			OR (${reporter}::boolean AND u.id = (SELECT created_by FROM requests WHERE id = ${m.requestId})))
+			OR (${reporter}::boolean AND u.id = (SELECT created_by FROM requests WHERE id = ${m.requestId}))
+			OR u.id = (SELECT created_by FROM requests WHERE id = ${originalReporter}::bigint))
 		ORDER BY u.id`;
 }
 

@@ -36,6 +36,16 @@ const ids = (raw: unknown, field: string): number[] => {
 
 const optionalInt = (raw: unknown, field: string) => (raw === undefined || raw === null || raw === '' ? null : ids([raw], field)[0]);
 
+/** 合并's original: a request id, or an 诉求编号 (two letters, the Beijing date, then the id). */
+function intoParam(raw: unknown): number | null {
+	if (raw === undefined || raw === null || raw === '') return null;
+	const s = String(raw).trim();
+	const m = /^(?:[A-Z]{2}\d{8})?(\d{1,15})$/i.exec(s);
+	const n = m ? Number(m[1]) : NaN;
+	if (!Number.isSafeInteger(n) || n <= 0) throw badParam('into', `原诉求（into）必须是诉求编号（SQ…）或正整数，收到 ${JSON.stringify(raw)}`);
+	return n;
+}
+
 /** A move from a JSON body or form fields, with If-Match / Idempotency-Key headers taking precedence. */
 export function parseMove(requestId: number, b: Record<string, unknown>, headers: Headers): MoveInput {
 	if (typeof b.action !== 'string' || !b.action) throw badParam('action', '缺少操作（action）');
@@ -53,6 +63,7 @@ export function parseMove(requestId: number, b: Record<string, unknown>, headers
 		solved,
 		claimedBy: typeof b.claimedBy === 'string' ? b.claimedBy : null,
 		mediatorId: optionalInt(b.mediatorId, 'mediatorId'),
+		into: intoParam(b.into),
 		// JSON: data URLs (a form's files are read by the form action)
 		photos: Array.isArray(b.photos) ? b.photos.map((raw) => photoFromDataUrl(raw, 'photos')).filter((p): p is Photo => p !== null) : []
 	};

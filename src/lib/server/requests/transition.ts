@@ -16,6 +16,7 @@ import { bodyHash, exactlyOnce, keyReused } from './idempotency';
 import { checkPhotos, moveKind, type PhotoInput } from '../../domain/photos';
 import { recordPhotos, type StoredPhoto } from './photos';
 import { notifyMove } from '../notifications/notices';
+import { extendedDeadline, mergeProblem } from '../../domain/cases';
 
 export interface MoveInput {
 	requestId: number;
@@ -32,6 +33,8 @@ export interface MoveInput {
 	solved?: boolean | null;
 	claimedBy?: string | null;
 	mediatorId?: number | null;
+	/** 合并: the original the duplicate is merged into */
+	into?: number | null;
 	/** photos of the work: 处置前 at 接单, 处置后 at 办结 (request_photos, 0016) */
 	photos?: readonly PhotoInput[];
 	/** the clock; tests pass a fixed one */
@@ -47,7 +50,7 @@ export interface MoveResult {
 	replayed: boolean;
 }
 
-const NEEDS_REASON: ReadonlySet<string> = new Set(['return', 'redispatch', 'escalate', 'reopen']);
+const NEEDS_REASON: ReadonlySet<string> = new Set(['return', 'redispatch', 'escalate', 'reopen', 'void', 'merge']);
 const DEFAULT_RULE: DeadlineRule = { acceptWorkingDays: 1, resolveWorkingDays: 7, whistleReportHours: 24 };
 
 export async function moveRequest(db: Database, actor: Actor, input: MoveInput): Promise<MoveResult> {
@@ -87,7 +90,7 @@ async function replay(db: Queryable, actorId: number, key: string, requestId: nu
 interface Locked {
 	id: number; code: string; status: RequestStatus; version: number; kind: string; category_code: string; priority: string;
 	department_id: number | null; leader_id: number | null; mediator_id: number | null; grid_code: string;
-	satisfaction: 'satisfied' | 'basic' | 'unsatisfied' | null; solved: boolean | null;
+	satisfaction: 'satisfied' | 'basic' | 'unsatisfied' | null; solved: boolean | null; resolve_deadline: Date | null;
 	pending: number; whistled: number[]; managers: number[]; category_department: number | null;
 }
 
@@ -101,13 +104,14 @@ export function offeredMoves(actor: Actor, r: RequestDetail): RequestAction[] {
 		departmentId: r.departmentId, gridManagerIds: r.gridManagerIds, leaderId: r.leaderId, mediatorId: r.mediatorId,
 		whistledDepartmentIds: r.whistles.filter((s) => !s.checkedInAt).map((s) => s.departmentId)
 	};
-	return allowedActions(r.status as RequestStatus).filter((a) => !authorityProblem(a, actor, assignment));
+	// 延期 is approved from its request (the extension card), 合并 with its original chosen: their own forms
+	return allowedActions(r.status as RequestStatus).filter((a) => a !== 'extend' && !authorityProblem(a, actor, assignment));
 }
 
 async function lockRequest(tx: Queryable, id: number): Promise<Locked> {
 	const [r] = await tx.sql<Locked>`
 		SELECT r.id, r.code, r.status, r.version, r.kind, r.category_code, r.priority, r.department_id, r.leader_id,
-		       r.mediator_id, r.grid_code, r.satisfaction, r.solved, c.department_id AS category_department,
+		       r.mediator_id, r.grid_code, r.satisfaction, r.solved, r.resolve_deadline, c.department_id AS category_department,
 		       (SELECT count(*) FROM whistle_summons s WHERE s.request_id = r.id AND s.checked_in_at IS NULL) AS pending,
 		       (SELECT coalesce(array_agg(s.department_id), '{}') FROM whistle_summons s WHERE s.request_id = r.id) AS whistled,
 		       (SELECT coalesce(array_agg(ug.user_id), '{}') FROM user_grids ug WHERE ug.grid_code = r.grid_code) AS managers
@@ -155,7 +159,7 @@ async function applyMove(tx: Queryable, actor: Actor, input: MoveInput, photos: 
 	}
 	// the notices this move causes, in its transaction (src/lib/domain/notices.ts says who)
 	await notifyMove(tx, {
-		actorId: actor.id, requestId: r.id, action, summoned: payload.departments as number[] | undefined,
+		actorId: actor.id, requestId: r.id, action, summoned: payload.departments as number[] | undefined, into: payload.into as number | undefined,
 		departmentId: action === 'dispatch' || action === 'redispatch' ? department : r.department_id
 	});
 	return { id: r.id, code: r.code, status: check.to, version, replayed: false };
@@ -188,6 +192,22 @@ async function movePayload(tx: Queryable, actor: Actor, r: Locked, action: Reque
 		payload.satisfaction = input.satisfaction;
 		payload.solved = input.solved;
 		department = null;
+	} else if (action === 'merge') {
+		if (!input.into) throw badParam('into', '合并必须选择原诉求（into）');
+		const [original] = await tx.sql<{ id: number; kind: string; status: string; code: string }>`
+			SELECT id, kind, status, code FROM requests WHERE id = ${input.into}`;
+		const problem = mergeProblem(r, original ?? null);
+		if (problem) throw badParam('into', problem);
+		payload.into = original.id;
+	} else if (action === 'extend') {
+		// approving the department's pending 延期: its days added to the resolve deadline in force
+		const [ext] = await tx.sql<{ id: number; days: number }>`
+			SELECT id, days FROM request_extensions WHERE request_id = ${r.id} AND status = 'pending' FOR UPDATE`;
+		if (!ext) throw new ApiError(422, 'guard', '没有待审批的延期申请', 'action');
+		if (!r.resolve_deadline) throw new ApiError(422, 'guard', '该诉求没有办结时限，无从延期', 'action');
+		payload.extension_id = ext.id;
+		payload.resolve_deadline = extendedDeadline(new Date(r.resolve_deadline), ext.days, await holidays(tx)).toISOString();
+		department = r.department_id;
 	} else if (action === 'accept' && r.kind === 'wish') {
 		const who = input.claimedBy?.trim();
 		if (!who) throw badParam('claimedBy', '认领微心愿必须填写认领人或单位（claimedBy）');

@@ -8,9 +8,18 @@ import { sql } from '../db/sql';
 import { hazardQueue } from '../hazards/list';
 import { myDecisions } from '../visits/decisions';
 import { careList } from '../care/list';
+import { mySupervisions } from './cases';
 
 /** care households shown at once on a phone; the rest are counted (显示最紧急的 N 件，共 M 件) */
 const CARE_ROWS = 10;
+
+/** 延期待审批: the departments' pending 延期 requests, for the command centre to decide, oldest first. */
+export function pendingExtensions(db: Queryable) {
+	return db.sql<{ id: number; code: string; title: string; department: string | null; days: number; reason: string; requested_at: Date }>`
+		SELECT r.id, r.code, r.title, d.name AS department, x.days, x.reason, x.requested_at
+		FROM request_extensions x JOIN requests r ON r.id = x.request_id LEFT JOIN departments d ON d.id = x.department_id
+		WHERE x.status = 'pending' ORDER BY x.requested_at LIMIT 100`;
+}
 
 const open = () => parseRequestFilter(new URLSearchParams('status=open&limit=200'));
 
@@ -45,12 +54,13 @@ export async function workspace(db: Queryable, user: SessionUser, visitDays: num
 			// district's ~25 000 (2–3 s on PGlite) belong on /kpi, not on every opening of a workspace
 			const supervises = user.role === 'leader' && (user.jurisdiction?.length ?? 0) >= 9;
 			const care = supervises ? await careList(db, { prefix: user.jurisdiction! }, { limit: CARE_ROWS }) : null;
-			return { kind: user.role, queue, decisions: user.role === 'leader' ? await myDecisions(db, user) : [], care };
+			const leader = user.role === 'leader';
+			return { kind: user.role, queue, decisions: leader ? await myDecisions(db, user) : [], supervised: leader ? await mySupervisions(db, user.id) : [], care };
 		}
 		default: {
 			const f = { ...open(), open: false, statuses: ['reported', 'returned'] as ('reported' | 'returned')[] };
 			return {
-				kind: 'dispatch' as const, queue: await listRequests(db, f, null), overdue: await listRequests(db, { ...open(), overdue: true, limit: 50 }, null),
+				kind: 'dispatch' as const, queue: await listRequests(db, f, null), extensions: await pendingExtensions(db), supervised: await mySupervisions(db, user.id), overdue: await listRequests(db, { ...open(), overdue: true, limit: 50 }, null),
 				// 隐患 waiting for 交办
 				hazards: await hazardQueue(db, 'unassigned', {})
 			};

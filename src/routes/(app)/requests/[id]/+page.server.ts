@@ -13,6 +13,11 @@ import { mapArea } from '$lib/server/queries/userArea';
 import { parseAgreement, parseContact, PETITION_CONTACT_LABEL } from '$lib/domain/petition';
 import { localDate } from '$lib/domain/time';
 import { addContact, caseRecords, caseReportedOn, signAgreement, worksPetition } from '$lib/server/petitions/petitions';
+import { approveExtension, askExtension, caseInfo, endSupervision, mergeCandidates, refuseExtension, supervise, urge } from '$lib/server/requests/cases';
+import { EXTENSION_STATUSES, mayUrge, maySupervise, parseExtensionAsk, URGE_STATUSES } from '$lib/domain/cases';
+import { OPEN_STATUSES } from '$lib/domain/workflow';
+import { parseVersion } from '$lib/domain/requestinput';
+import type { RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -24,8 +29,39 @@ export const load: PageServerLoad = async (event) => {
 	if (!r || (grids && !grids.includes(r.gridCode))) error(404, { message: `诉求 ${event.params.id} 不存在或不在你的网格内` });
 	const actions = offeredMoves(user, r);
 	const { departments, mediators } = await referenceLists(db);
-	return { user, r, actions, departments, mediators, petition: r.kind === 'petition' ? await petitionPanel(db, r) : null, mapArea: await mapArea(event) };
+	const cases = await caseInfo(db, id);
+	const open = (OPEN_STATUSES as readonly string[]).includes(r.status);
+	const pendingExtension = cases.extensions.find((x) => x.status === 'pending') ?? null;
+	// what this user may do besides the moves: 延期 (ask or decide), 督办, 催办
+	const can = {
+		askExtension: !pendingExtension && (EXTENSION_STATUSES as readonly string[]).includes(r.status)
+			&& (user.role === 'admin' || (user.role === 'department_staff' && user.departmentId === r.departmentId)),
+		decideExtension: !!pendingExtension && user.role === 'admin',
+		supervise: open && maySupervise(user.role) && !cases.supervisions.some((s) => s.leaderId === user.id && !s.endedAt),
+		endSupervision: cases.supervisions.some((s) => s.leaderId === user.id && !s.endedAt),
+		urge: (URGE_STATUSES as readonly string[]).includes(r.status) && mayUrge(user.role) && r.departmentId !== null
+	};
+	// 立案审核: nearby open requests of the same kind, offered as the original to merge into
+	const candidates = actions.includes('merge') ? await mergeCandidates(db, id) : [];
+	return {
+		user, r, actions, departments, mediators, cases, pendingExtension, can, candidates,
+		petition: r.kind === 'petition' ? await petitionPanel(db, r) : null, mapArea: await mapArea(event)
+	};
 };
+
+/** A form action of the case card: `fn` with the form's fields; refusals come back with the values typed. */
+async function caseAction(event: RequestEvent<{ id: string }>, fn: (db: Awaited<ReturnType<typeof dbFor>>, id: number, body: Record<string, unknown>) => Promise<string>) {
+	const id = intParam(event.params.id, 'id', '诉求编号', 1, Number.MAX_SAFE_INTEGER);
+	const body: Record<string, unknown> = Object.fromEntries((await event.request.formData()).entries());
+	let done: string;
+	try {
+		done = await fn(await dbFor(event), id, body);
+	} catch (e) {
+		return formFailure(e, body);
+	}
+	redirect(303, `/requests/${id}?case=${done}`);
+}
+
 
 /** 信访办理: the case's records, and which forms the user gets (the database decides who may write). */
 async function petitionPanel(db: Awaited<ReturnType<typeof dbFor>>, r: RequestDetail) {
@@ -46,7 +82,7 @@ const petitionAction = (run: (db: Awaited<ReturnType<typeof dbFor>>, userId: num
 		try {
 			return { petitionDone: await run(await dbFor(event), user.id, id, values) };
 		} catch (e) {
-			return formFailure(e, values);
+			return formFailure(e, { ...values, form: 'petition' });
 		}
 	};
 
@@ -66,6 +102,9 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const body: Record<string, unknown> = Object.fromEntries(form.entries());
 		body.departments = form.getAll('departments').map(String);
+		// 合并: a typed 诉求编号 wins over the nearby suggestion
+		const code = String(form.get('intoCode') ?? '').trim();
+		if (code) body.into = code;
 		let done: string;
 		try {
 			const photos = await photosFromForm(form, 'photos');
@@ -74,5 +113,29 @@ export const actions: Actions = {
 			return formFailure(e, { action: body.action });
 		}
 		redirect(303, `/requests/${id}?done=${done}`);
-	}
+	},
+	extensionAsk: (event) => caseAction(event, async (db, id, b) => {
+		await askExtension(db, pageUser(event), id, parseExtensionAsk(b));
+		return 'extension_asked';
+	}),
+	extensionApprove: (event) => caseAction(event, async (db, id, b) => {
+		await approveExtension(db, pageUser(event), id, parseVersion(b.version, 'version'), typeof b.reason === 'string' ? b.reason.trim() || null : null);
+		return 'extension_approved';
+	}),
+	extensionRefuse: (event) => caseAction(event, async (db, id, b) => {
+		await refuseExtension(db, pageUser(event), id, b.reason);
+		return 'extension_refused';
+	}),
+	supervise: (event) => caseAction(event, async (db, id, b) => {
+		await supervise(db, pageUser(event), id, b.note);
+		return 'supervised';
+	}),
+	endSupervision: (event) => caseAction(event, async (db, id) => {
+		await endSupervision(db, pageUser(event), id);
+		return 'supervision_ended';
+	}),
+	urge: (event) => caseAction(event, async (db, id, b) => {
+		const { escalated } = await urge(db, pageUser(event), id, b.message);
+		return escalated ? 'urged_escalated' : 'urged';
+	})
 };
