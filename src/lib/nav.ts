@@ -23,6 +23,7 @@ export const SECTIONS: readonly NavLink[] = [
 	{ href: '/kpi', label: '考核指标' },
 	{ href: '/workers', label: '网格员排名', roles: LEADERS },
 	{ href: '/workers/me', label: '我的工作', roles: ['grid_manager'] },
+	{ href: '/patrol', label: '巡查', roles: ['grid_manager'] },
 	{ href: '/hotspots', label: '热点与选点' },
 	{ href: '/research', label: '调研课题', roles: LEADERS },
 	{ href: '/visits', label: '走访' },

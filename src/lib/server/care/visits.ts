@@ -64,3 +64,10 @@ async function insert(tx: Queryable, actor: Actor, input: CareVisitInput, key: s
 		SELECT ${COLUMNS} FROM v JOIN households h ON h.id = v.household_id`;
 	return { ...v, replayed: false };
 }
+
+/** 关爱走访 recorded by one person in [from, to) (the worker page's "已访"). */
+export async function careVisitsBy(db: Queryable, userId: number, from: Date, to: Date): Promise<number> {
+	const [r] = await db.sql<{ n: number }>`
+		SELECT count(*)::int AS n FROM care_visits WHERE visitor_id = ${userId} AND visited_at >= ${from} AND visited_at < ${to}`;
+	return r.n;
+}
