@@ -16,7 +16,6 @@ export interface PatrolRow {
 
 export interface PatrolRecorded extends PatrolRow { replayed: boolean }
 
-const isDuplicate = (e: unknown) => (e as { code?: string })?.code === '23505';
 
 /** Days patrols are kept (PATROL_KEEP_DAYS, else the domain's default). */
 export const keepDays = () => patrolKeepDays(process.env.PATROL_KEEP_DAYS);
