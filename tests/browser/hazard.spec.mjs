@@ -217,3 +217,26 @@ test('a hazard reported while offline waits in the outbox and is recorded exactl
 	await expect(page.getByTestId('report-photos').locator('img')).toHaveCount(1);
 	await context.close();
 });
+
+test('转为隐患: from a request in the own grid, the report form starts at its place and words; the hazard links back', async ({ browser }) => {
+	test.setTimeout(240_000);
+	const worker = await signedIn(browser, USERS.gridWorker, PHONE);
+	const wp = worker.page;
+	const list = await (await wp.request.get(`${BASE}/api/requests?area=${OWN}&limit=1`)).json();
+	const req = list.rows[0];
+	expect(req, `a request in grid ${OWN}`).toBeTruthy();
+	await wp.goto(`${BASE}/requests/${req.id}`);
+	await dismissNotice(wp);
+	await wp.getByTestId('request-to-hazard').tap();
+	await wp.waitForURL(/\/hazards\/new\?request=/);
+	await expect(wp.getByTestId('hazard-from')).toContainText(`诉求 ${req.code}`);
+	await expect(wp.getByTestId('hazard-title')).toHaveValue(req.title.slice(0, 100));
+	await expect(wp.getByTestId('hazard-picked-grid')).toContainText(OWN, { timeout: 30_000 });
+	await wp.getByTestId('hazard-type').selectOption('fire_access');
+	await wp.getByTestId('hazard-submit').tap();
+	await wp.waitForURL(/\/hazards\/\d+\?reported=1/, { timeout: 60_000 });
+	await expect(wp.getByTestId('hazard-source')).toContainText(req.code);
+	await wp.goto(`${BASE}/requests/${req.id}`);
+	await expect(wp.getByTestId('request-hazards')).toContainText('由此发现的隐患');
+	await worker.context.close();
+});

@@ -238,4 +238,24 @@ describeBackends('hazard loop', (getDb) => {
 		expect(open.map((h) => h.id)).toContain(u);
 		expect(open.map((h) => h.id)).not.toContain(a);
 	});
+
+	it('a hazard found from a request or a 敲门 household names its source; one the reporter cannot see is refused and nothing is written', async () => {
+		const db = getDb();
+		const [{ id: reqA }] = await db.sql<{ id: number }>`INSERT INTO requests (code, category_code, channel, status, title, grid_code, reported_at, geom)
+			VALUES (${unique('HS')}, 'property.elevator', 'grid', 'reported', '楼道堆放杂物', ${RL.gridA}, ${NOW}, ST_SetSRID(ST_MakePoint(${RL.pointA[0]}, ${RL.pointA[1]}), 4326)) RETURNING id`;
+		const [{ id: reqB }] = await db.sql<{ id: number }>`INSERT INTO requests (code, category_code, channel, status, title, grid_code, reported_at, geom)
+			VALUES (${unique('HS')}, 'property.elevator', 'grid', 'reported', '别人的网格', ${RL.gridB}, ${NOW}, ST_SetSRID(ST_MakePoint(${RL.pointB[0]}, ${RL.pointB[1]}), 4326)) RETURNING id`;
+		const fromRequest = await report([], null, { sourceRequestId: reqA, type: 'fire_access', title: '楼道堆放杂物堵塞消防通道' });
+		const fromKnock = await report([], null, { sourceHouseholdId: p.households[0] });
+		const rows = await db.sql`SELECT id, source_request_id, source_household_id FROM hazards WHERE id IN (${fromRequest.id}, ${fromKnock.id}) ORDER BY id`;
+		expect(rows).toEqual([
+			{ id: fromRequest.id, source_request_id: reqA, source_household_id: null },
+			{ id: fromKnock.id, source_request_id: null, source_household_id: p.households[0] }
+		]);
+		expect((await hazardDetail(asUser(db, gmA), fromRequest.id, NOW))).toMatchObject({ sourceRequestId: reqA, sourceRequestCode: expect.any(String) });
+		const before = (await db.sql`SELECT count(*)::int AS n FROM hazards`)[0].n;
+		await expect(report([], null, { sourceRequestId: reqB })).rejects.toMatchObject({ status: 400, field: 'sourceRequestId' });
+		expect((await db.sql`SELECT count(*)::int AS n FROM hazards`)[0].n).toBe(before);
+		expect(() => input({ sourceHouseholdId: 'x' })).toThrow(/sourceHouseholdId/);
+	});
 });

@@ -163,3 +163,6 @@ export { HAZARD_STATUSES };
 export const HAZARD_TYPE_DEPARTMENT: Readonly<Record<HazardType, string | null>> = {
 	fire_access: 'xiaofang', e_bike: 'xiaofang', gas: 'ranqi', dilapidated: 'zhujian', road: 'zhujian', flooding: 'shuiwu', other: null
 };
+
+/** Who reports a hazard (发现): grid workers, leaders and the command centre. */
+export const HAZARD_REPORTER_ROLES = ['admin', 'grid_manager', 'leader'] as const;

@@ -16,6 +16,9 @@ export interface NewHazard {
 	lon: number | null;
 	lat: number | null;
 	buildingId: number | null;
+	/** 发现 while handling this request (诉求转隐患), or at this household on a 敲门 visit */
+	sourceRequestId: number | null;
+	sourceHouseholdId: number | null;
 }
 
 /** A clean NewHazard from a JSON body or form fields; throws ApiError(400) naming the field. */
@@ -35,7 +38,9 @@ export function parseNewHazard(body: unknown): NewHazard {
 		description: text(b.description, 'description', '详细说明', 2000, false),
 		lon: hasPoint ? coordinate(b.lon, 'lon') : null,
 		lat: hasPoint ? coordinate(b.lat, 'lat') : null,
-		buildingId
+		buildingId,
+		sourceRequestId: optionalId(b.sourceRequestId, 'sourceRequestId', '来源诉求'),
+		sourceHouseholdId: optionalId(b.sourceHouseholdId, 'sourceHouseholdId', '来源住户')
 	};
 }
 

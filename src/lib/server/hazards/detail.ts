@@ -16,13 +16,16 @@ export async function hazardDetail(db: Queryable, id: number, now = new Date()) 
 		gridCode: string; gridName: string; departmentId: number | null; department: string | null; foundAt: Date;
 		rectifyDeadline: Date; rectifiedAt: Date | null; reinspectDeadline: Date | null; reinspectedAt: Date | null;
 		version: number; lon: number; lat: number; overdue: boolean; building: string | null; rectifiedBy: number | null;
+		sourceRequestId: number | null; sourceRequestCode: string | null; sourceHouseholdId: number | null; sourceHousehold: string | null;
 	}>`
 		SELECT h.id, h.code, h.type, h.severity, h.status, h.title, h.description, h.grid_code AS "gridCode", g.name AS "gridName",
 		       h.department_id AS "departmentId", d.name AS department, h.found_at AS "foundAt", h.rectify_deadline AS "rectifyDeadline",
 		       h.rectified_at AS "rectifiedAt", h.reinspect_deadline AS "reinspectDeadline", h.reinspected_at AS "reinspectedAt",
 		       h.version, ST_X(h.geom) AS lon, ST_Y(h.geom) AS lat, ${hazardOverdueSql(now)} AS overdue, b.name AS building,
-		       hazard_rectified_by(h.id) AS "rectifiedBy"
+		       hazard_rectified_by(h.id) AS "rectifiedBy", h.source_request_id AS "sourceRequestId", sr.code AS "sourceRequestCode",
+		       h.source_household_id AS "sourceHouseholdId", sh.address AS "sourceHousehold"
 		FROM hazards h JOIN grids g ON g.code = h.grid_code
+		LEFT JOIN requests sr ON sr.id = h.source_request_id LEFT JOIN households sh ON sh.id = h.source_household_id
 		LEFT JOIN departments d ON d.id = h.department_id LEFT JOIN buildings b ON b.id = h.building_id
 		WHERE h.id = ${id}`;
 	if (!h) return null;

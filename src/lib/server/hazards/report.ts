@@ -47,14 +47,23 @@ async function insertHazard(tx: Queryable, actor: HazardActor, input: NewHazard,
 		if (!b) throw badParam('buildingId', `楼栋（buildingId）${input.buildingId} 不存在或不在你的网格内`);
 		if (lon === null || lat === null) ({ lon, lat } = b);
 	}
+	// the request or household it came from must be one the reporter can see (their RLS)
+	if (input.sourceRequestId !== null && !(await tx.sql`SELECT 1 FROM requests WHERE id = ${input.sourceRequestId}`).length) {
+		throw badParam('sourceRequestId', `来源诉求（sourceRequestId）${input.sourceRequestId} 不存在或不在你的范围内`);
+	}
+	if (input.sourceHouseholdId !== null && !(await tx.sql`SELECT 1 FROM households WHERE id = ${input.sourceHouseholdId}`).length) {
+		throw badParam('sourceHouseholdId', `来源住户（sourceHouseholdId）${input.sourceHouseholdId} 不存在或不在你的网格内`);
+	}
 	const grid = await gridAt(tx, lon!, lat!);
 	if (!grid) throw badParam('lon', `所选位置（${lon!.toFixed(5)}, ${lat!.toFixed(5)}）不在任何网格内，请在辖区范围内选点`);
 	const [{ id }] = await tx.sql<{ id: number }>`SELECT nextval(pg_get_serial_sequence('hazards', 'id')) AS id`;
 	const code = hazardCode(id, localDate(now));
 	try {
 		await tx.sql`
-			INSERT INTO hazards (id, code, type, severity, status, title, description, grid_code, building_id, found_at, rectify_deadline, created_by, geom)
+			INSERT INTO hazards (id, code, type, severity, status, title, description, grid_code, building_id, source_request_id, source_household_id,
+			  found_at, rectify_deadline, created_by, geom)
 			VALUES (${id}, ${code}, ${input.type}, ${input.severity}, 'open', ${input.title}, ${input.description}, ${grid.code}, ${input.buildingId},
+			  ${input.sourceRequestId}, ${input.sourceHouseholdId},
 			  ${now}, ${rectifyDeadline(input.type, input.severity, now)}, ${actor.id}, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326))`;
 	} catch (e) {
 		if (fromDatabaseError(e)?.code !== 'forbidden') throw e;
@@ -65,4 +74,27 @@ async function insertHazard(tx: Queryable, actor: HazardActor, input: NewHazard,
 		VALUES (${id}, NULL, 'open', 'report', ${actor.id}, ${actor.departmentId}, ${now}, '发现上报', ${key}) RETURNING id`;
 	await recordHazardPhotos(tx, id, eventId, 'found', photos, actor.id);
 	return { id, code, status: 'open', version: 1, gridCode: grid.code, replayed: false };
+}
+
+export interface HazardSource { kind: 'request' | 'household'; id: number; label: string; title: string; lon: number; lat: number }
+
+/** What a hazard found from a request or a household starts from (null when the reader cannot see it). */
+export async function hazardSource(db: Queryable, requestId: number | null, householdId: number | null): Promise<HazardSource | null> {
+	if (requestId && Number.isSafeInteger(requestId)) {
+		const [r] = await db.sql<{ code: string; title: string; lon: number; lat: number }>`
+			SELECT code, title, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM requests WHERE id = ${requestId}`;
+		if (r) return { kind: 'request', id: requestId, label: `诉求 ${r.code}：${r.title}`, title: r.title.slice(0, 100), lon: r.lon, lat: r.lat };
+	}
+	if (householdId && Number.isSafeInteger(householdId) && householdId < 2 ** 31) {
+		const [h] = await db.sql<{ address: string; lon: number; lat: number }>`
+			SELECT address, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM households WHERE id = ${householdId}`;
+		if (h) return { kind: 'household', id: householdId, label: `敲门走访 · ${h.address}`, title: '', lon: h.lon, lat: h.lat };
+	}
+	return null;
+}
+
+/** The hazards found from a request (诉求转隐患), for the request's page. */
+export function hazardsFromRequest(db: Queryable, requestId: number) {
+	return db.sql<{ id: number; code: string; title: string; status: string }>`
+		SELECT id, code, title, status FROM hazards WHERE source_request_id = ${requestId} ORDER BY id`;
 }

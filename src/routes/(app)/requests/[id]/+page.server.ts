@@ -18,6 +18,8 @@ import { EXTENSION_STATUSES, mayUrge, maySupervise, parseExtensionAsk, URGE_STAT
 import { OPEN_STATUSES } from '$lib/domain/workflow';
 import { parseVersion } from '$lib/domain/requestinput';
 import type { RequestEvent } from '@sveltejs/kit';
+import { HAZARD_REPORTER_ROLES } from '$lib/domain/hazardflow';
+import { hazardsFromRequest } from '$lib/server/hazards/report';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -45,7 +47,8 @@ export const load: PageServerLoad = async (event) => {
 	const candidates = actions.includes('merge') ? await mergeCandidates(db, id) : [];
 	return {
 		user, r, actions, departments, mediators, cases, pendingExtension, can, candidates,
-		petition: r.kind === 'petition' ? await petitionPanel(db, r) : null, mapArea: await mapArea(event)
+		petition: r.kind === 'petition' ? await petitionPanel(db, r) : null, mapArea: await mapArea(event),
+		hazards: await hazardsFromRequest(db, id), mayReportHazard: (HAZARD_REPORTER_ROLES as readonly string[]).includes(user.role)
 	};
 };
 
