@@ -57,3 +57,22 @@ export function findRecurrences(items: readonly RecurrenceItem[], options: Recur
 	}
 	return out.sort((a, b) => b.count - a.count || a.expectedNext - b.expectedNext || (a.key < b.key ? -1 : 1));
 }
+
+/** What a recurrence needs to become a 未诉先办 task (a row of the server's recurrence list). */
+export interface RecurrenceTask {
+	key: string; category: string; categoryName: string; address: string; lon: number; lat: number;
+	count: number; meanGapDays: number; expectedNext: string;
+}
+
+/**
+ * 未诉先办 in one tap: the report form prefilled at the place (and household) that keeps reporting,
+ * with its category and a description saying why, so the task enters the loop (派单 → 办结) like any
+ * report, before the next complaint comes.
+ */
+export function recurrenceTaskHref(r: RecurrenceTask, days: number): string {
+	const q = new URLSearchParams({ lon: r.lon.toFixed(6), lat: r.lat.toFixed(6), categoryCode: r.category, channel: 'grid' });
+	if (/^h\d+$/.test(r.key)) q.set('householdId', r.key.slice(1));
+	if (r.address) q.set('address', r.address);
+	q.set('description', `未诉先办：近 ${days} 天这里已报“${r.categoryName}” ${r.count} 次，平均 ${r.meanGapDays} 天一次，预计 ${r.expectedNext.slice(0, 10)} 前后再发。请提前上门排查处置。`);
+	return `/requests/new?${q}`;
+}
