@@ -4,52 +4,16 @@
 // is not offered 复查 of its own work and is refused it by the API, and the 网格员 复查 it: 销号.
 // The history then shows every step and the 整改前/整改后 photos side by side. A hazard reported
 // offline waits in the outbox and is recorded once when the network returns.
-import { deflateSync } from 'node:zlib';
 import { artifacts } from '../support/browser.mjs';
 import { BASE, expect, signedIn, test, USERS } from './fixtures.mjs';
+import { gradientPng } from '../support/png.mjs';
 
 const OUT = artifacts('hazard');
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' };
 const OWN = USERS.gridWorker.slice(2);
 test.describe.configure({ mode: 'serial' });
 
-/** A PNG (8-bit RGB) of a colour gradient: a decodable picture for the phone's resizer. */
-function png(width, height, seed) {
-	const crcTable = Array.from({ length: 256 }, (_, n) => {
-		let c = n;
-		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-		return c >>> 0;
-	});
-	const crc = (buf) => {
-		let c = 0xffffffff;
-		for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-		return (c ^ 0xffffffff) >>> 0;
-	};
-	const chunk = (type, data) => {
-		const head = Buffer.alloc(8);
-		head.writeUInt32BE(data.length, 0);
-		head.write(type, 4, 'ascii');
-		const tail = Buffer.alloc(4);
-		tail.writeUInt32BE(crc(Buffer.concat([Buffer.from(type, 'ascii'), data])), 0);
-		return Buffer.concat([head, data, tail]);
-	};
-	const raw = Buffer.alloc((width * 3 + 1) * height);
-	for (let y = 0, o = 0; y < height; y++) {
-		raw[o++] = 0;
-		for (let x = 0; x < width; x++, o += 3) {
-			raw[o] = (x * seed) & 255;
-			raw[o + 1] = (y * 3) & 255;
-			raw[o + 2] = (x + y + seed * 40) & 255;
-		}
-	}
-	const ihdr = Buffer.alloc(13);
-	ihdr.writeUInt32BE(width, 0);
-	ihdr.writeUInt32BE(height, 4);
-	ihdr[8] = 8;
-	ihdr[9] = 2;
-	return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
-const picture = (name, seed) => ({ name, mimeType: 'image/png', buffer: png(640, 480, seed) });
+const picture = (name, seed) => ({ name, mimeType: 'image/png', buffer: gradientPng(640, 480, seed) });
 
 const inside = (f) => {
 	const ring = f.geometry.coordinates[0][0].slice(0, -1);

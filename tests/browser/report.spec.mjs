@@ -6,9 +6,9 @@
 // Timed: taps and seconds from opening /requests/new to the saved report; photo bytes before and
 // after resizing (written to the artifacts as report-figures.json).
 import { writeFileSync } from 'node:fs';
-import { deflateSync } from 'node:zlib';
 import { artifacts } from '../support/browser.mjs';
 import { BASE, expect, signedIn, test, USERS } from './fixtures.mjs';
+import { png } from '../support/png.mjs';
 
 const OUT = artifacts('report');
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' };
@@ -45,37 +45,6 @@ async function openForm() {
 	await page.waitForSelector('[data-testid=report-map][data-ready=true]', { timeout: 60_000 });
 }
 
-/** A PNG (8-bit RGB) from a pixel function: no image library needed, node:zlib deflates the rows. */
-function png(width, height, rgb) {
-	const crcTable = Array.from({ length: 256 }, (_, n) => {
-		let c = n;
-		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-		return c >>> 0;
-	});
-	const crc = (buf) => {
-		let c = 0xffffffff;
-		for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-		return (c ^ 0xffffffff) >>> 0;
-	};
-	const chunk = (type, data) => {
-		const head = Buffer.alloc(8);
-		head.writeUInt32BE(data.length, 0);
-		head.write(type, 4, 'ascii');
-		const tail = Buffer.alloc(4);
-		tail.writeUInt32BE(crc(Buffer.concat([Buffer.from(type, 'ascii'), data])), 0);
-		return Buffer.concat([head, data, tail]);
-	};
-	const raw = Buffer.alloc((width * 3 + 1) * height);
-	for (let y = 0, o = 0; y < height; y++) {
-		raw[o++] = 0; // no filter
-		for (let x = 0; x < width; x++, o += 3) rgb(x, y, raw, o);
-	}
-	const ihdr = Buffer.alloc(13);
-	ihdr.writeUInt32BE(width, 0);
-	ihdr.writeUInt32BE(height, 4);
-	ihdr.set([8, 2, 0, 0, 0], 8);
-	return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 6 })), chunk('IEND', Buffer.alloc(0))]);
-}
 
 /** A 4000×3000 picture, as a phone camera's: a sky-to-street gradient, blocks and grain (seeded). */
 function cameraPicture(seed) {

@@ -4,50 +4,14 @@
 // case with the code and the phone's last 4 digits and rates it. No horizontal overflow.
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { artifacts } from '../support/browser.mjs';
 import { BASE, expect, openPage, signedIn, test, USERS } from './fixtures.mjs';
+import { gradientPng } from '../support/png.mjs';
 
 const OUT = artifacts('resident');
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' };
 test.describe.configure({ mode: 'serial' });
 
-/** A PNG (8-bit RGB) of a colour gradient: a decodable picture for the phone's resizer. */
-function png(width, height, seed) {
-	const crcTable = Array.from({ length: 256 }, (_, n) => {
-		let c = n;
-		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-		return c >>> 0;
-	});
-	const crc = (buf) => {
-		let c = 0xffffffff;
-		for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-		return (c ^ 0xffffffff) >>> 0;
-	};
-	const chunk = (type, data) => {
-		const head = Buffer.alloc(8);
-		head.writeUInt32BE(data.length, 0);
-		head.write(type, 4, 'ascii');
-		const tail = Buffer.alloc(4);
-		tail.writeUInt32BE(crc(Buffer.concat([Buffer.from(type, 'ascii'), data])), 0);
-		return Buffer.concat([head, data, tail]);
-	};
-	const raw = Buffer.alloc((width * 3 + 1) * height);
-	for (let y = 0, o = 0; y < height; y++) {
-		raw[o++] = 0;
-		for (let x = 0; x < width; x++, o += 3) {
-			raw[o] = (x * seed) & 255;
-			raw[o + 1] = (y * 3) & 255;
-			raw[o + 2] = (x + y + seed * 40) & 255;
-		}
-	}
-	const ihdr = Buffer.alloc(13);
-	ihdr.writeUInt32BE(width, 0);
-	ihdr.writeUInt32BE(height, 4);
-	ihdr[8] = 8;
-	ihdr[9] = 2;
-	return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
 
 const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
 /** 七, 十二, 二十四 → 7, 12, 24 (the 验证题's words). */
@@ -93,14 +57,14 @@ test('a signed-out resident reports with a photo and gets a tracking code', asyn
 	const grid = await page.$eval('select[name=gridCode] optgroup option', (o) => o.value);
 	await page.selectOption('select[name=gridCode]', grid);
 	await page.fill('input[name=address]', '幸福路 12 号门口');
-	await page.setInputFiles('input[name=photos]', [{ name: 'IMG_0001.png', mimeType: 'image/png', buffer: png(640, 480, 4) }]);
+	await page.setInputFiles('input[name=photos]', [{ name: 'IMG_0001.png', mimeType: 'image/png', buffer: gradientPng(640, 480, 4) }]);
 	await expect(page.locator('#photo-note')).toContainText('已选 1 张');
 	await page.fill('input[name=phone]', phone);
 	// a wrong answer first: the field is named and a new question comes
 	await page.fill('input[name=challengeAnswer]', '999');
 	await page.getByRole('button', { name: '提交' }).tap();
 	await expect(page.getByRole('alert')).toContainText('验证题', { timeout: 30_000 });
-	await page.setInputFiles('input[name=photos]', [{ name: 'IMG_0001.png', mimeType: 'image/png', buffer: png(640, 480, 4) }]);
+	await page.setInputFiles('input[name=photos]', [{ name: 'IMG_0001.png', mimeType: 'image/png', buffer: gradientPng(640, 480, 4) }]);
 	await page.fill('input[name=challengeAnswer]', solve(await page.getByTestId('challenge-question').textContent()));
 	await page.screenshot({ path: `${OUT}/1-report-phone.png`, fullPage: true });
 	await page.getByRole('button', { name: '提交' }).tap();
