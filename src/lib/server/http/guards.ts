@@ -36,3 +36,7 @@ export async function pageCall<T>(fn: () => T | Promise<T>): Promise<T> {
 		throw e;
 	}
 }
+
+/** A posted form's text fields (files left out): what the parsers read and formFailure sends back. */
+export const formText = (form: FormData): Record<string, string> =>
+	Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>;

@@ -5,7 +5,7 @@ import { intParam } from '$lib/domain/apierror';
 import { parseEnd, parsePairing } from '$lib/domain/pairing';
 import { clientAddress, dbFor } from '$lib/server/access/request';
 import { viewerVersions } from '$lib/server/queries/versions';
-import { formFailure, pageUser } from '$lib/server/http/guards';
+import { formFailure, formText, pageUser } from '$lib/server/http/guards';
 import { changePairing, createPairing, endPairing, leaderPairings, pairableAreas, pairableLeaders } from '$lib/server/visits/pairings';
 import { mapArea } from '$lib/server/queries/userArea';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -28,7 +28,6 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	};
 };
 
-const fields = async (request: Request) => Object.fromEntries([...(await request.formData()).entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
 const writer = (event: Parameters<typeof pageUser>[0]) =>
 	pageUser(event, { roles: ['leader', 'admin'], refusal: '只有领导和管理员可以管理包联' });
 
@@ -36,7 +35,7 @@ const writer = (event: Parameters<typeof pageUser>[0]) =>
 const action = (run: (user: SessionUser, values: Record<string, string>, event: RequestEvent) => Promise<string>) =>
 	async (event: RequestEvent) => {
 		const user = writer(event);
-		const values = await fields(event.request);
+		const values = formText(await event.request.formData());
 		try {
 			return { done: await run(user, values, event) };
 		} catch (e) {

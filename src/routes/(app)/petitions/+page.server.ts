@@ -5,7 +5,7 @@ import { intParam } from '$lib/domain/apierror';
 import { parseReceptionDay } from '$lib/domain/petition';
 import { localDate } from '$lib/domain/time';
 import { dbFor } from '$lib/server/access/request';
-import { formFailure, pageUser } from '$lib/server/http/guards';
+import { formFailure, formText, pageUser } from '$lib/server/http/guards';
 import { addReceptionDay, cancelReceptionDay, petitionCases, petitionCounts, receivingLeaders, receptionDays } from '$lib/server/petitions/petitions';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -34,12 +34,9 @@ export const load: PageServerLoad = async (event) => {
 	};
 };
 
-const fields = async (request: Request) =>
-	Object.fromEntries([...(await request.formData()).entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-
 const action = (run: (values: Record<string, string>, event: RequestEvent) => Promise<string>) => async (event: RequestEvent) => {
 	pageUser(event, { roles: READERS, refusal });
-	const values = await fields(event.request);
+	const values = formText(await event.request.formData());
 	try {
 		return { done: await run(values, event) };
 	} catch (e) {

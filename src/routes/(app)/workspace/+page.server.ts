@@ -8,7 +8,7 @@ import { recordCareVisit } from '$lib/server/care/visits';
 import { parseIdempotencyKey } from '$lib/domain/requestinput';
 import { dbFor } from '$lib/server/access/request';
 import { recordDoorKnock } from '$lib/server/requests/households';
-import { formFailure, pageUser } from '$lib/server/http/guards';
+import { formFailure, formText, pageUser } from '$lib/server/http/guards';
 import { workspace } from '$lib/server/requests/workspace';
 import { completeDecision } from '$lib/server/visits/decisions';
 import { parseDecisionNote } from '$lib/domain/visits';
@@ -27,7 +27,7 @@ export const actions: Actions = {
 	/** 落实 of a visit's 议定事项 by its owner */
 	decision: async (event) => {
 		pageUser(event);
-		const values = Object.fromEntries([...(await event.request.formData()).entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+		const values = formText(await event.request.formData());
 		try {
 			const id = intParam(values.id, 'id', '议定事项编号', 1, 2 ** 53 - 1);
 			await completeDecision(await dbFor(event), id, parseDecisionNote(values.note));
@@ -39,7 +39,7 @@ export const actions: Actions = {
 	/** 关爱走访 of a care household (the outbox replays it with the same key) */
 	care: async (event) => {
 		const user = pageUser(event);
-		const values = Object.fromEntries([...(await event.request.formData()).entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+		const values = formText(await event.request.formData());
 		try {
 			const input = parseCareVisit(values);
 			const key = parseIdempotencyKey(event.request.headers.get('idempotency-key') ?? String(values.key ?? ''));

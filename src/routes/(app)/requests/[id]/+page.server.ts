@@ -6,7 +6,7 @@ import { visibleGridCodes } from '$lib/server/auth/visibility';
 import { dbFor } from '$lib/server/access/request';
 import { requestDetail, type RequestDetail } from '$lib/server/requests/detail';
 import { parseMove, photosFromForm } from '$lib/server/requests/http';
-import { formFailure, pageUser } from '$lib/server/http/guards';
+import { formFailure, formText, pageUser } from '$lib/server/http/guards';
 import { referenceLists } from '$lib/server/queries/reference';
 import { moveRequest, offeredMoves } from '$lib/server/requests/transition';
 import { mapArea } from '$lib/server/queries/userArea';
@@ -81,7 +81,7 @@ const petitionAction = (run: (db: Awaited<ReturnType<typeof dbFor>>, userId: num
 	async (event: Parameters<Actions[string]>[0]) => {
 		const user = pageUser(event);
 		const id = intParam(event.params.id, 'id', '诉求编号', 1, Number.MAX_SAFE_INTEGER);
-		const values = Object.fromEntries([...(await event.request.formData()).entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+		const values = formText(await event.request.formData());
 		try {
 			return { petitionDone: await run(await dbFor(event), user.id, id, values) };
 		} catch (e) {
