@@ -8,6 +8,13 @@ import { test as base, expect } from '@playwright/test';
 import { BASE, enableTestHooks, withTestHooks } from '../support/browser.mjs';
 
 export { expect, BASE };
+
+/** The same server at localhost: a secure context (as https would be), for location, service workers and the camera. */
+export const LOCAL = (() => {
+	const u = new URL(BASE);
+	u.hostname = 'localhost';
+	return u.origin;
+})();
 export const PASSWORD = 'Demo-2026-grid';
 export const USERS = {
 	admin: 'admin',

@@ -3,14 +3,9 @@
 // says the accuracy in metres, and names the grid the point falls in; with location refused, it
 // says how to allow it and picking on the map still works. (Over plain http, report.spec.mjs checks
 // that the button says 定位 needs https.)
-import { test, expect, BASE, PASSWORD, USERS } from './fixtures.mjs';
+import { test, expect, BASE, PASSWORD, USERS, LOCAL } from './fixtures.mjs';
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' };
-const LOCAL = (() => {
-	const u = new URL(BASE);
-	u.hostname = 'localhost';
-	return u.origin;
-})();
 const USER = USERS.gridWorker;
 const OWN = USER.slice(2);
 

@@ -6,16 +6,11 @@
 // at http://localhost:PORT (the browser counts localhost as secure); the last case runs at the
 // intranet address over plain http, where the app says that offline use and 定位 need https.
 import { readFileSync } from 'node:fs';
-import { test, expect, BASE, PASSWORD, USERS, signedIn } from './fixtures.mjs';
+import { test, expect, BASE, PASSWORD, USERS, signedIn, LOCAL } from './fixtures.mjs';
 import { artifacts } from '../support/browser.mjs';
 
 const OUT = artifacts('offline');
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
-const LOCAL = (() => {
-	const u = new URL(BASE);
-	u.hostname = 'localhost';
-	return u.origin;
-})();
 const USER = USERS.gridWorker;
 const GRID = USER.slice(2);
 const PHOTOS = ['icon-192.png', 'maskable-192.png'].map((name) => ({

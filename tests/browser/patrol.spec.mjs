@@ -3,14 +3,9 @@
 // length, and the page says tracking happens only during a patrol; a reload mid-patrol loses nothing.
 // Over plain http (grid.intranet) the page says 定位 needs https. The street leader sees the patrol
 // on the worker's page.
-import { test, expect, BASE, PASSWORD, USERS, signedIn } from './fixtures.mjs';
+import { test, expect, BASE, PASSWORD, USERS, signedIn, LOCAL } from './fixtures.mjs';
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' };
-const LOCAL = (() => {
-	const u = new URL(BASE);
-	u.hostname = 'localhost';
-	return u.origin;
-})();
 const USER = USERS.gridWorker;
 const START = { longitude: 112.93, latitude: 28.2, accuracy: 8 };
 
