@@ -3,7 +3,9 @@
 // reached at http://grid.intranet:PORT in Debian's Chromium (no browser is downloaded).
 //   npx playwright test [file or name filter]        (CHROMIUM_PATH, default /usr/bin/chromium)
 //   E2E_BASE_URL=http://grid.intranet:3123 npx playwright test    against an app already running
-// The cases share one app and its data, so they run one at a time, in file order.
+// Two workers, each with an app and data of its own (global-setup.mjs): the cases of a file share
+// their app and run one at a time, in order; files run two at a time. E2E_WORKERS=1 for one;
+// E2E_BASE_URL (an app already running) is one app, so one worker.
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_FLAGS } from './tests/support/browser.mjs';
 
@@ -13,7 +15,7 @@ export default defineConfig({
 	globalSetup: './tests/browser/global-setup.mjs',
 	// not test-results/ itself: Playwright empties its output folder, and the other suites write there
 	outputDir: 'test-results/browser',
-	workers: 1,
+	workers: process.env.E2E_BASE_URL ? 1 : Math.max(1, Number(process.env.E2E_WORKERS) || 2),
 	fullyParallel: false,
 	retries: 0,
 	timeout: 300_000,

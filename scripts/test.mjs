@@ -143,7 +143,9 @@ if (filtered) {
 	const pw = await run('npx', ['playwright', 'test'], { env, capture: true });
 	logs.push(['browser suite output (Playwright)', pw.stdout]);
 	const serverLog = 'test-results/e2e/server.log';
-	if (existsSync(serverLog)) logs.push(['app server log of the browser suite (Playwright)', readFileSync(serverLog, 'utf8')]);
+	for (const [i, file] of [serverLog, 'test-results/e2e/server-2.log'].entries()) {
+		if (existsSync(file)) logs.push([`app server log of the browser suite (Playwright${i ? `, app ${i + 1}` : ''})`, readFileSync(file, 'utf8')]);
+	}
 	/** @type {any} */
 	let json = null;
 	try {
@@ -174,9 +176,28 @@ if (filtered) {
 			.join(', ');
 		const skippedWithoutReason = stats.skipped - countSkippedWithReason(json);
 		if (pw.code === 0 && stats.expected > 0 && stats.unexpected === 0 && stats.flaky === 0 && skippedWithoutReason === 0) report('browser', 'PASSED', `${tally} (${seconds(pw.ms)})`);
-		else report('browser', 'FAILED', `${tally}, exit ${pw.code} (${seconds(pw.ms)})`);
+		else report('browser', 'FAILED', `${tally}, exit ${pw.code} (${seconds(pw.ms)})${failedCases(json)}`);
 		for (const [file, reason] of notRun) report(`browser: ${file}`, 'NOT RUN', reason);
 	}
+}
+
+/** The failed cases of a Playwright JSON report, a line each with the first line of the error, for
+ *  the summary: the summary is what survives when only the tail of a CI log is kept. */
+function failedCases(json) {
+	const lines = [];
+	const visit = (suite, titles) => {
+		for (const spec of suite.specs ?? []) {
+			for (const t of spec.tests ?? []) {
+				if (t.status !== 'unexpected' && t.status !== 'flaky') continue;
+				const result = (t.results ?? []).find((r) => r.status !== 'passed' && r.status !== 'skipped') ?? {};
+				const error = String(result.error?.message ?? result.status ?? '').replace(/\x1b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim()) ?? '';
+				lines.push(`${spec.file}:${spec.line} ${[...titles, spec.title].join(' › ')} — ${error.trim().slice(0, 240)}`);
+			}
+		}
+		for (const child of suite.suites ?? []) visit(child, child.title && !child.title.endsWith('.mjs') ? [...titles, child.title] : titles);
+	};
+	(json.suites ?? []).forEach((s) => visit(s, []));
+	return lines.slice(0, 10).map((l) => `\n${' '.repeat(9)}${l}`).join('');
 }
 
 // ── 5. database faults ──────────────────────────────────────────────────────────────────────

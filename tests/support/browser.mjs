@@ -38,8 +38,15 @@ dns.lookup = function (host, ...rest) {
 const lookupAsync = dns.promises.lookup;
 dns.promises.lookup = (host, ...rest) => lookupAsync(mapped(host), ...rest);
 
-/** The app under test (BASE_URL, set by tests/browser/global-setup.mjs), without a trailing slash. */
-export const BASE = (process.env.BASE_URL || 'http://grid.intranet:3123').replace(/\/$/, '');
+/**
+ * The app under test, without a trailing slash: this worker's own of BASE_URLS (one app per
+ * worker, set by tests/browser/global-setup.mjs; TEST_PARALLEL_INDEX is the worker's slot, kept
+ * when a worker is replaced after a failure), or BASE_URL for a tool run outside the suite.
+ */
+export const BASE = (() => {
+	const bases = (process.env.BASE_URLS || process.env.BASE_URL || 'http://grid.intranet:3123').split(',');
+	return bases[Number(process.env.TEST_PARALLEL_INDEX || 0) % bases.length].replace(/\/$/, '');
+})();
 
 /** The same server by IP address, for programs that do not share the host rules above. */
 export const API_BASE = (() => {
