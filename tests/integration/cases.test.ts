@@ -11,6 +11,7 @@ import { asUser } from '../../src/lib/server/access/userdb';
 import { overdueAtSql, overdueSql } from '../../src/lib/server/db/fragments';
 import { sql } from '../../src/lib/server/db/sql';
 import { computeKpis } from '../../src/lib/server/kpi/kpi';
+import { pendingExtensions } from '../../src/lib/server/requests/workspace';
 import { approveExtension, askExtension, caseInfo, endSupervision, mergeCandidates, mySupervisions, refuseExtension, supervise, urge } from '../../src/lib/server/requests/cases';
 import { reportRequest } from '../../src/lib/server/requests/report';
 import { moveRequest, type MoveInput } from '../../src/lib/server/requests/transition';
@@ -130,6 +131,9 @@ describeBackends('立案审核 and 督办', (getDb) => {
 		await askExtension(as(zj), zj, id, ask, NOW);
 		expect(await notices(id, 'extension_asked')).toEqual([p.admin]);
 		await expect(askExtension(as(zj), zj, id, ask, NOW)).rejects.toMatchObject({ status: 409 });
+		// the command centre's to-do list shows it, with how many wait in all
+		const waiting = await pendingExtensions(as(admin));
+		expect(waiting.find((w) => w.id === id)).toMatchObject({ days: 3, total: waiting.length });
 		// only the command centre decides; the department cannot approve its own
 		await expect(approveExtension(as(zj), zj, id, (await row(id)).version, null, NOW)).rejects.toMatchObject({ status: 403 });
 		await expect(refuseExtension(as(admin), admin, id, '')).rejects.toMatchObject({ status: 400, field: 'reason' });

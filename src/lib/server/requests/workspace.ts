@@ -13,12 +13,15 @@ import { mySupervisions } from './cases';
 /** care households shown at once on a phone; the rest are counted (显示最紧急的 N 件，共 M 件) */
 const CARE_ROWS = 10;
 
+/** How many pending 延期 the to-do list shows (the oldest); `total` says how many there are in all. */
+export const PENDING_EXTENSIONS_SHOWN = 100;
+
 /** 延期待审批: the departments' pending 延期 requests, for the command centre to decide, oldest first. */
 export function pendingExtensions(db: Queryable) {
-	return db.sql<{ id: number; code: string; title: string; department: string | null; days: number; reason: string; requested_at: Date }>`
-		SELECT r.id, r.code, r.title, d.name AS department, x.days, x.reason, x.requested_at
+	return db.sql<{ id: number; code: string; title: string; department: string | null; days: number; reason: string; requested_at: Date; total: number }>`
+		SELECT r.id, r.code, r.title, d.name AS department, x.days, x.reason, x.requested_at, count(*) OVER ()::int AS total
 		FROM request_extensions x JOIN requests r ON r.id = x.request_id LEFT JOIN departments d ON d.id = x.department_id
-		WHERE x.status = 'pending' ORDER BY x.requested_at LIMIT 100`;
+		WHERE x.status = 'pending' ORDER BY x.requested_at LIMIT ${PENDING_EXTENSIONS_SHOWN}`;
 }
 
 const open = () => parseRequestFilter(new URLSearchParams('status=open&limit=200'));
