@@ -17,8 +17,11 @@
 //              a running app (BENCH_APP_URL): only with --only ogc
 //   basemap  — the GCJ-02 display transform (Amap/Tencent base maps) on 200 000 and 1 000 000
 //              points and on the grids: only with --only basemap
+//   load     — 200 signed-in users with think time against the built app on a demo district of
+//              --households, on PostgreSQL and PGlite, and the closed-loop ceiling: only with
+//              --only load (about 10 minutes)
 // Options: --sizes 20000,100000   dataset sizes for `scale`
-//          --only a,b             sections (scale, hotspots, planner, screen, export, importer, ogc, basemap) or parts of scale
+//          --only a,b             sections (scale, hotspots, planner, screen, export, importer, ogc, basemap, load) or parts of scale
 //                                 (seed, import, tiles, queries, clustering, browser)
 //          --households N         district size for the hotspots section (default 200 000)
 import { parseArgs } from 'node:util';
@@ -29,6 +32,7 @@ import { benchExport } from './export.bench';
 import { benchImport } from './importer.bench';
 import { benchOgc } from './ogc.bench';
 import { benchBasemap } from './basemap.bench';
+import { benchLoad } from './load.bench';
 import { benchScale, SCALE_PARTS } from './scale.bench';
 import { stopwatch } from './report';
 
@@ -38,7 +42,7 @@ if (!Number.isInteger(households) || households < 100) throw new Error(`--househ
 const sizes = values.sizes!.split(',').map(Number);
 if (sizes.some((n) => !Number.isInteger(n) || n < 100)) throw new Error(`--sizes must be whole numbers ≥ 100, comma-separated, got ${values.sizes}`);
 const only = values.only ? values.only.split(',') : null;
-const SECTIONS = ['scale', 'hotspots', 'planner', 'screen', 'export', 'importer', 'ogc', 'basemap'];
+const SECTIONS = ['scale', 'hotspots', 'planner', 'screen', 'export', 'importer', 'ogc', 'basemap', 'load'];
 for (const o of only ?? []) if (!SECTIONS.includes(o) && !SCALE_PARTS.includes(o as any)) throw new Error(`--only: unknown section "${o}" (${[...SECTIONS, ...SCALE_PARTS].join(', ')})`);
 const parts = only?.some((o) => SCALE_PARTS.includes(o as any)) ? SCALE_PARTS.filter((p) => only.includes(p)) : [...SCALE_PARTS];
 const DEFAULT = ['scale', 'hotspots', 'planner'];
@@ -54,7 +58,8 @@ const sections: [string, () => Promise<void>][] = [
 	['export', () => benchExport(households, print)],
 	['importer', () => benchImport(Math.min(households, 100_000), print)],
 	['ogc', () => benchOgc(print)],
-	['basemap', () => benchBasemap(print)]
+	['basemap', () => benchBasemap(print)],
+	['load', () => benchLoad(households, print)]
 ];
 console.log(`npm run bench — ${new Date().toISOString()}, Node ${process.version}`);
 for (const [name, run] of sections) {
