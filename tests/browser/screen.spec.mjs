@@ -56,7 +56,7 @@ let first;
 let live;
 
 /** Opens the screen in a fresh context of the given size, signed in as the demo `screen` user. */
-async function openScreen(width, height, query = '', base = BASE) {
+async function openScreen(width, height, query = '', base = BASE, readyMs = 90_000) {
 	// (the browser of the suite's worker, kept by beforeAll)
 	const { context, page } = await openPage(browser, { viewport: { width, height }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
 	const payloads = [];
@@ -68,7 +68,7 @@ async function openScreen(width, height, query = '', base = BASE) {
 	});
 	// a 4K page on software WebGL can take a while on a busy 2-core machine
 	await page.goto(`${base}/login/demo?user=screen&redirect=${encodeURIComponent('/screen' + query)}`, { timeout: 90_000 });
-	await page.waitForSelector('[data-testid=screen-map][data-ready=true]', { timeout: 90_000 });
+	await page.waitForSelector('[data-testid=screen-map][data-ready=true]', { timeout: readyMs });
 	await page.waitForSelector('[data-testid=live-ok]', { timeout: 30_000 });
 	return { context, page, payloads };
 }
@@ -238,7 +238,9 @@ test('page soak: 2000 events a day, DOM nodes and JS heap do not grow on the sec
 
 test('3840×2160: the same layout, scaled ×2 crisply', async () => {
 	// 5. 3840×2160: the same layout, scaled crisply
-	const uhd = await openScreen(3840, 2160, '?tour=600');
+	// 8 million pixels drawn in software: 32 s on an idle 2-core machine, more than 90 s when the
+	// other worker's pages draw at the same time; the layout, not the speed, is checked here
+	const uhd = await openScreen(3840, 2160, '?tour=600', BASE, 240_000);
 	await settle(uhd.page);
 	const sb4 = await noScrollbars(uhd.page);
 	check('3840×2160: no scroll bars', sb4.x && sb4.y, JSON.stringify(sb4));
