@@ -139,7 +139,7 @@ export async function recordCampaignCheck(
 		});
 	} catch (e) {
 		if (isUniqueViolation(e, 'campaign_checks_once')) throw new ApiError(409, 'conflict', '该住户在本次专项行动中已排查过，无需重复登记', 'householdId');
-		if (!key || !isUniqueViolation(e, 'idempotency_key')) throw e;
+		if (!key || !isUniqueViolation(e, 'idempotency_key')) throw fromDatabaseError(e) ?? e;
 		await afterConflict(db, e, actor.id, key, hash);
 		return replayCheck(db, actor.id, key);
 	}
