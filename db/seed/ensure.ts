@@ -4,6 +4,7 @@
 import type { Db } from '../../src/lib/server/db/client';
 import { generateDistrict, type DemoDistrict, type SeedOptions } from './generate';
 import { loadSteps } from './load';
+import { seedCampaigns } from './campaigns';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import { isSeeded, type OnProgress } from '../../src/lib/server/db/seeding';
 export { isSeeded, type OnProgress, type SeedProgress } from '../../src/lib/server/db/seeding';
@@ -23,7 +24,7 @@ async function setDemoPasswords(db: Db): Promise<void> {
 
 /** Tables the seed fills, children first. */
 const DATA_TABLES = [
-	'audit_log', 'login_attempts', 'sessions', 'whistle_summons', 'request_events', 'requests', 'visit_stops', 'visits', 'research_plan_sites',
+	'audit_log', 'login_attempts', 'sessions', 'campaign_checks', 'campaigns', 'whistle_summons', 'request_events', 'requests', 'visit_stops', 'visits', 'research_plan_sites',
 	'research_plans', 'care_visits', 'care_frequencies', 'door_knocks', 'hazards', 'households', 'buildings', 'user_grids', 'leader_pairings', 'grids',
 	'deadline_rules', 'categories', 'users', 'departments', 'areas', 'basemap_features'
 ];
@@ -65,7 +66,7 @@ export async function loadDemoDistrict(db: Db, district: DemoDistrict, onProgres
 		ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_truncate;
 		TRUNCATE ${DATA_TABLES.join(', ')} RESTART IDENTITY CASCADE;
 		ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_truncate`);
-	const steps = loadSteps(db, district);
+	const steps: ReturnType<typeof loadSteps> = [...loadSteps(db, district), ['专项行动', () => seedCampaigns(db, district.options.now)]];
 	await withBulkLoad(db, async () => {
 		for (const [i, [message, run]] of steps.entries()) {
 			onProgress({ phase: 'loading', done: i, total: steps.length, message: `正在写入：${message}` });

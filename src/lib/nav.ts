@@ -24,6 +24,8 @@ export const SECTIONS: readonly NavLink[] = [
 	{ href: '/workers', label: '网格员排名', roles: LEADERS },
 	{ href: '/workers/me', label: '我的工作', roles: ['grid_manager'] },
 	{ href: '/patrol', label: '巡查', roles: ['grid_manager'] },
+	{ href: '/campaigns', label: '专项行动', roles: LEADERS },
+	{ href: '/campaigns/check', label: '专项排查', roles: ['grid_manager'] },
 	{ href: '/hotspots', label: '热点与选点' },
 	{ href: '/research', label: '调研课题', roles: LEADERS },
 	{ href: '/visits', label: '走访' },

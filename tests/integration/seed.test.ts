@@ -18,7 +18,25 @@ describeBackends('demo district seed', (getDb) => {
 		expect(counts.grids).toBeGreaterThan(520);
 		expect(counts.requests).toBeGreaterThan(700);
 		expect(counts.request_events).toBeGreaterThan(counts.requests * 4);
-		expect(counts.hazards).toBe(75);
+		// 75 from the generator, the rest found by the two 专项行动 (db/seed/campaigns.ts)
+		expect(counts.hazards).toBeGreaterThan(75);
+	});
+
+	it('seeds two 专项行动 with checks that keep their rules (loaded with triggers off) and the hazards they found', async () => {
+		const [c] = await getDb().sql<Record<string, number>>`SELECT
+			(SELECT count(*)::int FROM campaigns) AS campaigns,
+			(SELECT count(*)::int FROM hazards WHERE campaign_check_id IS NULL) AS plain,
+			(SELECT count(*)::int FROM campaign_checks k JOIN campaigns c ON c.id = k.campaign_id JOIN households h ON h.id = k.household_id
+			  WHERE k.grid_code <> h.grid_code OR NOT h.grid_code LIKE ANY (SELECT a || '%' FROM unnest(c.area_codes) a)
+			     OR (k.checked_at AT TIME ZONE 'Asia/Shanghai')::date NOT BETWEEN c.starts_on AND c.ends_on OR k.checked_at > ${NOW}
+			     OR k.failed <> (SELECT count(*) FROM jsonb_array_elements(k.answers) x WHERE x = 'false'::jsonb)
+			     OR jsonb_array_length(k.answers) <> jsonb_array_length(c.checklist)) AS broken,
+			(SELECT sum(failed)::int FROM campaign_checks) AS failed,
+			(SELECT count(*)::int FROM hazards WHERE campaign_check_id IS NOT NULL) AS found,
+			(SELECT count(*)::int FROM hazards WHERE campaign_check_id IS NOT NULL AND (rectified_at > ${NOW} OR reinspected_at > ${NOW})) AS future`;
+		expect(c).toMatchObject({ campaigns: 2, plain: 75, broken: 0, future: 0 });
+		expect(c.found).toBe(c.failed);
+		expect(c.found).toBeGreaterThan(0);
 	});
 
 	it('gives the care households a plausible state: some visited on time, some 临期, some 逾期', async () => {

@@ -19,7 +19,7 @@
 import { deserialize } from '$app/forms';
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 
-export type OutboxKind = 'report' | 'door_knock' | 'care_visit' | 'patrol';
+export type OutboxKind = 'report' | 'door_knock' | 'care_visit' | 'patrol' | 'campaign_check';
 
 export interface OutboxFile {
 	name: string;

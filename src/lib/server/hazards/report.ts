@@ -40,7 +40,10 @@ async function replayReport(db: Queryable, actorId: number, key: string): Promis
 	return { id: e.id, code: e.code, status: 'open', version: e.version, gridCode: e.grid_code, replayed: true };
 }
 
-async function insertHazard(tx: Queryable, actor: HazardActor, input: NewHazard, photos: readonly StoredPhoto[], key: string | null, now: Date): Promise<ReportedHazard> {
+/** The report's write, inside the caller's transaction; a 专项行动 finding names its check (campaignCheckId). */
+export async function insertHazard(
+	tx: Queryable, actor: HazardActor, input: NewHazard, photos: readonly StoredPhoto[], key: string | null, now: Date, campaignCheckId: number | null = null
+): Promise<ReportedHazard> {
 	let { lon, lat } = input;
 	if (input.buildingId !== null) {
 		const [b] = await tx.sql<{ lon: number; lat: number }>`SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM buildings WHERE id = ${input.buildingId}`;
@@ -61,9 +64,9 @@ async function insertHazard(tx: Queryable, actor: HazardActor, input: NewHazard,
 	try {
 		await tx.sql`
 			INSERT INTO hazards (id, code, type, severity, status, title, description, grid_code, building_id, source_request_id, source_household_id,
-			  found_at, rectify_deadline, created_by, geom)
+			  campaign_check_id, found_at, rectify_deadline, created_by, geom)
 			VALUES (${id}, ${code}, ${input.type}, ${input.severity}, 'open', ${input.title}, ${input.description}, ${grid.code}, ${input.buildingId},
-			  ${input.sourceRequestId}, ${input.sourceHouseholdId},
+			  ${input.sourceRequestId}, ${input.sourceHouseholdId}, ${campaignCheckId},
 			  ${now}, ${rectifyDeadline(input.type, input.severity, now)}, ${actor.id}, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326))`;
 	} catch (e) {
 		if (fromDatabaseError(e)?.code !== 'forbidden') throw e;
