@@ -49,6 +49,7 @@ function tail(file, lines = 30) {
  * its output in `logPath`, and waits until it
  * answers HTTP. Resolves to { port, dataDir, stop } — stop() ends its process group (SIGTERM, then
  * SIGKILL after 5 s) and removes a temporary data dir.
+ * @param {{ logPath: string, dataDir?: string, timeoutMs?: number, env?: Record<string, string> }} options
  */
 export async function startApp({ logPath, dataDir = '', timeoutMs = 180_000, env: settings = {} } = {}) {
 	buildIfNeeded();
