@@ -2,7 +2,7 @@
 // 垃圾清运 (a category that requires 核查) the 城管 department resolved: 销号 is refused first, then
 // a 核查 with a 整改前 photo chosen or taken and a 整改后 photo, then 销号. At desktop the department
 // contests an unsatisfied 评单 (申诉), the dispatcher finds it in the workspace and upholds it.
-import { BASE, expect, signedIn, test, USERS } from './fixtures.mjs';
+import { BASE, expect, openPage, signedIn, test, USERS } from './fixtures.mjs';
 
 test.describe.configure({ mode: 'serial' });
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
@@ -79,4 +79,30 @@ test('the department files a 申诉 against an unsatisfied 评单; the dispatche
 	await Promise.all([page.waitForURL((u) => u.search.includes('case=appeal_upheld')), page.click('[data-testid=appeal-decide] button[value=upheld]')]);
 	await expect(page.locator('[data-testid=appeal-done]')).toContainText('不计入满意率');
 	await expect(page.locator('[data-testid=appeal]')).toContainText('支持');
+});
+
+test('a resident on /r opens the map only when asked and taps the place (plain http: no 定位)', async ({ browser }) => {
+	const { context, page } = await openPage(browser, PHONE);
+	try {
+		await page.goto(`${BASE}/r`);
+		await page.waitForLoadState('networkidle');
+		// the map is not part of the page until asked for
+		await expect(page.getByTestId('resident-map')).toHaveCount(0);
+		const grid = await page.$eval('select[name=gridCode] optgroup option', (o) => o.value);
+		await page.selectOption('select[name=gridCode]', grid);
+		await page.getByTestId('open-map').tap();
+		const map = page.getByTestId('resident-map');
+		await expect(map).toBeVisible();
+		await expect(page.getByTestId('resident-locate-status')).toContainText('http');
+		await page.waitForFunction(() => window.__loopMap?.loaded(), null, { timeout: 30_000 });
+		const box = await map.boundingBox();
+		await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+		await expect(page.getByTestId('resident-pin')).toContainText('已选位置');
+		expect(Number(await page.inputValue('input[name=lon]'))).toBeGreaterThan(100);
+		// with a pin the address is optional
+		expect(await page.getAttribute('input[name=address]', 'required')).toBeNull();
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+	} finally {
+		await context.close();
+	}
 });
