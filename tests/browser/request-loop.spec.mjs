@@ -107,7 +107,7 @@ test('住建 resolves; the 网格员 evaluates and closes (销号)', async () =>
 	const v = page.locator('[data-testid=verify-form]');
 	await v.locator('input[name=beforePhoto]').setInputFiles(jpeg);
 	await v.locator('input[name=afterPhoto]').setInputFiles(jpeg);
-	await Promise.all([page.waitForURL(/verified=pass/), v.locator('button').click()]);
+	await Promise.all([page.waitForURL(/check=pass/), v.locator('button').click()]);
 	await move('close');
 	expect(await status(), 'closed (销号)').toBe('已销号');
 });

@@ -57,7 +57,7 @@ test('the 网格员 verifies on the phone with before and after photos, then clo
 	await f.locator('input[name=beforePhoto]').setInputFiles(JPEG);
 	await f.locator('input[name=afterPhoto]').setInputFiles(JPEG);
 	await f.locator('input[name=note]').fill('现场已清理干净');
-	await Promise.all([page.waitForURL((u) => u.search.includes('verified='), { timeout: 30_000 }), f.locator('button').click()]);
+	await Promise.all([page.waitForURL((u) => u.search.includes('check='), { timeout: 30_000 }), f.locator('button').click()]);
 	await expect(page.locator('[data-testid=verify-done]')).toHaveText('核查通过，可以销号');
 	await expect(page.locator('[data-testid=verification]')).toContainText('通过');
 	// nothing wider than the phone

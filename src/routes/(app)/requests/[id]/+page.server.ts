@@ -161,7 +161,7 @@ export const actions: Actions = {
 		} catch (e) {
 			return formFailure(e, { ...body, form: 'verify' });
 		}
-		redirect(303, `/requests/${id}?verified=${status === 'reopened' ? 'fail' : 'pass'}`);
+		redirect(303, `/requests/${id}?check=${status === 'reopened' ? 'fail' : 'pass'}`);
 	},
 	appeal: (event) => caseAction(event, async (db, id, b) => {
 		await fileAppeal(db, pageUser(event), id, b.reason);
