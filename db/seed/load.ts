@@ -6,6 +6,7 @@ import type { Db } from '../../src/lib/server/db/client';
 import { CATEGORIES, DEPARTMENTS, DISTRICT, PARENT_CATEGORIES, defaultDeadlines } from './catalog';
 import { riverPolygon, type XY } from './geography';
 import type { DemoDistrict } from './generate';
+import { verifyRequiredByDefault } from '../../src/lib/domain/verification';
 
 export type Cell = string | number | boolean | null | undefined | string[] | Date;
 
@@ -103,9 +104,9 @@ export function loadSteps(db: Db, d: DemoDistrict): [string, () => Promise<unkno
 				SELECT g.code, g.community_code, g.name, u.id, g.geom, ST_PointOnSurface(g.geom) FROM seed_grids g JOIN users u ON u.username = 'wg' || g.code;
 				INSERT INTO user_grids (user_id, grid_code) SELECT manager_id, code FROM grids;
 				DROP TABLE seed_grids; DROP TABLE seed_areas`);
-			await db.copyIn('categories', ['code', 'parent_code', 'name', 'nature', 'department_id'], tsv([
-				...PARENT_CATEGORIES.map((c) => [c.code, null, c.name, 'request', null]),
-				...CATEGORIES.map((c) => [c.code, c.parent, c.name, c.nature, DEPARTMENTS.findIndex((x) => x.code === c.dept) + 1])
+			await db.copyIn('categories', ['code', 'parent_code', 'name', 'nature', 'department_id', 'verify_required'], tsv([
+				...PARENT_CATEGORIES.map((c) => [c.code, null, c.name, 'request', null, false]),
+				...CATEGORIES.map((c) => [c.code, c.parent, c.name, c.nature, DEPARTMENTS.findIndex((x) => x.code === c.dept) + 1, verifyRequiredByDefault(c.code, c.parent)])
 			]));
 			await db.copyIn('deadline_rules', ['category_code', 'priority', 'accept_working_days', 'resolve_working_days', 'whistle_report_hours'],
 				tsv(CATEGORIES.flatMap((c) => (['normal', 'urgent'] as const).map((p) => {

@@ -1,7 +1,7 @@
 // One request walked from 点单 to 销号 through the UI, as the people who do it: a 网格员 reports it
 // by clicking the map, the command centre dispatches it to 住建, 住建 accepts and blows the
 // whistle (吹哨) to 城管 and 消防, a joint 办结 is refused until both have 报到, each reports from
-// its workspace, 住建 resolves, the 网格员 evaluates and closes it. Then the timeline is checked.
+// its workspace, 住建 resolves, the 网格员 evaluates, verifies (核查) and closes it. Then the timeline is checked.
 // The steps are cases of one walk (serial: a failed step skips the rest), on one page that changes
 // user through 演示登录. (was tests/e2e/request-loop.e2e.mjs)
 import { artifacts } from '../support/browser.mjs';
@@ -102,6 +102,12 @@ test('住建 resolves; the 网格员 evaluates and closes (销号)', async () =>
 		await f.locator('select[name=solved]').selectOption('true');
 	});
 	expect(await status(), 'evaluated').toBe('已评价');
+	// 电梯故障 requires 核查 before 销号 (domain/verification.ts): the 网格员, not the resolver, verifies with photos
+	const jpeg = { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from([0xff, 0xd8, 0xff, 0xd9]) };
+	const v = page.locator('[data-testid=verify-form]');
+	await v.locator('input[name=beforePhoto]').setInputFiles(jpeg);
+	await v.locator('input[name=afterPhoto]').setInputFiles(jpeg);
+	await Promise.all([page.waitForURL(/check=pass/), v.locator('button').click()]);
 	await move('close');
 	expect(await status(), 'closed (销号)').toBe('已销号');
 });

@@ -13,6 +13,16 @@ export type BesideKpi = 'final_satisfaction_rate';
 /** The KPIs with a target of their own. */
 export type TargetedKpi = Exclude<KpiKey, BesideKpi>;
 
+/**
+ * 申诉 支持 (an upheld appeal, verification.ts): the contested evaluation is set aside — counted in
+ * neither numerator nor denominator of these KPIs (满意率 and 解决率 share the count of
+ * evaluations; 最终满意率 when it was the latest). 驳回 or pending: it counts as before.
+ * Migration 0033's kpi_request_contributions() applies it.
+ */
+export const APPEAL_SETS_ASIDE: readonly KpiKey[] = ['satisfaction_rate', 'solved_rate', 'final_satisfaction_rate'];
+/** Whether an evaluation counts for APPEAL_SETS_ASIDE, given the status of its 申诉 (if any). */
+export const evaluationCounts = (appealStatus: 'pending' | 'upheld' | 'rejected' | null): boolean => appealStatus !== 'upheld';
+
 /** 满意 and 基本满意: the ratings 满意率 counts as satisfied (requests.satisfaction, evaluation payloads). */
 export const SATISFIED_RATINGS: readonly string[] = ['satisfied', 'basic'];
 

@@ -93,6 +93,9 @@ export interface TransitionContext {
 	/** the latest evaluation, for 返工 */
 	satisfaction: 'satisfied' | 'basic' | 'unsatisfied' | null;
 	solved: boolean | null;
+	/** 核查: whether the category requires it before 销号, and this round's latest result (verification.ts) */
+	verifyRequired?: boolean;
+	verification?: 'pass' | 'fail' | null;
 }
 
 export type TransitionCheck = { ok: true; to: RequestStatus } | { ok: false; code: 'illegal_transition' | 'guard'; message: string };
@@ -119,8 +122,11 @@ export function checkTransition(from: RequestStatus, action: string, ctx: Transi
 	if (action === 'resolve' && from === 'escalated' && ctx.pendingWhistles > 0) {
 		return { ok: false, code: 'guard', message: `吹哨中，还有 ${ctx.pendingWhistles} 个部门未报到，全部报到后才能办结` };
 	}
-	if (action === 'reopen' && ctx.satisfaction !== 'unsatisfied' && ctx.solved !== false) {
-		return { ok: false, code: 'guard', message: '只有评价为“不满意”或“未解决”的诉求才能返工' };
+	if (action === 'reopen' && ctx.satisfaction !== 'unsatisfied' && ctx.solved !== false && ctx.verification !== 'fail') {
+		return { ok: false, code: 'guard', message: '只有评价为“不满意”或“未解决”、或核查不通过的诉求才能返工' };
+	}
+	if (action === 'close' && ctx.verifyRequired && ctx.verification !== 'pass') {
+		return { ok: false, code: 'guard', message: '该类别销号前需核查：请先由办结人以外的人员现场核查（附整改前、整改后照片），核查通过后才能销号' };
 	}
 	return { ok: true, to };
 }

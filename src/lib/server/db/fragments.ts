@@ -107,7 +107,7 @@ export function requestKpiSql(key: RequestKpi, from: Date, to: Date, now: Date):
 		// 最终满意率: one per request, its latest evaluation (requests.evaluated_at and .satisfaction
 		// hold it), when that falls in the period
 		case 'final_satisfaction_rate':
-			return [inPeriod(sql`r.evaluated_at`), sql`coalesce(r.satisfaction IN ${SATISFIED_SQL}, false)`];
+			return [sql`(${inPeriod(sql`r.evaluated_at`)} AND ${LATEST_EVALUATION_COUNTS})`, sql`coalesce(r.satisfaction IN ${SATISFIED_SQL}, false)`];
 		case 'mediation_rate': {
 			// 应办结 as 办结率 (resolve deadline inside the period, already due), of 信访件 only; 息访 among them
 			const end = to < now ? to : now;
@@ -152,6 +152,15 @@ export const dispatchCountsJoin = (from: Date, to: Date): Fragment => sql`CROSS 
 	count(*) FILTER (WHERE ${ACCEPTED_IN_TIME}) AS in_time
 	${dispatchesWhere(from, to)} AND r.dispatched_at < ${to}) dp`;
 
+/**
+ * domain/kpi.ts APPEAL_SETS_ASIDE: an evaluation (request_events e) an upheld 申诉 set aside
+ * counts for none of 满意率, 解决率, 最终满意率 (0033's kpi_request_contributions does the same).
+ */
+const EVALUATION_COUNTS: Fragment = sql`NOT EXISTS (SELECT 1 FROM request_appeals ap WHERE ap.event_id = e.id AND ap.status = 'upheld')`;
+/** The latest evaluation of request r (the one 最终满意率 reads) was not set aside. */
+const LATEST_EVALUATION_COUNTS: Fragment = sql`NOT EXISTS (SELECT 1 FROM request_appeals ap WHERE ap.request_id = r.id AND ap.status = 'upheld'
+	AND ap.event_id = (SELECT l.id FROM request_events l WHERE l.request_id = r.id AND l.action = 'evaluate' ORDER BY l.at DESC, l.id DESC LIMIT 1))`;
+
 type EvaluationKpi = 'solved_rate' | 'satisfaction_rate';
 /** What makes an evaluation (a request_events row e of action 'evaluate') count for the numerator. */
 const EVALUATION_NUM: Record<EvaluationKpi, Fragment> = {
@@ -163,7 +172,7 @@ const isEvaluationKpi = (k: RequestKpi): k is EvaluationKpi => k in EVALUATION_N
 // r.evaluated_at is the latest evaluation and is never cleared, so a request without one at or
 // after `from` has none in the period: only the others read their history
 const evaluationsWhere = (from: Date, to: Date, extra: Fragment) => sql`FROM request_events e WHERE e.request_id = r.id
-	AND e.action = 'evaluate' AND e.at >= ${from} AND e.at < ${to} AND ${extra}`;
+	AND e.action = 'evaluate' AND e.at >= ${from} AND e.at < ${to} AND ${EVALUATION_COUNTS} AND ${extra}`;
 const evaluationsIn = (from: Date, to: Date, extra: Fragment = sql`true`) =>
 	sql`(r.evaluated_at >= ${from} AND EXISTS (SELECT 1 ${evaluationsWhere(from, to, extra)}))`;
 /**

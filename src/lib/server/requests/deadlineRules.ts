@@ -56,3 +56,20 @@ export async function saveHolidays(db: Queryable, days: string[]): Promise<void>
 	await db.sql`INSERT INTO app_meta (key, value) VALUES ('holidays', ${JSON.stringify(days)}::jsonb)
 		ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`;
 }
+
+/** 销号前需核查 per leaf category (categories.verify_required, domain/verification.ts). */
+export function listVerifySettings(db: Queryable) {
+	return db.sql<{ code: string; name: string; parent: string | null; required: boolean }>`
+		SELECT c.code, c.name, p.name AS parent, c.verify_required AS required
+		FROM categories c LEFT JOIN categories p ON p.code = c.parent_code
+		WHERE c.parent_code IS NOT NULL ORDER BY c.code`;
+}
+
+/** Sets 销号前需核查 for exactly the `required` categories (the admin's ticked boxes); unknown codes are refused. */
+export async function saveVerifySettings(db: Queryable, required: string[]): Promise<number> {
+	const known = new Set((await listVerifySettings(db)).map((c) => c.code));
+	const bad = required.filter((c) => !known.has(c));
+	if (bad.length) throw badParam('verify', `没有这个诉求类别（verify）：${bad.slice(0, 3).join('、')}`);
+	await db.sql`UPDATE categories SET verify_required = (code = ANY(${required}::text[])) WHERE parent_code IS NOT NULL`;
+	return required.length;
+}

@@ -92,6 +92,7 @@ interface Locked {
 	department_id: number | null; leader_id: number | null; mediator_id: number | null; grid_code: string;
 	satisfaction: 'satisfied' | 'basic' | 'unsatisfied' | null; solved: boolean | null; resolve_deadline: Date | null;
 	pending: number; whistled: number[]; managers: number[]; category_department: number | null;
+	verify_required: boolean; verification: 'pass' | 'fail' | null; reopen_count: number;
 }
 
 /**
@@ -112,6 +113,8 @@ async function lockRequest(tx: Queryable, id: number): Promise<Locked> {
 	const [r] = await tx.sql<Locked>`
 		SELECT r.id, r.code, r.status, r.version, r.kind, r.category_code, r.priority, r.department_id, r.leader_id,
 		       r.mediator_id, r.grid_code, r.satisfaction, r.solved, r.resolve_deadline, c.department_id AS category_department,
+		       c.verify_required, r.reopen_count,
+		       (SELECT v.result FROM request_verifications v WHERE v.request_id = r.id AND v.round = r.reopen_count ORDER BY v.id DESC LIMIT 1) AS verification,
 		       (SELECT count(*) FROM whistle_summons s WHERE s.request_id = r.id AND s.checked_in_at IS NULL) AS pending,
 		       (SELECT coalesce(array_agg(s.department_id), '{}') FROM whistle_summons s WHERE s.request_id = r.id) AS whistled,
 		       (SELECT coalesce(array_agg(ug.user_id), '{}') FROM user_grids ug WHERE ug.grid_code = r.grid_code) AS managers
@@ -121,7 +124,7 @@ async function lockRequest(tx: Queryable, id: number): Promise<Locked> {
 	return r;
 }
 
-async function applyMove(tx: Queryable, actor: Actor, input: MoveInput, photos: readonly StoredPhoto[]): Promise<MoveResult> {
+export async function applyMove(tx: Queryable, actor: Actor, input: MoveInput, photos: readonly StoredPhoto[]): Promise<MoveResult> {
 	const r = await lockRequest(tx, input.requestId);
 	// checked again under the row lock: a concurrent retry that committed first is now visible
 	if (input.idempotencyKey) {
@@ -134,7 +137,9 @@ async function applyMove(tx: Queryable, actor: Actor, input: MoveInput, photos: 
 	if (input.version !== null && input.version !== r.version) {
 		throw new ApiError(409, 'conflict', `该诉求已被他人处理：现在是“${STATUS_LABEL[r.status]}”，版本 ${r.version}（你看到的是版本 ${input.version}）。请刷新后再操作`, 'version');
 	}
-	const check = checkTransition(r.status, input.action, { pendingWhistles: r.pending, satisfaction: r.satisfaction, solved: r.solved });
+	const check = checkTransition(r.status, input.action, {
+		pendingWhistles: r.pending, satisfaction: r.satisfaction, solved: r.solved, verifyRequired: r.verify_required, verification: r.verification
+	});
 	if (!check.ok) throw new ApiError(422, check.code, check.message, 'action');
 	const action = input.action as RequestAction;
 	// every summoned department passes here: a second 报到 is refused by request_transition as 已经报到

@@ -9,6 +9,7 @@ import { hazardQueue } from '../hazards/list';
 import { myDecisions } from '../visits/decisions';
 import { careList } from '../care/list';
 import { mySupervisions } from './cases';
+import { pendingAppeals } from './verification';
 
 /** care households shown at once on a phone; the rest are counted (显示最紧急的 N 件，共 M 件) */
 const CARE_ROWS = 10;
@@ -63,7 +64,7 @@ export async function workspace(db: Queryable, user: SessionUser, visitDays: num
 		default: {
 			const f = { ...open(), open: false, statuses: ['reported', 'returned'] as ('reported' | 'returned')[] };
 			return {
-				kind: 'dispatch' as const, queue: await listRequests(db, f, null), extensions: await pendingExtensions(db), supervised: await mySupervisions(db, user.id), overdue: await listRequests(db, { ...open(), overdue: true, limit: 50 }, null),
+				kind: 'dispatch' as const, queue: await listRequests(db, f, null), extensions: await pendingExtensions(db), appeals: await pendingAppeals(db), supervised: await mySupervisions(db, user.id), overdue: await listRequests(db, { ...open(), overdue: true, limit: 50 }, null),
 				// 隐患 waiting for 交办
 				hazards: await hazardQueue(db, 'unassigned', {})
 			};

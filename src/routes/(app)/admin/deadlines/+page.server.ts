@@ -1,7 +1,7 @@
 // 时限设置 (admins): deadline rules per category and priority, and the statutory holidays that
 // working-day deadlines skip. Changes apply from the next 派单.
 import { dbFor } from '$lib/server/access/request';
-import { holidays, listRules, parseHolidays, saveHolidays, saveRule } from '$lib/server/requests/deadlineRules';
+import { holidays, listRules, listVerifySettings, parseHolidays, saveHolidays, saveRule, saveVerifySettings } from '$lib/server/requests/deadlineRules';
 import { adminUser, formFailure } from '$lib/server/http/guards';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -10,7 +10,7 @@ const adminOnly = (event: Parameters<typeof adminUser>[0]) => adminUser(event, '
 export const load: PageServerLoad = async (event) => {
 	const user = adminOnly(event);
 	const db = await dbFor(event);
-	return { user, rules: await listRules(db), holidays: [...(await holidays(db))] };
+	return { user, rules: await listRules(db), holidays: [...(await holidays(db))], verify: await listVerifySettings(db) };
 };
 
 const num = (v: FormDataEntryValue | null) => (v === null || v === '' ? null : Number(v));
@@ -27,6 +27,15 @@ export const actions: Actions = {
 			return { saved: `${saved.categoryCode}/${saved.priority}` };
 		} catch (e) {
 			return formFailure(e, values);
+		}
+	},
+	verify: async (event) => {
+		adminOnly(event);
+		const codes = (await event.request.formData()).getAll('verify').map(String);
+		try {
+			return { savedVerify: await saveVerifySettings(await dbFor(event), codes) };
+		} catch (e) {
+			return formFailure(e, { verify: codes.join(',') });
 		}
 	},
 	holidays: async (event) => {

@@ -15,11 +15,13 @@ import { localDate } from '$lib/domain/time';
 import { addContact, caseRecords, caseReportedOn, signAgreement, worksPetition } from '$lib/server/petitions/petitions';
 import { approveExtension, askExtension, caseInfo, endSupervision, mergeCandidates, refuseExtension, supervise, urge } from '$lib/server/requests/cases';
 import { EXTENSION_STATUSES, mayUrge, maySupervise, parseExtensionAsk, URGE_STATUSES } from '$lib/domain/cases';
-import { OPEN_STATUSES } from '$lib/domain/workflow';
+import { OPEN_STATUSES, type RequestStatus } from '$lib/domain/workflow';
 import { parseVersion } from '$lib/domain/requestinput';
 import type { RequestEvent } from '@sveltejs/kit';
 import { HAZARD_REPORTER_ROLES } from '$lib/domain/hazardflow';
 import { hazardsFromRequest } from '$lib/server/hazards/report';
+import { decideAppeal, fileAppeal, verificationInfo, verifyRequest } from '$lib/server/requests/verification';
+import { appealProblem, mayVerify, parseAppealDecision, parseVerify, verifyProblem } from '$lib/domain/verification';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -43,10 +45,17 @@ export const load: PageServerLoad = async (event) => {
 		endSupervision: cases.supervisions.some((s) => s.leaderId === user.id && !s.endedAt),
 		urge: (URGE_STATUSES as readonly string[]).includes(r.status) && mayUrge(user.role) && r.departmentId !== null
 	};
+	// 核查 (before 销号) and 申诉 (against an unsatisfied 评单)
+	const verify = await verificationInfo(db, id);
+	const canVerify = verify.verifyRequired && mayVerify(user, { gridManagerIds: r.gridManagerIds, leaderId: r.leaderId })
+		&& !verifyProblem(r.status as RequestStatus, user.id, verify.resolverId);
+	const canAppeal = (user.role === 'admin' || (user.role === 'department_staff' && user.departmentId === r.departmentId))
+		&& !appealProblem(verify.evaluation && { ...verify.evaluation, at: new Date(verify.evaluation.at) }, new Date(), verify.evaluation?.appealed ?? false);
+	const canDecideAppeal = user.role === 'admin' && verify.appeals.some((a) => a.status === 'pending');
 	// 立案审核: nearby open requests of the same kind, offered as the original to merge into
 	const candidates = actions.includes('merge') ? await mergeCandidates(db, id) : [];
 	return {
-		user, r, actions, departments, mediators, cases, pendingExtension, can, candidates,
+		user, r, actions, departments, mediators, cases, pendingExtension, can, candidates, verify, canVerify, canAppeal, canDecideAppeal,
 		petition: r.kind === 'petition' ? await petitionPanel(db, r) : null, mapArea: await mapArea(event),
 		hazards: await hazardsFromRequest(db, id), mayReportHazard: (HAZARD_REPORTER_ROLES as readonly string[]).includes(user.role)
 	};
@@ -136,6 +145,32 @@ export const actions: Actions = {
 	endSupervision: (event) => caseAction(event, async (db, id) => {
 		await endSupervision(db, pageUser(event), id);
 		return 'supervision_ended';
+	}),
+	verify: async (event) => {
+		const user = pageUser(event);
+		const id = intParam(event.params.id, 'id', '诉求编号', 1, Number.MAX_SAFE_INTEGER);
+		const form = await event.request.formData();
+		const body: Record<string, unknown> = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string'));
+		let status: string;
+		try {
+			const [before] = await photosFromForm(form, 'beforePhoto');
+			const [after] = await photosFromForm(form, 'afterPhoto');
+			const v = parseVerify(body);
+			// a photo taken now wins over the chosen one of the report
+			({ status } = await verifyRequest(await dbFor(event), user, id, { ...v, beforePhotoId: before ? null : v.beforePhotoId, beforePhoto: before ?? null, afterPhoto: after ?? null }));
+		} catch (e) {
+			return formFailure(e, { ...body, form: 'verify' });
+		}
+		redirect(303, `/requests/${id}?check=${status === 'reopened' ? 'fail' : 'pass'}`);
+	},
+	appeal: (event) => caseAction(event, async (db, id, b) => {
+		await fileAppeal(db, pageUser(event), id, b.reason);
+		return 'appealed';
+	}),
+	appealDecide: (event) => caseAction(event, async (db, id, b) => {
+		const d = parseAppealDecision(b);
+		await decideAppeal(db, pageUser(event), id, d);
+		return d.decision === 'upheld' ? 'appeal_upheld' : 'appeal_rejected';
 	}),
 	urge: (event) => caseAction(event, async (db, id, b) => {
 		const { escalated } = await urge(db, pageUser(event), id, b.message);
