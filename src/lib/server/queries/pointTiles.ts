@@ -4,7 +4,7 @@
 import type { Database } from '../db/client';
 import { encodePoints, type PointLayer } from '../../domain/pointcodec';
 import { packHazard, packHousehold, packRequest, visitClass } from '../../domain/pointattrs';
-import { POINT_TILE_ZOOM, tileBBox, tilesCovering, type BBox, type Tile } from '../../domain/tiles';
+import { tileBBox, type BBox, type Tile } from '../../domain/tiles';
 import { makeCached, mapCache, type Cached } from './cache';
 import { scopeOf } from '../access/userdb';
 import { versions } from './versions';
@@ -72,15 +72,4 @@ export async function pointTile(db: Database, layer: PointLayer, tile: Tile): Pr
 		return makeCached(bytes, 'application/octet-stream', { ids, count: n });
 	});
 	return { cached, version };
-}
-
-/**
- * Starts building the tiles that cover bbox (the district view) without waiting for them: the
- * page's own tile requests then join builds already under way instead of queueing ~4 s of
- * PGlite work behind the page load. Small layers first, so their points show early.
- */
-export function warmPointTiles(db: Database, bbox: BBox): void {
-	const tiles = tilesCovering(bbox, POINT_TILE_ZOOM, 64);
-	for (const layer of ['requests', 'hazards', 'households'] as const)
-		for (const t of tiles) pointTile(db, layer, t).catch((e) => console.error('[tiles] warm-up failed:', e));
 }
