@@ -37,3 +37,12 @@ describe('map zoom rules', () => {
 		expect(aggregateTotals([{ ...g, households: 3, requests: 1, hazards: 0 }, { ...g, households: 4, requests: 2, hazards: 5 }])).toEqual({ households: 7, requests: 3, hazards: 5 });
 	});
 });
+
+describe('aggregate labels by zoom', () => {
+	it('prints counts only from the label zoom, below street zoom', async () => {
+		const { LABEL_ZOOM, labelsAggregates } = await import('../../src/lib/domain/aggregates');
+		expect(LABEL_ZOOM).toBeLessThan(STREET_ZOOM);
+		expect(labelsAggregates(11)).toBe(false);
+		expect(labelsAggregates(13)).toBe(true);
+	});
+});

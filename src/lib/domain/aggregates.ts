@@ -27,6 +27,17 @@ export function pointTileZoom(zoom: number): number {
 }
 
 /**
+ * Below this map zoom the aggregates are marks without numbers: at the district view (~z11) some
+ * 600 grids share ~1000 px and their numbers would print over each other.
+ */
+export const LABEL_ZOOM = 12.5;
+
+/** Whether aggregates at this map zoom carry their counts as text. */
+export function labelsAggregates(zoom: number): boolean {
+	return zoom >= LABEL_ZOOM;
+}
+
+/**
  * Pixel radius of an aggregate circle for `count` items, area proportional to the count against
  * the largest count shown (`max`), between `min` and `max` pixels: a grid with 4× the households
  * has a circle twice as wide.

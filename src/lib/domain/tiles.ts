@@ -73,10 +73,16 @@ export function tileKey({ z, x, y }: Tile): string {
 	return `${z}/${x}/${y}`;
 }
 
+const step = (v: number) => Math.max(0, Math.min(EXTENT - 1, Math.floor(v * EXTENT)));
+
+/** Quantised x of a longitude inside `tile`, 0…65535 (scalar: the encoder calls it per point, no array each). */
+export const quantizeX = (lon: number, { z, x }: Tile): number => step(lonToX(lon, z) - x);
+/** Quantised y of a latitude inside `tile`, 0…65535. */
+export const quantizeY = (lat: number, { z, y }: Tile): number => step(latToY(lat, z) - y);
+
 /** Quantised position of (lon, lat) inside `tile`, each in 0…65535; the point must lie inside. */
-export function quantize(lon: number, lat: number, { z, x, y }: Tile): [number, number] {
-	const q = (v: number) => Math.max(0, Math.min(EXTENT - 1, Math.floor(v * EXTENT)));
-	return [q(lonToX(lon, z) - x), q(latToY(lat, z) - y)];
+export function quantize(lon: number, lat: number, tile: Tile): [number, number] {
+	return [quantizeX(lon, tile), quantizeY(lat, tile)];
 }
 
 /** Centre of the quantisation cell: the inverse of `quantize` to within half a step. */

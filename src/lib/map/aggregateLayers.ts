@@ -3,7 +3,7 @@
 // requests (red when some are overdue) and 未销号 hazards. ~600 grids: a few thousand vertices
 // where the points were 200 000 – 1 000 000.
 import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
-import { aggregateLabel, aggregateRadius, type GridAggregate } from '$lib/domain/aggregates';
+import { aggregateLabel, aggregateRadius, labelsAggregates, type GridAggregate } from '$lib/domain/aggregates';
 import type { PointLayer } from '$lib/domain/pointcodec';
 import type { Palette } from './theme';
 
@@ -21,15 +21,18 @@ export function aggregateOf(layerId: string, object: unknown): string | null {
 }
 
 // digits, the decimal point and 万 only: a tiny font atlas instead of deck.gl's default ASCII set
-const CHARACTERS = '0123456789.万';
+const CHARACTERS = ' 0123456789.万';
 const FONT = 'system-ui, "Noto Sans CJK SC", "WenQuanYi Zen Hei", sans-serif';
 
-export function aggregateLayers(grids: ShownAggregate[], p: Palette, visible: Record<PointLayer, boolean>, show: boolean) {
+export function aggregateLayers(grids: ShownAggregate[], p: Palette, visible: Record<PointLayer, boolean>, show: boolean, zoom: number) {
 	const max = grids.reduce((m, g) => Math.max(m, g.households), 0);
-	const radius = (g: GridAggregate) => aggregateRadius(g.households, max);
+	// the district view: small circles and blank badges; closer, circles that hold their count
+	const labels = labelsAggregates(zoom);
+	const radius = (g: GridAggregate) => (labels ? aggregateRadius(g.households, max, 8, 24) : aggregateRadius(g.households, max, 2.5, 9));
+	const text = (n: number) => (labels ? aggregateLabel(n) : ' ');
 	// badges sit on the circle's upper corners, clear of the count in its middle
 	const corner = (g: GridAggregate, side: 1 | -1): [number, number] => {
-		const r = visible.households ? Math.max(radius(g), 8) : 6;
+		const r = visible.households ? Math.max(radius(g), labels ? 8 : 4) : 4;
 		return [side * r * 0.8, -r * 0.8];
 	};
 	const households = grids.filter((g) => g.households > 0);
@@ -39,10 +42,10 @@ export function aggregateLayers(grids: ShownAggregate[], p: Palette, visible: Re
 		characterSet: CHARACTERS,
 		fontFamily: FONT,
 		fontWeight: 600,
-		getSize: 11,
+		getSize: labels ? 11 : 5,
 		getColor: [255, 255, 255, 255],
 		background: true,
-		backgroundPadding: [3, 1],
+		backgroundPadding: labels ? [3, 1] : [2, 1],
 		backgroundBorderRadius: 6,
 		getPosition: (g: ShownAggregate) => g.at,
 		pickable: true
@@ -61,12 +64,12 @@ export function aggregateLayers(grids: ShownAggregate[], p: Palette, visible: Re
 			getLineColor: [255, 255, 255, 220],
 			lineWidthUnits: 'pixels',
 			getLineWidth: 1,
-			updateTriggers: { getRadius: [max], getFillColor: [p] }
+			updateTriggers: { getRadius: [max, labels], getFillColor: [p] }
 		}),
 		new TextLayer<ShownAggregate>({
 			id: `${AGGREGATE_IDS.households}-label`,
 			data: households,
-			visible: show && visible.households,
+			visible: show && visible.households && labels,
 			characterSet: CHARACTERS,
 			fontFamily: FONT,
 			fontWeight: 600,
@@ -84,20 +87,20 @@ export function aggregateLayers(grids: ShownAggregate[], p: Palette, visible: Re
 			id: AGGREGATE_IDS.requests,
 			data: requests,
 			visible: show && visible.requests,
-			getText: (g: ShownAggregate) => aggregateLabel(g.requests),
+			getText: (g: ShownAggregate) => text(g.requests),
 			getPixelOffset: (g: ShownAggregate) => corner(g, 1),
 			getBackgroundColor: (g: ShownAggregate) => (g.overdue > 0 ? p.requestOverdue : p.request),
-			updateTriggers: { getBackgroundColor: [p], getPixelOffset: [max, visible.households] }
+			updateTriggers: { getBackgroundColor: [p], getPixelOffset: [max, visible.households, labels], getText: [labels] }
 		} as any),
 		new TextLayer<ShownAggregate>({
 			...badge,
 			id: AGGREGATE_IDS.hazards,
 			data: hazards,
 			visible: show && visible.hazards,
-			getText: (g: ShownAggregate) => aggregateLabel(g.hazards),
+			getText: (g: ShownAggregate) => text(g.hazards),
 			getPixelOffset: (g: ShownAggregate) => corner(g, -1),
 			getBackgroundColor: p.hazard,
-			updateTriggers: { getBackgroundColor: [p], getPixelOffset: [max, visible.households] }
+			updateTriggers: { getBackgroundColor: [p], getPixelOffset: [max, visible.households, labels], getText: [labels] }
 		} as any)
 	];
 }

@@ -54,8 +54,6 @@ export class MapController {
 	sets: Record<PointLayer, PointTileSet>;
 	/** per-grid counts drawn below street zoom (null until fetched) */
 	aggregates: ShownAggregate[] | null = null;
-	/** what the overlay draws now (the browser tests read it through the test hook) */
-	drawing: 'points' | 'aggregates' = 'aggregates';
 	private aggregatesLoading: Promise<void> | null = null;
 	private offline = true;
 	private frame = 0;
@@ -101,6 +99,11 @@ export class MapController {
 		const data = this.crs === 'wgs84' ? url : toDisplayFeatures(this.crs, await fetchJson<GridFeatureCollection>(url));
 		this.map.addSource(BASEMAP_SOURCE, { type: 'geojson', data: data as any });
 		for (const layer of [...boundaryLayers(p), ...labelLayers(p, false)]) this.map.addLayer(layer);
+	}
+
+	/** What the overlay draws at the map's zoom now (the browser tests read it through the test hook). */
+	get drawing(): 'points' | 'aggregates' {
+		return drawsPoints(this.map.getZoom()) ? 'points' : 'aggregates';
 	}
 
 	/** Below street zoom the grids' counts (one small document), from it the point tiles of the view. */
@@ -158,12 +161,11 @@ export class MapController {
 		const p = PALETTES[this.o.theme];
 		const zoom = this.map.getZoom();
 		const points = drawsPoints(zoom);
-		this.drawing = points ? 'points' : 'aggregates';
 		// both kinds stay in the layer list (hidden ones cost nothing), so deck.gl keeps their buffers across the switch
 		this.overlay.setProps({
 			layers: [
 				...LAYERS.map((l) => pointLayer(l, this.sets[l].combined(), p, points && this.o.visible[l], zoom)),
-				...aggregateLayers(this.aggregates ?? [], p, this.o.visible, !points)
+				...aggregateLayers(this.aggregates ?? [], p, this.o.visible, !points, zoom)
 			]
 		});
 		this.report();
