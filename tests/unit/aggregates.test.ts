@@ -17,6 +17,7 @@ describe('map zoom rules', () => {
 		expect(pointTileZoom(14)).toBe(15);
 		expect(pointTileZoom(14.9)).toBe(15);
 		expect(pointTileZoom(15.2)).toBe(16);
+		expect(pointTileZoom(16.8)).toBe(17);
 		expect(pointTileZoom(19)).toBe(MAX_TILE_ZOOM);
 		expect(pointTileZoom(9)).toBe(POINT_TILE_ZOOM);
 	});
