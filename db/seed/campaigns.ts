@@ -119,7 +119,8 @@ export async function seedCampaigns(db: Db, now: Date): Promise<number> {
 			       CASE WHEN status IN ('rectified', 'verified') THEN fixed_at + ${REINSPECT_DAYS} * interval '1 day' END,
 			       CASE WHEN status = 'verified' THEN least(fixed_at + interval '1 day', ${now}::timestamptz - interval '1 hour') END,
 			       geom,
-			       CASE WHEN status <> 'open' OR r % 2 = 0 THEN (SELECT id FROM departments WHERE code = ${JSON.stringify(s.units)}::jsonb ->> type) END,
+			       -- 交办 within two days of the finding: only the last two days' wait for the command centre
+			       CASE WHEN status <> 'open' OR found_at < ${now}::timestamptz - interval '2 days' THEN (SELECT id FROM departments WHERE code = ${JSON.stringify(s.units)}::jsonb ->> type) END,
 			       worker_id, household_id, check_id
 			FROM s`;
 	}
