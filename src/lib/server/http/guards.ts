@@ -40,3 +40,20 @@ export async function pageCall<T>(fn: () => T | Promise<T>): Promise<T> {
 /** A posted form's text fields (files left out): what the parsers read and formFailure sends back. */
 export const formText = (form: FormData): Record<string, string> =>
 	Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+
+/**
+ * A form action: the signed-in user of `only`'s roles (else a 403 page), the posted text fields,
+ * and `run`'s message as { done }; what `run` refuses comes back through formFailure with the
+ * values as entered. E is the route's RequestEvent (`formAction<RequestEvent>(…)`).
+ */
+export const formAction =
+	<E extends PageEvent & { request: Request }>(only: { roles: readonly Role[]; refusal: string }, run: (values: Record<string, string>, event: E, user: SessionUser) => Promise<string>) =>
+	async (event: E) => {
+		const user = pageUser(event, only);
+		const values = formText(await event.request.formData());
+		try {
+			return { done: await run(values, event, user) };
+		} catch (e) {
+			return formFailure(e, values);
+		}
+	};

@@ -5,7 +5,7 @@ import { intParam } from '$lib/domain/apierror';
 import { parseEnd, parsePairing } from '$lib/domain/pairing';
 import { clientAddress, dbFor } from '$lib/server/access/request';
 import { viewerVersions } from '$lib/server/queries/versions';
-import { formFailure, formText, pageUser } from '$lib/server/http/guards';
+import { formAction, pageUser } from '$lib/server/http/guards';
 import { changePairing, createPairing, endPairing, leaderPairings, pairableAreas, pairableLeaders } from '$lib/server/visits/pairings';
 import { mapArea } from '$lib/server/queries/userArea';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -28,20 +28,11 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	};
 };
 
-const writer = (event: Parameters<typeof pageUser>[0]) =>
-	pageUser(event, { roles: ['leader', 'admin'], refusal: '只有领导和管理员可以管理包联' });
+const WRITERS = { roles: ['leader', 'admin'] as const, refusal: '只有领导和管理员可以管理包联' };
 
 /** One form action: the writer, the form's fields, and a refusal shown with the values as entered. */
 const action = (run: (user: SessionUser, values: Record<string, string>, event: RequestEvent) => Promise<string>) =>
-	async (event: RequestEvent) => {
-		const user = writer(event);
-		const values = formText(await event.request.formData());
-		try {
-			return { done: await run(user, values, event) };
-		} catch (e) {
-			return formFailure(e, values);
-		}
-	};
+	formAction<RequestEvent>(WRITERS, (values, event, user) => run(user, values, event));
 const pairingId = (values: Record<string, string>) => intParam(values.id, 'id', '包联编号', 1, 2 ** 31 - 1);
 
 export const actions: Actions = {

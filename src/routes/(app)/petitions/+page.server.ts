@@ -5,7 +5,7 @@ import { intParam } from '$lib/domain/apierror';
 import { parseReceptionDay } from '$lib/domain/petition';
 import { localDate } from '$lib/domain/time';
 import { dbFor } from '$lib/server/access/request';
-import { formFailure, formText, pageUser } from '$lib/server/http/guards';
+import { formAction, pageUser } from '$lib/server/http/guards';
 import { addReceptionDay, cancelReceptionDay, petitionCases, petitionCounts, receivingLeaders, receptionDays } from '$lib/server/petitions/petitions';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -34,15 +34,7 @@ export const load: PageServerLoad = async (event) => {
 	};
 };
 
-const action = (run: (values: Record<string, string>, event: RequestEvent) => Promise<string>) => async (event: RequestEvent) => {
-	pageUser(event, { roles: READERS, refusal });
-	const values = formText(await event.request.formData());
-	try {
-		return { done: await run(values, event) };
-	} catch (e) {
-		return formFailure(e, values);
-	}
-};
+const action = (run: (values: Record<string, string>, event: RequestEvent) => Promise<string>) => formAction<RequestEvent>({ roles: READERS, refusal }, run);
 
 export const actions: Actions = {
 	schedule: action(async (values, event) => {

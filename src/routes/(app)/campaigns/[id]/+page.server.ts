@@ -6,7 +6,7 @@ import { localDate } from '$lib/domain/time';
 import { dbFor } from '$lib/server/access/request';
 import { editCampaign, endCampaign, getCampaign } from '$lib/server/campaigns/campaigns';
 import { campaignDashboard } from '$lib/server/campaigns/dashboard';
-import { formFailure, formText, pageCall, pageUser } from '$lib/server/http/guards';
+import { formAction, pageCall, pageUser } from '$lib/server/http/guards';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const idOf = (event: { params: { id: string } }) => intParam(event.params.id, 'id', '专项行动编号', 1, 2 ** 31 - 1);
@@ -20,15 +20,8 @@ export const load: PageServerLoad = async (event) => {
 	});
 };
 
-const action = (run: (values: Record<string, string>, event: RequestEvent) => Promise<string>) => async (event: RequestEvent) => {
-	pageUser(event, { roles: CAMPAIGN_DEFINERS, refusal: CAMPAIGN_REFUSAL });
-	const values = formText(await event.request.formData());
-	try {
-		return { done: await run(values, event) };
-	} catch (e) {
-		return formFailure(e, values);
-	}
-};
+const action = (run: (values: Record<string, string>, event: RequestEvent) => Promise<string>) =>
+	formAction<RequestEvent>({ roles: CAMPAIGN_DEFINERS, refusal: CAMPAIGN_REFUSAL }, run);
 
 export const actions: Actions = {
 	edit: action(async (values, event) => {
