@@ -16,7 +16,7 @@ import { listPhotos, photoDir, readPhoto } from '../../src/lib/server/requests/p
 import { reportRequest, requestPhoto, type Photo } from '../../src/lib/server/requests/report';
 import { moveRequest } from '../../src/lib/server/requests/transition';
 import { describeBackends, unique } from './helpers/backends';
-import { insertLoopFixture, RL, type People } from './requests.fixture';
+import { insertLoopFixture, loopActors, RL, type People } from './requests.fixture';
 
 const NOW = new Date('2025-06-02T02:00:00Z');
 const previousDataDir = process.env.DATA_DIR;
@@ -38,10 +38,7 @@ describeBackends('request photos', (getDb) => {
 	let admin: Actor, zj: Actor, gmA: Actor, gmB: Actor;
 	beforeAll(async () => {
 		p = await insertLoopFixture(getDb(), NOW);
-		admin = { id: p.admin, role: 'admin', departmentId: null };
-		zj = { id: p.zj, role: 'department_staff', departmentId: p.zhujian };
-		gmA = { id: p.gmA, role: 'grid_manager', departmentId: null };
-		gmB = { id: p.gmB, role: 'grid_manager', departmentId: null };
+		({ admin, zj, gmA, gmB } = loopActors(p));
 	});
 
 	const input = (extra: Record<string, unknown> = {}) =>

@@ -1,6 +1,7 @@
 // A tiny district for the request-loop and KPI tests: one community with two grids side by side
 // (grid A west, grid B east, each 0.01° square), three departments, one user per role, two
 // categories with deadline rules, and households in grid A with known visit dates.
+import type { Actor } from '../../src/lib/domain/workflow';
 import type { Db } from '../../src/lib/server/db/client';
 
 export const RL = {
@@ -17,6 +18,16 @@ export const RL = {
 export interface People {
 	admin: number; gmA: number; gmB: number; zj: number; cg: number; xf: number; leader: number; mediator1: number; mediator2: number;
 	zhujian: number; chengguan: number; xiaofang: number; households: number[];
+}
+
+/** The fixture's people as the actors the request functions take (a test uses those it needs). */
+export function loopActors(p: People) {
+	return {
+		admin: { id: p.admin, role: 'admin', departmentId: null },
+		zj: { id: p.zj, role: 'department_staff', departmentId: p.zhujian },
+		gmA: { id: p.gmA, role: 'grid_manager', departmentId: null },
+		gmB: { id: p.gmB, role: 'grid_manager', departmentId: null }
+	} satisfies Record<string, Actor>;
 }
 
 const square = (x: number, y: number, w: number) =>

@@ -10,7 +10,7 @@ import { reportRequest } from '../../src/lib/server/requests/report';
 import { moveRequest, type MoveInput } from '../../src/lib/server/requests/transition';
 import { decideAppeal, fileAppeal, pendingAppeals, verificationInfo, verifyRequest, type VerifySubmission } from '../../src/lib/server/requests/verification';
 import { describeBackends } from './helpers/backends';
-import { insertLoopFixture, RL, type People } from './requests.fixture';
+import { insertLoopFixture, loopActors, RL, type People } from './requests.fixture';
 
 const NOW = new Date('2025-06-02T02:00:00Z'); // a Monday, 10:00 Beijing time
 const JPEG = { type: 'image/jpeg', bytes: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]) };
@@ -21,10 +21,7 @@ describeBackends('核查 and 申诉', (getDb) => {
 	let admin: Actor, zj: Actor, gmA: Actor, gmB: Actor;
 	beforeAll(async () => {
 		p = await insertLoopFixture(getDb(), NOW);
-		admin = { id: p.admin, role: 'admin', departmentId: null };
-		zj = { id: p.zj, role: 'department_staff', departmentId: p.zhujian };
-		gmA = { id: p.gmA, role: 'grid_manager', departmentId: null };
-		gmB = { id: p.gmB, role: 'grid_manager', departmentId: null };
+		({ admin, zj, gmA, gmB } = loopActors(p));
 		// 电梯故障 requires 核查 (verification.ts default); 邻里纠纷 does not
 		await getDb().sql`UPDATE categories SET verify_required = true WHERE code = 'property.elevator'`;
 	});
