@@ -1,6 +1,6 @@
 // Accessibility (WCAG 2.1 AA, as GB/T 37668 asks of government sites): axe-core finds nothing on
 // every page of the app, each opened by a user of a role that works there, in the light and the
-// dark theme — one case per page and theme. Only the maps' WebGL canvases are left out (a picture
+// dark theme — one case per page, the page loaded once per theme in one signed-in tab per role. Only the maps' WebGL canvases are left out (a picture
 // of the map, described beside it); MapLibre's own controls are checked like the rest.
 // Then the shell's navigation per role, and flows done by keyboard alone, with where focus lands.
 // (was tests/e2e/a11y.e2e.mjs)
@@ -25,18 +25,24 @@ async function axe(page) {
 const THEMES = [['light', '浅色'], ['dark', '深色']];
 
 /**
- * A real detail page: the first link on `list` matching `pattern`, read as `username`; when the
- * list has none yet, `create(page)` makes one and gives its path.
+ * One signed-in tab per role (null: signed out), kept for this file: its cases run in order on one
+ * worker, and signing in (or opening the landing page) again per page would be most of their time.
  */
-async function findDetail(browser, username, { list, pattern, create }) {
-	const { context, page } = await signedIn(browser, username);
-	try {
-		await page.goto(`${BASE}${list}`);
-		const hrefs = await page.locator('main a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-		return hrefs.find((h) => pattern.test(h)) ?? (create ? await create(page) : null);
-	} finally {
-		await context.close();
-	}
+const tabs = new Map();
+async function tabFor(browser, role) {
+	if (!tabs.has(role)) tabs.set(role, role ? await signedIn(browser, USERS[role]) : await openPage(browser));
+	return tabs.get(role);
+}
+test.afterAll(async () => {
+	for (const { context } of tabs.values()) await context.close().catch(() => {});
+	tabs.clear();
+});
+
+/** A real detail page: the first link on `list` matching `pattern`; when there is none, `create(page)` makes one and gives its path. */
+async function findDetail(page, { list, pattern, create }) {
+	await page.goto(`${BASE}${list}`);
+	const hrefs = await page.locator('main a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+	return hrefs.find((h) => pattern.test(h)) ?? (create ? await create(page) : null);
 }
 
 /** A 调研课题 of one site, saved through the API as the leader does from /hotspots. */
@@ -80,33 +86,22 @@ const PAGES = [
 	['/login', null]
 ];
 
-/** A detail page's real path, found once per run. */
-const details = new Map();
-
 test.describe('axe finds no WCAG 2.1 AA violation', () => {
 	for (const [route, role, detail] of PAGES) {
-		for (const [theme, themeName] of THEMES) {
-			test(`${route} (${themeName}, ${role ?? '未登录'})`, async ({ browser }) => {
-				let target = route;
-				if (detail) {
-					if (!details.has(route)) details.set(route, await findDetail(browser, USERS[role], detail));
-					target = details.get(route);
-					expect(target, `a real ${route} linked from ${detail.list}`).toBeTruthy();
-				}
-				const { context, page } = role ? await signedIn(browser, USERS[role]) : await openPage(browser);
-				try {
-					await context.addCookies([{ name: 'theme', value: theme, url: BASE }]);
-					await page.goto(`${BASE}${target}`);
-					await page.waitForLoadState('networkidle').catch(() => {});
-					if (route === '/hotspots') await page.waitForSelector('[data-testid=summary]', { timeout: 60_000 });
-					// the root layout marks <html> with the theme once the page is hydrated: axe checks the live page
-					await page.waitForFunction((t) => document.documentElement.dataset.theme === t, theme);
-					expect(await axe(page)).toEqual([]);
-				} finally {
-					await context.close();
-				}
-			});
-		}
+		test(`${route} (${role ?? '未登录'}), 浅色 and 深色`, async ({ browser }) => {
+			const { context, page } = await tabFor(browser, role);
+			const target = detail ? await findDetail(page, detail) : route;
+			expect(target, `a real ${route} linked from ${detail?.list}`).toBeTruthy();
+			for (const [theme, themeName] of THEMES) {
+				await context.addCookies([{ name: 'theme', value: theme, url: BASE }]);
+				await page.goto(`${BASE}${target}`);
+				await page.waitForLoadState('networkidle').catch(() => {});
+				if (route === '/hotspots') await page.waitForSelector('[data-testid=summary]', { timeout: 60_000 });
+				// the root layout marks <html> with the theme once the page is hydrated: axe checks the live page
+				await page.waitForFunction((t) => document.documentElement.dataset.theme === t, theme);
+				expect(await axe(page), `${target} in the ${themeName} theme`).toEqual([]);
+			}
+		});
 	}
 });
 

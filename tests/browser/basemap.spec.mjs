@@ -1,8 +1,9 @@
 // The offline base map at street zoom (issue 16), as the grid worker sees it: on their own grid at
 // zoom 16 the building marks and building names are really drawn (MapLibre rendered features),
 // a local road's name renders, and the grid worker's building tiles hold only their own grids'
-// buildings. Screenshots at zoom 16, desk and phone, light and dark, go to test-results; the
-// building tiles' sizes and times (cold: built by the server; warm: from its cache) are logged.
+// buildings. Screenshots at zoom 16, desk and phone, light and dark (switched by the theme toggle,
+// as a user does, on the page already open), go to test-results; the building tiles' sizes and
+// times (cold: built by the server; warm: from its cache) are logged.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { BASE, expect, signedIn, test, USERS } from './fixtures.mjs';
@@ -70,7 +71,7 @@ async function aBuilding(page, centre) {
 
 let spot; // where the screenshots are taken: a building of the grid worker's grid
 
-test('zoom 16 on the grid worker\'s grid: building marks and names are drawn, and only their own grids\' buildings come', async ({ browser }) => {
+test('zoom 16 on the grid worker\'s grid: building marks and names are drawn, only their own grids\' buildings come, a local road is named; light and dark at a desk', async ({ browser }) => {
 	const { context, page, tiles } = await openMap(browser, DESK);
 	const { code, centre } = await myGridCentre(page);
 	expect(code).toBe('430199001001001');
@@ -104,12 +105,13 @@ test('zoom 16 on the grid worker\'s grid: building marks and names are drawn, an
 	const low = await page.evaluate(async () => (await fetch('/api/map/buildings/12/3370/1713')).status);
 	expect(low).toBe(400);
 	console.log(`building tiles fetched on the way to zoom 16: ${tiles.map((t) => `${new URL(t.url).pathname.split('/').slice(4).join('/')} ${t.bytes} B ${t.count} buildings ${t.ms.toFixed(0)} ms`).join('; ')}`);
+	await roadNamed(page, centre);
+	await screenshots(page, 'desk', () => page.getByRole('button', { name: /深色主题/ }).click());
 	await context.close();
 });
 
-test('a local road is named at zoom 16', async ({ browser }) => {
-	const { context, page } = await openMap(browser, DESK);
-	const { centre } = await myGridCentre(page);
+/** A local road near the grid worker's grid is named at zoom 16, and not before street zoom. */
+async function roadNamed(page, centre) {
 	// the named local road nearest to the grid worker's grid, from the base map's own data
 	const road = await page.evaluate((c) => {
 		const roads = window.__gridmap.map.querySourceFeatures('basemap', { filter: ['==', ['get', 'kind'], 'road_local'] });
@@ -130,20 +132,33 @@ test('a local road is named at zoom 16', async ({ browser }) => {
 	expect(labels.map((l) => l.name)).toContain(road.name);
 	await jump(page, road.mid, 14);
 	expect(await rendered(page, ['label-road-local'])).toEqual([]); // not before street zoom
-	await context.close();
-});
+}
 
-for (const [device, options] of [['desk', DESK], ['phone', PHONE]]) {
+/** At `spot` on zoom 16: a screenshot in the light theme, then `toDark()` (the theme toggle) and one in the dark. */
+async function screenshots(page, device, toDark) {
+	mkdirSync(OUT, { recursive: true });
+	await jump(page, spot, 16);
 	for (const theme of ['light', 'dark']) {
-		test(`screenshot at zoom 16 on the grid worker's grid: ${device}, ${theme}`, async ({ browser }) => {
-			const { context, page } = await openMap(browser, options, theme);
-			if (!spot) spot = (await aBuilding(page, (await myGridCentre(page)).centre)).c;
-			await jump(page, spot, 16);
-			expect((await rendered(page, ['building'])).length).toBeGreaterThan(0);
-			expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
-			mkdirSync(OUT, { recursive: true });
-			await page.screenshot({ path: path.join(OUT, `z16-${device}-${theme}.png`) });
-			await context.close();
-		});
+		if (theme === 'dark') {
+			await toDark();
+			await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+			await idle(page);
+		}
+		expect((await rendered(page, ['building'])).length, `building marks drawn (${device}, ${theme})`).toBeGreaterThan(0);
+		expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+		await page.screenshot({ path: path.join(OUT, `z16-${device}-${theme}.png`) });
 	}
 }
+
+test('screenshots at zoom 16 on the grid worker\'s grid on a phone, light and dark', async ({ browser }) => {
+	const { context, page } = await openMap(browser, PHONE);
+	if (!spot) spot = (await aBuilding(page, (await myGridCentre(page)).centre)).c;
+	await screenshots(page, 'phone', async () => {
+		// on a phone the theme toggle is in 更多
+		await page.getByRole('button', { name: '更多' }).tap();
+		await page.getByRole('button', { name: /深色主题/ }).tap();
+		await page.getByRole('button', { name: '更多' }).tap(); // and closes it, to see the map
+		await expect(page.getByRole('button', { name: '更多' })).toHaveAttribute('aria-expanded', 'false');
+	});
+	await context.close();
+});

@@ -120,15 +120,24 @@ test('the map page on a phone: the map at least half the screen, its panels in a
 		// collapsed: a handle and one line; the sidebar's contents are out of sight
 		await expect(page.getByLabel('搜索区域')).toBeHidden();
 
+		// the handle rides on the sheet's top edge while its height slides (0.2 s): a finger taps it
+		// once it has stopped, and so does this walk (on a busy machine a tap aimed mid-slide misses)
+		const settled = () => expect.poll(async () => {
+			const a = (await sheet.boundingBox()).height;
+			await page.waitForTimeout(250);
+			return a === (await sheet.boundingBox()).height;
+		}, { message: 'the sheet has stopped sliding' }).toBe(true);
 		await page.getByRole('button', { name: '展开地图面板' }).tap();
 		await expect(sheet).toHaveAttribute('data-state', 'half');
 		await expect(page.getByLabel('搜索区域'), 'the search is in the sheet').toBeVisible();
 		await expect(page.getByRole('tree'), 'the area tree is in the sheet').toBeAttached();
+		await settled();
 		shown = await mapShown();
 		expect(shown.visible, 'half: the map still shows over at least half the screen').toBeGreaterThanOrEqual(half);
 		await page.getByRole('button', { name: '展开地图面板' }).tap();
 		await expect(sheet).toHaveAttribute('data-state', 'full');
 		await expect(page.getByTestId('legend'), 'the legend is in the sheet').toBeVisible();
+		await settled();
 		await page.getByRole('button', { name: '收起地图面板' }).tap();
 		await expect(sheet).toHaveAttribute('data-state', 'collapsed');
 		await expect.poll(async () => Math.round((await sheet.boundingBox()).height), 'the sheet settles collapsed').toBe(64);

@@ -156,59 +156,51 @@ const TEMPLATE_PREFIX = `${PREFIX}tpl_`;
 
 /**
  * A database migrated to the current db/migrations, copied by CREATE DATABASE … TEMPLATE (a file
- * copy: far quicker than PostGIS and every migration per block). Made once per migration set, under
- * an advisory lock so parallel runs make it once; templates of other migration sets older than
- * STALE_MS are dropped. Returns its name and the versions migrate() applied to it.
+ * copy: far quicker than PostGIS and every migration per block). The template is made once per
+ * migration set; templates of other migration sets older than STALE_MS are dropped. Everything that
+ * touches the template — making it, reading its versions, copying it — holds one advisory lock:
+ * test files run two at a time, and PostgreSQL refuses to copy a database another session is
+ * connected to. Returns the copy's name and the versions migrate() applied to the template.
  */
-async function migratedTemplate(url: string): Promise<{ name: string; applied: string[] }> {
+async function createMigratedTestDatabase(url: string): Promise<{ name: string; applied: string[] }> {
 	const key = snapshotKey();
 	const admin = await adminSql(url);
 	try {
 		await admin`SELECT pg_advisory_lock(hashtext('gridtest_template'))`;
 		const found = await admin`SELECT datname FROM pg_database WHERE datname LIKE ${TEMPLATE_PREFIX + key + '_%'}`;
-		let name = found[0]?.datname as string | undefined;
-		if (!name) {
+		let template = found[0]?.datname as string | undefined;
+		if (!template) {
 			for (const { datname } of await admin`SELECT datname FROM pg_database WHERE datname LIKE ${TEMPLATE_PREFIX + '%'}`) {
 				const created = Number(/_(\d+)$/.exec(datname)?.[1]);
 				if (created && Date.now() - created > STALE_MS) await admin.unsafe(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
 			}
-			name = `${TEMPLATE_PREFIX}${key}_${Date.now()}`;
-			await admin.unsafe(`CREATE DATABASE ${name}`);
-			const db = await openPostgres(withDatabase(url, name));
+			template = `${TEMPLATE_PREFIX}${key}_${Date.now()}`;
+			await admin.unsafe(`CREATE DATABASE ${template}`);
+			const db = await openPostgres(withDatabase(url, template));
 			try {
 				await db.exec('CREATE EXTENSION IF NOT EXISTS postgis');
 				await migrate(db);
 			} catch (err) {
 				await db.close();
-				await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+				await admin.unsafe(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
 				throw err;
 			}
 			await db.close();
 		}
-		const db = await adminSql(withDatabase(url, name));
+		const tdb = await adminSql(withDatabase(url, template));
+		let applied: string[];
 		try {
-			const rows = await db`SELECT version FROM schema_migrations ORDER BY version`;
-			return { name, applied: rows.map((r) => r.version as string) };
+			applied = (await tdb`SELECT version FROM schema_migrations ORDER BY version`).map((r) => r.version as string);
 		} finally {
-			await db.end({ timeout: 5 });
+			await tdb.end({ timeout: 5 });
 		}
-	} finally {
-		await admin.end({ timeout: 5 });
-	}
-}
-
-/** A new database copied from the migrated template: its name and the versions the template got. */
-async function createMigratedTestDatabase(url: string): Promise<{ name: string; applied: string[] }> {
-	const template = await migratedTemplate(url);
-	const name = `${PREFIX}${Date.now()}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-	const admin = await adminSql(url);
-	try {
+		const name = `${PREFIX}${Date.now()}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 		await dropStaleDatabases(admin);
-		await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${template.name}`);
+		await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+		return { name, applied };
 	} finally {
 		await admin.end({ timeout: 5 });
 	}
-	return { name, applied: template.applied };
 }
 
 async function dropStaleDatabases(admin: Awaited<ReturnType<typeof adminSql>>): Promise<void> {
