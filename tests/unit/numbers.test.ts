@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { competitionRanks, formatRate, percentNumber, rankLabel } from '../../src/lib/domain/numbers';
+import { competitionRanks, formatCount, formatRate, percentNumber, rankLabel } from '../../src/lib/domain/numbers';
 
 describe('rates as shown', () => {
 	it('one decimal, rounded half up, never up to 100 % short of 1', () => {
@@ -36,5 +36,16 @@ describe('competition ranks', () => {
 	it('lower is better when asked (overdue counts)', () => {
 		const r = competitionRanks([{ key: 'x', value: 0 }, { key: 'y', value: 3 }], 'lower');
 		expect(r.get('x')!.rank).toBe(1);
+	});
+});
+
+describe('formatCount', () => {
+	it('writes thousands separators as zh-CN does, and a dash for nothing', () => {
+		expect(formatCount(23323)).toBe('23,323');
+		expect(formatCount(1000000)).toBe('1,000,000');
+		expect(formatCount(999)).toBe('999');
+		expect(formatCount(0)).toBe('0');
+		expect(formatCount(null)).toBe('—');
+		expect(formatCount(Number.NaN)).toBe('—');
 	});
 });

@@ -11,6 +11,11 @@ export function percentNumber(rate: number): string {
 	return ((rate < 1 && tenths >= 1000 ? 999 : tenths) / 10).toFixed(1);
 }
 
+/** A count with thousands separators, as zh-CN writes it: 23323 → '23,323'; '—' when there is none. */
+export function formatCount(n: number | null | undefined): string {
+	return n === null || n === undefined || !Number.isFinite(n) ? '—' : Math.round(n).toLocaleString('zh-CN');
+}
+
 /** '93.2%', or '—' when there is nothing to divide. */
 export function formatRate(rate: number | null | undefined): string {
 	return rate === null || rate === undefined || !Number.isFinite(rate) ? '—' : `${percentNumber(rate)}%`;
