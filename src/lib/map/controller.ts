@@ -12,7 +12,7 @@ import { addGridLayers, applyGridTheme, fillExpression, markScope, setFocus, sho
 import { pointLayer } from './pointLayers';
 import { aggregateLayers, aggregateOf, type ShownAggregate } from './aggregateLayers';
 import { aggregateTotals, drawsPoints, pointTileZoom, type AggregatesDoc } from '$lib/domain/aggregates';
-import { locate, PointTileSet } from './pointTiles';
+import { locate, PointTileSet, type Combined } from './pointTiles';
 import { boundaryLayers, BASEMAP_SOURCE, FIRST_OVER_GRIDS, labelLayers, themePaint } from './style';
 import { PALETTES, type Theme } from './theme';
 import { fetchJson, type GridStatsDoc, type Versions } from './api';
@@ -52,6 +52,11 @@ export class MapController {
 	lastClick: LngLat | null = null;
 	stats: GridStatsDoc | null = null;
 	sets: Record<PointLayer, PointTileSet>;
+	/**
+	 * The points each layer was last drawn with: deck.gl's picked index refers to these, and a
+	 * set's combined() may already hold newer tiles or another zoom when the tap comes.
+	 */
+	shown = {} as Record<PointLayer, Combined>;
 	/** per-grid counts drawn below street zoom (null until fetched) */
 	aggregates: ShownAggregate[] | null = null;
 	private aggregatesLoading: Promise<void> | null = null;
@@ -164,7 +169,7 @@ export class MapController {
 		// both kinds stay in the layer list (hidden ones cost nothing), so deck.gl keeps their buffers across the switch
 		this.overlay.setProps({
 			layers: [
-				...LAYERS.map((l) => pointLayer(l, this.sets[l].combined(), p, points && this.o.visible[l], zoom)),
+				...LAYERS.map((l) => pointLayer(l, (this.shown[l] = this.sets[l].combined()), p, points && this.o.visible[l], zoom)),
 				...aggregateLayers(this.aggregates ?? [], p, this.o.visible, !points, zoom)
 			]
 		});
@@ -235,11 +240,11 @@ export class MapController {
 	}
 
 	async selectPoint(layer: PointLayer, index: number): Promise<void> {
-		const set = this.sets[layer];
-		const at = locate(set.combined(), index);
+		const drawn = this.shown[layer] ?? this.sets[layer].combined();
+		const at = locate(drawn, index);
 		if (!at) return;
 		const { z, x, y } = at.tile;
-		const res = await fetch(`/api/map/features/${layer}/${z}/${x}/${y}/${at.index}?v=${encodeURIComponent(set.version)}`);
+		const res = await fetch(`/api/map/features/${layer}/${z}/${x}/${y}/${at.index}?v=${encodeURIComponent(drawn.version)}`);
 		const body = await res.json();
 		if (res.status === 409) await this.refreshVersions();
 		this.o.onSelect(res.ok ? body : { kind: 'error', message: body?.error?.message ?? `HTTP ${res.status}` });

@@ -28,8 +28,10 @@ export class PointTileSet {
 	 * npm run bench -- --only basemap).
 	 */
 	crs: DisplayCrs = 'wgs84';
-	/** the tile zoom whose tiles are drawn (the last one `load` was asked for) */
+	/** the tile zoom whose tiles are drawn: the last one `load` was asked for, once the view's tiles at it have all arrived */
 	zoom = POINT_TILE_ZOOM;
+	/** the tile zoom the newest `load` asked for */
+	private wantedZoom = POINT_TILE_ZOOM;
 
 	constructor(
 		readonly layer: PointLayer,
@@ -45,18 +47,26 @@ export class PointTileSet {
 		this.combinedCache = null;
 	}
 
-	/** Loads the tiles at tile zoom z that cover bbox and are not loaded yet; resolves when all have arrived. */
+	/**
+	 * Loads the tiles at tile zoom z that cover bbox and are not loaded yet; resolves when all have
+	 * arrived. A new tile zoom is drawn only once the view's tiles at it are all here: until then the
+	 * previous zoom's points stay on the map (no blank view while zooming, and what was drawn is
+	 * still what a tap picks).
+	 */
 	async load(bbox: BBox, z = POINT_TILE_ZOOM): Promise<void> {
-		if (z !== this.zoom) {
-			this.zoom = z;
-			this.combinedCache = null;
-		}
+		this.wantedZoom = z;
 		const wanted = tilesCovering(bbox, z, 400).filter((t) => !this.tiles.has(tileKey(t)) && !this.pending.has(tileKey(t)));
 		const queue = [...wanted];
 		const worker = async () => {
 			for (let t = queue.shift(); t; t = queue.shift()) await this.fetchTile(t);
 		};
 		await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker));
+		// a later load (the map moved on) decides for itself
+		if (this.wantedZoom === z && z !== this.zoom) {
+			this.zoom = z;
+			this.combinedCache = null;
+			this.onChange();
+		}
 	}
 
 	private async fetchTile(t: Tile): Promise<void> {
@@ -72,7 +82,7 @@ export class PointTileSet {
 			const tile = decodePoints(buf);
 			toDisplayPositions(this.crs, tile.positions);
 			this.tiles.set(key, tile);
-			if (t.z !== this.zoom) return; // the map zoomed on meanwhile: kept, not drawn
+			if (t.z !== this.zoom) return; // kept, drawn when its zoom is (load, above)
 			this.combinedCache = null;
 			this.onChange();
 		} finally {
