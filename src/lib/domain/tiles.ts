@@ -11,11 +11,13 @@ export interface Tile {
 /** [west, south, east, north] in degrees. */
 export type BBox = [number, number, number, number];
 
-/** Tile zoom that carries households, hazards and requests, whatever the map zoom. */
+/** The coarsest tile zoom of households, hazards and requests; a view fetches pointTileZoom(map zoom) (domain/aggregates.ts). */
 export const POINT_TILE_ZOOM = 12;
 /** Zoom range the tile endpoint accepts: below 10 a tile could hold a whole city. */
 export const MIN_TILE_ZOOM = 10;
-export const MAX_TILE_ZOOM = 16;
+// 18: the point tiles follow the map zoom one step finer (domain/aggregates.ts), and a grid fits
+// at map zoom ~17; with 16 the grid view was sent 2.8–3.1× the households it shows
+export const MAX_TILE_ZOOM = 18;
 /** Building tiles (the base map at street zoom): from zoom 15, where one tile is ~1.2 km wide. */
 export const BUILDING_MIN_ZOOM = 15;
 /** Building tiles are made up to this zoom; the map overzooms them beyond. */
@@ -73,10 +75,16 @@ export function tileKey({ z, x, y }: Tile): string {
 	return `${z}/${x}/${y}`;
 }
 
+const step = (v: number) => Math.max(0, Math.min(EXTENT - 1, Math.floor(v * EXTENT)));
+
+/** Quantised x of a longitude inside `tile`, 0…65535 (scalar: the encoder calls it per point, no array each). */
+export const quantizeX = (lon: number, { z, x }: Tile): number => step(lonToX(lon, z) - x);
+/** Quantised y of a latitude inside `tile`, 0…65535. */
+export const quantizeY = (lat: number, { z, y }: Tile): number => step(latToY(lat, z) - y);
+
 /** Quantised position of (lon, lat) inside `tile`, each in 0…65535; the point must lie inside. */
-export function quantize(lon: number, lat: number, { z, x, y }: Tile): [number, number] {
-	const q = (v: number) => Math.max(0, Math.min(EXTENT - 1, Math.floor(v * EXTENT)));
-	return [q(lonToX(lon, z) - x), q(latToY(lat, z) - y)];
+export function quantize(lon: number, lat: number, tile: Tile): [number, number] {
+	return [quantizeX(lon, tile), quantizeY(lat, tile)];
 }
 
 /** Centre of the quantisation cell: the inverse of `quantize` to within half a step. */

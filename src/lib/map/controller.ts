@@ -7,10 +7,12 @@ import type { MapboxOverlay } from '@deck.gl/mapbox';
 import { LAYERS, type PointLayer } from '$lib/domain/pointcodec';
 import type { MeasureKey } from '$lib/domain/measures';
 import type { BBox } from '$lib/domain/tiles';
-import { fromDisplay, fromDisplayBBox, toDisplayBBox, toDisplayFeatures, type DisplayCrs, type LngLat } from '$lib/domain/displayCrs';
+import { fromDisplay, fromDisplayBBox, toDisplay, toDisplayBBox, toDisplayFeatures, type DisplayCrs, type LngLat } from '$lib/domain/displayCrs';
 import { addGridLayers, applyGridTheme, fillExpression, markScope, setFocus, showMeasure, type GridFeatureCollection } from './gridLayers';
 import { pointLayer } from './pointLayers';
-import { locate, PointTileSet } from './pointTiles';
+import { aggregateLayers, aggregateOf, type ShownAggregate } from './aggregateLayers';
+import { aggregateTotals, drawsPoints, pointTileZoom, type AggregatesDoc } from '$lib/domain/aggregates';
+import { locate, PointTileSet, type Combined } from './pointTiles';
 import { boundaryLayers, BASEMAP_SOURCE, FIRST_OVER_GRIDS, labelLayers, themePaint } from './style';
 import { PALETTES, type Theme } from './theme';
 import { fetchJson, type GridStatsDoc, type Versions } from './api';
@@ -26,11 +28,16 @@ export interface MapOptions {
 	scope: readonly string[] | null;
 	onSelect: (detail: Record<string, unknown> | null) => void;
 	onStats: (stats: GridStatsDoc) => void;
-	onStatus: (status: { loading: boolean; counts: Record<PointLayer, number> }) => void;
+	onStatus: (status: MapStatus) => void;
 }
 
-/** Point layers are fetched from this map zoom up: below it a tile could hold a whole city. */
-const MIN_POINT_ZOOM = 10;
+export interface MapStatus {
+	loading: boolean;
+	/** points loaded, or below street zoom the totals of the grids drawn */
+	counts: Record<PointLayer, number>;
+	/** below street zoom: per-grid counts are drawn, not points */
+	aggregated: boolean;
+}
 
 export class MapController {
 	map!: MlMap;
@@ -45,6 +52,14 @@ export class MapController {
 	lastClick: LngLat | null = null;
 	stats: GridStatsDoc | null = null;
 	sets: Record<PointLayer, PointTileSet>;
+	/**
+	 * The points each layer was last drawn with: deck.gl's picked index refers to these, and a
+	 * set's combined() may already hold newer tiles or another zoom when the tap comes.
+	 */
+	shown = {} as Record<PointLayer, Combined>;
+	/** per-grid counts drawn below street zoom (null until fetched) */
+	aggregates: ShownAggregate[] | null = null;
+	private aggregatesLoading: Promise<void> | null = null;
 	private offline = true;
 	private frame = 0;
 	private poll: ReturnType<typeof setInterval> | undefined;
@@ -91,19 +106,52 @@ export class MapController {
 		for (const layer of [...boundaryLayers(p), ...labelLayers(p, false)]) this.map.addLayer(layer);
 	}
 
+	/** What the overlay draws at the map's zoom now (the browser tests read it through the test hook). */
+	get drawing(): 'points' | 'aggregates' {
+		return drawsPoints(this.map.getZoom()) ? 'points' : 'aggregates';
+	}
+
+	/** Below street zoom the grids' counts (one small document), from it the point tiles of the view. */
 	async loadPoints(): Promise<void> {
-		if (this.map.getZoom() < MIN_POINT_ZOOM) return this.scheduleDeck();
+		const zoom = this.map.getZoom();
+		if (!drawsPoints(zoom)) {
+			this.scheduleDeck();
+			if (!this.aggregates) await this.loadAggregates();
+			return;
+		}
 		const b = this.map.getBounds();
 		const bbox: BBox = fromDisplayBBox(this.crs, [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]);
 		const wanted = LAYERS.filter((l) => this.o.visible[l]);
+		const z = pointTileZoom(zoom);
 		this.report();
-		await Promise.all(wanted.map((l) => this.sets[l].load(bbox).catch((e) => console.error(e))));
+		await Promise.all(wanted.map((l) => this.sets[l].load(bbox, z).catch((e) => console.error(e))));
 		this.report();
 	}
 
+	/** Fetches the per-grid counts (revalidated by ETag: the same document costs a 304). */
+	loadAggregates(): Promise<void> {
+		this.aggregatesLoading ??= (async () => {
+			try {
+				const doc = await fetchJson<AggregatesDoc>('/api/map/aggregates');
+				this.aggregates = doc.grids.map((g) => ({ ...g, at: toDisplay(this.crs, [g.lon, g.lat]) }));
+			} catch (e) {
+				console.error(e);
+			} finally {
+				this.aggregatesLoading = null;
+				this.scheduleDeck();
+			}
+		})();
+		this.report();
+		return this.aggregatesLoading;
+	}
+
 	private report(): void {
-		const counts = Object.fromEntries(LAYERS.map((l) => [l, this.sets[l].combined().count])) as Record<PointLayer, number>;
-		this.o.onStatus({ loading: LAYERS.some((l) => this.sets[l].loading), counts });
+		const aggregated = !drawsPoints(this.map.getZoom());
+		const counts = aggregated
+			? aggregateTotals(this.aggregates ?? [])
+			: (Object.fromEntries(LAYERS.map((l) => [l, this.sets[l].combined().count])) as Record<PointLayer, number>);
+		const loading = aggregated ? !!this.aggregatesLoading : LAYERS.some((l) => this.sets[l].loading);
+		this.o.onStatus({ loading, counts, aggregated });
 	}
 
 	private scheduleDeck(): void {
@@ -116,9 +164,15 @@ export class MapController {
 
 	updateDeck(): void {
 		const p = PALETTES[this.o.theme];
-		const show = this.map.getZoom() >= MIN_POINT_ZOOM;
 		const zoom = this.map.getZoom();
-		this.overlay.setProps({ layers: LAYERS.map((l) => pointLayer(l, this.sets[l].combined(), p, show && this.o.visible[l], zoom)) });
+		const points = drawsPoints(zoom);
+		// both kinds stay in the layer list (hidden ones cost nothing), so deck.gl keeps their buffers across the switch
+		this.overlay.setProps({
+			layers: [
+				...LAYERS.map((l) => pointLayer(l, (this.shown[l] = this.sets[l].combined()), p, points && this.o.visible[l], zoom)),
+				...aggregateLayers(this.aggregates ?? [], p, this.o.visible, !points, zoom)
+			]
+		});
 		this.report();
 	}
 
@@ -162,14 +216,21 @@ export class MapController {
 	private async click(x: number, y: number): Promise<void> {
 		this.lastClick = this.lngLatAt(x, y);
 		const hit = this.overlay.pickObject({ x, y, radius: 5 });
+		// a grid's aggregate circle or badge: that grid's details, as a click on its polygon
+		const aggregate = hit?.layer ? aggregateOf(hit.layer.id, hit.object) : null;
+		if (aggregate) return this.selectGrid(aggregate);
 		if (hit && hit.layer) return this.selectPoint(hit.layer.id as PointLayer, hit.index);
 		const grid = this.o.visible.grids ? this.map.queryRenderedFeatures([x, y], { layers: ['grids-fill'] })[0] : undefined;
 		if (!grid) return this.o.onSelect(null);
-		const code = grid.properties.code as string;
+		this.selectGrid(grid.properties.code as string);
+	}
+
+	private selectGrid(code: string): void {
+		const f = this.grids?.features.find((g) => g.properties.code === code);
 		setFocus(this.map, code);
-		if (grid.properties.mine === false) return this.o.onSelect({ kind: 'grid', code, name: grid.properties.name, outside: true });
+		if (f?.properties.mine === false) return this.o.onSelect({ kind: 'grid', code, name: f.properties.name, outside: true });
 		const s = this.stats?.grids.find((g) => g.code === code);
-		this.o.onSelect({ kind: 'grid', code, name: grid.properties.name, ...s });
+		this.o.onSelect({ kind: 'grid', code, name: f?.properties.name, ...s });
 	}
 
 	/** The WGS84 point under a screen point of the map (what a click means, whatever the base map). */
@@ -179,11 +240,11 @@ export class MapController {
 	}
 
 	async selectPoint(layer: PointLayer, index: number): Promise<void> {
-		const set = this.sets[layer];
-		const at = locate(set.combined(), index);
+		const drawn = this.shown[layer] ?? this.sets[layer].combined();
+		const at = locate(drawn, index);
 		if (!at) return;
 		const { z, x, y } = at.tile;
-		const res = await fetch(`/api/map/features/${layer}/${z}/${x}/${y}/${at.index}?v=${encodeURIComponent(set.version)}`);
+		const res = await fetch(`/api/map/features/${layer}/${z}/${x}/${y}/${at.index}?v=${encodeURIComponent(drawn.version)}`);
 		const body = await res.json();
 		if (res.status === 409) await this.refreshVersions();
 		this.o.onSelect(res.ok ? body : { kind: 'error', message: body?.error?.message ?? `HTTP ${res.status}` });
@@ -195,7 +256,7 @@ export class MapController {
 		for (const l of LAYERS) this.sets[l].setVersion(versions[l]);
 		this.o.versions = versions;
 		this.scheduleDeck();
-		await Promise.all([this.setMeasure(this.o.measure), this.loadPoints()]);
+		await Promise.all([this.setMeasure(this.o.measure), this.loadAggregates(), this.loadPoints()]);
 	}
 
 	destroy(): void {

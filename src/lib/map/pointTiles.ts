@@ -1,6 +1,7 @@
-// Browser side of the binary point tiles: fetches the tiles covering the view (at most
-// `concurrency` at a time), keeps every tile it has loaded (the whole district is ~200 000
-// points, which deck.gl draws at once), and concatenates them into flat arrays for one layer.
+// Browser side of the binary point tiles: fetches the tiles covering the view at the tile zoom
+// that follows the map (domain/aggregates.ts pointTileZoom; at most `concurrency` at a time),
+// keeps every tile it has loaded, and concatenates those of the current tile zoom into flat
+// arrays for one layer (tiles of two zooms overlap: drawing both would show points twice).
 import { decodePoints, type DecodedTile, type PointLayer } from '$lib/domain/pointcodec';
 import { toDisplayPositions, type DisplayCrs } from '$lib/domain/displayCrs';
 import { POINT_TILE_ZOOM, tileKey, tilesCovering, type BBox, type Tile } from '$lib/domain/tiles';
@@ -27,6 +28,10 @@ export class PointTileSet {
 	 * npm run bench -- --only basemap).
 	 */
 	crs: DisplayCrs = 'wgs84';
+	/** the tile zoom whose tiles are drawn: the last one `load` was asked for, once the view's tiles at it have all arrived */
+	zoom = POINT_TILE_ZOOM;
+	/** the tile zoom the newest `load` asked for */
+	private wantedZoom = POINT_TILE_ZOOM;
 
 	constructor(
 		readonly layer: PointLayer,
@@ -42,14 +47,26 @@ export class PointTileSet {
 		this.combinedCache = null;
 	}
 
-	/** Loads the tiles that cover bbox and are not loaded yet; resolves when all have arrived. */
-	async load(bbox: BBox): Promise<void> {
-		const wanted = tilesCovering(bbox, POINT_TILE_ZOOM, 400).filter((t) => !this.tiles.has(tileKey(t)) && !this.pending.has(tileKey(t)));
+	/**
+	 * Loads the tiles at tile zoom z that cover bbox and are not loaded yet; resolves when all have
+	 * arrived. A new tile zoom is drawn only once the view's tiles at it are all here: until then the
+	 * previous zoom's points stay on the map (no blank view while zooming, and what was drawn is
+	 * still what a tap picks).
+	 */
+	async load(bbox: BBox, z = POINT_TILE_ZOOM): Promise<void> {
+		this.wantedZoom = z;
+		const wanted = tilesCovering(bbox, z, 400).filter((t) => !this.tiles.has(tileKey(t)) && !this.pending.has(tileKey(t)));
 		const queue = [...wanted];
 		const worker = async () => {
 			for (let t = queue.shift(); t; t = queue.shift()) await this.fetchTile(t);
 		};
 		await Promise.all(Array.from({ length: Math.min(this.concurrency, queue.length) }, worker));
+		// a later load (the map moved on) decides for itself
+		if (this.wantedZoom === z && z !== this.zoom) {
+			this.zoom = z;
+			this.combinedCache = null;
+			this.onChange();
+		}
 	}
 
 	private async fetchTile(t: Tile): Promise<void> {
@@ -65,6 +82,7 @@ export class PointTileSet {
 			const tile = decodePoints(buf);
 			toDisplayPositions(this.crs, tile.positions);
 			this.tiles.set(key, tile);
+			if (t.z !== this.zoom) return; // kept, drawn when its zoom is (load, above)
 			this.combinedCache = null;
 			this.onChange();
 		} finally {
@@ -78,7 +96,7 @@ export class PointTileSet {
 
 	combined(): Combined {
 		if (this.combinedCache) return this.combinedCache;
-		const list = [...this.tiles.values()];
+		const list = [...this.tiles.values()].filter((t) => t.tile.z === this.zoom);
 		const count = list.reduce((n, t) => n + t.count, 0);
 		const positions = new Float64Array(2 * count);
 		const attrs = new Uint8Array(count);

@@ -6,7 +6,7 @@ import { basemapConfig } from '$lib/server/map/basemapConfig';
 import { SeedingError } from '$lib/server/db/database';
 import { areaList } from '$lib/server/queries/areas';
 import { viewerVersions } from '$lib/server/queries/versions';
-import { warmPointTiles } from '$lib/server/queries/pointTiles';
+import { gridAggregates } from '$lib/server/queries/aggregates';
 import { mapArea } from '$lib/server/queries/userArea';
 import type { PageServerLoad } from './$types';
 
@@ -14,8 +14,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 	try {
 		const db = await dbFor({ locals });
 		const [areas, v] = await Promise.all([areaList(db), viewerVersions(db)]);
-		const district = areas.find((a) => a.level === 'district');
-		if (district) warmPointTiles(db, district.bbox);
+		// the map opens below street zoom on per-grid counts: start building them while the page loads
+		gridAggregates(db).catch((e) => console.error('[aggregates] warm-up failed:', e));
 		const { styleUrl, displayCrs } = basemapConfig();
 		return { seeding: null, user: locals.user && { displayName: locals.user.displayName, title: locals.user.title }, map: { areas, versions: v, styleUrl, displayCrs }, mapArea: await mapArea({ locals }) };
 	} catch (e) {
