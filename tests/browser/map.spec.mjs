@@ -254,7 +254,7 @@ async function clickPoint(layer) {
 		const [w, h] = [canvas.clientWidth, canvas.clientHeight];
 		// one picking pass finds points that are really on top; then confirm with the click's own radius
 		const seen = c.overlay.pickObjects({ x: 220, y: 60, width: w - 560, height: h - 120, layerIds: [layer], maxObjects: 40 });
-		const d = c.shown[layer];
+		const d = c.drawnPoints[layer];
 		const out = [];
 		for (const o of seen) {
 			const p = c.map.project([d.positions[2 * o.index], d.positions[2 * o.index + 1]]);

@@ -145,10 +145,10 @@ test('the map page on a phone: the map at least half the screen, its panels in a
 		// a household tapped on the map: its details open the sheet. At the grid's zoom a building's
 		// households are one dot under the hazards found at them (专项行动 findings sit on their
 		// households): a worker zooms in on the building to tap one household, and so does this walk
-		await page.waitForFunction(() => window.__gridmap?.shown.households?.count > 0, null, { timeout: 30_000 });
+		await page.waitForFunction(() => window.__gridmap?.drawnPoints.households?.count > 0, null, { timeout: 30_000 });
 		await page.evaluate(() => {
 			const c = window.__gridmap;
-			const d = c.shown.households;
+			const d = c.drawnPoints.households;
 			c.map.jumpTo({ center: [d.positions[0], d.positions[1]], zoom: 18 });
 		});
 		const top = (await sheet.boundingBox()).y - (await canvas.boundingBox()).y;
@@ -156,7 +156,7 @@ test('the map page on a phone: the map at least half the screen, its panels in a
 		const findHousehold = () => page.evaluate((top) => {
 			const c = window.__gridmap;
 			const canvas = c.map.getCanvas();
-			const d = c.shown.households;
+			const d = c.drawnPoints.households;
 			for (const o of c.overlay.pickObjects({ x: 20, y: 60, width: canvas.clientWidth - 80, height: Math.max(1, top - 120), layerIds: ['households'], maxObjects: 400 })) {
 				const p = c.map.project([d.positions[2 * o.index], d.positions[2 * o.index + 1]]);
 				const hit = c.overlay.pickObject({ x: p.x, y: p.y, radius: 5 });

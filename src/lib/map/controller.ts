@@ -56,7 +56,7 @@ export class MapController {
 	 * The points each layer was last drawn with: deck.gl's picked index refers to these, and a
 	 * set's combined() may already hold newer tiles or another zoom when the tap comes.
 	 */
-	shown = {} as Record<PointLayer, Combined>;
+	drawnPoints = {} as Record<PointLayer, Combined>;
 	/** per-grid counts drawn below street zoom (null until fetched) */
 	aggregates: ShownAggregate[] | null = null;
 	private aggregatesLoading: Promise<void> | null = null;
@@ -169,7 +169,7 @@ export class MapController {
 		// both kinds stay in the layer list (hidden ones cost nothing), so deck.gl keeps their buffers across the switch
 		this.overlay.setProps({
 			layers: [
-				...LAYERS.map((l) => pointLayer(l, (this.shown[l] = this.sets[l].combined()), p, points && this.o.visible[l], zoom)),
+				...LAYERS.map((l) => pointLayer(l, (this.drawnPoints[l] = this.sets[l].combined()), p, points && this.o.visible[l], zoom)),
 				...aggregateLayers(this.aggregates ?? [], p, this.o.visible, !points, zoom)
 			]
 		});
@@ -240,7 +240,7 @@ export class MapController {
 	}
 
 	async selectPoint(layer: PointLayer, index: number): Promise<void> {
-		const drawn = this.shown[layer] ?? this.sets[layer].combined();
+		const drawn = this.drawnPoints[layer] ?? this.sets[layer].combined();
 		const at = locate(drawn, index);
 		if (!at) return;
 		const { z, x, y } = at.tile;
