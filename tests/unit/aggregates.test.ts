@@ -1,7 +1,7 @@
 // The map's zoom rules (domain/aggregates.ts): aggregates below street zoom, points from it; the
 // tile zoom that follows the view; circle sizes and labels.
 import { describe, expect, it } from 'vitest';
-import { aggregateLabel, aggregateRadius, aggregateTotals, drawsPoints, pointTileZoom, STREET_ZOOM } from '../../src/lib/domain/aggregates';
+import { aggregateLabel, aggregateRadius, aggregateScale, aggregateTotals, drawsPoints, pointTileZoom, STREET_ZOOM } from '../../src/lib/domain/aggregates';
 import { MAX_TILE_ZOOM, POINT_TILE_ZOOM } from '../../src/lib/domain/tiles';
 
 describe('map zoom rules', () => {
@@ -45,5 +45,15 @@ describe('aggregate labels by zoom', () => {
 		expect(LABEL_ZOOM).toBeLessThan(STREET_ZOOM);
 		expect(labelsAggregates(11)).toBe(false);
 		expect(labelsAggregates(13)).toBe(true);
+	});
+});
+
+describe('aggregateScale', () => {
+	it('keeps the marks at the desk district view and closer, halves them a zoom step out, never below 0.4', () => {
+		expect(aggregateScale(11)).toBe(1);
+		expect(aggregateScale(13)).toBe(1);
+		expect(aggregateScale(10)).toBe(0.5);
+		expect(aggregateScale(10.5)).toBeCloseTo(Math.SQRT1_2, 10);
+		expect(aggregateScale(8)).toBe(0.4);
 	});
 });

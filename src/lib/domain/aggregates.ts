@@ -32,6 +32,16 @@ export function pointTileZoom(zoom: number): number {
  */
 export const LABEL_ZOOM = 12.5;
 
+/**
+ * How much the unlabelled marks shrink at map `zoom`: 1 at the desk's district view (~z11) and
+ * closer, half a zoom step further out (a phone shows the whole district at ~z10), never below 0.4.
+ * The grids shrink on screen as the map zooms out while marks in pixels would not, and a phone's
+ * district view became one heap of circles and badges over the grid colours.
+ */
+export function aggregateScale(zoom: number): number {
+	return Math.min(1, Math.max(0.4, 2 ** (zoom - 11)));
+}
+
 /** Whether aggregates at this map zoom carry their counts as text. */
 export function labelsAggregates(zoom: number): boolean {
 	return zoom >= LABEL_ZOOM;

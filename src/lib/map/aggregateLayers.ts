@@ -3,7 +3,7 @@
 // requests (red when some are overdue) and 未销号 hazards. ~600 grids: a few thousand vertices
 // where the points were 200 000 – 1 000 000.
 import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
-import { aggregateLabel, aggregateRadius, labelsAggregates, type GridAggregate } from '$lib/domain/aggregates';
+import { aggregateLabel, aggregateRadius, aggregateScale, labelsAggregates, type GridAggregate } from '$lib/domain/aggregates';
 import type { PointLayer } from '$lib/domain/pointcodec';
 import type { Palette } from './theme';
 
@@ -28,11 +28,12 @@ export function aggregateLayers(grids: ShownAggregate[], p: Palette, visible: Re
 	const max = grids.reduce((m, g) => Math.max(m, g.households), 0);
 	// the district view: small circles and blank badges; closer, circles that hold their count
 	const labels = labelsAggregates(zoom);
-	const radius = (g: GridAggregate) => (labels ? aggregateRadius(g.households, max, 8, 24) : aggregateRadius(g.households, max, 2.5, 9));
+	const k = aggregateScale(zoom);
+	const radius = (g: GridAggregate) => (labels ? aggregateRadius(g.households, max, 8, 24) : aggregateRadius(g.households, max, 2.5, 9) * k);
 	const text = (n: number) => (labels ? aggregateLabel(n) : ' ');
 	// badges sit on the circle's upper corners, clear of the count in its middle
 	const corner = (g: GridAggregate, side: 1 | -1): [number, number] => {
-		const r = visible.households ? Math.max(radius(g), labels ? 8 : 4) : 4;
+		const r = visible.households ? Math.max(radius(g), labels ? 8 : 4 * k) : 4 * k;
 		return [side * r * 0.8, -r * 0.8];
 	};
 	const households = grids.filter((g) => g.households > 0);
@@ -42,10 +43,10 @@ export function aggregateLayers(grids: ShownAggregate[], p: Palette, visible: Re
 		characterSet: CHARACTERS,
 		fontFamily: FONT,
 		fontWeight: 600,
-		getSize: labels ? 11 : 5,
+		getSize: labels ? 11 : 5 * k,
 		getColor: [255, 255, 255, 255],
 		background: true,
-		backgroundPadding: labels ? [3, 1] : [2, 1],
+		backgroundPadding: labels ? [3, 1] : [2 * k, k],
 		backgroundBorderRadius: 6,
 		getPosition: (g: ShownAggregate) => g.at,
 		pickable: true
@@ -64,7 +65,7 @@ export function aggregateLayers(grids: ShownAggregate[], p: Palette, visible: Re
 			getLineColor: [255, 255, 255, 220],
 			lineWidthUnits: 'pixels',
 			getLineWidth: 1,
-			updateTriggers: { getRadius: [max, labels], getFillColor: [p] }
+			updateTriggers: { getRadius: [max, labels, k], getFillColor: [p] }
 		}),
 		new TextLayer<ShownAggregate>({
 			id: `${AGGREGATE_IDS.households}-label`,
@@ -90,7 +91,7 @@ export function aggregateLayers(grids: ShownAggregate[], p: Palette, visible: Re
 			getText: (g: ShownAggregate) => text(g.requests),
 			getPixelOffset: (g: ShownAggregate) => corner(g, 1),
 			getBackgroundColor: (g: ShownAggregate) => (g.overdue > 0 ? p.requestOverdue : p.request),
-			updateTriggers: { getBackgroundColor: [p], getPixelOffset: [max, visible.households, labels], getText: [labels] }
+			updateTriggers: { getBackgroundColor: [p], getPixelOffset: [max, visible.households, labels, k], getText: [labels] }
 		} as any),
 		new TextLayer<ShownAggregate>({
 			...badge,
@@ -100,7 +101,7 @@ export function aggregateLayers(grids: ShownAggregate[], p: Palette, visible: Re
 			getText: (g: ShownAggregate) => text(g.hazards),
 			getPixelOffset: (g: ShownAggregate) => corner(g, -1),
 			getBackgroundColor: p.hazard,
-			updateTriggers: { getBackgroundColor: [p], getPixelOffset: [max, visible.households, labels], getText: [labels] }
+			updateTriggers: { getBackgroundColor: [p], getPixelOffset: [max, visible.households, labels, k], getText: [labels] }
 		} as any)
 	];
 }
