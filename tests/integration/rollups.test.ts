@@ -14,6 +14,8 @@ import { asUser } from '../../src/lib/server/access/userdb';
 import type { Db } from '../../src/lib/server/db/client';
 import { computeKpis, rankChildren, type KpiScope } from '../../src/lib/server/kpi/kpi';
 import { rollupsApply } from '../../src/lib/server/kpi/rollups';
+import { cachedKpiReport, kpiVersion } from '../../src/lib/server/kpi/cache';
+import { kpiTargets } from '../../src/lib/server/kpi/targets';
 import { reportRequest } from '../../src/lib/server/requests/report';
 import { moveRequest, type MoveInput } from '../../src/lib/server/requests/transition';
 import { askExtension } from '../../src/lib/server/requests/cases';
@@ -188,5 +190,63 @@ describeBackends('KPIs from rollups', (getDb) => {
 		expect(outside).toBe(0);
 		expect(inside).toBeGreaterThan(0);
 		await expect(as.sql`SELECT * FROM kpi_request_facts LIMIT 1`).rejects.toThrow();
+	}, 120_000);
+
+	it('a grid manager on their own grid and a department on its own work read the rollups and get the direct figures; another grid is counted directly', async () => {
+		const db = getDb();
+		const year = periods(AFTER).year;
+		const [gm] = await db.sql<{ id: number; grid: string }>`SELECT u.id, min(g.grid_code) AS grid FROM users u JOIN user_grids g ON g.user_id = u.id
+			WHERE u.role = 'grid_manager' AND u.active GROUP BY u.id ORDER BY u.id LIMIT 1`;
+		const [staff] = await db.sql<{ id: number; department: number }>`SELECT id, department_id AS department FROM users
+			WHERE role = 'department_staff' AND active AND department_id IS NOT NULL ORDER BY id LIMIT 1`;
+		const [other] = await db.sql<{ code: string }>`SELECT code FROM grids WHERE code <> ${gm.grid} ORDER BY code LIMIT 1`;
+		const asGm = asUser(db, { id: gm.id, role: 'grid_manager' });
+		const own: KpiScope = { area: gm.grid, department: null, pairing: null, ...year };
+		expect(await rollupsApply(asGm, own)).toBe(true);
+		expect(await rollupsApply(asGm, { ...own, area: other.code })).toBe(false);
+		expect(figures(await computeKpis(asGm, own, { now: AFTER, source: 'rollups' }))).toEqual(figures(await computeKpis(asGm, own, { now: AFTER, source: 'direct' })));
+		const asStaff = asUser(db, { id: staff.id, role: 'department_staff' });
+		const work: KpiScope = { area: null, department: staff.department, pairing: null, ...year };
+		expect(await rollupsApply(asStaff, work)).toBe(true);
+		// without their department named they read also what was whistled to them: counted directly
+		expect(await rollupsApply(asStaff, { ...work, department: null })).toBe(false);
+		const staffFigures = figures(await computeKpis(asStaff, work, { now: AFTER, source: 'rollups' }));
+		expect(staffFigures).toEqual(figures(await computeKpis(asStaff, work, { now: AFTER, source: 'direct' })));
+		// and the same as anyone who sees everything asks for that department
+		expect(staffFigures).toEqual(figures(await computeKpis(db, work, { now: AFTER, source: 'direct' })));
+	}, 120_000);
+
+	it('a KPI report is cached per scope and data version: shared where the rollups answer it, counted again after any write', async () => {
+		const db = getDb();
+		const targets = await kpiTargets(db);
+		const s: KpiScope = { area: leader.area, department: null, pairing: null, ...lastDays(30, new Date()) };
+		const o = { visitDays: 90, targets };
+		const asLeader = asUser(db, leader);
+		const first = await cachedKpiReport(db, s, o);
+		expect(await cachedKpiReport(db, s, o)).toBe(first);
+		// the leader sees the area whole: the admin's report is theirs too, not counted again
+		expect(await cachedKpiReport(asLeader, s, o)).toBe(first);
+		// the whole district is not the leader's to see: their own report, of their rows only
+		const district = await cachedKpiReport(asLeader, { ...s, area: null }, o);
+		expect(district).not.toBe(await cachedKpiReport(db, { ...s, area: null }, o));
+		expect(district.total.open).toBe(first.total.open);
+
+		// a door-knock's visit and a new request move the version on; the next look counts them
+		const before = await kpiVersion(db);
+		const [h] = await db.sql<{ id: number; grid: string }>`SELECT id, grid_code AS grid FROM households
+			WHERE grid_code LIKE ${leader.area + '%'} AND (last_visit_at IS NULL OR last_visit_at < now() - interval '200 days') ORDER BY id LIMIT 1`;
+		await db.sql`UPDATE households SET last_visit_at = now() WHERE id = ${h.id}`;
+		expect(await kpiVersion(db)).not.toBe(before);
+		const visited = await cachedKpiReport(db, s, o);
+		expect(visited).not.toBe(first);
+		const coverage = (r: typeof first) => r.total.values.find((v) => v.key === 'visit_coverage')!.num;
+		expect(coverage(visited)).toBe(coverage(first) + 1);
+		const [g] = await db.sql<{ lon: number; lat: number }>`SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM grids WHERE code = ${h.grid}`;
+		const [admin] = await db.sql<{ id: number }>`SELECT id FROM users WHERE role = 'admin' ORDER BY id LIMIT 1`;
+		await reportRequest(db, { id: admin.id, role: 'admin', departmentId: null }, parseNewRequest({ categoryCode: 'property.service', description: '缓存测试', lon: g.lon, lat: g.lat }), null, null);
+		const reported = await cachedKpiReport(asLeader, s, o);
+		expect(reported.total.open).toBe(visited.total.open + 1);
+		// what the cache serves is what a count from scratch says
+		expect(figures(reported.total)).toEqual(figures(await computeKpis(db, s, { visitDays: 90, targets, source: 'direct' })));
 	}, 120_000);
 });

@@ -25,15 +25,22 @@ const isMidnight = (at: Date) => startOfLocalDay(at).getTime() === at.getTime();
 
 /**
  * Whether the rollups answer this scope exactly: the period is whole Beijing days, and the reader
- * sees every request and household of the area (a rollup row counts requests, not the ones one
- * may see: admins, the big screen and the server's own reads see all, a leader their jurisdiction).
- * Anything else is counted directly.
+ * sees every row the scope counts (a rollup row counts requests, not the ones one may see). So:
+ * admins, the big screen and the server's own reads, anything; a leader, an area within their
+ * jurisdiction; a grid manager, one of their own grids (a grid is a leaf: they see all of it);
+ * department staff, their own department's work (they read every request of it and every summons
+ * it received; households and hazards are no department's, kpi.ts shows none for it).
+ * Anything else is counted directly. When this says yes, the figures are the same whoever asks
+ * (kpi/cache.ts shares them between readers on that ground).
  */
 export async function rollupsApply(db: Queryable, s: RollupScope): Promise<boolean> {
 	if (!isMidnight(s.from) || !isMidnight(s.to)) return false;
 	if (scopeOf(db) === 'all') return true;
-	const [{ prefix }] = await db.sql<{ prefix: string | null }>`SELECT app_grid_prefix() AS prefix`;
-	return prefix !== null && (s.area ?? '').startsWith(prefix);
+	const [me] = await db.sql<{ prefix: string | null; grids: string[]; department: number | null }>`SELECT app_grid_prefix() AS prefix,
+		app_grid_codes() AS grids, app_department_id() AS department`;
+	if (me.prefix !== null && (s.area ?? '').startsWith(me.prefix)) return true;
+	if (s.area && me.grids.includes(s.area)) return true;
+	return me.department !== null && s.department === me.department;
 }
 
 /** GROUP BY key for child areas, or '' for one total. */

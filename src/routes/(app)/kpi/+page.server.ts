@@ -4,34 +4,31 @@ import { localDateSpan } from '$lib/domain/calendar';
 import { visitDaysParam } from '$lib/domain/kpi';
 import { parseRequestFilter } from '$lib/domain/requestfilter';
 import { dbFor } from '$lib/server/access/request';
-import { computeKpis, rankChildren, wishCounts, kpiScopeOf } from '$lib/server/kpi/kpi';
+import { wishCounts, kpiScopeOf } from '$lib/server/kpi/kpi';
+import { cachedKpiReport } from '$lib/server/kpi/cache';
+import { ownKpiFilter } from '$lib/server/kpi/own';
 import { kpiTargets } from '$lib/server/kpi/targets';
 import { careKpi } from '$lib/server/care/kpi';
 import { heavyReport, REPORTS } from '$lib/server/db/heavy';
 import { pageCall, pageUser } from '$lib/server/http/guards';
 import { areaRows, referenceLists } from '$lib/server/queries/reference';
-import { userArea } from '$lib/server/queries/userArea';
-import { commonArea } from '$lib/domain/maparea';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = pageUser(event);
 	const db = await dbFor(event);
 	const q = event.url.searchParams;
-	const f = await pageCall(() => parseRequestFilter(q));
-	// opened without a choice, the page is about the user's own area (a street leader's street, a
-	// grid manager's grids) and a department's own work; "全部" in the form is an explicit choice
-	if (!q.has('area')) f.area = user.jurisdiction ?? commonArea((await userArea(db))?.grids);
-	if (!q.has('department') && user.role === 'department_staff') f.department = user.departmentId;
+	// opened without a choice, the page is about the user's own area and a department's own work
+	const f = await ownKpiFilter(db, user, q, await pageCall(() => parseRequestFilter(q)));
 	const days = await pageCall(() => visitDaysParam(q.get('days')));
 	const s = kpiScopeOf(f);
 	const targets = await kpiTargets(db);
-	// the counts queue as a heavy report (db/heavy.ts): one connection, their own statement timeout
-	const [[total, ranking, wishes, care], lists] = await Promise.all([
+	// the counts: cached per scope and data version, else counted in the heavy-report lane (db/heavy.ts)
+	const [{ total, ranking }, [wishes, care], lists] = await Promise.all([
+		pageCall(() => cachedKpiReport(db, s, { visitDays: days, targets })),
 		pageCall(() => heavyReport(db, REPORTS.kpi, async (q) =>
-			[await computeKpis(q, s, { visitDays: days, targets }), await rankChildren(q, s, { visitDays: days, targets }), await wishCounts(q, s),
-				// 关爱走访按时率 belongs to places: nothing to say for a department or one kind of request
-				s.department === null && !s.kind ? await careKpi(q, s, targets) : null] as const)),
+			// 关爱走访按时率 belongs to places: nothing to say for a department or one kind of request
+			[await wishCounts(q, s), s.department === null && !s.kind ? await careKpi(q, s, targets) : null] as const)),
 		referenceLists(db)
 	]);
 	const areas = await areaRows(db);
