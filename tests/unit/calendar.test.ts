@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addWorkingDays, isWorkingDay, lastDays, localDate, localDateSpan, startOfLocalDay } from '../../src/lib/domain/calendar';
+import { addWorkingDays, isWorkingDay, lastDays, localDate, localDateSpan, startOfLocalDay, wholeMonths } from '../../src/lib/domain/calendar';
 
 // 2026-11-20 is a Friday in China Standard Time.
 const friday10 = new Date('2026-11-20T10:00:00+08:00');
@@ -48,5 +48,20 @@ describe('近 N 天', () => {
 		expect(localDateSpan(w.from, w.to)).toEqual({ from: '2026-11-01', to: '2026-11-30' });
 		expect(lastDays(1, at)).toEqual({ from: startOfLocalDay(at), to: new Date(startOfLocalDay(at).getTime() + 86_400_000) });
 		expect(() => lastDays(0, at)).toThrow(RangeError);
+	});
+});
+
+describe('whole months within a span of days (the KPI rollups read them from monthly rows)', () => {
+	it('a year of 近365天 holds the eleven months between its ends', () => {
+		expect(wholeMonths('2025-11-21', '2026-11-21')).toEqual({ from: '2025-12-01', to: '2026-11-01' });
+	});
+	it('a span starting on the 1st holds its first month; one ending on the 1st its last', () => {
+		expect(wholeMonths('2026-01-01', '2026-03-01')).toEqual({ from: '2026-01-01', to: '2026-03-01' });
+		expect(wholeMonths('2025-12-01', '2026-01-01')).toEqual({ from: '2025-12-01', to: '2026-01-01' });
+	});
+	it('none in 近30天 that crosses a month, nor in a month cut short', () => {
+		expect(wholeMonths('2026-10-22', '2026-11-21')).toBeNull();
+		expect(wholeMonths('2026-02-01', '2026-02-28')).toBeNull();
+		expect(wholeMonths('2026-02-02', '2026-03-01')).toBeNull();
 	});
 });

@@ -58,3 +58,20 @@ export function lastDays(days: number, at: Date): { from: Date; to: Date } {
 export function localDateSpan(from: Date, to: Date): { from: string; to: string } {
 	return { from: localDate(from), to: localDate(new Date(to.getTime() - 1)) };
 }
+
+/**
+ * The whole calendar months within the days [from, to) ('YYYY-MM-DD', `to` excluded): the first day
+ * of the first and the first day after the last, or null when no month fits whole. The KPI rollups
+ * read whole months from their monthly rows and only the days at either end day by day.
+ */
+export function wholeMonths(from: string, to: string): { from: string; to: string } | null {
+	const [fy, fm, fd] = from.split('-').map(Number);
+	const [ty, tm] = to.split('-').map(Number);
+	// the first month starting on or after `from`, and the first day of `to`'s month (months
+	// before it end on or before `to`)
+	const start = fd === 1 ? fy * 12 + fm - 1 : fy * 12 + fm;
+	const end = ty * 12 + tm - 1;
+	if (start >= end) return null;
+	const first = (n: number) => `${Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, '0')}-01`;
+	return { from: first(start), to: first(end) };
+}

@@ -9,7 +9,7 @@ import { scopeOf } from '../access/userdb';
 import type { Queryable } from '../db/client';
 import { OPEN_SQL, requestKpiSql, scope } from '../db/fragments';
 import { and, sql, type Fragment } from '../db/sql';
-import { lastDays } from '../../domain/calendar';
+import { lastDays, wholeMonths } from '../../domain/calendar';
 
 type Counts = Record<string, number>;
 export interface RollupScope {
@@ -84,13 +84,22 @@ export async function rollupDepartmentCounts(db: Queryable, area: string, from: 
 const STREET_LEN = 9;
 
 /**
- * The rollup rows for the scope: per street (kpi_daily_street, its street_code read as grid_code)
- * when neither the scope nor the grouping goes below a street and no 包联 set (community codes)
- * is asked for, else per grid.
+ * The rollup rows for the scope and the days [fromDay, toDay): per street when neither the scope
+ * nor the grouping goes below a street and no 包联 set (community codes) is asked for — whole
+ * months from kpi_monthly_street (0036; a month row reads as its first day) and the days at either
+ * end from kpi_daily_street, both with street_code read as grid_code — else per grid (kpi_daily).
+ * A month is read whole only when it ends by `dueCut`, the day before which 办结率/化解率 count
+ * deadlines as due (sums below): the days from that one on keep their own day.
  */
-function rollupRows(s: RollupScope, streetGrouping: boolean): Fragment {
+function rollupRows(s: RollupScope, streetGrouping: boolean, fromDay: string, toDay: string, dueCut: string): Fragment {
 	const byStreet = streetGrouping && (!s.area || s.area.length <= STREET_LEN) && !s.pairing;
-	return byStreet ? sql`(SELECT street_code AS grid_code, * FROM kpi_daily_street)` : sql`kpi_daily`;
+	if (!byStreet) return sql`(SELECT * FROM kpi_daily WHERE day >= ${fromDay} AND day < ${toDay})`;
+	const days = (from: string, to: string) => sql`SELECT street_code AS grid_code, * FROM kpi_daily_street WHERE day >= ${from} AND day < ${to}`;
+	const months = wholeMonths(fromDay, dueCut < toDay ? dueCut : toDay);
+	if (!months) return sql`(${days(fromDay, toDay)})`;
+	return sql`(${days(fromDay, months.from)}
+		UNION ALL SELECT street_code AS grid_code, * FROM kpi_monthly_street WHERE month >= ${months.from} AND month < ${months.to}
+		UNION ALL ${days(months.to, toDay)})`;
 }
 
 /**
@@ -117,7 +126,7 @@ async function sums(db: Queryable, s: RollupScope, now: Date, key: Fragment, liv
 		coalesce(sum(r.mediation_den) FILTER (WHERE r.day < ${dueCut}), 0) AS mediation_rate_den,
 		coalesce(sum(r.mediation_num) FILTER (WHERE r.day < ${dueCut}), 0) AS mediation_rate_num,
 		sum(r.whistle_den) AS whistle_rate_den, sum(r.whistle_num) AS whistle_rate_num
-		FROM ${rollupRows(s, streetGrouping)} r WHERE r.day >= ${fromDay} AND r.day < ${toDay} AND ${w} GROUP BY 1`);
+		FROM ${rollupRows(s, streetGrouping, fromDay, toDay, dueCut)} r WHERE ${w} GROUP BY 1`);
 
 	// today's part of 办结率/化解率, when the period reaches into today (requests_resolve_deadline_idx)
 	const liveFrom = new Date(Math.max(s.from.getTime(), today.getTime()));
