@@ -78,7 +78,7 @@ export async function loadDemoDistrict(db: Db, district: DemoDistrict, onProgres
 	await setDemoPasswords(db);
 	// PGlite loads with triggers off (withBulkLoad): move the map's data versions on by hand, and
 	// count the KPI rollups (0021) once over the loaded rows
-	await db.exec(`SELECT nextval('data_version_households'), nextval('data_version_hazards'), nextval('data_version_requests'), nextval('data_version_buildings')`);
+	await db.exec(`SELECT nextval('data_version_households'), nextval('data_version_hazards'), nextval('data_version_requests'), nextval('data_version_buildings'), nextval('data_version_knocks_past'), nextval('data_version_kpi')`);
 	await db.exec('SELECT kpi_rollups_rebuild()');
 	const counts = await rowCounts(db);
 	const o = district.options;

@@ -252,4 +252,25 @@ describeBackends('KPIs from rollups', (getDb) => {
 		// what the cache serves is what a count from scratch says
 		expect(figures(reported.total)).toEqual(figures(await computeKpis(db, s, { visitDays: 90, targets, source: 'direct' })));
 	}, 120_000);
+
+	it('a past period’s 入户走访覆盖率 is counted once and kept, until a door-knock dated inside its window is written (an offline phone syncing)', async () => {
+		const db = getDb();
+		const ended = periods(AFTER).ended;
+		const s: KpiScope = { area: null, department: null, pairing: null, ...ended };
+		const visited = async () => (await computeKpis(db, s, { now: AFTER, source: 'rollups' })).values.find((v) => v.key === 'visit_coverage')!.num;
+		const first = await visited();
+		const version = async () => (await db.sql<{ v: string }>`SELECT last_value || '.' || is_called AS v FROM data_version_knocks_past`)[0].v;
+		const before = await version();
+		// a knock recorded as it happens (dated now) leaves past windows, and the counter, alone
+		const [h] = await db.sql<{ id: number }>`SELECT h.id FROM households h WHERE NOT EXISTS (SELECT 1 FROM door_knocks k WHERE k.household_id = h.id
+			AND k.visited_at > ${new Date(ended.to.getTime() - 90 * DAY)} AND k.visited_at <= ${ended.to}) ORDER BY h.id LIMIT 1`;
+		await db.sql`INSERT INTO door_knocks (household_id, visited_at, met) VALUES (${h.id}, now(), 'head')`;
+		expect(await version()).toBe(before);
+		expect(await visited()).toBe(first);
+		// one dated inside the window, synced late: the counter moves and the next look counts it
+		await db.sql`INSERT INTO door_knocks (household_id, visited_at, met) VALUES (${h.id}, ${new Date(ended.to.getTime() - 2 * DAY)}, 'head')`;
+		expect(await version()).not.toBe(before);
+		expect(await visited()).toBe(first + 1);
+		expect(figures(await computeKpis(db, s, { now: AFTER, source: 'rollups' }))).toEqual(figures(await computeKpis(db, s, { now: AFTER, source: 'direct' })));
+	}, 120_000);
 });

@@ -5,7 +5,8 @@
 // same names as the direct ones (kpi.ts), and tests/integration/rollups.test.ts holds them equal.
 import { startOfLocalDay } from '../../domain/calendar';
 import { localDate } from '../../domain/time';
-import { scopeOf } from '../access/userdb';
+import { scopeOf, systemOf } from '../access/userdb';
+import { TtlCache } from '../cache';
 import type { Queryable } from '../db/client';
 import { OPEN_SQL, requestKpiSql, scope } from '../db/fragments';
 import { and, sql, type Fragment } from '../db/sql';
@@ -173,9 +174,25 @@ export async function rollupHouseholdCounts(db: Queryable, s: RollupScope, now: 
 	if (present) return counts;
 	const window = sql`k.visited_at > ${since} AND k.visited_at <= ${asOf}`;
 	// the whole district needs no household row: a knock's household exists (foreign key)
-	const past = !len && !s.area && !s.pairing
-		? await db.sql<Counts>`SELECT '' AS code, count(DISTINCT k.household_id) AS visit_coverage_num FROM door_knocks k WHERE ${window}`
-		: await db.sql<Counts>`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, count(DISTINCT k.household_id) AS visit_coverage_num
+	const count = () => !len && !s.area && !s.pairing
+		? db.sql<Counts>`SELECT '' AS code, count(DISTINCT k.household_id) AS visit_coverage_num FROM door_knocks k WHERE ${window}`
+		: db.sql<Counts>`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, count(DISTINCT k.household_id) AS visit_coverage_num
 			FROM door_knocks k JOIN households h ON h.id = k.household_id WHERE ${window} AND ${and(w)} GROUP BY 1`;
-	return byCode(past, counts);
+	// a past window moves only with a door-knock dated inside it (0037's counter); the scope is
+	// one the reader sees whole (rollupsApply), so the count is the same whoever asks
+	const [{ v }] = await systemOf(db).sql<{ v: string }>`SELECT last_value || '.' || is_called AS v FROM data_version_knocks_past`;
+	const key = JSON.stringify([v, s.area, s.pairing, len, since.getTime(), asOf.getTime()]);
+	return byCode(await pastVisitsOf(db).get(key, count), counts);
+}
+
+/**
+ * Households visited in a past window, per database. An hour at most: a household that moved to
+ * another grid (an address corrected, a regrid) moves its old visits with it without a knock.
+ */
+const pastVisits = new WeakMap<object, TtlCache<Counts[]>>();
+function pastVisitsOf(db: Queryable): TtlCache<Counts[]> {
+	const system = systemOf(db);
+	let c = pastVisits.get(system);
+	if (!c) pastVisits.set(system, (c = new TtlCache<Counts[]>(3600_000, 256, 'kpi_past_visits')));
+	return c;
 }
