@@ -5,7 +5,8 @@
 //                departments, the command centre), each waiting an exponential think time (mean
 //                `thinkS`) between requests, so ~users ÷ thinkS req/s are offered; the mix is the
 //                map's: point tiles 50 %, grid stats 20 %, request list 20 %, KPI 10 %. p50/p95/p99,
-//                errors (HTTP ≥ 400) and timeouts (20 s), beside the goals.
+//                errors (HTTP ≥ 400) and timeouts (20 s), beside the goals. The same load runs
+//                30 s first (warm-up: cold caches after the start), printed apart, not counted.
 //   ceiling    — closed loop: 1, 2, 4 … users without think time, each step `stepS` seconds; the
 //                ceiling is the throughput of the last step whose p95 stayed ≤ 500 ms.
 // npm run bench -- --only load [--households 200000]   (PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL)
@@ -18,6 +19,8 @@ import { MAX_TILE_ZOOM } from '../../src/lib/domain/tiles';
 /** Goals of issue 18. */
 const GOAL = { pgP95: 500, pgP99: 1500, pgliteP95: 1000, ceilingP95: 500 };
 const TIMEOUT_MS = 20_000;
+/** Seconds of the same load run first and reported apart (cold caches after a start). */
+const WARMUP_S = 30;
 
 type Kind = 'tile' | 'gridStats' | 'requests' | 'kpi';
 const MIX: [Kind, number][] = [['tile', 0.5], ['gridStats', 0.2], ['requests', 0.2], ['kpi', 0.1]];
@@ -176,6 +179,12 @@ async function onBackend(backend: Backend, households: number, users: number, se
 		// warm: each kind once, as a server that has been up a while has its code compiled
 		for (const k of MIX.map(([k]) => k)) await hit(base, vusers[0], k, urlFor(k, vusers[0], random));
 
+		// the same load for WARMUP_S first, reported apart: a server just started (or a district just
+		// loaded) has cold caches and a cold buffer pool, which a server in service has not
+		const warm = await drive(base, vusers, WARMUP_S, thinkS * 1000, 2);
+		const w = summary(warm.samples, warm.seconds);
+		print(`${backend.name}: warm-up, the first ${WARMUP_S} s of the same load after start (not counted below): ${fmt(w.rps)} req/s, ` +
+			`p50 ${fmt(w.p50)} ms, p95 ${fmt(w.p95)} ms, p99 ${fmt(w.p99)} ms, errors ${w.errors}, timeouts ${w.timeouts}`);
 		const open = await drive(base, vusers, seconds, thinkS * 1000, 1);
 		const s = summary(open.samples, open.seconds);
 		const p95Goal = backend.name === 'PostgreSQL' ? GOAL.pgP95 : GOAL.pgliteP95;

@@ -13,11 +13,12 @@ describe('map zoom rules', () => {
 		expect(drawsPoints(18)).toBe(true);
 	});
 
-	it('fetches point tiles one zoom finer than the map, within the zooms the endpoint serves', () => {
+	it('fetches point tiles at the map’s zoom rounded, one finer, within the zooms the endpoint serves', () => {
 		expect(pointTileZoom(14)).toBe(15);
-		expect(pointTileZoom(14.9)).toBe(15);
+		expect(pointTileZoom(14.4)).toBe(15);
+		expect(pointTileZoom(14.6)).toBe(16);
 		expect(pointTileZoom(15.2)).toBe(16);
-		expect(pointTileZoom(16.8)).toBe(17);
+		expect(pointTileZoom(16.8)).toBe(18);
 		expect(pointTileZoom(19)).toBe(MAX_TILE_ZOOM);
 		expect(pointTileZoom(9)).toBe(POINT_TILE_ZOOM);
 	});

@@ -17,13 +17,15 @@ export function drawsPoints(zoom: number): boolean {
 }
 
 /**
- * The tile zoom whose tiles a view at map `zoom` fetches: one step finer than the map (MapLibre's
- * tiles are 512 CSS px, so a tile at zoom+1 is 256–512 px on screen). Coarser tiles (the fixed
- * z12 before) sent 66× the points in view at grid zoom; at zoom+1 the tiles overhang a 1280×800
- * view by at most one 512 px tile on each axis. Clamped to the zooms the tile endpoint serves.
+ * The tile zoom whose tiles a view at map `zoom` fetches: the map's zoom rounded, one step finer
+ * (MapLibre's tiles are 512 CSS px, so such a tile is 181–362 px on screen). The tiles covering a
+ * view overhang it by up to one tile on each axis: with floor(zoom) + 1 (256–512 px) a 1280×800
+ * grid view at z16.8 was sent 2.2× the households in it; rounded, at most ~1.9× at any zoom, for
+ * about twice as many (smaller) tiles. Coarser tiles (the fixed z12 before) sent 66×. Clamped to
+ * the zooms the tile endpoint serves.
  */
 export function pointTileZoom(zoom: number): number {
-	return Math.max(POINT_TILE_ZOOM, Math.min(MAX_TILE_ZOOM, Math.floor(zoom) + 1));
+	return Math.max(POINT_TILE_ZOOM, Math.min(MAX_TILE_ZOOM, Math.round(zoom) + 1));
 }
 
 /**
