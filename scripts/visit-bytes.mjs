@@ -4,7 +4,11 @@
 // test-hook flag, until window.__gridmapReady and every layer drawn), against a running app:
 //   node scripts/visit-bytes.mjs http://127.0.0.1:3300 [--top 25] [--json]
 // Bytes are `transferSize || encodedBodySize` of each resource timing entry plus the navigation,
-// the figure the benchmark reports.
+// the figure the benchmark reports. A resource the offline worker answered has no transfer size and
+// counts at its decoded size: the table marks them (`via sw`). The page's timing does not see what
+// MapLibre's worker fetches (the base map) nor the offline worker's precache: the "on the wire" line
+// adds up Chromium's own counts (Playwright's request sizes) for the page and the offline worker,
+// after the worker has installed.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import process from 'node:process';
@@ -22,7 +26,7 @@ const topN = Number(argv[argv.indexOf('--top') + 1]) || 25;
 function kind(u, initiator) {
 	const p = new URL(u).pathname;
 	if (initiator === 'navigation') return 'page (HTML)';
-	if (/\.js$/.test(p)) return 'JS';
+	if (/\.m?js$/.test(p)) return 'JS';
 	if (/\.css$/.test(p)) return 'CSS';
 	if (/\.pbf$/.test(p) && /glyph|font/i.test(p)) return 'glyphs';
 	if (/sprite/i.test(p)) return 'sprites';
