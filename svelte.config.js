@@ -9,6 +9,9 @@ export default {
 		// the cross-site checks live in hooks.server.ts (src/lib/server/http/csrf.ts): they cover JSON as
 		// well as forms, and exempt only Open311, whose clients prove themselves with an API key
 		csrf: { checkOrigin: false },
+		// the offline worker is registered by the app once the page has what it came for
+		// (src/lib/components/offline/register.ts), not at `load`: its precache no longer races the map
+		serviceWorker: { register: false },
 		// Content-Security-Policy: scripts only from this server (SvelteKit adds hashes for its own
 		// inline start-up script); MapLibre runs its workers from blob: URLs; styles may be inline
 		// because Svelte's style: directives write style attributes.

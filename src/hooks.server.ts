@@ -5,6 +5,7 @@ import { open } from '$lib/server/db/database';
 import { installLogRedaction } from '$lib/server/logging';
 import { startDeadlineNotices } from '$lib/server/notifications/deadlineJob';
 import { privateCaching } from '$lib/server/hooks/caching';
+import { compression } from '$lib/server/hooks/compression';
 import { csrf } from '$lib/server/hooks/csrf';
 import { observe } from '$lib/server/hooks/observe';
 import { databaseFaultsHandle } from '$lib/server/hooks/faults';
@@ -25,5 +26,6 @@ export const init: ServerInit = async () => {
 
 // Refusals from an earlier handle skip the later ones: a cross-site post never reaches the session
 // lookup, and the headers and caching apply to what the app itself rendered (as before the split).
-// observe is first: its request id and access line cover every answer, the refusals included.
-export const handle = sequence(observe, databaseFaultsHandle, csrf, session, signInGate, screenGate, bodyGuard, securityHeaders, privateCaching);
+// observe is first: its request id and access line cover every answer, the refusals included;
+// compression next, so what every later handle answers leaves gzipped (the built files never come here).
+export const handle = sequence(observe, compression, databaseFaultsHandle, csrf, session, signInGate, screenGate, bodyGuard, securityHeaders, privateCaching);
