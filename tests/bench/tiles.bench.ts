@@ -58,6 +58,12 @@ export async function benchTiles(db: Db, figures: Figures, print: (line: string)
 	const asLeader = leader ? asUser(db, leader) : null;
 	for (const layer of LAYERS) {
 		const bare: number[] = [], cold: number[] = [], warm: number[] = [], rls: number[] = [];
+		// one untimed call of each path first, as a server in service has its pool's connections
+		// open and its code compiled (the bare SQL runs on an open connection too): with 16 tiles the
+		// p95 is nearly the maximum, and a connection opened mid-run was the "cold" figure
+		await db.run(tileSql(layer, tileBBox(tiles[0])));
+		await pointTile(db, layer, tiles[0]);
+		if (asLeader) await pointTile(asLeader, layer, tiles[0]);
 		for (const tile of tiles) {
 			bare.push((await timed(() => db.run(tileSql(layer, tileBBox(tile)))))[1]);
 			mapCache.clear();
