@@ -24,3 +24,17 @@ export class TtlCache<T> {
 		return value;
 	}
 }
+
+/**
+ * One cache per database, made on first use: another database (a test's, a restored backup) has
+ * other rows, and the same user id names another person there. Pass the server's own Db
+ * (systemOf(db)), which every reader of that database shares.
+ */
+export function perDatabase<T>(make: () => T): (system: object) => T {
+	const made = new WeakMap<object, T>();
+	return (system) => {
+		let c = made.get(system);
+		if (!c) made.set(system, (c = make()));
+		return c;
+	};
+}

@@ -15,10 +15,11 @@
 // commit would make every writer queue on one row instead.
 import type { KpiTargets } from '../../domain/kpi';
 import { scopeOf, systemOf } from '../access/userdb';
-import { TtlCache } from '../cache';
-import type { Database, Db, Queryable } from '../db/client';
+import { perDatabase, TtlCache } from '../cache';
+import type { Database, Queryable } from '../db/client';
 import { heavyReport, REPORTS } from '../db/heavy';
 import { computeKpis, kpiSeries, rankChildren, type KpiOptions, type KpiScope, type KpiSeries } from './kpi';
+import { sequenceVersion } from '../queries/versions';
 import { rollupsApply } from './rollups';
 
 /** How long a report is served at most (what the clock moves without a write). */
@@ -30,20 +31,10 @@ export interface KpiReport {
 }
 type Options = KpiOptions & { visitDays: number; targets: KpiTargets };
 
-// one set per database: another database (a test's, a restored backup) has other figures
-const caches = new WeakMap<Db, { report: TtlCache<KpiReport>; series: TtlCache<KpiSeries> }>();
-function cachesOf(db: Queryable) {
-	const system = systemOf(db);
-	let c = caches.get(system);
-	if (!c) caches.set(system, (c = { report: new TtlCache<KpiReport>(TTL_MS, 256, 'kpi_report'), series: new TtlCache<KpiSeries>(TTL_MS, 64, 'kpi_series') }));
-	return c;
-}
+const cachesOf = perDatabase(() => ({ report: new TtlCache<KpiReport>(TTL_MS, 256, 'kpi_report'), series: new TtlCache<KpiSeries>(TTL_MS, 64, 'kpi_series') }));
 
-/** The KPI data version: O(1), read on the server's own connection (the app role may not read the sequence). */
-export async function kpiVersion(db: Queryable): Promise<string> {
-	const [row] = await systemOf(db).sql<{ v: string }>`SELECT last_value || '.' || is_called AS v FROM data_version_kpi`;
-	return row.v;
-}
+/** The KPI data version (0035). */
+export const kpiVersion = (db: Queryable): Promise<string> => sequenceVersion(db, 'data_version_kpi');
 
 async function keyOf(db: Queryable, s: KpiScope, o: Options): Promise<string> {
 	const shared = await rollupsApply(db, s);
@@ -55,12 +46,12 @@ async function keyOf(db: Queryable, s: KpiScope, o: Options): Promise<string> {
 /** The scope's KPIs and its child areas ranked: cached, else counted in the heavy-report lane. */
 export async function cachedKpiReport(db: Database, s: KpiScope, o: Options): Promise<KpiReport> {
 	const key = await keyOf(db, s, o);
-	return cachesOf(db).report.get(key, () =>
+	return cachesOf(systemOf(db)).report.get(key, () =>
 		heavyReport(db, REPORTS.kpi, async (q) => ({ total: await computeKpis(q, s, o), ranking: await rankChildren(q, s, o) })));
 }
 
 /** The scope's KPIs per day, week or month of its period (kpi.ts kpiSeries): cached, else counted in the lane. */
 export async function cachedKpiSeries(db: Database, s: KpiScope, o: Options): Promise<KpiSeries> {
 	const key = await keyOf(db, s, o);
-	return cachesOf(db).series.get(key, () => heavyReport(db, REPORTS.kpiSeries, (q) => kpiSeries(q, s, o)));
+	return cachesOf(systemOf(db)).series.get(key, () => heavyReport(db, REPORTS.kpiSeries, (q) => kpiSeries(q, s, o)));
 }

@@ -6,7 +6,8 @@
 import { startOfLocalDay } from '../../domain/calendar';
 import { localDate } from '../../domain/time';
 import { scopeOf, systemOf } from '../access/userdb';
-import { TtlCache } from '../cache';
+import { perDatabase, TtlCache } from '../cache';
+import { sequenceVersion } from '../queries/versions';
 import type { Queryable } from '../db/client';
 import { OPEN_SQL, requestKpiSql, scope } from '../db/fragments';
 import { and, sql, type Fragment } from '../db/sql';
@@ -180,19 +181,12 @@ export async function rollupHouseholdCounts(db: Queryable, s: RollupScope, now: 
 			FROM door_knocks k JOIN households h ON h.id = k.household_id WHERE ${window} AND ${and(w)} GROUP BY 1`;
 	// a past window moves only with a door-knock dated inside it (0037's counter); the scope is
 	// one the reader sees whole (rollupsApply), so the count is the same whoever asks
-	const [{ v }] = await systemOf(db).sql<{ v: string }>`SELECT last_value || '.' || is_called AS v FROM data_version_knocks_past`;
-	const key = JSON.stringify([v, s.area, s.pairing, len, since.getTime(), asOf.getTime()]);
-	return byCode(await pastVisitsOf(db).get(key, count), counts);
+	const key = JSON.stringify([await sequenceVersion(db, 'data_version_knocks_past'), s.area, s.pairing, len, since.getTime(), asOf.getTime()]);
+	return byCode(await pastVisitsOf(systemOf(db)).get(key, count), counts);
 }
 
 /**
  * Households visited in a past window, per database. An hour at most: a household that moved to
  * another grid (an address corrected, a regrid) moves its old visits with it without a knock.
  */
-const pastVisits = new WeakMap<object, TtlCache<Counts[]>>();
-function pastVisitsOf(db: Queryable): TtlCache<Counts[]> {
-	const system = systemOf(db);
-	let c = pastVisits.get(system);
-	if (!c) pastVisits.set(system, (c = new TtlCache<Counts[]>(3600_000, 256, 'kpi_past_visits')));
-	return c;
-}
+const pastVisitsOf = perDatabase(() => new TtlCache<Counts[]>(3600_000, 256, 'kpi_past_visits'));

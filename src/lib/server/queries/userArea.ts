@@ -6,23 +6,16 @@
 //   department, mediator       no grid             → their open requests (else the district)
 // Computed as the user, cached per scope for a minute (open work moves; grids rarely do).
 import { OPEN_SQL } from '../db/fragments';
-import type { Db, Queryable } from '../db/client';
+import type { Queryable } from '../db/client';
 import { scopeOf, systemOf } from '../access/userdb';
 import { dbFor } from '../access/request';
-import { TtlCache } from '../cache';
+import { perDatabase, TtlCache } from '../cache';
 import { versions } from './versions';
 import type { MapArea } from '../../domain/maparea';
 
 export type { MapArea };
 
-// one cache per database (the same user id names another person in another database)
-const caches = new WeakMap<Db, TtlCache<MapArea | null>>();
-const cacheFor = (db: Queryable) => {
-	const system = systemOf(db);
-	let cache = caches.get(system);
-	if (!cache) caches.set(system, (cache = new TtlCache<MapArea | null>(60_000, 256, 'user_area')));
-	return cache;
-};
+const cacheFor = perDatabase(() => new TtlCache<MapArea | null>(60_000, 256, 'user_area'));
 
 type Extent = { w: number | null; s: number | null; e: number | null; n: number | null };
 const r6 = (v: number) => Math.round(v * 1e6) / 1e6;
@@ -33,7 +26,7 @@ const bboxOf = (x: Extent | undefined): MapArea['bbox'] | null =>
 export async function userArea(db: Queryable): Promise<MapArea | null> {
 	const scope = scopeOf(db);
 	const v = await versions(db);
-	return cacheFor(db).get(`${scope}:${v.grids}`, () => (scope === 'all' ? districtArea(db) : scopedArea(db)));
+	return cacheFor(systemOf(db)).get(`${scope}:${v.grids}`, () => (scope === 'all' ? districtArea(db) : scopedArea(db)));
 }
 
 async function districtArea(db: Queryable): Promise<MapArea | null> {

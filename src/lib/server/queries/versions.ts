@@ -26,7 +26,7 @@ async function fingerprint(db: Db, now: number): Promise<Versions> {
 	// point layers: the write counter of 0009_scale.sql (bumped by a statement trigger on every
 	// write) plus max(id) from the primary key, in case a bulk load ran with triggers off
 	// (session_replication_role = replica); both O(1), whatever the table's size
-	const counter = (layer: string) => sql`(SELECT concat_ws('.', (SELECT last_value || '.' || is_called FROM ${ident(`data_version_${layer}`)}), max(id)) FROM ${ident(layer)})`;
+	const counter = (layer: string) => sql`(SELECT concat_ws('.', ${sequenceValue(`data_version_${layer}`)}, max(id)) FROM ${ident(layer)})`;
 	const [r] = await db.sql<Record<keyof Versions, string>>`SELECT
 		${counter('households')} AS households,
 		${counter('hazards')} AS hazards,
@@ -45,6 +45,18 @@ async function fingerprint(db: Db, now: number): Promise<Versions> {
 		// a building tile carries household counts: a new household is a new building tile
 		buildings: hash(`${r.buildings}|${r.households}`)
 	};
+}
+
+/** A data-version sequence's position (last value and whether it was taken): O(1), never blocks. */
+const sequenceValue = (name: string) => sql`(SELECT last_value || '.' || is_called FROM ${ident(name)})`;
+
+/**
+ * One data-version counter (0009, 0035, 0037: moved on by triggers), read on the server's own
+ * connection: the app role may not read the sequences.
+ */
+export async function sequenceVersion(asker: Queryable, name: string): Promise<string> {
+	const [row] = await systemOf(asker).sql<{ v: string }>`SELECT ${sequenceValue(name)} AS v`;
+	return row.v;
 }
 
 /** Short, URL-safe stand-in for a fingerprint string (FNV-1a, 32 bit). */
