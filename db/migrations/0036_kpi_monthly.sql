@@ -12,17 +12,17 @@ CREATE TABLE kpi_monthly_street (LIKE kpi_daily_street INCLUDING DEFAULTS);
 ALTER TABLE kpi_monthly_street RENAME COLUMN day TO month;   -- the first day of the Beijing month
 ALTER TABLE kpi_monthly_street ADD PRIMARY KEY (month, street_code, department_id, kind);
 
--- the change of the street rows (new minus old), by month, added to the months; rows left all
--- zero go, as kpi_refresh drops its own
+-- the change of the street rows, by month, added to the months: p_delta holds the new rows with
+-- "sign": 1 and the old ones with "sign": -1; rows left all zero go, as kpi_refresh drops its own
 CREATE FUNCTION kpi_monthly_apply(p_delta jsonb) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog AS $$
 BEGIN
   INSERT INTO kpi_monthly_street AS k (month, street_code, department_id, kind, accept_den, accept_num, close_den, close_num, ontime_den, ontime_num, eval_n, solved_n, satisfied_n, final_den, final_num, mediation_den, mediation_num, whistle_den, whistle_num)
     SELECT date_trunc('month', d.day)::date, d.street_code, d.department_id, d.kind,
-      sum(d.accept_den), sum(d.accept_num), sum(d.close_den), sum(d.close_num), sum(d.ontime_den), sum(d.ontime_num), sum(d.eval_n), sum(d.solved_n), sum(d.satisfied_n), sum(d.final_den), sum(d.final_num), sum(d.mediation_den), sum(d.mediation_num), sum(d.whistle_den), sum(d.whistle_num)
-    FROM jsonb_to_recordset(p_delta) AS d (day date, street_code text, department_id int, kind text, accept_den int, accept_num int, close_den int, close_num int, ontime_den int, ontime_num int, eval_n int, solved_n int, satisfied_n int, final_den int, final_num int, mediation_den int, mediation_num int, whistle_den int, whistle_num int)
+      sum(d.sign * d.accept_den), sum(d.sign * d.accept_num), sum(d.sign * d.close_den), sum(d.sign * d.close_num), sum(d.sign * d.ontime_den), sum(d.sign * d.ontime_num), sum(d.sign * d.eval_n), sum(d.sign * d.solved_n), sum(d.sign * d.satisfied_n), sum(d.sign * d.final_den), sum(d.sign * d.final_num), sum(d.sign * d.mediation_den), sum(d.sign * d.mediation_num), sum(d.sign * d.whistle_den), sum(d.sign * d.whistle_num)
+    FROM jsonb_to_recordset(p_delta) AS d (sign int, day date, street_code text, department_id int, kind text, accept_den int, accept_num int, close_den int, close_num int, ontime_den int, ontime_num int, eval_n int, solved_n int, satisfied_n int, final_den int, final_num int, mediation_den int, mediation_num int, whistle_den int, whistle_num int)
     GROUP BY 1, 2, 3, 4
-    HAVING sum(d.accept_den) <> 0 OR sum(d.accept_num) <> 0 OR sum(d.close_den) <> 0 OR sum(d.close_num) <> 0 OR sum(d.ontime_den) <> 0 OR sum(d.ontime_num) <> 0 OR sum(d.eval_n) <> 0 OR sum(d.solved_n) <> 0 OR sum(d.satisfied_n) <> 0 OR sum(d.final_den) <> 0 OR sum(d.final_num) <> 0 OR sum(d.mediation_den) <> 0 OR sum(d.mediation_num) <> 0 OR sum(d.whistle_den) <> 0 OR sum(d.whistle_num) <> 0
+    HAVING sum(d.sign * d.accept_den) <> 0 OR sum(d.sign * d.accept_num) <> 0 OR sum(d.sign * d.close_den) <> 0 OR sum(d.sign * d.close_num) <> 0 OR sum(d.sign * d.ontime_den) <> 0 OR sum(d.sign * d.ontime_num) <> 0 OR sum(d.sign * d.eval_n) <> 0 OR sum(d.sign * d.solved_n) <> 0 OR sum(d.sign * d.satisfied_n) <> 0 OR sum(d.sign * d.final_den) <> 0 OR sum(d.sign * d.final_num) <> 0 OR sum(d.sign * d.mediation_den) <> 0 OR sum(d.sign * d.mediation_num) <> 0 OR sum(d.sign * d.whistle_den) <> 0 OR sum(d.sign * d.whistle_num) <> 0
     ORDER BY 1, 2, 3, 4
   ON CONFLICT (month, street_code, department_id, kind) DO UPDATE SET
     accept_den = k.accept_den + EXCLUDED.accept_den, accept_num = k.accept_num + EXCLUDED.accept_num, close_den = k.close_den + EXCLUDED.close_den, close_num = k.close_num + EXCLUDED.close_num, ontime_den = k.ontime_den + EXCLUDED.ontime_den, ontime_num = k.ontime_num + EXCLUDED.ontime_num, eval_n = k.eval_n + EXCLUDED.eval_n, solved_n = k.solved_n + EXCLUDED.solved_n, satisfied_n = k.satisfied_n + EXCLUDED.satisfied_n, final_den = k.final_den + EXCLUDED.final_den, final_num = k.final_num + EXCLUDED.final_num, mediation_den = k.mediation_den + EXCLUDED.mediation_den, mediation_num = k.mediation_num + EXCLUDED.mediation_num, whistle_den = k.whistle_den + EXCLUDED.whistle_den, whistle_num = k.whistle_num + EXCLUDED.whistle_num;
@@ -38,25 +38,12 @@ END $$;
 -- One trigger per event: a trigger with transition tables may have one event only.
 CREATE FUNCTION kpi_monthly_street_changed() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog AS $$
-DECLARE delta jsonb;
+DECLARE plus jsonb; minus jsonb;
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    SELECT jsonb_agg(to_jsonb(n)) INTO delta FROM new_rows n;
-  ELSIF TG_OP = 'DELETE' THEN
-    SELECT jsonb_agg(jsonb_build_object('day', o.day, 'street_code', o.street_code, 'department_id', o.department_id, 'kind', o.kind,
-      'accept_den', -o.accept_den, 'accept_num', -o.accept_num, 'close_den', -o.close_den, 'close_num', -o.close_num, 'ontime_den', -o.ontime_den, 'ontime_num', -o.ontime_num,
-      'eval_n', -o.eval_n, 'solved_n', -o.solved_n, 'satisfied_n', -o.satisfied_n, 'final_den', -o.final_den, 'final_num', -o.final_num,
-      'mediation_den', -o.mediation_den, 'mediation_num', -o.mediation_num, 'whistle_den', -o.whistle_den, 'whistle_num', -o.whistle_num)) INTO delta FROM old_rows o;
-  ELSE
-    SELECT jsonb_agg(d) INTO delta FROM (
-      SELECT to_jsonb(n) AS d FROM new_rows n
-      UNION ALL
-      SELECT jsonb_build_object('day', o.day, 'street_code', o.street_code, 'department_id', o.department_id, 'kind', o.kind,
-        'accept_den', -o.accept_den, 'accept_num', -o.accept_num, 'close_den', -o.close_den, 'close_num', -o.close_num, 'ontime_den', -o.ontime_den, 'ontime_num', -o.ontime_num,
-        'eval_n', -o.eval_n, 'solved_n', -o.solved_n, 'satisfied_n', -o.satisfied_n, 'final_den', -o.final_den, 'final_num', -o.final_num,
-        'mediation_den', -o.mediation_den, 'mediation_num', -o.mediation_num, 'whistle_den', -o.whistle_den, 'whistle_num', -o.whistle_num) FROM old_rows o) x;
-  END IF;
-  IF delta IS NOT NULL THEN PERFORM kpi_monthly_apply(delta); END IF;
+  -- a transition table exists only for its events: read each where the trigger has it
+  IF TG_OP <> 'DELETE' THEN SELECT jsonb_agg(to_jsonb(n) || '{"sign": 1}') INTO plus FROM new_rows n; END IF;
+  IF TG_OP <> 'INSERT' THEN SELECT jsonb_agg(to_jsonb(o) || '{"sign": -1}') INTO minus FROM old_rows o; END IF;
+  IF plus IS NOT NULL OR minus IS NOT NULL THEN PERFORM kpi_monthly_apply(coalesce(plus, '[]') || coalesce(minus, '[]')); END IF;
   RETURN NULL;
 END $$;
 
