@@ -15,6 +15,12 @@ export interface Backend {
 	serverEnv: Record<string, string>;
 	/** drops the database / removes the folder (the caller closes its Db first) */
 	drop(): Promise<void>;
+	/**
+	 * Waits (up to `maxMs`) until no autovacuum worker runs on the database and returns the ms
+	 * waited: after a bulk seed PostgreSQL vacuums the new tables for minutes, which a visit timed
+	 * then would count as the app's own time. PGlite runs no autovacuum.
+	 */
+	settle(maxMs?: number): Promise<number>;
 }
 
 export const POSTGRES_URL = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || '';
@@ -58,7 +64,17 @@ export async function postgresBackend(label: string): Promise<Backend> {
 			return db;
 		},
 		serverEnv: { DATABASE_URL: url },
-		drop: () => admin((sql) => sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))
+		drop: () => admin((sql) => sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+		settle: (maxMs = 300_000) =>
+			admin(async (sql) => {
+				const start = Date.now();
+				while (Date.now() - start < maxMs) {
+					const [{ n }] = await sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker' AND datname = ${name}`;
+					if (n === 0) break;
+					await new Promise((r) => setTimeout(r, 1000));
+				}
+				return Date.now() - start;
+			})
 	};
 }
 
@@ -73,6 +89,7 @@ export function pgliteBackend(label: string): Backend {
 			return db;
 		},
 		serverEnv: { DATA_DIR: dir },
-		drop: async () => rmSync(dir, { recursive: true, force: true })
+		drop: async () => rmSync(dir, { recursive: true, force: true }),
+		settle: async () => 0
 	};
 }

@@ -160,7 +160,7 @@ export async function benchBrowser(env: Record<string, string>, figures: Figures
 		figures.set('browser: bytes sent for the visit, KiB (goal ≤ 2 MB)', v.bytes / 1024);
 		figures.set('browser: resources the service worker answered during the visit (counted decoded above)', v.fromWorker);
 		figures.set('browser: base map + grids drawn, ms after navigation', v.mapReady);
-		figures.set('browser: every layer drawn (aggregates or points), ms after navigation', v.pointsDrawn);
+		figures.set('browser: every layer drawn (aggregates or points), ms after navigation (city÷empty goal ≤ 1.5)', v.pointsDrawn);
 		figures.set('browser: panning, frames measured', deltas.length);
 		figures.set('browser: panning, frame time p50 ms (city÷empty goal ≤ 2)', p50(deltas));
 		figures.set('browser: panning, frame time p95 ms', p95(deltas));

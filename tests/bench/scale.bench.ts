@@ -40,6 +40,7 @@ export async function benchScale(sizes: number[], parts: readonly Part[], print:
 		await db.close();
 		empty = new Map();
 		try {
+			await b.settle();
 			await benchBrowser(b.serverEnv, empty, print).catch((e) => print(`browser (empty map) FAILED — ${e.stack ?? e}`));
 		} finally {
 			await b.drop();
@@ -104,6 +105,8 @@ export async function benchScale(sizes: number[], parts: readonly Part[], print:
 				if (noBrowser || !empty || !target) print(`browser: NOT RUN — ${noBrowser ?? 'no database was built'}`);
 				else {
 					const city: Figures = new Map();
+					const waited = await target.settle();
+					print(`  ${target.name}: waited ${(waited / 1000).toFixed(1)} s for autovacuum to finish before the visit`);
 					await benchBrowser(target.serverEnv, city, print).catch((e) => print(`browser FAILED — ${e.stack ?? e}`));
 					table(title(`map page in headless Chromium, app on ${target.name} (ms)`), [{ name: 'empty map', figures: empty }, { name: 'city', figures: city }], print);
 					print(`browser ${lap()}`);

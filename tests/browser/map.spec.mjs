@@ -178,9 +178,10 @@ async function checkAggregatesThenPoints() {
 	const district = await page.evaluate(() => {
 		const c = window.__gridmap;
 		const canvas = c.map.getCanvas();
-		const picked = c.overlay.pickObjects({ x: 0, y: 0, width: canvas.clientWidth, height: canvas.clientHeight, layerIds: ['agg-households'], maxObjects: 2000 }).length;
+		const pick = (ids) => c.overlay.pickObjects({ x: 0, y: 0, width: canvas.clientWidth, height: canvas.clientHeight, layerIds: ids, maxObjects: 2000 }).length;
 		return {
-			drawing: c.drawing, zoom: c.map.getZoom(), picked,
+			drawing: c.drawing, zoom: c.map.getZoom(), picked: pick(['agg-households']),
+			dots: pick(['agg-requests-dot', 'agg-hazards-dot']), tags: pick(['agg-requests-count', 'agg-hazards-count']),
 			households: c.aggregates.reduce((n, g) => n + g.households, 0),
 			statsHouseholds: c.stats.grids.reduce((n, g) => n + g.households, 0),
 			pointsLoaded: Object.values(c.sets).reduce((n, s) => n + s.combined().count, 0),
@@ -191,6 +192,21 @@ async function checkAggregatesThenPoints() {
 	check('the aggregates add up to the grid statistics', district.households === district.statsHouseholds, `${district.households} = ${district.statsHouseholds}`);
 	check('no point is fetched below street zoom', district.pointsLoaded === 0, `${district.pointsLoaded} points loaded`);
 	check('the legend says counts per grid are drawn', district.legend === 'true' && (await page.getByText('按网格汇总').count()) > 0);
+	check('the district view marks requests and hazards with dots, not counts nobody can read', district.dots > 0 && district.tags === 0, `${district.dots} dots, ${district.tags} count tags picked`);
+	// closer (LABEL_ZOOM 12.5 to street zoom) the dots give way to tags with the counts
+	await page.evaluate(() => {
+		const c = window.__gridmap;
+		const busiest = [...c.aggregates].sort((a, b) => b.requests + b.hazards - (a.requests + a.hazards))[0];
+		c.map.jumpTo({ center: busiest.at, zoom: 13 });
+	});
+	await idle();
+	const closer = await page.evaluate(() => {
+		const c = window.__gridmap;
+		const canvas = c.map.getCanvas();
+		const pick = (ids) => c.overlay.pickObjects({ x: 0, y: 0, width: canvas.clientWidth, height: canvas.clientHeight, layerIds: ids, maxObjects: 2000 }).map((p) => p.object.code);
+		return { drawing: c.drawing, dots: pick(['agg-requests-dot', 'agg-hazards-dot']).length, tags: pick(['agg-requests-count', 'agg-hazards-count']) };
+	});
+	check('from z12.5 the badges carry their counts', closer.drawing === 'aggregates' && closer.dots === 0 && closer.tags.length > 0, `${closer.tags.length} count tags, ${closer.dots} dots picked at z13`);
 	await page.evaluate(() => {
 		const c = window.__gridmap;
 		// a grid with both hazards and requests (the point checks below need each kind in view)

@@ -115,7 +115,7 @@ export class MapController {
 	async loadPoints(): Promise<void> {
 		const zoom = this.map.getZoom();
 		if (!drawsPoints(zoom)) {
-			this.scheduleDeck();
+			// a pan below street zoom changes no layer (the switch from points is drawn on zoomend)
 			if (!this.aggregates) await this.loadAggregates();
 			return;
 		}

@@ -18,15 +18,26 @@ function colorOf(layer: PointLayer, a: number, p: Palette): RGBA {
 	return unpackRequest(a).overdue ? p.requestOverdue : p.request;
 }
 
-const colorCache = new WeakMap<Combined, { palette: Palette; colors: Uint8Array }>();
+/** deck.gl's binary `data` for a point set in a palette: positions as they came, colours computed once. */
+interface Binary {
+	length: number;
+	attributes: { getPosition: { value: Float64Array; size: 2 }; getFillColor: { value: Uint8Array; size: 4; normalized: true } };
+}
+const dataCache = new WeakMap<Combined, { palette: Palette; data: Binary }>();
 
-function colors(layer: PointLayer, c: Combined, p: Palette): Uint8Array {
-	const hit = colorCache.get(c);
-	if (hit && hit.palette === p) return hit.colors;
-	const out = new Uint8Array(4 * c.count);
-	for (let i = 0; i < c.count; i++) out.set(colorOf(layer, c.attrs[i], p), 4 * i);
-	colorCache.set(c, { palette: p, colors: out });
-	return out;
+/**
+ * The same object while the points and the palette stay: deck.gl compares `data` by reference
+ * and the map rebuilds its layer list on every moveend, so a fresh object would re-upload every
+ * point's attributes and recompute the markers' radii each frame of a pan.
+ */
+function binary(layer: PointLayer, c: Combined, p: Palette): Binary {
+	const hit = dataCache.get(c);
+	if (hit && hit.palette === p) return hit.data;
+	const colors = new Uint8Array(4 * c.count);
+	for (let i = 0; i < c.count; i++) colors.set(colorOf(layer, c.attrs[i], p), 4 * i);
+	const data: Binary = { length: c.count, attributes: { getPosition: { value: c.positions, size: 2 }, getFillColor: { value: colors, size: 4, normalized: true } } };
+	dataCache.set(c, { palette: p, data });
+	return data;
 }
 
 /** Pixel radius of a hazard (severity 1–4) or request (urgent ones larger). */
@@ -41,13 +52,7 @@ export function markerScale(zoom: number): number {
 }
 
 export function pointLayer(layer: PointLayer, c: Combined, p: Palette, visible: boolean, zoom: number) {
-	const data = {
-		length: c.count,
-		attributes: {
-			getPosition: { value: c.positions, size: 2 },
-			getFillColor: { value: colors(layer, c, p), size: 4, normalized: true }
-		}
-	};
+	const data = binary(layer, c, p);
 	const common = {
 		id: layer,
 		data,
