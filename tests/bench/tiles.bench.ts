@@ -1,8 +1,8 @@
 // Map-data figures on a seeded database: tile latency through the server's own code path
 // (pointTile: SELECT → binary encoding → gzip → ETag, cache cleared = cold; then served from the
 // cache) against the bare SELECT it runs (tileSql, same parameters, rows fetched and dropped),
-// for every z12 tile over the district, four times over (each tile's cold and bare calls counted
-// per pass; the figures' names give the tiles, not the calls); grid statistics the same way; and the bytes a 1280×800
+// for every z12 tile over the district, two to four times over (each tile's cold and bare calls
+// counted per pass; the figures' names give the tiles, not the calls); grid statistics the same way; and the bytes a 1280×800
 // view sends at district, street and grid zoom (MapLibre's fitBounds with 24 px padding on the
 // area; the densest street and grid, the worst case) against the points actually inside it.
 import type { Db } from '../../src/lib/server/db/client';
@@ -54,7 +54,9 @@ export async function benchTiles(db: Db, figures: Figures, print: (line: string)
 	figures.set('versions() fingerprint (every 15 s), ms p50', p50(fp));
 
 	const tiles = tilesCovering(box(district), POINT_TILE_ZOOM);
-	const ROUNDS = 4;
+	// passes per layer: the 1–15 ms hazard and request tiles need the most samples; a dense
+	// households tile takes seconds at 1 000 000 households (on PGlite 4 passes took 5 minutes)
+	const ROUNDS: Record<(typeof LAYERS)[number], number> = { households: 2, hazards: 4, requests: 4 };
 	// the server runs each request as its user under row-level security (0007): a district leader here
 	const [leader] = await db.query<{ id: number; role: string }>(`SELECT id, role FROM users WHERE role = 'leader' AND jurisdiction_code IS NOT NULL ORDER BY id LIMIT 1`);
 	const asLeader = leader ? asUser(db, leader) : null;
@@ -66,10 +68,10 @@ export async function benchTiles(db: Db, figures: Figures, print: (line: string)
 		await db.run(tileSql(layer, tileBBox(tiles[0])));
 		await pointTile(db, layer, tiles[0]);
 		if (asLeader) await pointTile(asLeader, layer, tiles[0]);
-		// ROUNDS passes over the tiles, the bare SQL first in one and the API first in the next (the
+		// ROUNDS[layer] passes over the tiles, the bare SQL first in one and the API first in the next (the
 		// first of the two warms the database's cache for the second): with one pass of 16 tiles the
 		// p95 was the slowest single call, and one hiccup of a few ms on a 10 ms tile read as 3–6×
-		for (let round = 0; round < ROUNDS; round++) {
+		for (let round = 0; round < ROUNDS[layer]; round++) {
 			for (const tile of tiles) {
 				const runBare = async () => bare.push((await timed(() => db.run(tileSql(layer, tileBBox(tile)))))[1]);
 				const runCold = async () => {
