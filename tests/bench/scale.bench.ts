@@ -20,6 +20,16 @@ const NOW = new Date('2026-11-21T00:00:00+08:00');
 // fails below ~2000 households: some grid gets no household to draw requests from)
 const EMPTY_HOUSEHOLDS = 2000;
 
+/**
+ * Waits until PostgreSQL's autovacuum is done with the database (PostgreSQL vacuums a bulk-loaded
+ * table for minutes after the seed, and a figure taken meanwhile measures the vacuum too) and
+ * says how long that took.
+ */
+async function settle(b: Backend, before: string, print: (line: string) => void) {
+	const waited = await b.settle();
+	print(`  ${b.name}: waited ${(waited / 1000).toFixed(1)} s for autovacuum to finish before ${before}`);
+}
+
 const label = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : String(n));
 
 /** PostgreSQL when a server is configured, else PGlite: where the browser's app gets its data. */
@@ -40,7 +50,7 @@ export async function benchScale(sizes: number[], parts: readonly Part[], print:
 		await db.close();
 		empty = new Map();
 		try {
-			await b.settle();
+			await settle(b, 'the visit', print);
 			await benchBrowser(b.serverEnv, empty, print).catch((e) => print(`browser (empty map) FAILED — ${e.stack ?? e}`));
 		} finally {
 			await b.drop();
@@ -79,12 +89,7 @@ export async function benchScale(sizes: number[], parts: readonly Part[], print:
 					print(`  ${b.name}: ${name} ${lap()}`);
 				};
 				await part('import', () => benchImport(db, district, figures, print));
-				// the timed parts start on a settled database: PostgreSQL vacuums a bulk-loaded table
-				// for minutes after the seed, and a figure taken meanwhile measures the vacuum too
-				if (has('tiles') || has('queries')) {
-					const waited = await b.settle();
-					if (waited > 500) print(`  ${b.name}: waited ${(waited / 1000).toFixed(1)} s for autovacuum to finish`);
-				}
+				if (has('tiles') || has('queries')) await settle(b, 'the timed parts', print);
 				await part('tiles', () => benchTiles(db, figures, print));
 				await part('queries', () => benchQueries(db, NOW, figures, print));
 			} catch (e: any) {
@@ -111,8 +116,7 @@ export async function benchScale(sizes: number[], parts: readonly Part[], print:
 				if (noBrowser || !empty || !target) print(`browser: NOT RUN — ${noBrowser ?? 'no database was built'}`);
 				else {
 					const city: Figures = new Map();
-					const waited = await target.settle();
-					print(`  ${target.name}: waited ${(waited / 1000).toFixed(1)} s for autovacuum to finish before the visit`);
+					await settle(target, 'the visit', print);
 					await benchBrowser(target.serverEnv, city, print).catch((e) => print(`browser FAILED — ${e.stack ?? e}`));
 					table(title(`map page in headless Chromium, app on ${target.name} (ms)`), [{ name: 'empty map', figures: empty }, { name: 'city', figures: city }], print);
 					print(`browser ${lap()}`);

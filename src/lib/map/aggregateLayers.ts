@@ -39,10 +39,9 @@ interface Split {
 const splits = new WeakMap<ShownAggregate[], Split>();
 
 /**
- * The same arrays for the same document: deck.gl compares `data` by reference, and the map asks
- * for its layers on every moveend (each frame of a keyboard or scripted pan), so fresh arrays
- * would rebuild every badge's attributes each frame — a cost that grew with the grids that have
- * requests or hazards (1.9× the near-empty map's pan frame time at 1 000 000 households).
+ * The same arrays for the same document: deck.gl compares `data` by reference, so fresh arrays
+ * would recompute every badge's attributes on each rebuild of the layer list (a zoom, the theme,
+ * a layer toggled), not only when the counts change.
  */
 function split(grids: ShownAggregate[]): Split {
 	let s = splits.get(grids);
@@ -92,21 +91,22 @@ export function aggregateLayers(grids: ShownAggregate[], p: Palette, visible: Re
 	 */
 	const badge = (id: string, data: ShownAggregate[], on: boolean, side: 1 | -1, count: (g: ShownAggregate) => number, color: (g: ShownAggregate) => number[]) => {
 		const triggers = [max, visible.households, labels, k];
+		const dot = badgeDisc();
 		return [
 			new IconLayer<ShownAggregate>({
 				id: `${id}-dot`,
 				data,
 				visible: show && on && !labels,
 				pickable: true,
-				iconAtlas: badgeDisc().atlas as any,
-				iconMapping: badgeDisc().mapping,
+				iconAtlas: dot.atlas as any,
+				iconMapping: dot.mapping,
 				getIcon: () => 'dot',
 				sizeUnits: 'pixels',
 				getSize: 7 * k,
 				getPosition: (g) => g.at,
 				getPixelOffset: (g) => corner(g, side),
 				getColor: color as any,
-				updateTriggers: { getColor: [p], getPixelOffset: triggers, getSize: [k] }
+				updateTriggers: { getColor: [p], getPixelOffset: triggers }
 			}),
 			new TextLayer<ShownAggregate>({
 				id: `${id}-count`,
