@@ -5,7 +5,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { seedDemoDistrict } from '../../db/seed/ensure';
 import { lastDays, localDate, startOfLocalDay } from '../../src/lib/domain/calendar';
-import { KPI_BY_KEY, type KpiKey } from '../../src/lib/domain/kpi';
+import { DEFAULT_VISIT_DAYS, KPI_BY_KEY, type KpiKey } from '../../src/lib/domain/kpi';
 import { parseRequestFilter } from '../../src/lib/domain/requestfilter';
 import { exportRequestList } from '../../src/lib/server/export/requestList';
 import { listPlaces } from '../../src/lib/server/kpi/drill';
@@ -123,5 +123,25 @@ describeBackends('one figure everywhere', (getDb) => {
 			expect(file.rows, `${s.name}: export`).toBe(onMap);
 			expect(lines.length - 1, `${s.name}: CSV data rows`).toBe(onMap);
 		}
+	});
+
+	it('the map’s 近90天走访覆盖率 counts add up to 入户走访覆盖率 of /kpi over 90 days, in every grid', async () => {
+		const db = getDb();
+		const stats = (await gridStats(db, 'coverage')).meta;
+		const { from, to } = lastDays(DEFAULT_VISIT_DAYS, NOW);
+		for (const s of scopes) {
+			const k = await computeKpis(db, { area: s.code, department: null, pairing: null, from, to }, { now: NOW, visitDays: DEFAULT_VISIT_DAYS, source: 'direct' });
+			const cov = k.values.find((v) => v.key === 'visit_coverage')!;
+			const mine = stats.grids.filter((g) => g.code.startsWith(s.code));
+			expect(mine.reduce((n, g) => n + g.households, 0), `${s.name}: households`).toBe(cov.den);
+			expect(mine.reduce((n, g) => n + g.visited90, 0), `${s.name}: visited`).toBe(cov.num);
+			expect(cov.num, `${s.name}: some visited`).toBeGreaterThan(0);
+		}
+		// grid by grid, against the households themselves
+		const since = lastDays(DEFAULT_VISIT_DAYS, NOW).from;
+		const rows = await db.sql<{ code: string; n: number; visited: number }>`
+			SELECT grid_code AS code, count(*)::int AS n, (count(*) FILTER (WHERE last_visit_at > ${since}))::int AS visited FROM households GROUP BY 1`;
+		const byCode = new Map(rows.map((r) => [r.code, r]));
+		for (const g of stats.grids) expect([g.code, g.households, g.visited90]).toEqual([g.code, byCode.get(g.code)?.n ?? 0, byCode.get(g.code)?.visited ?? 0]);
 	});
 });

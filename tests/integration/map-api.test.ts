@@ -99,6 +99,19 @@ describeBackends('map api queries', (getDb) => {
 		expect(over.legend.classes[0].label).toBe('0');
 	});
 
+	it('a grid manager’s grid stats count households in the own grid only (the rollup they come from has no row-level security)', async () => {
+		const db = getDb();
+		const [gm] = await db.sql`INSERT INTO users (username, display_name, role) VALUES (${'gm' + Date.now() + Math.random()}, '网格员', 'grid_manager') RETURNING id`;
+		await db.sql`INSERT INTO user_grids (user_id, grid_code) VALUES (${gm.id}, ${grids[1]})`;
+		const stats = (await gridStats(asUser(db, { id: gm.id, role: 'grid_manager' }), 'coverage')).meta;
+		const own = stats.grids.find((g) => g.code === grids[1])!;
+		expect(own.households).toBe(PER_GRID);
+		expect(own.value).not.toBeNull();
+		const others = stats.grids.filter((g) => g.code !== grids[1]);
+		expect(others.length).toBe(grids.length - 1);
+		for (const g of others) expect([g.code, g.households, g.visited90, g.value]).toEqual([g.code, 0, 0, null]);
+	});
+
 	it('grid and base-map GeoJSON documents', async () => {
 		const doc = json((await gridsGeojson(getDb())).body);
 		expect(doc.features.length).toBe(grids.length);

@@ -9,6 +9,9 @@ import { sql } from '../db/sql';
 import { HAZARD_NOT_CLOSED_SQL, NOW, OPEN_SQL, overdueSql } from '../db/fragments';
 import { userArea } from './userArea';
 import { inScope } from '../../domain/maparea';
+import { lastDays } from '../../domain/calendar';
+import { localDate } from '../../domain/time';
+import { DEFAULT_VISIT_DAYS } from '../../domain/kpi';
 
 // GeoJSON with 5 decimals (≈ 1 m): shared edges round identically on both sides.
 
@@ -35,8 +38,11 @@ export async function gridStats(db: Database, measure: MeasureKey): Promise<Cach
 	return mapCache.get(key, async () => {
 		const [counts, area] = await Promise.all([gridCounts(db), scopeOf(db) === 'all' ? null : userArea(db)]);
 		// outside the user's scope row-level security hides the rows: no value there (the map dims
-		// those grids), and the class breaks come from the user's own grids only
-		const grids = counts.map((c) => ({ ...c, value: inScope(area, c.code) ? measureValue(measure, c) : null }));
+		// those grids), and the class breaks come from the user's own grids only. The household
+		// rollup has no row-level security: its counts outside the scope are blanked here
+		const grids = counts.map((c) => inScope(area, c.code)
+			? { ...c, value: measureValue(measure, c) }
+			: { ...c, households: 0, visited90: 0, value: null });
 		const legend = legendFor(measure, grids.filter((g) => inScope(area, g.code)).map((g) => g.value));
 		const body: GridStats = { measure, ...pick(MEASURES[measure]), legend, generatedAt: new Date().toISOString(), grids };
 		return makeCached(JSON.stringify(body), 'application/json; charset=utf-8', body);
@@ -46,15 +52,22 @@ export async function gridStats(db: Database, measure: MeasureKey): Promise<Cach
 const pick = (m: { label: string; unit: string }) => ({ label: m.label, unit: m.unit });
 
 async function gridCounts(db: Database): Promise<Omit<GridStat, 'value'>[]> {
-	return db.run(GRID_COUNTS_SQL);
+	return db.run(gridCountsSql(new Date()));
 }
 
-/** Per-grid counts behind every measure (exported so the benchmark can time the bare query). */
-export const GRID_COUNTS_SQL = sql`
+/**
+ * Per-grid counts behind every measure (exported so the benchmark can time the bare query). The
+ * households and the 近90天 visited ones come from the household rollup (kpi_household_daily, one
+ * row per grid and day of last visit: a few thousand rows, not every household), counted as
+ * 入户走访覆盖率 counts them (Beijing calendar days, rollups.ts), so the map and /kpi agree.
+ */
+export function gridCountsSql(now: Date) {
+	const since = localDate(lastDays(DEFAULT_VISIT_DAYS, now).from);
+	return sql`
 		WITH h AS (
-			SELECT grid_code, count(*) AS n,
-			       count(*) FILTER (WHERE last_visit_at >= now() - interval '90 days') AS visited
-			FROM households GROUP BY grid_code),
+			SELECT grid_code, sum(households)::int AS n,
+			       coalesce(sum(households) FILTER (WHERE day >= ${since}::date), 0)::int AS visited
+			FROM kpi_household_daily GROUP BY grid_code),
 		r AS (
 			SELECT grid_code, count(*) AS open, count(*) FILTER (WHERE ${overdueSql(NOW, '')}) AS overdue
 			FROM requests WHERE status IN ${OPEN_SQL} GROUP BY grid_code),
@@ -66,3 +79,4 @@ export const GRID_COUNTS_SQL = sql`
 		LEFT JOIN r ON r.grid_code = g.code
 		LEFT JOIN z ON z.grid_code = g.code
 		ORDER BY g.code`;
+}
