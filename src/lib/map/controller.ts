@@ -76,18 +76,25 @@ export class MapController {
 		this.offline = offline;
 		this.crs = crs;
 		for (const l of LAYERS) this.sets[l].crs = crs;
+		// the grids, their measure and (below street zoom) the per-grid counts are fetched side by
+		// side with deck.gl's chunk: one after another they added up to the first view's wait
+		const grids = fetchJson<GridFeatureCollection>(`/api/map/grids?v=${this.o.versions.grids}`);
+		const stats = this.fetchStats(this.o.measure);
+		if (!drawsPoints(map.getZoom())) this.loadAggregates(); // loadPoints below awaits the same fetch
+		grids.catch(() => {}); // awaited below, after the import (a failure is thrown there)
 		const { MapboxOverlay } = await import('@deck.gl/mapbox');
 		// not interleaved: with maplibre-gl 6.17 the interleaved mode throws in deck.gl 9.4's render
 		// hook ("reading 'height'") and blanks the map; a separate canvas over the map works
 		this.overlay = new MapboxOverlay({ interleaved: false, layers: [] });
 		this.map.addControl(this.overlay as any);
+		this.scheduleDeck(); // counts that arrived during the import
 		if (!offline) await this.addAreaOverlay();
-		this.grids = await fetchJson<GridFeatureCollection>(`/api/map/grids?v=${this.o.versions.grids}`);
+		this.grids = await grids;
 		markScope(this.grids, this.o.scope);
 		this.shown = toDisplayFeatures(crs, this.grids);
 		addGridLayers(this.map, this.shown, PALETTES[this.o.theme], offline ? FIRST_OVER_GRIDS : 'boundary-community');
 		this.setGridsVisible(this.o.visible.grids);
-		await this.setMeasure(this.o.measure);
+		await this.setMeasure(this.o.measure, stats);
 		this.map.on('moveend', () => this.loadPoints());
 		this.map.on('zoomend', () => this.scheduleDeck()); // marker size and the minimum zoom for points
 		this.map.on('click', (e) => this.click(e.point.x, e.point.y));
@@ -163,6 +170,7 @@ export class MapController {
 	}
 
 	updateDeck(): void {
+		if (!this.overlay) return; // counts that came before deck.gl's chunk: drawn once start() adds the overlay
 		const p = PALETTES[this.o.theme];
 		const zoom = this.map.getZoom();
 		const points = drawsPoints(zoom);
@@ -176,9 +184,17 @@ export class MapController {
 		this.report();
 	}
 
-	async setMeasure(measure: MeasureKey): Promise<void> {
+	/** The grids' figures for one measure (a rejected promise is also marked handled: start awaits it later). */
+	private fetchStats(measure: MeasureKey): Promise<GridStatsDoc> {
+		const p = fetchJson<GridStatsDoc>(`/api/map/grid-stats?measure=${measure}`);
+		p.catch(() => {});
+		return p;
+	}
+
+	/** Colours the grids by `measure`; `pending` is its figures when already asked for. */
+	async setMeasure(measure: MeasureKey, pending?: Promise<GridStatsDoc>): Promise<void> {
 		this.o.measure = measure;
-		const stats = await fetchJson<GridStatsDoc>(`/api/map/grid-stats?measure=${measure}`);
+		const stats = await (pending ?? this.fetchStats(measure));
 		if (this.o.measure !== measure || !this.grids) return; // a later choice won
 		this.stats = stats;
 		showMeasure(this.map, this.shown ?? this.grids, new Map(stats.grids.map((g) => [g.code, g.value])), stats.legend, PALETTES[this.o.theme].gridOutside);
