@@ -99,7 +99,7 @@ describeBackends('map api queries', (getDb) => {
 		expect(over.legend.classes[0].label).toBe('0');
 	});
 
-	it('a grid manager’s grid stats count households in the own grid only (the rollup they come from has no row-level security)', async () => {
+	it('a grid manager’s grid stats count households in the own grid only (the household rollup is read under row-level security)', async () => {
 		const db = getDb();
 		const [gm] = await db.sql`INSERT INTO users (username, display_name, role) VALUES (${'gm' + Date.now() + Math.random()}, '网格员', 'grid_manager') RETURNING id`;
 		await db.sql`INSERT INTO user_grids (user_id, grid_code) VALUES (${gm.id}, ${grids[1]})`;

@@ -36,6 +36,22 @@ describeBackends('screen aggregates', (getDb) => {
 		expect(district.trend).toHaveLength(14);
 	});
 
+	it('counts each Beijing day of the trend and today as the requests’ own times say, for the district and a street', async () => {
+		const rows = await getDb().sql<{ grid: string; reported: Date; resolved: Date | null }>`SELECT grid_code AS grid, reported_at AS reported, resolved_at AS resolved FROM requests`;
+		for (const s of [district, street]) {
+			const mine = rows.filter((r) => r.grid.startsWith(s.area.code));
+			const days = [...s.trend.map((t) => t.day), localDate(NOW).slice(5)];
+			// the 15 days end today, one after another
+			for (let i = 0; i < days.length; i++) expect(days[i], s.area.name).toBe(localDate(new Date(NOW.getTime() - (days.length - 1 - i) * 86_400_000)).slice(5));
+			const count = (at: (r: (typeof mine)[number]) => Date | null, day: string) => mine.filter((r) => at(r) && localDate(at(r)!).slice(5) === day && NOW.getTime() - at(r)!.getTime() < 20 * 86_400_000).length;
+			const want = days.map((d) => [d, count((r) => r.reported, d), count((r) => r.resolved, d)]);
+			const got = [...s.trend.map((t) => [t.day, t.reported, t.resolved]), [days.at(-1), s.today.reported, s.today.resolved]];
+			expect(got, s.area.name).toEqual(want);
+		}
+		// the district's days are not all empty (a street of the small demo may have none)
+		expect(district.trend.reduce((n, t) => n + t.reported + t.resolved, 0)).toBeGreaterThan(0);
+	});
+
 	it('outlines exactly the grids the hotspot analysis finds hot (Gi* ≥ 95 % after FDR), codes only', async () => {
 		const hot = await gridHotspots(getDb(), NOW);
 		const a = await analyze(getDb(), parseHotspotFilter(new URLSearchParams(), new Set()), NOW);

@@ -110,21 +110,27 @@ async function countAll(db: Queryable, s: KpiScope, o: KpiOptions, len: number |
 	const now = o.now ?? new Date();
 	const days = o.visitDays ?? DEFAULT_VISIT_DAYS;
 	const rollups = await fromRollups(db, s, o);
-	const parts = rollups
-		? [await rollupRequestCounts(db, s, now, len, o.overdue ?? true), await rollupHouseholdCounts(db, s, now, days, len), await hazardCounts(db, s, now, len)]
-		: [await requestCounts(db, s, now, len), await whistleCounts(db, s, len), await householdCounts(db, s, now, days, len), await hazardCounts(db, s, now, len)];
+	// side by side: on PostgreSQL's pool the slowest part's time, not the sum (PGlite queues them)
+	const parts = await Promise.all(rollups
+		? [rollupRequestCounts(db, s, now, len, o.overdue ?? true), rollupHouseholdCounts(db, s, now, days, len), hazardCounts(db, s, now, len)]
+		: [requestCounts(db, s, now, len), whistleCounts(db, s, len), householdCounts(db, s, now, days, len), hazardCounts(db, s, now, len)]);
 	const merged = new Map<string, Counts>();
 	for (const part of parts) for (const [code, c] of part) merged.set(code, { ...merged.get(code), ...c });
 	return merged;
 }
 
+export type ScopeKpis = { values: KpiValue[]; beside: KpiValue[]; petition: KpiValue[]; open: number; rag: Rag; households: number | null };
+
 /**
  * The KPIs of the scope: `values` (ranked, coloured, the area's overall colour) and `beside` (shown
  * next to one of them, e.g. 最终满意率; outside the overall colour and the ranking).
  */
-export async function computeKpis(db: Queryable, s: KpiScope, o: KpiOptions = {}): Promise<{ values: KpiValue[]; beside: KpiValue[]; petition: KpiValue[]; open: number; rag: Rag; households: number | null }> {
+export async function computeKpis(db: Queryable, s: KpiScope, o: KpiOptions = {}): Promise<ScopeKpis> {
 	const c = (await countAll(db, s, o, null)).get('') ?? {};
-	const targets = o.targets ?? (await kpiTargets(db));
+	return kpisOf(c, s, o.targets ?? (await kpiTargets(db)));
+}
+
+function kpisOf(c: Counts, s: KpiScope, targets: KpiTargets): ScopeKpis {
 	const department = s.department !== null || !!s.kind;
 	const v = values(c, department, targets);
 	// 化解率 of 信访件: its own section, outside the overall colour and the ranking
@@ -165,13 +171,33 @@ export async function kpiSeries(db: Queryable, s: KpiScope, o: KpiOptions = {}):
 
 export interface RankedArea { code: string; name: string; values: KpiValue[]; open: number; rag: Rag; score: number }
 
+/** The child areas' code length under a scope (district → streets → communities → grids), null below a grid. */
+const childLen = (s: KpiScope) => (s.area ? { 6: 9, 9: 12, 12: 15 }[s.area.length] ?? null : 9);
+
 /** The child areas of the scope (district → streets → communities → grids), best first. */
 export async function rankChildren(db: Queryable, s: KpiScope, o: KpiOptions = {}): Promise<RankedArea[]> {
-	// the children of the scope: the district's streets when no area is chosen
-	const len = s.area ? { 6: 9, 9: 12, 12: 15 }[s.area.length] ?? null : 9;
+	const len = childLen(s);
 	if (!len) return [];
-	const counts = await countAll(db, s, o, len);
+	return ranked(db, s, await countAll(db, s, o, len), len, o.targets ?? (await kpiTargets(db)));
+}
+
+/**
+ * computeKpis and rankChildren of one scope from one grouped count: a scope's grids are its
+ * children's grids, and every count is a sum (of requests, events, households or hazards, each
+ * in one grid), so the scope's counts are its children's added up. Half the queries of the two
+ * calls (the big screen asks for both at once).
+ */
+export async function computeKpisAndChildren(db: Queryable, s: KpiScope, o: KpiOptions = {}): Promise<{ kpis: ScopeKpis; children: RankedArea[] }> {
+	const len = childLen(s);
 	const targets = o.targets ?? (await kpiTargets(db));
+	if (!len) return { kpis: await computeKpis(db, s, { ...o, targets }), children: [] };
+	const counts = await countAll(db, s, o, len);
+	const total: Counts = {};
+	for (const c of counts.values()) for (const [k, v] of Object.entries(c)) if (k !== 'code') total[k] = (total[k] ?? 0) + Number(v ?? 0);
+	return { kpis: kpisOf(total, s, targets), children: await ranked(db, s, counts, len, targets) };
+}
+
+async function ranked(db: Queryable, s: KpiScope, counts: Map<string, Counts>, len: number, targets: KpiTargets): Promise<RankedArea[]> {
 	const like = `${s.area ?? ''}%`;
 	const names = len === 15
 		? await db.sql<{ code: string; name: string }>`SELECT code, name FROM grids WHERE code LIKE ${like}`

@@ -38,11 +38,8 @@ export async function gridStats(db: Database, measure: MeasureKey): Promise<Cach
 	return mapCache.get(key, async () => {
 		const [counts, area] = await Promise.all([gridCounts(db), scopeOf(db) === 'all' ? null : userArea(db)]);
 		// outside the user's scope row-level security hides the rows: no value there (the map dims
-		// those grids), and the class breaks come from the user's own grids only. The household
-		// rollup has no row-level security: its counts outside the scope are blanked here
-		const grids = counts.map((c) => inScope(area, c.code)
-			? { ...c, value: measureValue(measure, c) }
-			: { ...c, households: 0, visited90: 0, value: null });
+		// those grids), and the class breaks come from the user's own grids only
+		const grids = counts.map((c) => ({ ...c, value: inScope(area, c.code) ? measureValue(measure, c) : null }));
 		const legend = legendFor(measure, grids.filter((g) => inScope(area, g.code)).map((g) => g.value));
 		const body: GridStats = { measure, ...pick(MEASURES[measure]), legend, generatedAt: new Date().toISOString(), grids };
 		return makeCached(JSON.stringify(body), 'application/json; charset=utf-8', body);

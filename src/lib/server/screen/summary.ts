@@ -7,7 +7,7 @@ import { parseHotspotFilter } from '../hotspots/filters';
 import { HAZARD_TYPE } from '../../domain/labels';
 import { KPI_BY_KEY, kpiValue, overallRag, rankScore, type KpiTargets, type KpiValue } from '../../domain/kpi';
 import type { Queryable } from '../db/client';
-import { computeKpis, rankChildren, type KpiOptions } from '../kpi/kpi';
+import { computeKpis, computeKpisAndChildren, type KpiOptions } from '../kpi/kpi';
 import { kpiTargets } from '../kpi/targets';
 import { rollupDepartmentCounts, rollupsApply } from '../kpi/rollups';
 import { HAZARD_UNRECTIFIED_SQL, kpiCountColumns, kpiCountJoins, OPEN_SQL, overdueSql, REQUEST_KPIS, scope, stageDeadlineSql } from '../db/fragments';
@@ -62,11 +62,11 @@ export async function screenSummary(db: Queryable, areaCode: string | null, now 
 	const targets = await kpiTargets(db);
 	// the parts are independent: side by side on PostgreSQL's pool they take the slowest one's
 	// time, not the sum (PGlite, one connection, runs them in turn as before)
-	const [cur, prev, streets, recent, departments, alertList] = await Promise.all([
-		computeKpis(db, s, { now, targets, source }),
+	const [{ kpis: cur, children }, prev, recent, departments, alertList] = await Promise.all([
+		// the area's KPIs and its streets' (communities') from one count; a community shows no ranking
+		area.level === 'community' ? { kpis: await computeKpis(db, s, { now, targets, source }), children: [] } : computeKpisAndChildren(db, s, { now, targets, source }),
 		// the previous period's 超期数 is never shown (no arrow for it): not read from the history
 		computeKpis(db, { ...s, ...lastDays(PERIOD_DAYS, new Date(from.getTime() - 1)) }, { now, targets, source, overdue: false }),
-		area.level === 'community' ? [] : rankChildren(db, s, { now, targets, source }),
 		trend(db, area.code, now),
 		departmentRanking(db, area.code, from, to, now, targets, source),
 		alerts(db, area.code, now)
@@ -78,7 +78,7 @@ export async function screenSummary(db: Queryable, areaCode: string | null, now 
 	return {
 		area, generatedAt: now.toISOString(), lastEventId, kpis, open: cur.open,
 		...recent,
-		streets: streets.map((r) => rankRow(r.code, r.name, r.values, r.open, r.rag)),
+		streets: children.map((r) => rankRow(r.code, r.name, r.values, r.open, r.rag)),
 		departments,
 		alerts: alertList
 	};
