@@ -3,8 +3,9 @@
 // a community and a grid, for today, two days across midnight Beijing time, 30 days, a year and an
 // ended period; then again after a series of writes (a new request, dispatch, accept, return and
 // 改派, 吹哨 and 报到, resolve, evaluations, 返工, close, an extended deadline, a request moved to
-// another grid, door-knocks) on both sides of midnight. The incrementally kept rollup rows also
-// equal a rebuild from scratch, and a leader reads their own jurisdiction's rollups under RLS.
+// another grid, door-knocks, hazards found, closed, deleted, moved and re-dated) on both sides of
+// midnight. The incrementally kept rollup rows also equal a rebuild from scratch, and a leader
+// reads their own jurisdiction's rollups under RLS.
 import { beforeAll, expect, it } from 'vitest';
 import { seedDemoDistrict } from '../../db/seed/ensure';
 import { lastDays, startOfLocalDay } from '../../src/lib/domain/calendar';
@@ -160,6 +161,27 @@ describeBackends('KPIs from rollups', (getDb) => {
 		await db.sql`UPDATE households SET last_visit_at = ${at('00:30', '2026-11-21')} WHERE id IN (SELECT id FROM households ORDER BY id LIMIT 25)`;
 		await db.sql`UPDATE households SET last_visit_at = NULL WHERE id IN (SELECT id FROM households WHERE last_visit_at IS NOT NULL ORDER BY id DESC LIMIT 5)`;
 
+		// 隐患整改率 (0040): a hazard found and closed in time before midnight, one added and deleted,
+		// one closed late, one whose deadline moves past midnight (today's passed part is counted
+		// live), one moved to another grid, one reopened after its rectification
+		const [b] = await db.sql<{ id: number }>`SELECT id FROM buildings WHERE grid_code = ${areas[3].code} ORDER BY id LIMIT 1`;
+		const hazard = async (code: string, deadline: Date) => (await db.sql<{ id: number }>`INSERT INTO hazards (code, type, severity, status, title, grid_code,
+			building_id, found_at, rectify_deadline, geom) VALUES (${code}, 'gas', 3, 'open', '燃气管道老化', ${areas[3].code}, ${b?.id ?? null}, ${at('20:00')},
+			${deadline}, ST_SetSRID(ST_MakePoint(${g.lon}, ${g.lat}), 4326)) RETURNING id`)[0].id;
+		const h1 = await hazard('HZ-ROLLUP-1', at('23:00'));
+		await db.sql`UPDATE hazards SET status = 'rectifying' WHERE id = ${h1}`;
+		await db.sql`UPDATE hazards SET status = 'rectified', rectified_at = ${at('22:30')} WHERE id = ${h1}`;
+		await db.sql`UPDATE hazards SET status = 'verified', reinspected_at = ${at('22:45')} WHERE id = ${h1}`;
+		await db.sql`DELETE FROM hazards WHERE id = ${await hazard('HZ-ROLLUP-2', at('21:00'))}`;
+		const [rectified] = await db.sql<{ id: number }>`SELECT id FROM hazards WHERE status = 'rectified' ORDER BY id LIMIT 2`;
+		if (rectified) await db.sql`UPDATE hazards SET status = 'verified', reinspected_at = ${at('23:10')} WHERE id = ${rectified.id}`;
+		const [overdueHazard] = await db.sql<{ id: number }>`SELECT id FROM hazards WHERE status IN ('open', 'rectifying') AND rectify_deadline < ${SEEDED} ORDER BY id LIMIT 1`;
+		await db.sql`UPDATE hazards SET rectify_deadline = ${at('00:20', '2026-11-21')} WHERE id = ${overdueHazard.id}`;
+		const [elsewhere] = await db.sql<{ id: number }>`SELECT id FROM hazards WHERE grid_code <> ${areas[3].code} AND rectify_deadline > ${new Date(SEEDED.getTime() - 20 * DAY)} ORDER BY id LIMIT 1`;
+		await db.sql`UPDATE hazards SET grid_code = ${areas[3].code} WHERE id = ${elsewhere.id}`;
+		const [again] = await db.sql<{ id: number }>`SELECT id FROM hazards WHERE status = 'rectified' ORDER BY id DESC LIMIT 1`;
+		if (again) await db.sql`UPDATE hazards SET status = 'rectifying' WHERE id = ${again.id}`;
+
 		expect(await compareAll(db, AFTER)).toBe(20);
 
 		// what the triggers kept equals what a rebuild counts from scratch
@@ -168,7 +190,9 @@ describeBackends('KPIs from rollups', (getDb) => {
 			await db.sql`SELECT * FROM kpi_daily_street ORDER BY day, street_code, department_id, kind`,
 			await db.sql`SELECT * FROM kpi_monthly_street ORDER BY month, street_code, department_id, kind`,
 			await db.sql`SELECT * FROM kpi_household_daily ORDER BY grid_code, day`,
-			await db.sql`SELECT * FROM kpi_household_daily_street ORDER BY street_code, day`
+			await db.sql`SELECT * FROM kpi_household_daily_street ORDER BY street_code, day`,
+			await db.sql`SELECT * FROM kpi_hazard_daily ORDER BY grid_code, day`,
+			await db.sql`SELECT * FROM kpi_hazard_daily_street ORDER BY street_code, day`
 		];
 		const kept = await snapshot();
 		await db.exec('SELECT kpi_rollups_rebuild()');
@@ -176,6 +200,7 @@ describeBackends('KPIs from rollups', (getDb) => {
 		expect(kept[0].length).toBeGreaterThan(100);
 		// the months were kept from the street rows move by move, as a rebuild counts them (0036)
 		expect(kept[2].length).toBeGreaterThan(10);
+		expect(kept[5].length).toBeGreaterThan(10);
 	}, 600_000);
 
 	it('a leader reads the rollups of their jurisdiction only (row-level security) and gets the direct figures', async () => {

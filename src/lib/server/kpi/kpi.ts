@@ -8,7 +8,7 @@ import { BESIDE_REQUEST_KPIS, kpiCountColumns, PETITION_REQUEST_KPIS, kpiCountJo
 import { and, join, sql, type Fragment } from '../db/sql';
 import { hazardKpiSql, householdKpiSql } from './fragments';
 import { kpiTargets } from './targets';
-import { rollupHouseholdCounts, rollupRequestCounts, rollupsApply } from './rollups';
+import { rollupHazardCounts, rollupHouseholdCounts, rollupRequestCounts, rollupsApply } from './rollups';
 
 export type KpiScope = Pick<RequestFilter, 'area' | 'department' | 'pairing' | 'from' | 'to'> & {
 	/** requests of this kind only (诉求, 信访件, 矛盾纠纷, 微心愿); households and hazards have no kind */
@@ -112,7 +112,7 @@ async function countAll(db: Queryable, s: KpiScope, o: KpiOptions, len: number |
 	const rollups = await fromRollups(db, s, o);
 	// side by side: on PostgreSQL's pool the slowest part's time, not the sum (PGlite queues them)
 	const parts = await Promise.all(rollups
-		? [rollupRequestCounts(db, s, now, len, o.overdue ?? true), rollupHouseholdCounts(db, s, now, days, len), hazardCounts(db, s, now, len)]
+		? [rollupRequestCounts(db, s, now, len, o.overdue ?? true), rollupHouseholdCounts(db, s, now, days, len), rollupHazardCounts(db, s, now, len)]
 		: [requestCounts(db, s, now, len), whistleCounts(db, s, len), householdCounts(db, s, now, days, len), hazardCounts(db, s, now, len)]);
 	const merged = new Map<string, Counts>();
 	for (const part of parts) for (const [code, c] of part) merged.set(code, { ...merged.get(code), ...c });

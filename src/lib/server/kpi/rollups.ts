@@ -1,7 +1,7 @@
 // The KPI counts read from the daily rollups of db/migrations/0024_rollups.sql (kpi_daily,
-// kpi_household_daily) instead of every request of the scope: a sum over (day × grid ×
-// department × kind) rows, plus live queries on indexed rows for what depends on "now" — open
-// requests, 超期数, and today's "already due" cut of 办结率/化解率. The counts come out under the
+// kpi_household_daily) and 0040 (kpi_hazard_daily) instead of every request of the scope: a sum
+// over (day × grid × department × kind) rows, plus live queries on indexed rows for what depends
+// on "now" — open requests, 超期数, and today's "already due" cut of 办结率/化解率/隐患整改率. The counts come out under the
 // same names as the direct ones (kpi.ts), and tests/integration/rollups.test.ts holds them equal.
 import { startOfLocalDay } from '../../domain/calendar';
 import { localDate } from '../../domain/time';
@@ -11,6 +11,7 @@ import { sequenceVersion } from '../queries/versions';
 import type { Queryable } from '../db/client';
 import { OPEN_SQL, requestKpiSql, scope } from '../db/fragments';
 import { and, sql, type Fragment } from '../db/sql';
+import { hazardKpiSql } from './fragments';
 import { lastDays, wholeMonths } from '../../domain/calendar';
 
 type Counts = Record<string, number>;
@@ -190,3 +191,26 @@ export async function rollupHouseholdCounts(db: Queryable, s: RollupScope, now: 
  * another grid (an address corrected, a regrid) moves its old visits with it without a knock.
  */
 const pastVisitsOf = perDatabase(() => new TtlCache<Counts[]>(3600_000, 256, 'kpi_past_visits'));
+
+/**
+ * 隐患整改率 (hazardKpiSql): the hazards whose rectification deadline falls in the period and has
+ * passed — whole days before today from kpi_hazard_daily (0040; per street when neither scope nor
+ * grouping goes below one), today's passed deadlines live (hazards_rectify_deadline_idx) — and of
+ * those, the ones closed and rectified by their deadline.
+ */
+export async function rollupHazardCounts(db: Queryable, s: RollupScope, now: Date, len: number | null): Promise<Map<string, Counts>> {
+	const today = startOfLocalDay(now);
+	const dueCut = s.to <= now ? localDate(s.to) : localDate(today);
+	const w = and(scope({ area: s.area, pairing: s.pairing, department: null }, 'h'));
+	const byStreet = (!len || len <= STREET_LEN) && (!s.area || s.area.length <= STREET_LEN) && !s.pairing;
+	const rows = byStreet ? sql`(SELECT street_code AS grid_code, day, due, rectified FROM kpi_hazard_daily_street)` : sql`kpi_hazard_daily`;
+	const counts = byCode(await db.sql<Counts>`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, sum(h.due) AS hazard_rate_den,
+		sum(h.rectified) AS hazard_rate_num FROM ${rows} h WHERE h.day >= ${localDate(s.from)} AND h.day < ${dueCut} AND ${w} GROUP BY 1`);
+	const liveFrom = new Date(Math.max(s.from.getTime(), today.getTime()));
+	if (s.to > now && liveFrom < now) {
+		const [den, num] = hazardKpiSql(liveFrom, s.to, now);
+		byCode(await db.sql<Counts>`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, count(*) AS hazard_rate_den,
+			count(*) FILTER (WHERE ${num}) AS hazard_rate_num FROM hazards h WHERE ${den} AND ${w} GROUP BY 1`, counts);
+	}
+	return counts;
+}
