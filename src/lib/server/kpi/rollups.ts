@@ -86,6 +86,9 @@ export async function rollupDepartmentCounts(db: Queryable, area: string, from: 
 /** A street's code is the first 9 digits of its grids' codes. */
 const STREET_LEN = 9;
 
+/** The per-street rollup rows answer when neither the scope nor the grouping goes below a street and no 包联 set is asked for. */
+const readsStreets = (s: RollupScope, len: number | null) => (!len || len <= STREET_LEN) && (!s.area || s.area.length <= STREET_LEN) && !s.pairing;
+
 /**
  * The rollup rows for the scope and the days [fromDay, toDay): per street when neither the scope
  * nor the grouping goes below a street and no 包联 set (community codes) is asked for — whole
@@ -167,9 +170,7 @@ export async function rollupHouseholdCounts(db: Queryable, s: RollupScope, now: 
 	const since = lastDays(days, new Date(Math.min(s.to.getTime() - 1, now.getTime()))).from;
 	const w = scope({ area: s.area, pairing: s.pairing, department: null }, 'h');
 	const present = now.getTime() - asOf.getTime() < 3600_000;
-	// per street when neither scope nor grouping goes below one (as rollupRows)
-	const byStreet = (!len || len <= STREET_LEN) && (!s.area || s.area.length <= STREET_LEN) && !s.pairing;
-	const rows = byStreet ? sql`(SELECT street_code AS grid_code, day, households FROM kpi_household_daily_street)` : sql`kpi_household_daily`;
+	const rows = readsStreets(s, len) ? sql`(SELECT street_code AS grid_code, day, households FROM kpi_household_daily_street)` : sql`kpi_household_daily`;
 	const counts = byCode(await db.sql<Counts>`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, sum(h.households) AS visit_coverage_den,
 		${present ? sql`coalesce(sum(h.households) FILTER (WHERE h.day >= ${localDate(since)}), 0)` : sql`0`} AS visit_coverage_num
 		FROM ${rows} h WHERE ${and(w)} GROUP BY 1`);
@@ -202,8 +203,7 @@ export async function rollupHazardCounts(db: Queryable, s: RollupScope, now: Dat
 	const today = startOfLocalDay(now);
 	const dueCut = s.to <= now ? localDate(s.to) : localDate(today);
 	const w = and(scope({ area: s.area, pairing: s.pairing, department: null }, 'h'));
-	const byStreet = (!len || len <= STREET_LEN) && (!s.area || s.area.length <= STREET_LEN) && !s.pairing;
-	const rows = byStreet ? sql`(SELECT street_code AS grid_code, day, due, rectified FROM kpi_hazard_daily_street)` : sql`kpi_hazard_daily`;
+	const rows = readsStreets(s, len) ? sql`(SELECT street_code AS grid_code, day, due, rectified FROM kpi_hazard_daily_street)` : sql`kpi_hazard_daily`;
 	const counts = byCode(await db.sql<Counts>`SELECT ${groupKey(len, sql`h.grid_code`)} AS code, sum(h.due) AS hazard_rate_den,
 		sum(h.rectified) AS hazard_rate_num FROM ${rows} h WHERE h.day >= ${localDate(s.from)} AND h.day < ${dueCut} AND ${w} GROUP BY 1`);
 	const liveFrom = new Date(Math.max(s.from.getTime(), today.getTime()));

@@ -64,7 +64,7 @@ export async function screenSummary(db: Queryable, areaCode: string | null, now 
 	// time, not the sum (PGlite, one connection, runs them in turn as before)
 	const [{ kpis: cur, children }, prev, recent, departments, alertList] = await Promise.all([
 		// the area's KPIs and its streets' (communities') from one count; a community shows no ranking
-		area.level === 'community' ? { kpis: await computeKpis(db, s, { now, targets, source }), children: [] } : computeKpisAndChildren(db, s, { now, targets, source }),
+		area.level === 'community' ? computeKpis(db, s, { now, targets, source }).then((kpis) => ({ kpis, children: [] })) : computeKpisAndChildren(db, s, { now, targets, source }),
 		// the previous period's 超期数 is never shown (no arrow for it): not read from the history
 		computeKpis(db, { ...s, ...lastDays(PERIOD_DAYS, new Date(from.getTime() - 1)) }, { now, targets, source, overdue: false }),
 		trend(db, area.code, now),
