@@ -91,6 +91,7 @@ async function restartUnderLoad() {
 	const worker = async (n) => {
 		for (let i = 0; running; i++) {
 			const write = (i + n) % 4 === 0;
+			const what = write ? 'POST /api/door-knocks' : i % 3 === 0 ? 'GET /api/map/meta' : 'GET /api/map/grids';
 			const started = Date.now();
 			try {
 				const res = write
@@ -108,9 +109,9 @@ async function restartUnderLoad() {
 					const code = /"code":"([^"]+)"/.exec(body)?.[1];
 					detail = `${res.status} ${code ?? body.slice(0, 80)}`;
 				}
-				log.push({ started, at: Date.now(), ok, status: res.status, detail });
+				log.push({ what, started, at: Date.now(), ok, status: res.status, detail });
 			} catch (e) {
-				log.push({ started, at: Date.now(), ok: false, status: 0, detail: `no answer: ${e.cause?.code ?? e.message}` });
+				log.push({ what, started, at: Date.now(), ok: false, status: 0, detail: `no answer: ${e.cause?.code ?? e.message}` });
 				await sleep(100);
 			}
 		}
@@ -127,14 +128,18 @@ async function restartUnderLoad() {
 		await sleep(12_000);
 		const answers = log.slice(from);
 		const errors = answers.filter((a) => !a.ok);
-		const lastError = errors.reduce((m, a) => Math.max(m, a.at), 0);
+		const last = errors.reduce((m, a) => (!m || a.at > m.at ? a : m), null);
+		const lastError = last?.at ?? 0;
 		const afterBack = lastError ? Math.max(0, lastError - back) : 0;
 		const okAfter = answers.filter((a) => a.ok && a.at > Math.max(lastError, back)).length;
 		const kinds = [...new Set(errors.map((a) => a.detail))];
 		figures.push(afterBack);
 		console.log(
 			`[fault] restart ${i + 1} (-m ${mode}): PostgreSQL down→back ${secs(back - began)} s; back→last error ${secs(afterBack)} s; ` +
-				`${answers.length} answers, ${errors.length} errors (${kinds.join(', ') || 'none'})`
+				`${answers.length} answers, ${errors.length} errors (${kinds.join(', ') || 'none'})` +
+				// which request failed last, and how long it had waited: a slow failure is a request
+				// held somewhere, a late quick one a pool still failing
+				(last ? `; last error: ${last.what}, asked ${secs(last.started - back)} s after back, answered in ${secs(last.at - last.started)} s` : '')
 		);
 		check(`restart ${i + 1} (-m ${mode}): the app process is alive`, app.alive(), app.alive() ? `pid ${app.child.pid}` : `exited ${app.child.exitCode}\n${tail(app.logPath)}`);
 		check(`restart ${i + 1}: pg_isready accepts connections after pg_ctl restart -w`, isReady);

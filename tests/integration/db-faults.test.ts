@@ -1,16 +1,81 @@
 // A transaction whose connection dies must fail like any query — never crash the process. With
 // postgres.js 3.4.9's sql.begin alone it does crash: after the connection closes, begin sends
-// ROLLBACK/COMMIT on the socketless connection from a setImmediate (see db.ts, transaction). The
+// ROLLBACK/COMMIT on the socketless connection from a setImmediate (see client.ts, transaction). The
 // backends are ended with pg_terminate_backend on our own test database only, so the shared
 // cluster keeps serving everyone else; restarts of a whole server are in tests/faults/run.mjs.
 // PostgreSQL only: PGlite runs in-process and has no connection to lose.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeError, isDatabaseUnavailable, openPostgres, type Db } from '../../src/lib/server/db/client';
+import net from 'node:net';
 import { LiveHub, type LiveEvent } from '../../src/lib/server/live/hub';
 import { migrate } from '../../src/lib/server/db/migrate';
 import { createTestDatabase, dropTestDatabase, TEST_DATABASE_URL, withDatabase } from './helpers/backends';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// how soon a transaction whose backend died must settle: a request waiting longer holds its
+// answer past the moment PostgreSQL is back (the fault suite allows 10 s for the whole recovery)
+const SETTLE_MS = 2000;
+
+/**
+ * A TCP server that takes connections and says nothing — a PostgreSQL host behind a cut network
+ * or a stalled server — until `release()`, after which new connections are passed to `target`.
+ */
+async function holdingProxy(target?: { host: string; port: number }) {
+	const held: net.Socket[] = [];
+	let released = false;
+	let passed = 0;
+	const server = net.createServer((client) => {
+		client.on('error', () => {});
+		if (!released || !target) return void held.push(client);
+		passed++;
+		const upstream = net.connect(target.port, target.host);
+		upstream.on('error', () => client.destroy());
+		client.pipe(upstream).pipe(client);
+		client.on('close', () => upstream.destroy());
+	});
+	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+	return {
+		port: (server.address() as net.AddressInfo).port,
+		release: () => void (released = true),
+		get passed() {
+			return passed;
+		},
+		close: () => {
+			held.forEach((s) => s.destroy());
+			return new Promise<void>((r) => server.close(() => r()));
+		}
+	};
+}
+
+// postgres.js's connect timeout in client.ts, and what a waiting request may add to it
+const CONNECT_TIMEOUT_MS = 5000;
+const ANSWER_SLACK_MS = 1500;
+
+describe('a PostgreSQL that does not answer', () => {
+	it('every waiting statement and transaction is answered 503 within one connect timeout, not one per pool of requests ahead', async () => {
+		const proxy = await holdingProxy();
+		const db = await openPostgres(`postgres://grid:pw@127.0.0.1:${proxy.port}/grid`);
+		try {
+			const t0 = Date.now();
+			const settle = (p: Promise<unknown>) =>
+				p.then(
+					() => ({ ok: true, unavailable: false, ms: Date.now() - t0 }),
+					(e) => ({ ok: false, unavailable: isDatabaseUnavailable(e), ms: Date.now() - t0 })
+				);
+			// 40 at once on a pool of 10: 30 wait behind the 10 connection attempts (they were
+			// answered at 5, 10 and 15 s before)
+			const outcomes = await Promise.all([
+				...Array.from({ length: 30 }, () => settle(db.query('SELECT 1'))),
+				...Array.from({ length: 10 }, () => settle(db.transaction((tx) => tx.query('SELECT 1'))))
+			]);
+			expect(outcomes.filter((o) => o.ok || !o.unavailable)).toEqual([]);
+			expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(CONNECT_TIMEOUT_MS + ANSWER_SLACK_MS);
+		} finally {
+			await db.close().catch(() => {});
+			await proxy.close();
+		}
+	}, 30_000);
+});
 
 describe.skipIf(!TEST_DATABASE_URL)('postgres', () => {
 	describe('database faults', () => {
@@ -56,10 +121,14 @@ describe.skipIf(!TEST_DATABASE_URL)('postgres', () => {
 				})
 				.then(() => 'committed', (e) => e);
 			await terminate(await inside.promise);
+			const killed = Date.now();
 			const e = await outcome;
+			const settledMs = Date.now() - killed;
 			await sleep(200); // a deferred write on the dead socket would throw about now
 			expect(crashes).toEqual([]);
 			expect(isDatabaseUnavailable(e)).toBe(true);
+			// the request answers 503 at once, not when a watchdog comes round (it was 10 s)
+			expect(settledMs).toBeLessThan(SETTLE_MS);
 			expect(await db.query('SELECT count(*) AS n FROM fault_t')).toEqual([{ n: 0 }]);
 		});
 
@@ -75,7 +144,9 @@ describe.skipIf(!TEST_DATABASE_URL)('postgres', () => {
 			const pid = await inside.promise;
 			await sleep(200); // into the pg_sleep
 			await terminate(pid);
+			const killed = Date.now();
 			const e = await outcome;
+			expect(Date.now() - killed).toBeLessThan(SETTLE_MS);
 			await sleep(200);
 			expect(crashes).toEqual([]);
 			expect(describeError(e).code).toMatch(/^(CONNECTION_CLOSED|ECONNRESET|57P01)$/);
@@ -98,7 +169,9 @@ describe.skipIf(!TEST_DATABASE_URL)('postgres', () => {
 			);
 			await enough.promise;
 			await terminateOthers();
+			const killed = Date.now();
 			const outcomes = await Promise.all(runs);
+			expect(Date.now() - killed).toBeLessThan(SETTLE_MS);
 			await sleep(200);
 			expect(crashes).toEqual([]);
 			expect(outcomes.filter((o) => o !== 'ok' && o !== 'unavailable')).toEqual([]);
@@ -126,6 +199,41 @@ describe.skipIf(!TEST_DATABASE_URL)('postgres', () => {
 				await hub.stop();
 			}
 		});
+
+		it('a transaction given up while it waited for a connection writes nothing when the connection comes', async () => {
+			await db.exec('CREATE TABLE fault_late (id int PRIMARY KEY)');
+			const url = new URL(withDatabase(TEST_DATABASE_URL!, name));
+			const proxy = await holdingProxy({ host: url.hostname, port: Number(url.port || 5432) });
+			url.hostname = '127.0.0.1';
+			url.port = String(proxy.port);
+			const late = await openPostgres(url.toString());
+			try {
+				const outcomes = await Promise.all(
+					Array.from({ length: 25 }, (_, i) =>
+						late.transaction((tx) => tx.query('INSERT INTO fault_late VALUES ($1)', [i])).then(
+							() => 'committed',
+							(e) => (isDatabaseUnavailable(e) ? 'unavailable' : `other: ${describeError(e).message}`)
+						)
+					)
+				);
+				// every caller was told 503 …
+				expect(outcomes.filter((o) => o !== 'unavailable')).toEqual([]);
+				// … then the network comes back, and the pool's next attempts take the waiting work
+				proxy.release();
+				for (let i = 0; i < 50 && proxy.passed < 3; i++) await sleep(100);
+				await sleep(1500);
+				expect(proxy.passed).toBeGreaterThan(0);
+				// … of which nothing is written: those callers were answered long ago
+				expect(await db.query('SELECT count(*) AS n FROM fault_late')).toEqual([{ n: 0 }]);
+				// and the pool serves again, every connection of it
+				await Promise.all(Array.from({ length: 12 }, (_, i) => late.transaction((tx) => tx.query('INSERT INTO fault_late VALUES ($1)', [100 + i]))));
+				expect(await db.query('SELECT count(*) AS n FROM fault_late')).toEqual([{ n: 12 }]);
+				expect(crashes).toEqual([]);
+			} finally {
+				await late.close().catch(() => {});
+				await proxy.close();
+			}
+		}, 30_000);
 
 		it('passwords never reach a described error', () => {
 			const e = new Error('connect failed for postgres://grid:s3cret@db:5432/x');

@@ -169,6 +169,11 @@ export class OutageLog {
 	get down(): boolean {
 		return this.since > 0;
 	}
+
+	/** When a query last failed because the database was unreachable (ms since epoch; 0: never). */
+	get lastFailureAt(): number {
+		return this.lastFailure;
+	}
 }
 
 /** An error's code and message for logs and /api/status, without any password from a URL in it. */
@@ -192,6 +197,53 @@ function lostConnection(): Error {
 	return Object.assign(new Error('数据库连接已断开，事务未提交'), { code: 'CONNECTION_CLOSED' });
 }
 
+// The pool's connect timeout, in seconds: a server that does not answer (host down, network cut)
+// fails a connection attempt in 5 s, not postgres.js's 30.
+const CONNECT_TIMEOUT_S = 5;
+
+/**
+ * How long a statement or transaction may wait for a connection while the database is failing.
+ * postgres.js hands a waiting query to the next connection attempt when one fails, so behind a
+ * server that does not answer a request waited one 5-s connect timeout per pool's worth of
+ * requests ahead of it: 30 queries on a black hole settled at 5, 10 and 15 s, and after a restart
+ * in CI a request answered 11.8 s after PostgreSQL was back. Past this wait, and only if an
+ * outage was seen since the work was asked for (under load alone, work queues as long as it must),
+ * the caller gets its 503 at once.
+ */
+const CONNECTION_WAIT_MS = CONNECT_TIMEOUT_S * 1000;
+// how often a wait past CONNECTION_WAIT_MS looks again for an outage it can give up on
+const CONNECTION_WAIT_POLL_MS = 250;
+// once a transaction's connection is lost, how long begin() gets to reject by itself
+const LOST_GRACE_MS = 1000;
+
+function connectionWaitExceeded(): Error {
+	return Object.assign(new Error(`等待数据库连接超过 ${CONNECTION_WAIT_MS / 1000} 秒，数据库暂不可用`), { code: 'CONNECT_TIMEOUT' });
+}
+
+/**
+ * A promise that rejects with connectionWaitExceeded once work asked for now has waited
+ * CONNECTION_WAIT_MS without `reached()` (a backend took it) and `outage` has failed since. `done`
+ * stops the watch. The abandoned work is not cancelled: postgres.js cannot take back a query it
+ * already gave to a connection attempt (cancelling one leaves that connection out of the pool for
+ * good), so it still runs if a connection comes; a transaction then rolls back at once (see
+ * transaction), and a single statement is the server's own read or bookkeeping.
+ */
+function connectionWait(outage: OutageLog, reached: () => boolean): { gaveUp: Promise<never>; done: () => void } {
+	const asked = Date.now();
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const gaveUp = new Promise<never>((_, reject) => {
+		const look = () => {
+			if (reached()) return;
+			if (outage.lastFailureAt >= asked) return reject(connectionWaitExceeded());
+			timer = setTimeout(look, CONNECTION_WAIT_POLL_MS);
+			timer.unref?.();
+		};
+		timer = setTimeout(look, CONNECTION_WAIT_MS);
+		timer.unref?.();
+	});
+	return { gaveUp, done: () => clearTimeout(timer) };
+}
+
 export async function openPostgres(url: string): Promise<Db> {
 	const { default: postgres } = await import('postgres');
 	const number = { to: 0, from: [INT8, NUMERIC], serialize: String, parse: Number };
@@ -202,8 +254,7 @@ export async function openPostgres(url: string): Promise<Db> {
 	const jsonb = { to: 3802, from: [3802], serialize: asJson, parse: JSON.parse };
 	const sql = postgres(url, {
 		max: Number(process.env.DATABASE_POOL_MAX ?? 10),
-		// a server that does not answer (host down, network cut) fails a request in 5 s, not 30
-		connect_timeout: 5,
+		connect_timeout: CONNECT_TIMEOUT_S,
 		backoff,
 		onnotice: () => {},
 		// PostgreSQL's JIT (on in Debian's build) compiles a query whose estimate passes
@@ -231,11 +282,22 @@ export async function openPostgres(url: string): Promise<Db> {
 	};
 	const run = async <T extends Row>(target: any, text: string, params?: unknown[]) =>
 		[...(await target.unsafe(text, params ?? []))] as T[];
+	/** A statement on the pool, given up (503) when it cannot get a connection during an outage. */
+	const pooled = async <T>(statement: any): Promise<T> => {
+		// postgres.js sets a query's state to its backend when a connection takes it
+		const wait = connectionWait(outage, () => statement.state != null);
+		try {
+			return await Promise.race([statement as Promise<T>, wait.gaveUp]);
+		} finally {
+			wait.done();
+		}
+	};
 	return withSql({
 		kind: 'postgres' as const,
-		query: <T extends Row>(text: string, params?: unknown[]) => observe(run<T>(sql, text, params)),
+		query: async <T extends Row>(text: string, params?: unknown[]) =>
+			[...(await observe(pooled<Iterable<T>>(sql.unsafe(text, (params ?? []) as any[]))))] as T[],
 		exec: async (text: string) => {
-			await observe(sql.unsafe(text).simple());
+			await observe(pooled(sql.unsafe(text).simple()));
 		},
 		transaction: <T>(fn: (tx: Queryable) => Promise<T>) => observe(transaction(sql, fn)),
 		copyIn: async (table: string, columns: string[], text: string) => {
@@ -263,19 +325,44 @@ export async function openPostgres(url: string): Promise<Db> {
 	 * connection is lost, `fn` neither resolves nor rejects: begin() never reaches its ROLLBACK or
 	 * COMMIT, and rejects by itself through the connection's onclose (the server rolls the
 	 * transaction back when the session ends). Queries `fn` still makes are refused here, before they
-	 * reach the dead connection. The timer bounds the wait should onclose never come.
+	 * reach the dead connection; should onclose never come, the caller is answered LOST_GRACE_MS
+	 * after the loss (it was a 10-s watchdog, which held a request that long past the outage).
+	 *
+	 * A transaction still waiting for a connection during an outage is given up after
+	 * CONNECTION_WAIT_MS (see connectionWait); if a connection takes it later, `fn` is not run.
 	 */
 	async function transaction<T>(pool: any, fn: (tx: Queryable) => Promise<T>): Promise<T> {
 		let lost = false;
+		let started = false;
+		let abandoned = false;
+		let giveUp!: (e: Error) => void;
+		const gaveUp = new Promise<never>((_, reject) => (giveUp = reject));
+		let graceTimer: ReturnType<typeof setTimeout> | undefined;
+		// the connection is gone: begin() normally rejects by itself through onclose at once; should
+		// it not, the caller is answered after a grace instead of waiting for ever
+		const markLost = () => {
+			if (lost) return;
+			lost = true;
+			graceTimer = setTimeout(() => giveUp(lostConnection()), LOST_GRACE_MS);
+			graceTimer.unref?.();
+		};
+		const wait = connectionWait(outage, () => started);
+		wait.gaveUp.catch((e) => {
+			abandoned = true;
+			giveUp(e);
+		});
 		const never = new Promise<never>(() => {});
 		const begun: Promise<T> = pool.begin(async (tx: any) => {
+			// the caller was told 503 while this waited for a connection: write nothing (ROLLBACK)
+			if (abandoned) throw connectionWaitExceeded();
+			started = true;
 			const guarded = withSql({
 				query: async <R extends Row>(text: string, params?: unknown[]) => {
 					if (lost) throw lostConnection();
 					try {
 						return await run<R>(tx, text, params);
 					} catch (e) {
-						if (CONNECTION_LOST.has(codeOf(e) as string)) lost = true;
+						if (CONNECTION_LOST.has(codeOf(e) as string)) markLost();
 						throw e;
 					}
 				}
@@ -284,22 +371,19 @@ export async function openPostgres(url: string): Promise<Db> {
 				const result = await fn(guarded);
 				return lost ? never : result;
 			} catch (e) {
-				if (lost || CONNECTION_LOST.has(codeOf(e) as string)) return never;
+				if (CONNECTION_LOST.has(codeOf(e) as string)) markLost();
+				if (lost) return never;
 				throw e;
 			}
 		});
-		let timer: ReturnType<typeof setInterval> | undefined;
-		const watchdog = new Promise<never>((_, reject) => {
-			timer = setInterval(() => lost && reject(lostConnection()), 10_000);
-			timer.unref?.();
-		});
 		try {
-			return await Promise.race([begun, watchdog]);
+			return await Promise.race([begun, gaveUp]);
 		} catch (e) {
 			lost = true;
 			throw e;
 		} finally {
-			clearInterval(timer);
+			wait.done();
+			clearTimeout(graceTimer);
 		}
 	}
 }
