@@ -1,6 +1,7 @@
 // The dashboard's aggregate queries on a seeded database, through the server functions the pages
 // call: KPIs of the whole district and of each street (computeKpis), the street ranking
-// (rankChildren), the big screen's summary, the deadline-notice scan, and the hotspot analysis (analyze: SQL + DBSCAN + Gi*).
+// (rankChildren), the big screen's summary, the grid workers' street ranking (/workers), the
+// deadline-notice scan, and the hotspot analysis (analyze: SQL + DBSCAN + Gi*).
 // Each is timed 3 times (per street: once per street) and reported as p50 / p95 in ms.
 import type { Db } from '../../src/lib/server/db/client';
 import { computeKpis, rankChildren, type KpiScope } from '../../src/lib/server/kpi/kpi';
@@ -11,6 +12,10 @@ import { writeDueDeadlineNotices } from '../../src/lib/server/notifications/noti
 import { p50, p95, timed, type Figures } from './report';
 import { lastDays } from '../../src/lib/domain/calendar';
 import { moveRequest } from '../../src/lib/server/requests/transition';
+import { asUser } from '../../src/lib/server/access/userdb';
+import { kpiTargets } from '../../src/lib/server/kpi/targets';
+import { parseWorkerPeriod } from '../../src/lib/domain/workers';
+import { streetRanking } from '../../src/lib/server/workers/workers';
 
 async function repeat(n: number, fn: () => Promise<unknown>): Promise<number[]> {
 	const out: number[] = [];
@@ -53,6 +58,8 @@ export async function benchQueries(db: Db, now: Date, figures: Figures, print: (
 /** Goals of issue 18 for the KPI figures read from the rollups (0021), at 1 000 000 households. */
 const KPI_GOAL_MS = 50;
 const SCREEN_GOAL_MS = 200;
+/** The street ranking of grid workers (/workers) should answer as fast as the big screen's summary. */
+const WORKERS_GOAL_MS = 200;
 
 /**
  * Issue 18, "KPIs from rollups": the district × 1 year KPIs and the big screen's district summary,
@@ -77,6 +84,7 @@ async function benchRollups(db: Db, now: Date, figures: Figures, print: (line: s
 		JSON.stringify((await computeKpis(db, year, { now, source: 'rollups' })).values);
 	const sameScreen = JSON.stringify(await screenSummary(db, null, now, 'direct')) === JSON.stringify(await screenSummary(db, null, now, 'rollups'));
 	const [{ n }] = await db.query<{ n: number }>('SELECT count(*) AS n FROM kpi_daily');
+	const workers = await benchWorkersRanking(db, now);
 
 	// what the triggers cost a write: 接单 of dispatched requests, with the triggers and without
 	// (then the rebuild below counts everything again)
@@ -103,5 +111,29 @@ async function benchRollups(db: Db, now: Date, figures: Figures, print: (line: s
 	const verdict = (ms: number, goal: number) => `${Math.round(ms)} (goal ≤ ${goal}) ${ms <= goal ? 'met' : 'MISSED'}`;
 	print(`  ${db.kind}: KPI district 1 year ms: ${verdict(p50(rolled), KPI_GOAL_MS)}; before (direct) ${Math.round(p50(direct))}; same figures: ${same ? 'yes' : 'NO'}`);
 	print(`  ${db.kind}: screen summary district ms: ${verdict(p50(screenRolled), SCREEN_GOAL_MS)} (the first look on a new day ${Math.round(screenFirst)}); before (direct) ${Math.round(p50(screenDirect))}; same figures: ${sameScreen ? 'yes' : 'NO'}`);
+	if (workers) {
+		figures.set('workers: street ranking (largest street), direct (before) p50 ms', p50(workers.direct));
+		figures.set(`workers: street ranking (largest street), rollups (after) p50 ms, goal ≤ ${WORKERS_GOAL_MS}`, p50(workers.rolled));
+		print(`  ${db.kind}: street ranking of ${workers.count} grid workers (${workers.street}) ms: ${verdict(p50(workers.rolled), WORKERS_GOAL_MS)}; before (direct) ${Math.round(p50(workers.direct))}; same figures: ${workers.same ? 'yes' : 'NO'}`);
+	}
 	print(`  ${db.kind}: ${n.toLocaleString('en')} rollup rows; rebuild ${(rebuildMs / 1000).toFixed(1)} s`);
+}
+
+/**
+ * 网格员工作情况: the ranking of the street with the most grid workers, as an admin opens /workers
+ * (its default period), counted directly (before) and from the rollups (after).
+ */
+async function benchWorkersRanking(db: Db, now: Date) {
+	const [street] = await db.query<{ code: string }>(`SELECT left(grid_code, 9) AS code FROM user_grids GROUP BY 1 ORDER BY count(DISTINCT user_id) DESC, 1 LIMIT 1`);
+	const [admin] = await db.query<{ id: number }>(`SELECT id FROM users WHERE role = 'admin' ORDER BY id LIMIT 1`);
+	if (!street || !admin) return null;
+	const viewer = { id: admin.id, role: 'admin' as const, username: 'admin', displayName: 'admin', departmentId: null, title: null };
+	const udb = asUser(db, viewer);
+	const targets = await kpiTargets(udb);
+	const period = parseWorkerPeriod(new URLSearchParams(), now);
+	const rank = (source: 'direct' | 'rollups') => streetRanking(udb, viewer, { street: street.code, sort: 'score', page: 1 }, period, targets, { source });
+	const direct = await repeat(3, () => rank('direct'));
+	const rolled = await repeat(5, () => rank('rollups'));
+	const [a, b] = [await rank('direct'), await rank('rollups')];
+	return { street: street.code, count: a.all.length, direct, rolled, same: JSON.stringify(a.all) === JSON.stringify(b.all) };
 }

@@ -103,7 +103,7 @@ export async function benchScale(sizes: number[], parts: readonly Part[], print:
 			table(title('seed and import throughput'), columns, print, ['seed:', 'import:']);
 			table(title('viewport/tile API latency against the bare SQL (ms)'), columns, print, ['tiles:', 'versions()']);
 			table(title('bytes per 1280×800 view'), columns, print, ['bytes:']);
-			table(title('KPI, big-screen and hotspot queries (ms)'), columns, print, ['kpi:', 'screen:', 'hotspots:']);
+			table(title('KPI, big-screen, grid-worker ranking and hotspot queries (ms)'), columns, print, ['kpi:', 'screen:', 'workers:', 'hotspots:']);
 
 			if (has('clustering')) {
 				const f: Figures = new Map();

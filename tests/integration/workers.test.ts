@@ -8,7 +8,7 @@ import type { SessionUser } from '../../src/lib/server/auth/user';
 import { asUser } from '../../src/lib/server/access/userdb';
 import { exportWorkerRanking, WORKER_RANKING_HEADER } from '../../src/lib/server/export/workerRanking';
 import { kpiTargets } from '../../src/lib/server/kpi/targets';
-import { handledFrom } from '../../src/lib/server/workers/figures';
+import { handledFrom, workerFigures, type WorkerPeriod } from '../../src/lib/server/workers/figures';
 import { streetRanking, workerFor, workerPage } from '../../src/lib/server/workers/workers';
 import { describeBackends } from './helpers/backends';
 
@@ -97,6 +97,31 @@ describeBackends('workers', (getDb) => {
 		// weeks Mon–Sun: 06-01…07, 06-08…14, 06-15…21, 06-22…28, 06-29…30; each counted like a period
 		expect(page.weeks.map((w) => [w.period.label, w.figures.reports, w.figures.knocks])).toEqual([['06-01', 2, 1], ['06-08', 0, 1], ['06-15', 0, 1], ['06-22', 0, 0], ['06-29', 0, 0]]);
 		expect(page.weeks[0].figures.values[1]).toMatchObject({ key: 'ontime_rate', num: 1, den: 2 });
+	});
+
+	it('the daily rollups give every worker the figures the direct count gives, for each reader and period', async () => {
+		const periods: [string, WorkerPeriod][] = [
+			['June, running', JUNE],
+			['its first week, past', { ...JUNE, to: t('06-08 00:00') }],
+			['May, past', { from: t('05-01 00:00'), to: t('06-01 00:00'), now: NOW, days: 90 }],
+			['the last two days, running', { ...JUNE, from: t('06-29 00:00') }],
+			['June, 30-day coverage', { ...JUNE, days: 30 }]
+		];
+		for (const [viewer, ids] of [[admin, [W1, W2, W3]], [leader1, [W1, W2]], [leader2, [W3]], [w1, [W1]]] as const) {
+			const db = asUser(getDb(), viewer);
+			const targets = await kpiTargets(db);
+			const workers = await Promise.all(ids.map((id) => workerFor(db, viewer, id)));
+			for (const [label, p] of periods) {
+				const as = (source: 'rollups' | 'direct') => workerFigures(db, workers, p, targets, { source });
+				expect(await as('rollups'), `${viewer.username}, ${label}`).toEqual(await as('direct'));
+			}
+		}
+		// a period that is not whole Beijing days is counted directly
+		const db = asUser(getDb(), admin);
+		const odd = { ...JUNE, from: t('06-01 08:00') };
+		const workers = [await workerFor(db, admin, W1)];
+		await expect(workerFigures(db, workers, odd, await kpiTargets(db), { source: 'rollups' })).rejects.toThrow(/whole Beijing days/);
+		expect(await workerFigures(db, workers, odd, await kpiTargets(db))).toEqual(await workerFigures(db, workers, odd, await kpiTargets(db), { source: 'direct' }));
 	});
 
 	it('"handled by" in SQL is the domain rule, request by request', async () => {

@@ -11,7 +11,9 @@ export interface MapArea {
 /** Whether a grid is in the area's scope. */
 export const inScope = (area: MapArea | null | undefined, code: string): boolean => !area?.grids || area.grids.includes(code);
 
-const LEVEL_LENGTHS = [15, 12, 9, 6];
+/** A grid's code: 15 digits (community 12, street 9, district 6 — each a prefix of it). */
+export const GRID_CODE_LENGTH = 15;
+const LEVEL_LENGTHS = [GRID_CODE_LENGTH, 12, 9, 6];
 
 /**
  * The smallest area (grid, community, street or district code) that holds every grid of a scope:

@@ -3,11 +3,13 @@
 // elsewhere: "reported"/"handled by" from domain/workers.ts, 入户走访覆盖率 from kpi/fragments.ts,
 // 受理率/按期办结率/超期数 from db/fragments.ts, colours and score from domain/kpi.ts.
 import { kpiValue, overallRag, rankScore, type KpiTargets } from '../../domain/kpi';
+import { commonArea, GRID_CODE_LENGTH } from '../../domain/maparea';
 import { REPORT_ACTION, WORKER_KPIS, type WorkerFigures } from '../../domain/workers';
 import type { Queryable } from '../db/client';
 import { kpiCountColumns, kpiCountJoins, OPEN_SQL } from '../db/fragments';
 import { codes, empty, join, sql, type Fragment } from '../db/sql';
 import { householdKpiSql } from '../kpi/fragments';
+import { rollupHouseholdCounts, rollupRequestCounts, rollupsApply, type RollupScope } from '../kpi/rollups';
 
 export interface WorkerPeriod {
 	from: Date;
@@ -37,13 +39,49 @@ async function byWorker(rows: Promise<Counts[]>): Promise<Map<number, Counts>> {
 	return new Map((await rows).map((r) => [Number(r.worker), r]));
 }
 
+export interface WorkerCountOptions {
+	/**
+	 * Where the counts of their grids come from: 'auto' the daily rollups when they answer (a
+	 * period of whole Beijing days, grids the reader sees whole: kpi/rollups.ts rollupsApply),
+	 * else the direct definition; 'direct' always the latter; 'rollups' the former or an error
+	 * (the tests compare the two, as for the KPIs).
+	 */
+	source?: 'auto' | 'direct' | 'rollups';
+}
+
 /** The counts behind WorkerFigures, per worker id. */
-export async function workerCounts(db: Queryable, ids: number[], p: WorkerPeriod): Promise<Map<number, Counts>> {
-	const [{ grids }] = await db.sql<{ grids: string[] }>`SELECT coalesce(array_agg(grid_code), '{}') AS grids FROM user_grids WHERE user_id = ANY(${ids}::int[])`;
+export async function workerCounts(db: Queryable, ids: number[], p: WorkerPeriod, o: WorkerCountOptions = {}): Promise<Map<number, Counts>> {
+	const assigned = await db.sql<{ worker: number; grid: string }>`SELECT user_id AS worker, grid_code AS grid FROM user_grids WHERE user_id = ANY(${ids}::int[])`;
+	const grids = [...new Set(assigned.map((a) => a.grid))];
 	const reports = byWorker(db.sql`SELECT e.actor_id AS worker, count(*) AS reports FROM request_events e
 		WHERE ${REPORTED} AND e.actor_id = ANY(${ids}::int[]) AND e.at >= ${p.from} AND e.at < ${p.to} GROUP BY 1`);
 	const knocks = byWorker(db.sql`SELECT k.visitor_id AS worker, count(*) AS knocks, count(DISTINCT k.household_id) AS reached
 		FROM door_knocks k WHERE k.visitor_id = ANY(${ids}::int[]) AND k.visited_at >= ${p.from} AND k.visited_at < ${p.to} GROUP BY 1`);
+	const ofGrids = (await gridsFromRollups(db, grids, p, o.source ?? 'auto'))
+		? rollupGridCounts(db, assigned, grids, p)
+		: directGridCounts(db, ids, grids, p);
+	// PGlite queues them anyway; on PostgreSQL they run side by side on the pool
+	const parts = await Promise.all([reports, knocks, ...ofGrids]);
+	const out = new Map<number, Counts>();
+	for (const id of ids) out.set(id, Object.assign({}, ...parts.map((m) => m.get(id) ?? {})));
+	return out;
+}
+
+/** The rollup scope that holds `grids`: their smallest common area (the street, for a street's ranking). */
+const gridScope = (grids: string[], p: WorkerPeriod): RollupScope => ({ area: commonArea(grids), department: null, pairing: null, kind: null, from: p.from, to: p.to });
+
+async function gridsFromRollups(db: Queryable, grids: string[], p: WorkerPeriod, source: NonNullable<WorkerCountOptions['source']>): Promise<boolean> {
+	if (source === 'direct' || !grids.length) return false;
+	const apply = await rollupsApply(db, gridScope(grids, p));
+	if (!apply && source === 'rollups') throw new Error('workers: the rollups cannot answer these grids (a period of whole Beijing days, grids the reader sees whole)');
+	return apply;
+}
+
+/**
+ * 入户走访覆盖率 and the KPIs of the requests handled, counted live over every household and
+ * request of the workers' grids: a street's ranking at 1 000 000 households read ~50 000 of each.
+ */
+function directGridCounts(db: Queryable, ids: number[], grids: string[], p: WorkerPeriod): Promise<Map<number, Counts>>[] {
 	const [den, num] = householdKpiSql(p.to, p.now, p.days);
 	const coverage = byWorker(db.sql`SELECT ug.user_id AS worker, count(*) FILTER (WHERE ${den}) AS visit_coverage_den,
 		count(*) FILTER (WHERE ${den} AND ${num}) AS visit_coverage_num
@@ -51,19 +89,34 @@ export async function workerCounts(db: Queryable, ids: number[], p: WorkerPeriod
 		WHERE ug.user_id = ANY(${ids}::int[]) GROUP BY 1`);
 	const handled = byWorker(db.sql`SELECT ug.user_id AS worker, ${join(kpiCountColumns(p.from, p.to, p.now))},
 		count(*) FILTER (WHERE r.status IN ${OPEN_SQL}) AS open FROM ${handledFrom(ids, grids, kpiCountJoins(p.from, p.to))} GROUP BY 1`);
-	// PGlite queues them anyway; on PostgreSQL the four run side by side on the pool
-	const parts = await Promise.all([reports, knocks, coverage, handled]);
-	const out = new Map<number, Counts>();
-	for (const id of ids) out.set(id, Object.assign({}, ...parts.map((m) => m.get(id) ?? {})));
-	return out;
+	return [coverage, handled];
+}
+
+/**
+ * The same counts from the daily rollups, per grid of the workers' common area, each worker then
+ * the sum of their grids (a grid shared by two workers counts for both, as the direct join does).
+ */
+function rollupGridCounts(db: Queryable, assigned: { worker: number; grid: string }[], grids: string[], p: WorkerPeriod): Promise<Map<number, Counts>>[] {
+	const s = gridScope(grids, p);
+	const perWorker = async (perGrid: Promise<Map<string, Counts>>) => {
+		const counts = await perGrid;
+		const out = new Map<number, Counts>();
+		for (const { worker, grid } of assigned) {
+			const sum = out.get(Number(worker)) ?? {};
+			for (const [k, v] of Object.entries(counts.get(grid) ?? {})) if (k !== 'code') sum[k] = (sum[k] ?? 0) + Number(v ?? 0);
+			out.set(Number(worker), sum);
+		}
+		return out;
+	};
+	return [perWorker(rollupHouseholdCounts(db, s, p.now, p.days, GRID_CODE_LENGTH)), perWorker(rollupRequestCounts(db, s, p.now, GRID_CODE_LENGTH))];
 }
 
 export interface WorkerRow { id: number; name: string; username: string; grids: { code: string; name: string }[] }
 
 /** The figures of `workers` for the period, coloured by `targets`. */
-export async function workerFigures(db: Queryable, workers: WorkerRow[], p: WorkerPeriod, targets: KpiTargets): Promise<WorkerFigures[]> {
+export async function workerFigures(db: Queryable, workers: WorkerRow[], p: WorkerPeriod, targets: KpiTargets, o: WorkerCountOptions = {}): Promise<WorkerFigures[]> {
 	if (!workers.length) return [];
-	const counts = await workerCounts(db, workers.map((w) => w.id), p);
+	const counts = await workerCounts(db, workers.map((w) => w.id), p, o);
 	return workers.map((w) => {
 		const c = counts.get(w.id) ?? {};
 		const n = (k: string) => Number(c[k] ?? 0);

@@ -5,7 +5,7 @@ import type { KpiTargets } from '../../domain/kpi';
 import { cutPeriods, type SeriesPeriod } from '../../domain/kpiseries';
 import { assertMayRankStreet, assertMayViewWorker, pageOf, rankWorkers, type RankedWorker, type RankingQuery, type Viewer, type WorkerFigures } from '../../domain/workers';
 import type { Queryable } from '../db/client';
-import { reportsByCategory, workerFigures, type WorkerPeriod, type WorkerRow } from './figures';
+import { reportsByCategory, workerFigures, type WorkerCountOptions, type WorkerPeriod, type WorkerRow } from './figures';
 
 type GridList = { code: string; name: string }[];
 
@@ -69,7 +69,7 @@ export interface StreetRanking {
 }
 
 /** The ranking of every worker of the street (q.street, else the viewer's first), sorted and paged. */
-export async function streetRanking(db: Queryable, viewer: Viewer, q: RankingQuery, p: WorkerPeriod, targets: KpiTargets): Promise<{ all: RankedWorker[]; ranking: StreetRanking }> {
+export async function streetRanking(db: Queryable, viewer: Viewer, q: RankingQuery, p: WorkerPeriod, targets: KpiTargets, o: WorkerCountOptions = {}): Promise<{ all: RankedWorker[]; ranking: StreetRanking }> {
 	const streets = await rankableStreets(db, viewer);
 	const code = q.street ?? streets[0]?.code;
 	if (!code) throw new ApiError(403, 'forbidden', '网格员排名由街道及以上负责人和管理员查看');
@@ -77,6 +77,6 @@ export async function streetRanking(db: Queryable, viewer: Viewer, q: RankingQue
 	const [street] = await db.sql<Street>`SELECT code, name FROM areas WHERE code = ${code} AND level = 'street'`;
 	if (!street) throw notFound(`街道 ${code} 不存在`, 'street');
 	const workers = await workerRows(db, null, code);
-	const all = rankWorkers(await workerFigures(db, workers, p, targets), q.sort);
+	const all = rankWorkers(await workerFigures(db, workers, p, targets, o), q.sort);
 	return { all, ranking: { street, ...pageOf(all, q.page) } };
 }
