@@ -13,8 +13,9 @@ import { createTestDatabase, dropTestDatabase, TEST_DATABASE_URL, withDatabase }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // how soon a transaction whose backend died must settle: a request waiting longer holds its
-// answer past the moment PostgreSQL is back (the fault suite allows 10 s for the whole recovery)
-const SETTLE_MS = 2000;
+// answer past the moment PostgreSQL is back (the fault suite allows 10 s for the whole recovery).
+// It settles in ~0.1 s; the old watchdog took 10 s; the margin is for a busy CI machine.
+const SETTLE_MS = 5000;
 
 /**
  * A TCP server that takes connections and says nothing — a PostgreSQL host behind a cut network
@@ -47,9 +48,10 @@ async function holdingProxy(target?: { host: string; port: number }) {
 	};
 }
 
-// postgres.js's connect timeout in client.ts, and what a waiting request may add to it
+// postgres.js's connect timeout in client.ts, and what a waiting request may add to it: ~0.3 s
+// here, the margin for a busy CI machine (the next attempt's requests, before, waited 10 s)
 const CONNECT_TIMEOUT_MS = 5000;
-const ANSWER_SLACK_MS = 1500;
+const ANSWER_SLACK_MS = 3000;
 
 describe('a PostgreSQL that does not answer', () => {
 	it('every waiting statement and transaction is answered 503 within one connect timeout, not one per pool of requests ahead', async () => {
