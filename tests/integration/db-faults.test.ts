@@ -17,16 +17,28 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // It settles in ~0.1 s; the old watchdog took 10 s; the margin is for a busy CI machine.
 const SETTLE_MS = 5000;
 
+/** PostgreSQL's answer to a new connection while it shuts down: FATAL 57P03. */
+function shuttingDown(): Buffer {
+	const fields = Buffer.from('SFATAL\0VFATAL\0C57P03\0Mthe database system is shutting down\0\0');
+	const head = Buffer.alloc(5);
+	head.write('E', 0);
+	head.writeInt32BE(4 + fields.length, 1);
+	return Buffer.concat([head, fields]);
+}
+
 /**
  * A TCP server that takes connections and says nothing — a PostgreSQL host behind a cut network
  * or a stalled server — until `release()`, after which new connections are passed to `target`.
  */
-async function holdingProxy(target?: { host: string; port: number }) {
+async function holdingProxy(target?: { host: string; port: number }, o: { dropFirst?: number } = {}) {
 	const held: net.Socket[] = [];
-	let released = false;
+	let released = !!o.dropFirst;
 	let passed = 0;
+	let dropped = 0;
 	const server = net.createServer((client) => {
 		client.on('error', () => {});
+		// a connection refused as it opens, as a server shutting down refuses it
+		if (dropped < (o.dropFirst ?? 0)) return void (dropped++, client.once('data', () => client.end(shuttingDown())));
 		if (!released || !target) return void held.push(client);
 		passed++;
 		const upstream = net.connect(target.port, target.host);
@@ -236,6 +248,29 @@ describe.skipIf(!TEST_DATABASE_URL)('postgres', () => {
 				await proxy.close();
 			}
 		}, 30_000);
+
+		it('a statement or transaction whose new connection fails as it opens is tried once more, and done once', async () => {
+			await db.exec('CREATE TABLE fault_retry (id int PRIMARY KEY)');
+			const url = new URL(withDatabase(TEST_DATABASE_URL!, name));
+			for (const kind of ['transaction', 'statement'] as const) {
+				const proxy = await holdingProxy({ host: url.hostname, port: Number(url.port || 5432) }, { dropFirst: 1 });
+				const via = new URL(url);
+				via.hostname = '127.0.0.1';
+				via.port = String(proxy.port);
+				const fresh = await openPostgres(via.toString());
+				try {
+					const id = kind === 'transaction' ? 1 : 2;
+					if (kind === 'transaction') await fresh.transaction((tx) => tx.query('INSERT INTO fault_retry VALUES ($1)', [id]));
+					else await fresh.query('INSERT INTO fault_retry VALUES ($1)', [id]);
+					expect(proxy.passed, kind).toBe(1);
+				} finally {
+					await fresh.close().catch(() => {});
+					await proxy.close();
+				}
+			}
+			expect(await db.query('SELECT id FROM fault_retry ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
+			expect(crashes).toEqual([]);
+		});
 
 		it('passwords never reach a described error', () => {
 			const e = new Error('connect failed for postgres://grid:s3cret@db:5432/x');

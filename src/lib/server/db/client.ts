@@ -216,6 +216,17 @@ const CONNECTION_WAIT_POLL_MS = 250;
 // once a transaction's connection is lost, how long begin() gets to reject by itself
 const LOST_GRACE_MS = 1000;
 
+/**
+ * A statement or transaction refused before any backend took it is tried once more, this long
+ * after: a new connection that fails while the pool recovers (after a restart in the fault suite,
+ * one request was refused "57P03 the database system is shutting down" 9.2 s after PostgreSQL was
+ * back, alone among ~3 000) costs the user a 503 otherwise. Nothing had run, so nothing is done
+ * twice. Not after a connect timeout: that would only double the wait (CONNECTION_WAIT_MS).
+ */
+const RETRY_BEFORE_START_MS = 100;
+const retriesBeforeStart = (e: unknown) => isDatabaseUnavailable(e) && codeOf(e) !== 'CONNECT_TIMEOUT';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 function connectionWaitExceeded(): Error {
 	return Object.assign(new Error(`等待数据库连接超过 ${CONNECTION_WAIT_MS / 1000} 秒，数据库暂不可用`), { code: 'CONNECT_TIMEOUT' });
 }
@@ -283,11 +294,20 @@ export async function openPostgres(url: string): Promise<Db> {
 	const run = async <T extends Row>(target: any, text: string, params?: unknown[]) =>
 		[...(await target.unsafe(text, params ?? []))] as T[];
 	/** A statement on the pool, given up (503) when it cannot get a connection during an outage. */
-	const pooled = async <T>(statement: any): Promise<T> => {
+	const pooled = async <T>(make: () => any): Promise<T> => {
+		let statement = make();
 		// postgres.js sets a query's state to its backend when a connection takes it
 		const wait = connectionWait(outage, () => statement.state != null);
 		try {
-			return await Promise.race([statement as Promise<T>, wait.gaveUp]);
+			try {
+				return await Promise.race([statement as Promise<T>, wait.gaveUp]);
+			} catch (e) {
+				// refused before any backend took it: nothing ran, so once more on a new connection
+				if (statement.state != null || !retriesBeforeStart(e)) throw e;
+				await sleep(RETRY_BEFORE_START_MS);
+				statement = make();
+				return await Promise.race([statement as Promise<T>, wait.gaveUp]);
+			}
 		} finally {
 			wait.done();
 		}
@@ -295,9 +315,9 @@ export async function openPostgres(url: string): Promise<Db> {
 	return withSql({
 		kind: 'postgres' as const,
 		query: async <T extends Row>(text: string, params?: unknown[]) =>
-			[...(await observe(pooled<Iterable<T>>(sql.unsafe(text, (params ?? []) as any[]))))] as T[],
+			[...(await observe(pooled<Iterable<T>>(() => sql.unsafe(text, (params ?? []) as any[]))))] as T[],
 		exec: async (text: string) => {
-			await observe(pooled(sql.unsafe(text).simple()));
+			await observe(pooled(() => sql.unsafe(text).simple()));
 		},
 		transaction: <T>(fn: (tx: Queryable) => Promise<T>) => observe(transaction(sql, fn)),
 		copyIn: async (table: string, columns: string[], text: string) => {
@@ -352,7 +372,7 @@ export async function openPostgres(url: string): Promise<Db> {
 			giveUp(e);
 		});
 		const never = new Promise<never>(() => {});
-		const begun: Promise<T> = pool.begin(async (tx: any) => {
+		const attempt = (): Promise<T> => pool.begin(async (tx: any) => {
 			// the caller was told 503 while this waited for a connection: write nothing (ROLLBACK)
 			if (abandoned) throw connectionWaitExceeded();
 			started = true;
@@ -376,6 +396,18 @@ export async function openPostgres(url: string): Promise<Db> {
 				throw e;
 			}
 		});
+		const begun = (async () => {
+			try {
+				return await attempt();
+			} catch (e) {
+				// refused before `fn` began (its connection failed to open): nothing was written, so
+				// once more on a new connection
+				if (started || abandoned || !retriesBeforeStart(e)) throw e;
+				await sleep(RETRY_BEFORE_START_MS);
+				if (abandoned) throw e;
+				return attempt();
+			}
+		})();
 		try {
 			return await Promise.race([begun, gaveUp]);
 		} catch (e) {
