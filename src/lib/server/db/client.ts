@@ -224,8 +224,20 @@ const LOST_GRACE_MS = 1000;
  * twice. Not after a connect timeout: that would only double the wait (CONNECTION_WAIT_MS).
  */
 const RETRY_BEFORE_START_MS = 100;
-const retriesBeforeStart = (e: unknown) => isDatabaseUnavailable(e) && codeOf(e) !== 'CONNECT_TIMEOUT';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `attempt()`, and once more if it was refused as unavailable before `started()` (see above). */
+async function onceMoreBeforeStart<T>(attempt: () => Promise<T>, started: () => boolean): Promise<T> {
+	try {
+		return await attempt();
+	} catch (e) {
+		const again = () => !started() && isDatabaseUnavailable(e) && codeOf(e) !== 'CONNECT_TIMEOUT';
+		if (!again()) throw e;
+		await sleep(RETRY_BEFORE_START_MS);
+		if (!again()) throw e;
+		return attempt();
+	}
+}
 
 function connectionWaitExceeded(): Error {
 	return Object.assign(new Error(`等待数据库连接超过 ${CONNECTION_WAIT_MS / 1000} 秒，数据库暂不可用`), { code: 'CONNECT_TIMEOUT' });
@@ -295,19 +307,13 @@ export async function openPostgres(url: string): Promise<Db> {
 		[...(await target.unsafe(text, params ?? []))] as T[];
 	/** A statement on the pool, given up (503) when it cannot get a connection during an outage. */
 	const pooled = async <T>(make: () => any): Promise<T> => {
-		let statement = make();
+		let statement: any = null;
 		// postgres.js sets a query's state to its backend when a connection takes it
-		const wait = connectionWait(outage, () => statement.state != null);
+		const reached = () => statement?.state != null;
+		const wait = connectionWait(outage, reached);
 		try {
-			try {
-				return await Promise.race([statement as Promise<T>, wait.gaveUp]);
-			} catch (e) {
-				// refused before any backend took it: nothing ran, so once more on a new connection
-				if (statement.state != null || !retriesBeforeStart(e)) throw e;
-				await sleep(RETRY_BEFORE_START_MS);
-				statement = make();
-				return await Promise.race([statement as Promise<T>, wait.gaveUp]);
-			}
+			// refused before any backend took it: nothing ran, so once more on a new connection
+			return await onceMoreBeforeStart(() => Promise.race([(statement = make()) as Promise<T>, wait.gaveUp]), reached);
 		} finally {
 			wait.done();
 		}
@@ -396,18 +402,9 @@ export async function openPostgres(url: string): Promise<Db> {
 				throw e;
 			}
 		});
-		const begun = (async () => {
-			try {
-				return await attempt();
-			} catch (e) {
-				// refused before `fn` began (its connection failed to open): nothing was written, so
-				// once more on a new connection
-				if (started || abandoned || !retriesBeforeStart(e)) throw e;
-				await sleep(RETRY_BEFORE_START_MS);
-				if (abandoned) throw e;
-				return attempt();
-			}
-		})();
+		// refused before `fn` began (its connection failed to open): nothing was written, so once
+		// more on a new connection — unless the caller has been answered meanwhile
+		const begun = onceMoreBeforeStart(attempt, () => started || abandoned);
 		try {
 			return await Promise.race([begun, gaveUp]);
 		} catch (e) {
