@@ -49,7 +49,8 @@ export async function rollupsApply(db: Queryable, s: RollupScope): Promise<boole
 /** GROUP BY key for child areas, or '' for one total. */
 const groupKey = (len: number | null, col: Fragment) => (len ? sql`left(${col}, ${len})` : sql`''`);
 
-function byCode(rows: Counts[], into = new Map<string, Counts>()): Map<string, Counts> {
+/** Rows of counts summed by their `code` (into `into`, when given). */
+export function byCode(rows: Counts[], into = new Map<string, Counts>()): Map<string, Counts> {
 	for (const r of rows) {
 		const code = String(r.code);
 		const c = into.get(code) ?? {};

@@ -9,7 +9,7 @@ import type { Queryable } from '../db/client';
 import { kpiCountColumns, kpiCountJoins, OPEN_SQL } from '../db/fragments';
 import { codes, empty, join, sql, type Fragment } from '../db/sql';
 import { householdKpiSql } from '../kpi/fragments';
-import { rollupHouseholdCounts, rollupRequestCounts, rollupsApply, type RollupScope } from '../kpi/rollups';
+import { byCode, rollupHouseholdCounts, rollupRequestCounts, rollupsApply, type RollupScope } from '../kpi/rollups';
 
 export interface WorkerPeriod {
 	from: Date;
@@ -50,8 +50,10 @@ export interface WorkerCountOptions {
 }
 
 /** The counts behind WorkerFigures, per worker id. */
-export async function workerCounts(db: Queryable, ids: number[], p: WorkerPeriod, o: WorkerCountOptions = {}): Promise<Map<number, Counts>> {
-	const assigned = await db.sql<{ worker: number; grid: string }>`SELECT user_id AS worker, grid_code AS grid FROM user_grids WHERE user_id = ANY(${ids}::int[])`;
+export async function workerCounts(db: Queryable, workers: WorkerRow[], p: WorkerPeriod, o: WorkerCountOptions = {}): Promise<Map<number, Counts>> {
+	const ids = workers.map((w) => w.id);
+	// their grids as workerRows read them (user_grids, every row of which names a grid)
+	const assigned = workers.flatMap((w) => w.grids.map((g) => ({ worker: w.id, grid: g.code })));
 	const grids = [...new Set(assigned.map((a) => a.grid))];
 	const reports = byWorker(db.sql`SELECT e.actor_id AS worker, count(*) AS reports FROM request_events e
 		WHERE ${REPORTED} AND e.actor_id = ANY(${ids}::int[]) AND e.at >= ${p.from} AND e.at < ${p.to} GROUP BY 1`);
@@ -100,13 +102,8 @@ function rollupGridCounts(db: Queryable, assigned: { worker: number; grid: strin
 	const s = gridScope(grids, p);
 	const perWorker = async (perGrid: Promise<Map<string, Counts>>) => {
 		const counts = await perGrid;
-		const out = new Map<number, Counts>();
-		for (const { worker, grid } of assigned) {
-			const sum = out.get(Number(worker)) ?? {};
-			for (const [k, v] of Object.entries(counts.get(grid) ?? {})) if (k !== 'code') sum[k] = (sum[k] ?? 0) + Number(v ?? 0);
-			out.set(Number(worker), sum);
-		}
-		return out;
+		const sums = byCode(assigned.map(({ worker, grid }) => ({ ...counts.get(grid), code: worker })));
+		return new Map([...sums].map(([worker, c]) => [Number(worker), c]));
 	};
 	return [perWorker(rollupHouseholdCounts(db, s, p.now, p.days, GRID_CODE_LENGTH)), perWorker(rollupRequestCounts(db, s, p.now, GRID_CODE_LENGTH))];
 }
@@ -116,7 +113,7 @@ export interface WorkerRow { id: number; name: string; username: string; grids: 
 /** The figures of `workers` for the period, coloured by `targets`. */
 export async function workerFigures(db: Queryable, workers: WorkerRow[], p: WorkerPeriod, targets: KpiTargets, o: WorkerCountOptions = {}): Promise<WorkerFigures[]> {
 	if (!workers.length) return [];
-	const counts = await workerCounts(db, workers.map((w) => w.id), p, o);
+	const counts = await workerCounts(db, workers, p, o);
 	return workers.map((w) => {
 		const c = counts.get(w.id) ?? {};
 		const n = (k: string) => Number(c[k] ?? 0);
