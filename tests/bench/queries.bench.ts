@@ -84,11 +84,11 @@ async function benchRollups(db: Db, now: Date, figures: Figures, print: (line: s
 		JSON.stringify((await computeKpis(db, year, { now, source: 'rollups' })).values);
 	const sameScreen = JSON.stringify(await screenSummary(db, null, now, 'direct')) === JSON.stringify(await screenSummary(db, null, now, 'rollups'));
 	const [{ n }] = await db.query<{ n: number }>('SELECT count(*) AS n FROM kpi_daily');
-	const workers = await benchWorkersRanking(db, now);
+	const [admin] = await db.query<{ id: number }>(`SELECT id FROM users WHERE role = 'admin' ORDER BY id LIMIT 1`);
+	const workers = await benchWorkersRanking(db, now, admin);
 
 	// what the triggers cost a write: 接单 of dispatched requests, with the triggers and without
 	// (then the rebuild below counts everything again)
-	const [admin] = await db.query<{ id: number }>(`SELECT id FROM users WHERE role = 'admin' ORDER BY id LIMIT 1`);
 	const dispatched = await db.query<{ id: number; version: number }>(`SELECT id, version FROM requests WHERE status = 'dispatched' ORDER BY id LIMIT 20`);
 	const accept = (r: { id: number; version: number }) => moveRequest(db, { id: admin.id, role: 'admin', departmentId: null },
 		{ requestId: r.id, action: 'accept', version: r.version, now });
@@ -123,9 +123,8 @@ async function benchRollups(db: Db, now: Date, figures: Figures, print: (line: s
  * 网格员工作情况: the ranking of the street with the most grid workers, as an admin opens /workers
  * (its default period), counted directly (before) and from the rollups (after).
  */
-async function benchWorkersRanking(db: Db, now: Date) {
+async function benchWorkersRanking(db: Db, now: Date, admin: { id: number } | undefined) {
 	const [street] = await db.query<{ code: string }>(`SELECT left(grid_code, 9) AS code FROM user_grids GROUP BY 1 ORDER BY count(DISTINCT user_id) DESC, 1 LIMIT 1`);
-	const [admin] = await db.query<{ id: number }>(`SELECT id FROM users WHERE role = 'admin' ORDER BY id LIMIT 1`);
 	if (!street || !admin) return null;
 	const viewer = { id: admin.id, role: 'admin' as const, username: 'admin', displayName: 'admin', departmentId: null, title: null };
 	const udb = asUser(db, viewer);

@@ -91,17 +91,18 @@ async function restartUnderLoad() {
 	const worker = async (n) => {
 		for (let i = 0; running; i++) {
 			const write = (i + n) % 4 === 0;
-			const what = write ? 'POST /api/door-knocks' : i % 3 === 0 ? 'GET /api/map/meta' : 'GET /api/map/grids';
+			const path = write ? '/api/door-knocks' : i % 3 === 0 ? '/api/map/meta' : '/api/map/grids';
+			const what = `${write ? 'POST' : 'GET'} ${path}`;
 			const started = Date.now();
 			try {
 				const res = write
-					? await fetch(`${app.base}/api/door-knocks`, {
+					? await fetch(`${app.base}${path}`, {
 							method: 'POST',
 							headers: { cookie, origin: app.base, 'content-type': 'application/json' },
 							body: JSON.stringify({ householdId: 1 + ((i * 7 + n) % 2000), note: '故障测试' }),
 							signal: AbortSignal.timeout(30_000)
 						})
-					: await fetch(`${app.base}${i % 3 === 0 ? '/api/map/meta' : '/api/map/grids'}`, { headers: { cookie }, signal: AbortSignal.timeout(30_000) });
+					: await fetch(`${app.base}${path}`, { headers: { cookie }, signal: AbortSignal.timeout(30_000) });
 				const body = await res.text();
 				const ok = res.status < 400;
 				let detail = '';
